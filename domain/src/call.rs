@@ -1,0 +1,211 @@
+//! Twilio's call vocabulary, parsed into enums at the webhook edge.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Twilio `CallStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallStatus {
+    /// Accepted by Twilio, not yet dialled.
+    Queued,
+    /// Dialling.
+    Initiated,
+    /// The callee's phone is ringing.
+    Ringing,
+    /// Answered (by a person or a machine).
+    InProgress,
+    /// Ended after being answered.
+    Completed,
+    /// The line was busy.
+    Busy,
+    /// Could not be placed.
+    Failed,
+    /// Rang out without an answer.
+    NoAnswer,
+    /// Cancelled before it was answered.
+    Canceled,
+}
+
+impl CallStatus {
+    /// True when the call is over and no further status can follow.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Self::Completed | Self::Busy | Self::Failed | Self::NoAnswer | Self::Canceled
+        )
+    }
+
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Initiated => "initiated",
+            Self::Ringing => "ringing",
+            Self::InProgress => "in-progress",
+            Self::Completed => "completed",
+            Self::Busy => "busy",
+            Self::Failed => "failed",
+            Self::NoAnswer => "no-answer",
+            Self::Canceled => "canceled",
+        }
+    }
+
+    /// Order of progress; a status never moves backwards to a lower rank.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Queued => 0,
+            Self::Initiated => 1,
+            Self::Ringing => 2,
+            Self::InProgress => 3,
+            _ => 4,
+        }
+    }
+
+    /// Whether moving from `self` to `next` is progress (used to ignore stale callbacks).
+    pub fn advances_to(self, next: CallStatus) -> bool {
+        !self.is_final() && next.rank() > self.rank()
+    }
+}
+
+/// A value Twilio sent that we do not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} '{value}'")]
+pub struct UnknownValue {
+    /// Which field.
+    pub kind: &'static str,
+    /// What was sent.
+    pub value: String,
+}
+
+impl FromStr for CallStatus {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "queued" => Self::Queued,
+            "initiated" => Self::Initiated,
+            "ringing" => Self::Ringing,
+            "in-progress" | "answered" => Self::InProgress,
+            "completed" => Self::Completed,
+            "busy" => Self::Busy,
+            "failed" => Self::Failed,
+            "no-answer" => Self::NoAnswer,
+            "canceled" => Self::Canceled,
+            other => {
+                return Err(UnknownValue {
+                    kind: "CallStatus",
+                    value: other.to_owned(),
+                });
+            }
+        })
+    }
+}
+
+/// Twilio answering machine detection result (`AnsweredBy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredBy {
+    /// A person.
+    Human,
+    /// A machine, detected at its greeting's start.
+    MachineStart,
+    /// A machine, its greeting ended with a beep: the moment to leave a message.
+    MachineEndBeep,
+    /// A machine, greeting ended in silence.
+    MachineEndSilence,
+    /// A machine, greeting ended otherwise.
+    MachineEndOther,
+    /// A fax machine.
+    Fax,
+    /// Detection could not decide.
+    Unknown,
+}
+
+impl AnsweredBy {
+    /// True for every machine (and fax) result.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, Self::Human | Self::Unknown)
+    }
+
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Human => "human",
+            Self::MachineStart => "machine_start",
+            Self::MachineEndBeep => "machine_end_beep",
+            Self::MachineEndSilence => "machine_end_silence",
+            Self::MachineEndOther => "machine_end_other",
+            Self::Fax => "fax",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl FromStr for AnsweredBy {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "human" => Self::Human,
+            "machine_start" => Self::MachineStart,
+            "machine_end_beep" => Self::MachineEndBeep,
+            "machine_end_silence" => Self::MachineEndSilence,
+            "machine_end_other" => Self::MachineEndOther,
+            "fax" => Self::Fax,
+            "unknown" => Self::Unknown,
+            other => {
+                return Err(UnknownValue {
+                    kind: "AnsweredBy",
+                    value: other.to_owned(),
+                });
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_twilio_status() {
+        for s in [
+            "queued",
+            "initiated",
+            "ringing",
+            "in-progress",
+            "completed",
+            "busy",
+            "failed",
+            "no-answer",
+            "canceled",
+        ] {
+            let status: CallStatus = s.parse().expect("known status");
+            assert_eq!(status.as_str(), s);
+        }
+        assert!("bogus".parse::<CallStatus>().is_err());
+    }
+
+    #[test]
+    fn status_only_moves_forward() {
+        assert!(CallStatus::Initiated.advances_to(CallStatus::Ringing));
+        assert!(CallStatus::Ringing.advances_to(CallStatus::Completed));
+        assert!(!CallStatus::InProgress.advances_to(CallStatus::Ringing));
+        assert!(!CallStatus::Completed.advances_to(CallStatus::Completed));
+        assert!(!CallStatus::Busy.advances_to(CallStatus::Completed));
+    }
+
+    #[test]
+    fn machine_detection() {
+        for s in [
+            "machine_start",
+            "machine_end_beep",
+            "machine_end_silence",
+            "machine_end_other",
+            "fax",
+        ] {
+            assert!(s.parse::<AnsweredBy>().expect("known").is_machine(), "{s}");
+        }
+        assert!(!AnsweredBy::Human.is_machine());
+        assert!(!AnsweredBy::Unknown.is_machine());
+    }
+}

@@ -1,0 +1,368 @@
+//! The life of a turn as a pure state machine: what the callee said decides whether the agent
+//! answers from fixed phrases, asks the LLM, or hangs up. The lead workflow owns one
+//! [`Conversation`] per answered call and calls these methods from its update handlers.
+
+use crate::outcome::{AgentAction, ConversationEnd};
+use crate::phrases::Phrases;
+use crate::safety::is_opt_out_request;
+use crate::twiml::{Twiml, Verb};
+use crate::{CallSettings, Language};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who spoke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    /// Our AI agent.
+    Agent,
+    /// The person called.
+    Callee,
+}
+
+/// One utterance of the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    /// Position in the call, from 0.
+    pub index: u32,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// What was said (empty for a silent callee turn).
+    pub text: String,
+    /// When (workflow time).
+    pub at: DateTime<Utc>,
+    /// ASR confidence of a callee turn.
+    pub confidence: Option<f32>,
+}
+
+/// What to do with a callee turn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Answer with this TwiML without asking the model.
+    Reply(Twiml),
+    /// Ask the model for the agent's reply, then call [`Conversation::answer`].
+    AskModel,
+}
+
+/// The conversation of one answered call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// Language spoken.
+    pub language: Language,
+    /// Gather action URL without the turn number, relative to the voice webhook.
+    pub action_base: String,
+    /// The transcript so far.
+    pub turns: Vec<Turn>,
+    /// Callee turns that reached the model.
+    pub callee_turns: u32,
+    /// Silent turns in a row.
+    pub silences_in_row: u32,
+    /// Low-confidence turns in a row.
+    pub unclear_in_row: u32,
+    /// Set once the agent has ended the conversation.
+    pub end: Option<ConversationEnd>,
+    /// The Gather number the next turn webhook must carry.
+    pub next_turn: u32,
+}
+
+impl Conversation {
+    /// A conversation whose Gather actions post to `action_base` + `&turn=N`.
+    pub fn new(language: Language, action_base: String) -> Self {
+        Self {
+            language,
+            action_base,
+            turns: Vec::new(),
+            callee_turns: 0,
+            silences_in_row: 0,
+            unclear_in_row: 0,
+            end: None,
+            next_turn: 1,
+        }
+    }
+
+    /// The agent's opening line, then listen.
+    pub fn open(&mut self, greeting: String, now: DateTime<Utc>) -> Twiml {
+        self.push(Speaker::Agent, greeting.clone(), now, None);
+        self.gather(greeting)
+    }
+
+    /// Whether the callee said anything yet.
+    pub fn callee_spoke(&self) -> bool {
+        self.turns
+            .iter()
+            .any(|t| t.speaker == Speaker::Callee && !t.text.is_empty())
+    }
+
+    /// Takes in a callee turn (a Gather result).
+    pub fn hear(
+        &mut self,
+        speech: Option<&str>,
+        confidence: Option<f32>,
+        now: DateTime<Utc>,
+        settings: &CallSettings,
+        phrases: &Phrases,
+    ) -> Step {
+        if self.end.is_some() {
+            return Step::Reply(Twiml::new().hangup());
+        }
+        let text = speech.map(str::trim).unwrap_or_default();
+        self.push(Speaker::Callee, text.to_owned(), now, confidence);
+        if text.is_empty() {
+            self.silences_in_row += 1;
+            if self.silences_in_row >= settings.max_silences {
+                return Step::Reply(self.close(
+                    ConversationEnd::Silence,
+                    phrases.goodbye.clone(),
+                    now,
+                ));
+            }
+            return Step::Reply(self.agent_says(phrases.reprompt_silence.clone(), now));
+        }
+        self.silences_in_row = 0;
+        if is_opt_out_request(text) {
+            return Step::Reply(self.close(
+                ConversationEnd::OptOutPhrase,
+                phrases.opt_out_confirmation.clone(),
+                now,
+            ));
+        }
+        if confidence.is_some_and(|c| c < settings.min_confidence) {
+            self.unclear_in_row += 1;
+            if self.unclear_in_row >= settings.max_unclear {
+                return Step::Reply(self.close(
+                    ConversationEnd::Unintelligible,
+                    phrases.goodbye.clone(),
+                    now,
+                ));
+            }
+            return Step::Reply(self.agent_says(phrases.ask_again.clone(), now));
+        }
+        self.unclear_in_row = 0;
+        self.callee_turns += 1;
+        Step::AskModel
+    }
+
+    /// Takes in the model's reply to the last callee turn.
+    pub fn answer(
+        &mut self,
+        reply: &str,
+        action: Option<AgentAction>,
+        now: DateTime<Utc>,
+        settings: &CallSettings,
+        phrases: &Phrases,
+    ) -> Twiml {
+        let fallback = match &action {
+            Some(AgentAction::OptOut) => &phrases.opt_out_confirmation,
+            Some(_) => &phrases.goodbye,
+            None => &phrases.ask_again,
+        };
+        let text = if reply.trim().is_empty() {
+            fallback.clone()
+        } else {
+            reply.trim().to_owned()
+        };
+        if let Some(action) = action {
+            return self.close(ConversationEnd::Agent { action }, text, now);
+        }
+        if self.callee_turns >= settings.max_turns {
+            let text = format!("{text} {}", phrases.max_turns_goodbye);
+            return self.close(ConversationEnd::MaxTurns, text, now);
+        }
+        self.agent_says(text, now)
+    }
+
+    /// The model could not answer: apologise and hang up rather than leave the callee in silence.
+    pub fn fail(&mut self, now: DateTime<Utc>, phrases: &Phrases) -> Twiml {
+        self.close(
+            ConversationEnd::AgentError,
+            phrases.error_apology.clone(),
+            now,
+        )
+    }
+
+    fn agent_says(&mut self, text: String, now: DateTime<Utc>) -> Twiml {
+        self.push(Speaker::Agent, text.clone(), now, None);
+        self.gather(text)
+    }
+
+    fn close(&mut self, end: ConversationEnd, text: String, now: DateTime<Utc>) -> Twiml {
+        self.push(Speaker::Agent, text.clone(), now, None);
+        self.end = Some(end);
+        Twiml::new().say(text, self.language).hangup()
+    }
+
+    fn gather(&mut self, prompt: String) -> Twiml {
+        let turn = self.next_turn;
+        self.next_turn += 1;
+        Twiml::new()
+            .push(Verb::Gather {
+                action: format!("{}&turn={turn}", self.action_base),
+                language: self.language,
+                timeout_secs: 6,
+                prompt: vec![Verb::Say {
+                    text: prompt,
+                    language: self.language,
+                }],
+            })
+            // Reached only if the Gather ends without posting (it posts even when empty).
+            .hangup()
+    }
+
+    fn push(&mut self, speaker: Speaker, text: String, at: DateTime<Utc>, confidence: Option<f32>) {
+        let index = u32::try_from(self.turns.len()).unwrap_or(u32::MAX);
+        self.turns.push(Turn {
+            index,
+            speaker,
+            text,
+            at,
+            confidence,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::EndCallReason;
+    use crate::phrases::phrases;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default()
+    }
+
+    fn convo() -> Conversation {
+        let mut c = Conversation::new(Language::En, "turn?wf=w&attempt=1".into());
+        c.open("Hello".into(), now());
+        c
+    }
+
+    #[test]
+    fn opening_gathers_turn_one() {
+        let mut c = Conversation::new(Language::Fr, "turn?wf=w&attempt=2".into());
+        let doc = c.open("Bonjour".into(), now()).render();
+        assert!(
+            doc.contains(r#"action="turn?wf=w&amp;attempt=2&amp;turn=1""#),
+            "{doc}"
+        );
+        assert!(doc.contains("Bonjour"));
+        assert_eq!(c.next_turn, 2);
+    }
+
+    #[test]
+    fn speech_goes_to_the_model_and_a_tool_ends_the_call() {
+        let s = CallSettings::default();
+        let p = phrases(Language::En);
+        let mut c = convo();
+        assert_eq!(
+            c.hear(Some("What is it about?"), Some(0.9), now(), &s, p),
+            Step::AskModel
+        );
+        let doc = c
+            .answer("We help with energy costs.", None, now(), &s, p)
+            .render();
+        assert!(doc.contains("<Gather") && doc.contains("turn=2"), "{doc}");
+        assert_eq!(
+            c.hear(Some("Thursday at 3 pm"), Some(0.9), now(), &s, p),
+            Step::AskModel
+        );
+        let action = AgentAction::RecordInterest {
+            meeting_time: "2026-11-26T15:00:00-05:00".into(),
+            notes: None,
+        };
+        let doc = c
+            .answer("Great, noted.", Some(action.clone()), now(), &s, p)
+            .render();
+        assert!(
+            doc.ends_with("<Hangup/></Response>") && !doc.contains("<Gather"),
+            "{doc}"
+        );
+        assert_eq!(c.end, Some(ConversationEnd::Agent { action }));
+        assert_eq!(c.turns.len(), 5);
+    }
+
+    #[test]
+    fn silence_reprompts_then_hangs_up() {
+        let s = CallSettings::default();
+        let p = phrases(Language::En);
+        let mut c = convo();
+        let Step::Reply(doc) = c.hear(None, None, now(), &s, p) else {
+            panic!("expected reply")
+        };
+        assert!(doc.render().contains(&p.reprompt_silence));
+        let Step::Reply(doc) = c.hear(Some("  "), None, now(), &s, p) else {
+            panic!("expected reply")
+        };
+        assert!(doc.render().contains("<Hangup/>"));
+        assert_eq!(c.end, Some(ConversationEnd::Silence));
+        assert!(!c.callee_spoke());
+    }
+
+    #[test]
+    fn low_confidence_asks_again_then_gives_up() {
+        let s = CallSettings::default();
+        let p = phrases(Language::En);
+        let mut c = convo();
+        let Step::Reply(doc) = c.hear(Some("grr mm"), Some(0.2), now(), &s, p) else {
+            panic!("expected reply")
+        };
+        assert!(doc.render().contains("say it again"));
+        assert!(matches!(
+            c.hear(Some("mm grr"), Some(0.1), now(), &s, p),
+            Step::Reply(_)
+        ));
+        assert_eq!(c.end, Some(ConversationEnd::Unintelligible));
+    }
+
+    #[test]
+    fn opt_out_phrase_ends_without_the_model() {
+        let s = CallSettings::default();
+        let p = phrases(Language::He);
+        let mut c = convo();
+        let Step::Reply(doc) = c.hear(Some("תפסיקו להתקשר אליי"), Some(0.9), now(), &s, p)
+        else {
+            panic!()
+        };
+        assert!(doc.render().contains(&p.opt_out_confirmation));
+        assert_eq!(c.end, Some(ConversationEnd::OptOutPhrase));
+    }
+
+    #[test]
+    fn max_turns_wraps_up() {
+        let s = CallSettings {
+            max_turns: 1,
+            ..CallSettings::default()
+        };
+        let p = phrases(Language::En);
+        let mut c = convo();
+        assert_eq!(c.hear(Some("hmm"), Some(0.9), now(), &s, p), Step::AskModel);
+        let doc = c.answer("Tell me more?", None, now(), &s, p).render();
+        assert!(doc.contains(&p.max_turns_goodbye) && doc.contains("<Hangup/>"));
+        assert_eq!(c.end, Some(ConversationEnd::MaxTurns));
+    }
+
+    #[test]
+    fn empty_tool_reply_uses_the_fixed_phrase_and_late_turns_hang_up() {
+        let s = CallSettings::default();
+        let p = phrases(Language::En);
+        let mut c = convo();
+        c.hear(Some("no thanks"), Some(0.9), now(), &s, p);
+        let end = AgentAction::EndCall {
+            reason: EndCallReason::NotInterested,
+        };
+        let doc = c.answer("", Some(end), now(), &s, p).render();
+        assert!(doc.contains(&p.goodbye));
+        assert_eq!(
+            c.hear(Some("hello?"), Some(0.9), now(), &s, p),
+            Step::Reply(Twiml::new().hangup())
+        );
+    }
+
+    #[test]
+    fn model_failure_apologises() {
+        let p = phrases(Language::En);
+        let mut c = convo();
+        let doc = c.fail(now(), p).render();
+        assert!(doc.contains(&crate::twiml::escape(&p.error_apology)) && doc.contains("<Hangup/>"));
+        assert_eq!(c.end, Some(ConversationEnd::AgentError));
+    }
+}

@@ -1,0 +1,139 @@
+//! A lead as workflows see it, and the settings that govern calling it.
+
+use crate::{E164, Language};
+use serde::{Deserialize, Serialize};
+
+/// Everything a lead workflow needs to know about the person it calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadProfile {
+    /// Stable lead id (the `leads` row id).
+    pub lead_id: String,
+    /// Display name.
+    pub name: String,
+    /// Number to dial.
+    pub phone: E164,
+    /// Language to speak.
+    pub language: Language,
+    /// IANA time zone of the lead.
+    pub timezone: String,
+    /// Email, if known.
+    pub email: Option<String>,
+    /// Company, if known.
+    pub company: Option<String>,
+}
+
+/// Seconds to wait before the next attempt, per retryable outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryCadence {
+    /// After nobody answered.
+    pub no_answer_secs: u64,
+    /// After a busy line.
+    pub busy_secs: u64,
+    /// After reaching voicemail.
+    pub voicemail_secs: u64,
+    /// After the call could not be placed.
+    pub failed_secs: u64,
+    /// After the callee hung up or never spoke.
+    pub incomplete_secs: u64,
+}
+
+impl Default for RetryCadence {
+    fn default() -> Self {
+        Self {
+            no_answer_secs: 4 * 3600,
+            busy_secs: 30 * 60,
+            voicemail_secs: 24 * 3600,
+            failed_secs: 15 * 60,
+            incomplete_secs: 24 * 3600,
+        }
+    }
+}
+
+/// Per-campaign rules for each lead's calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CallSettings {
+    /// Name of the business the agent calls for (said in the greeting).
+    pub business_name: String,
+    /// Attempts per lead, callbacks excluded.
+    pub max_attempts: u32,
+    /// Wait before retrying, by outcome.
+    pub retry: RetryCadence,
+    /// Callee turns before the agent wraps up.
+    pub max_turns: u32,
+    /// Silent turns in a row before the agent hangs up.
+    pub max_silences: u32,
+    /// Unclear (low confidence) turns in a row before the agent hangs up.
+    pub max_unclear: u32,
+    /// Speech below this ASR confidence is asked again.
+    pub min_confidence: f32,
+    /// Seconds to let the phone ring.
+    pub ring_timeout_secs: u32,
+    /// A call still not over after this long is checked with the provider.
+    pub max_call_secs: u64,
+    /// Callbacks honoured per lead.
+    pub max_callbacks: u32,
+}
+
+impl Default for CallSettings {
+    fn default() -> Self {
+        Self {
+            business_name: "Callwright".to_owned(),
+            max_attempts: 3,
+            retry: RetryCadence::default(),
+            max_turns: 12,
+            max_silences: 2,
+            max_unclear: 2,
+            min_confidence: 0.4,
+            ring_timeout_secs: 25,
+            max_call_secs: 1800,
+            max_callbacks: 2,
+        }
+    }
+}
+
+/// The IANA zone most likely for a number without an explicit one.
+///
+/// A coarse per-country guess; numbers in countries spanning several zones get the most
+/// populous one.
+pub fn default_timezone(phone: &E164) -> &'static str {
+    match phone.region() {
+        Some("IL") => "Asia/Jerusalem",
+        Some("FR") => "Europe/Paris",
+        Some("DE") => "Europe/Berlin",
+        Some("ES") => "Europe/Madrid",
+        Some("GB") => "Europe/London",
+        Some("IT") => "Europe/Rome",
+        Some("NL") => "Europe/Amsterdam",
+        Some("BE") => "Europe/Brussels",
+        Some("CH") => "Europe/Zurich",
+        Some("AT") => "Europe/Vienna",
+        Some("US") => "America/New_York",
+        Some("CA") => "America/Toronto",
+        Some("MX") => "America/Mexico_City",
+        Some("AU") => "Australia/Sydney",
+        _ => "UTC",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_zones_are_real_iana_zones() {
+        for raw in [
+            "+972527654321",
+            "+33612345678",
+            "+4915123456789",
+            "+34612345678",
+            "+14155552671",
+            "+442071838750",
+        ] {
+            let phone = E164::parse(raw, None).expect("valid");
+            let zone = default_timezone(&phone);
+            assert!(zone.parse::<chrono_tz::Tz>().is_ok(), "{zone}");
+            assert_ne!(zone, "UTC", "{raw}");
+        }
+    }
+}

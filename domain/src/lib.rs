@@ -1,0 +1,23 @@
+//! Callwright's domain: the types every crate shares and the pure decisions the workflows make.
+//!
+//! Everything here is deterministic and free of I/O so that workflows can call it during replay
+//! and unit tests can cover it exhaustively.
+
+pub mod call;
+pub mod conversation;
+pub mod language;
+pub mod lead;
+pub mod outcome;
+pub mod phone;
+pub mod phrases;
+pub mod safety;
+pub mod twiml;
+
+pub use call::{AnsweredBy, CallStatus};
+pub use language::Language;
+pub use lead::{CallSettings, LeadProfile, RetryCadence};
+pub use outcome::{
+    AgentAction, AttemptOutcome, ConversationEnd, EndCallReason, NextStep, classify_attempt,
+    next_step,
+};
+pub use phone::{E164, PhoneError};

@@ -1,0 +1,427 @@
+//! What an attempt came to, and what happens next: pure functions of what the call did.
+
+use crate::{AnsweredBy, CallSettings, CallStatus};
+use serde::{Deserialize, Serialize};
+
+/// Why the agent ended the call through the `end_call` tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndCallReason {
+    /// The callee declined.
+    NotInterested,
+    /// Not the person we meant to reach.
+    WrongPerson,
+    /// Anything else.
+    Other,
+}
+
+/// A decision the LLM took through one of its tools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tool", rename_all = "snake_case")]
+pub enum AgentAction {
+    /// The callee agreed to meet at this time (RFC 3339 with the callee's offset).
+    RecordInterest {
+        /// Agreed meeting start.
+        meeting_time: String,
+        /// Free-form notes for the sales rep.
+        notes: Option<String>,
+    },
+    /// The callee asked to be called back at this time (RFC 3339).
+    ScheduleCallback {
+        /// When to call again.
+        callback_at: String,
+    },
+    /// The callee asked never to be called again.
+    OptOut,
+    /// The conversation is over without a meeting.
+    EndCall {
+        /// Why.
+        reason: EndCallReason,
+    },
+}
+
+/// How a conversation ended, when the agent ended it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum ConversationEnd {
+    /// The LLM decided, through a tool.
+    Agent {
+        /// The decision.
+        action: AgentAction,
+    },
+    /// The callee said an opt-out phrase the keyword safety net caught.
+    OptOutPhrase,
+    /// Too many turns without a decision.
+    MaxTurns,
+    /// The callee stayed silent.
+    Silence,
+    /// The callee could not be understood.
+    Unintelligible,
+    /// The agent could not continue (the model failed); it apologised and hung up.
+    AgentError,
+}
+
+/// The result of one attempt (one dialled call, or one decision not to dial).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum AttemptOutcome {
+    /// Agreed to a meeting.
+    Interested {
+        /// Agreed meeting start (RFC 3339).
+        meeting_time: String,
+        /// Notes from the call.
+        notes: Option<String>,
+    },
+    /// Declined.
+    NotInterested,
+    /// Asked to be called back.
+    CallbackRequested {
+        /// When (RFC 3339).
+        callback_at: String,
+    },
+    /// Asked never to be called again; the number is on the do-not-call list.
+    OptedOut,
+    /// Reached an answering machine.
+    Voicemail,
+    /// Nobody answered.
+    NoAnswer,
+    /// Line busy.
+    Busy,
+    /// The call could not be placed or dropped in error.
+    Failed,
+    /// The callee hung up before any decision.
+    HungUp,
+    /// The callee never said anything we could understand.
+    NoResponse,
+    /// Talked until the turn limit without a decision.
+    Undecided,
+    /// Not dialled: the number is on the do-not-call list.
+    DoNotCall,
+    /// Not dialled: the campaign or lead was stopped.
+    Canceled,
+}
+
+impl AttemptOutcome {
+    /// The outcome's stable code (search attribute, database, API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Interested { .. } => "interested",
+            Self::NotInterested => "not_interested",
+            Self::CallbackRequested { .. } => "callback_requested",
+            Self::OptedOut => "opted_out",
+            Self::Voicemail => "voicemail",
+            Self::NoAnswer => "no_answer",
+            Self::Busy => "busy",
+            Self::Failed => "failed",
+            Self::HungUp => "hung_up",
+            Self::NoResponse => "no_response",
+            Self::Undecided => "undecided",
+            Self::DoNotCall => "do_not_call",
+            Self::Canceled => "canceled",
+        }
+    }
+
+    /// Every outcome code, in display order.
+    pub const CODES: [&'static str; 13] = [
+        "interested",
+        "not_interested",
+        "callback_requested",
+        "opted_out",
+        "voicemail",
+        "no_answer",
+        "busy",
+        "failed",
+        "hung_up",
+        "no_response",
+        "undecided",
+        "do_not_call",
+        "canceled",
+    ];
+
+    /// Seconds to wait before retrying after this outcome, if it is retried at all.
+    fn retry_delay_secs(&self, settings: &CallSettings) -> Option<u64> {
+        let cadence = &settings.retry;
+        match self {
+            Self::NoAnswer => Some(cadence.no_answer_secs),
+            Self::Busy => Some(cadence.busy_secs),
+            Self::Voicemail => Some(cadence.voicemail_secs),
+            Self::Failed => Some(cadence.failed_secs),
+            Self::HungUp | Self::NoResponse => Some(cadence.incomplete_secs),
+            _ => None,
+        }
+    }
+}
+
+/// What the lead workflow does after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Dial again after this many seconds.
+    RetryAfter(u64),
+    /// Call back at this RFC 3339 time.
+    CallbackAt(String),
+    /// The lead is done.
+    Finish,
+}
+
+/// Decides whether and when to try again. `attempt` is the 1-based attempt just made and
+/// `callbacks` the callbacks already honoured.
+pub fn next_step(
+    outcome: &AttemptOutcome,
+    attempt: u32,
+    callbacks: u32,
+    settings: &CallSettings,
+) -> NextStep {
+    match outcome {
+        AttemptOutcome::CallbackRequested { callback_at } if callbacks < settings.max_callbacks => {
+            NextStep::CallbackAt(callback_at.clone())
+        }
+        other => match other.retry_delay_secs(settings) {
+            Some(secs) if attempt < settings.max_attempts => NextStep::RetryAfter(secs),
+            _ => NextStep::Finish,
+        },
+    }
+}
+
+/// Classifies a finished call from its final status, what answered, and how the
+/// conversation ended (if the agent ended it).
+pub fn classify_attempt(
+    final_status: CallStatus,
+    answered_by: Option<AnsweredBy>,
+    end: Option<&ConversationEnd>,
+    callee_spoke: bool,
+) -> AttemptOutcome {
+    match final_status {
+        CallStatus::NoAnswer => return AttemptOutcome::NoAnswer,
+        CallStatus::Busy => return AttemptOutcome::Busy,
+        CallStatus::Failed => return AttemptOutcome::Failed,
+        CallStatus::Canceled => return AttemptOutcome::Canceled,
+        _ => {}
+    }
+    // A decision spoken by a person stands even if AMD guessed wrong afterwards.
+    if let Some(end) = end {
+        match end {
+            ConversationEnd::Agent { action } => {
+                return match action {
+                    AgentAction::RecordInterest {
+                        meeting_time,
+                        notes,
+                    } => AttemptOutcome::Interested {
+                        meeting_time: meeting_time.clone(),
+                        notes: notes.clone(),
+                    },
+                    AgentAction::ScheduleCallback { callback_at } => {
+                        AttemptOutcome::CallbackRequested {
+                            callback_at: callback_at.clone(),
+                        }
+                    }
+                    AgentAction::OptOut => AttemptOutcome::OptedOut,
+                    AgentAction::EndCall { .. } => AttemptOutcome::NotInterested,
+                };
+            }
+            ConversationEnd::OptOutPhrase => return AttemptOutcome::OptedOut,
+            ConversationEnd::MaxTurns => return AttemptOutcome::Undecided,
+            ConversationEnd::AgentError => return AttemptOutcome::Failed,
+            ConversationEnd::Silence | ConversationEnd::Unintelligible
+                if !answered_by.is_some_and(AnsweredBy::is_machine) =>
+            {
+                return AttemptOutcome::NoResponse;
+            }
+            _ => {}
+        }
+    }
+    if answered_by.is_some_and(AnsweredBy::is_machine) {
+        return AttemptOutcome::Voicemail;
+    }
+    match final_status {
+        CallStatus::Completed if callee_spoke => AttemptOutcome::HungUp,
+        CallStatus::Completed => AttemptOutcome::NoResponse,
+        // Not final: the provider lost track of the call.
+        _ => AttemptOutcome::Failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interest() -> ConversationEnd {
+        ConversationEnd::Agent {
+            action: AgentAction::RecordInterest {
+                meeting_time: "2026-11-26T15:00:00+02:00".into(),
+                notes: None,
+            },
+        }
+    }
+
+    #[test]
+    fn telephony_failures_win() {
+        assert_eq!(
+            classify_attempt(CallStatus::NoAnswer, None, None, false),
+            AttemptOutcome::NoAnswer
+        );
+        assert_eq!(
+            classify_attempt(CallStatus::Busy, None, None, false),
+            AttemptOutcome::Busy
+        );
+        assert_eq!(
+            classify_attempt(CallStatus::Failed, None, None, false),
+            AttemptOutcome::Failed
+        );
+    }
+
+    #[test]
+    fn agent_decisions_become_outcomes() {
+        let human = Some(AnsweredBy::Human);
+        assert!(matches!(
+            classify_attempt(CallStatus::Completed, human, Some(&interest()), true),
+            AttemptOutcome::Interested { .. }
+        ));
+        let opt = ConversationEnd::Agent {
+            action: AgentAction::OptOut,
+        };
+        assert_eq!(
+            classify_attempt(CallStatus::Completed, human, Some(&opt), true),
+            AttemptOutcome::OptedOut
+        );
+        assert_eq!(
+            classify_attempt(
+                CallStatus::Completed,
+                human,
+                Some(&ConversationEnd::OptOutPhrase),
+                true
+            ),
+            AttemptOutcome::OptedOut
+        );
+        let no = ConversationEnd::Agent {
+            action: AgentAction::EndCall {
+                reason: EndCallReason::NotInterested,
+            },
+        };
+        assert_eq!(
+            classify_attempt(CallStatus::Completed, human, Some(&no), true),
+            AttemptOutcome::NotInterested
+        );
+        let cb = ConversationEnd::Agent {
+            action: AgentAction::ScheduleCallback {
+                callback_at: "x".into(),
+            },
+        };
+        assert_eq!(
+            classify_attempt(CallStatus::Completed, human, Some(&cb), true),
+            AttemptOutcome::CallbackRequested {
+                callback_at: "x".into()
+            }
+        );
+    }
+
+    #[test]
+    fn machines_are_voicemail_and_silence_is_no_response() {
+        let machine = Some(AnsweredBy::MachineEndBeep);
+        assert_eq!(
+            classify_attempt(CallStatus::Completed, machine, None, false),
+            AttemptOutcome::Voicemail
+        );
+        assert_eq!(
+            classify_attempt(
+                CallStatus::Completed,
+                machine,
+                Some(&ConversationEnd::Silence),
+                false
+            ),
+            AttemptOutcome::Voicemail
+        );
+        let human = Some(AnsweredBy::Human);
+        assert_eq!(
+            classify_attempt(
+                CallStatus::Completed,
+                human,
+                Some(&ConversationEnd::Silence),
+                false
+            ),
+            AttemptOutcome::NoResponse
+        );
+        assert_eq!(
+            classify_attempt(
+                CallStatus::Completed,
+                human,
+                Some(&ConversationEnd::Unintelligible),
+                true
+            ),
+            AttemptOutcome::NoResponse
+        );
+        assert_eq!(
+            classify_attempt(CallStatus::Completed, human, None, true),
+            AttemptOutcome::HungUp
+        );
+        assert_eq!(
+            classify_attempt(
+                CallStatus::Completed,
+                human,
+                Some(&ConversationEnd::MaxTurns),
+                true
+            ),
+            AttemptOutcome::Undecided
+        );
+    }
+
+    #[test]
+    fn retry_cadence_per_outcome_up_to_max_attempts() {
+        let s = CallSettings::default();
+        assert_eq!(
+            next_step(&AttemptOutcome::NoAnswer, 1, 0, &s),
+            NextStep::RetryAfter(s.retry.no_answer_secs)
+        );
+        assert_eq!(
+            next_step(&AttemptOutcome::Busy, 2, 0, &s),
+            NextStep::RetryAfter(s.retry.busy_secs)
+        );
+        assert_eq!(
+            next_step(&AttemptOutcome::Voicemail, 1, 0, &s),
+            NextStep::RetryAfter(s.retry.voicemail_secs)
+        );
+        assert_eq!(
+            next_step(&AttemptOutcome::Failed, 1, 0, &s),
+            NextStep::RetryAfter(s.retry.failed_secs)
+        );
+        assert_eq!(
+            next_step(&AttemptOutcome::HungUp, 1, 0, &s),
+            NextStep::RetryAfter(s.retry.incomplete_secs)
+        );
+        assert_eq!(
+            next_step(&AttemptOutcome::NoAnswer, s.max_attempts, 0, &s),
+            NextStep::Finish
+        );
+        for done in [
+            AttemptOutcome::NotInterested,
+            AttemptOutcome::OptedOut,
+            AttemptOutcome::DoNotCall,
+            AttemptOutcome::Undecided,
+        ] {
+            assert_eq!(next_step(&done, 1, 0, &s), NextStep::Finish, "{done:?}");
+        }
+        let interested = AttemptOutcome::Interested {
+            meeting_time: "t".into(),
+            notes: None,
+        };
+        assert_eq!(next_step(&interested, 1, 0, &s), NextStep::Finish);
+    }
+
+    #[test]
+    fn callbacks_are_honoured_up_to_their_cap() {
+        let s = CallSettings::default();
+        let cb = AttemptOutcome::CallbackRequested {
+            callback_at: "2026-11-25T17:00:00+02:00".into(),
+        };
+        assert_eq!(
+            next_step(&cb, 3, 0, &s),
+            NextStep::CallbackAt("2026-11-25T17:00:00+02:00".into())
+        );
+        assert_eq!(next_step(&cb, 1, s.max_callbacks, &s), NextStep::Finish);
+    }
+
+    #[test]
+    fn codes_cover_every_outcome() {
+        assert_eq!(AttemptOutcome::CODES.len(), 13);
+        assert!(AttemptOutcome::CODES.contains(&AttemptOutcome::Voicemail.code()));
+    }
+}

@@ -1,0 +1,121 @@
+//! Phone numbers, parsed once at the edge into [`E164`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a phone number was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    /// The text could not be parsed as a phone number at all.
+    #[error("'{0}' is not a phone number")]
+    Unparsable(String),
+    /// It parsed, but no such number can exist (wrong length or unassigned range).
+    #[error("'{0}' is not a valid number in its numbering plan")]
+    Invalid(String),
+}
+
+/// A valid phone number in E.164 form (`+` and up to 15 digits), with its country calling code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct E164 {
+    text: String,
+    country_code: u16,
+    region: Option<String>,
+}
+
+impl E164 {
+    /// Parses `raw` (international form, or national form when `default_region` such as "US"
+    /// is given) and keeps it only if libphonenumber's metadata says the number is valid.
+    pub fn parse(raw: &str, default_region: Option<&str>) -> Result<Self, PhoneError> {
+        let trimmed = raw.trim();
+        let region = default_region.and_then(|r| r.parse::<phonenumber::country::Id>().ok());
+        let number = phonenumber::parse(region, trimmed)
+            .map_err(|_| PhoneError::Unparsable(trimmed.to_owned()))?;
+        if !phonenumber::is_valid(&number) {
+            return Err(PhoneError::Invalid(trimmed.to_owned()));
+        }
+        let text = number.format().mode(phonenumber::Mode::E164).to_string();
+        let region = number.country().id().map(|id| format!("{id:?}"));
+        Ok(Self {
+            text,
+            country_code: number.code().value(),
+            region,
+        })
+    }
+
+    /// The number as `+<digits>`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The country calling code, e.g. 972 for Israel, 1 for the NANP.
+    pub fn country_code(&self) -> u16 {
+        self.country_code
+    }
+
+    /// ISO 3166-1 alpha-2 region the number belongs to, when the numbering plan tells.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+impl fmt::Display for E164 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl TryFrom<String> for E164 {
+    type Error = PhoneError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value, None)
+    }
+}
+
+impl From<E164> for String {
+    fn from(value: E164) -> Self {
+        value.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_international_numbers_to_e164() {
+        let n = E164::parse("+972 52-765-4321", None).expect("valid Israeli mobile");
+        assert_eq!(n.as_str(), "+972527654321");
+        assert_eq!(n.country_code(), 972);
+        assert_eq!(n.region(), Some("IL"));
+    }
+
+    #[test]
+    fn national_numbers_need_a_region() {
+        assert!(E164::parse("(415) 555-2671", None).is_err());
+        let n = E164::parse("(415) 555-2671", Some("US")).expect("valid with region");
+        assert_eq!(n.as_str(), "+14155552671");
+    }
+
+    #[test]
+    fn rejects_garbage_and_impossible_numbers() {
+        assert!(matches!(
+            E164::parse("hello", None),
+            Err(PhoneError::Unparsable(_))
+        ));
+        assert!(matches!(
+            E164::parse("+1 123", None),
+            Err(PhoneError::Invalid(_)) | Err(PhoneError::Unparsable(_))
+        ));
+    }
+
+    #[test]
+    fn serde_round_trip_validates() {
+        let n: E164 = serde_json::from_str("\"+33612345678\"").expect("valid French mobile");
+        assert_eq!(
+            serde_json::to_string(&n).expect("serialises"),
+            "\"+33612345678\""
+        );
+        assert!(serde_json::from_str::<E164>("\"+999\"").is_err());
+    }
+}

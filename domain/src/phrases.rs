@@ -1,0 +1,134 @@
+//! Fixed phrases the agent speaks without the LLM, one file per language under `domain/lang/`.
+
+use crate::Language;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The fixed phrases of one language. `{name}` and `{business}` are filled in by [`fill`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    /// Opening: names the business, discloses the AI assistant and the recording.
+    pub greeting: String,
+    /// Said after a silent turn.
+    pub reprompt_silence: String,
+    /// Said after a turn the recogniser was unsure of.
+    pub ask_again: String,
+    /// Closing.
+    pub goodbye: String,
+    /// Closing when the turn limit is reached.
+    pub max_turns_goodbye: String,
+    /// Confirms an opt-out before hanging up.
+    pub opt_out_confirmation: String,
+    /// Message left on an answering machine.
+    pub voicemail: String,
+    /// Said when the agent cannot continue (provider failure).
+    pub error_apology: String,
+}
+
+fn source(language: Language) -> &'static str {
+    match language {
+        Language::En => include_str!("../lang/en.json"),
+        Language::He => include_str!("../lang/he.json"),
+        Language::Fr => include_str!("../lang/fr.json"),
+        Language::De => include_str!("../lang/de.json"),
+        Language::Es => include_str!("../lang/es.json"),
+    }
+}
+
+/// The phrases for `language`. The files are compiled in and checked by a unit test, so a
+/// parse failure here can only come from an untested edit; it falls back to English then.
+pub fn phrases(language: Language) -> &'static Phrases {
+    static TABLE: OnceLock<Vec<Phrases>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let english: Phrases =
+            serde_json::from_str(source(Language::En)).unwrap_or_else(|_| fallback());
+        Language::ALL
+            .iter()
+            .map(|l| serde_json::from_str(source(*l)).unwrap_or_else(|_| english.clone()))
+            .collect()
+    });
+    &table[language as usize]
+}
+
+fn fallback() -> Phrases {
+    let bye = "Thank you, goodbye.".to_owned();
+    Phrases {
+        greeting: "Hello {name}, this is the AI assistant of {business}. This call is recorded."
+            .to_owned(),
+        reprompt_silence: "Are you still there?".to_owned(),
+        ask_again: "Could you say that again?".to_owned(),
+        goodbye: bye.clone(),
+        max_turns_goodbye: bye.clone(),
+        opt_out_confirmation: "Your number is removed. Goodbye.".to_owned(),
+        voicemail: "Hello {name}, this is {business}. We will call again.".to_owned(),
+        error_apology: bye,
+    }
+}
+
+/// Fills the `{name}` and `{business}` placeholders.
+pub fn fill(template: &str, name: &str, business: &str) -> String {
+    template
+        .replace("{name}", name)
+        .replace("{business}", business)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_file_parses_and_is_complete() {
+        for lang in Language::ALL {
+            let p: Phrases =
+                serde_json::from_str(source(lang)).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            for (key, text) in [
+                ("greeting", &p.greeting),
+                ("reprompt_silence", &p.reprompt_silence),
+                ("ask_again", &p.ask_again),
+                ("goodbye", &p.goodbye),
+                ("max_turns_goodbye", &p.max_turns_goodbye),
+                ("opt_out_confirmation", &p.opt_out_confirmation),
+                ("voicemail", &p.voicemail),
+                ("error_apology", &p.error_apology),
+            ] {
+                assert!(!text.trim().is_empty(), "{lang}.{key} is empty");
+            }
+            assert!(
+                p.greeting.contains("{business}"),
+                "{lang}: greeting must name the business"
+            );
+            assert!(
+                p.greeting.contains("{name}"),
+                "{lang}: greeting must address the lead"
+            );
+            assert!(
+                p.voicemail.contains("{business}"),
+                "{lang}: voicemail must name the business"
+            );
+        }
+    }
+
+    #[test]
+    fn greetings_disclose_ai_and_recording() {
+        let disclosures = [
+            (Language::En, "AI assistant", "recorded"),
+            (Language::He, "בינה המלאכותית", "מוקלטת"),
+            (Language::Fr, "assistant IA", "enregistré"),
+            (Language::De, "KI-Assistent", "aufgezeichnet"),
+            (Language::Es, "inteligencia artificial", "se graba"),
+        ];
+        for (lang, ai, recorded) in disclosures {
+            let g = &phrases(lang).greeting;
+            assert!(g.contains(ai) && g.contains(recorded), "{lang}: {g}");
+        }
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        assert_eq!(
+            fill("Hi {name} from {business}", "Dana", "Acme"),
+            "Hi Dana from Acme"
+        );
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# What `make test` (and CI) runs.
+#
+#   scripts/test.sh [--no-lint] [-- NEXTEST_ARGS...]
+#
+# Installs missing tools, starts a private Postgres and a headless Temporal dev server on
+# free ports in a temp dir (stopped and removed on any exit), then runs, in order:
+#   cargo fmt --check; cargo clippy -D warnings; cargo nextest run (+ NEXTEST_ARGS);
+#   and, when dashboard/package.json exists, npm ci && npm test there.
+# Tests find the servers through:
+#   CALLWRIGHT_TEST_DATABASE_URL      postgres://postgres@127.0.0.1:PORT/postgres
+#                                     (superuser, trust auth; the db `callwright` also exists)
+#   CALLWRIGHT_TEST_TEMPORAL_ADDRESS  http://127.0.0.1:PORT  (namespace `default`, search
+#                                     attributes registered)
+#   CALLWRIGHT_TEST_TEMPORAL_BIN      path of the `temporal` CLI (also put on PATH)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CW_REPO"
+
+LINT=1
+NEXTEST_ARGS=()
+while (($#)); do
+  case $1 in
+  --no-lint) LINT=0 ;;
+  --) shift; NEXTEST_ARGS+=("$@"); break ;;
+  -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+  *) NEXTEST_ARGS+=("$1") ;;
+  esac
+  shift
+done
+
+scripts/deps.sh
+
+TMP=$(mktemp -d -t callwright-test.XXXXXX)
+chmod 0755 "$TMP" # the postgres OS user must reach $TMP/pg
+PG_DIR=$TMP/pg
+T_DIR=$TMP/temporal
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  scripts/temporal.sh stop "$T_DIR" || log "could not stop the test Temporal server (dir $T_DIR)"
+  scripts/pg.sh stop "$PG_DIR" || log "could not stop the test Postgres (dir $PG_DIR)"
+  if [[ -s $PG_DIR/pg-root ]]; then rm -rf "$(<"$PG_DIR/pg-root")"; fi
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PGPORT=$(free_port)
+scripts/pg.sh start "$PG_DIR" "$PGPORT"
+TPORT=$(free_port)
+TUIPORT=$(free_port)
+scripts/temporal.sh start "$T_DIR" "$TPORT" "$TUIPORT" headless
+
+TEMPORAL=$(temporal_bin)
+export CALLWRIGHT_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+export CALLWRIGHT_TEST_TEMPORAL_ADDRESS="http://127.0.0.1:$TPORT"
+export CALLWRIGHT_TEST_TEMPORAL_BIN="$TEMPORAL"
+PATH="$(dirname "$TEMPORAL"):$PATH"
+export PATH
+
+# If a test run fails, say whether a server died under it and keep its log.
+report_servers() {
+  local keep=$CW_REPO/.run/test-logs
+  mkdir -p "$keep"
+  cp -f "$T_DIR/temporal.log" "$keep/temporal.log" 2>/dev/null || true
+  cp -fL "$PG_DIR/postgres.log" "$keep/postgres.log" 2>/dev/null || true
+  if ! scripts/temporal.sh status "$T_DIR"; then
+    show_log_tail "$T_DIR/temporal.log"
+    log "the test Temporal server died during the run"
+  fi
+  if ! scripts/pg.sh status "$PG_DIR"; then
+    show_log_tail "$PG_DIR/postgres.log"
+    log "the test Postgres died during the run"
+  fi
+  log "server logs of this run kept in $keep/"
+}
+
+if ((LINT)); then
+  cargo fmt --all -- --check || die "cargo fmt --check failed: run 'make fmt' (cargo fmt --all)"
+  cargo clippy --workspace --all-targets --locked -- -D warnings || die "cargo clippy failed (warnings are errors)"
+fi
+
+status=0
+cargo nextest run --workspace --locked --no-fail-fast "${NEXTEST_ARGS[@]}" || status=$?
+if ((status != 0)); then
+  report_servers
+  log "cargo nextest run failed (exit $status)"
+fi
+
+if [[ -f dashboard/package.json ]]; then
+  if ! (cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm test); then
+    log "dashboard tests failed (npm ci / npm test in dashboard/)"
+    ((status != 0)) || status=1
+  fi
+fi
+
+exit "$status"

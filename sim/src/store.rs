@@ -1,0 +1,357 @@
+//! In-memory state shared by every handler: call records (with their event
+//! log and transcript), per-number dial counters, live-call control channels,
+//! recordings and fault knobs. Locks are short and never held across `.await`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot};
+
+/// A new Twilio-style identifier: `prefix` followed by 32 lowercase hex digits.
+pub fn new_sid(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Twilio call statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallStatus {
+    /// Accepted, not yet dialled.
+    Queued,
+    /// Dialling started.
+    Initiated,
+    /// The callee's phone is ringing.
+    Ringing,
+    /// Answered and executing TwiML.
+    InProgress,
+    /// Answered and ended normally.
+    Completed,
+    /// The callee's line was busy.
+    Busy,
+    /// The call could not be placed.
+    Failed,
+    /// Nobody answered.
+    NoAnswer,
+    /// Cancelled through the REST API before it was answered.
+    Canceled,
+}
+
+impl CallStatus {
+    /// The wire spelling (`in-progress`, `no-answer`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Initiated => "initiated",
+            Self::Ringing => "ringing",
+            Self::InProgress => "in-progress",
+            Self::Completed => "completed",
+            Self::Busy => "busy",
+            Self::Failed => "failed",
+            Self::NoAnswer => "no-answer",
+            Self::Canceled => "canceled",
+        }
+    }
+
+    /// Whether the call is over.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Self::Completed | Self::Busy | Self::Failed | Self::NoAnswer | Self::Canceled
+        )
+    }
+}
+
+/// One entry of a call's event log.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallEvent {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Short machine-friendly kind, e.g. `status_callback`, `verb`, `modify`, `error`.
+    pub kind: String,
+    /// Human-readable detail.
+    pub detail: String,
+}
+
+/// One line of what was said on the call.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptLine {
+    /// When it was said.
+    pub at: DateTime<Utc>,
+    /// `agent` (TwiML Say) or `callee` (persona).
+    pub speaker: String,
+    /// The words.
+    pub text: String,
+}
+
+/// Everything the simulator knows about one call.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRecord {
+    /// `CA...` identifier.
+    pub sid: String,
+    /// Owning account.
+    pub account_sid: String,
+    /// Dialled number.
+    pub to: String,
+    /// Caller ID.
+    pub from: String,
+    /// Name of the scripted callee persona.
+    pub persona: String,
+    /// Callee language code (`en`, `he`, ...).
+    pub language: String,
+    /// Current status.
+    pub status: CallStatus,
+    /// AMD verdict once known.
+    pub answered_by: Option<String>,
+    /// Voice webhook URL.
+    pub url: String,
+    /// Status callback URL, if any.
+    pub status_callback: Option<String>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// When the callee answered.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// When the call ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Simulated duration in seconds once ended.
+    pub duration: Option<u64>,
+    /// Callbacks, verbs, modifications and errors in order.
+    pub events: Vec<CallEvent>,
+    /// Who said what.
+    pub transcript: Vec<TranscriptLine>,
+    /// Recording identifier when `Record=true`.
+    pub recording_sid: Option<String>,
+    /// Where the recording can be fetched.
+    pub recording_url: Option<String>,
+}
+
+/// A REST instruction delivered to a live call's driver.
+#[derive(Debug)]
+pub enum Control {
+    /// Replace the executing document with this TwiML.
+    Twiml(String),
+    /// Fetch and execute this URL with the given method.
+    Url {
+        /// Absolute URL.
+        url: String,
+        /// `GET` or `POST`.
+        method: String,
+    },
+    /// Hang up (or cancel when not answered); `ack` fires once the status is final.
+    Hangup {
+        /// Requested status (`completed` or `canceled`).
+        status: CallStatus,
+        /// Signalled after the driver recorded the final status.
+        ack: oneshot::Sender<()>,
+    },
+}
+
+/// Remaining injected failures, settable through `POST /sim/faults`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Faults {
+    /// Next n call creates answer 429.
+    #[serde(default)]
+    pub twilio_create_429: u32,
+    /// Next n chat completions answer 500.
+    #[serde(default)]
+    pub llm_500: u32,
+    /// Next n chat completions answer 429.
+    #[serde(default)]
+    pub llm_429: u32,
+}
+
+/// Which fault counter to consume.
+#[derive(Debug, Clone, Copy)]
+pub enum FaultKind {
+    /// `twilio_create_429`.
+    TwilioCreate429,
+    /// `llm_500`.
+    Llm500,
+    /// `llm_429`.
+    Llm429,
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: HashMap<String, CallRecord>,
+    order: Vec<String>,
+    dial_counts: HashMap<String, u32>,
+    controls: HashMap<String, mpsc::UnboundedSender<Control>>,
+    recordings: HashSet<String>,
+    faults: Faults,
+}
+
+/// Cheaply clonable handle on the shared state.
+#[derive(Clone, Default)]
+pub struct Store {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Store {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts one more call to `number` and returns the new count (1 for the first).
+    pub fn next_dial_count(&self, number: &str) -> u32 {
+        let mut inner = self.lock();
+        let count = inner.dial_counts.entry(number.to_owned()).or_insert(0);
+        *count += 1;
+        *count
+    }
+
+    /// Stores a new call and the channel its driver listens on.
+    pub fn insert_call(&self, record: CallRecord, control: mpsc::UnboundedSender<Control>) {
+        let mut inner = self.lock();
+        inner.order.push(record.sid.clone());
+        inner.controls.insert(record.sid.clone(), control);
+        inner.calls.insert(record.sid.clone(), record);
+    }
+
+    /// A snapshot of one call.
+    pub fn get(&self, sid: &str) -> Option<CallRecord> {
+        self.lock().calls.get(sid).cloned()
+    }
+
+    /// Snapshots of all calls, newest first.
+    pub fn list(&self) -> Vec<CallRecord> {
+        let inner = self.lock();
+        inner
+            .order
+            .iter()
+            .rev()
+            .filter_map(|sid| inner.calls.get(sid).cloned())
+            .collect()
+    }
+
+    /// Applies `f` to a call; returns false when the call is unknown (e.g. after a reset).
+    pub fn update(&self, sid: &str, f: impl FnOnce(&mut CallRecord)) -> bool {
+        let mut inner = self.lock();
+        match inner.calls.get_mut(sid) {
+            Some(call) => {
+                f(call);
+                call.updated_at = Utc::now();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Appends to a call's event log.
+    pub fn event(&self, sid: &str, kind: &str, detail: impl Into<String>) {
+        let detail = detail.into();
+        tracing::debug!(call = sid, kind, %detail, "call event");
+        self.update(sid, |c| {
+            c.events.push(CallEvent {
+                at: Utc::now(),
+                kind: kind.to_owned(),
+                detail,
+            })
+        });
+    }
+
+    /// Appends to a call's transcript.
+    pub fn say(&self, sid: &str, speaker: &str, text: &str) {
+        self.update(sid, |c| {
+            c.transcript.push(TranscriptLine {
+                at: Utc::now(),
+                speaker: speaker.to_owned(),
+                text: text.to_owned(),
+            })
+        });
+    }
+
+    /// The control channel of a live call.
+    pub fn control(&self, sid: &str) -> Option<mpsc::UnboundedSender<Control>> {
+        self.lock().controls.get(sid).cloned()
+    }
+
+    /// Forgets a call's control channel once it ended.
+    pub fn drop_control(&self, sid: &str) {
+        self.lock().controls.remove(sid);
+    }
+
+    /// Registers a recording so it can be served.
+    pub fn add_recording(&self, recording_sid: &str) {
+        self.lock().recordings.insert(recording_sid.to_owned());
+    }
+
+    /// Whether a recording exists.
+    pub fn has_recording(&self, recording_sid: &str) -> bool {
+        self.lock().recordings.contains(recording_sid)
+    }
+
+    /// Forgets calls, counters, recordings and faults.
+    pub fn reset(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    /// Adds the given counts to the pending faults and returns the new state.
+    pub fn add_faults(&self, add: Faults) -> Faults {
+        let mut inner = self.lock();
+        let f = &mut inner.faults;
+        f.twilio_create_429 = f.twilio_create_429.saturating_add(add.twilio_create_429);
+        f.llm_500 = f.llm_500.saturating_add(add.llm_500);
+        f.llm_429 = f.llm_429.saturating_add(add.llm_429);
+        *f
+    }
+
+    /// Current pending faults.
+    pub fn faults(&self) -> Faults {
+        self.lock().faults
+    }
+
+    /// Consumes one pending fault of this kind; true if one was pending.
+    pub fn take_fault(&self, kind: FaultKind) -> bool {
+        let mut inner = self.lock();
+        let counter = match kind {
+            FaultKind::TwilioCreate429 => &mut inner.faults.twilio_create_429,
+            FaultKind::Llm500 => &mut inner.faults.llm_500,
+            FaultKind::Llm429 => &mut inner.faults.llm_429,
+        };
+        if *counter > 0 {
+            *counter -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sids_have_prefix_and_32_hex() {
+        let sid = new_sid("CA");
+        assert_eq!(sid.len(), 34);
+        assert!(sid[2..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    }
+
+    #[test]
+    fn faults_are_consumed() {
+        let store = Store::default();
+        store.add_faults(Faults {
+            llm_500: 2,
+            ..Faults::default()
+        });
+        assert!(store.take_fault(FaultKind::Llm500));
+        assert!(store.take_fault(FaultKind::Llm500));
+        assert!(!store.take_fault(FaultKind::Llm500));
+        assert!(!store.take_fault(FaultKind::Llm429));
+    }
+
+    #[test]
+    fn dial_counts_per_number() {
+        let store = Store::default();
+        assert_eq!(store.next_dial_count("+1"), 1);
+        assert_eq!(store.next_dial_count("+1"), 2);
+        assert_eq!(store.next_dial_count("+2"), 1);
+        store.reset();
+        assert_eq!(store.next_dial_count("+1"), 1);
+    }
+}
