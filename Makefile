@@ -1,0 +1,46 @@
+# Callwright developer entry points. `make` alone prints this help.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
+TEST_ARGS ?=
+
+.PHONY: help test demo demo-down deps bench chaos fmt lint build compose-config
+
+help: ## Show this help
+	@echo "Callwright make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
+
+test: ## fmt check, clippy, nextest against a private Postgres + Temporal (what CI runs)
+	@scripts/test.sh $(TEST_ARGS)
+
+demo: ## Build and run the whole stack locally, then the demo campaign (DEMO_EXIT=1 to stop after)
+	@scripts/demo.sh
+
+demo-down: ## Stop everything `make demo` started (keeps data and logs in .run/demo)
+	@scripts/demo-down.sh
+
+deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest
+	@scripts/deps.sh
+
+bench: ## Run the benchmarks (scripts/bench.sh)
+	@if [[ -f scripts/bench.sh ]]; then bash scripts/bench.sh; else echo "make bench: scripts/bench.sh does not exist yet" >&2; exit 1; fi
+
+chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
+	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi
+
+fmt: ## Format all Rust code
+	@cargo fmt --all
+
+lint: ## cargo fmt --check + clippy with warnings as errors
+	@cargo fmt --all -- --check
+	@cargo clippy --workspace --all-targets --locked -- -D warnings
+
+build: ## Debug build of all binaries (shared with tests and the demo)
+	@cargo build --workspace --bins --locked
+
+compose-config: ## Validate docker-compose.temporal.yml (needs docker compose or docker-compose)
+	@export TWILIO_ACCOUNT_SID=AC0 TWILIO_AUTH_TOKEN=x TWILIO_FROM_NUMBER=+10000000000 LLM_API_KEY=x PUBLIC_BASE_URL=https://example.invalid; \
+	if docker compose version >/dev/null 2>&1; then docker compose -f docker-compose.temporal.yml config -q; \
+	else docker-compose -f docker-compose.temporal.yml config -q; fi

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# What `make demo` runs: the whole stack on this machine, no Docker, then the demo driver.
+#
+#   make demo              # stack stays up after the campaign; Ctrl-C (or make demo-down) stops it
+#   DEMO_EXIT=1 make demo  # tear down after the driver and exit with its status
+#
+# Ports (env overrides): DEMO_TEMPORAL_PORT=7233 DEMO_UI_PORT=8233 DEMO_PG_PORT=55432
+# DEMO_API_PORT=8080 DEMO_SIM_PORT=8090. State in .run/demo/ (DEMO_STATE_DIR): Postgres data
+# and the Temporal SQLite file are kept between runs, so the UI still shows earlier runs.
+# Logs: .run/demo/{sim,worker,api}.log, temporal/temporal.log, pg/postgres.log.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CW_REPO"
+
+STATE=${DEMO_STATE_DIR:-$CW_REPO/.run/demo}
+export DEMO_STATE_DIR=$STATE
+T_PORT=${DEMO_TEMPORAL_PORT:-7233}
+UI_PORT=${DEMO_UI_PORT:-8233}
+PG_PORT=${DEMO_PG_PORT:-55432}
+API_PORT=${DEMO_API_PORT:-8080}
+SIM_PORT=${DEMO_SIM_PORT:-8090}
+LEADS=${DEMO_LEADS:-sim/data/demo-leads.csv}
+BIN=$CW_REPO/target/debug
+
+scripts/deps.sh
+
+# A previous demo still running? Stop it (no-op otherwise).
+scripts/demo-down.sh
+
+for p in "$T_PORT" "$UI_PORT" "$PG_PORT" "$API_PORT" "$SIM_PORT"; do
+  if tcp_open 127.0.0.1 "$p"; then
+    die "port $p is in use by another process (not this demo); free it or set DEMO_*_PORT (see scripts/demo.sh)"
+  fi
+done
+
+cargo build --workspace --bins --locked || die "cargo build --workspace --bins failed"
+for b in callwright-sim callwright-worker callwright-api callwright-demo; do
+  [[ -x $BIN/$b ]] || die "cargo build did not produce $BIN/$b"
+done
+
+mkdir -p "$STATE"
+cat >"$STATE/ports" <<EOF
+API_PORT=$API_PORT
+SIM_PORT=$SIM_PORT
+EOF
+
+# From here on, any exit (error, Ctrl-C, DEMO_EXIT=1, kill) tears the stack down.
+driver_status=0
+on_exit() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  scripts/demo-down.sh || rc=1
+  if ((rc == 0)); then rc=$driver_status; fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+scripts/pg.sh start "$STATE/pg" "$PG_PORT"
+scripts/temporal.sh start "$STATE/temporal" "$T_PORT" "$UI_PORT"
+
+ENVF=$STATE/env
+{
+  echo "# Environment of the demo processes (written by scripts/demo.sh)."
+  for kv in \
+    "TEMPORAL_ADDRESS=http://127.0.0.1:$T_PORT" \
+    "TEMPORAL_NAMESPACE=default" \
+    "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/callwright" \
+    "API_BIND=127.0.0.1:$API_PORT" \
+    "PUBLIC_BASE_URL=http://127.0.0.1:$API_PORT" \
+    "TWILIO_BASE_URL=http://127.0.0.1:$SIM_PORT" \
+    "TWILIO_ACCOUNT_SID=ACsimulator0000000000000000000000" \
+    "TWILIO_AUTH_TOKEN=sim-auth-token" \
+    "TWILIO_FROM_NUMBER=+15005550006" \
+    "LLM_BASE_URL=http://127.0.0.1:$SIM_PORT/v1" \
+    "LLM_API_KEY=sim-llm-key" \
+    "LLM_MODEL=scripted-sales-1" \
+    "BUSINESS_NAME=Acme Solar" \
+    "SIM_BIND=127.0.0.1:$SIM_PORT" \
+    "SIM_ACCOUNT_SID=ACsimulator0000000000000000000000" \
+    "SIM_AUTH_TOKEN=sim-auth-token" \
+    "SIM_LLM_API_KEY=sim-llm-key" \
+    "SIM_SPEED=${SIM_SPEED:-0.1}" \
+    "RUST_LOG=${RUST_LOG:-info}"; do
+    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+  done
+} >"$ENVF"
+# shellcheck source=/dev/null
+. "$ENVF"
+
+# start_svc NAME: start target/debug/callwright-NAME in the background, log in $STATE.
+start_svc() {
+  local name=$1 logf=$STATE/$1.log
+  [[ -f $logf ]] && mv -f "$logf" "$logf.prev"
+  start_bg "$STATE/$name.pid" "$logf" "$BIN/callwright-$name"
+}
+
+# wait_svc NAME URL: wait for URL to answer 2xx while the process stays alive.
+wait_svc() {
+  local name=$1 url=$2 deadline=$((SECONDS + 60))
+  until _http_ok "$url"; do
+    pidfile_running "$STATE/$name.pid" || die_with_log "$STATE/$name.log" "callwright-$name exited during startup"
+    ((SECONDS < deadline)) || die_with_log "$STATE/$name.log" "callwright-$name: $url not healthy after 60s"
+    sleep 0.3
+  done
+}
+
+start_svc sim
+wait_svc sim "http://127.0.0.1:$SIM_PORT/sim/health"
+start_svc worker
+start_svc api
+wait_svc api "http://127.0.0.1:$API_PORT/healthz"
+pidfile_running "$STATE/worker.pid" || die_with_log "$STATE/worker.log" "callwright-worker exited during startup"
+
+"$BIN/callwright-demo" --api "http://127.0.0.1:$API_PORT" --leads "$LEADS" \
+  --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
+if ((driver_status != 0)); then
+  log "demo driver failed (exit $driver_status); logs: $STATE/{api,worker,sim}.log"
+fi
+
+if [[ ${DEMO_EXIT:-0} == 1 ]]; then
+  exit "$driver_status" # the EXIT trap runs demo-down
+fi
+
+if ((driver_status != 0)); then
+  log "stack left up for inspection"
+fi
+echo "Stack is up: Temporal UI http://127.0.0.1:$UI_PORT, API http://127.0.0.1:$API_PORT — Ctrl-C or \`make demo-down\` to stop"
+
+# Wait for Ctrl-C / TERM (or `make demo-down` from elsewhere); say so if a service dies.
+while true; do
+  for svc in sim worker api; do
+    if [[ -e $STATE/$svc.pid ]] && ! pidfile_running "$STATE/$svc.pid"; then
+      sleep 1 # a demo-down from another shell removes the pid file right after the kill
+      if [[ -e $STATE/$svc.pid ]]; then
+        show_log_tail "$STATE/$svc.log"
+        log "callwright-$svc exited; stopping the demo"
+        driver_status=1
+        exit 1
+      fi
+    fi
+  done
+  # demo-down from another shell removes the pid files: then we are done too.
+  if [[ ! -e $STATE/api.pid && ! -e $STATE/worker.pid && ! -e $STATE/sim.pid ]]; then
+    exit 0
+  fi
+  sleep 2 &
+  wait $! || true
+done
