@@ -11,7 +11,7 @@ CREATE TABLE leads (
     language      text NOT NULL CHECK (language IN ('en', 'he', 'fr', 'de', 'es')),
     timezone      text NOT NULL,
     attempts      integer NOT NULL DEFAULT 0,
-    last_outcome  text,
+    last_outcome  text CHECK (last_outcome IN ('interested', 'not_interested', 'callback_requested', 'opted_out', 'voicemail', 'no_answer', 'busy', 'failed', 'hung_up', 'no_response', 'undecided', 'do_not_call', 'canceled')),
     last_outcome_at timestamptz,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
@@ -31,7 +31,7 @@ CREATE TABLE campaign_leads (
     campaign_id   uuid NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
     seq           integer NOT NULL,
     lead_id       uuid NOT NULL REFERENCES leads (id),
-    outcome       text,
+    outcome       text CHECK (outcome IN ('interested', 'not_interested', 'callback_requested', 'opted_out', 'voicemail', 'no_answer', 'busy', 'failed', 'hung_up', 'no_response', 'undecided', 'do_not_call', 'canceled')),
     settled_at    timestamptz,
     PRIMARY KEY (campaign_id, seq),
     UNIQUE (campaign_id, lead_id)
@@ -47,8 +47,9 @@ CREATE TABLE calls (
     status        text NOT NULL CHECK (status IN (
                       'dialing', 'queued', 'initiated', 'ringing', 'in-progress', 'completed',
                       'busy', 'failed', 'no-answer', 'canceled')),
-    answered_by   text,
-    outcome       text,
+    answered_by   text CHECK (answered_by IN ('human', 'machine_start', 'machine_end_beep',
+                      'machine_end_silence', 'machine_end_other', 'fax', 'unknown')),
+    outcome       text CHECK (outcome IN ('interested', 'not_interested', 'callback_requested', 'opted_out', 'voicemail', 'no_answer', 'busy', 'failed', 'hung_up', 'no_response', 'undecided', 'do_not_call', 'canceled')),
     outcome_detail jsonb,
     language      text NOT NULL,
     dialed_at     timestamptz NOT NULL DEFAULT now(),

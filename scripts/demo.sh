@@ -47,10 +47,11 @@ EOF
 
 # From here on, any exit (error, Ctrl-C, DEMO_EXIT=1, kill) tears the stack down.
 driver_status=0
+SKIP_DOWN=0
 on_exit() {
   local rc=$?
   trap - EXIT INT TERM HUP
-  scripts/demo-down.sh || rc=1
+  if ((SKIP_DOWN == 0)); then scripts/demo-down.sh || rc=1; fi
   if ((rc == 0)); then rc=$driver_status; fi
   exit "$rc"
 }
@@ -130,23 +131,27 @@ if ((driver_status != 0)); then
 fi
 echo "Stack is up: Temporal UI http://127.0.0.1:$UI_PORT, API http://127.0.0.1:$API_PORT — Ctrl-C or \`make demo-down\` to stop"
 
-# Wait for Ctrl-C / TERM (or `make demo-down` from elsewhere); say so if a service dies.
+# Wait for Ctrl-C / TERM; notice a service dying, or the stack being stopped or replaced
+# from elsewhere (`make demo-down`, another `make demo`): then leave without tearing down.
+declare -A OWN
+for svc in sim worker api; do OWN[$svc]=$(<"$STATE/$svc.pid"); done
 while true; do
   for svc in sim worker api; do
-    if [[ -e $STATE/$svc.pid ]] && ! pidfile_running "$STATE/$svc.pid"; then
-      sleep 1 # a demo-down from another shell removes the pid file right after the kill
-      if [[ -e $STATE/$svc.pid ]]; then
-        show_log_tail "$STATE/$svc.log"
-        log "callwright-$svc exited; stopping the demo"
-        driver_status=1
-        exit 1
-      fi
+    cur=$(cat "$STATE/$svc.pid" 2>/dev/null || true)
+    if [[ $cur != "${OWN[$svc]}" ]]; then
+      log "the demo stack was stopped or replaced from elsewhere; exiting"
+      SKIP_DOWN=1
+      exit 0
+    fi
+    if ! proc_alive "$cur"; then
+      sleep 1 # a demo-down from elsewhere removes the pid file right after the kill
+      [[ $(cat "$STATE/$svc.pid" 2>/dev/null || true) == "$cur" ]] || continue
+      show_log_tail "$STATE/$svc.log"
+      log "callwright-$svc exited; stopping the demo"
+      driver_status=1
+      exit 1
     fi
   done
-  # demo-down from another shell removes the pid files: then we are done too.
-  if [[ ! -e $STATE/api.pid && ! -e $STATE/worker.pid && ! -e $STATE/sim.pid ]]; then
-    exit 0
-  fi
   sleep 2 &
   wait $! || true
 done

@@ -37,6 +37,7 @@ chmod 0755 "$TMP" # the postgres OS user must reach $TMP/pg
 PG_DIR=$TMP/pg
 T_DIR=$TMP/temporal
 
+# shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM

@@ -204,12 +204,36 @@ fn table(line: Line) -> [&'static str; 6] {
 /// Mumbled speech for the `unintelligible` persona; `n` picks a variant.
 pub fn garbled(lang: Lang, n: usize) -> &'static str {
     let variants: [&str; 3] = match lang {
-        Lang::En => ["mmh ... grr ... the ...", "uh ... kss ... what ... mm", "... hnn ... the ... ngh"],
-        Lang::He => ["אממ ... גרר ... ה ...", "אה ... ששש ... מה ... ממ", "... הממ ... ה ... נג"],
-        Lang::Fr => ["mmh ... grr ... le ...", "euh ... kss ... quoi ... mm", "... hnn ... la ... ngh"],
-        Lang::De => ["mmh ... grr ... der ...", "äh ... kss ... was ... mm", "... hnn ... die ... ngh"],
-        Lang::Es => ["mmh ... grr ... el ...", "eh ... kss ... qué ... mm", "... hnn ... la ... ngh"],
-        Lang::It => ["mmh ... grr ... il ...", "ehm ... kss ... cosa ... mm", "... hnn ... la ... ngh"],
+        Lang::En => [
+            "mmh ... grr ... the ...",
+            "uh ... kss ... what ... mm",
+            "... hnn ... the ... ngh",
+        ],
+        Lang::He => [
+            "אממ ... גרר ... ה ...",
+            "אה ... ששש ... מה ... ממ",
+            "... הממ ... ה ... נג",
+        ],
+        Lang::Fr => [
+            "mmh ... grr ... le ...",
+            "euh ... kss ... quoi ... mm",
+            "... hnn ... la ... ngh",
+        ],
+        Lang::De => [
+            "mmh ... grr ... der ...",
+            "äh ... kss ... was ... mm",
+            "... hnn ... die ... ngh",
+        ],
+        Lang::Es => [
+            "mmh ... grr ... el ...",
+            "eh ... kss ... qué ... mm",
+            "... hnn ... la ... ngh",
+        ],
+        Lang::It => [
+            "mmh ... grr ... il ...",
+            "ehm ... kss ... cosa ... mm",
+            "... hnn ... la ... ngh",
+        ],
     };
     variants[n % variants.len()]
 }
@@ -217,8 +241,20 @@ pub fn garbled(lang: Lang, n: usize) -> &'static str {
 /// Whether the agent's words contain a farewell in any supported language.
 pub fn is_goodbye(text: &str) -> bool {
     const FAREWELLS: [&str; 14] = [
-        "goodbye", "good bye", "bye", "להתראות", "ביי", "au revoir", "auf wiederhören",
-        "auf wiedersehen", "tschüss", "adiós", "adios", "hasta luego", "arrivederci", "ciao",
+        "goodbye",
+        "good bye",
+        "bye",
+        "להתראות",
+        "ביי",
+        "au revoir",
+        "auf wiederhören",
+        "auf wiedersehen",
+        "tschüss",
+        "adiós",
+        "adios",
+        "hasta luego",
+        "arrivederci",
+        "ciao",
     ];
     let lower = text.to_lowercase();
     FAREWELLS.iter().any(|f| {
@@ -262,6 +298,8 @@ mod tests {
         assert!(is_goodbye("Wonderful, see you Thursday. Goodbye!"));
         assert!(is_goodbye("תודה רבה, להתראות"));
         assert!(is_goodbye("Merci, au revoir !"));
-        assert!(!is_goodbye("Would a short meeting suit you? Maybe by email."));
+        assert!(!is_goodbye(
+            "Would a short meeting suit you? Maybe by email."
+        ));
     }
 }

@@ -151,6 +151,7 @@ pub enum Control {
 
 /// Remaining injected failures, settable through `POST /sim/faults`.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct Faults {
     /// Next n call creates answer 429.
     #[serde(default)]
@@ -192,7 +193,9 @@ pub struct Store {
 
 impl Store {
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Counts one more call to `number` and returns the new count (1 for the first).
@@ -329,7 +332,11 @@ mod tests {
     fn sids_have_prefix_and_32_hex() {
         let sid = new_sid("CA");
         assert_eq!(sid.len(), 34);
-        assert!(sid[2..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            sid[2..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
     }
 
     #[test]

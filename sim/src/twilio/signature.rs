@@ -37,8 +37,16 @@ mod tests {
 
     #[test]
     fn parameter_order_does_not_matter() {
-        let a = sign("tok", "https://x.test/a?b=1", &[p("To", "+1"), p("From", "+2")]);
-        let b = sign("tok", "https://x.test/a?b=1", &[p("From", "+2"), p("To", "+1")]);
+        let a = sign(
+            "tok",
+            "https://x.test/a?b=1",
+            &[p("To", "+1"), p("From", "+2")],
+        );
+        let b = sign(
+            "tok",
+            "https://x.test/a?b=1",
+            &[p("From", "+2"), p("To", "+1")],
+        );
         assert_eq!(a, b);
         assert_eq!(a.len(), 28, "base64 of 20 bytes");
     }

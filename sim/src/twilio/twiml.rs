@@ -82,7 +82,11 @@ pub fn parse(xml: &str) -> Result<Vec<Verb>, TwimlError> {
     if root.tag_name().name() != "Response" {
         return Err(TwimlError::NotResponse(root.tag_name().name().to_owned()));
     }
-    Ok(root.children().filter(|n| n.is_element()).map(verb).collect())
+    Ok(root
+        .children()
+        .filter(|n| n.is_element())
+        .map(verb)
+        .collect())
 }
 
 fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
@@ -98,11 +102,11 @@ fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
             voice: attr("voice"),
             language: attr("language"),
         },
-        "Play" => Verb::Play {
-            url: text_of(node),
-        },
+        "Play" => Verb::Play { url: text_of(node) },
         "Pause" => Verb::Pause {
-            length: attr("length").and_then(|v| v.trim().parse().ok()).unwrap_or(1),
+            length: attr("length")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(1),
         },
         "Gather" => Verb::Gather(Gather {
             input: attr("input").unwrap_or_else(|| "dtmf".to_owned()),
@@ -110,7 +114,9 @@ fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
             method: method(),
             language: attr("language"),
             speech_timeout: attr("speechTimeout"),
-            timeout: attr("timeout").and_then(|v| v.trim().parse().ok()).unwrap_or(5),
+            timeout: attr("timeout")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(5),
             action_on_empty_result: attr("actionOnEmptyResult")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
             hints: attr("hints"),
@@ -133,8 +139,15 @@ fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
 
 /// All text below `node`, whitespace-collapsed (flattens SSML inside `<Say>`).
 fn text_of(node: roxmltree::Node<'_, '_>) -> String {
-    let raw: Vec<&str> = node.descendants().filter_map(|n| n.text()).collect();
-    raw.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    let raw: Vec<&str> = node
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    raw.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

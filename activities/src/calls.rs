@@ -1,0 +1,143 @@
+//! Activities of a call in progress and after it: the model's turn, voicemail, projections.
+// `#[activities]` generates undocumented marker constants for each activity.
+#![allow(missing_docs)]
+
+use crate::error::{ProviderError, db_error};
+use crate::llm::ChatModel;
+use crate::prompt;
+use crate::store::Store;
+use crate::telephony::{CallInfo, Telephony};
+use crate::types::{
+    CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, RedirectInput,
+};
+use callwright_domain::conversation::{Speaker, Turn};
+use chrono::Utc;
+use std::sync::Arc;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+/// The activities of the main task queue.
+pub struct CallActivities {
+    telephony: Arc<dyn Telephony>,
+    llm: Arc<dyn ChatModel>,
+    store: Store,
+}
+
+impl CallActivities {
+    /// Wires the ports.
+    pub fn new(telephony: Arc<dyn Telephony>, llm: Arc<dyn ChatModel>, store: Store) -> Self {
+        Self {
+            telephony,
+            llm,
+            store,
+        }
+    }
+}
+
+#[activities]
+impl CallActivities {
+    /// One agent turn: asks the model for a reply to the transcript and writes the new turns
+    /// (including the reply) to the transcript projection. Runs as a local activity inside the
+    /// turn update, so a turn costs no extra server round trip. A projection failure does not fail
+    /// the turn: the caller is waiting, and the turns are written again when the attempt ends.
+    #[activity]
+    pub async fn converse(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: ConverseInput,
+    ) -> Result<ConverseOutput, ActivityError> {
+        let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let local_now = input.now.with_timezone(&tz).fixed_offset();
+        let system = prompt::system_prompt(&input.lead, &input.business_name, local_now);
+        let reply = self
+            .llm
+            .complete(&prompt::messages(system, &input.turns), &prompt::tools())
+            .await
+            .map_err(ProviderError::into_activity)?;
+        let action = prompt::parse_action(&reply.tool_calls, input.now);
+        let text = reply.content.unwrap_or_default();
+        let mut new_turns: Vec<Turn> = input
+            .turns
+            .get(input.persist_from..)
+            .unwrap_or_default()
+            .to_vec();
+        new_turns.push(Turn {
+            index: u32::try_from(input.turns.len()).unwrap_or(u32::MAX),
+            speaker: Speaker::Agent,
+            text: text.clone(),
+            at: input.now,
+            confidence: None,
+        });
+        let persisted = match self.store.insert_turns(&input.call_id, &new_turns).await {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(error = %err, call_id = %input.call_id, "transcript write deferred");
+                false
+            }
+        };
+        Ok(ConverseOutput {
+            reply: text,
+            action,
+            persisted,
+        })
+    }
+
+    /// Replaces what a live call is doing (used to leave a voicemail once AMD hears a machine).
+    #[activity]
+    pub async fn redirect_call(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: RedirectInput,
+    ) -> Result<(), ActivityError> {
+        match self
+            .telephony
+            .redirect_call(&input.call_sid, &input.twiml)
+            .await
+        {
+            // 4xx: the call is already over; nothing left to redirect.
+            Err(err) if !err.retryable => {
+                tracing::info!(error = %err, "call no longer redirectable");
+                Ok(())
+            }
+            other => other.map_err(ProviderError::into_activity),
+        }
+    }
+
+    /// Asks the provider how a call stands (when its final status never arrived).
+    #[activity]
+    pub async fn fetch_call(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        call_sid: String,
+    ) -> Result<CallInfo, ActivityError> {
+        self.telephony
+            .fetch_call(&call_sid)
+            .await
+            .map_err(ProviderError::into_activity)
+    }
+
+    /// Records a finished attempt in the projections (and the do-not-call list on opt-out).
+    #[activity]
+    pub async fn finish_attempt(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: FinishAttemptInput,
+    ) -> Result<(), ActivityError> {
+        self.store.finish_attempt(&input).await.map_err(db_error)?;
+        tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), at = %Utc::now(), "attempt recorded");
+        Ok(())
+    }
+
+    /// A page of a campaign's leads, in calling order.
+    #[activity]
+    pub async fn campaign_leads(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: LeadPageInput,
+    ) -> Result<Vec<CampaignLead>, ActivityError> {
+        self.store
+            .campaign_leads(&input.campaign_id, input.after_seq, input.limit)
+            .await
+            .map_err(db_error)
+    }
+}

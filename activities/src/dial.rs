@@ -1,0 +1,112 @@
+//! The dial activity: runs on its own task queue, whose server-side rate limit paces calls
+//! across all workers.
+// `#[activities]` generates undocumented marker constants for each activity.
+#![allow(missing_docs)]
+
+use crate::error::{ProviderError, db_error};
+use crate::store::Store;
+use crate::telephony::{PlaceCall, Telephony};
+use crate::types::{DialInput, DialOutput};
+use chrono::Duration;
+use std::sync::Arc;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+/// Places calls. Holds only what dialling needs.
+pub struct DialActivities {
+    telephony: Arc<dyn Telephony>,
+    store: Store,
+    public_base_url: String,
+}
+
+impl DialActivities {
+    /// `public_base_url` is where the provider reaches our webhooks (the API's public URL).
+    pub fn new(telephony: Arc<dyn Telephony>, store: Store, public_base_url: String) -> Self {
+        Self {
+            telephony,
+            store,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    fn webhook(&self, kind: &str, input: &DialInput) -> String {
+        format!(
+            "{}/twilio/{kind}?wf={}&attempt={}",
+            self.public_base_url, input.workflow_id, input.attempt
+        )
+    }
+}
+
+#[activities]
+impl DialActivities {
+    /// Dials one attempt, at most once: the `calls` row of (workflow, attempt) is claimed first,
+    /// and a retried execution that finds no provider id on it asks the provider whether the
+    /// earlier execution's call went out before dialling again. The do-not-call list is checked
+    /// right before dialling.
+    #[activity]
+    pub async fn dial(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        input: DialInput,
+    ) -> Result<DialOutput, ActivityError> {
+        let phone = input.lead.phone.as_str();
+        if self.store.is_dnc(phone).await.map_err(db_error)? {
+            tracing::info!(lead_id = %input.lead.lead_id, "not dialling: number is on the do-not-call list");
+            return Ok(DialOutput::DoNotCall);
+        }
+        let claim = self
+            .store
+            .claim_dial(
+                &input.workflow_id,
+                input.attempt,
+                &input.lead,
+                input.campaign_id.as_deref(),
+            )
+            .await
+            .map_err(db_error)?;
+        let call_id = claim.call_id.to_string();
+        if let Some(call_sid) = claim.call_sid {
+            return Ok(DialOutput::Placed { call_id, call_sid });
+        }
+        if ctx.info().attempt > 1 {
+            // An earlier execution may have dialled and died before recording the answer.
+            let since = claim.dialed_at - Duration::seconds(5);
+            if let Some(call) = self
+                .telephony
+                .calls_to(phone, since)
+                .await
+                .map_err(ProviderError::into_activity)?
+                .into_iter()
+                .next()
+            {
+                tracing::warn!(call_sid = %call.sid, "adopting the call an earlier dial execution placed");
+                self.store
+                    .set_call_sid(claim.call_id, &call.sid)
+                    .await
+                    .map_err(db_error)?;
+                return Ok(DialOutput::Placed {
+                    call_id,
+                    call_sid: call.sid,
+                });
+            }
+        }
+        let call_sid = self
+            .telephony
+            .place_call(&PlaceCall {
+                to: phone.to_owned(),
+                voice_url: self.webhook("voice", &input),
+                status_callback: self.webhook("status", &input),
+                amd_callback: self.webhook("amd", &input),
+                recording_callback: self.webhook("recording", &input),
+                ring_timeout_secs: input.ring_timeout_secs,
+            })
+            .await
+            .map_err(ProviderError::into_activity)?;
+        self.store
+            .set_call_sid(claim.call_id, &call_sid)
+            .await
+            .map_err(db_error)?;
+        tracing::info!(%call_sid, lead_id = %input.lead.lead_id, attempt = input.attempt, "dialled");
+        Ok(DialOutput::Placed { call_id, call_sid })
+    }
+}

@@ -1,0 +1,122 @@
+//! Provider errors and how they become Temporal activity failures.
+
+use std::time::Duration;
+use temporalio_sdk::ApplicationFailure;
+use temporalio_sdk::activities::ActivityError;
+
+/// A failed call to a provider, classified for retries.
+#[derive(Debug, thiserror::Error)]
+#[error("{provider}: {message}")]
+pub struct ProviderError {
+    /// Which provider (twilio, llm, ...).
+    pub provider: &'static str,
+    /// What happened, including the provider's own error text.
+    pub message: String,
+    /// HTTP status, when there was a response.
+    pub status: Option<u16>,
+    /// Whether trying again may succeed.
+    pub retryable: bool,
+    /// How long the provider asked us to wait (`Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+impl ProviderError {
+    /// Classifies an HTTP error response: 408, 429 and 5xx are retryable, other 4xx are not.
+    pub fn from_status(
+        provider: &'static str,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &str,
+    ) -> Self {
+        let retryable = status == 408 || status == 429 || status >= 500;
+        let body: String = body.chars().take(500).collect();
+        Self {
+            provider,
+            message: format!("HTTP {status}: {body}"),
+            status: Some(status),
+            retryable,
+            retry_after,
+        }
+    }
+
+    /// A transport failure (connect error, timeout): always retryable.
+    pub fn transport(provider: &'static str, err: &reqwest::Error) -> Self {
+        Self {
+            provider,
+            message: format!("request failed: {err}"),
+            status: None,
+            retryable: true,
+            retry_after: None,
+        }
+    }
+
+    /// A response we could not understand: not retryable (the same request gets the same answer).
+    pub fn protocol(provider: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            provider,
+            message: message.into(),
+            status: None,
+            retryable: false,
+            retry_after: None,
+        }
+    }
+}
+
+/// Reads a `Retry-After` header given in seconds.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+impl ProviderError {
+    /// The activity failure Temporal retries (or not) as this error's class says. Use it
+    /// instead of `?`: the SDK's blanket conversion would make every error retryable.
+    pub fn into_activity(self) -> ActivityError {
+        let retryable = self.retryable;
+        let delay = self.retry_after;
+        let type_name = format!("{}Error", self.provider);
+        let failure = ApplicationFailure::builder(self)
+            .type_name(type_name)
+            .non_retryable(!retryable)
+            .maybe_next_retry_delay(delay)
+            .build();
+        ActivityError::application(failure)
+    }
+}
+
+/// A database failure: retryable (Postgres may be restarting), unless the data was refused.
+pub fn db_error(err: sqlx::Error) -> ActivityError {
+    let permanent = matches!(&err, sqlx::Error::Database(db) if db.is_check_violation() || db.is_foreign_key_violation());
+    let failure = ApplicationFailure::builder(err)
+        .type_name("DatabaseError".to_owned())
+        .non_retryable(permanent)
+        .build();
+    ActivityError::application(failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_statuses() {
+        for (status, retryable) in [
+            (400, false),
+            (401, false),
+            (404, false),
+            (408, true),
+            (429, true),
+            (500, true),
+            (503, true),
+        ] {
+            assert_eq!(
+                ProviderError::from_status("twilio", status, None, "").retryable,
+                retryable,
+                "{status}"
+            );
+        }
+    }
+}

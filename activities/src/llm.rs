@@ -1,0 +1,194 @@
+//! The chat-model port and its OpenAI-compatible adapter (OpenAI, Ollama, vLLM, ...).
+
+use crate::error::{ProviderError, retry_after};
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// One chat message in OpenAI's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// `system`, `user` or `assistant`.
+    pub role: String,
+    /// Text.
+    pub content: String,
+}
+
+impl ChatMessage {
+    /// A message with this role.
+    pub fn new(role: &str, content: impl Into<String>) -> Self {
+        Self {
+            role: role.to_owned(),
+            content: content.into(),
+        }
+    }
+}
+
+/// A function the model may call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToolSpec {
+    /// Function name.
+    pub name: &'static str,
+    /// What it is for (the model reads this).
+    pub description: &'static str,
+    /// JSON Schema of its arguments.
+    pub parameters: serde_json::Value,
+}
+
+/// A function call the model made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCall {
+    /// Function name.
+    pub name: String,
+    /// Parsed JSON arguments.
+    pub arguments: serde_json::Value,
+}
+
+/// The model's answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatReply {
+    /// Text to speak, if any.
+    pub content: Option<String>,
+    /// Tools the model called.
+    pub tool_calls: Vec<ToolCall>,
+}
+
+/// A chat model with tool calling.
+#[async_trait]
+pub trait ChatModel: Send + Sync {
+    /// One completion.
+    async fn complete(
+        &self,
+        messages: &[ChatMessage],
+        tools: &[ToolSpec],
+    ) -> Result<ChatReply, ProviderError>;
+}
+
+/// Endpoint, key and model of an OpenAI-compatible server.
+#[derive(Debug, Clone)]
+pub struct OpenAiConfig {
+    /// Base URL including `/v1`, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    pub base_url: String,
+    /// Bearer key (any value for servers that ignore it).
+    pub api_key: SecretString,
+    /// Model name.
+    pub model: String,
+    /// Per-request timeout: a live caller is waiting.
+    pub timeout: Duration,
+}
+
+/// OpenAI-compatible `/chat/completions` adapter.
+pub struct OpenAiChat {
+    http: reqwest::Client,
+    config: OpenAiConfig,
+}
+
+impl OpenAiChat {
+    /// A client for this endpoint.
+    pub fn new(config: OpenAiConfig) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder().timeout(config.timeout).build()?;
+        Ok(Self { http, config })
+    }
+}
+
+#[derive(Deserialize)]
+struct Completion {
+    choices: Vec<Choice>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    message: AssistantMessage,
+}
+
+#[derive(Deserialize)]
+struct AssistantMessage {
+    content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<WireToolCall>,
+}
+
+#[derive(Deserialize)]
+struct WireToolCall {
+    function: WireFunction,
+}
+
+#[derive(Deserialize)]
+struct WireFunction {
+    name: String,
+    arguments: String,
+}
+
+#[async_trait]
+impl ChatModel for OpenAiChat {
+    #[tracing::instrument(skip_all, fields(model = %self.config.model), err)]
+    async fn complete(
+        &self,
+        messages: &[ChatMessage],
+        tools: &[ToolSpec],
+    ) -> Result<ChatReply, ProviderError> {
+        let tools: Vec<_> = tools
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "type": "function",
+                    "function": {"name": t.name, "description": t.description, "parameters": t.parameters}
+                })
+            })
+            .collect();
+        let body = serde_json::json!({
+            "model": self.config.model,
+            "messages": messages,
+            "tools": tools,
+            "temperature": 0.3,
+        });
+        let url = format!(
+            "{}/chat/completions",
+            self.config.base_url.trim_end_matches('/')
+        );
+        let resp = self
+            .http
+            .post(url)
+            .bearer_auth(self.config.api_key.expose_secret())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport("llm", &e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let wait = retry_after(resp.headers());
+            let body = resp.text().await.unwrap_or_default();
+            return Err(ProviderError::from_status(
+                "llm",
+                status.as_u16(),
+                wait,
+                &body,
+            ));
+        }
+        let completion: Completion = resp
+            .json()
+            .await
+            .map_err(|e| ProviderError::protocol("llm", format!("unexpected response: {e}")))?;
+        let message = completion
+            .choices
+            .into_iter()
+            .next()
+            .ok_or_else(|| ProviderError::protocol("llm", "no choices in response"))?
+            .message;
+        let tool_calls = message
+            .tool_calls
+            .into_iter()
+            .map(|c| ToolCall {
+                // Models sometimes send "" for no arguments.
+                arguments: serde_json::from_str(&c.function.arguments)
+                    .unwrap_or(serde_json::Value::Null),
+                name: c.function.name,
+            })
+            .collect();
+        Ok(ChatReply {
+            content: message.content.filter(|c| !c.trim().is_empty()),
+            tool_calls,
+        })
+    }
+}

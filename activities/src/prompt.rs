@@ -1,0 +1,193 @@
+//! What the model is told on every turn (system prompt, tools) and how its tool calls become
+//! [`AgentAction`]s.
+
+use crate::llm::{ChatMessage, ToolCall, ToolSpec};
+use callwright_domain::conversation::{Speaker, Turn};
+use callwright_domain::{AgentAction, EndCallReason, LeadProfile};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde_json::json;
+
+/// The system prompt for a call with `lead`, at `local_now` in the lead's zone.
+pub fn system_prompt(
+    lead: &LeadProfile,
+    business: &str,
+    local_now: DateTime<FixedOffset>,
+) -> String {
+    let lang = lead.language.profile();
+    let company = lead
+        .company
+        .as_deref()
+        .map(|c| format!(" of {c}"))
+        .unwrap_or_default();
+    format!(
+        "You are the AI phone assistant of {business}, on a live outbound phone call with {name}{company}.\n\
+         Conversation language: {tag}\n\
+         Current local time for the callee: {now} ({weekday})\n\
+         Always answer in {language_name}, in one or two short spoken sentences: no lists, no markdown, no emoji.\n\
+         You have already greeted the callee, said you are an AI assistant and that the call is recorded; \
+         if asked, confirm again that you are an AI.\n\
+         Your goal: find out whether the callee is interested in a short meeting with one of our advisers \
+         about lowering their energy costs, and if so agree on a day and time.\n\
+         Tools: when the callee agrees to a meeting at a time, call record_interest with that time as an \
+         RFC 3339 datetime in the callee's offset. When they ask to be called back later, call \
+         schedule_callback. When they ask not to be called again, call opt_out. When they are not \
+         interested, call end_call. Whenever you call a tool, also write the short sentence you say before \
+         hanging up. Never make up prices or promises; offer the meeting instead.",
+        name = lead.name,
+        tag = lang.bcp47,
+        now = local_now.to_rfc3339(),
+        weekday = local_now.format("%A"),
+        language_name = lang.english_name,
+    )
+}
+
+/// The tools the agent may use.
+pub fn tools() -> Vec<ToolSpec> {
+    vec![
+        ToolSpec {
+            name: "record_interest",
+            description: "The callee agreed to a meeting at a specific time.",
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "meeting_time": {"type": "string", "description": "Meeting start, RFC 3339 with the callee's UTC offset"},
+                    "notes": {"type": "string", "description": "Anything the sales adviser should know"}
+                },
+                "required": ["meeting_time"]
+            }),
+        },
+        ToolSpec {
+            name: "schedule_callback",
+            description: "The callee asked to be called back at a later time.",
+            parameters: json!({
+                "type": "object",
+                "properties": {"callback_at": {"type": "string", "description": "RFC 3339 with the callee's UTC offset"}},
+                "required": ["callback_at"]
+            }),
+        },
+        ToolSpec {
+            name: "opt_out",
+            description: "The callee asked not to be called again.",
+            parameters: json!({"type": "object", "properties": {}}),
+        },
+        ToolSpec {
+            name: "end_call",
+            description: "The conversation is over without a meeting.",
+            parameters: json!({
+                "type": "object",
+                "properties": {"reason": {"type": "string", "enum": ["not_interested", "wrong_person", "other"]}},
+                "required": ["reason"]
+            }),
+        },
+    ]
+}
+
+/// The chat history: system prompt, then the transcript as assistant/user messages.
+pub fn messages(system: String, turns: &[Turn]) -> Vec<ChatMessage> {
+    let mut out = vec![ChatMessage::new("system", system)];
+    for turn in turns.iter().filter(|t| !t.text.is_empty()) {
+        let role = match turn.speaker {
+            Speaker::Agent => "assistant",
+            Speaker::Callee => "user",
+        };
+        out.push(ChatMessage::new(role, turn.text.clone()));
+    }
+    out
+}
+
+/// The first valid decision among the model's tool calls. A call with unusable arguments (a
+/// time that is not RFC 3339, say) is ignored so the conversation goes on rather than recording
+/// nonsense.
+pub fn parse_action(calls: &[ToolCall], now: DateTime<Utc>) -> Option<AgentAction> {
+    calls.iter().find_map(|call| {
+        let text = |key: &str| {
+            call.arguments
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let future_time = |key: &str| {
+            text(key).filter(|t| {
+                DateTime::parse_from_rfc3339(t).is_ok_and(|at| at.with_timezone(&Utc) > now)
+            })
+        };
+        match call.name.as_str() {
+            "record_interest" => {
+                future_time("meeting_time").map(|meeting_time| AgentAction::RecordInterest {
+                    meeting_time,
+                    notes: text("notes"),
+                })
+            }
+            "schedule_callback" => future_time("callback_at")
+                .map(|callback_at| AgentAction::ScheduleCallback { callback_at }),
+            "opt_out" => Some(AgentAction::OptOut),
+            "end_call" => Some(AgentAction::EndCall {
+                reason: match text("reason").as_deref() {
+                    Some("wrong_person") => EndCallReason::WrongPerson,
+                    Some("other") => EndCallReason::Other,
+                    _ => EndCallReason::NotInterested,
+                },
+            }),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, args: serde_json::Value) -> ToolCall {
+        ToolCall {
+            name: name.into(),
+            arguments: args,
+        }
+    }
+
+    #[test]
+    fn parses_tool_calls_into_actions() {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let interest = call(
+            "record_interest",
+            json!({"meeting_time": "2026-11-26T15:00:00+02:00"}),
+        );
+        assert!(matches!(
+            parse_action(&[interest], now),
+            Some(AgentAction::RecordInterest { .. })
+        ));
+        assert_eq!(
+            parse_action(&[call("opt_out", json!(null))], now),
+            Some(AgentAction::OptOut)
+        );
+        let bad_time = call("record_interest", json!({"meeting_time": "Thursday at 3"}));
+        assert_eq!(parse_action(&[bad_time], now), None);
+        let past = call(
+            "schedule_callback",
+            json!({"callback_at": "2020-01-01T10:00:00Z"}),
+        );
+        assert_eq!(parse_action(&[past], now), None);
+        assert_eq!(parse_action(&[call("unknown_tool", json!({}))], now), None);
+    }
+
+    #[test]
+    fn prompt_names_language_and_local_time() {
+        let lead = LeadProfile {
+            lead_id: "l".into(),
+            name: "Dana".into(),
+            phone: callwright_domain::E164::parse("+972527654321", None).unwrap(),
+            language: callwright_domain::Language::He,
+            timezone: "Asia/Jerusalem".into(),
+            email: None,
+            company: None,
+        };
+        let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").unwrap();
+        let p = system_prompt(&lead, "Acme", now);
+        assert!(p.contains("Conversation language: he-IL"));
+        assert!(
+            p.contains("Current local time for the callee: 2026-11-24T12:00:00+02:00 (Tuesday)")
+        );
+        assert!(p.contains("Hebrew"));
+    }
+}

@@ -1,0 +1,256 @@
+//! Postgres projections written by activities. Every write is idempotent: an activity may run
+//! again after a crash or a retry.
+
+use crate::types::{CampaignLead, FinishAttemptInput};
+use callwright_domain::conversation::{Speaker, Turn};
+use callwright_domain::{AttemptOutcome, E164, LeadProfile};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The embedded migrations (`migrations/` at the workspace root).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The row claimed for one dial attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialClaim {
+    /// The `calls` row id.
+    pub call_id: Uuid,
+    /// Set once a previous execution got the provider's answer.
+    pub call_sid: Option<String>,
+    /// When the claim was first made.
+    pub dialed_at: DateTime<Utc>,
+}
+
+/// Typed access to the projection tables.
+#[derive(Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+impl Store {
+    /// Wraps a pool.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// The pool, for callers with queries of their own.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// True when the number is on the do-not-call list.
+    pub async fn is_dnc(&self, phone: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM dnc WHERE phone = $1)")
+            .bind(phone)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Claims the `calls` row of (workflow, attempt), or returns the claim an earlier execution
+    /// of the same dial made.
+    pub async fn claim_dial(
+        &self,
+        workflow_id: &str,
+        attempt: u32,
+        lead: &LeadProfile,
+        campaign_id: Option<&str>,
+    ) -> Result<DialClaim, sqlx::Error> {
+        let lead_id = parse_uuid(&lead.lead_id)?;
+        let campaign_id = campaign_id.map(parse_uuid).transpose()?;
+        let row: (Uuid, Option<String>, DateTime<Utc>) = sqlx::query_as(
+            "INSERT INTO calls (id, lead_id, campaign_id, workflow_id, attempt, status, language)
+             VALUES ($1, $2, $3, $4, $5, 'dialing', $6)
+             ON CONFLICT (workflow_id, attempt) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
+             RETURNING id, call_sid, dialed_at",
+        )
+        .bind(Uuid::new_v4())
+        .bind(lead_id)
+        .bind(campaign_id)
+        .bind(workflow_id)
+        .bind(i32::try_from(attempt).unwrap_or(i32::MAX))
+        .bind(lead.language.code())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(DialClaim {
+            call_id: row.0,
+            call_sid: row.1,
+            dialed_at: row.2,
+        })
+    }
+
+    /// Records the provider's id for a claimed call.
+    pub async fn set_call_sid(&self, call_id: Uuid, sid: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE calls SET call_sid = $2, status = 'queued' WHERE id = $1 AND call_sid IS NULL",
+        )
+        .bind(call_id)
+        .bind(sid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends transcript turns (already present ones are kept as they are).
+    pub async fn insert_turns(&self, call_id: &str, turns: &[Turn]) -> Result<(), sqlx::Error> {
+        insert_turns(&self.pool, parse_uuid(call_id)?, turns).await
+    }
+
+    /// Records a finished attempt: the call row, the rest of its transcript, the lead's latest
+    /// outcome, the campaign's view of the lead and, on an opt-out, the do-not-call entry; all in
+    /// one transaction.
+    pub async fn finish_attempt(&self, input: &FinishAttemptInput) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let lead_id = parse_uuid(&input.lead_id)?;
+        let code = input.outcome.code();
+        if let Some(call_id) = input.call_id.as_deref() {
+            let call_id = parse_uuid(call_id)?;
+            let detail = serde_json::to_value(&input.outcome).unwrap_or_default();
+            sqlx::query(
+                "UPDATE calls SET status = COALESCE($2, status), answered_by = $3, outcome = $4,
+                        outcome_detail = $5, ended_at = $6, duration_secs = $7
+                 WHERE id = $1",
+            )
+            .bind(call_id)
+            .bind(input.status.map(|s| s.as_str()))
+            .bind(input.answered_by.map(|a| a.as_str()))
+            .bind(code)
+            .bind(detail)
+            .bind(input.ended_at)
+            .bind(
+                input
+                    .duration_secs
+                    .map(|d| i32::try_from(d).unwrap_or(i32::MAX)),
+            )
+            .execute(&mut *tx)
+            .await?;
+            insert_turns(&mut *tx, call_id, &input.turns).await?;
+        }
+        sqlx::query(
+            "UPDATE leads SET last_outcome = $2, last_outcome_at = $3, attempts = GREATEST(attempts, $4)
+             WHERE id = $1",
+        )
+        .bind(lead_id)
+        .bind(code)
+        .bind(input.ended_at)
+        .bind(i32::try_from(input.attempt).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?;
+        if let Some(campaign_id) = input.campaign_id.as_deref() {
+            sqlx::query(
+                "UPDATE campaign_leads SET outcome = $3,
+                        settled_at = CASE WHEN $4 THEN COALESCE(settled_at, $5) ELSE settled_at END
+                 WHERE campaign_id = $1 AND lead_id = $2",
+            )
+            .bind(parse_uuid(campaign_id)?)
+            .bind(lead_id)
+            .bind(code)
+            .bind(input.settled)
+            .bind(input.ended_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if input.outcome == AttemptOutcome::OptedOut {
+            sqlx::query("INSERT INTO dnc (phone, reason) VALUES ($1, 'opted out on a call') ON CONFLICT DO NOTHING")
+                .bind(&input.phone)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Leads of a campaign after `after_seq`, in calling order.
+    pub async fn campaign_leads(
+        &self,
+        campaign_id: &str,
+        after_seq: i32,
+        limit: i32,
+    ) -> Result<Vec<CampaignLead>, sqlx::Error> {
+        type Row = (
+            i32,
+            Uuid,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.email, l.company
+             FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
+             WHERE cl.campaign_id = $1 AND cl.seq > $2
+             ORDER BY cl.seq LIMIT $3",
+        )
+        .bind(parse_uuid(campaign_id)?)
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(seq, id, name, phone, language, timezone, email, company)| {
+                    let decode = |e: String| sqlx::Error::Decode(e.into());
+                    Ok(CampaignLead {
+                        seq,
+                        lead: LeadProfile {
+                            lead_id: id.to_string(),
+                            name,
+                            phone: E164::parse(&phone, None).map_err(|e| decode(e.to_string()))?,
+                            language: language.parse().map_err(
+                                |e: callwright_domain::language::UnknownLanguage| {
+                                    decode(e.to_string())
+                                },
+                            )?,
+                            timezone,
+                            email,
+                            company,
+                        },
+                    })
+                },
+            )
+            .collect()
+    }
+}
+
+async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
+    exec: E,
+    call_id: Uuid,
+    turns: &[Turn],
+) -> Result<(), sqlx::Error> {
+    if turns.is_empty() {
+        return Ok(());
+    }
+    let idx: Vec<i32> = turns
+        .iter()
+        .map(|t| i32::try_from(t.index).unwrap_or(i32::MAX))
+        .collect();
+    let speaker: Vec<&str> = turns
+        .iter()
+        .map(|t| match t.speaker {
+            Speaker::Agent => "agent",
+            Speaker::Callee => "callee",
+        })
+        .collect();
+    let text: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
+    let confidence: Vec<Option<f32>> = turns.iter().map(|t| t.confidence).collect();
+    let at: Vec<DateTime<Utc>> = turns.iter().map(|t| t.at).collect();
+    sqlx::query(
+        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at)
+         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[])
+         ON CONFLICT (call_id, idx) DO NOTHING",
+    )
+    .bind(call_id)
+    .bind(idx)
+    .bind(speaker)
+    .bind(text)
+    .bind(confidence)
+    .bind(at)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid, sqlx::Error> {
+    Uuid::parse_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}

@@ -1,0 +1,217 @@
+//! The telephony port and its Twilio adapter (a thin REST client: no maintained Twilio crate
+//! exists).
+
+use crate::error::{ProviderError, retry_after};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// What to dial and where the provider reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceCall {
+    /// E.164 number to call.
+    pub to: String,
+    /// Where to fetch the first TwiML when answered.
+    pub voice_url: String,
+    /// Where call progress events go.
+    pub status_callback: String,
+    /// Where the asynchronous answering-machine result goes.
+    pub amd_callback: String,
+    /// Where the recording is announced.
+    pub recording_callback: String,
+    /// Seconds to ring.
+    pub ring_timeout_secs: u32,
+}
+
+/// A call as the provider sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallInfo {
+    /// Provider call id.
+    pub sid: String,
+    /// Provider status (Twilio spelling).
+    pub status: String,
+    /// Seconds, once ended.
+    pub duration_secs: Option<u32>,
+    /// AMD result, if any.
+    pub answered_by: Option<String>,
+    /// When the provider created it.
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Places and controls phone calls.
+#[async_trait]
+pub trait Telephony: Send + Sync {
+    /// Starts an outbound call; returns the provider's call id.
+    async fn place_call(&self, call: &PlaceCall) -> Result<String, ProviderError>;
+    /// Calls to `to` created at or after `since` (to reconcile a dial whose answer was lost).
+    async fn calls_to(
+        &self,
+        to: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CallInfo>, ProviderError>;
+    /// The current state of a call.
+    async fn fetch_call(&self, sid: &str) -> Result<CallInfo, ProviderError>;
+    /// Replaces what a live call is doing with this TwiML.
+    async fn redirect_call(&self, sid: &str, twiml: &str) -> Result<(), ProviderError>;
+}
+
+/// Twilio credentials and endpoint.
+#[derive(Debug, Clone)]
+pub struct TwilioConfig {
+    /// `https://api.twilio.com` in production.
+    pub base_url: String,
+    /// Account SID (`AC...`).
+    pub account_sid: String,
+    /// Auth token (also the webhook signing key).
+    pub auth_token: SecretString,
+    /// Caller id.
+    pub from_number: String,
+}
+
+/// Twilio REST adapter.
+pub struct TwilioClient {
+    http: reqwest::Client,
+    config: TwilioConfig,
+}
+
+#[derive(Deserialize)]
+struct CallResource {
+    sid: String,
+    status: String,
+    duration: Option<String>,
+    answered_by: Option<String>,
+    date_created: Option<String>,
+}
+
+impl From<CallResource> for CallInfo {
+    fn from(r: CallResource) -> Self {
+        CallInfo {
+            sid: r.sid,
+            status: r.status,
+            duration_secs: r.duration.and_then(|d| d.parse().ok()),
+            answered_by: r.answered_by,
+            created_at: r
+                .date_created
+                .and_then(|d| DateTime::parse_from_rfc2822(&d).ok())
+                .map(|d| d.with_timezone(&Utc)),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CallList {
+    calls: Vec<CallResource>,
+}
+
+impl TwilioClient {
+    /// A client with a 10 s request timeout.
+    pub fn new(config: TwilioConfig) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(Self { http, config })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!(
+            "{}/2010-04-01/Accounts/{}/{path}",
+            self.config.base_url.trim_end_matches('/'),
+            self.config.account_sid
+        )
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, ProviderError> {
+        let resp = req
+            .basic_auth(
+                &self.config.account_sid,
+                Some(self.config.auth_token.expose_secret()),
+            )
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport("twilio", &e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let wait = retry_after(resp.headers());
+            let body = resp.text().await.unwrap_or_default();
+            return Err(ProviderError::from_status(
+                "twilio",
+                status.as_u16(),
+                wait,
+                &body,
+            ));
+        }
+        resp.json::<T>()
+            .await
+            .map_err(|e| ProviderError::protocol("twilio", format!("unexpected response: {e}")))
+    }
+}
+
+#[async_trait]
+impl Telephony for TwilioClient {
+    #[tracing::instrument(skip_all, fields(to = %call.to), err)]
+    async fn place_call(&self, call: &PlaceCall) -> Result<String, ProviderError> {
+        let ring = call.ring_timeout_secs.to_string();
+        let form = [
+            ("To", call.to.as_str()),
+            ("From", self.config.from_number.as_str()),
+            ("Url", call.voice_url.as_str()),
+            ("Method", "POST"),
+            ("StatusCallback", call.status_callback.as_str()),
+            ("StatusCallbackMethod", "POST"),
+            ("StatusCallbackEvent", "initiated"),
+            ("StatusCallbackEvent", "ringing"),
+            ("StatusCallbackEvent", "answered"),
+            ("StatusCallbackEvent", "completed"),
+            ("MachineDetection", "DetectMessageEnd"),
+            ("AsyncAmd", "true"),
+            ("AsyncAmdStatusCallback", call.amd_callback.as_str()),
+            ("AsyncAmdStatusCallbackMethod", "POST"),
+            ("Record", "true"),
+            ("RecordingStatusCallback", call.recording_callback.as_str()),
+            ("Timeout", ring.as_str()),
+        ];
+        let created: CallResource = self
+            .send(self.http.post(self.url("Calls.json")).form(&form))
+            .await?;
+        Ok(created.sid)
+    }
+
+    async fn calls_to(
+        &self,
+        to: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CallInfo>, ProviderError> {
+        let day = since.format("%Y-%m-%d").to_string();
+        let query = [("To", to), ("StartTime>", day.as_str()), ("PageSize", "50")];
+        let list: CallList = self
+            .send(self.http.get(self.url("Calls.json")).query(&query))
+            .await?;
+        Ok(list
+            .calls
+            .into_iter()
+            .map(CallInfo::from)
+            .filter(|c| c.created_at.is_none_or(|at| at >= since))
+            .collect())
+    }
+
+    async fn fetch_call(&self, sid: &str) -> Result<CallInfo, ProviderError> {
+        let r: CallResource = self
+            .send(self.http.get(self.url(&format!("Calls/{sid}.json"))))
+            .await?;
+        Ok(r.into())
+    }
+
+    #[tracing::instrument(skip(self, twiml), err)]
+    async fn redirect_call(&self, sid: &str, twiml: &str) -> Result<(), ProviderError> {
+        let url = self.url(&format!("Calls/{sid}.json"));
+        let _: CallResource = self
+            .send(self.http.post(url).form(&[("Twiml", twiml)]))
+            .await?;
+        Ok(())
+    }
+}

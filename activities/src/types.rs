@@ -1,0 +1,123 @@
+//! Inputs and outputs of the activities (what workflow histories record).
+
+use callwright_domain::conversation::Turn;
+use callwright_domain::{AgentAction, AnsweredBy, AttemptOutcome, CallStatus, LeadProfile};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Dial one attempt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DialInput {
+    /// The lead workflow's id (webhooks are routed by it).
+    pub workflow_id: String,
+    /// 1-based attempt number; with the workflow id, the idempotency key of the dial.
+    pub attempt: u32,
+    /// Who to call.
+    pub lead: LeadProfile,
+    /// The campaign, if any.
+    pub campaign_id: Option<String>,
+    /// Seconds to ring.
+    pub ring_timeout_secs: u32,
+}
+
+/// What came of a dial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum DialOutput {
+    /// The provider accepted the call.
+    Placed {
+        /// Our `calls` row.
+        call_id: String,
+        /// Provider call id.
+        call_sid: String,
+    },
+    /// Not dialled: the number is on the do-not-call list.
+    DoNotCall,
+}
+
+/// Leave a voicemail on (or otherwise redirect) a live call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RedirectInput {
+    /// Provider call id.
+    pub call_sid: String,
+    /// TwiML to run now.
+    pub twiml: String,
+}
+
+/// Ask the model for the agent's next line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConverseInput {
+    /// Our `calls` row, for the transcript projection.
+    pub call_id: String,
+    /// Who we talk to.
+    pub lead: LeadProfile,
+    /// Business name for the prompt.
+    pub business_name: String,
+    /// Workflow time of this turn.
+    pub now: DateTime<Utc>,
+    /// The transcript so far, ending with the callee's turn.
+    pub turns: Vec<Turn>,
+    /// Turns from this index on are not yet in Postgres.
+    pub persist_from: usize,
+}
+
+/// The agent's next line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConverseOutput {
+    /// What to say (may be empty when a tool was called without text).
+    pub reply: String,
+    /// A decision, if the model took one.
+    pub action: Option<AgentAction>,
+    /// Whether `turns[persist_from..]` plus the reply (at index `turns.len()`) reached Postgres.
+    pub persisted: bool,
+}
+
+/// Record a finished attempt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FinishAttemptInput {
+    /// Lead id.
+    pub lead_id: String,
+    /// Campaign id, if any.
+    pub campaign_id: Option<String>,
+    /// Number called (added to do-not-call on opt-out).
+    pub phone: String,
+    /// Attempt number.
+    pub attempt: u32,
+    /// The `calls` row, when a call was placed.
+    pub call_id: Option<String>,
+    /// Final provider status.
+    pub status: Option<CallStatus>,
+    /// AMD result.
+    pub answered_by: Option<AnsweredBy>,
+    /// Call length.
+    pub duration_secs: Option<u32>,
+    /// The outcome.
+    pub outcome: AttemptOutcome,
+    /// Transcript turns not yet persisted.
+    pub turns: Vec<Turn>,
+    /// When the attempt ended (workflow time).
+    pub ended_at: DateTime<Utc>,
+    /// True when this is the lead's last word in its campaign for now (done, or parked until a
+    /// callback).
+    pub settled: bool,
+}
+
+/// A page of a campaign's leads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeadPageInput {
+    /// Campaign id.
+    pub campaign_id: String,
+    /// Return leads with `seq` greater than this.
+    pub after_seq: i32,
+    /// Page size.
+    pub limit: i32,
+}
+
+/// One lead of a campaign, in calling order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CampaignLead {
+    /// Position in the campaign.
+    pub seq: i32,
+    /// The lead.
+    pub lead: LeadProfile,
+}

@@ -1,0 +1,58 @@
+//! Inspection and control API for tests and demos: health, call records,
+//! reset and fault injection, all under `/sim`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::state::SharedState;
+use crate::store::Faults;
+
+/// Routes under `/sim`.
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/sim/health", get(|| async { "ok" }))
+        .route("/sim/calls", get(list))
+        .route("/sim/calls/{sid}", get(one))
+        .route("/sim/reset", post(reset))
+        .route("/sim/faults", get(faults).post(add_faults))
+}
+
+async fn list(State(state): State<SharedState>) -> Response {
+    Json(state.store.list()).into_response()
+}
+
+async fn one(State(state): State<SharedState>, Path(sid): Path<String>) -> Response {
+    match state.store.get(&sid) {
+        Some(call) => Json(call).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("call {sid} not found")})),
+        )
+            .into_response(),
+    }
+}
+
+async fn reset(State(state): State<SharedState>) -> Response {
+    state.store.reset();
+    tracing::info!("simulator state reset");
+    Json(json!({"reset": true})).into_response()
+}
+
+async fn faults(State(state): State<SharedState>) -> Response {
+    Json(state.store.faults()).into_response()
+}
+
+async fn add_faults(State(state): State<SharedState>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(add) => Json(state.store.add_faults(add)).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": format!("expected {{\"twilio_create_429\"|\"llm_500\"|\"llm_429\": n}}: {e}")})),
+        )
+            .into_response(),
+    }
+}

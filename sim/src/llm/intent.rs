@@ -1,0 +1,368 @@
+//! The scripted model's brain: classifies the callee's last utterance with
+//! keyword tables in every supported language and decides the reply and the
+//! tool to call.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde_json::{Value, json};
+
+use super::replies::{self, Question};
+use super::text::{fold, has_any};
+use super::when;
+use crate::phrases::Lang;
+
+const OPT_OUT: &[&str] = &[
+    "stop calling",
+    "remove my number",
+    "don't call me",
+    "do not call",
+    "take me off",
+    "unsubscribe",
+    "הפסיקו להתקשר",
+    "תפסיקו להתקשר",
+    "אל תתקשרו",
+    "מחקו את המספר",
+    "תמחקו את המספר",
+    "תורידו אותי",
+    "ne m'appelez plus",
+    "arretez de m'appeler",
+    "retirez mon numero",
+    "supprimez mon numero",
+    "rufen sie mich nicht mehr an",
+    "nicht mehr anrufen",
+    "loschen sie meine nummer",
+    "dejen de llamarme",
+    "deje de llamarme",
+    "no me llamen",
+    "borren mi numero",
+    "smettete di chiamarmi",
+    "non chiamatemi piu",
+    "cancellate il mio numero",
+];
+const NOT_INTERESTED: &[&str] = &[
+    "not interested",
+    "no thanks",
+    "no thank you",
+    "לא מעוניין",
+    "לא מעוניינת",
+    "לא מעניין",
+    "ne m'interesse pas",
+    "pas interesse",
+    "non merci",
+    "kein interesse",
+    "nicht interessiert",
+    "nein danke",
+    "no me interesa",
+    "no estoy interesado",
+    "no estoy interesada",
+    "no gracias",
+    "non mi interessa",
+    "non sono interessato",
+    "non sono interessata",
+    "no grazie",
+];
+const CALLBACK: &[&str] = &[
+    "call me back",
+    "call back",
+    "callback",
+    "call me later",
+    "busy right now",
+    "תתקשרו אליי",
+    "תתקשר אליי",
+    "תחזרו אליי",
+    "תחזור אליי",
+    "עסוק כרגע",
+    "rappelez moi",
+    "rappeler",
+    "rappelez",
+    "rufen sie mich",
+    "zuruckrufen",
+    "zuruck",
+    "llameme",
+    "llamame",
+    "vuelva a llamar",
+    "vuelvan a llamar",
+    "mi richiami",
+    "richiamami",
+    "richiamare",
+];
+const AGREE: &[&str] = &[
+    "yes",
+    "yeah",
+    "sure",
+    "that works",
+    "sounds good",
+    "ok",
+    "okay",
+    "perfect",
+    "great",
+    "כן",
+    "מתאים",
+    "בסדר",
+    "oui",
+    "ca me va",
+    "d accord",
+    "parfait",
+    "ja",
+    "passt",
+    "einverstanden",
+    "gerne",
+    "si",
+    "vale",
+    "me viene bien",
+    "perfecto",
+    "de acuerdo",
+    "va bene",
+    "perfetto",
+    "certo",
+];
+const INTERESTED: &[&str] = &[
+    "interested",
+    "interesting",
+    "tell me more",
+    "מעוניין",
+    "מעוניינת",
+    "מעניין",
+    "interesse",
+    "interessant",
+    "ca m interesse",
+    "me interesa",
+    "interesado",
+    "interesante",
+    "mi interessa",
+    "interessato",
+    "interessante",
+];
+const COST: &[&str] = &[
+    "cost", "price", "how much", "pricing", "כמה", "מחיר", "combien", "prix", "tarif", "kostet",
+    "preis", "kosten", "cuesta", "precio", "cuanto", "costa", "prezzo", "quanto",
+];
+const WHO: &[&str] = &[
+    "who is this",
+    "who are you",
+    "who s calling",
+    "who is calling",
+    "מי זה",
+    "מי מדבר",
+    "qui est",
+    "c est qui",
+    "wer ist",
+    "wer spricht",
+    "quien",
+    "chi parla",
+    "chi e",
+];
+const QUESTION_START: &[&str] = &[
+    "what",
+    "how",
+    "who",
+    "why",
+    "where",
+    "when",
+    "which",
+    "מה",
+    "כמה",
+    "מי",
+    "למה",
+    "איך",
+    "quoi",
+    "qu est ce",
+    "combien",
+    "comment",
+    "qui",
+    "pourquoi",
+    "was",
+    "wie",
+    "wer",
+    "warum",
+    "que",
+    "cuanto",
+    "como",
+    "quien",
+    "por que",
+    "cosa",
+    "quanto",
+    "come",
+    "chi",
+    "perche",
+];
+
+/// What the callee meant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Wants to be removed from the list.
+    OptOut,
+    /// Declines.
+    NotInterested,
+    /// Wants a call back, maybe at a given time.
+    Callback(Option<DateTime<FixedOffset>>),
+    /// Proposes or accepts a meeting time.
+    Meeting(DateTime<FixedOffset>),
+    /// Asks something.
+    Question(Question),
+    /// Interested but no time yet.
+    Interested,
+    /// Not understood.
+    Unclear,
+}
+
+/// Classifies `last` (the callee's last words); `earlier` holds previous
+/// messages of both sides, newest first, to find a time being agreed to.
+pub fn classify(last: &str, earlier: &[&str], now: DateTime<FixedOffset>) -> Intent {
+    let text = fold(last);
+    if has_any(&text, OPT_OUT) {
+        return Intent::OptOut;
+    }
+    if has_any(&text, NOT_INTERESTED) {
+        return Intent::NotInterested;
+    }
+    let spoken_time = when::parse(last);
+    if has_any(&text, CALLBACK) {
+        let at = spoken_time
+            .is_some()
+            .then(|| when::resolve(&spoken_time, now))
+            .flatten();
+        return Intent::Callback(at);
+    }
+    if spoken_time.is_some() {
+        if let Some(at) = when::resolve(&spoken_time, now) {
+            return Intent::Meeting(at);
+        }
+    }
+    if has_any(&text, AGREE) {
+        let agreed = earlier
+            .iter()
+            .map(|m| when::parse(m))
+            .find(|w| w.day.is_some() && w.time.is_some())
+            .and_then(|w| when::resolve(&w, now));
+        if let Some(at) = agreed {
+            return Intent::Meeting(at);
+        }
+    }
+    let first_words = text.trim_start();
+    let asks = last.contains('?')
+        || last.contains('¿')
+        || QUESTION_START
+            .iter()
+            .any(|q| first_words.starts_with(&format!("{} ", fold(q).trim())));
+    if asks {
+        let kind = if has_any(&text, COST) {
+            Question::Cost
+        } else if has_any(&text, WHO) {
+            Question::Who
+        } else {
+            Question::Offer
+        };
+        return Intent::Question(kind);
+    }
+    if has_any(&text, INTERESTED) || has_any(&text, AGREE) {
+        return Intent::Interested;
+    }
+    Intent::Unclear
+}
+
+/// A model answer: text to speak and optionally one tool call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Assistant content.
+    pub content: String,
+    /// Tool name and JSON arguments.
+    pub tool: Option<(String, Value)>,
+}
+
+fn rfc3339(at: DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Turns an intent into the reply, in `lang`.
+pub fn decide(intent: &Intent, lang: Lang, now: DateTime<FixedOffset>) -> Decision {
+    let (content, tool) = match intent {
+        Intent::OptOut => (replies::opted_out(lang), Some(("opt_out", json!({})))),
+        Intent::NotInterested => (
+            replies::not_interested(lang),
+            Some(("end_call", json!({"reason": "not_interested"}))),
+        ),
+        Intent::Callback(Some(at)) => (
+            replies::callback_scheduled(lang, *at, now),
+            Some(("schedule_callback", json!({"callback_at": rfc3339(*at)}))),
+        ),
+        Intent::Callback(None) => (replies::callback_when(lang), None),
+        Intent::Meeting(at) => (
+            replies::meeting_booked(lang, *at),
+            Some((
+                "record_interest",
+                json!({
+                    "meeting_time": rfc3339(*at),
+                    "notes": format!("Callee agreed to a meeting on {}.", at.format("%A %Y-%m-%d at %H:%M")),
+                }),
+            )),
+        ),
+        Intent::Question(kind) => (replies::answer(lang, *kind), None),
+        Intent::Interested => (replies::propose_meeting(lang), None),
+        Intent::Unclear => (replies::repeat(lang), None),
+    };
+    Decision {
+        content,
+        tool: tool.map(|(name, args)| (name.to_owned(), args)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phrases::{self, Line};
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-24T10:15:00+02:00").expect("time")
+    }
+
+    #[test]
+    fn persona_lines_are_understood_in_every_language() {
+        for lang in [Lang::En, Lang::He, Lang::Fr, Lang::De, Lang::Es, Lang::It] {
+            let say = |l| phrases::line(l, lang);
+            let c = |l| classify(say(l), &[], now());
+            assert_eq!(c(Line::OptOut), Intent::OptOut, "{lang:?}");
+            assert_eq!(c(Line::NotInterested), Intent::NotInterested, "{lang:?}");
+            let tomorrow5 = DateTime::parse_from_rfc3339("2026-11-25T17:00:00+02:00").ok();
+            assert_eq!(c(Line::Callback), Intent::Callback(tomorrow5), "{lang:?}");
+            let thu3 = DateTime::parse_from_rfc3339("2026-11-26T15:00:00+02:00").expect("t");
+            assert_eq!(c(Line::ProposeTime), Intent::Meeting(thu3), "{lang:?}");
+            assert_eq!(
+                c(Line::AskOffer),
+                Intent::Question(Question::Offer),
+                "{lang:?}"
+            );
+            assert_eq!(
+                c(Line::AskCost),
+                Intent::Question(Question::Cost),
+                "{lang:?}"
+            );
+            assert_eq!(
+                c(Line::WhoIsThis),
+                Intent::Question(Question::Who),
+                "{lang:?}"
+            );
+            assert_eq!(c(Line::Confirm), Intent::Interested, "{lang:?}");
+            let earlier = [say(Line::ProposeTime)];
+            assert_eq!(
+                classify(say(Line::Confirm), &earlier, now()),
+                Intent::Meeting(thu3)
+            );
+            assert_eq!(
+                classify(phrases::garbled(lang, 0), &[], now()),
+                Intent::Unclear,
+                "{lang:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decisions_carry_tools() {
+        let d = decide(&classify("jeudi à 15h", &[], now()), Lang::Fr, now());
+        let (name, args) = d.tool.expect("tool");
+        assert_eq!(name, "record_interest");
+        assert_eq!(args["meeting_time"], "2026-11-26T15:00:00+02:00");
+        assert!(d.content.contains("jeudi à 15h00"));
+        let d = decide(&Intent::OptOut, Lang::He, now());
+        assert_eq!(d.tool.map(|t| t.0).as_deref(), Some("opt_out"));
+    }
+}

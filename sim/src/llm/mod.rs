@@ -1,0 +1,250 @@
+//! OpenAI-compatible chat completions endpoint backed by a scripted model.
+//!
+//! The model reads `Conversation language:` and `Current local time for the
+//! callee:` from the system prompt, classifies the last user message (see
+//! [`intent`]) and answers with localised content and, when the request
+//! offers it, a tool call.
+
+pub mod intent;
+pub mod replies;
+pub mod text;
+pub mod when;
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::phrases::Lang;
+use crate::state::SharedState;
+use crate::store::FaultKind;
+
+/// Routes under `/v1`.
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/v1/chat/completions", post(completions))
+        .route("/v1/models", get(models))
+}
+
+#[derive(Debug, Deserialize)]
+struct ChatRequest {
+    model: Option<String>,
+    messages: Vec<Message>,
+    #[serde(default)]
+    tools: Vec<ToolDef>,
+    #[serde(default)]
+    tool_choice: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Message {
+    role: String,
+    #[serde(default)]
+    content: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ToolDef {
+    function: Option<FunctionDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FunctionDef {
+    name: String,
+}
+
+fn openai_error(status: StatusCode, kind: &str, message: &str, code: Option<&str>) -> Response {
+    let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
+    (status, Json(body)).into_response()
+}
+
+fn content_text(content: Option<&Value>) -> String {
+    match content {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(|p| p.get("text").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    }
+}
+
+fn prompt_value<'a>(system: &'a str, label: &str) -> Option<&'a str> {
+    system.lines().find_map(|line| {
+        let idx = line.find(label)?;
+        Some(line[idx + label.len()..].trim_start_matches(':').trim())
+    })
+}
+
+/// The callee's language and local time, from the system prompt.
+fn prompt_context(system: &str) -> (Lang, DateTime<FixedOffset>) {
+    let lang = prompt_value(system, "Conversation language").map_or(Lang::En, Lang::from_tag);
+    let now = prompt_value(system, "Current local time for the callee")
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+        .unwrap_or_else(|| Utc::now().fixed_offset());
+    (lang, now)
+}
+
+async fn completions(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(key) = &state.config.llm_api_key {
+        let expected = format!("Bearer {key}");
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        if given.map(str::trim) != Some(expected.as_str()) {
+            return openai_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_request_error",
+                "Incorrect API key provided.",
+                Some("invalid_api_key"),
+            );
+        }
+    }
+    if state.config.llm_delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(state.config.llm_delay_ms)).await;
+    }
+    if state.store.take_fault(FaultKind::Llm500) {
+        return openai_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The server had an error while processing your request. Sorry about that!",
+            None,
+        );
+    }
+    if state.store.take_fault(FaultKind::Llm429) {
+        let mut response = openai_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "requests",
+            "Rate limit reached for requests. Please try again in 1s.",
+            Some("rate_limit_exceeded"),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+        return response;
+    }
+    let request: ChatRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            let message = format!("We could not parse the JSON body of your request: {e}");
+            return openai_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &message,
+                None,
+            );
+        }
+    };
+    if request.messages.is_empty() {
+        return openai_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "'messages' must contain at least one message.",
+            None,
+        );
+    }
+    Json(respond(&request)).into_response()
+}
+
+fn respond(request: &ChatRequest) -> Value {
+    let texts: Vec<String> = request
+        .messages
+        .iter()
+        .map(|m| content_text(m.content.as_ref()))
+        .collect();
+    let system: String = request
+        .messages
+        .iter()
+        .zip(&texts)
+        .filter(|(m, _)| matches!(m.role.as_str(), "system" | "developer"))
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (lang, now) = prompt_context(&system);
+
+    let last_role = request.messages.last().map(|m| m.role.as_str());
+    let last_user = request.messages.iter().rposition(|m| m.role == "user");
+    let decision = match (last_role, last_user) {
+        (Some("tool"), _) => intent::Decision {
+            content: replies::after_tool(lang),
+            tool: None,
+        },
+        (_, None) => intent::Decision {
+            content: replies::greeting(lang),
+            tool: None,
+        },
+        (_, Some(idx)) => {
+            let earlier: Vec<&str> = request.messages[..idx]
+                .iter()
+                .zip(&texts)
+                .rev()
+                .filter(|(m, _)| matches!(m.role.as_str(), "user" | "assistant"))
+                .map(|(_, t)| t.as_str())
+                .collect();
+            let intent = intent::classify(&texts[idx], &earlier, now);
+            tracing::debug!(?intent, text = %texts[idx], "scripted model decision");
+            intent::decide(&intent, lang, now)
+        }
+    };
+
+    let tools_allowed = !matches!(&request.tool_choice, Some(Value::String(s)) if s == "none");
+    let offered = |name: &str| {
+        request
+            .tools
+            .iter()
+            .any(|t| t.function.as_ref().is_some_and(|f| f.name == name))
+    };
+    let tool = decision
+        .tool
+        .filter(|(name, _)| tools_allowed && offered(name));
+
+    let mut message = json!({"role": "assistant", "content": decision.content});
+    let finish_reason = match &tool {
+        Some((name, args)) => {
+            message["tool_calls"] = json!([{
+                "id": format!("call_{}", &uuid::Uuid::new_v4().simple().to_string()[..24]),
+                "type": "function",
+                "function": {"name": name, "arguments": args.to_string()},
+            }]);
+            "tool_calls"
+        }
+        None => "stop",
+    };
+    let prompt_tokens = texts.iter().map(|t| t.chars().count()).sum::<usize>() / 4 + 1;
+    let completion_tokens = decision.content.chars().count() / 4
+        + tool.as_ref().map_or(0, |(_, a)| a.to_string().len() / 4)
+        + 1;
+    json!({
+        "id": format!("chatcmpl-{}", uuid::Uuid::new_v4().simple()),
+        "object": "chat.completion",
+        "created": Utc::now().timestamp(),
+        "model": request.model.clone().unwrap_or_else(|| "callwright-sim".to_owned()),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    })
+}
+
+async fn models() -> Response {
+    Json(json!({
+        "object": "list",
+        "data": [{"id": "callwright-sim", "object": "model", "created": 0, "owned_by": "callwright-sim"}],
+    }))
+    .into_response()
+}

@@ -1,0 +1,24 @@
+//! `callwright-sim` binary: reads `SIM_*` environment variables and serves
+//! the simulator until Ctrl-C or SIGTERM.
+
+use callwright_sim::{Sim, SimConfig};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = SimConfig::from_env()?;
+    tracing::info!(
+        bind = %config.bind,
+        speed = config.speed,
+        llm_delay_ms = config.llm_delay_ms,
+        llm_auth = config.llm_api_key.is_some(),
+        "starting callwright-sim"
+    );
+    Sim::build(config).await?.run_until_stopped().await;
+    Ok(())
+}

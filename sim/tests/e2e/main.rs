@@ -1,0 +1,8 @@
+//! End-to-end tests: the simulator and a tiny "product" stub talk real HTTP on loopback.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod calls;
+mod llm;
+mod rest;
+mod stub;
