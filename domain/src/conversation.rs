@@ -86,6 +86,18 @@ impl Conversation {
         self.gather(greeting)
     }
 
+    /// Says the agent's last line again and listens (a repeated voice webhook).
+    pub fn repeat_last(&mut self) -> Twiml {
+        let last = self
+            .turns
+            .iter()
+            .rev()
+            .find(|t| t.speaker == Speaker::Agent)
+            .map(|t| t.text.clone())
+            .unwrap_or_default();
+        self.gather(last)
+    }
+
     /// Whether the callee said anything yet.
     pub fn callee_spoke(&self) -> bool {
         self.turns

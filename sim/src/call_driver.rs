@@ -9,6 +9,7 @@ use chrono::Utc;
 use rand::Rng as _;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::amd;
 use crate::callbacks::Notifier;
 use crate::personas::{Persona, Pickup};
 use crate::state::SharedState;
@@ -56,6 +57,7 @@ impl CallCtx {
 
     fn set_status(&self, status: CallStatus) {
         self.state.store.update(&self.sid, |c| c.status = status);
+        self.state.store.event(&self.sid, "status", status.as_str());
     }
 }
 
@@ -229,6 +231,9 @@ async fn answer(mut ctx: CallCtx, mut notifier: Notifier, first: Source) {
         c.answered_at = Some(Utc::now());
         c.recording_sid = recording_sid.clone();
     });
+    ctx.state
+        .store
+        .event(&ctx.sid, "status", "in-progress (answered)");
     notifier.status("answered", ctx.params("in-progress"));
     if let Some(greeting) = ctx.persona.machine_greeting() {
         ctx.state.store.say(&ctx.sid, "callee", greeting);
@@ -238,7 +243,7 @@ async fn answer(mut ctx: CallCtx, mut notifier: Notifier, first: Source) {
     if let Some(verdict) = verdict {
         let amd_secs = if machine { 4.0 } else { 1.5 } + rand::thread_rng().gen_range(0.0..0.4);
         if ctx.req.async_amd {
-            tokio::spawn(async_amd(&ctx, verdict, amd_secs));
+            tokio::spawn(amd::notify_later(&ctx, verdict, amd_secs));
         } else {
             match guard(
                 &mut ctx.rx,
@@ -260,48 +265,6 @@ async fn answer(mut ctx: CallCtx, mut notifier: Notifier, first: Source) {
         None => twiml_exec::execute(&mut ctx, first).await,
     };
     finish_answered(&ctx, &mut notifier, end, answered, recording_sid);
-}
-
-fn async_amd(
-    ctx: &CallCtx,
-    verdict: &'static str,
-    amd_secs: f64,
-) -> impl Future<Output = ()> + use<> {
-    let state = ctx.state.clone();
-    let sid = ctx.sid.clone();
-    let target = ctx
-        .req
-        .async_amd_callback
-        .clone()
-        .map(|url| (url, ctx.req.async_amd_callback_method.clone()));
-    let mut params = ctx.params("in-progress");
-    params.push(("AnsweredBy".into(), verdict.to_owned()));
-    params.push((
-        "MachineDetectionDuration".into(),
-        ((amd_secs * 1000.0) as u64).to_string(),
-    ));
-    async move {
-        tokio::time::sleep(state.sim_time(amd_secs)).await;
-        if state.store.get(&sid).is_none_or(|c| c.status.is_final()) {
-            return;
-        }
-        state
-            .store
-            .update(&sid, |c| c.answered_by = Some(verdict.to_owned()));
-        let Some((url, method)) = target else {
-            state.store.event(
-                &sid,
-                "amd",
-                format!("answered by {verdict} (no callback URL)"),
-            );
-            return;
-        };
-        let detail = match state.webhooks.send(&method, &url, &params).await {
-            Ok(r) => format!("AnsweredBy={verdict}: {method} {url} -> HTTP {}", r.status),
-            Err(e) => format!("AnsweredBy={verdict}: {method} {url} -> failed: {e}"),
-        };
-        state.store.event(&sid, "amd_callback", detail);
-    }
 }
 
 fn finish_answered(

@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+pub mod amd;
 pub mod call_driver;
 pub mod callbacks;
 pub mod config;

@@ -1,1 +1,19 @@
-//! workflows
+//! Callwright's durable workflows.
+//!
+//! - [`LeadWorkflow`]: one per lead and campaign. Dials, holds the conversation (one update per
+//!   speech turn, each returning the next TwiML), decides the outcome and retries on a durable
+//!   timer.
+//! - [`CampaignWorkflow`]: paces a campaign's leads under a concurrency cap, with
+//!   pause/resume/cancel signals, a progress query and continue-as-new.
+//!
+//! Workflow code is deterministic: no I/O, no system clock, no threads. Every decision that can
+//! be a plain function lives in `callwright_domain` and is unit-tested there.
+
+pub mod campaign;
+pub mod lead;
+pub mod messages;
+pub mod options;
+pub mod search;
+
+pub use campaign::CampaignWorkflow;
+pub use lead::LeadWorkflow;

@@ -223,10 +223,10 @@ pub fn classify(last: &str, earlier: &[&str], now: DateTime<FixedOffset>) -> Int
             .flatten();
         return Intent::Callback(at);
     }
-    if spoken_time.is_some() {
-        if let Some(at) = when::resolve(&spoken_time, now) {
-            return Intent::Meeting(at);
-        }
+    if spoken_time.is_some()
+        && let Some(at) = when::resolve(&spoken_time, now)
+    {
+        return Intent::Meeting(at);
     }
     if has_any(&text, AGREE) {
         let agreed = earlier

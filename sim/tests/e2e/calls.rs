@@ -91,7 +91,8 @@ async fn books_persona_full_call() {
             .unwrap()
             >= 1
     );
-    assert_eq!(completed.get("Duration"), Some("1"));
+    // Duration is in minutes, rounded up.
+    assert!(completed.get("Duration").unwrap().parse::<u64>().unwrap() >= 1);
     assert_eq!(
         completed.get("CallbackSource"),
         Some("call-progress-events")

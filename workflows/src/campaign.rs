@@ -1,0 +1,252 @@
+//! `CampaignWorkflow`: starts a campaign's lead workflows in order under a concurrency cap.
+//!
+//! Leads are read from Postgres a page at a time (a campaign may hold 100,000 leads; its input
+//! must stay small). Each lead signals `lead_settled` once it is done or parked until a
+//! callback, which frees its slot. The run continues as new every few hundred starts, carrying
+//! its counters, so the history stays bounded.
+
+// `#[workflow_methods]` generates undocumented marker types for each handler.
+#![allow(missing_docs)]
+
+use crate::lead::LeadWorkflow;
+use crate::messages::{
+    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, LeadInput, LeadSettled,
+};
+use crate::{options, search};
+use callwright_activities::CallActivities;
+use callwright_activities::types::{CampaignLead, LeadPageInput};
+use std::collections::VecDeque;
+use temporalio_common::search_attributes::SearchAttributes;
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_sdk::{
+    ChildWorkflowOptions, ChildWorkflowStartError, ContinueAsNewOptions, ParentClosePolicy,
+    SignalWorkflowOptions, StartChildWorkflowExecutionFailedCause, SyncWorkflowContext,
+    WorkflowContext, WorkflowContextView, WorkflowResult,
+};
+
+/// Leads fetched per page.
+const PAGE_SIZE: i32 = 100;
+/// Lead starts per run before continuing as new.
+const STARTS_PER_RUN: u32 = 500;
+
+/// The workflow id of a lead's workflow in a campaign.
+pub fn lead_workflow_id(campaign_id: &str, lead_id: &str) -> String {
+    format!("lead-{campaign_id}-{lead_id}")
+}
+
+/// The workflow id of a campaign.
+pub fn campaign_workflow_id(campaign_id: &str) -> String {
+    format!("campaign-{campaign_id}")
+}
+
+/// Paces one campaign.
+#[workflow]
+pub struct CampaignWorkflow {
+    input: CampaignInput,
+    page: VecDeque<CampaignLead>,
+    exhausted: bool,
+    starts_this_run: u32,
+}
+
+#[workflow_methods]
+impl CampaignWorkflow {
+    #[init]
+    pub fn new(_ctx: &WorkflowContextView, input: CampaignInput) -> Self {
+        Self {
+            input,
+            page: VecDeque::new(),
+            exhausted: false,
+            starts_this_run: 0,
+        }
+    }
+
+    #[run]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<CampaignProgress> {
+        let mut stop_sent = false;
+        loop {
+            if ctx.state(|s| s.input.carried.cancelled) && !stop_sent {
+                Self::stop_leads(ctx).await;
+                stop_sent = true;
+            }
+            if ctx.state(|s| s.page.is_empty() && !s.exhausted && !s.input.carried.cancelled) {
+                let request = ctx.state(|s| LeadPageInput {
+                    campaign_id: s.input.campaign_id.clone(),
+                    after_seq: s.input.carried.cursor,
+                    limit: PAGE_SIZE,
+                });
+                let leads = ctx
+                    .execute_activity(CallActivities::campaign_leads, request, options::durable())
+                    .await?;
+                ctx.state_mut(|s| {
+                    s.exhausted = leads.is_empty();
+                    s.page.extend(leads);
+                });
+            }
+            if ctx.state(|s| s.finished()) {
+                break;
+            }
+            ctx.wait_condition(|s: &Self| {
+                s.finished() || s.can_start() || (s.input.carried.cancelled && !stop_sent)
+            })
+            .await?;
+            if ctx.state(Self::can_start) {
+                Self::start_next(ctx).await?;
+            }
+            if ctx.state(|s| s.starts_this_run >= STARTS_PER_RUN) || ctx.continue_as_new_suggested()
+            {
+                ctx.wait_condition(|_| true).await?;
+                let carried = ctx.state(|s| s.input.clone());
+                ctx.continue_as_new(carried, ContinueAsNewOptions::default())?;
+            }
+        }
+        Ok(ctx.state(|s| s.snapshot()))
+    }
+
+    /// Stop starting new leads.
+    #[signal]
+    pub fn pause(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.input.carried.paused = true;
+    }
+
+    /// Start leads again.
+    #[signal]
+    pub fn resume(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.input.carried.paused = false;
+    }
+
+    /// Start no more leads and ask the ones in flight to stop after their current call.
+    #[signal]
+    pub fn cancel(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.input.carried.cancelled = true;
+    }
+
+    /// A lead is done (or parked until a callback): its slot is free.
+    #[signal]
+    pub fn lead_settled(&mut self, _ctx: &mut SyncWorkflowContext<Self>, settled: LeadSettled) {
+        let carried = &mut self.input.carried;
+        if !carried.in_flight.remove(&settled.lead_id)
+            && !carried.settled_early.insert(settled.lead_id.clone())
+        {
+            return; // already counted
+        }
+        *carried.outcomes.entry(settled.outcome).or_default() += 1;
+    }
+
+    /// Counters and status.
+    #[query]
+    pub fn progress(&self, _ctx: &WorkflowContextView) -> CampaignProgress {
+        self.snapshot()
+    }
+}
+
+impl CampaignWorkflow {
+    fn carried(&self) -> &CampaignCarry {
+        &self.input.carried
+    }
+
+    fn can_start(&self) -> bool {
+        let c = self.carried();
+        !c.paused
+            && !c.cancelled
+            && !self.page.is_empty()
+            && c.in_flight.len()
+                < usize::try_from(self.input.settings.max_concurrent.max(1)).unwrap_or(usize::MAX)
+    }
+
+    fn finished(&self) -> bool {
+        let c = self.carried();
+        c.in_flight.is_empty() && (c.cancelled || (self.exhausted && self.page.is_empty()))
+    }
+
+    fn snapshot(&self) -> CampaignProgress {
+        let c = self.carried();
+        let status = if self.finished() {
+            CampaignStatus::Completed
+        } else if c.cancelled {
+            CampaignStatus::Cancelling
+        } else if c.paused {
+            CampaignStatus::Paused
+        } else {
+            CampaignStatus::Running
+        };
+        CampaignProgress {
+            campaign_id: self.input.campaign_id.clone(),
+            status,
+            started: c.started,
+            in_flight: c.in_flight.len() as u64,
+            settled: c.outcomes.values().sum(),
+            outcomes: c.outcomes.clone(),
+        }
+    }
+
+    async fn start_next(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<()> {
+        let Some((next, input)) = ctx.state_mut(|s| {
+            let next = s.page.pop_front()?;
+            let input = LeadInput {
+                lead: next.lead.clone(),
+                campaign_id: Some(s.input.campaign_id.clone()),
+                campaign_workflow_id: Some(campaign_workflow_id(&s.input.campaign_id)),
+                settings: s.input.settings.call.clone(),
+                dial_task_queue: s.input.settings.dial_task_queue.clone(),
+            };
+            Some((next, input))
+        }) else {
+            return Ok(());
+        };
+        let campaign_id = input.campaign_id.clone().unwrap_or_default();
+        let lead_id = next.lead.lead_id.clone();
+        let attributes = SearchAttributes::new([
+            search::CAMPAIGN_ID.value_set(campaign_id.clone()),
+            search::LEAD_ID.value_set(lead_id.clone()),
+            search::LANGUAGE.value_set(next.lead.language.code().to_owned()),
+            search::LEAD_PHASE.value_set("pending".to_owned()),
+        ]);
+        let options = ChildWorkflowOptions::builder()
+            .workflow_id(lead_workflow_id(&campaign_id, &lead_id))
+            .parent_close_policy(ParentClosePolicy::Abandon)
+            .search_attributes(attributes)
+            .static_summary(format!("{} ({})", next.lead.name, next.lead.phone))
+            .build();
+        let started = ctx
+            .start_child_workflow(LeadWorkflow::run, input, options)
+            .await;
+        ctx.state_mut(|s| {
+            let carried = &mut s.input.carried;
+            carried.cursor = next.seq;
+            carried.started += 1;
+            s.starts_this_run += 1;
+            match started {
+                // Already running from an earlier run of this campaign: it will still report.
+                Ok(_)
+                | Err(ChildWorkflowStartError::StartFailed {
+                    cause: StartChildWorkflowExecutionFailedCause::WorkflowAlreadyExists,
+                    ..
+                }) => {
+                    if !carried.settled_early.remove(&lead_id) {
+                        carried.in_flight.insert(lead_id);
+                    }
+                }
+                Err(_) => *carried.outcomes.entry("failed".to_owned()).or_default() += 1,
+            }
+        });
+        Ok(())
+    }
+
+    async fn stop_leads(ctx: &WorkflowContext<Self>) {
+        let targets: Vec<String> = ctx.state(|s| {
+            s.input
+                .carried
+                .in_flight
+                .iter()
+                .map(|lead| lead_workflow_id(&s.input.campaign_id, lead))
+                .collect()
+        });
+        for id in targets {
+            // A lead that already finished has nothing to stop.
+            let _ = ctx
+                .external_workflow(id, None)
+                .signal(LeadWorkflow::stop, (), SignalWorkflowOptions::default())
+                .await;
+        }
+    }
+}

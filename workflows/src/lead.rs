@@ -1,0 +1,610 @@
+//! `LeadWorkflow`: the life of one lead in one campaign.
+//!
+//! dial → (status signals, AMD signal) → voice update (greeting) → one `turn` update per
+//! `<Gather>` result, each returning the next TwiML → call over → outcome → projection →
+//! retry, callback or done. A turn costs one update and, when the model is asked, one local
+//! activity: no extra server round trips on the hot path.
+
+// `#[workflow_methods]` generates undocumented marker types for each handler.
+#![allow(missing_docs)]
+
+use crate::campaign::CampaignWorkflow;
+use crate::messages::{
+    AmdEvent, AttemptRecord, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView, StatusEvent,
+    TurnRequest, VoiceRequest,
+};
+use crate::{options, search};
+use callwright_activities::types::{
+    ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput,
+};
+use callwright_activities::{CallActivities, DialActivities};
+use callwright_domain::conversation::{Conversation, Step};
+use callwright_domain::outcome::{NextStep, next_step};
+use callwright_domain::phrases::{fill, phrases};
+use callwright_domain::twiml::Twiml;
+use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
+use chrono::{DateTime, Utc};
+use std::time::{Duration, SystemTime};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_sdk::workflows::select;
+use temporalio_sdk::{
+    SignalWorkflowOptions, SyncWorkflowContext, WorkflowContext, WorkflowContextView,
+    WorkflowResult,
+};
+
+type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Whether a voicemail is owed on the live call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Voicemail {
+    NotNeeded,
+    Due,
+    Left,
+}
+
+/// The call of the current attempt.
+#[derive(Debug, Clone)]
+struct LiveCall {
+    attempt: u32,
+    call_id: Option<String>,
+    call_sid: Option<String>,
+    status: CallStatus,
+    last_seq: Option<u32>,
+    answered_by: Option<AnsweredBy>,
+    duration_secs: Option<u32>,
+    conversation: Option<Conversation>,
+    /// Transcript turns already written to Postgres.
+    persisted: usize,
+    voicemail: Voicemail,
+    turns_in_flight: u32,
+}
+
+impl LiveCall {
+    fn new(attempt: u32) -> Self {
+        Self {
+            attempt,
+            call_id: None,
+            call_sid: None,
+            status: CallStatus::Queued,
+            last_seq: None,
+            answered_by: None,
+            duration_secs: None,
+            conversation: None,
+            persisted: 0,
+            voicemail: Voicemail::NotNeeded,
+            turns_in_flight: 0,
+        }
+    }
+
+    fn is_over(&self) -> bool {
+        self.status.is_final() && self.turns_in_flight == 0
+    }
+}
+
+/// One lead's calls, from first dial to final outcome.
+#[workflow]
+pub struct LeadWorkflow {
+    workflow_id: String,
+    input: LeadInput,
+    phase: LeadPhase,
+    attempt: u32,
+    callbacks: u32,
+    call: Option<LiveCall>,
+    attempts: Vec<AttemptRecord>,
+    next_action_at: Option<DateTime<Utc>>,
+    stop_requested: bool,
+    outcome: Option<AttemptOutcome>,
+    campaign_notified: bool,
+}
+
+fn utc(time: Option<SystemTime>) -> DateTime<Utc> {
+    time.map(DateTime::<Utc>::from).unwrap_or_default()
+}
+
+#[workflow_methods]
+impl LeadWorkflow {
+    #[init]
+    pub fn new(ctx: &WorkflowContextView, input: LeadInput) -> Self {
+        Self {
+            workflow_id: ctx.workflow_id().to_owned(),
+            input,
+            phase: LeadPhase::Pending,
+            attempt: 0,
+            callbacks: 0,
+            call: None,
+            attempts: Vec::new(),
+            next_action_at: None,
+            stop_requested: false,
+            outcome: None,
+            campaign_notified: false,
+        }
+    }
+
+    #[run]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<LeadResult> {
+        let outcome = loop {
+            if ctx.state(|s| s.stop_requested) {
+                break AttemptOutcome::Canceled;
+            }
+            let outcome = Self::run_attempt(ctx).await?;
+            let (attempt, callbacks, settings) =
+                ctx.state(|s| (s.attempt, s.callbacks, s.input.settings.clone()));
+            let next = next_step(&outcome, attempt - callbacks, callbacks, &settings);
+            Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
+            let now = utc(ctx.workflow_time());
+            let wait = match next {
+                NextStep::Finish => break outcome,
+                NextStep::RetryAfter(secs) => {
+                    Self::set_phase(ctx, LeadPhase::WaitingRetry);
+                    Duration::from_secs(secs)
+                }
+                NextStep::CallbackAt(at) => {
+                    Self::set_phase(ctx, LeadPhase::WaitingCallback);
+                    ctx.state_mut(|s| s.callbacks += 1);
+                    let at = DateTime::parse_from_rfc3339(&at)
+                        .map(|t| t.with_timezone(&Utc))
+                        .unwrap_or(now);
+                    (at - now).to_std().unwrap_or_default()
+                }
+            };
+            ctx.state_mut(|s| {
+                s.next_action_at = chrono::Duration::from_std(wait).ok().map(|d| now + d)
+            });
+            select! {
+                _ = ctx.timer(wait) => {}
+                _ = ctx.wait_condition(|s: &Self| s.stop_requested) => {}
+            };
+            ctx.state_mut(|s| s.next_action_at = None);
+            if ctx.state(|s| s.stop_requested) {
+                // The last attempt's outcome stands, unless it was only a reason to retry.
+                break match outcome {
+                    AttemptOutcome::CallbackRequested { .. } => outcome,
+                    _ => AttemptOutcome::Canceled,
+                };
+            }
+        };
+        Self::notify_campaign(ctx, &outcome).await;
+        ctx.state_mut(|s| s.outcome = Some(outcome.clone()));
+        Self::set_phase(ctx, LeadPhase::Done);
+        Ok(ctx.state(|s| LeadResult {
+            lead_id: s.input.lead.lead_id.clone(),
+            outcome,
+            attempts: s.attempt,
+        }))
+    }
+
+    /// A verified Twilio status callback. Stale, duplicate and out-of-order events are ignored:
+    /// a status only ever moves forward, and a `SequenceNumber` at or below the last one applied
+    /// changes nothing.
+    #[signal]
+    pub fn call_status(&mut self, _ctx: &mut SyncWorkflowContext<Self>, event: StatusEvent) {
+        let Some(call) = self.live_mut(event.attempt, &event.call_sid) else {
+            return;
+        };
+        if let (Some(seq), Some(last)) = (event.sequence, call.last_seq)
+            && seq <= last
+        {
+            return;
+        }
+        if !call.status.advances_to(event.status) {
+            return;
+        }
+        call.call_sid.get_or_insert(event.call_sid);
+        call.status = event.status;
+        call.last_seq = event.sequence.or(call.last_seq);
+        call.duration_secs = event.duration_secs.or(call.duration_secs);
+        call.answered_by = call.answered_by.or(event.answered_by);
+    }
+
+    /// A verified asynchronous AMD result. A machine that nobody has talked over gets a voicemail.
+    #[signal]
+    pub fn amd_result(&mut self, _ctx: &mut SyncWorkflowContext<Self>, event: AmdEvent) {
+        let Some(call) = self.live_mut(event.attempt, &event.call_sid) else {
+            return;
+        };
+        if call.answered_by.is_some_and(|a| a != AnsweredBy::Unknown) {
+            return;
+        }
+        call.answered_by = Some(event.answered_by);
+        let person_spoke = call
+            .conversation
+            .as_ref()
+            .is_some_and(Conversation::callee_spoke);
+        if event.answered_by.is_machine() && !person_spoke && !call.status.is_final() {
+            call.voicemail = Voicemail::Due;
+        }
+    }
+
+    /// Stop at the next safe point (between attempts); a live call is allowed to finish.
+    #[signal]
+    pub fn stop(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.stop_requested = true;
+    }
+
+    #[update_validator(voice)]
+    fn validate_voice(
+        &self,
+        _ctx: &WorkflowContextView,
+        req: &VoiceRequest,
+    ) -> Result<(), HandlerError> {
+        self.live(req.attempt, &req.call_sid)
+            .map(|_| ())
+            .ok_or_else(|| "no such live call".into())
+    }
+
+    /// The call was answered: greet (business name, AI disclosure, recording notice) and listen.
+    /// Spoken while AMD still runs, so a person never waits on silence.
+    #[update]
+    pub fn voice(&mut self, ctx: &mut SyncWorkflowContext<Self>, req: VoiceRequest) -> String {
+        let now = utc(ctx.workflow_time());
+        let lead = &self.input.lead;
+        let p = phrases(lead.language);
+        let greeting = fill(&p.greeting, &lead.name, &self.input.settings.business_name);
+        let voicemail = fill(&p.voicemail, &lead.name, &self.input.settings.business_name);
+        let action_base = format!("turn?wf={}&attempt={}", self.workflow_id, req.attempt);
+        let language = lead.language;
+        let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
+            return Twiml::new().hangup().render();
+        };
+        call.call_sid.get_or_insert(req.call_sid);
+        if call.status.advances_to(CallStatus::InProgress) {
+            call.status = CallStatus::InProgress;
+        }
+        if call.answered_by.is_some_and(AnsweredBy::is_machine) && call.voicemail != Voicemail::Left
+        {
+            call.voicemail = Voicemail::Left;
+            return Twiml::new().say(voicemail, language).hangup().render();
+        }
+        let twiml = match call.conversation.as_mut() {
+            Some(conversation) => conversation.repeat_last(),
+            None => {
+                let mut conversation = Conversation::new(language, action_base);
+                let twiml = conversation.open(greeting, now);
+                call.conversation = Some(conversation);
+                twiml
+            }
+        };
+        if self.phase != LeadPhase::InCall {
+            self.phase = LeadPhase::InCall;
+            ctx.upsert_search_attributes([
+                search::LEAD_PHASE.value_set(LeadPhase::InCall.code().to_owned())
+            ]);
+        }
+        twiml.render()
+    }
+
+    #[update_validator(turn)]
+    fn validate_turn(
+        &self,
+        _ctx: &WorkflowContextView,
+        req: &TurnRequest,
+    ) -> Result<(), HandlerError> {
+        let call = self
+            .live(req.attempt, &req.call_sid)
+            .ok_or("no such live call")?;
+        let conversation = call.conversation.as_ref().ok_or("call not answered yet")?;
+        if conversation.end.is_some() {
+            return Err("the conversation is over".into());
+        }
+        if req.turn + 1 != conversation.next_turn {
+            return Err(format!(
+                "expected turn {}, got {}",
+                conversation.next_turn.saturating_sub(1),
+                req.turn
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// One callee turn in, the agent's TwiML out.
+    #[update]
+    pub async fn turn(ctx: &mut WorkflowContext<Self>, req: TurnRequest) -> String {
+        let now = utc(ctx.workflow_time());
+        let step = ctx.state_mut(|s| {
+            let settings = s.input.settings.clone();
+            let p = phrases(s.input.lead.language);
+            let call = s.live_mut(req.attempt, &req.call_sid)?;
+            call.turns_in_flight += 1;
+            let conversation = call.conversation.as_mut()?;
+            Some(conversation.hear(req.speech.as_deref(), req.confidence, now, &settings, p))
+        });
+        let twiml = match step {
+            None => Twiml::new().hangup(),
+            Some(Step::Reply(twiml)) => twiml,
+            Some(Step::AskModel) => Self::ask_model(ctx, &req, now).await,
+        };
+        ctx.state_mut(|s| {
+            if let Some(call) = s.call.as_mut() {
+                call.turns_in_flight = call.turns_in_flight.saturating_sub(1);
+            }
+        });
+        twiml.render()
+    }
+
+    /// Where the lead stands, with the live transcript.
+    #[query]
+    pub fn state(&self, _ctx: &WorkflowContextView) -> LeadView {
+        let call = self.call.as_ref();
+        LeadView {
+            lead_id: self.input.lead.lead_id.clone(),
+            phase: self.phase,
+            attempt: self.attempt,
+            call_sid: call.and_then(|c| c.call_sid.clone()),
+            call_status: call.map(|c| c.status),
+            transcript: call
+                .and_then(|c| c.conversation.as_ref())
+                .map(|c| c.turns.clone())
+                .unwrap_or_default(),
+            attempts: self.attempts.clone(),
+            next_action_at: self.next_action_at,
+            outcome: self.outcome.clone(),
+        }
+    }
+}
+
+impl LeadWorkflow {
+    fn live(&self, attempt: u32, call_sid: &str) -> Option<&LiveCall> {
+        self.call.as_ref().filter(|c| {
+            c.attempt == attempt && c.call_sid.as_deref().is_none_or(|sid| sid == call_sid)
+        })
+    }
+
+    fn live_mut(&mut self, attempt: u32, call_sid: &str) -> Option<&mut LiveCall> {
+        self.call.as_mut().filter(|c| {
+            c.attempt == attempt && c.call_sid.as_deref().is_none_or(|sid| sid == call_sid)
+        })
+    }
+
+    fn set_phase(ctx: &WorkflowContext<Self>, phase: LeadPhase) {
+        if ctx.state(|s| s.phase) != phase {
+            ctx.state_mut(|s| s.phase = phase);
+            ctx.upsert_search_attributes([search::LEAD_PHASE.value_set(phase.code().to_owned())]);
+        }
+    }
+
+    /// Asks the model (local activity) and folds its answer into the conversation.
+    async fn ask_model(
+        ctx: &WorkflowContext<Self>,
+        req: &TurnRequest,
+        now: DateTime<Utc>,
+    ) -> Twiml {
+        let input = ctx.state(|s| {
+            let call = s.call.as_ref()?;
+            Some(ConverseInput {
+                call_id: call.call_id.clone()?,
+                lead: s.input.lead.clone(),
+                business_name: s.input.settings.business_name.clone(),
+                now,
+                turns: call.conversation.as_ref()?.turns.clone(),
+                persist_from: call.persisted,
+            })
+        });
+        let Some(input) = input else {
+            return Twiml::new().hangup();
+        };
+        let reply = ctx
+            .execute_local_activity(CallActivities::converse, input, options::converse())
+            .await;
+        ctx.state_mut(|s| {
+            let settings = s.input.settings.clone();
+            let p = phrases(s.input.lead.language);
+            let Some(call) = s.live_mut(req.attempt, &req.call_sid) else {
+                return Twiml::new().hangup();
+            };
+            let Some(conversation) = call.conversation.as_mut() else {
+                return Twiml::new().hangup();
+            };
+            match reply {
+                Ok(out) => {
+                    let twiml = conversation.answer(&out.reply, out.action, now, &settings, p);
+                    if out.persisted {
+                        call.persisted = conversation.turns.len();
+                    }
+                    twiml
+                }
+                Err(_) => conversation.fail(now, p),
+            }
+        })
+    }
+
+    /// Dials and follows one call to its end; returns what came of it.
+    async fn run_attempt(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<AttemptOutcome> {
+        let (dial_input, dial_queue) = ctx.state_mut(|s| {
+            s.attempt += 1;
+            s.call = Some(LiveCall::new(s.attempt));
+            let input = DialInput {
+                workflow_id: s.workflow_id.clone(),
+                attempt: s.attempt,
+                lead: s.input.lead.clone(),
+                campaign_id: s.input.campaign_id.clone(),
+                ring_timeout_secs: s.input.settings.ring_timeout_secs,
+            };
+            (input, s.input.dial_task_queue.clone())
+        });
+        let attempt = i64::from(dial_input.attempt);
+        ctx.upsert_search_attributes([search::ATTEMPT.value_set(attempt)]);
+        Self::set_phase(ctx, LeadPhase::Dialing);
+        let placed = ctx
+            .execute_activity(DialActivities::dial, dial_input, options::dial(&dial_queue))
+            .await;
+        let (call_id, call_sid) = match placed {
+            Ok(DialOutput::Placed { call_id, call_sid }) => (call_id, call_sid),
+            Ok(DialOutput::DoNotCall) => return Ok(AttemptOutcome::DoNotCall),
+            Err(_) => return Ok(AttemptOutcome::Failed),
+        };
+        ctx.state_mut(|s| {
+            if let Some(call) = s.call.as_mut() {
+                call.call_id = Some(call_id);
+                call.call_sid.get_or_insert(call_sid);
+            }
+        });
+        Self::follow_call(ctx).await?;
+        Ok(ctx.state(|s| {
+            let Some(call) = s.call.as_ref() else {
+                return AttemptOutcome::Failed;
+            };
+            let conversation = call.conversation.as_ref();
+            classify_attempt(
+                call.status,
+                call.answered_by,
+                conversation.and_then(|c| c.end.as_ref()),
+                conversation.is_some_and(Conversation::callee_spoke),
+            )
+        }))
+    }
+
+    /// Waits until the call is over, leaving a voicemail when AMD asks for one. If the final
+    /// status never arrives, asks the provider.
+    async fn follow_call(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<()> {
+        loop {
+            let (answered, settings) = ctx.state(|s| {
+                (
+                    s.call
+                        .as_ref()
+                        .is_some_and(|c| c.status == CallStatus::InProgress),
+                    s.input.settings.clone(),
+                )
+            });
+            let patience = if answered {
+                settings.max_call_secs
+            } else {
+                u64::from(settings.ring_timeout_secs) + 120
+            };
+            let woke_by_state = select! {
+                _ = ctx.wait_condition(|s: &Self| {
+                    s.call.as_ref().is_none_or(|c| c.is_over() || c.voicemail == Voicemail::Due)
+                }) => true,
+                _ = ctx.timer(Duration::from_secs(patience)) => false,
+            };
+            if woke_by_state {
+                let voicemail = ctx.state_mut(|s| {
+                    let lead = &s.input.lead;
+                    let call = s
+                        .call
+                        .as_mut()
+                        .filter(|c| c.voicemail == Voicemail::Due && !c.status.is_final())?;
+                    call.voicemail = Voicemail::Left;
+                    let p = phrases(lead.language);
+                    let text = fill(&p.voicemail, &lead.name, &s.input.settings.business_name);
+                    Some(RedirectInput {
+                        call_sid: call.call_sid.clone()?,
+                        twiml: Twiml::new().say(text, lead.language).hangup().render(),
+                    })
+                });
+                match voicemail {
+                    Some(input) => {
+                        // Best effort: if the call is gone, the final status settles it.
+                        let _ = ctx
+                            .execute_activity(
+                                CallActivities::redirect_call,
+                                input,
+                                options::live_call(),
+                            )
+                            .await;
+                    }
+                    None => return Ok(()),
+                }
+            } else {
+                let Some(sid) = ctx.state(|s| s.call.as_ref().and_then(|c| c.call_sid.clone()))
+                else {
+                    return Ok(());
+                };
+                let info = ctx
+                    .execute_activity(CallActivities::fetch_call, sid, options::durable())
+                    .await?;
+                let status = info
+                    .status
+                    .parse::<CallStatus>()
+                    .ok()
+                    .filter(|st| st.is_final());
+                if let Some(status) = status {
+                    ctx.state_mut(|s| {
+                        if let Some(call) = s.call.as_mut() {
+                            call.status = status;
+                            call.duration_secs = info.duration_secs;
+                            call.answered_by = call
+                                .answered_by
+                                .or(info.answered_by.and_then(|a| a.parse().ok()));
+                            call.turns_in_flight = 0;
+                        }
+                    });
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Writes the attempt to the projections and to the workflow's own record.
+    async fn record_attempt(
+        ctx: &mut WorkflowContext<Self>,
+        outcome: &AttemptOutcome,
+        settled: bool,
+    ) -> WorkflowResult<()> {
+        let ended_at = utc(ctx.workflow_time());
+        let input = ctx.state(|s| {
+            let call = s.call.as_ref();
+            let turns = call
+                .and_then(|c| Some(c.conversation.as_ref()?.turns.get(c.persisted..)?.to_vec()))
+                .unwrap_or_default();
+            FinishAttemptInput {
+                lead_id: s.input.lead.lead_id.clone(),
+                campaign_id: s.input.campaign_id.clone(),
+                phone: s.input.lead.phone.as_str().to_owned(),
+                attempt: s.attempt,
+                call_id: call.and_then(|c| c.call_id.clone()),
+                status: call.filter(|c| c.call_id.is_some()).map(|c| c.status),
+                answered_by: call.and_then(|c| c.answered_by),
+                duration_secs: call.and_then(|c| c.duration_secs),
+                outcome: outcome.clone(),
+                turns,
+                ended_at,
+                settled,
+            }
+        });
+        ctx.execute_activity(CallActivities::finish_attempt, input, options::durable())
+            .await?;
+        ctx.state_mut(|s| {
+            let call_sid = s.call.as_ref().and_then(|c| c.call_sid.clone());
+            if let Some(call) = s.call.as_mut() {
+                call.persisted = call.conversation.as_ref().map_or(0, |c| c.turns.len());
+            }
+            s.attempts.push(AttemptRecord {
+                attempt: s.attempt,
+                call_sid,
+                outcome: outcome.clone(),
+                ended_at,
+            });
+        });
+        ctx.upsert_search_attributes([search::OUTCOME.value_set(outcome.code().to_owned())]);
+        if settled {
+            Self::notify_campaign(ctx, outcome).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the campaign (once) that this lead no longer occupies a slot.
+    async fn notify_campaign(ctx: &WorkflowContext<Self>, outcome: &AttemptOutcome) {
+        let target = ctx.state_mut(|s| {
+            if s.campaign_notified {
+                return None;
+            }
+            s.campaign_notified = true;
+            s.input.campaign_workflow_id.clone()
+        });
+        let Some(campaign) = target else { return };
+        let settled = LeadSettled {
+            lead_id: ctx.state(|s| s.input.lead.lead_id.clone()),
+            outcome: outcome.code().to_owned(),
+        };
+        // A campaign that has already ended has nobody left to tell.
+        let _ = ctx
+            .external_workflow(campaign, None)
+            .signal(
+                CampaignWorkflow::lead_settled,
+                settled,
+                SignalWorkflowOptions::default(),
+            )
+            .await;
+    }
+}

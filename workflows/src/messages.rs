@@ -1,0 +1,236 @@
+//! What goes in and out of the workflows: inputs, signals, updates and query views.
+
+use callwright_domain::conversation::Turn;
+use callwright_domain::{AnsweredBy, AttemptOutcome, CallSettings, CallStatus, LeadProfile};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Input of a [`LeadWorkflow`](crate::LeadWorkflow).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeadInput {
+    /// Who to call.
+    pub lead: LeadProfile,
+    /// The campaign, if the lead is called as part of one.
+    pub campaign_id: Option<String>,
+    /// The campaign workflow to notify when the lead settles.
+    pub campaign_workflow_id: Option<String>,
+    /// Calling rules.
+    pub settings: CallSettings,
+    /// Task queue of the dial activity.
+    pub dial_task_queue: String,
+}
+
+/// A Twilio call progress callback, already verified and parsed by the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    /// The attempt the callback URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+    /// New status.
+    pub status: CallStatus,
+    /// Twilio `SequenceNumber` (order of events within the call).
+    pub sequence: Option<u32>,
+    /// `CallDuration`, on the final event.
+    pub duration_secs: Option<u32>,
+    /// `AnsweredBy`, when present.
+    pub answered_by: Option<AnsweredBy>,
+}
+
+/// An asynchronous answering-machine-detection result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmdEvent {
+    /// The attempt the callback URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+    /// What answered.
+    pub answered_by: AnsweredBy,
+}
+
+/// The voice webhook: the call was answered and Twilio wants its first TwiML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceRequest {
+    /// The attempt the URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+}
+
+/// A `<Gather>` result: one callee turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnRequest {
+    /// The attempt the URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+    /// The Gather number the URL names.
+    pub turn: u32,
+    /// `SpeechResult` (absent when the callee said nothing).
+    pub speech: Option<String>,
+    /// `Confidence`.
+    pub confidence: Option<f32>,
+}
+
+/// Where a lead stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadPhase {
+    /// Not dialled yet.
+    Pending,
+    /// Dial requested, call not yet answered.
+    Dialing,
+    /// Answered; the conversation runs.
+    InCall,
+    /// Waiting for the next attempt.
+    WaitingRetry,
+    /// Waiting for the callback the lead asked for.
+    WaitingCallback,
+    /// Finished.
+    Done,
+}
+
+impl LeadPhase {
+    /// Stable code (search attribute `LeadPhase`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Dialing => "dialing",
+            Self::InCall => "in_call",
+            Self::WaitingRetry => "waiting_retry",
+            Self::WaitingCallback => "waiting_callback",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// One finished attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRecord {
+    /// Attempt number.
+    pub attempt: u32,
+    /// Provider call id, if a call was placed.
+    pub call_sid: Option<String>,
+    /// What came of it.
+    pub outcome: AttemptOutcome,
+    /// When it ended.
+    pub ended_at: DateTime<Utc>,
+}
+
+/// The `state` query of a lead workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadView {
+    /// Lead id.
+    pub lead_id: String,
+    /// Where it stands.
+    pub phase: LeadPhase,
+    /// Current or last attempt.
+    pub attempt: u32,
+    /// Live call id.
+    pub call_sid: Option<String>,
+    /// Live call status.
+    pub call_status: Option<CallStatus>,
+    /// Transcript of the current (or last) call.
+    pub transcript: Vec<Turn>,
+    /// Finished attempts.
+    pub attempts: Vec<AttemptRecord>,
+    /// When the next attempt is due.
+    pub next_action_at: Option<DateTime<Utc>>,
+    /// Final outcome, once done.
+    pub outcome: Option<AttemptOutcome>,
+}
+
+/// A lead workflow's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadResult {
+    /// Lead id.
+    pub lead_id: String,
+    /// Final outcome.
+    pub outcome: AttemptOutcome,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// Sent by a lead to its campaign once it is done or parked until a callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadSettled {
+    /// Lead id.
+    pub lead_id: String,
+    /// Outcome code.
+    pub outcome: String,
+}
+
+/// Campaign-wide settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignSettings {
+    /// Leads in flight at once (each has at most one live call).
+    pub max_concurrent: u32,
+    /// Calling rules for every lead.
+    pub call: CallSettings,
+    /// Task queue of the dial activity.
+    pub dial_task_queue: String,
+}
+
+/// Input of a [`CampaignWorkflow`](crate::CampaignWorkflow) run; carries the state across
+/// continue-as-new.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignInput {
+    /// Campaign id.
+    pub campaign_id: String,
+    /// Settings.
+    pub settings: CampaignSettings,
+    /// Carried progress (empty on the first run).
+    #[serde(default)]
+    pub carried: CampaignCarry,
+}
+
+/// Progress carried from one run to the next.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CampaignCarry {
+    /// `seq` of the last lead started.
+    pub cursor: i32,
+    /// Leads started.
+    pub started: u64,
+    /// Leads settled, by outcome code.
+    pub outcomes: BTreeMap<String, u64>,
+    /// Leads started and not yet settled.
+    pub in_flight: BTreeSet<String>,
+    /// Leads that settled before their start was confirmed.
+    pub settled_early: BTreeSet<String>,
+    /// Paused by the operator.
+    pub paused: bool,
+    /// Cancelled by the operator.
+    pub cancelled: bool,
+}
+
+/// Campaign status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    /// Starting leads.
+    Running,
+    /// Not starting new leads.
+    Paused,
+    /// Stopping.
+    Cancelling,
+    /// All leads settled (or cancelled).
+    Completed,
+}
+
+/// The `progress` query of a campaign, and its result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignProgress {
+    /// Campaign id.
+    pub campaign_id: String,
+    /// Status.
+    pub status: CampaignStatus,
+    /// Leads started.
+    pub started: u64,
+    /// Leads in flight.
+    pub in_flight: u64,
+    /// Leads settled.
+    pub settled: u64,
+    /// Settled leads by outcome code.
+    pub outcomes: BTreeMap<String, u64>,
+}
