@@ -14,6 +14,7 @@ pub mod error;
 pub mod llm;
 pub mod prompt;
 pub mod store;
+pub mod telemetry;
 pub mod telephony;
 pub mod types;
 

@@ -1,1 +1,13 @@
-//! api
+//! Callwright's HTTP API: starts campaigns, turns verified Twilio webhooks into signals and
+//! updates on the right lead workflow, and serves state from Temporal and Postgres.
+
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod signature;
+pub mod startup;
+pub mod state;
+pub mod temporal;
+
+pub use config::ApiConfig;
+pub use startup::Application;

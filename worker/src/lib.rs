@@ -1,1 +1,93 @@
-//! worker
+//! Callwright's worker: runs the lead and campaign workflows and their activities on the main
+//! task queue, and the dial activity on its own task queue whose server-side rate limit
+//! (`max_task_queue_activities_per_second`) paces calls across every worker process.
+
+pub mod config;
+
+pub use config::WorkerConfig;
+
+use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
+use callwright_activities::store::{MIGRATOR, Store};
+use callwright_activities::telephony::{TwilioClient, TwilioConfig};
+use callwright_activities::{CallActivities, DialActivities};
+use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
+use sqlx::postgres::PgPoolOptions;
+use std::sync::Arc;
+use std::time::Duration;
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
+use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+
+async fn connect(config: &WorkerConfig) -> anyhow::Result<Client> {
+    let url = url::Url::parse(&config.temporal_address)?;
+    let connection = Connection::connect(
+        ConnectionOptions::new(url)
+            .identity(format!("callwright-worker@{}", std::process::id()))
+            .build(),
+    )
+    .await?;
+    Ok(Client::new(
+        connection,
+        ClientOptions::new(config.temporal_namespace.clone()).build(),
+    )?)
+}
+
+/// Runs both workers until `shutdown` completes, then drains them.
+pub async fn run(
+    config: WorkerConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&config.database_url)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    let store = Store::new(pool);
+    let telephony = Arc::new(TwilioClient::new(TwilioConfig {
+        base_url: config.twilio_base_url.clone(),
+        account_sid: config.twilio_account_sid.clone(),
+        auth_token: config.twilio_auth_token.clone(),
+        from_number: config.twilio_from_number.clone(),
+    })?);
+    let llm = Arc::new(OpenAiChat::new(OpenAiConfig {
+        base_url: config.llm_base_url.clone(),
+        api_key: config.llm_api_key.clone(),
+        model: config.llm_model.clone(),
+        timeout: config.llm_timeout,
+    })?);
+
+    let runtime = Runtime::from_current_tokio(Default::default())?;
+    let client = connect(&config).await?;
+    let main_options = WorkerOptions::new(config.task_queue.clone())
+        .register_workflow::<LeadWorkflow>()?
+        .register_workflow::<CampaignWorkflow>()?
+        .register_activities(CallActivities::new(telephony.clone(), llm, store.clone()))
+        .max_cached_workflows(config.max_cached_workflows)
+        .graceful_shutdown_period(Duration::from_secs(5))
+        .build();
+    let dial_options = WorkerOptions::new(config.dial_task_queue.clone())
+        .register_activities(DialActivities::new(
+            telephony,
+            store,
+            config.public_base_url.clone(),
+        ))
+        .max_task_queue_activities_per_second(config.dial_calls_per_second)
+        .graceful_shutdown_period(Duration::from_secs(5))
+        .build();
+    let mut main_worker = Worker::new(&runtime, client.clone(), main_options)?;
+    let mut dial_worker = Worker::new(&runtime, client, dial_options)?;
+    let stop_main = main_worker.shutdown_handle();
+    let stop_dial = dial_worker.shutdown_handle();
+    tracing::info!(task_queue = %config.task_queue, dial_task_queue = %config.dial_task_queue, cps = config.dial_calls_per_second, "worker running");
+    let stopper = async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        stop_main();
+        stop_dial();
+    };
+    let (main_result, dial_result, ()) =
+        tokio::join!(main_worker.run(), dial_worker.run(), stopper);
+    main_result?;
+    dial_result?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Typed settings, read once from the environment at start and validated with a message that
+//! names the missing or malformed variable.
+
+use secrecy::SecretString;
+use std::net::SocketAddr;
+
+/// A setting that is missing or malformed.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// Everything the API needs.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Where to listen (`API_BIND`, default `127.0.0.1:8080`; port 0 picks a free one).
+    pub bind: SocketAddr,
+    /// Postgres URL (`DATABASE_URL`).
+    pub database_url: String,
+    /// Temporal frontend (`TEMPORAL_ADDRESS`, default `http://127.0.0.1:7233`).
+    pub temporal_address: String,
+    /// Temporal namespace (`TEMPORAL_NAMESPACE`, default `default`).
+    pub temporal_namespace: String,
+    /// Task queue of workflows (`TASK_QUEUE`, default `callwright`).
+    pub task_queue: String,
+    /// Task queue of dialling (`DIAL_TASK_QUEUE`, default `callwright-dial`).
+    pub dial_task_queue: String,
+    /// The URL Twilio uses to reach this API (`PUBLIC_BASE_URL`); signatures are checked
+    /// against it, never against the Host header.
+    pub public_base_url: String,
+    /// Twilio auth token, the webhook signing key (`TWILIO_AUTH_TOKEN`).
+    pub twilio_auth_token: SecretString,
+    /// Default business name said in greetings (`BUSINESS_NAME`).
+    pub business_name: String,
+}
+
+/// Reads `name` through `lookup`, with a default.
+fn var(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: Option<&str>,
+) -> Result<String, ConfigError> {
+    match lookup(name).filter(|v| !v.trim().is_empty()) {
+        Some(v) => Ok(v),
+        None => default
+            .map(str::to_owned)
+            .ok_or_else(|| ConfigError(format!("{name} is not set"))),
+    }
+}
+
+impl ApiConfig {
+    /// From the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// From any key lookup (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind = var(&lookup, "API_BIND", Some("127.0.0.1:8080"))?;
+        let public_base_url = var(&lookup, "PUBLIC_BASE_URL", None)?;
+        url::Url::parse(&public_base_url).map_err(|e| {
+            ConfigError(format!(
+                "PUBLIC_BASE_URL '{public_base_url}' is not a URL: {e}"
+            ))
+        })?;
+        Ok(Self {
+            bind: bind
+                .parse()
+                .map_err(|e| ConfigError(format!("API_BIND '{bind}': {e}")))?,
+            database_url: var(&lookup, "DATABASE_URL", None)?,
+            temporal_address: var(&lookup, "TEMPORAL_ADDRESS", Some("http://127.0.0.1:7233"))?,
+            temporal_namespace: var(&lookup, "TEMPORAL_NAMESPACE", Some("default"))?,
+            task_queue: var(
+                &lookup,
+                "TASK_QUEUE",
+                Some(callwright_workflows::options::TASK_QUEUE),
+            )?,
+            dial_task_queue: var(
+                &lookup,
+                "DIAL_TASK_QUEUE",
+                Some(callwright_workflows::options::DIAL_TASK_QUEUE),
+            )?,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+            twilio_auth_token: SecretString::from(var(&lookup, "TWILIO_AUTH_TOKEN", None)?),
+            business_name: var(&lookup, "BUSINESS_NAME", Some("Callwright"))?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn names_the_missing_variable() {
+        let env: HashMap<&str, &str> =
+            HashMap::from([("PUBLIC_BASE_URL", "https://calls.example.com")]);
+        let err = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap_err();
+        assert!(err.to_string().contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_bad_public_url() {
+        let env: HashMap<&str, &str> = HashMap::from([("PUBLIC_BASE_URL", "not a url")]);
+        let err = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap_err();
+        assert!(err.to_string().contains("PUBLIC_BASE_URL"), "{err}");
+    }
+}

@@ -1,0 +1,279 @@
+//! Campaigns: start one over a list of leads; read its progress (from the campaign workflow),
+//! live phases (from Temporal visibility) and outcomes (from the projections).
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use callwright_domain::CallSettings;
+use callwright_workflows::CampaignWorkflow;
+use callwright_workflows::campaign::campaign_workflow_id;
+use callwright_workflows::messages::{CampaignInput, CampaignProgress, CampaignSettings};
+use callwright_workflows::search;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use temporalio_client::WorkflowStartOptions;
+use temporalio_common::search_attributes::SearchAttributes;
+use uuid::Uuid;
+
+/// Largest campaign accepted in one request.
+const MAX_LEADS: usize = 100_000;
+
+/// `POST /api/campaigns/start` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartCampaign {
+    name: Option<String>,
+    lead_ids: Vec<String>,
+    /// Leads in flight at once (default 10).
+    max_concurrent: Option<u32>,
+    /// Calling rules; anything left out takes its default (business name from the server).
+    #[serde(default)]
+    settings: Option<serde_json::Value>,
+}
+
+/// The started campaign.
+#[derive(Debug, Serialize)]
+pub struct Started {
+    campaign_id: Uuid,
+    workflow_id: String,
+    lead_count: usize,
+}
+
+/// Starts a campaign: records it and its leads in order, then starts its workflow.
+pub async fn start(
+    State(state): State<AppState>,
+    Json(req): Json<StartCampaign>,
+) -> Result<(StatusCode, Json<Started>), ApiError> {
+    if req.lead_ids.is_empty() {
+        return Err(ApiError::Unprocessable(
+            "lead_ids: at least one lead is needed".into(),
+        ));
+    }
+    if req.lead_ids.len() > MAX_LEADS {
+        return Err(ApiError::Unprocessable(format!(
+            "lead_ids: at most {MAX_LEADS} leads per request"
+        )));
+    }
+    let mut seen = HashSet::new();
+    let mut ids = Vec::with_capacity(req.lead_ids.len());
+    for raw in &req.lead_ids {
+        let id = Uuid::parse_str(raw)
+            .map_err(|_| ApiError::Unprocessable(format!("lead_ids: '{raw}' is not a lead id")))?;
+        if seen.insert(id) {
+            ids.push(id);
+        }
+    }
+    let mut call: CallSettings = match req.settings {
+        Some(value) => serde_json::from_value(value)
+            .map_err(|e| ApiError::Unprocessable(format!("settings: {e}")))?,
+        None => CallSettings {
+            business_name: state.config.business_name.clone(),
+            ..CallSettings::default()
+        },
+    };
+    if call.business_name.trim().is_empty()
+        || call.business_name == CallSettings::default().business_name
+    {
+        call.business_name = state.config.business_name.clone();
+    }
+    if call.max_attempts == 0 {
+        return Err(ApiError::Unprocessable(
+            "settings.max_attempts: must be at least 1".into(),
+        ));
+    }
+    let max_concurrent = req.max_concurrent.unwrap_or(10);
+    if max_concurrent == 0 {
+        return Err(ApiError::Unprocessable(
+            "max_concurrent: must be at least 1".into(),
+        ));
+    }
+    let missing: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM UNNEST($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id) LIMIT 10",
+    )
+    .bind(&ids)
+    .fetch_all(&state.db)
+    .await?;
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(Uuid::to_string).collect();
+        return Err(ApiError::Unprocessable(format!(
+            "lead_ids: unknown leads {}",
+            list.join(", ")
+        )));
+    }
+
+    let campaign_id = Uuid::new_v4();
+    let workflow_id = campaign_workflow_id(&campaign_id.to_string());
+    let settings = CampaignSettings {
+        max_concurrent,
+        call,
+        dial_task_queue: state.config.dial_task_queue.clone(),
+    };
+    let mut tx = state.db.begin().await?;
+    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count) VALUES ($1, $2, $3, $4, $5)")
+        .bind(campaign_id)
+        .bind(req.name.unwrap_or_else(|| format!("Campaign {}", Utc::now().format("%Y-%m-%d %H:%M"))))
+        .bind(&workflow_id)
+        .bind(serde_json::to_value(&settings).map_err(anyhow::Error::from)?)
+        .bind(i32::try_from(ids.len()).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
+         SELECT $1, t.seq::int, t.id FROM UNNEST($2::uuid[]) WITH ORDINALITY AS t(id, seq)",
+    )
+    .bind(campaign_id)
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let input = CampaignInput {
+        campaign_id: campaign_id.to_string(),
+        settings,
+        carried: Default::default(),
+    };
+    let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
+        .search_attributes(SearchAttributes::new([
+            search::CAMPAIGN_ID.value_set(campaign_id.to_string())
+        ]))
+        .build();
+    if let Err(err) = state
+        .temporal
+        .start_workflow(CampaignWorkflow::run, input, options)
+        .await
+    {
+        // Nothing was started: leave no campaign behind that would never run.
+        sqlx::query("DELETE FROM campaigns WHERE id = $1")
+            .bind(campaign_id)
+            .execute(&state.db)
+            .await?;
+        return Err(ApiError::Unavailable(format!(
+            "could not start the campaign workflow: {err}"
+        )));
+    }
+    tracing::info!(%campaign_id, leads = ids.len(), "campaign started");
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            campaign_id,
+            workflow_id,
+            lead_count: ids.len(),
+        }),
+    ))
+}
+
+/// One lead of a campaign, from the projection.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct CampaignLeadRow {
+    seq: i32,
+    lead_id: Uuid,
+    name: String,
+    phone: String,
+    language: String,
+    outcome: Option<String>,
+    settled_at: Option<DateTime<Utc>>,
+}
+
+/// Leads in a live phase right now, from Temporal visibility (eventually consistent).
+#[derive(Debug, Default, Serialize)]
+pub struct LivePhases {
+    dialing: usize,
+    in_call: usize,
+    waiting: usize,
+}
+
+/// `GET /api/campaigns/{id}`.
+#[derive(Debug, Serialize)]
+pub struct CampaignDetail {
+    id: Uuid,
+    name: String,
+    workflow_id: String,
+    lead_count: i32,
+    created_at: DateTime<Utc>,
+    /// The campaign workflow's own counters (absent if Temporal does not answer).
+    progress: Option<CampaignProgress>,
+    live: LivePhases,
+    /// Latest outcome per lead, counted.
+    outcomes: BTreeMap<String, i64>,
+    leads: Vec<CampaignLeadRow>,
+}
+
+/// A campaign's progress, phases and outcomes.
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignDetail>, ApiError> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a campaign id")))?;
+    let (name, workflow_id, lead_count, created_at): (String, String, i32, DateTime<Utc>) =
+        sqlx::query_as(
+            "SELECT name, workflow_id, lead_count, created_at FROM campaigns WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
+    let leads: Vec<CampaignLeadRow> = sqlx::query_as(
+        "SELECT cl.seq, cl.lead_id, l.name, l.phone, l.language, cl.outcome, cl.settled_at
+         FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id WHERE cl.campaign_id = $1 ORDER BY cl.seq LIMIT 1000",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let outcomes: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT outcome, count(*) FROM campaign_leads WHERE campaign_id = $1 AND outcome IS NOT NULL GROUP BY outcome",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .collect();
+    let progress = state
+        .temporal
+        .get_workflow_handle::<CampaignWorkflow>(workflow_id.clone())
+        .query(CampaignWorkflow::progress, (), Default::default())
+        .await
+        .map_err(|e| tracing::debug!(error = %e, "campaign progress query failed"))
+        .ok();
+    let live = live_phases(&state, &id.to_string()).await;
+    Ok(Json(CampaignDetail {
+        id,
+        name,
+        workflow_id,
+        lead_count,
+        created_at,
+        progress,
+        live,
+        outcomes,
+        leads,
+    }))
+}
+
+async fn live_phases(state: &AppState, campaign_id: &str) -> LivePhases {
+    let count = |phases: &'static str| {
+        let query = format!(
+            "CampaignId = '{campaign_id}' AND ExecutionStatus = 'Running' AND LeadPhase IN ({phases})"
+        );
+        async move {
+            state
+                .temporal
+                .count_workflows(query, Default::default())
+                .await
+                .map(|c| c.count())
+                .unwrap_or(0)
+        }
+    };
+    let (dialing, in_call, waiting) = tokio::join!(
+        count("'dialing'"),
+        count("'in_call'"),
+        count("'waiting_retry', 'waiting_callback'")
+    );
+    LivePhases {
+        dialing,
+        in_call,
+        waiting,
+    }
+}

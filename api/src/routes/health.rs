@@ -1,0 +1,25 @@
+//! Liveness and readiness.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+/// The process is up.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Postgres and Temporal answer.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    let db = sqlx::query("SELECT 1").execute(&state.db).await.is_ok();
+    let temporal = state
+        .temporal
+        .count_workflows("WorkflowType = 'CampaignWorkflow'", Default::default())
+        .await
+        .is_ok();
+    match (db, temporal) {
+        (true, true) => (StatusCode::OK, "ready"),
+        (false, _) => (StatusCode::SERVICE_UNAVAILABLE, "postgres unreachable"),
+        (_, false) => (StatusCode::SERVICE_UNAVAILABLE, "temporal unreachable"),
+    }
+}

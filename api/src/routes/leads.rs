@@ -1,0 +1,193 @@
+//! Leads: create one (parsed and validated at the edge), read one with its calls and live
+//! workflow state.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use callwright_domain::lead::default_timezone;
+use callwright_domain::{E164, Language};
+use callwright_workflows::LeadWorkflow;
+use callwright_workflows::campaign::lead_workflow_id;
+use callwright_workflows::messages::LeadView;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// `POST /api/leads` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLead {
+    name: String,
+    phone: String,
+    email: Option<String>,
+    company: Option<String>,
+    /// Overrides the language guessed from the number.
+    language: Option<String>,
+    /// Overrides the time zone guessed from the number.
+    timezone: Option<String>,
+    /// Region for numbers given in national form (e.g. "US").
+    region: Option<String>,
+}
+
+/// A lead as the API returns it.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct Lead {
+    id: Uuid,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    company: Option<String>,
+    language: String,
+    timezone: String,
+    attempts: i32,
+    last_outcome: Option<String>,
+    last_outcome_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone, attempts, last_outcome, last_outcome_at, created_at";
+
+/// Creates a lead. The phone number is normalised to E.164; language and time zone default
+/// from it. A number that already exists is a 409 naming the existing lead.
+pub async fn create(
+    State(state): State<AppState>,
+    Json(new): Json<NewLead>,
+) -> Result<(StatusCode, Json<Lead>), ApiError> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::Unprocessable("name: must not be empty".into()));
+    }
+    let phone = E164::parse(&new.phone, new.region.as_deref())
+        .map_err(|e| ApiError::Unprocessable(format!("phone: {e}")))?;
+    let language = match new.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        Some(l) => l
+            .parse::<Language>()
+            .map_err(|e| ApiError::Unprocessable(format!("language: {e}")))?,
+        None => Language::from_country_code(phone.country_code()),
+    };
+    let timezone = match new.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => t
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| {
+                ApiError::Unprocessable(format!("timezone: '{t}' is not an IANA time zone"))
+            })?
+            .name()
+            .to_owned(),
+        None => default_timezone(&phone).to_owned(),
+    };
+    let email = new
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    if let Some(email) = &email
+        && (!email.contains('@') || email.starts_with('@') || email.ends_with('@'))
+    {
+        return Err(ApiError::Unprocessable(format!(
+            "email: '{email}' is not an email address"
+        )));
+    }
+    let inserted: Option<Lead> = sqlx::query_as(&format!(
+        "INSERT INTO leads (id, name, phone, email, company, language, timezone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (phone) DO NOTHING RETURNING {LEAD_COLUMNS}"
+    ))
+    .bind(Uuid::new_v4())
+    .bind(name)
+    .bind(phone.as_str())
+    .bind(email)
+    .bind(new.company)
+    .bind(language.code())
+    .bind(timezone)
+    .fetch_optional(&state.db)
+    .await?;
+    match inserted {
+        Some(lead) => Ok((StatusCode::CREATED, Json(lead))),
+        None => {
+            let existing: Uuid = sqlx::query_scalar("SELECT id FROM leads WHERE phone = $1")
+                .bind(phone.as_str())
+                .fetch_one(&state.db)
+                .await?;
+            Err(ApiError::Conflict {
+                message: format!("a lead with phone {phone} already exists"),
+                existing_id: Some(existing.to_string()),
+            })
+        }
+    }
+}
+
+/// One attempt of a lead, from the projection.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct CallRow {
+    id: Uuid,
+    campaign_id: Option<Uuid>,
+    attempt: i32,
+    call_sid: Option<String>,
+    status: String,
+    answered_by: Option<String>,
+    outcome: Option<String>,
+    outcome_detail: Option<Value>,
+    dialed_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    duration_secs: Option<i32>,
+    recording_url: Option<String>,
+}
+
+/// `GET /api/leads/{id}`.
+#[derive(Debug, Serialize)]
+pub struct LeadDetail {
+    #[serde(flatten)]
+    lead: Lead,
+    calls: Vec<CallRow>,
+    /// The workflow of the lead's latest campaign.
+    workflow_id: Option<String>,
+    /// Its live state (phase, attempt, transcript, next action), when Temporal answers.
+    workflow: Option<LeadView>,
+}
+
+/// A lead with its attempts and the live state of its latest workflow.
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<LeadDetail>, ApiError> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a lead id")))?;
+    let lead: Lead = sqlx::query_as(&format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no lead {id}")))?;
+    let calls: Vec<CallRow> = sqlx::query_as(
+        "SELECT id, campaign_id, attempt, call_sid, status, answered_by, outcome, outcome_detail, dialed_at,
+                ended_at, duration_secs, recording_url
+         FROM calls WHERE lead_id = $1 ORDER BY dialed_at",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let campaign: Option<Uuid> = sqlx::query_scalar(
+        "SELECT cl.campaign_id FROM campaign_leads cl JOIN campaigns c ON c.id = cl.campaign_id
+         WHERE cl.lead_id = $1 ORDER BY c.created_at DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?;
+    let workflow_id = campaign.map(|c| lead_workflow_id(&c.to_string(), &id.to_string()));
+    let workflow = match &workflow_id {
+        Some(wf) => state
+            .temporal
+            .get_workflow_handle::<LeadWorkflow>(wf.clone())
+            .query(LeadWorkflow::state, (), Default::default())
+            .await
+            .map_err(|e| tracing::debug!(error = %e, "lead state query failed"))
+            .ok(),
+        None => None,
+    };
+    Ok(Json(LeadDetail {
+        lead,
+        calls,
+        workflow_id,
+        workflow,
+    }))
+}

@@ -1,0 +1,29 @@
+//! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root.
+
+mod campaigns;
+mod health;
+mod leads;
+mod webhooks;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+/// Every route of the API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/leads", post(leads::create))
+        .route("/api/leads/{id}", get(leads::get_one))
+        .route("/api/campaigns/start", post(campaigns::start))
+        .route("/api/campaigns/{id}", get(campaigns::get_one))
+        .route("/twilio/status", post(webhooks::status))
+        .route("/twilio/amd", post(webhooks::amd))
+        .route("/twilio/voice", post(webhooks::voice))
+        .route("/twilio/turn", post(webhooks::turn))
+        .route("/twilio/recording", post(webhooks::recording))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

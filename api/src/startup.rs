@@ -1,0 +1,56 @@
+//! Building and running the application: a test can bind port 0 and ask for the port.
+
+use crate::state::AppState;
+use crate::{ApiConfig, routes};
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// A bound, ready-to-serve API.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to Postgres (running migrations) and Temporal, and binds the listener.
+    pub async fn build(config: ApiConfig) -> anyhow::Result<Self> {
+        let db = PgPoolOptions::new()
+            .max_connections(20)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&config.database_url)
+            .await?;
+        callwright_activities::store::MIGRATOR.run(&db).await?;
+        let temporal =
+            crate::temporal::connect(&config.temporal_address, &config.temporal_namespace).await?;
+        let listener = TcpListener::bind(config.bind).await?;
+        Ok(Self {
+            listener,
+            state: AppState {
+                db,
+                temporal,
+                config,
+            },
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// Serves until the future `shutdown` completes.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let app = routes::router(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,16 @@
+//! Shared handler state: connections and settings, nothing mutable.
+
+use crate::ApiConfig;
+use sqlx::PgPool;
+use temporalio_client::Client;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Postgres projections.
+    pub db: PgPool,
+    /// Temporal.
+    pub temporal: Client,
+    /// Settings.
+    pub config: ApiConfig,
+}
