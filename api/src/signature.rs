@@ -26,10 +26,16 @@ pub fn sign(auth_token: &str, url: &str, params: &[(String, String)]) -> String 
 /// removed (Twilio is inconsistent about explicit ports).
 fn url_variants(url: &str) -> Vec<String> {
     let mut out = vec![url.to_owned()];
-    let Ok(parsed) = url::Url::parse(url) else { return out };
+    let Ok(parsed) = url::Url::parse(url) else {
+        return out;
+    };
     // `Url` drops a port equal to the scheme's default when it serialises.
     let without = parsed.to_string();
-    if let (None, Some(port), Some(host)) = (parsed.port(), parsed.port_or_known_default(), parsed.host_str()) {
+    if let (None, Some(port), Some(host)) = (
+        parsed.port(),
+        parsed.port_or_known_default(),
+        parsed.host_str(),
+    ) {
         out.push(without.replacen(host, &format!("{host}:{port}"), 1));
     }
     out.push(without);

@@ -1,0 +1,297 @@
+//! The product's HTTP API, as the demo uses it: create leads, start a campaign, read it.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::csv::LeadRow;
+
+/// Timeout of every request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to keep retrying while the API refuses connections at start.
+const STARTUP_WAIT: Duration = Duration::from_secs(20);
+
+/// Concurrency cap of the demo campaign.
+const MAX_CONCURRENT: u32 = 12;
+
+/// A client of the Callwright API at one base URL.
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// `POST /api/campaigns/start` answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Started {
+    /// The campaign's id.
+    pub campaign_id: String,
+    /// Its Temporal workflow id.
+    pub workflow_id: String,
+    /// Leads in it (after de-duplication).
+    pub lead_count: u64,
+}
+
+/// `GET /api/campaigns/{id}` answer (only what the demo shows).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CampaignDetail {
+    /// Campaign id.
+    pub id: String,
+    /// Campaign name.
+    pub name: String,
+    /// Leads in the campaign.
+    pub lead_count: u64,
+    /// The campaign workflow's counters; absent while Temporal does not answer.
+    pub progress: Option<Progress>,
+    /// Leads in a live phase (from Temporal visibility).
+    pub live: Live,
+    /// Latest outcome per lead, counted (from the projection).
+    pub outcomes: BTreeMap<String, u64>,
+    /// The campaign's leads in order.
+    pub leads: Vec<CampaignLead>,
+}
+
+/// The campaign workflow's `progress` query.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Progress {
+    /// `running`, `paused`, `cancelling` or `completed`.
+    pub status: String,
+    /// Leads started.
+    pub started: u64,
+    /// Leads in flight.
+    pub in_flight: u64,
+    /// Leads settled.
+    pub settled: u64,
+    /// Settled leads by outcome code.
+    pub outcomes: BTreeMap<String, u64>,
+}
+
+/// Leads in each live phase.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default)]
+pub struct Live {
+    /// Dialling (ringing).
+    pub dialing: u64,
+    /// In a call.
+    pub in_call: u64,
+    /// Waiting for a retry or a callback.
+    pub waiting: u64,
+}
+
+/// One lead of a campaign.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CampaignLead {
+    /// Position in the campaign.
+    pub seq: u64,
+    /// Lead id.
+    pub lead_id: String,
+    /// Name.
+    pub name: String,
+    /// E.164 number.
+    pub phone: String,
+    /// Language code.
+    pub language: String,
+    /// Latest outcome code.
+    pub outcome: Option<String>,
+    /// When the lead settled (RFC 3339).
+    pub settled_at: Option<String>,
+}
+
+impl Api {
+    /// A client of the API at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(REQUEST_TIMEOUT)
+            .build()
+            .context("building the HTTP client")?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Waits until the API accepts connections (any HTTP answer counts), for up to 20 s.
+    pub async fn wait_until_reachable(&self) -> anyhow::Result<()> {
+        let url = format!("{}/healthz", self.base);
+        let deadline = Instant::now() + STARTUP_WAIT;
+        loop {
+            match self.http.get(&url).send().await {
+                Ok(_) => return Ok(()),
+                Err(err) if (err.is_connect() || err.is_timeout()) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("the API at {} is unreachable", self.base));
+                }
+            }
+        }
+    }
+
+    /// Creates the lead (201), or finds the existing one with the same phone (409); returns
+    /// its id and whether it already existed.
+    pub async fn create_lead(&self, lead: &LeadRow) -> anyhow::Result<(String, bool)> {
+        let mut body = json!({"name": lead.name, "phone": lead.phone});
+        if let Some(email) = &lead.email {
+            body["email"] = json!(email);
+        }
+        if let Some(language) = &lead.language {
+            body["language"] = json!(language);
+        }
+        let response = self
+            .http
+            .post(format!("{}/api/leads", self.base))
+            .json(&body)
+            .send()
+            .await
+            .context("POST /api/leads")?;
+        let status = response.status();
+        let json: Value = response.json().await.unwrap_or(Value::Null);
+        let id_field = match status {
+            StatusCode::CONFLICT => "existing_id",
+            s if s.is_success() => "id",
+            s => bail!(
+                "line {}: the API refused the lead ({s}): {}\n  {}",
+                lead.line,
+                error_text(&json),
+                lead.raw
+            ),
+        };
+        let id = json[id_field]
+            .as_str()
+            .with_context(|| format!("line {}: no `{id_field}` in {json}", lead.line))?;
+        Ok((id.to_owned(), status == StatusCode::CONFLICT))
+    }
+
+    /// Starts the demo campaign over `lead_ids`.
+    pub async fn start_campaign(&self, name: &str, lead_ids: &[String]) -> anyhow::Result<Started> {
+        let body = json!({
+            "name": name,
+            "lead_ids": lead_ids,
+            "max_concurrent": MAX_CONCURRENT,
+            "settings": demo_settings(),
+        });
+        let response = self
+            .http
+            .post(format!("{}/api/campaigns/start", self.base))
+            .json(&body)
+            .send()
+            .await
+            .context("POST /api/campaigns/start")?;
+        let status = response.status();
+        if !status.is_success() {
+            let json: Value = response.json().await.unwrap_or(Value::Null);
+            bail!(
+                "starting the campaign failed ({status}): {}",
+                error_text(&json)
+            );
+        }
+        response
+            .json()
+            .await
+            .context("reading the started campaign")
+    }
+
+    /// Reads the campaign's progress, live phases and leads.
+    pub async fn campaign(&self, id: &str) -> anyhow::Result<CampaignDetail> {
+        let response = self
+            .http
+            .get(format!("{}/api/campaigns/{id}", self.base))
+            .send()
+            .await
+            .context("GET /api/campaigns/{id}")?;
+        let status = response.status();
+        if !status.is_success() {
+            let json: Value = response.json().await.unwrap_or(Value::Null);
+            bail!("GET /api/campaigns/{id}: {status}: {}", error_text(&json));
+        }
+        response.json().await.context("reading the campaign")
+    }
+}
+
+/// The calling rules of the demo campaign: short retry delays so it ends in minutes.
+fn demo_settings() -> Value {
+    json!({
+        "business_name": "Acme Solar",
+        "max_attempts": 2,
+        "retry": {
+            "no_answer_secs": 5,
+            "busy_secs": 5,
+            "voicemail_secs": 5,
+            "failed_secs": 5,
+            "incomplete_secs": 5
+        },
+        "max_turns": 10,
+        "max_silences": 2,
+        "max_unclear": 2,
+        "min_confidence": 0.4,
+        "ring_timeout_secs": 20,
+        "max_call_secs": 600,
+        "max_callbacks": 1
+    })
+}
+
+/// The `error` text of an API error body, or the body itself.
+fn error_text(body: &Value) -> String {
+    match body.get("error").and_then(Value::as_str) {
+        Some(text) => text.to_owned(),
+        None if body.is_null() => "(no JSON body)".to_owned(),
+        None => body.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_text_prefers_the_error_field() {
+        assert_eq!(
+            error_text(&json!({"error": "phone: invalid"})),
+            "phone: invalid"
+        );
+        assert_eq!(error_text(&Value::Null), "(no JSON body)");
+        assert_eq!(error_text(&json!({"x": 1})), r#"{"x":1}"#);
+    }
+
+    #[test]
+    fn campaign_detail_deserializes_with_and_without_progress() {
+        let detail: CampaignDetail = serde_json::from_value(json!({
+            "id": "c1", "name": "Demo", "workflow_id": "campaign-c1", "lead_count": 2,
+            "created_at": "2025-01-01T00:00:00Z", "progress": null,
+            "live": {"dialing": 1, "in_call": 0, "waiting": 0},
+            "outcomes": {},
+            "leads": [{"seq": 1, "lead_id": "l1", "name": "A", "phone": "+1", "language": "en",
+                       "outcome": null, "settled_at": null}]
+        }))
+        .unwrap();
+        assert!(detail.progress.is_none());
+        assert_eq!(detail.live.dialing, 1);
+        assert_eq!(detail.leads[0].outcome, None);
+
+        let detail: CampaignDetail = serde_json::from_value(json!({
+            "id": "c1", "lead_count": 2,
+            "progress": {"campaign_id": "c1", "status": "completed", "started": 2,
+                         "in_flight": 0, "settled": 2, "outcomes": {"interested": 2}},
+        }))
+        .unwrap();
+        let progress = detail.progress.unwrap();
+        assert_eq!(progress.status, "completed");
+        assert_eq!(progress.outcomes["interested"], 2);
+    }
+
+    #[test]
+    fn settings_match_the_api_shape() {
+        let s = demo_settings();
+        assert_eq!(s["max_attempts"], 2);
+        assert_eq!(s["retry"]["no_answer_secs"], 5);
+        assert_eq!(s["business_name"], "Acme Solar");
+    }
+}

@@ -1,0 +1,466 @@
+//! What the demo prints: the live table, the compact status line (when stdout is not a
+//! terminal), the final summary and the links to look further.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::api::CampaignDetail;
+
+/// Outcome codes in display order (unknown codes follow, alphabetically).
+pub const OUTCOMES: [&str; 13] = [
+    "interested",
+    "not_interested",
+    "callback_requested",
+    "opted_out",
+    "voicemail",
+    "no_answer",
+    "busy",
+    "failed",
+    "hung_up",
+    "no_response",
+    "undecided",
+    "do_not_call",
+    "canceled",
+];
+
+/// Language codes in display order (others follow, alphabetically).
+const LANGUAGES: [&str; 5] = ["en", "he", "fr", "de", "es"];
+
+/// Width of the progress bar, in cells.
+const BAR_WIDTH: usize = 40;
+/// Width of the outcome column of the summary.
+const OUTCOME_WIDTH: usize = 20;
+/// Lead names wrap after this many characters in the summary.
+const NAMES_WIDTH: usize = 64;
+/// Label of leads without a settled outcome in the summary.
+const UNSETTLED: &str = "(not settled)";
+
+/// The counters the live view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Campaign status (`starting` until the workflow answers).
+    pub status: String,
+    /// Leads in the campaign.
+    pub total: u64,
+    /// Not started yet.
+    pub pending: u64,
+    /// Dialling.
+    pub dialing: u64,
+    /// In a call.
+    pub in_call: u64,
+    /// Waiting for a retry or callback.
+    pub waiting: u64,
+    /// Settled.
+    pub settled: u64,
+    /// Settled leads by outcome code, in display order, non-zero only.
+    pub outcomes: Vec<(String, u64)>,
+}
+
+/// The counters of a campaign: the workflow's own when it answers, else the projection's.
+pub fn counts(detail: &CampaignDetail) -> Counts {
+    let total = detail.lead_count.max(detail.leads.len() as u64);
+    let live = detail.live;
+    let (status, started, settled, outcomes) = match &detail.progress {
+        Some(p) => (p.status.clone(), p.started, p.settled, p.outcomes.clone()),
+        None => {
+            let settled = settled_by_outcome(detail);
+            let n: u64 = settled.values().sum();
+            let started = n + live.dialing + live.in_call + live.waiting;
+            ("starting".to_owned(), started, n, settled)
+        }
+    };
+    Counts {
+        status,
+        total,
+        pending: total.saturating_sub(started),
+        dialing: live.dialing,
+        in_call: live.in_call,
+        waiting: live.waiting,
+        settled,
+        outcomes: ordered(&outcomes, &OUTCOMES)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .collect(),
+    }
+}
+
+/// Settled leads counted by outcome, from the lead rows.
+fn settled_by_outcome(detail: &CampaignDetail) -> BTreeMap<String, u64> {
+    let mut map = BTreeMap::new();
+    for lead in detail.leads.iter().filter(|l| l.settled_at.is_some()) {
+        let code = lead.outcome.clone().unwrap_or_else(|| "unknown".to_owned());
+        *map.entry(code).or_insert(0) += 1;
+    }
+    map
+}
+
+/// Whether the campaign is over: the workflow says so, or every lead has settled.
+pub fn is_done(detail: &CampaignDetail) -> bool {
+    let completed = detail
+        .progress
+        .as_ref()
+        .is_some_and(|p| p.status == "completed");
+    completed || all_settled(detail)
+}
+
+/// Whether every lead of the campaign has a settled outcome in the projection.
+pub fn all_settled(detail: &CampaignDetail) -> bool {
+    !detail.leads.is_empty()
+        && detail.leads.len() as u64 >= detail.lead_count
+        && detail.leads.iter().all(|l| l.settled_at.is_some())
+}
+
+/// `(key, value)` pairs with the keys of `order` first, in that order, then the rest.
+fn ordered<V: Copy + Default>(map: &BTreeMap<String, V>, order: &[&str]) -> Vec<(String, V)> {
+    let mut out: Vec<(String, V)> = order
+        .iter()
+        .filter_map(|k| map.get(*k).map(|v| ((*k).to_owned(), *v)))
+        .collect();
+    out.extend(
+        map.iter()
+            .filter(|(k, _)| !order.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), *v)),
+    );
+    out
+}
+
+/// The live table, one string per terminal line.
+pub fn live_lines(
+    name: &str,
+    counts: &Counts,
+    elapsed: Duration,
+    error: Option<&str>,
+) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "{name} · {} · elapsed {}",
+            counts.status,
+            fmt_elapsed(elapsed)
+        ),
+        format!(
+            "{} {}/{} settled",
+            progress_bar(counts.settled, counts.total, BAR_WIDTH),
+            counts.settled,
+            counts.total
+        ),
+        format!(
+            "  {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "pending", "dialing", "in call", "waiting", "settled"
+        ),
+        format!(
+            "  {:>8} {:>8} {:>8} {:>8} {:>8}",
+            counts.pending, counts.dialing, counts.in_call, counts.waiting, counts.settled
+        ),
+    ];
+    for (code, n) in &counts.outcomes {
+        let bar = "■".repeat(usize::try_from(*n).unwrap_or(0).min(BAR_WIDTH));
+        lines.push(format!("  {code:<OUTCOME_WIDTH$}{n:>4}  {bar}"));
+    }
+    if let Some(error) = error {
+        lines.push(format!("  (API: {error})"));
+    }
+    lines
+}
+
+/// One compact status line, for logs and pipes.
+pub fn status_line(counts: &Counts, elapsed: Duration) -> String {
+    let mut line = format!(
+        "[{}] {} settled {}/{} · pending {} · dialing {} · in call {} · waiting {}",
+        fmt_elapsed(elapsed),
+        counts.status,
+        counts.settled,
+        counts.total,
+        counts.pending,
+        counts.dialing,
+        counts.in_call,
+        counts.waiting
+    );
+    if !counts.outcomes.is_empty() {
+        let parts: Vec<String> = counts
+            .outcomes
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        let _ = write!(line, " | {}", parts.join(", "));
+    }
+    line
+}
+
+/// The ANSI sequence that moves the cursor to the start of the line `n` lines up and clears
+/// everything below it, so the next frame overwrites the previous one.
+pub fn rewind(n: usize) -> String {
+    if n == 0 {
+        "\x1b[J".to_owned()
+    } else {
+        format!("\x1b[{n}F\x1b[J")
+    }
+}
+
+/// `[█████░░░░░]` for `done` of `total`.
+fn progress_bar(done: u64, total: u64, width: usize) -> String {
+    let filled = match total {
+        0 => 0,
+        t => usize::try_from(done.min(t).saturating_mul(width as u64) / t).unwrap_or(width),
+    };
+    format!("[{}{}]", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// `mm:ss` (or `h:mm:ss` past an hour).
+fn fmt_elapsed(elapsed: Duration) -> String {
+    let s = elapsed.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// The final summary: outcome → count → lead names (with language), then a per-language line.
+pub fn summary(detail: &CampaignDetail) -> String {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut languages: BTreeMap<String, u64> = BTreeMap::new();
+    for lead in &detail.leads {
+        let outcome = match (&lead.outcome, &lead.settled_at) {
+            (Some(code), Some(_)) => code.clone(),
+            _ => UNSETTLED.to_owned(),
+        };
+        groups
+            .entry(outcome)
+            .or_default()
+            .push(format!("{} ({})", lead.name, lead.language));
+        *languages.entry(lead.language.clone()).or_insert(0) += 1;
+    }
+    let mut out = format!(
+        "{:<OUTCOME_WIDTH$} {:>5}  Leads\n{}\n",
+        "Outcome",
+        "Count",
+        "─".repeat(OUTCOME_WIDTH + 7 + NAMES_WIDTH)
+    );
+    let unsettled = groups.remove(UNSETTLED);
+    let counts: BTreeMap<String, usize> =
+        groups.iter().map(|(k, v)| (k.clone(), v.len())).collect();
+    let mut rows = ordered(&counts, &OUTCOMES);
+    if let Some(names) = unsettled {
+        rows.push((UNSETTLED.to_owned(), names.len()));
+        groups.insert(UNSETTLED.to_owned(), names);
+    }
+    for (code, n) in rows {
+        let names = groups.get(&code).map(Vec::as_slice).unwrap_or_default();
+        let mut wrapped = wrap(names, NAMES_WIDTH).into_iter();
+        let first = wrapped.next().unwrap_or_default();
+        let _ = writeln!(out, "{code:<OUTCOME_WIDTH$} {n:>5}  {first}");
+        for line in wrapped {
+            let _ = writeln!(out, "{:indent$}{line}", "", indent = OUTCOME_WIDTH + 8);
+        }
+    }
+    let langs: Vec<String> = ordered(&languages, &LANGUAGES)
+        .into_iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} leads by language: {}",
+        detail.leads.len(),
+        langs.join(", ")
+    );
+    out
+}
+
+/// Joins `items` with ", " into lines of at most `width` characters (an item longer than
+/// that gets a line of its own).
+fn wrap(items: &[String], width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        let len = line.chars().count();
+        if len > 0 && len + 1 + piece.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Where to look further: the campaign id, the Temporal UI, the API and the CLI.
+pub fn links(campaign_id: &str, api: &str, temporal_ui: &str) -> String {
+    format!(
+        "Campaign:    {campaign_id}\n\
+         Temporal UI: {}\n\
+         API:         {}/api/campaigns/{campaign_id}\n\
+         CLI:         temporal workflow list --query 'CampaignId=\"{campaign_id}\"'\n",
+        temporal_ui_url(temporal_ui, campaign_id),
+        api.trim_end_matches('/')
+    )
+}
+
+/// The Temporal UI's workflow list filtered to the campaign's workflows.
+pub fn temporal_ui_url(temporal_ui: &str, campaign_id: &str) -> String {
+    let query = format!("CampaignId=\"{campaign_id}\"");
+    format!(
+        "{}/namespaces/default/workflows?query={}",
+        temporal_ui.trim_end_matches('/'),
+        percent_encode(&query)
+    )
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A finished three-lead campaign, as the API returns it.
+    fn sample() -> CampaignDetail {
+        serde_json::from_value(json!({
+            "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "name": "Demo 2025-01-01 10:00:00",
+            "workflow_id": "campaign-7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "lead_count": 4,
+            "created_at": "2025-01-01T10:00:00Z",
+            "progress": {"campaign_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                         "status": "running", "started": 3, "in_flight": 1, "settled": 2,
+                         "outcomes": {"interested": 1, "zz_new": 1}},
+            "live": {"dialing": 0, "in_call": 1, "waiting": 0},
+            "outcomes": {"interested": 1, "zz_new": 1},
+            "leads": [
+                {"seq": 1, "lead_id": "a", "name": "Emily Carter", "phone": "+14155550100",
+                 "language": "en", "outcome": "interested", "settled_at": "2025-01-01T10:01:00Z"},
+                {"seq": 2, "lead_id": "b", "name": "נועה כהן", "phone": "+972527650100",
+                 "language": "he", "outcome": "interested", "settled_at": "2025-01-01T10:01:30Z"},
+                {"seq": 3, "lead_id": "c", "name": "Léa Fontaine", "phone": "+33612345602",
+                 "language": "fr", "outcome": "zz_new", "settled_at": "2025-01-01T10:01:10Z"},
+                {"seq": 4, "lead_id": "d", "name": "Lena Schäfer", "phone": "+4915123456709",
+                 "language": "de", "outcome": null, "settled_at": null}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn counts_come_from_the_workflow_progress() {
+        let c = counts(&sample());
+        assert_eq!(c.status, "running");
+        assert_eq!((c.total, c.pending, c.in_call, c.settled), (4, 1, 1, 2));
+        assert_eq!(
+            c.outcomes,
+            vec![("interested".to_owned(), 1), ("zz_new".to_owned(), 1)]
+        );
+        assert!(!is_done(&sample()));
+    }
+
+    #[test]
+    fn counts_fall_back_to_the_projection() {
+        let mut d = sample();
+        d.progress = None;
+        let c = counts(&d);
+        assert_eq!(c.status, "starting");
+        assert_eq!(c.settled, 3);
+        assert_eq!(c.pending, 0);
+        assert_eq!(c.outcomes[0], ("interested".to_owned(), 2));
+    }
+
+    #[test]
+    fn done_when_completed_or_all_settled() {
+        let mut d = sample();
+        d.progress.as_mut().unwrap().status = "completed".into();
+        assert!(is_done(&d));
+        let mut d = sample();
+        d.leads[3].outcome = Some("busy".into());
+        d.leads[3].settled_at = Some("2025-01-01T10:02:00Z".into());
+        assert!(all_settled(&d) && is_done(&d));
+        d.lead_count = 5;
+        assert!(!is_done(&d));
+    }
+
+    #[test]
+    fn live_view_and_status_line() {
+        let c = counts(&sample());
+        let lines = live_lines("Demo", &c, Duration::from_secs(83), Some("timed out"));
+        assert_eq!(lines[0], "Demo · running · elapsed 01:23");
+        assert!(lines[1].starts_with(&format!("[{}{}]", "█".repeat(20), "░".repeat(20))));
+        assert!(lines[1].ends_with("2/4 settled"));
+        assert_eq!(lines[3], "         1        0        1        0        2");
+        assert!(lines[4].starts_with("  interested             1  ■"));
+        assert_eq!(lines.last().unwrap(), "  (API: timed out)");
+        assert_eq!(
+            status_line(&c, Duration::from_secs(5)),
+            "[00:05] running settled 2/4 · pending 1 · dialing 0 · in call 1 · waiting 0 | interested 1, zz_new 1"
+        );
+    }
+
+    #[test]
+    fn summary_groups_names_by_outcome_in_order() {
+        let text = summary(&sample());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("Outcome"));
+        assert_eq!(
+            lines[2],
+            format!(
+                "{:<20} {:>5}  Emily Carter (en), נועה כהן (he)",
+                "interested", 2
+            )
+        );
+        assert!(lines[3].starts_with("zz_new"), "{text}");
+        assert!(lines[4].starts_with("(not settled)") && lines[4].ends_with("Lena Schäfer (de)"));
+        assert_eq!(
+            lines.last().unwrap(),
+            &"4 leads by language: en 1, he 1, fr 1, de 1"
+        );
+    }
+
+    #[test]
+    fn wraps_long_name_lists() {
+        let names: Vec<String> = (0..10).map(|i| format!("Person Number {i} (en)")).collect();
+        let lines = wrap(&names, 50);
+        assert!(lines.len() > 3);
+        assert!(lines.iter().all(|l| l.chars().count() <= 50));
+        assert_eq!(lines.join(" "), names.join(", "));
+    }
+
+    #[test]
+    fn temporal_ui_url_encodes_the_query() {
+        assert_eq!(
+            temporal_ui_url(
+                "http://127.0.0.1:8233/",
+                "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+            ),
+            "http://127.0.0.1:8233/namespaces/default/workflows?query=CampaignId%3D%227c9e6679-7425-40de-944b-e07fc1f90ae7%22"
+        );
+        assert_eq!(percent_encode("a b/é"), "a%20b%2F%C3%A9");
+        let text = links("x1", "http://api/", "http://ui");
+        assert!(text.contains("API:         http://api/api/campaigns/x1\n"));
+        assert!(text.contains("temporal workflow list --query 'CampaignId=\"x1\"'"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(progress_bar(0, 0, 4), "[░░░░]");
+        assert_eq!(progress_bar(9, 4, 4), "[████]");
+        assert_eq!(fmt_elapsed(Duration::from_secs(3725)), "1:02:05");
+        assert_eq!(rewind(3), "\x1b[3F\x1b[J");
+    }
+}

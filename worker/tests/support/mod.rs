@@ -1,0 +1,283 @@
+//! End-to-end test stack: a fresh database on the test Postgres, the simulator and the API
+//! in-process, the worker as a real child process (so a test can `kill -9` it), all against the
+//! test Temporal server started by `make test`. Every stack uses its own task queues, so tests
+//! run side by side without sharing work.
+
+#![allow(dead_code, missing_docs)]
+
+use callwright_api::{ApiConfig, Application};
+use callwright_sim::{Sim, SimConfig};
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection, PgPool};
+use std::collections::HashMap;
+use std::future::Future;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use temporalio_client::{
+    Client, ClientOptions, Connection as TemporalConnection, ConnectionOptions,
+};
+
+/// Reads a variable `make test` sets; running the suite without it is an error, not a skip.
+pub fn required_env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run the suite with `make test`"))
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Polls `check` until it returns `Some`, or panics after `timeout` naming `what`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub struct Stack {
+    pub db: PgPool,
+    pub database_url: String,
+    pub temporal: Client,
+    pub temporal_address: String,
+    pub api: String,
+    pub sim: String,
+    pub twilio_base_url: String,
+    pub task_queue: String,
+    pub dial_task_queue: String,
+    pub http: reqwest::Client,
+    worker: Option<Child>,
+    log_dir: std::path::PathBuf,
+    workers_started: usize,
+}
+
+pub struct StackOptions {
+    /// Simulator time scale (lower is faster).
+    pub sim_speed: f64,
+    /// Point the worker's Twilio client here instead of at the simulator.
+    pub twilio_base_url: Option<String>,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        Self {
+            sim_speed: 0.05,
+            twilio_base_url: None,
+        }
+    }
+}
+
+impl Stack {
+    pub async fn start(options: StackOptions) -> Stack {
+        let admin_url = required_env("CALLWRIGHT_TEST_DATABASE_URL");
+        let temporal_address = required_env("CALLWRIGHT_TEST_TEMPORAL_ADDRESS");
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let db_name = format!("cw_test_{}", &id[..16]);
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to the test Postgres");
+        sqlx::query(&format!("CREATE DATABASE {db_name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        let database_url = match admin_url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{db_name}"),
+            None => panic!("CALLWRIGHT_TEST_DATABASE_URL has no database name"),
+        };
+
+        let sim = Sim::build(SimConfig::for_tests(options.sim_speed))
+            .await
+            .expect("simulator starts");
+        let sim_url = sim.base_url();
+        sim.spawn();
+
+        let api_port = free_port();
+        let api = format!("http://127.0.0.1:{api_port}");
+        let env: HashMap<&str, String> = HashMap::from([
+            ("API_BIND", format!("127.0.0.1:{api_port}")),
+            ("DATABASE_URL", database_url.clone()),
+            ("TEMPORAL_ADDRESS", temporal_address.clone()),
+            ("TASK_QUEUE", format!("cw-{id}")),
+            ("DIAL_TASK_QUEUE", format!("cw-dial-{id}")),
+            ("PUBLIC_BASE_URL", api.clone()),
+            ("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token),
+            ("BUSINESS_NAME", "Acme Solar".to_owned()),
+        ]);
+        let config = ApiConfig::from_lookup(|k| env.get(k).cloned()).expect("API config");
+        let app = Application::build(config).await.expect("API starts");
+        tokio::spawn(app.run_until(std::future::pending()));
+
+        let url = temporalio_client::Url::parse(&temporal_address).expect("temporal url");
+        let connection = TemporalConnection::connect(ConnectionOptions::new(url).build())
+            .await
+            .expect("temporal");
+        let temporal =
+            Client::new(connection, ClientOptions::new("default").build()).expect("client");
+        let db = PgPool::connect(&database_url)
+            .await
+            .expect("connect test database");
+        let log_dir =
+            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("stack-{id}"));
+        std::fs::create_dir_all(&log_dir).expect("log dir");
+        Stack {
+            db,
+            database_url,
+            temporal,
+            temporal_address,
+            api,
+            twilio_base_url: options.twilio_base_url.unwrap_or_else(|| sim_url.clone()),
+            sim: sim_url,
+            task_queue: format!("cw-{id}"),
+            dial_task_queue: format!("cw-dial-{id}"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            worker: None,
+            log_dir,
+            workers_started: 0,
+        }
+    }
+
+    /// Starts (or restarts) the worker binary.
+    pub fn start_worker(&mut self) {
+        assert!(self.worker.is_none(), "a worker is already running");
+        self.workers_started += 1;
+        let log = std::fs::File::create(
+            self.log_dir
+                .join(format!("worker-{}.log", self.workers_started)),
+        )
+        .expect("log");
+        let child = Command::new(env!("CARGO_BIN_EXE_callwright-worker"))
+            .env("TEMPORAL_ADDRESS", &self.temporal_address)
+            .env("DATABASE_URL", &self.database_url)
+            .env("TASK_QUEUE", &self.task_queue)
+            .env("DIAL_TASK_QUEUE", &self.dial_task_queue)
+            .env("DIAL_CALLS_PER_SECOND", "50")
+            .env("PUBLIC_BASE_URL", &self.api)
+            .env("TWILIO_BASE_URL", &self.twilio_base_url)
+            .env("TWILIO_ACCOUNT_SID", SimConfig::default().account_sid)
+            .env("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token)
+            .env("TWILIO_FROM_NUMBER", "+15005550006")
+            .env("LLM_BASE_URL", format!("{}/v1", self.sim))
+            .env("LLM_API_KEY", "test-key")
+            .env("LLM_MODEL", "scripted")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("worker binary starts");
+        self.worker = Some(child);
+    }
+
+    /// `kill -9` the worker: no graceful shutdown, in-flight tasks are lost to it.
+    pub fn kill_worker(&mut self) {
+        if let Some(mut child) = self.worker.take() {
+            child.kill().expect("SIGKILL the worker");
+            let _ = child.wait();
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .json(&body)
+            .send()
+            .await
+            .expect("API answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.api))
+            .send()
+            .await
+            .expect("API answers");
+        assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
+        resp.json().await.expect("JSON")
+    }
+
+    /// Creates leads and returns their ids in order.
+    pub async fn create_leads(&self, leads: &[(&str, &str)]) -> Vec<String> {
+        let mut ids = Vec::new();
+        for (name, phone) in leads {
+            let (status, body) = self
+                .post("/api/leads", json!({"name": name, "phone": phone}))
+                .await;
+            assert_eq!(status, 201, "creating {phone}: {body}");
+            ids.push(body["id"].as_str().expect("lead id").to_owned());
+        }
+        ids
+    }
+
+    /// Starts a campaign with quick retries and returns its id.
+    pub async fn start_campaign(
+        &self,
+        lead_ids: &[String],
+        max_concurrent: u32,
+        max_attempts: u32,
+    ) -> String {
+        let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
+        let body = json!({
+            "name": "test",
+            "lead_ids": lead_ids,
+            "max_concurrent": max_concurrent,
+            "settings": {"business_name": "Acme Solar", "max_attempts": max_attempts, "retry": retry, "ring_timeout_secs": 10, "max_call_secs": 120},
+        });
+        let (status, body) = self.post("/api/campaigns/start", body).await;
+        assert_eq!(status, 201, "campaign start: {body}");
+        body["campaign_id"]
+            .as_str()
+            .expect("campaign id")
+            .to_owned()
+    }
+
+    /// Waits until the campaign workflow reports completion; returns the campaign detail.
+    pub async fn wait_campaign_done(&self, campaign_id: &str, timeout: Duration) -> Value {
+        wait_for("the campaign to complete", timeout, || async {
+            let detail = self.get(&format!("/api/campaigns/{campaign_id}")).await;
+            (detail["progress"]["status"] == "completed").then_some(detail)
+        })
+        .await
+    }
+
+    /// Every call the simulator has seen.
+    pub async fn sim_calls(&self) -> Vec<Value> {
+        let resp = self
+            .http
+            .get(format!("{}/sim/calls", self.sim))
+            .send()
+            .await
+            .expect("sim answers");
+        resp.json().await.expect("JSON")
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        self.kill_worker();
+    }
+}
+
+/// The lead workflow id of a lead in a campaign.
+pub fn lead_workflow(campaign_id: &str, lead_id: &str) -> String {
+    callwright_workflows::campaign::lead_workflow_id(campaign_id, lead_id)
+}

@@ -1,0 +1,28 @@
+//! Replays recorded histories (the SDK's own JSON, recorded by `worker/tests/lifecycle.rs` with
+//! `CALLWRIGHT_RECORD_HISTORIES`) against today's workflow code. A change that would break
+//! running workflows (nondeterminism) fails here. A workflow change that alters history needs
+//! versioning (`ctx.patched`) so these still replay, plus a new fixture recorded with it.
+
+use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
+use temporalio_client::WorkflowHistory;
+use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
+
+const FIXTURES: [&str; 2] = ["interested_call", "no_answer_then_retry"];
+
+#[tokio::test]
+async fn recorded_histories_replay_deterministically() {
+    let options = WorkflowReplayerOptions::new()
+        .register_workflow::<LeadWorkflow>()
+        .and_then(|o| o.register_workflow::<CampaignWorkflow>())
+        .expect("workflows register")
+        .build();
+    let replayer = WorkflowReplayer::new(options).expect("replayer");
+    for name in FIXTURES {
+        let path = format!("{}/tests/histories/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let history = WorkflowHistory::from_json(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        if let Err(err) = replayer.replay_workflow(history).await {
+            panic!("{name} no longer replays: {err}");
+        }
+    }
+}
