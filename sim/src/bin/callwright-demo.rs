@@ -262,7 +262,7 @@ impl Screen {
             {
                 lines.push(format!("  (API: {e})"));
             }
-            let _ = write!(out, "{}{}\n", view::rewind(self.drawn), lines.join("\n"));
+            let _ = writeln!(out, "{}{}", view::rewind(self.drawn), lines.join("\n"));
             self.drawn = lines.len();
         } else {
             if error.is_some() && error != self.last_error {

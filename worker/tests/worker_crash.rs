@@ -1,0 +1,123 @@
+//! Killing the worker (`kill -9`) twice in the middle of a campaign with live calls loses no
+//! lead: every lead still reaches an outcome, and no attempt is ever dialled twice.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+use support::{Stack, StackOptions, wait_for};
+
+const LEADS: [(&str, &str); 16] = [
+    ("Dana", "+972527654300"),
+    ("Yossi", "+972527654301"),
+    ("Noa", "+972527654313"),
+    ("Claire", "+33612345600"),
+    ("Louis", "+33612345601"),
+    ("Emma", "+33612345602"),
+    ("Klaus", "+4915123456700"),
+    ("Greta", "+4915123456703"),
+    ("Jonas", "+4915123456708"),
+    ("Lucia", "+34612345600"),
+    ("Pablo", "+34612345604"),
+    ("Carmen", "+34612345612"),
+    ("Ann", "+14155552600"),
+    ("Bob", "+14155552601"),
+    ("Cat", "+14155552606"),
+    ("Dan", "+14155552613"),
+];
+
+fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    url.split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+async fn live_calls(stack: &Stack) -> usize {
+    stack
+        .sim_calls()
+        .await
+        .iter()
+        .filter(|c| c["status"] == "in-progress")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_the_worker_mid_campaign_loses_no_lead() {
+    let mut stack = Stack::start(StackOptions {
+        sim_speed: 0.25,
+        ..StackOptions::default()
+    })
+    .await;
+    stack.start_worker();
+    let ids = stack.create_leads(&LEADS).await;
+    let campaign = stack.start_campaign(&ids, 16, 2).await;
+
+    for round in 1..=2 {
+        wait_for(
+            &format!("live calls before kill {round}"),
+            Duration::from_secs(90),
+            || async { (live_calls(&stack).await >= 3).then_some(()) },
+        )
+        .await;
+        stack.kill_worker();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        stack.start_worker();
+    }
+
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(300))
+        .await;
+    let leads = detail["leads"].as_array().expect("leads");
+    assert_eq!(leads.len(), LEADS.len());
+    for lead in leads {
+        assert!(
+            lead["outcome"].is_string() && lead["settled_at"].is_string(),
+            "lead without an outcome: {lead}"
+        );
+    }
+    assert_eq!(detail["progress"]["settled"], LEADS.len());
+
+    // Every lead workflow has finished, or waits (durably) for the callback its lead asked for.
+    for id in &ids {
+        let lead = stack.get(&format!("/api/leads/{id}")).await;
+        let phase = &lead["workflow"]["phase"];
+        assert!(
+            phase == "done" || phase == "waiting_callback",
+            "lead {id} is {phase}"
+        );
+    }
+
+    // No attempt was dialled twice: one simulator call per (workflow, attempt), and the
+    // projection knows every call that was placed.
+    let calls = stack.sim_calls().await;
+    let mut per_attempt: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for call in &calls {
+        let url = call["status_callback"].as_str().unwrap_or_default();
+        let key = (
+            query_param(url, "wf").unwrap_or_default().to_owned(),
+            query_param(url, "attempt").unwrap_or_default().to_owned(),
+        );
+        *per_attempt.entry(key).or_default() += 1;
+    }
+    let doubles: Vec<_> = per_attempt.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        doubles.is_empty(),
+        "attempts dialled more than once: {doubles:?}"
+    );
+    let projected: BTreeSet<String> =
+        sqlx::query_scalar("SELECT call_sid FROM calls WHERE call_sid IS NOT NULL")
+            .fetch_all(&stack.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    let placed: BTreeSet<String> = calls
+        .iter()
+        .filter_map(|c| c["sid"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(projected, placed);
+    let unfinished: i64 = sqlx::query_scalar("SELECT count(*) FROM calls WHERE outcome IS NULL")
+        .fetch_one(&stack.db)
+        .await
+        .unwrap();
+    assert_eq!(unfinished, 0, "calls without an outcome in the projection");
+}
