@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection, PgPool};
 use std::collections::HashMap;
 use std::future::Future;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use temporalio_client::{
     Client, ClientOptions, Connection as TemporalConnection, ConnectionOptions,
@@ -177,7 +177,8 @@ impl Stack {
             .env("LLM_API_KEY", "test-key")
             .env("LLM_MODEL", "scripted")
             .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
+            .env("NO_COLOR", "1")
+            .stdout(log.try_clone().expect("log handle"))
             .stderr(log)
             .spawn()
             .expect("worker binary starts");
