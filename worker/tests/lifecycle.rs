@@ -5,6 +5,8 @@
 //! With `CALLWRIGHT_RECORD_HISTORIES=<dir>` it also writes the replay fixtures used by
 //! `workflows/tests/replay.rs` (an interested call; a no-answer-then-retry lead).
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod support;
 
 use callwright_workflows::LeadWorkflow;

@@ -3,6 +3,8 @@
 //! The test plays Twilio itself (signing like Twilio does) against a Twilio account stub that
 //! accepts the dial and never calls back on its own.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod support;
 
 use axum::extract::State;

@@ -1,6 +1,8 @@
 //! Killing the worker (`kill -9`) twice in the middle of a campaign with live calls loses no
 //! lead: every lead still reaches an outcome, and no attempt is ever dialled twice.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,6 +3,8 @@
 //! running workflows (nondeterminism) fails here. A workflow change that alters history needs
 //! versioning (`ctx.patched`) so these still replay, plus a new fixture recorded with it.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
 use temporalio_client::WorkflowHistory;
 use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
