@@ -2,7 +2,7 @@
 //!
 //! Leads are read from Postgres a page at a time (a campaign may hold 100,000 leads; its input
 //! must stay small). Each lead signals `lead_settled` once it is done or parked until a
-//! callback, which frees its slot. The run continues as new every few hundred starts, carrying
+//! callback, which frees its slot. The run continues as new every `starts_per_run` starts, carrying
 //! its counters, so the history stays bounded.
 
 // `#[workflow_methods]` generates undocumented marker types for each handler.
@@ -26,8 +26,6 @@ use temporalio_sdk::{
 
 /// Leads fetched per page.
 const PAGE_SIZE: i32 = 100;
-/// Lead starts per run before continuing as new.
-const STARTS_PER_RUN: u32 = 500;
 
 /// The workflow id of a lead's workflow in a campaign.
 pub fn lead_workflow_id(campaign_id: &str, lead_id: &str) -> String {
@@ -92,9 +90,9 @@ impl CampaignWorkflow {
             if ctx.state(Self::can_start) {
                 Self::start_next(ctx).await?;
             }
-            if ctx.state(|s| s.starts_this_run >= STARTS_PER_RUN) || ctx.continue_as_new_suggested()
+            if ctx.state(|s| s.starts_this_run >= s.input.settings.starts_per_run.max(1))
+                || ctx.continue_as_new_suggested()
             {
-                ctx.wait_condition(|_| true).await?;
                 let carried = ctx.state(|s| s.input.clone());
                 ctx.continue_as_new(carried, ContinueAsNewOptions::default())?;
             }

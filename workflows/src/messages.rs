@@ -170,6 +170,13 @@ pub struct CampaignSettings {
     pub call: CallSettings,
     /// Task queue of the dial activity.
     pub dial_task_queue: String,
+    /// Lead starts per workflow run before it continues as new (bounds the history).
+    #[serde(default = "default_starts_per_run")]
+    pub starts_per_run: u32,
+}
+
+fn default_starts_per_run() -> u32 {
+    500
 }
 
 /// Input of a [`CampaignWorkflow`](crate::CampaignWorkflow) run; carries the state across

@@ -29,6 +29,8 @@ pub struct StartCampaign {
     lead_ids: Vec<String>,
     /// Leads in flight at once (default 10).
     max_concurrent: Option<u32>,
+    /// Lead starts per campaign workflow run before it continues as new (default 500).
+    starts_per_run: Option<u32>,
     /// Calling rules; anything left out takes its default (business name from the server).
     #[serde(default)]
     settings: Option<serde_json::Value>,
@@ -106,10 +108,17 @@ pub async fn start(
 
     let campaign_id = Uuid::new_v4();
     let workflow_id = campaign_workflow_id(&campaign_id.to_string());
+    let starts_per_run = req.starts_per_run.unwrap_or(500);
+    if starts_per_run == 0 {
+        return Err(ApiError::Unprocessable(
+            "starts_per_run: must be at least 1".into(),
+        ));
+    }
     let settings = CampaignSettings {
         max_concurrent,
         call,
         dial_task_queue: state.config.dial_task_queue.clone(),
+        starts_per_run,
     };
     let mut tx = state.db.begin().await?;
     sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count) VALUES ($1, $2, $3, $4, $5)")
@@ -163,6 +172,55 @@ pub async fn start(
             lead_count: ids.len(),
         }),
     ))
+}
+
+/// What an operator can do to a running campaign.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Control {
+    /// Start no new leads.
+    Pause,
+    /// Start leads again.
+    Resume,
+    /// Start no more leads; leads in flight stop after their current call.
+    Cancel,
+}
+
+/// `POST /api/campaigns/{id}/{pause|resume|cancel}`: a signal to the campaign workflow.
+pub async fn control(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a campaign id")))?;
+    let action: Control = serde_json::from_value(serde_json::Value::String(action.clone()))
+        .map_err(|_| ApiError::NotFound(format!("no action '{action}' (pause, resume, cancel)")))?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM campaigns WHERE id = $1)")
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    if !exists {
+        return Err(ApiError::NotFound(format!("no campaign {id}")));
+    }
+    let handle = state
+        .temporal
+        .get_workflow_handle::<CampaignWorkflow>(campaign_workflow_id(&id.to_string()));
+    let options = temporalio_client::WorkflowSignalOptions::default();
+    let sent = match action {
+        Control::Pause => handle.signal(CampaignWorkflow::pause, (), options).await,
+        Control::Resume => handle.signal(CampaignWorkflow::resume, (), options).await,
+        Control::Cancel => handle.signal(CampaignWorkflow::cancel, (), options).await,
+    };
+    match sent {
+        Ok(()) => Ok(StatusCode::ACCEPTED),
+        Err(temporalio_client::errors::WorkflowInteractionError::NotFound(_)) => {
+            Err(ApiError::Conflict {
+                message: format!("campaign {id} has already finished"),
+                existing_id: None,
+            })
+        }
+        Err(err) => Err(ApiError::Unavailable(format!("temporal: {err}"))),
+    }
 }
 
 /// One lead of a campaign, from the projection.

@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/leads/{id}", get(leads::get_one))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
+        .route("/api/campaigns/{id}/{action}", post(campaigns::control))
         .route("/twilio/status", post(webhooks::status))
         .route("/twilio/amd", post(webhooks::amd))
         .route("/twilio/voice", post(webhooks::voice))

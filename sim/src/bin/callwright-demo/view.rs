@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::api::CampaignDetail;
+use crate::api::{CampaignDetail, Live};
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
 pub const OUTCOMES: [&str; 13] = [
@@ -60,7 +60,16 @@ pub struct Counts {
 /// The counters of a campaign: the workflow's own when it answers, else the projection's.
 pub fn counts(detail: &CampaignDetail) -> Counts {
     let total = detail.lead_count.max(detail.leads.len() as u64);
-    let live = detail.live;
+    let completed = detail
+        .progress
+        .as_ref()
+        .is_some_and(|p| p.status == "completed");
+    // Visibility lags behind the workflows: once the campaign is done, nothing is live.
+    let live = if completed {
+        Live::default()
+    } else {
+        detail.live
+    };
     let (status, started, settled, outcomes) = match &detail.progress {
         Some(p) => (p.status.clone(), p.started, p.settled, p.outcomes.clone()),
         None => {
@@ -388,6 +397,11 @@ mod tests {
         let mut d = sample();
         d.progress.as_mut().unwrap().status = "completed".into();
         assert!(is_done(&d));
+        assert_eq!(
+            counts(&d).in_call,
+            0,
+            "stale visibility is ignored once completed"
+        );
         let mut d = sample();
         d.leads[3].outcome = Some("busy".into());
         d.leads[3].settled_at = Some("2025-01-01T10:02:00Z".into());

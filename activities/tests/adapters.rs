@@ -1,0 +1,192 @@
+//! The provider adapters over real HTTP, against the simulator: request shape and auth, and the
+//! retry classification of what comes back (4xx permanent, 429/5xx/timeouts retryable with the
+//! provider's `Retry-After`).
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use callwright_activities::llm::{ChatMessage, ChatModel, OpenAiChat, OpenAiConfig};
+use callwright_activities::prompt::tools;
+use callwright_activities::telephony::{PlaceCall, Telephony, TwilioClient, TwilioConfig};
+use callwright_sim::{Sim, SimConfig};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+async fn sim(llm_delay_ms: u64) -> String {
+    let config = SimConfig {
+        llm_delay_ms,
+        ..SimConfig::for_tests(0.01)
+    };
+    let sim = Sim::build(config).await.unwrap();
+    let url = sim.base_url();
+    sim.spawn();
+    url
+}
+
+fn twilio(base_url: &str, auth_token: &str) -> TwilioClient {
+    TwilioClient::new(TwilioConfig {
+        base_url: base_url.to_owned(),
+        account_sid: SimConfig::default().account_sid,
+        auth_token: SecretString::from(auth_token.to_owned()),
+        from_number: "+15005550006".to_owned(),
+    })
+    .unwrap()
+}
+
+fn llm(base_url: &str, timeout: Duration) -> OpenAiChat {
+    OpenAiChat::new(OpenAiConfig {
+        base_url: format!("{base_url}/v1"),
+        api_key: SecretString::from("key".to_owned()),
+        model: "scripted".to_owned(),
+        timeout,
+    })
+    .unwrap()
+}
+
+fn call_to(to: &str) -> PlaceCall {
+    PlaceCall {
+        to: to.to_owned(),
+        voice_url: "http://127.0.0.1:9/twilio/voice?wf=w&attempt=1".to_owned(),
+        status_callback: "http://127.0.0.1:9/twilio/status?wf=w&attempt=1".to_owned(),
+        amd_callback: "http://127.0.0.1:9/twilio/amd?wf=w&attempt=1".to_owned(),
+        recording_callback: "http://127.0.0.1:9/twilio/recording?wf=w&attempt=1".to_owned(),
+        ring_timeout_secs: 20,
+    }
+}
+
+async fn fault(base: &str, body: Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/sim/faults"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+}
+
+#[tokio::test]
+async fn twilio_places_a_call_with_callbacks_amd_and_recording() {
+    let base = sim(0).await;
+    let sid = twilio(&base, &SimConfig::default().auth_token)
+        .place_call(&call_to("+14155552606"))
+        .await
+        .unwrap();
+    assert!(sid.starts_with("CA") && sid.len() == 34, "{sid}");
+    let calls: Vec<Value> = reqwest::get(format!("{base}/sim/calls"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["sid"], sid.as_str());
+    assert_eq!(
+        calls[0]["status_callback"],
+        "http://127.0.0.1:9/twilio/status?wf=w&attempt=1"
+    );
+    let found = twilio(&base, &SimConfig::default().auth_token)
+        .calls_to(
+            "+14155552606",
+            chrono::Utc::now() - chrono::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|c| c.sid.as_str()).collect::<Vec<_>>(),
+        vec![sid.as_str()]
+    );
+}
+
+#[tokio::test]
+async fn twilio_client_errors_are_permanent() {
+    let base = sim(0).await;
+    let bad_number = twilio(&base, &SimConfig::default().auth_token)
+        .place_call(&call_to("+12"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (bad_number.status, bad_number.retryable),
+        (Some(400), false),
+        "{bad_number}"
+    );
+    let bad_auth = twilio(&base, "wrong-token")
+        .place_call(&call_to("+14155552606"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (bad_auth.status, bad_auth.retryable),
+        (Some(401), false),
+        "{bad_auth}"
+    );
+}
+
+#[tokio::test]
+async fn twilio_rate_limit_is_retryable_after_its_delay() {
+    let base = sim(0).await;
+    fault(&base, json!({"twilio_create_429": 1})).await;
+    let err = twilio(&base, &SimConfig::default().auth_token)
+        .place_call(&call_to("+14155552606"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.retryable, err.retry_after),
+        (Some(429), true, Some(Duration::from_secs(1))),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_provider_is_retryable() {
+    let err = twilio("http://127.0.0.1:9", "t")
+        .place_call(&call_to("+14155552606"))
+        .await
+        .unwrap_err();
+    assert!(err.retryable && err.status.is_none(), "{err}");
+}
+
+fn french_booking() -> Vec<ChatMessage> {
+    vec![
+        ChatMessage::new(
+            "system",
+            "You are an assistant.\nConversation language: fr-FR\nCurrent local time for the callee: 2026-11-24T10:00:00+01:00 (Tuesday)",
+        ),
+        ChatMessage::new(
+            "assistant",
+            "Bonjour, seriez-vous d'accord pour un rendez-vous ?",
+        ),
+        ChatMessage::new("user", "Oui, que diriez-vous de jeudi à 15h ?"),
+    ]
+}
+
+#[tokio::test]
+async fn llm_tool_calls_come_back_parsed() {
+    let base = sim(0).await;
+    let reply = llm(&base, Duration::from_secs(5))
+        .complete(&french_booking(), &tools())
+        .await
+        .unwrap();
+    assert_eq!(reply.tool_calls.len(), 1, "{reply:?}");
+    assert_eq!(reply.tool_calls[0].name, "record_interest");
+    assert_eq!(
+        reply.tool_calls[0].arguments["meeting_time"],
+        "2026-11-26T15:00:00+01:00"
+    );
+    assert!(reply.content.is_some_and(|c| !c.is_empty()));
+}
+
+#[tokio::test]
+async fn llm_server_errors_and_timeouts_are_retryable() {
+    let base = sim(0).await;
+    fault(&base, json!({"llm_500": 1})).await;
+    let err = llm(&base, Duration::from_secs(5))
+        .complete(&french_booking(), &tools())
+        .await
+        .unwrap_err();
+    assert_eq!((err.status, err.retryable), (Some(500), true), "{err}");
+    let slow = sim(1500).await;
+    let err = llm(&slow, Duration::from_millis(200))
+        .complete(&french_booking(), &tools())
+        .await
+        .unwrap_err();
+    assert!(err.retryable && err.status.is_none(), "{err}");
+}
