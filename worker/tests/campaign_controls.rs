@@ -23,6 +23,20 @@ async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_ru
     body["campaign_id"].as_str().unwrap().to_owned()
 }
 
+/// `count` leads on +1 415 555 numbers `<block+i><persona>`.
+async fn us_leads(stack: &Stack, block: u32, count: u32, persona: &str) -> Vec<String> {
+    let phones: Vec<String> = (0..count)
+        .map(|i| format!("+1415555{:02}{persona}", block + i))
+        .collect();
+    let names: Vec<String> = phones.iter().map(|p| format!("Lead {p}")).collect();
+    let leads: Vec<(&str, &str)> = names
+        .iter()
+        .zip(&phones)
+        .map(|(n, p)| (n.as_str(), p.as_str()))
+        .collect();
+    stack.create_leads(&leads).await
+}
+
 async fn progress(stack: &Stack, campaign: &str) -> Value {
     stack.get(&format!("/api/campaigns/{campaign}")).await["progress"].clone()
 }
@@ -38,13 +52,8 @@ async fn control(stack: &Stack, campaign: &str, action: &str) -> u16 {
 async fn pause_resume_and_continue_as_new() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
-    let phones: Vec<String> = (0..8).map(|i| format!("+1415555{:02}00", 20 + i)).collect();
-    let leads: Vec<(String, &str)> = phones
-        .iter()
-        .map(|p| (format!("Lead {p}"), p.as_str()))
-        .collect();
-    let leads: Vec<(&str, &str)> = leads.iter().map(|(n, p)| (n.as_str(), *p)).collect();
-    let ids = stack.create_leads(&leads).await;
+    // Persona 00 (books a meeting) on eight US numbers.
+    let ids = us_leads(&stack, 20, 8, "00").await;
     let campaign = start(&stack, &ids, 2, 3).await;
     assert_eq!(control(&stack, &campaign, "pause").await, 202);
     let paused = wait_for("the campaign to pause", Duration::from_secs(20), || async {
@@ -115,13 +124,8 @@ async fn cancel_stops_starting_leads() {
     })
     .await;
     stack.start_worker();
-    let phones: Vec<String> = (0..6).map(|i| format!("+1415555{:02}01", 40 + i)).collect();
-    let leads: Vec<(String, &str)> = phones
-        .iter()
-        .map(|p| (format!("Lead {p}"), p.as_str()))
-        .collect();
-    let leads: Vec<(&str, &str)> = leads.iter().map(|(n, p)| (n.as_str(), *p)).collect();
-    let ids = stack.create_leads(&leads).await;
+    // Persona 01 (asks questions, then books): calls long enough to cancel mid-campaign.
+    let ids = us_leads(&stack, 40, 6, "01").await;
     let campaign = start(&stack, &ids, 2, 500).await;
     wait_for("two live calls", Duration::from_secs(30), || async {
         (stack.sim_calls().await.len() >= 2).then_some(())

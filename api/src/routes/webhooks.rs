@@ -18,6 +18,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use temporalio_client::errors::WorkflowUpdateError;
 use temporalio_client::{WorkflowExecuteUpdateOptions, WorkflowSignalOptions};
+use temporalio_common::{HasWorkflowDefinition, SignalDefinition, UpdateDefinition};
 
 /// The routing part of every webhook URL.
 #[derive(Debug, Deserialize)]
@@ -91,6 +92,55 @@ where
         .transpose()
 }
 
+type LeadRun = <LeadWorkflow as HasWorkflowDefinition>::Run;
+
+/// Sends a signal to a lead workflow; `request_id` lets the server drop a duplicate delivery.
+async fn signal_lead<S>(
+    state: &AppState,
+    wf: String,
+    signal: S,
+    input: S::Input,
+    request_id: String,
+) -> Result<StatusCode, ApiError>
+where
+    S: SignalDefinition<Workflow = LeadRun>,
+    S::Input: Send,
+{
+    let options = WorkflowSignalOptions::builder()
+        .request_id(request_id)
+        .build();
+    state
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(wf)
+        .signal(signal, input, options)
+        .await
+        .map_err(signal_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sends an update to a lead workflow and answers Twilio with the TwiML it returns.
+async fn update_lead<U>(
+    state: &AppState,
+    wf: String,
+    update: U,
+    input: U::Input,
+    update_id: String,
+) -> Result<Response, ApiError>
+where
+    U: UpdateDefinition<Workflow = LeadRun, Output = String>,
+    U::Input: Send,
+{
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .update_id(update_id)
+        .build();
+    let result = state
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(wf)
+        .execute_update(update, input, options)
+        .await;
+    update_response(result)
+}
+
 fn signal_error(err: temporalio_client::errors::WorkflowInteractionError) -> ApiError {
     use temporalio_client::errors::WorkflowInteractionError as E;
     match err {
@@ -126,19 +176,14 @@ pub async fn status(
         sequence.map(|s| s.to_string()).unwrap_or_default(),
         status.as_str()
     );
-    state
-        .temporal
-        .get_workflow_handle::<LeadWorkflow>(target.wf)
-        .signal(
-            LeadWorkflow::call_status,
-            event,
-            WorkflowSignalOptions::builder()
-                .request_id(request_id)
-                .build(),
-        )
-        .await
-        .map_err(signal_error)?;
-    Ok(StatusCode::NO_CONTENT)
+    signal_lead(
+        &state,
+        target.wf,
+        LeadWorkflow::call_status,
+        event,
+        request_id,
+    )
+    .await
 }
 
 /// Asynchronous answering-machine detection result.
@@ -160,19 +205,14 @@ pub async fn amd(
         call_sid,
         answered_by,
     };
-    state
-        .temporal
-        .get_workflow_handle::<LeadWorkflow>(target.wf)
-        .signal(
-            LeadWorkflow::amd_result,
-            event,
-            WorkflowSignalOptions::builder()
-                .request_id(request_id)
-                .build(),
-        )
-        .await
-        .map_err(signal_error)?;
-    Ok(StatusCode::NO_CONTENT)
+    signal_lead(
+        &state,
+        target.wf,
+        LeadWorkflow::amd_result,
+        event,
+        request_id,
+    )
+    .await
 }
 
 /// Answered: the first TwiML (greeting + listen), from the workflow's `voice` update.
@@ -191,18 +231,7 @@ pub async fn voice(
         attempt: target.attempt,
         call_sid,
     };
-    let result = state
-        .temporal
-        .get_workflow_handle::<LeadWorkflow>(target.wf)
-        .execute_update(
-            LeadWorkflow::voice,
-            request,
-            WorkflowExecuteUpdateOptions::builder()
-                .update_id(update_id)
-                .build(),
-        )
-        .await;
-    update_response(result)
+    update_lead(&state, target.wf, LeadWorkflow::voice, request, update_id).await
 }
 
 /// One `<Gather>` result: the workflow's `turn` update returns the next TwiML.
@@ -227,18 +256,7 @@ pub async fn turn(
         speech: form.get("SpeechResult").map(str::to_owned),
         confidence: parse(&form, "Confidence")?,
     };
-    let result = state
-        .temporal
-        .get_workflow_handle::<LeadWorkflow>(target.wf)
-        .execute_update(
-            LeadWorkflow::turn,
-            request,
-            WorkflowExecuteUpdateOptions::builder()
-                .update_id(update_id)
-                .build(),
-        )
-        .await;
-    update_response(result)
+    update_lead(&state, target.wf, LeadWorkflow::turn, request, update_id).await
 }
 
 /// A rejected update (stale call, turn out of order, workflow gone) hangs up rather than
