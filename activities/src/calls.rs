@@ -11,7 +11,6 @@ use crate::types::{
     CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, RedirectInput,
 };
 use callwright_domain::conversation::{Speaker, Turn};
-use chrono::Utc;
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -124,7 +123,7 @@ impl CallActivities {
         input: FinishAttemptInput,
     ) -> Result<(), ActivityError> {
         self.store.finish_attempt(&input).await.map_err(db_error)?;
-        tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), at = %Utc::now(), "attempt recorded");
+        tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), "attempt recorded");
         Ok(())
     }
 

@@ -69,25 +69,32 @@ impl DialActivities {
             return Ok(DialOutput::Placed { call_id, call_sid });
         }
         if ctx.info().attempt > 1 {
-            // An earlier execution may have dialled and died before recording the answer.
-            let since = claim.dialed_at - Duration::seconds(5);
-            if let Some(call) = self
+            // An earlier execution may have dialled and died before recording the answer: adopt
+            // a call to this number created since the claim that no attempt owns yet. (Twilio's
+            // timestamps have whole seconds, hence the slack.)
+            let since = claim.dialed_at - Duration::seconds(2);
+            let candidates = self
                 .telephony
                 .calls_to(phone, since)
                 .await
-                .map_err(ProviderError::into_activity)?
-                .into_iter()
-                .next()
-            {
-                tracing::warn!(call_sid = %call.sid, "adopting the call an earlier dial execution placed");
-                self.store
-                    .set_call_sid(claim.call_id, &call.sid)
+                .map_err(ProviderError::into_activity)?;
+            for call in candidates {
+                if !self
+                    .store
+                    .is_known_call(&call.sid)
                     .await
-                    .map_err(db_error)?;
-                return Ok(DialOutput::Placed {
-                    call_id,
-                    call_sid: call.sid,
-                });
+                    .map_err(db_error)?
+                {
+                    tracing::warn!(call_sid = %call.sid, "adopting the call an earlier dial execution placed");
+                    self.store
+                        .set_call_sid(claim.call_id, &call.sid)
+                        .await
+                        .map_err(db_error)?;
+                    return Ok(DialOutput::Placed {
+                        call_id,
+                        call_sid: call.sid,
+                    });
+                }
             }
         }
         let call_sid = self

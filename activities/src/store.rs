@@ -79,6 +79,14 @@ impl Store {
         })
     }
 
+    /// True when a provider call id already belongs to one of our attempts.
+    pub async fn is_known_call(&self, sid: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE call_sid = $1)")
+            .bind(sid)
+            .fetch_one(&self.pool)
+            .await
+    }
+
     /// Records the provider's id for a claimed call.
     pub async fn set_call_sid(&self, call_id: Uuid, sid: &str) -> Result<(), sqlx::Error> {
         sqlx::query(

@@ -76,17 +76,32 @@ pub async fn run(
         .build();
     let mut main_worker = Worker::new(&runtime, client.clone(), main_options)?;
     let mut dial_worker = Worker::new(&runtime, client, dial_options)?;
-    let stop_main = main_worker.shutdown_handle();
-    let stop_dial = dial_worker.shutdown_handle();
     tracing::info!(task_queue = %config.task_queue, dial_task_queue = %config.dial_task_queue, cps = config.dial_calls_per_second, "worker running");
-    let stopper = async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        stop_main();
-        stop_dial();
+    // If either worker stops (an error), stop the other too; on shutdown, drain both.
+    let (stop_main, stop_dial) = (main_worker.shutdown_handle(), dial_worker.shutdown_handle());
+    let (stop_main_too, stop_dial_too) =
+        (main_worker.shutdown_handle(), dial_worker.shutdown_handle());
+    let main = async {
+        let result = main_worker.run().await;
+        stop_dial_too();
+        result
     };
-    let (main_result, dial_result, ()) =
-        tokio::join!(main_worker.run(), dial_worker.run(), stopper);
+    let dial = async {
+        let result = dial_worker.run().await;
+        stop_main_too();
+        result
+    };
+    let workers = async { tokio::join!(main, dial) };
+    tokio::pin!(workers);
+    let (main_result, dial_result) = tokio::select! {
+        results = &mut workers => results,
+        () = shutdown => {
+            tracing::info!("shutting down");
+            stop_main();
+            stop_dial();
+            workers.await
+        }
+    };
     main_result?;
     dial_result?;
     Ok(())
