@@ -1,5 +1,6 @@
 //! A lead as workflows see it, and the settings that govern calling it.
 
+use crate::window::CallingWindow;
 use crate::{E164, Language};
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +74,8 @@ pub struct CallSettings {
     pub max_call_secs: u64,
     /// Callbacks honoured per lead.
     pub max_callbacks: u32,
+    /// When leads may be dialled, in their local time.
+    pub calling_window: CallingWindow,
 }
 
 impl Default for CallSettings {
@@ -88,6 +91,7 @@ impl Default for CallSettings {
             ring_timeout_secs: 25,
             max_call_secs: 1800,
             max_callbacks: 2,
+            calling_window: CallingWindow::default(),
         }
     }
 }

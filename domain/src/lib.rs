@@ -12,6 +12,7 @@ pub mod phone;
 pub mod phrases;
 pub mod safety;
 pub mod twiml;
+pub mod window;
 
 pub use call::{AnsweredBy, CallStatus};
 pub use language::Language;

@@ -8,7 +8,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Stack, StackOptions, wait_for};
+use support::{Stack, StackOptions, always_open, wait_for};
 
 async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_run: u32) -> String {
     let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
@@ -16,7 +16,7 @@ async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_ru
         .post(
             "/api/campaigns/start",
             json!({"lead_ids": ids, "max_concurrent": max_concurrent, "starts_per_run": starts_per_run,
-                   "settings": {"business_name": "Acme Solar", "max_attempts": 1, "retry": retry}}),
+                   "settings": {"business_name": "Acme Solar", "max_attempts": 1, "retry": retry, "calling_window": always_open()}}),
         )
         .await;
     assert_eq!(status, 201, "{body}");

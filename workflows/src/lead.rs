@@ -22,6 +22,7 @@ use callwright_domain::conversation::{Conversation, Step};
 use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::{fill, phrases};
 use callwright_domain::twiml::Twiml;
+use callwright_domain::window::next_opening;
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
 use chrono::{DateTime, Utc};
 use std::time::{Duration, SystemTime};
@@ -33,6 +34,11 @@ use temporalio_sdk::{
 };
 
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Versioning marker: histories recorded before calling windows existed replay without them.
+const CALLING_WINDOW_PATCH: &str = "calling-window";
+/// Versioning marker: a stopped lead's outcome is written to the projections.
+const RECORD_STOP_PATCH: &str = "record-stop";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +128,13 @@ impl LeadWorkflow {
 
     #[run]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<LeadResult> {
-        let outcome = loop {
+        // `stopped`: the lead ended on the operator's stop, not on an attempt's outcome.
+        let (outcome, stopped) = loop {
+            if ctx.patched(CALLING_WINDOW_PATCH) {
+                Self::wait_for_window(ctx).await;
+            }
             if ctx.state(|s| s.stop_requested) {
-                break AttemptOutcome::Canceled;
+                break (AttemptOutcome::Canceled, true);
             }
             let outcome = Self::run_attempt(ctx).await?;
             let (attempt, callbacks, settings) =
@@ -133,7 +143,7 @@ impl LeadWorkflow {
             Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
             let now = utc(ctx.workflow_time());
             let wait = match next {
-                NextStep::Finish => break outcome,
+                NextStep::Finish => break (outcome, false),
                 NextStep::RetryAfter(secs) => {
                     Self::set_phase(ctx, LeadPhase::WaitingRetry);
                     Duration::from_secs(secs)
@@ -158,11 +168,14 @@ impl LeadWorkflow {
             if ctx.state(|s| s.stop_requested) {
                 // The last attempt's outcome stands, unless it was only a reason to retry.
                 break match outcome {
-                    AttemptOutcome::CallbackRequested { .. } => outcome,
-                    _ => AttemptOutcome::Canceled,
+                    AttemptOutcome::CallbackRequested { .. } => (outcome, false),
+                    _ => (AttemptOutcome::Canceled, true),
                 };
             }
         };
+        if stopped && ctx.patched(RECORD_STOP_PATCH) {
+            Self::record_stop(ctx).await?;
+        }
         Self::notify_campaign(ctx, &outcome).await;
         ctx.state_mut(|s| s.outcome = Some(outcome.clone()));
         Self::set_phase(ctx, LeadPhase::Done);
@@ -360,6 +373,40 @@ impl LeadWorkflow {
         if ctx.state(|s| s.phase) != phase {
             ctx.state_mut(|s| s.phase = phase);
             ctx.upsert_search_attributes([search::LEAD_PHASE.value_set(phase.code().to_owned())]);
+        }
+    }
+
+    /// Waits, durably and visibly (phase `waiting_window`, `next_action_at`), until the lead's
+    /// calling window is open, or until the lead is stopped.
+    async fn wait_for_window(ctx: &WorkflowContext<Self>) {
+        loop {
+            let now = utc(ctx.workflow_time());
+            let (tz, window) = ctx.state(|s| {
+                let tz = s
+                    .input
+                    .lead
+                    .timezone
+                    .parse::<chrono_tz::Tz>()
+                    .unwrap_or(chrono_tz::UTC);
+                (tz, s.input.settings.calling_window.clone())
+            });
+            let Some(opens) = next_opening(now, tz, &window) else {
+                return;
+            };
+            Self::set_phase(ctx, LeadPhase::WaitingWindow);
+            ctx.state_mut(|s| s.next_action_at = Some(opens));
+            let wait = (opens - now)
+                .to_std()
+                .unwrap_or_default()
+                .max(Duration::from_secs(1));
+            select! {
+                _ = ctx.timer(wait) => {}
+                _ = ctx.wait_condition(|s: &Self| s.stop_requested) => {}
+            };
+            ctx.state_mut(|s| s.next_action_at = None);
+            if ctx.state(|s| s.stop_requested) {
+                return;
+            }
         }
     }
 
@@ -580,6 +627,31 @@ impl LeadWorkflow {
         if settled {
             Self::notify_campaign(ctx, outcome).await;
         }
+        Ok(())
+    }
+
+    /// Writes a stop (no call placed) to the projections, so the lead and its campaign show it.
+    async fn record_stop(ctx: &WorkflowContext<Self>) -> WorkflowResult<()> {
+        let ended_at = utc(ctx.workflow_time());
+        let input = ctx.state(|s| FinishAttemptInput {
+            lead_id: s.input.lead.lead_id.clone(),
+            campaign_id: s.input.campaign_id.clone(),
+            phone: s.input.lead.phone.as_str().to_owned(),
+            attempt: s.attempt,
+            call_id: None,
+            status: None,
+            answered_by: None,
+            duration_secs: None,
+            outcome: AttemptOutcome::Canceled,
+            turns: Vec::new(),
+            ended_at,
+            settled: true,
+        });
+        ctx.execute_activity(CallActivities::finish_attempt, input, options::durable())
+            .await?;
+        ctx.upsert_search_attributes([
+            search::OUTCOME.value_set(AttemptOutcome::Canceled.code().to_owned())
+        ]);
         Ok(())
     }
 

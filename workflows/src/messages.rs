@@ -79,6 +79,8 @@ pub struct TurnRequest {
 pub enum LeadPhase {
     /// Not dialled yet.
     Pending,
+    /// Outside the lead's calling window: waiting (durably) until it opens.
+    WaitingWindow,
     /// Dial requested, call not yet answered.
     Dialing,
     /// Answered; the conversation runs.
@@ -96,6 +98,7 @@ impl LeadPhase {
     pub fn code(self) -> &'static str {
         match self {
             Self::Pending => "pending",
+            Self::WaitingWindow => "waiting_window",
             Self::Dialing => "dialing",
             Self::InCall => "in_call",
             Self::WaitingRetry => "waiting_retry",

@@ -9,7 +9,13 @@ use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
 use temporalio_client::WorkflowHistory;
 use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
 
-const FIXTURES: [&str; 2] = ["interested_call", "no_answer_then_retry"];
+/// Recorded before calling windows (no patch markers), then with the `calling-window` patch.
+const FIXTURES: [&str; 4] = [
+    "interested_call",
+    "no_answer_then_retry",
+    "interested_call_window",
+    "no_answer_then_retry_window",
+];
 
 #[tokio::test]
 async fn recorded_histories_replay_deterministically() {

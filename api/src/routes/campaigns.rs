@@ -81,6 +81,9 @@ pub async fn start(
     {
         call.business_name = state.config.business_name.clone();
     }
+    call.calling_window
+        .validate()
+        .map_err(|e| ApiError::Unprocessable(format!("settings.{e}")))?;
     if call.max_attempts == 0 {
         return Err(ApiError::Unprocessable(
             "settings.max_attempts: must be at least 1".into(),
@@ -327,7 +330,7 @@ async fn live_phases(state: &AppState, campaign_id: &str) -> LivePhases {
     let (dialing, in_call, waiting) = tokio::join!(
         count("'dialing'"),
         count("'in_call'"),
-        count("'waiting_retry', 'waiting_callback'")
+        count("'waiting_window', 'waiting_retry', 'waiting_callback'")
     );
     LivePhases {
         dialing,

@@ -216,7 +216,9 @@ impl Api {
     }
 }
 
-/// The calling rules of the demo campaign: short retry delays so it ends in minutes.
+/// The calling rules of the demo campaign: short retry delays so it ends in minutes, and a
+/// calling window open around the clock because the demo calls simulated numbers whatever the
+/// hour in their countries (real campaigns default to 08:00-21:00 in each lead's local time).
 fn demo_settings() -> Value {
     json!({
         "business_name": "Acme Solar",
@@ -234,7 +236,8 @@ fn demo_settings() -> Value {
         "min_confidence": 0.4,
         "ring_timeout_secs": 20,
         "max_call_secs": 600,
-        "max_callbacks": 1
+        "max_callbacks": 1,
+        "calling_window": {"start_minute": 0, "end_minute": 1440}
     })
 }
 

@@ -1,0 +1,91 @@
+//! A lead outside its calling window is never dialled: its workflow waits on a durable timer
+//! until the window opens (08:00 in the lead's own time zone), and the wait is visible in the
+//! API. Stopping the campaign meanwhile ends the lead without a call.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod support;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde_json::json;
+use std::time::Duration;
+use support::{Stack, StackOptions, wait_for};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn leads_wait_for_their_local_calling_window() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let ids = stack.create_leads(&[("Ann", "+14155552600")]).await;
+    // The lead is in New York (from its number). Allow only the weekday three days from now.
+    let new_york = chrono_tz::America::New_York;
+    let today = Utc::now()
+        .with_timezone(&new_york)
+        .weekday()
+        .number_from_monday();
+    let allowed = (today - 1 + 3) % 7 + 1;
+    let settings = |days: serde_json::Value| json!({"business_name": "Acme Solar", "max_attempts": 1, "calling_window": {"start_minute": 480, "end_minute": 1260, "days": days}});
+
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"lead_ids": ids, "settings": settings(json!([]))}),
+        )
+        .await;
+    assert_eq!(status, 422, "a window that never opens is refused: {body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("calling window"),
+        "{body}"
+    );
+
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"lead_ids": ids, "settings": settings(json!([allowed]))}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let campaign = body["campaign_id"].as_str().unwrap().to_owned();
+
+    let lead = wait_for(
+        "the lead to wait for its window",
+        Duration::from_secs(30),
+        || async {
+            let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
+            (lead["workflow"]["phase"] == "waiting_window").then_some(lead)
+        },
+    )
+    .await;
+    let opens: DateTime<Utc> = lead["workflow"]["next_action_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let local = opens.with_timezone(&new_york);
+    assert_eq!((local.hour(), local.minute()), (8, 0), "opens at {local}");
+    assert_eq!(
+        local.weekday().number_from_monday(),
+        allowed,
+        "opens at {local}"
+    );
+    assert!(opens > Utc::now() + chrono::Duration::days(2));
+    assert!(
+        stack.sim_calls().await.is_empty(),
+        "dialled outside the calling window"
+    );
+
+    assert_eq!(
+        stack
+            .post(&format!("/api/campaigns/{campaign}/cancel"), json!({}))
+            .await
+            .0,
+        202
+    );
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(30))
+        .await;
+    assert_eq!(detail["outcomes"]["canceled"], 1, "{}", detail["outcomes"]);
+    assert!(
+        stack.sim_calls().await.is_empty(),
+        "dialled after being stopped"
+    );
+}
