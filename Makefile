@@ -3,6 +3,8 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
+BENCH_ARGS ?=
+
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
@@ -24,8 +26,8 @@ demo-down: ## Stop everything `make demo` started (keeps data and logs in .run/d
 deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest
 	@scripts/deps.sh
 
-bench: ## Run the benchmarks (scripts/bench.sh)
-	@if [[ -f scripts/bench.sh ]]; then bash scripts/bench.sh; else echo "make bench: scripts/bench.sh does not exist yet" >&2; exit 1; fi
+bench: ## Turn-overhead benchmark → docs/benchmarks.md (BENCH_ARGS='--levels 1,100 --turns 10')
+	@scripts/bench.sh $(BENCH_ARGS)
 
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi

@@ -1,0 +1,181 @@
+//! `callwright-bench`: the turn-overhead benchmark behind `make bench`.
+//!
+//! For each concurrency level it measures, in the same run and on the same servers:
+//! - the turn path: a signed Twilio `turn` webhook into the API → the lead workflow's `turn`
+//!   update → the model's local activity (simulator LLM at zero delay) → TwiML back;
+//! - the floor: the bare `execute_update` round trip on a minimal workflow whose handler awaits
+//!   one local activity;
+//!
+//! and prints a Markdown table with percentiles and their ratio.
+//!
+//! ```text
+//! TEMPORAL_ADDRESS=http://127.0.0.1:7233 DATABASE_URL=postgres://… \
+//!   callwright-bench [--levels 1,10,100] [--turns 20]
+//! ```
+
+mod floor;
+mod stats;
+mod turns;
+
+use callwright_api::{ApiConfig, Application};
+use callwright_sim::{Sim, SimConfig};
+use callwright_worker::WorkerConfig;
+use stats::{Summary, ms};
+use std::collections::HashMap;
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
+
+struct Args {
+    levels: Vec<usize>,
+    turns: usize,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        levels: vec![1, 10, 100],
+        turns: 20,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--levels" => {
+                args.levels = value
+                    .split(',')
+                    .map(|v| v.trim().parse())
+                    .collect::<Result<_, _>>()?
+            }
+            "--turns" => args.turns = value.parse()?,
+            other => anyhow::bail!("unknown flag {other} (use --levels 1,10,100 --turns 20)"),
+        }
+    }
+    Ok(args)
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0);
+    format!(
+        "{cores} cores, {:.1} GiB memory",
+        mem_kib as f64 / 1024.0 / 1024.0
+    )
+}
+
+fn row(level: usize, turn: &Summary, floor: &Summary) -> String {
+    let ratio = |a: std::time::Duration, b: std::time::Duration| {
+        a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+    };
+    format!(
+        "| {level} | {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} |",
+        turn.samples,
+        ms(turn.p50),
+        ms(turn.p90),
+        ms(turn.p99),
+        ms(turn.max),
+        turn.per_second,
+        ms(floor.p50),
+        ms(floor.p90),
+        ms(floor.p99),
+        ms(floor.max),
+        floor.per_second,
+        ratio(turn.p50, floor.p50),
+        ratio(turn.p99, floor.p99),
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = parse_args()?;
+    let temporal_address =
+        std::env::var("TEMPORAL_ADDRESS").unwrap_or_else(|_| "http://127.0.0.1:7233".to_owned());
+    let database_url =
+        std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+
+    let sim = Sim::build(SimConfig {
+        llm_delay_ms: 0,
+        ..SimConfig::for_tests(0.01)
+    })
+    .await?;
+    let llm_url = format!("{}/v1", sim.base_url());
+    sim.spawn();
+    let (twilio_url, dialled) = turns::twilio_stub().await?;
+    let api_port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let api = format!("http://127.0.0.1:{api_port}");
+    let env: HashMap<&str, String> = HashMap::from([
+        ("API_BIND", format!("127.0.0.1:{api_port}")),
+        ("DATABASE_URL", database_url),
+        ("TEMPORAL_ADDRESS", temporal_address.clone()),
+        ("TASK_QUEUE", format!("bench-{run}")),
+        ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
+        ("DIAL_CALLS_PER_SECOND", "1000".to_owned()),
+        ("PUBLIC_BASE_URL", api.clone()),
+        ("TWILIO_BASE_URL", twilio_url),
+        ("TWILIO_ACCOUNT_SID", "ACbench".to_owned()),
+        ("TWILIO_AUTH_TOKEN", turns::AUTH_TOKEN.to_owned()),
+        ("TWILIO_FROM_NUMBER", "+15005550006".to_owned()),
+        ("LLM_BASE_URL", llm_url),
+        ("LLM_API_KEY", "bench".to_owned()),
+        ("LLM_MODEL", "scripted".to_owned()),
+    ]);
+    let lookup = |k: &str| env.get(k).cloned();
+    let app = Application::build(ApiConfig::from_lookup(lookup)?).await?;
+    tokio::spawn(app.run_until(std::future::pending()));
+    let worker_config = WorkerConfig::from_lookup(lookup)?;
+    let url = url::Url::parse(&temporal_address)?;
+    let client = Client::new(
+        Connection::connect(ConnectionOptions::new(url).build()).await?,
+        ClientOptions::new("default").build(),
+    )?;
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = callwright_worker::run(worker_config, async {
+        let _ = stop_rx.await;
+    });
+    let bench = async {
+        let result = measure(&args, &client, api, dialled).await;
+        let _ = stop_tx.send(());
+        result
+    };
+    let (worker_result, table) = tokio::join!(worker, bench);
+    worker_result?;
+    println!("{}", table?);
+    Ok(())
+}
+
+async fn measure(
+    args: &Args,
+    client: &Client,
+    api: String,
+    dialled: turns::Dialled,
+) -> anyhow::Result<String> {
+    let mut out = vec![
+        format!("Machine: {}. Each caller takes turns back to back (closed loop), {} per caller.", machine(), args.turns),
+        String::new(),
+        "| concurrent calls | turns | turn p50 ms | p90 | p99 | max | turns/s | floor p50 ms | p90 | p99 | max | updates/s | p50 ratio | p99 ratio |".to_owned(),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    let mut bench = turns::TurnBench::new(api, dialled)?;
+    for &level in &args.levels {
+        eprintln!("level {level}: floor …");
+        let floor = floor::run(client, level, args.turns).await?;
+        eprintln!("level {level}: turns …");
+        let turn = bench.run(level, args.turns).await?;
+        let line = row(level, &turn, &floor);
+        eprintln!("{line}");
+        out.push(line);
+    }
+    Ok(out.join("\n"))
+}

@@ -1,0 +1,276 @@
+//! The turn path: Twilio-style `turn` webhooks into the real API, through the lead workflow's
+//! update and the model's local activity (the simulator's LLM, at zero delay), TwiML back. The
+//! benchmark plays Twilio itself (signed webhooks) against a Twilio REST stub that only accepts
+//! dials, so what is measured is our path, not a simulated phone line.
+
+use crate::stats::{Summary, summarise};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use callwright_api::signature::sign;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Auth token shared by the stub, the API and the worker.
+pub const AUTH_TOKEN: &str = "bench-token";
+
+/// Dials the stub received (their form fields).
+pub type Dialled = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
+/// A Twilio REST stub: accepts dials, records them, never calls back.
+pub async fn twilio_stub() -> anyhow::Result<(String, Dialled)> {
+    let dialled: Dialled = Arc::default();
+    async fn create(
+        State(d): State<Dialled>,
+        Form(form): Form<Vec<(String, String)>>,
+    ) -> (axum::http::StatusCode, Json<Value>) {
+        if let Ok(mut dialled) = d.lock() {
+            dialled.push(form);
+        }
+        let sid = format!("CA{}", uuid::Uuid::new_v4().simple());
+        (
+            axum::http::StatusCode::CREATED,
+            Json(json!({"sid": sid, "status": "queued"})),
+        )
+    }
+    let app = Router::new()
+        .route(
+            "/2010-04-01/Accounts/{sid}/Calls.json",
+            post(create).get(|| async { Json(json!({"calls": []})) }),
+        )
+        .with_state(dialled.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((url, dialled))
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
+/// One live call as the benchmark drives it.
+struct Call {
+    voice_url: String,
+    status_url: String,
+    sid: String,
+}
+
+/// Drives the turn path of an API at `api`.
+pub struct TurnBench {
+    pub api: String,
+    pub http: reqwest::Client,
+    pub dialled: Dialled,
+    next_number: u32,
+}
+
+impl TurnBench {
+    pub fn new(api: String, dialled: Dialled) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(2000)
+            .build()?;
+        Ok(Self {
+            api,
+            http,
+            dialled,
+            next_number: 1000,
+        })
+    }
+
+    async fn post_json(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .json(&body)
+            .send()
+            .await?;
+        Ok((
+            resp.status().as_u16(),
+            resp.json().await.unwrap_or(Value::Null),
+        ))
+    }
+
+    async fn signed(&self, url: &str, params: &[(&str, &str)]) -> anyhow::Result<(u16, String)> {
+        let owned: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let signature = sign(AUTH_TOKEN, url, &owned);
+        let resp = self
+            .http
+            .post(url)
+            .header("X-Twilio-Signature", signature)
+            .form(params)
+            .send()
+            .await?;
+        Ok((resp.status().as_u16(), resp.text().await?))
+    }
+
+    /// Starts `count` live calls: leads, a campaign over them, the dials, the voice webhooks.
+    async fn open_calls(&mut self, count: usize) -> anyhow::Result<Vec<Call>> {
+        let mut ids = Vec::with_capacity(count);
+        while ids.len() < count {
+            self.next_number += 1;
+            let phone = format!("+1415555{:04}", self.next_number);
+            let (status, body) = self
+                .post_json(
+                    "/api/leads",
+                    json!({"name": format!("Bench {phone}"), "phone": phone}),
+                )
+                .await?;
+            match status {
+                201 => ids.push(body["id"].as_str().unwrap_or_default().to_owned()),
+                409 | 422 => continue, // taken or not a valid number: try the next one
+                other => anyhow::bail!("creating a lead: {other} {body}"),
+            }
+        }
+        let settings = json!({"business_name": "Bench", "max_attempts": 1, "max_turns": 1_000_000,
+                              "max_call_secs": 3600, "calling_window": {"start_minute": 0, "end_minute": 1440}});
+        let (status, body) = self
+            .post_json(
+                "/api/campaigns/start",
+                json!({"lead_ids": ids, "max_concurrent": count, "settings": settings}),
+            )
+            .await?;
+        anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
+        let campaign = body["campaign_id"].as_str().unwrap_or_default().to_owned();
+        let deadline = Instant::now() + Duration::from_secs(600);
+        let forms = loop {
+            let forms: Vec<Vec<(String, String)>> = match self.dialled.lock() {
+                Ok(d) => d
+                    .iter()
+                    .filter(|f| field(f, "StatusCallback").contains(&campaign))
+                    .cloned()
+                    .collect(),
+                Err(_) => anyhow::bail!("stub lock poisoned"),
+            };
+            if forms.len() >= count {
+                break forms;
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "only {} of {count} calls dialled",
+                forms.len()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        // The stub invented the SIDs; the workflow learns its SID from the dial activity's result.
+        let mut calls = Vec::with_capacity(count);
+        for form in forms {
+            let voice_url = field(&form, "Url").to_owned();
+            let lead = self.lead_for(&voice_url).await?;
+            calls.push(Call {
+                voice_url,
+                status_url: field(&form, "StatusCallback").to_owned(),
+                sid: lead,
+            });
+        }
+        let this = &*self;
+        let answers = calls.iter().map(|call| async move {
+            let (status, twiml) = this
+                .signed(
+                    &call.voice_url,
+                    &[
+                        ("CallSid", call.sid.as_str()),
+                        ("CallStatus", "in-progress"),
+                    ],
+                )
+                .await?;
+            anyhow::ensure!(
+                status == 200 && twiml.contains("<Gather"),
+                "voice webhook: {status} {twiml}"
+            );
+            anyhow::Ok(())
+        });
+        for answered in futures::future::join_all(answers).await {
+            answered?;
+        }
+        Ok(calls)
+    }
+
+    /// The call SID the lead workflow holds (the dial activity recorded the stub's answer).
+    async fn lead_for(&self, voice_url: &str) -> anyhow::Result<String> {
+        let workflow = voice_url
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix("wf="))
+            .unwrap_or_default();
+        let lead_id = workflow
+            .get(workflow.len().saturating_sub(36)..)
+            .unwrap_or_default();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let lead: Value = self
+                .http
+                .get(format!("{}/api/leads/{lead_id}", self.api))
+                .send()
+                .await?
+                .json()
+                .await?;
+            if let Some(sid) = lead["workflow"]["call_sid"].as_str() {
+                return Ok(sid.to_owned());
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "lead {lead_id} never recorded its call"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// `callers` concurrent live calls, each taking `turns` turns back to back.
+    pub async fn run(&mut self, callers: usize, turns: usize) -> anyhow::Result<Summary> {
+        let calls = self.open_calls(callers).await?;
+        let this = &*self;
+        let started = Instant::now();
+        let drivers = calls.iter().map(|call| async move {
+            let mut samples = Vec::with_capacity(turns);
+            let base = call
+                .voice_url
+                .replacen("/twilio/voice?", "/twilio/turn?", 1);
+            for turn in 1..=turns {
+                let url = format!("{base}&turn={turn}");
+                let t = Instant::now();
+                let (status, twiml) = this
+                    .signed(
+                        &url,
+                        &[
+                            ("CallSid", call.sid.as_str()),
+                            ("SpeechResult", "What does it cost?"),
+                            ("Confidence", "0.93"),
+                        ],
+                    )
+                    .await?;
+                samples.push(t.elapsed());
+                anyhow::ensure!(
+                    status == 200 && twiml.contains("<Gather"),
+                    "turn {turn}: {status} {twiml}"
+                );
+            }
+            anyhow::Ok(samples)
+        });
+        let mut all = Vec::new();
+        for samples in futures::future::join_all(drivers).await {
+            all.extend(samples?);
+        }
+        let elapsed = started.elapsed();
+        // Hang up every call so the workflows finish.
+        let hangups = calls.iter().map(|call| async move {
+            this.signed(
+                &call.status_url,
+                &[
+                    ("CallSid", call.sid.as_str()),
+                    ("CallStatus", "completed"),
+                    ("SequenceNumber", "9"),
+                ],
+            )
+            .await
+        });
+        futures::future::join_all(hangups).await;
+        Ok(summarise(all, elapsed))
+    }
+}
