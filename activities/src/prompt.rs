@@ -179,6 +179,7 @@ mod tests {
             phone: callwright_domain::E164::parse("+972527654321", None).unwrap(),
             language: callwright_domain::Language::He,
             timezone: "Asia/Jerusalem".into(),
+            window_timezones: vec![],
             email: None,
             company: None,
         };

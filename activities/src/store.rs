@@ -181,11 +181,12 @@ impl Store {
             String,
             String,
             String,
+            Vec<String>,
             Option<String>,
             Option<String>,
         );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.email, l.company
+            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.window_timezones, l.email, l.company
              FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
              WHERE cl.campaign_id = $1 AND cl.seq > $2
              ORDER BY cl.seq LIMIT $3",
@@ -197,7 +198,7 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(
-                |(seq, id, name, phone, language, timezone, email, company)| {
+                |(seq, id, name, phone, language, timezone, window_timezones, email, company)| {
                     let decode = |e: String| sqlx::Error::Decode(e.into());
                     Ok(CampaignLead {
                         seq,
@@ -211,6 +212,7 @@ impl Store {
                                 },
                             )?,
                             timezone,
+                            window_timezones,
                             email,
                             company,
                         },

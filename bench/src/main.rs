@@ -71,12 +71,12 @@ fn machine() -> String {
     )
 }
 
-fn row(level: usize, turn: &Summary, floor: &Summary) -> String {
+fn row(level: usize, turn: &Summary, failed: usize, floor: &Summary) -> String {
     let ratio = |a: std::time::Duration, b: std::time::Duration| {
         a.as_secs_f64() / b.as_secs_f64().max(1e-9)
     };
     format!(
-        "| {level} | {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} |",
+        "| {level} | {} | {failed} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} |",
         turn.samples,
         ms(turn.p50),
         ms(turn.p90),
@@ -96,6 +96,7 @@ fn row(level: usize, turn: &Summary, floor: &Summary) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
+    callwright_activities::telemetry::init("warn");
     let temporal_address =
         std::env::var("TEMPORAL_ADDRESS").unwrap_or_else(|_| "http://127.0.0.1:7233".to_owned());
     let database_url =
@@ -164,16 +165,16 @@ async fn measure(
     let mut out = vec![
         format!("Machine: {}. Each caller takes turns back to back (closed loop), {} per caller.", machine(), args.turns),
         String::new(),
-        "| concurrent calls | turns | turn p50 ms | p90 | p99 | max | turns/s | floor p50 ms | p90 | p99 | max | updates/s | p50 ratio | p99 ratio |".to_owned(),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
+        "| concurrent calls | turns | failed | turn p50 ms | p90 | p99 | max | turns/s | floor p50 ms | p90 | p99 | max | updates/s | p50 ratio | p99 ratio |".to_owned(),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
     ];
     let mut bench = turns::TurnBench::new(api, dialled)?;
     for &level in &args.levels {
         eprintln!("level {level}: floor …");
         let floor = floor::run(client, level, args.turns).await?;
         eprintln!("level {level}: turns …");
-        let turn = bench.run(level, args.turns).await?;
-        let line = row(level, &turn, &floor);
+        let (turn, failed) = bench.run(level, args.turns).await?;
+        let line = row(level, &turn, failed, &floor);
         eprintln!("{line}");
         out.push(line);
     }

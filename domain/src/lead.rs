@@ -15,8 +15,12 @@ pub struct LeadProfile {
     pub phone: E164,
     /// Language to speak.
     pub language: Language,
-    /// IANA time zone of the lead.
+    /// IANA time zone of the lead (times are shown and told to the model in it).
     pub timezone: String,
+    /// Every zone the lead may be in (a number's prefix can span zones); a call is placed only
+    /// when all of them are inside the calling window. Empty means `timezone` alone.
+    #[serde(default)]
+    pub window_timezones: Vec<String>,
     /// Email, if known.
     pub email: Option<String>,
     /// Company, if known.
@@ -96,10 +100,8 @@ impl Default for CallSettings {
     }
 }
 
-/// The IANA zone most likely for a number without an explicit one.
-///
-/// A coarse per-country guess; numbers in countries spanning several zones get the most
-/// populous one.
+/// A per-country guess of a number's zone, used where the prefix map
+/// ([`crate::timezone::lead_zones`]) has nothing finer.
 pub fn default_timezone(phone: &E164) -> &'static str {
     match phone.region() {
         Some("IL") => "Asia/Jerusalem",

@@ -11,6 +11,7 @@ pub mod outcome;
 pub mod phone;
 pub mod phrases;
 pub mod safety;
+pub mod timezone;
 pub mod twiml;
 pub mod window;
 

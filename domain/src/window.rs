@@ -113,6 +113,34 @@ pub fn next_opening(now: DateTime<Utc>, tz: Tz, window: &CallingWindow) -> Optio
     None
 }
 
+/// The calling window never opens in all the given zones at once within a week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the calling window never opens in all of the lead's time zones at once")]
+pub struct NoCommonWindow;
+
+/// Like [`next_opening`], for a lead that may be in any of `zones`: `None` when the window is
+/// open in every zone now, else the first instant it is.
+pub fn next_common_opening(
+    now: DateTime<Utc>,
+    zones: &[Tz],
+    window: &CallingWindow,
+) -> Result<Option<DateTime<Utc>>, NoCommonWindow> {
+    let mut at = now;
+    // Each round moves to the latest opening among the zones; a week of rounds is plenty.
+    for _ in 0..64 {
+        match zones
+            .iter()
+            .filter_map(|tz| next_opening(at, *tz, window))
+            .max()
+        {
+            None => return Ok((at > now).then_some(at)),
+            Some(later) if later > now + Duration::days(8) => return Err(NoCommonWindow),
+            Some(later) => at = later,
+        }
+    }
+    Err(NoCommonWindow)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +230,40 @@ mod tests {
                 &night
             ),
             Some(utc("2026-03-08T07:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn several_zones_wait_for_the_window_to_open_in_all() {
+        let w = CallingWindow::default();
+        let zones = [
+            chrono_tz::America::New_York,
+            chrono_tz::America::Los_Angeles,
+        ];
+        // 09:00 in New York is 06:00 in Los Angeles: wait for 08:00 there (16:00 UTC).
+        assert_eq!(
+            next_common_opening(utc("2026-11-24T14:00:00Z"), &zones, &w),
+            Ok(Some(utc("2026-11-24T16:00:00Z")))
+        );
+        assert_eq!(
+            next_common_opening(utc("2026-11-24T17:00:00Z"), &zones, &w),
+            Ok(None)
+        );
+        // 21:00 in New York (18:00 in LA) closes it for both: tomorrow 08:00 LA.
+        assert_eq!(
+            next_common_opening(utc("2026-11-25T02:00:00Z"), &zones, &w),
+            Ok(Some(utc("2026-11-25T16:00:00Z")))
+        );
+        // Guam's clock is 4 hours behind Hawaii's (a day ahead): a morning window never overlaps.
+        let mornings = CallingWindow {
+            start_minute: 480,
+            end_minute: 720,
+            ..CallingWindow::default()
+        };
+        let apart = [chrono_tz::Pacific::Guam, chrono_tz::Pacific::Honolulu];
+        assert_eq!(
+            next_common_opening(utc("2026-11-24T14:00:00Z"), &apart, &mornings),
+            Err(NoCommonWindow)
         );
     }
 

@@ -1,5 +1,5 @@
 //! A lead outside its calling window is never dialled: its workflow waits on a durable timer
-//! until the window opens (08:00 in the lead's own time zone), and the wait is visible in the
+//! until the window opens (08:00 in the lead's own time zone, from its area code), and the wait is visible in the
 //! API. Stopping the campaign meanwhile ends the lead without a call.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
@@ -16,10 +16,13 @@ async fn leads_wait_for_their_local_calling_window() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
     let ids = stack.create_leads(&[("Ann", "+14155552600")]).await;
-    // The lead is in New York (from its number). Allow only the weekday three days from now.
-    let new_york = chrono_tz::America::New_York;
+    // A San Francisco number: its zone comes from the area code. Allow only the weekday three
+    // days from now.
+    let los_angeles = chrono_tz::America::Los_Angeles;
+    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
+    assert_eq!(lead["timezone"], "America/Los_Angeles");
     let today = Utc::now()
-        .with_timezone(&new_york)
+        .with_timezone(&los_angeles)
         .weekday()
         .number_from_monday();
     let allowed = (today - 1 + 3) % 7 + 1;
@@ -60,7 +63,7 @@ async fn leads_wait_for_their_local_calling_window() {
         .unwrap()
         .parse()
         .unwrap();
-    let local = opens.with_timezone(&new_york);
+    let local = opens.with_timezone(&los_angeles);
     assert_eq!((local.hour(), local.minute()), (8, 0), "opens at {local}");
     assert_eq!(
         local.weekday().number_from_monday(),

@@ -22,7 +22,7 @@ use callwright_domain::conversation::{Conversation, Step};
 use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::{fill, phrases};
 use callwright_domain::twiml::Twiml;
-use callwright_domain::window::next_opening;
+use callwright_domain::window::{next_common_opening, next_opening};
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
 use chrono::{DateTime, Utc};
 use std::time::{Duration, SystemTime};
@@ -381,18 +381,27 @@ impl LeadWorkflow {
     async fn wait_for_window(ctx: &WorkflowContext<Self>) {
         loop {
             let now = utc(ctx.workflow_time());
-            let (tz, window) = ctx.state(|s| {
-                let tz = s
-                    .input
-                    .lead
+            let (primary, zones, window) = ctx.state(|s| {
+                let lead = &s.input.lead;
+                let primary = lead
                     .timezone
                     .parse::<chrono_tz::Tz>()
                     .unwrap_or(chrono_tz::UTC);
-                (tz, s.input.settings.calling_window.clone())
+                let zones: Vec<chrono_tz::Tz> = lead
+                    .window_timezones
+                    .iter()
+                    .filter_map(|z| z.parse().ok())
+                    .collect();
+                (primary, zones, s.input.settings.calling_window.clone())
             });
-            let Some(opens) = next_opening(now, tz, &window) else {
-                return;
+            let opening = if zones.is_empty() {
+                next_opening(now, primary, &window)
+            } else {
+                // Never open in all candidate zones at once: fall back to the lead's main zone.
+                next_common_opening(now, &zones, &window)
+                    .unwrap_or_else(|_| next_opening(now, primary, &window))
             };
+            let Some(opens) = opening else { return };
             Self::set_phase(ctx, LeadPhase::WaitingWindow);
             ctx.state_mut(|s| s.next_action_at = Some(opens));
             let wait = (opens - now)

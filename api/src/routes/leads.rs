@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use callwright_domain::lead::default_timezone;
+use callwright_domain::timezone::lead_zones;
 use callwright_domain::{E164, Language};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::campaign::lead_workflow_id;
@@ -42,13 +42,14 @@ pub struct Lead {
     company: Option<String>,
     language: String,
     timezone: String,
+    window_timezones: Vec<String>,
     attempts: i32,
     last_outcome: Option<String>,
     last_outcome_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
 
-const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone, attempts, last_outcome, last_outcome_at, created_at";
+const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone, window_timezones, attempts, last_outcome, last_outcome_at, created_at";
 
 /// Creates a lead. The phone number is normalised to E.164; language and time zone default
 /// from it. A number that already exists is a 409 naming the existing lead.
@@ -68,16 +69,13 @@ pub async fn create(
             .map_err(|e| ApiError::Unprocessable(format!("language: {e}")))?,
         None => Language::from_country_code(phone.country_code()),
     };
-    let timezone = match new.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => t
-            .parse::<chrono_tz::Tz>()
-            .map_err(|_| {
-                ApiError::Unprocessable(format!("timezone: '{t}' is not an IANA time zone"))
-            })?
-            .name()
-            .to_owned(),
-        None => default_timezone(&phone).to_owned(),
+    let explicit_zone = match new.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(t.parse::<chrono_tz::Tz>().map_err(|_| {
+            ApiError::Unprocessable(format!("timezone: '{t}' is not an IANA time zone"))
+        })?),
+        None => None,
     };
+    let zones = lead_zones(&phone, explicit_zone);
     let email = new
         .email
         .map(|e| e.trim().to_owned())
@@ -90,8 +88,8 @@ pub async fn create(
         )));
     }
     let inserted: Option<Lead> = sqlx::query_as(&format!(
-        "INSERT INTO leads (id, name, phone, email, company, language, timezone)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (phone) DO NOTHING RETURNING {LEAD_COLUMNS}"
+        "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) DO NOTHING RETURNING {LEAD_COLUMNS}"
     ))
     .bind(Uuid::new_v4())
     .bind(name)
@@ -99,7 +97,8 @@ pub async fn create(
     .bind(email)
     .bind(new.company)
     .bind(language.code())
-    .bind(timezone)
+    .bind(zones.primary)
+    .bind(zones.window)
     .fetch_optional(&state.db)
     .await?;
     match inserted {
