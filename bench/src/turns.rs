@@ -39,11 +39,22 @@ pub async fn twilio_stub() -> anyhow::Result<(String, Dialled)> {
             "/2010-04-01/Accounts/{sid}/Calls.json",
             post(create).get(|| async { Json(json!({"calls": []})) }),
         )
+        // Asked when a call outlives its first timer: still going, as Twilio would say.
+        .route(
+            "/2010-04-01/Accounts/{account}/Calls/{call}",
+            axum::routing::get(call_status),
+        )
         .with_state(dialled.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((url, dialled))
+}
+
+async fn call_status(
+    axum::extract::Path((_, call)): axum::extract::Path<(String, String)>,
+) -> Json<Value> {
+    Json(json!({"sid": call.trim_end_matches(".json"), "status": "in-progress"}))
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {

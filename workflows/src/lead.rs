@@ -566,22 +566,28 @@ impl LeadWorkflow {
                 else {
                     return Ok(());
                 };
-                let info = ctx
+                let fetched = ctx
                     .execute_activity(CallActivities::fetch_call, sid, options::durable())
-                    .await?;
-                let status = info
-                    .status
-                    .parse::<CallStatus>()
-                    .ok()
-                    .filter(|st| st.is_final());
+                    .await;
+                // A provider that no longer knows the call (a permanent error) cannot have it
+                // live: the attempt failed, and the lead is retried rather than lost.
+                let (status, duration, answered_by) = match fetched {
+                    Ok(info) => (
+                        info.status
+                            .parse::<CallStatus>()
+                            .ok()
+                            .filter(|st| st.is_final()),
+                        info.duration_secs,
+                        info.answered_by.and_then(|a| a.parse().ok()),
+                    ),
+                    Err(_) => (Some(CallStatus::Failed), None, None),
+                };
                 if let Some(status) = status {
                     ctx.state_mut(|s| {
                         if let Some(call) = s.call.as_mut() {
                             call.status = status;
-                            call.duration_secs = info.duration_secs;
-                            call.answered_by = call
-                                .answered_by
-                                .or(info.answered_by.and_then(|a| a.parse().ok()));
+                            call.duration_secs = duration.or(call.duration_secs);
+                            call.answered_by = call.answered_by.or(answered_by);
                             call.turns_in_flight = 0;
                         }
                     });

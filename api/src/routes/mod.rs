@@ -3,6 +3,7 @@
 mod campaigns;
 mod health;
 mod leads;
+mod twilio_hook;
 mod webhooks;
 
 use crate::state::AppState;

@@ -3,73 +3,19 @@
 //! AMD) or updates (voice, turn) on the lead workflow named in the URL. Signals carry a request
 //! id derived from the callback, so a duplicate delivery is dropped by the server.
 
+use super::twilio_hook::Verified;
 use crate::error::ApiError;
-use crate::signature;
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use callwright_domain::twiml::Twiml;
 use callwright_domain::{AnsweredBy, CallStatus};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::messages::{AmdEvent, StatusEvent, TurnRequest, VoiceRequest};
-use secrecy::ExposeSecret;
-use serde::Deserialize;
 use temporalio_client::errors::WorkflowUpdateError;
 use temporalio_client::{WorkflowExecuteUpdateOptions, WorkflowSignalOptions};
 use temporalio_common::{HasWorkflowDefinition, SignalDefinition, UpdateDefinition};
-
-/// The routing part of every webhook URL.
-#[derive(Debug, Deserialize)]
-pub struct Target {
-    wf: String,
-    attempt: u32,
-    turn: Option<u32>,
-}
-
-/// A verified webhook form.
-struct Form(Vec<(String, String)>);
-
-impl Form {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn require(&self, name: &str) -> Result<&str, ApiError> {
-        self.get(name)
-            .ok_or_else(|| ApiError::BadRequest(format!("missing form field {name}")))
-    }
-}
-
-fn verified(
-    state: &AppState,
-    uri: &OriginalUri,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Form, ApiError> {
-    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|e| ApiError::BadRequest(format!("malformed form body: {e}")))?;
-    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let url = format!("{}{path}", state.config.public_base_url);
-    let given = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok());
-    if signature::verify(
-        state.config.twilio_auth_token.expose_secret(),
-        &url,
-        &params,
-        given,
-    ) {
-        Ok(Form(params))
-    } else {
-        tracing::warn!(%url, "rejected webhook with a bad signature");
-        Err(ApiError::Forbidden)
-    }
-}
 
 fn twiml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
@@ -77,19 +23,6 @@ fn twiml(body: String) -> Response {
 
 fn hangup() -> Response {
     twiml(Twiml::new().hangup().render())
-}
-
-fn parse<T: std::str::FromStr>(form: &Form, name: &str) -> Result<Option<T>, ApiError>
-where
-    T::Err: std::fmt::Display,
-{
-    form.get(name)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<T>()
-                .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))
-        })
-        .transpose()
 }
 
 type LeadRun = <LeadWorkflow as HasWorkflowDefinition>::Run;
@@ -150,26 +83,20 @@ fn signal_error(err: temporalio_client::errors::WorkflowInteractionError) -> Api
 }
 
 /// Call progress: initiated, ringing, answered, completed / busy / no-answer / failed.
-#[tracing::instrument(skip_all, fields(wf = %target.wf, attempt = target.attempt), err)]
-pub async fn status(
-    State(state): State<AppState>,
-    Query(target): Query<Target>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<StatusCode, ApiError> {
-    let form = verified(&state, &uri, &headers, &body)?;
-    let call_sid = form.require("CallSid")?.to_owned();
-    let status: CallStatus = parse(&form, "CallStatus")?
+#[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
+pub async fn status(State(state): State<AppState>, hook: Verified) -> Result<StatusCode, ApiError> {
+    let call_sid = hook.require("CallSid")?.to_owned();
+    let status: CallStatus = hook
+        .parse("CallStatus")?
         .ok_or_else(|| ApiError::BadRequest("missing CallStatus".into()))?;
-    let sequence: Option<u32> = parse(&form, "SequenceNumber")?;
+    let sequence: Option<u32> = hook.parse("SequenceNumber")?;
     let event = StatusEvent {
-        attempt: target.attempt,
+        attempt: hook.target.attempt,
         call_sid: call_sid.clone(),
         status,
         sequence,
-        duration_secs: parse(&form, "CallDuration")?,
-        answered_by: parse::<AnsweredBy>(&form, "AnsweredBy")?,
+        duration_secs: hook.parse("CallDuration")?,
+        answered_by: hook.parse::<AnsweredBy>("AnsweredBy")?,
     };
     let request_id = format!(
         "{call_sid}:status:{}:{}",
@@ -178,7 +105,7 @@ pub async fn status(
     );
     signal_lead(
         &state,
-        target.wf,
+        hook.target.wf,
         LeadWorkflow::call_status,
         event,
         request_id,
@@ -187,27 +114,21 @@ pub async fn status(
 }
 
 /// Asynchronous answering-machine detection result.
-#[tracing::instrument(skip_all, fields(wf = %target.wf, attempt = target.attempt), err)]
-pub async fn amd(
-    State(state): State<AppState>,
-    Query(target): Query<Target>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<StatusCode, ApiError> {
-    let form = verified(&state, &uri, &headers, &body)?;
-    let call_sid = form.require("CallSid")?.to_owned();
-    let answered_by: AnsweredBy = parse(&form, "AnsweredBy")?
+#[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
+pub async fn amd(State(state): State<AppState>, hook: Verified) -> Result<StatusCode, ApiError> {
+    let call_sid = hook.require("CallSid")?.to_owned();
+    let answered_by: AnsweredBy = hook
+        .parse("AnsweredBy")?
         .ok_or_else(|| ApiError::BadRequest("missing AnsweredBy".into()))?;
     let request_id = format!("{call_sid}:amd");
     let event = AmdEvent {
-        attempt: target.attempt,
+        attempt: hook.target.attempt,
         call_sid,
         answered_by,
     };
     signal_lead(
         &state,
-        target.wf,
+        hook.target.wf,
         LeadWorkflow::amd_result,
         event,
         request_id,
@@ -216,47 +137,48 @@ pub async fn amd(
 }
 
 /// Answered: the first TwiML (greeting + listen), from the workflow's `voice` update.
-#[tracing::instrument(skip_all, fields(wf = %target.wf, attempt = target.attempt), err)]
-pub async fn voice(
-    State(state): State<AppState>,
-    Query(target): Query<Target>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let form = verified(&state, &uri, &headers, &body)?;
-    let call_sid = form.require("CallSid")?.to_owned();
+#[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
+pub async fn voice(State(state): State<AppState>, hook: Verified) -> Result<Response, ApiError> {
+    let call_sid = hook.require("CallSid")?.to_owned();
     let update_id = format!("{call_sid}:voice");
     let request = VoiceRequest {
-        attempt: target.attempt,
+        attempt: hook.target.attempt,
         call_sid,
     };
-    update_lead(&state, target.wf, LeadWorkflow::voice, request, update_id).await
+    update_lead(
+        &state,
+        hook.target.wf,
+        LeadWorkflow::voice,
+        request,
+        update_id,
+    )
+    .await
 }
 
 /// One `<Gather>` result: the workflow's `turn` update returns the next TwiML.
-#[tracing::instrument(skip_all, fields(wf = %target.wf, attempt = target.attempt, turn = ?target.turn), err)]
-pub async fn turn(
-    State(state): State<AppState>,
-    Query(target): Query<Target>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let form = verified(&state, &uri, &headers, &body)?;
-    let turn = target
+#[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt, turn = ?hook.target.turn), err)]
+pub async fn turn(State(state): State<AppState>, hook: Verified) -> Result<Response, ApiError> {
+    let turn = hook
+        .target
         .turn
         .ok_or_else(|| ApiError::BadRequest("missing turn in URL".into()))?;
-    let call_sid = form.require("CallSid")?.to_owned();
+    let call_sid = hook.require("CallSid")?.to_owned();
     let update_id = format!("{call_sid}:turn:{turn}");
     let request = TurnRequest {
-        attempt: target.attempt,
+        attempt: hook.target.attempt,
         call_sid,
         turn,
-        speech: form.get("SpeechResult").map(str::to_owned),
-        confidence: parse(&form, "Confidence")?,
+        speech: hook.get("SpeechResult").map(str::to_owned),
+        confidence: hook.parse("Confidence")?,
     };
-    update_lead(&state, target.wf, LeadWorkflow::turn, request, update_id).await
+    update_lead(
+        &state,
+        hook.target.wf,
+        LeadWorkflow::turn,
+        request,
+        update_id,
+    )
+    .await
 }
 
 /// A rejected update (stale call, turn out of order, workflow gone) hangs up rather than
@@ -282,13 +204,10 @@ fn tonic_code_unavailable() -> temporalio_client::tonic::Code {
 #[tracing::instrument(skip_all, err)]
 pub async fn recording(
     State(state): State<AppState>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    hook: Verified,
 ) -> Result<StatusCode, ApiError> {
-    let form = verified(&state, &uri, &headers, &body)?;
-    let call_sid = form.require("CallSid")?;
-    let url = form.require("RecordingUrl")?;
+    let call_sid = hook.require("CallSid")?;
+    let url = hook.require("RecordingUrl")?;
     sqlx::query("UPDATE calls SET recording_url = $2 WHERE call_sid = $1")
         .bind(call_sid)
         .bind(url)
