@@ -2,12 +2,14 @@
 
 use tracing_subscriber::EnvFilter;
 
-/// Installs a `tracing` subscriber: `RUST_LOG` filters (default `default_filter`), and
+/// Installs a `tracing` subscriber writing to stderr: `RUST_LOG` filters (default `default_filter`), and
 /// `LOG_FORMAT=json` switches to JSON lines.
 pub fn init(default_filter: &str) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {
