@@ -1,6 +1,7 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root.
 
 mod campaigns;
+mod dnc;
 mod health;
 mod leads;
 mod twilio_hook;
@@ -21,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
+        .route("/api/dnc", post(dnc::add))
+        .route("/api/dnc/{phone}", get(dnc::get_one).delete(dnc::remove))
         .route("/twilio/status", post(webhooks::status))
         .route("/twilio/amd", post(webhooks::amd))
         .route("/twilio/voice", post(webhooks::voice))

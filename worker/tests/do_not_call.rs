@@ -1,0 +1,77 @@
+//! The do-not-call list through the API: a listed number is never dialled (the lead ends as
+//! `do_not_call`), and a number can be checked and removed again.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod support;
+
+use serde_json::json;
+use std::time::Duration;
+use support::{Stack, StackOptions};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn listed_numbers_are_never_dialled() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let (status, body) = stack
+        .post(
+            "/api/dnc",
+            json!({"phone": "+1 415-555-2600", "reason": "asked by email"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["phone"], "+14155552600");
+    assert_eq!(
+        stack
+            .post("/api/dnc", json!({"phone": "+14155552600"}))
+            .await
+            .0,
+        200,
+        "adding twice is idempotent"
+    );
+    assert_eq!(stack.post("/api/dnc", json!({"phone": "12"})).await.0, 422);
+    assert_eq!(
+        stack.get("/api/dnc/+14155552600").await["reason"],
+        "asked by email"
+    );
+
+    let ids = stack
+        .create_leads(&[("Ann", "+14155552600"), ("Bob", "+14155552700")])
+        .await;
+    let campaign = stack.start_campaign(&ids, 2, 1).await;
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(60))
+        .await;
+    assert_eq!(
+        detail["outcomes"]["do_not_call"], 1,
+        "{}",
+        detail["outcomes"]
+    );
+    assert_eq!(
+        detail["outcomes"]["interested"], 1,
+        "{}",
+        detail["outcomes"]
+    );
+    let dialled: Vec<String> = stack
+        .sim_calls()
+        .await
+        .iter()
+        .map(|c| c["to"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(dialled, vec!["+14155552700".to_owned()]);
+
+    let removed = stack
+        .http
+        .delete(format!("{}/api/dnc/+14155552600", stack.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status().as_u16(), 204);
+    let again = stack
+        .http
+        .delete(format!("{}/api/dnc/+14155552600", stack.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 404);
+}
