@@ -13,6 +13,7 @@ pub mod dial;
 pub mod error;
 pub mod llm;
 pub mod prompt;
+pub mod settings;
 pub mod store;
 pub mod telemetry;
 pub mod telephony;

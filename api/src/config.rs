@@ -1,13 +1,10 @@
 //! Typed settings, read once from the environment at start and validated with a message that
 //! names the missing or malformed variable.
 
+pub use callwright_activities::settings::ConfigError;
+use callwright_activities::settings::var;
 use secrecy::SecretString;
 use std::net::SocketAddr;
-
-/// A setting that is missing or malformed.
-#[derive(Debug, thiserror::Error)]
-#[error("configuration: {0}")]
-pub struct ConfigError(pub String);
 
 /// Everything the API needs.
 #[derive(Debug, Clone)]
@@ -31,20 +28,6 @@ pub struct ApiConfig {
     pub twilio_auth_token: SecretString,
     /// Default business name said in greetings (`BUSINESS_NAME`).
     pub business_name: String,
-}
-
-/// Reads `name` through `lookup`, with a default.
-fn var(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: Option<&str>,
-) -> Result<String, ConfigError> {
-    match lookup(name).filter(|v| !v.trim().is_empty()) {
-        Some(v) => Ok(v),
-        None => default
-            .map(str::to_owned)
-            .ok_or_else(|| ConfigError(format!("{name} is not set"))),
-    }
 }
 
 impl ApiConfig {

@@ -97,7 +97,11 @@ pub enum Line {
 
 /// The wording of `line` in `lang`.
 pub fn line(line: Line, lang: Lang) -> &'static str {
-    let [en, he, fr, de, es, it] = table(line);
+    pick(lang, table(line))
+}
+
+/// The entry for `lang` in a row of wordings ordered en, he, fr, de, es, it.
+pub fn pick(lang: Lang, [en, he, fr, de, es, it]: [&'static str; 6]) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::He => he,

@@ -1,13 +1,10 @@
 //! Worker settings, read once from the environment and validated with a message that names the
 //! missing or malformed variable.
 
+pub use callwright_activities::settings::ConfigError;
+use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::time::Duration;
-
-/// A setting that is missing or malformed.
-#[derive(Debug, thiserror::Error)]
-#[error("configuration: {0}")]
-pub struct ConfigError(pub String);
 
 /// Everything the worker needs.
 #[derive(Debug, Clone)]
@@ -44,29 +41,6 @@ pub struct WorkerConfig {
     pub llm_timeout: Duration,
     /// Workflows kept in the worker's cache (`MAX_CACHED_WORKFLOWS`, default 10000).
     pub max_cached_workflows: usize,
-}
-
-fn var(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: Option<&str>,
-) -> Result<String, ConfigError> {
-    match lookup(name).filter(|v| !v.trim().is_empty()) {
-        Some(v) => Ok(v),
-        None => default
-            .map(str::to_owned)
-            .ok_or_else(|| ConfigError(format!("{name} is not set"))),
-    }
-}
-
-fn number<T: std::str::FromStr>(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: &str,
-) -> Result<T, ConfigError> {
-    let raw = var(lookup, name, Some(default))?;
-    raw.parse()
-        .map_err(|_| ConfigError(format!("{name} '{raw}' is not a number")))
 }
 
 impl WorkerConfig {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Weekday};
 
-use crate::phrases::Lang;
+use crate::phrases::{Lang, pick};
 
 /// Kinds of questions the model can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,17 +13,6 @@ pub enum Question {
     Cost,
     /// Who is calling?
     Who,
-}
-
-fn pick(lang: Lang, [en, he, fr, de, es, it]: [&'static str; 6]) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::He => he,
-        Lang::Fr => fr,
-        Lang::De => de,
-        Lang::Es => es,
-        Lang::It => it,
-    }
 }
 
 fn weekday_name(lang: Lang, day: Weekday) -> &'static str {
