@@ -23,26 +23,7 @@ while (($#)); do
 done
 
 scripts/deps.sh
-TMP=$(mktemp -d -t callwright-bench.XXXXXX)
-chmod 0755 "$TMP"
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  scripts/temporal.sh stop "$TMP/temporal" || true
-  scripts/pg.sh stop "$TMP/pg" || true
-  if [[ -s $TMP/pg/pg-root ]]; then rm -rf "$(<"$TMP/pg/pg-root")"; fi
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-PGPORT=$(free_port)
-scripts/pg.sh start "$TMP/pg" "$PGPORT"
-TPORT=$(free_port)
-scripts/temporal.sh start "$TMP/temporal" "$TPORT" "$(free_port)" headless
+start_private_servers callwright-bench
 
 cargo build --release --locked -p callwright-bench
 CMD="make bench  # scripts/bench.sh --levels $LEVELS --turns $TURNS"

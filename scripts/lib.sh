@@ -220,3 +220,31 @@ stop_pidfile() {
   fi
   rm -f "$pidfile"
 }
+
+# Starts a private Postgres and a headless Temporal dev server on free ports in a new temp dir
+# (prefix $1), stopped and removed on any exit of the calling script. Run from the repo root.
+# Sets TMP, PG_DIR, T_DIR, PGPORT and TPORT.
+start_private_servers() {
+  TMP=$(mktemp -d -t "$1.XXXXXX")
+  chmod 0755 "$TMP" # the postgres OS user must reach $TMP/pg
+  PG_DIR=$TMP/pg
+  T_DIR=$TMP/temporal
+  trap _stop_private_servers EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  PGPORT=$(free_port)
+  scripts/pg.sh start "$PG_DIR" "$PGPORT"
+  TPORT=$(free_port)
+  scripts/temporal.sh start "$T_DIR" "$TPORT" "$(free_port)" headless
+}
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+_stop_private_servers() {
+  local rc=$?
+  trap - EXIT INT TERM
+  scripts/temporal.sh stop "$T_DIR" || log "could not stop the private Temporal server (dir $T_DIR)"
+  scripts/pg.sh stop "$PG_DIR" || log "could not stop the private Postgres (dir $PG_DIR)"
+  if [[ -s $PG_DIR/pg-root ]]; then rm -rf "$(<"$PG_DIR/pg-root")"; fi
+  rm -rf "$TMP"
+  exit "$rc"
+}

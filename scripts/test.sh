@@ -32,30 +32,7 @@ done
 
 scripts/deps.sh
 
-TMP=$(mktemp -d -t callwright-test.XXXXXX)
-chmod 0755 "$TMP" # the postgres OS user must reach $TMP/pg
-PG_DIR=$TMP/pg
-T_DIR=$TMP/temporal
-
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  scripts/temporal.sh stop "$T_DIR" || log "could not stop the test Temporal server (dir $T_DIR)"
-  scripts/pg.sh stop "$PG_DIR" || log "could not stop the test Postgres (dir $PG_DIR)"
-  if [[ -s $PG_DIR/pg-root ]]; then rm -rf "$(<"$PG_DIR/pg-root")"; fi
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-PGPORT=$(free_port)
-scripts/pg.sh start "$PG_DIR" "$PGPORT"
-TPORT=$(free_port)
-TUIPORT=$(free_port)
-scripts/temporal.sh start "$T_DIR" "$TPORT" "$TUIPORT" headless
+start_private_servers callwright-test
 
 TEMPORAL=$(temporal_bin)
 export CALLWRIGHT_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
