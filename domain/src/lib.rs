@@ -3,8 +3,10 @@
 //! Everything here is deterministic and free of I/O so that workflows can call it during replay
 //! and unit tests can cover it exhaustively.
 
+pub mod booking;
 pub mod call;
 pub mod conversation;
+pub mod invite;
 pub mod language;
 pub mod lead;
 pub mod outcome;
@@ -15,7 +17,9 @@ pub mod timezone;
 pub mod twiml;
 pub mod window;
 
+pub use booking::{BookingError, BookingRules, Interval, free_slots, offer, slot_label};
 pub use call::{AnsweredBy, CallStatus};
+pub use invite::{Invite, InviteMethod};
 pub use language::Language;
 pub use lead::{CallSettings, LeadProfile, RetryCadence};
 pub use outcome::{

@@ -24,6 +24,21 @@ pub struct Phrases {
     pub voicemail: String,
     /// Said when the agent cannot continue (provider failure).
     pub error_apology: String,
+    /// Weekday names, Monday first, as used inside [`slot_label`](Self::slot_label).
+    pub weekdays: Vec<String>,
+    /// Month names, January first, as used inside [`slot_label`](Self::slot_label).
+    pub months: Vec<String>,
+    /// How a meeting slot is said (see [`crate::booking::slot_label`]): `{weekday}`, `{day}`,
+    /// `{month}`, `{hour}` (no leading zero) and `{minute}` (two digits).
+    pub slot_label: String,
+    /// Replaces `{day}` on the first of the month where the language says it differently
+    /// (French "1er").
+    #[serde(default)]
+    pub first_of_month: Option<String>,
+    /// Line added to a meeting invite's description with the video link, `{link}`.
+    pub invite_video_link: String,
+    /// Line added to a meeting invite's description when there is no video link.
+    pub invite_no_video_link: String,
 }
 
 fn source(language: Language) -> &'static str {
@@ -63,6 +78,37 @@ fn fallback() -> Phrases {
         opt_out_confirmation: "Your number is removed. Goodbye.".to_owned(),
         voicemail: "Hello {name}, this is {business}. We will call again.".to_owned(),
         error_apology: bye,
+        weekdays: [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        months: [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        slot_label: "{weekday} {day} {month} at {hour}:{minute}".to_owned(),
+        first_of_month: None,
+        invite_video_link: "Video link: {link}".to_owned(),
+        invite_no_video_link: "There is no video link for this meeting.".to_owned(),
     }
 }
 
@@ -122,6 +168,30 @@ mod tests {
             let g = &phrases(lang).greeting;
             assert!(g.contains(ai) && g.contains(recorded), "{lang}: {g}");
         }
+    }
+
+    #[test]
+    fn every_language_names_days_and_months_and_says_slots() {
+        for lang in Language::ALL {
+            let p: Phrases =
+                serde_json::from_str(source(lang)).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            assert_eq!(p.weekdays.len(), 7, "{lang}: weekdays");
+            assert_eq!(p.months.len(), 12, "{lang}: months");
+            for name in p.weekdays.iter().chain(&p.months) {
+                assert!(!name.trim().is_empty(), "{lang}: empty day or month name");
+            }
+            for placeholder in ["{weekday}", "{day}", "{month}", "{hour}", "{minute}"] {
+                assert!(
+                    p.slot_label.contains(placeholder),
+                    "{lang}: slot_label lacks {placeholder}"
+                );
+            }
+            assert!(p.invite_video_link.contains("{link}"), "{lang}");
+            assert!(!p.invite_no_video_link.trim().is_empty(), "{lang}");
+        }
+        // The fallback is complete too.
+        let f = fallback();
+        assert_eq!((f.weekdays.len(), f.months.len()), (7, 12));
     }
 
     #[test]
