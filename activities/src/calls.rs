@@ -2,32 +2,44 @@
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
+use crate::booking::{self, BookingDesk, TurnBooking};
 use crate::error::{ProviderError, db_error};
-use crate::llm::ChatModel;
+use crate::llm::{ChatMessage, ChatModel};
 use crate::prompt;
 use crate::store::Store;
 use crate::telephony::{CallInfo, Telephony};
 use crate::types::{
-    CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, RedirectInput,
+    CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, Offer,
+    RedirectInput,
 };
 use callwright_domain::conversation::{Speaker, Turn};
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 
+/// Model rounds in one turn: look up slots, book, then speak.
+const MAX_TOOL_ROUNDS: u32 = 3;
+
 /// The activities of the main task queue.
 pub struct CallActivities {
     telephony: Arc<dyn Telephony>,
     llm: Arc<dyn ChatModel>,
+    booking: Arc<BookingDesk>,
     store: Store,
 }
 
 impl CallActivities {
     /// Wires the ports.
-    pub fn new(telephony: Arc<dyn Telephony>, llm: Arc<dyn ChatModel>, store: Store) -> Self {
+    pub fn new(
+        telephony: Arc<dyn Telephony>,
+        llm: Arc<dyn ChatModel>,
+        booking: Arc<BookingDesk>,
+        store: Store,
+    ) -> Self {
         Self {
             telephony,
             llm,
+            booking,
             store,
         }
     }
@@ -47,13 +59,49 @@ impl CallActivities {
     ) -> Result<ConverseOutput, ActivityError> {
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
-        let system = prompt::system_prompt(&input.lead, &input.business_name, local_now);
-        let reply = self
-            .llm
-            .complete(&prompt::messages(system, &input.turns), &prompt::tools())
-            .await
-            .map_err(ProviderError::into_activity)?;
-        let action = prompt::parse_action(&reply.tool_calls, input.now);
+        let system =
+            prompt::system_prompt(&input.lead, &input.business_name, local_now, &input.offered);
+        let mut messages = prompt::messages(system, &input.turns);
+        let tools = prompt::tools();
+        let mut booking = TurnBooking {
+            offered: input.offered.clone(),
+            slots_offered: input.slots_offered,
+            ..TurnBooking::default()
+        };
+        // The model may look up slots or book one, read the result and answer, within the turn.
+        let mut rounds = 0;
+        let reply = loop {
+            rounds += 1;
+            let reply = self
+                .llm
+                .complete(&messages, &tools)
+                .await
+                .map_err(ProviderError::into_activity)?;
+            let (booking_calls, _): (Vec<_>, Vec<_>) = reply
+                .tool_calls
+                .iter()
+                .cloned()
+                .partition(booking::is_booking_tool);
+            if booking_calls.is_empty() || booking.booked.is_some() || rounds >= MAX_TOOL_ROUNDS {
+                break reply;
+            }
+            messages.push(ChatMessage::assistant_calls(
+                reply.content.clone(),
+                booking_calls.clone(),
+            ));
+            for call in &booking_calls {
+                let result = self
+                    .booking
+                    .run_tool(call, &input, &mut booking)
+                    .await
+                    .map_err(ProviderError::into_activity)?;
+                messages.push(ChatMessage::tool(&call.id, &result));
+            }
+        };
+        let action = booking
+            .booked
+            .clone()
+            .or_else(|| prompt::parse_action(&reply.tool_calls, input.now));
         let text = reply.content.unwrap_or_default();
         let mut new_turns: Vec<Turn> = input
             .turns
@@ -78,6 +126,10 @@ impl CallActivities {
             reply: text,
             action,
             persisted,
+            offer: booking.new_offer.then(|| Offer {
+                slots: booking.offered,
+                slots_offered: booking.slots_offered,
+            }),
         })
     }
 

@@ -2,23 +2,35 @@
 //!
 //! - [`telephony`]: the [`Telephony`](telephony::Telephony) port and its Twilio REST adapter.
 //! - [`llm`]: the [`ChatModel`](llm::ChatModel) port and its OpenAI-compatible adapter.
-//! - [`store`]: Postgres projections (leads, calls, turns, do-not-call).
-//! - [`calls`] and [`dial`]: the `#[activities]` the workflows schedule.
+//! - [`calendar`]: the [`Calendar`](calendar::Calendar) port and its Google Calendar adapter.
+//! - [`video`]: the [`VideoMeetings`](video::VideoMeetings) port and its Zoom adapter.
+//! - [`mail`]: the [`Mailer`](mail::Mailer) port and its SMTP adapter.
+//! - [`store`] and [`meeting_store`]: Postgres projections (leads, calls, turns, do-not-call,
+//!   meetings and their reservations, invite receipts).
+//! - [`booking`]: the booking tools the model calls during a turn.
+//! - [`calls`], [`dial`] and [`meetings`]: the `#[activities]` the workflows schedule.
 //!
 //! Errors from providers are classified once, in [`error`]: retryable (5xx, 408, 429 with the
 //! provider's `Retry-After`, timeouts) or not (other 4xx).
 
+pub mod booking;
+pub mod calendar;
 pub mod calls;
 pub mod dial;
 pub mod error;
 pub mod llm;
+pub mod mail;
+pub mod meeting_store;
+pub mod meetings;
 pub mod prompt;
 pub mod settings;
 pub mod store;
 pub mod telemetry;
 pub mod telephony;
 pub mod types;
+pub mod video;
 
 pub use calls::CallActivities;
 pub use dial::DialActivities;
 pub use error::ProviderError;
+pub use meetings::MeetingActivities;

@@ -7,12 +7,16 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// One chat message in OpenAI's shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessage {
-    /// `system`, `user` or `assistant`.
+    /// `system`, `user`, `assistant` or `tool`.
     pub role: String,
-    /// Text.
+    /// Text (may be empty on an assistant message that only calls tools).
     pub content: String,
+    /// Tools an assistant message called.
+    pub tool_calls: Vec<ToolCall>,
+    /// The call a `tool` message answers.
+    pub tool_call_id: Option<String>,
 }
 
 impl ChatMessage {
@@ -21,7 +25,54 @@ impl ChatMessage {
         Self {
             role: role.to_owned(),
             content: content.into(),
+            ..Self::default()
         }
+    }
+
+    /// The assistant's message that called `calls`, to be followed by one [`ChatMessage::tool`]
+    /// answer per call.
+    pub fn assistant_calls(content: Option<String>, calls: Vec<ToolCall>) -> Self {
+        Self {
+            role: "assistant".to_owned(),
+            content: content.unwrap_or_default(),
+            tool_calls: calls,
+            tool_call_id: None,
+        }
+    }
+
+    /// A tool's result, answering the call `call_id`.
+    pub fn tool(call_id: &str, result: &serde_json::Value) -> Self {
+        Self {
+            role: "tool".to_owned(),
+            content: result.to_string(),
+            tool_calls: Vec::new(),
+            tool_call_id: Some(call_id.to_owned()),
+        }
+    }
+
+    /// The OpenAI wire shape.
+    fn wire(&self) -> serde_json::Value {
+        let mut msg = serde_json::json!({"role": self.role, "content": self.content});
+        if !self.tool_calls.is_empty() {
+            if self.content.is_empty() {
+                msg["content"] = serde_json::Value::Null;
+            }
+            msg["tool_calls"] = self
+                .tool_calls
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id,
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": c.arguments.to_string()},
+                    })
+                })
+                .collect();
+        }
+        if let Some(id) = &self.tool_call_id {
+            msg["tool_call_id"] = serde_json::Value::String(id.clone());
+        }
+        msg
     }
 }
 
@@ -37,8 +88,10 @@ pub struct ToolSpec {
 }
 
 /// A function call the model made.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolCall {
+    /// The provider's id of the call (tool results refer to it).
+    pub id: String,
     /// Function name.
     pub name: String,
     /// Parsed JSON arguments.
@@ -111,6 +164,8 @@ struct AssistantMessage {
 
 #[derive(Deserialize)]
 struct WireToolCall {
+    #[serde(default)]
+    id: String,
     function: WireFunction,
 }
 
@@ -139,7 +194,7 @@ impl ChatModel for OpenAiChat {
             .collect();
         let body = serde_json::json!({
             "model": self.config.model,
-            "messages": messages,
+            "messages": messages.iter().map(ChatMessage::wire).collect::<Vec<_>>(),
             "tools": tools,
             "temperature": 0.3,
         });
@@ -180,6 +235,7 @@ impl ChatModel for OpenAiChat {
             .tool_calls
             .into_iter()
             .map(|c| ToolCall {
+                id: c.id,
                 // Models sometimes send "" for no arguments.
                 arguments: serde_json::from_str(&c.function.arguments)
                     .unwrap_or(serde_json::Value::Null),

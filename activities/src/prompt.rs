@@ -2,16 +2,18 @@
 //! [`AgentAction`]s.
 
 use crate::llm::{ChatMessage, ToolCall, ToolSpec};
-use callwright_domain::conversation::{Speaker, Turn};
+use callwright_domain::conversation::{OfferedSlot, Speaker, Turn};
 use callwright_domain::{AgentAction, EndCallReason, LeadProfile};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::json;
 
-/// The system prompt for a call with `lead`, at `local_now` in the lead's zone.
+/// The system prompt for a call with `lead`, at `local_now` in the lead's zone, with the slots
+/// currently offered.
 pub fn system_prompt(
     lead: &LeadProfile,
     business: &str,
     local_now: DateTime<FixedOffset>,
+    offered: &[OfferedSlot],
 ) -> String {
     let lang = lead.language.profile();
     let company = lead
@@ -19,20 +21,46 @@ pub fn system_prompt(
         .as_deref()
         .map(|c| format!(" of {c}"))
         .unwrap_or_default();
+    let email = lead.email.as_deref().unwrap_or("none");
+    // Each slot in the offset it has on its own day (the zone may change offset before then).
+    let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let slots = if offered.is_empty() {
+        "Offered slots: none".to_owned()
+    } else {
+        let lines: Vec<String> = offered
+            .iter()
+            .map(|s| {
+                format!(
+                    "- {}: {} | {}",
+                    s.id,
+                    s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
+                    s.label
+                )
+            })
+            .collect();
+        format!("Offered slots:\n{}", lines.join("\n"))
+    };
     format!(
         "You are the AI phone assistant of {business}, on a live outbound phone call with {name}{company}.\n\
          Conversation language: {tag}\n\
          Current local time for the callee: {now} ({weekday})\n\
+         Callee email on file: {email}\n\
+         {slots}\n\
          Always answer in {language_name}, in one or two short spoken sentences: no lists, no markdown, no emoji.\n\
          You have already greeted the callee, said you are an AI assistant and that the call is recorded; \
          if asked, confirm again that you are an AI.\n\
          Your goal: find out whether the callee is interested in a short meeting with one of our advisers \
-         about lowering their energy costs, and if so agree on a day and time.\n\
-         Tools: when the callee agrees to a meeting at a time, call record_interest with that time as an \
-         RFC 3339 datetime in the callee's offset. When they ask to be called back later, call \
-         schedule_callback. When they ask not to be called again, call opt_out. When they are not \
-         interested, call end_call. Whenever you call a tool, also write the short sentence you say before \
-         hanging up. Never make up prices or promises; offer the meeting instead.",
+         about lowering their energy costs, and if so book it.\n\
+         Booking: when the callee is interested, call check_availability (with the day and time they \
+         mention, if any) and propose two or three of the returned slots by their labels. Never propose \
+         or confirm a time that check_availability did not return. When the callee picks one, call \
+         book_meeting with its slot id and, if no email is on file, the email address they give you \
+         (ask for it). If book_meeting says the slot was taken, apologise and offer the new slots it \
+         returns. Once booked, confirm the time and the email address and say goodbye.\n\
+         Other tools: when the callee asks to be called back later, call schedule_callback. When they \
+         ask not to be called again, call opt_out. When they are not interested, call end_call. Whenever \
+         you call one of these, also write the short sentence you say before hanging up. Never make up \
+         prices or promises; offer the meeting instead.",
         name = lead.name,
         tag = lang.bcp47,
         now = local_now.to_rfc3339(),
@@ -41,21 +69,10 @@ pub fn system_prompt(
     )
 }
 
-/// The tools the agent may use.
+/// The tools the agent may use: the booking tools, then the ones that end the call.
 pub fn tools() -> Vec<ToolSpec> {
-    vec![
-        ToolSpec {
-            name: "record_interest",
-            description: "The callee agreed to a meeting at a specific time.",
-            parameters: json!({
-                "type": "object",
-                "properties": {
-                    "meeting_time": {"type": "string", "description": "Meeting start, RFC 3339 with the callee's UTC offset"},
-                    "notes": {"type": "string", "description": "Anything the sales adviser should know"}
-                },
-                "required": ["meeting_time"]
-            }),
-        },
+    let mut tools = crate::booking::tools();
+    tools.extend([
         ToolSpec {
             name: "schedule_callback",
             description: "The callee asked to be called back at a later time.",
@@ -79,7 +96,8 @@ pub fn tools() -> Vec<ToolSpec> {
                 "required": ["reason"]
             }),
         },
-    ]
+    ]);
+    tools
 }
 
 /// The chat history: system prompt, then the transcript as assistant/user messages.
@@ -139,6 +157,7 @@ mod tests {
 
     fn call(name: &str, args: serde_json::Value) -> ToolCall {
         ToolCall {
+            id: "call_1".into(),
             name: name.into(),
             arguments: args,
         }
@@ -184,11 +203,30 @@ mod tests {
             company: None,
         };
         let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").unwrap();
-        let p = system_prompt(&lead, "Acme", now);
+        let p = system_prompt(&lead, "Acme", now, &[]);
         assert!(p.contains("Conversation language: he-IL"));
         assert!(
             p.contains("Current local time for the callee: 2026-11-24T12:00:00+02:00 (Tuesday)")
         );
         assert!(p.contains("Hebrew"));
+        assert!(p.contains("Callee email on file: none"));
+        assert!(p.contains("Offered slots: none"));
+        let slot = OfferedSlot {
+            id: "s1".into(),
+            start: DateTime::parse_from_rfc3339("2026-11-26T13:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            end: DateTime::parse_from_rfc3339("2026-11-26T13:30:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            label: "יום חמישי, 26 בנובמבר בשעה 15:00".into(),
+        };
+        let p = system_prompt(&lead, "Acme", now, &[slot]);
+        assert!(
+            p.contains(
+                "Offered slots:\n- s1: 2026-11-26T15:00:00+02:00 | יום חמישי, 26 בנובמבר בשעה 15:00"
+            ),
+            "{p}"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Inputs and outputs of the activities (what workflow histories record).
 
-use callwright_domain::conversation::Turn;
+use callwright_domain::conversation::{OfferedSlot, Turn};
 use callwright_domain::{AgentAction, AnsweredBy, AttemptOutcome, CallStatus, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,27 @@ pub struct ConverseInput {
     pub turns: Vec<Turn>,
     /// Turns from this index on are not yet in Postgres.
     pub persist_from: usize,
+    /// The lead workflow (a booking is reserved for it).
+    #[serde(default)]
+    pub workflow_id: String,
+    /// The campaign, if any.
+    #[serde(default)]
+    pub campaign_id: Option<String>,
+    /// Slots most recently offered on this call.
+    #[serde(default)]
+    pub offered: Vec<OfferedSlot>,
+    /// Slots offered so far on this call (new slot ids continue from it).
+    #[serde(default)]
+    pub slots_offered: u32,
+}
+
+/// Slots proposed in a turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The slots, as the model was given them.
+    pub slots: Vec<OfferedSlot>,
+    /// Slots offered so far on the call, these included.
+    pub slots_offered: u32,
 }
 
 /// The agent's next line.
@@ -70,6 +91,9 @@ pub struct ConverseOutput {
     pub action: Option<AgentAction>,
     /// Whether `turns[persist_from..]` plus the reply (at index `turns.len()`) reached Postgres.
     pub persisted: bool,
+    /// Slots offered in this turn, if any.
+    #[serde(default)]
+    pub offer: Option<Offer>,
 }
 
 /// Record a finished attempt.

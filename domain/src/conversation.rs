@@ -35,6 +35,19 @@ pub struct Turn {
     pub confidence: Option<f32>,
 }
 
+/// A meeting slot the agent proposed on this call (the model may only book one of these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferedSlot {
+    /// Id the model refers to, unique within the call (`s1`, `s2`, ...).
+    pub id: String,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End.
+    pub end: DateTime<Utc>,
+    /// How the agent says it to the callee (their language and zone).
+    pub label: String,
+}
+
 /// What to do with a callee turn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
@@ -63,6 +76,12 @@ pub struct Conversation {
     pub end: Option<ConversationEnd>,
     /// The Gather number the next turn webhook must carry.
     pub next_turn: u32,
+    /// The slots most recently proposed to the callee.
+    #[serde(default)]
+    pub offered: Vec<OfferedSlot>,
+    /// Slots proposed so far on this call (ids are numbered from it).
+    #[serde(default)]
+    pub slots_offered: u32,
 }
 
 impl Conversation {
@@ -77,6 +96,8 @@ impl Conversation {
             unclear_in_row: 0,
             end: None,
             next_turn: 1,
+            offered: Vec::new(),
+            slots_offered: 0,
         }
     }
 

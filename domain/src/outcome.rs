@@ -26,6 +26,18 @@ pub enum AgentAction {
         /// Free-form notes for the sales rep.
         notes: Option<String>,
     },
+    /// A meeting was booked on the calendar during the call (the slot is reserved; the event and
+    /// the invite follow once the call is over).
+    BookMeeting {
+        /// The `meetings` row holding the reservation.
+        meeting_id: String,
+        /// Meeting start (RFC 3339 with the callee's offset).
+        start: String,
+        /// How the agent said the slot to the callee.
+        label: String,
+        /// Where the invite goes.
+        email: String,
+    },
     /// The callee asked to be called back at this time (RFC 3339).
     ScheduleCallback {
         /// When to call again.
@@ -71,6 +83,9 @@ pub enum AttemptOutcome {
         meeting_time: String,
         /// Notes from the call.
         notes: Option<String>,
+        /// The booked meeting, when one was reserved on the call.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting_id: Option<String>,
     },
     /// Declined.
     NotInterested,
@@ -208,6 +223,17 @@ pub fn classify_attempt(
                     } => AttemptOutcome::Interested {
                         meeting_time: meeting_time.clone(),
                         notes: notes.clone(),
+                        meeting_id: None,
+                    },
+                    AgentAction::BookMeeting {
+                        meeting_id,
+                        start,
+                        label,
+                        email,
+                    } => AttemptOutcome::Interested {
+                        meeting_time: start.clone(),
+                        notes: Some(format!("Meeting booked for {label}; invite to {email}.")),
+                        meeting_id: Some(meeting_id.clone()),
                     },
                     AgentAction::ScheduleCallback { callback_at } => {
                         AttemptOutcome::CallbackRequested {
@@ -402,6 +428,7 @@ mod tests {
         let interested = AttemptOutcome::Interested {
             meeting_time: "t".into(),
             notes: None,
+            meeting_id: None,
         };
         assert_eq!(next_step(&interested, 1, 0, &s), NextStep::Finish);
     }

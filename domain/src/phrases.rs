@@ -39,6 +39,20 @@ pub struct Phrases {
     pub invite_video_link: String,
     /// Line added to a meeting invite's description when there is no video link.
     pub invite_no_video_link: String,
+    /// Invite email salutation, `{name}`.
+    pub invite_greeting: String,
+    /// Subject of the first invite: `{title}`, `{when}` (as [`crate::booking::slot_label`]).
+    pub invite_subject: String,
+    /// Subject of an invite after the meeting moved.
+    pub invite_update_subject: String,
+    /// Subject of a cancellation.
+    pub invite_cancel_subject: String,
+    /// Body of the first invite: `{when}`, `{zone}`.
+    pub invite_booked: String,
+    /// Body after the meeting moved.
+    pub invite_moved: String,
+    /// Body of a cancellation.
+    pub invite_cancelled: String,
 }
 
 fn source(language: Language) -> &'static str {
@@ -109,6 +123,13 @@ fn fallback() -> Phrases {
         first_of_month: None,
         invite_video_link: "Video link: {link}".to_owned(),
         invite_no_video_link: "There is no video link for this meeting.".to_owned(),
+        invite_greeting: "Hello {name},".to_owned(),
+        invite_subject: "Invitation: {title}, {when}".to_owned(),
+        invite_update_subject: "Updated invitation: {title}, {when}".to_owned(),
+        invite_cancel_subject: "Cancelled: {title}, {when}".to_owned(),
+        invite_booked: "Your meeting is booked for {when} ({zone}).".to_owned(),
+        invite_moved: "Your meeting has moved to {when} ({zone}).".to_owned(),
+        invite_cancelled: "Your meeting on {when} ({zone}) is cancelled.".to_owned(),
     }
 }
 
@@ -188,6 +209,35 @@ mod tests {
             }
             assert!(p.invite_video_link.contains("{link}"), "{lang}");
             assert!(!p.invite_no_video_link.trim().is_empty(), "{lang}");
+            for (key, text, placeholders) in [
+                ("invite_greeting", &p.invite_greeting, &["{name}"][..]),
+                (
+                    "invite_subject",
+                    &p.invite_subject,
+                    &["{title}", "{when}"][..],
+                ),
+                (
+                    "invite_update_subject",
+                    &p.invite_update_subject,
+                    &["{title}", "{when}"][..],
+                ),
+                (
+                    "invite_cancel_subject",
+                    &p.invite_cancel_subject,
+                    &["{title}", "{when}"][..],
+                ),
+                ("invite_booked", &p.invite_booked, &["{when}", "{zone}"][..]),
+                ("invite_moved", &p.invite_moved, &["{when}", "{zone}"][..]),
+                (
+                    "invite_cancelled",
+                    &p.invite_cancelled,
+                    &["{when}", "{zone}"][..],
+                ),
+            ] {
+                for ph in placeholders {
+                    assert!(text.contains(ph), "{lang} {key} lacks {ph}");
+                }
+            }
         }
         // The fallback is complete too.
         let f = fallback();

@@ -1,6 +1,7 @@
 //! Worker settings, read once from the environment and validated with a message that names the
 //! missing or malformed variable.
 
+use crate::booking_config::BookingConfig;
 pub use callwright_activities::settings::ConfigError;
 use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
@@ -41,6 +42,8 @@ pub struct WorkerConfig {
     pub llm_timeout: Duration,
     /// Workflows kept in the worker's cache (`MAX_CACHED_WORKFLOWS`, default 10000).
     pub max_cached_workflows: usize,
+    /// Calendar, video, mail and slot rules.
+    pub booking: BookingConfig,
 }
 
 impl WorkerConfig {
@@ -81,6 +84,7 @@ impl WorkerConfig {
             llm_model: var(l, "LLM_MODEL", Some("gpt-4o-mini"))?,
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "10000")?,
+            booking: BookingConfig::from_lookup(l)?,
         })
     }
 }

@@ -2,15 +2,20 @@
 //! task queue, and the dial activity on its own task queue whose server-side rate limit
 //! (`max_task_queue_activities_per_second`) paces calls across every worker process.
 
+pub mod booking_config;
 pub mod config;
 
 pub use config::WorkerConfig;
 
+use callwright_activities::booking::BookingDesk;
+use callwright_activities::calendar::{Calendar, GoogleCalendar};
 use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
+use callwright_activities::mail::SmtpMailer;
 use callwright_activities::store::{MIGRATOR, Store};
 use callwright_activities::telephony::{TwilioClient, TwilioConfig};
-use callwright_activities::{CallActivities, DialActivities};
-use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
+use callwright_activities::video::{VideoMeetings, ZoomClient};
+use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
+use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,12 +61,42 @@ pub async fn run(
         timeout: config.llm_timeout,
     })?);
 
+    let booking = &config.booking;
+    let calendar: Arc<dyn Calendar> = Arc::new(GoogleCalendar::new(booking.calendar.clone())?);
+    let video: Option<Arc<dyn VideoMeetings>> = match &booking.zoom {
+        Some(zoom) => Some(Arc::new(ZoomClient::new(zoom.clone())?)),
+        None => None,
+    };
+    let mailer = Arc::new(SmtpMailer::from_url(
+        &booking.smtp_url,
+        Duration::from_secs(30),
+    )?);
+    let desk = Arc::new(BookingDesk::new(
+        calendar.clone(),
+        store.clone(),
+        booking.settings.clone(),
+    ));
+    let meetings = MeetingActivities::new(
+        calendar,
+        video,
+        mailer,
+        store.clone(),
+        booking.settings.clone(),
+    );
+
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let client = connect(&config).await?;
     let main_options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<LeadWorkflow>()?
         .register_workflow::<CampaignWorkflow>()?
-        .register_activities(CallActivities::new(telephony.clone(), llm, store.clone()))
+        .register_workflow::<MeetingChangeWorkflow>()?
+        .register_activities(CallActivities::new(
+            telephony.clone(),
+            llm,
+            desk,
+            store.clone(),
+        ))
+        .register_activities(meetings)
         .max_cached_workflows(config.max_cached_workflows)
         .graceful_shutdown_period(Duration::from_secs(5))
         .build();

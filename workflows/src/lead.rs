@@ -14,11 +14,13 @@ use crate::messages::{
     TurnRequest, VoiceRequest,
 };
 use crate::{options, search};
+use callwright_activities::meetings::{InviteInput, ReleaseInput};
 use callwright_activities::types::{
     ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput,
 };
-use callwright_activities::{CallActivities, DialActivities};
+use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Step};
+use callwright_domain::invite::InviteMethod;
 use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::{fill, phrases};
 use callwright_domain::twiml::Twiml;
@@ -39,6 +41,8 @@ type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 const CALLING_WINDOW_PATCH: &str = "calling-window";
 /// Versioning marker: a stopped lead's outcome is written to the projections.
 const RECORD_STOP_PATCH: &str = "record-stop";
+/// Versioning marker: a meeting reserved on the call is put on the calendar and invited to.
+const BOOKING_PATCH: &str = "book-meeting";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +145,14 @@ impl LeadWorkflow {
                 ctx.state(|s| (s.attempt, s.callbacks, s.input.settings.clone()));
             let next = next_step(&outcome, attempt - callbacks, callbacks, &settings);
             Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
+            if let AttemptOutcome::Interested {
+                meeting_id: Some(meeting_id),
+                ..
+            } = &outcome
+                && ctx.patched(BOOKING_PATCH)
+            {
+                Self::complete_booking(ctx, meeting_id.clone()).await?;
+            }
             let now = utc(ctx.workflow_time());
             let wait = match next {
                 NextStep::Finish => break (outcome, false),
@@ -434,6 +446,10 @@ impl LeadWorkflow {
                 now,
                 turns: call.conversation.as_ref()?.turns.clone(),
                 persist_from: call.persisted,
+                workflow_id: s.workflow_id.clone(),
+                campaign_id: s.input.campaign_id.clone(),
+                offered: call.conversation.as_ref()?.offered.clone(),
+                slots_offered: call.conversation.as_ref()?.slots_offered,
             })
         });
         let Some(input) = input else {
@@ -453,6 +469,10 @@ impl LeadWorkflow {
             };
             match reply {
                 Ok(out) => {
+                    if let Some(offer) = out.offer {
+                        conversation.offered = offer.slots;
+                        conversation.slots_offered = offer.slots_offered;
+                    }
                     let twiml = conversation.answer(&out.reply, out.action, now, &settings, p);
                     if out.persisted {
                         call.persisted = conversation.turns.len();
@@ -641,6 +661,52 @@ impl LeadWorkflow {
         ctx.upsert_search_attributes([search::OUTCOME.value_set(outcome.code().to_owned())]);
         if settled {
             Self::notify_campaign(ctx, outcome).await;
+        }
+        Ok(())
+    }
+
+    /// Turns the slot reserved on the call into a meeting: calendar event with a video link, then
+    /// the invite email. An event that cannot be created for good releases the slot, and the
+    /// meeting records why.
+    async fn complete_booking(
+        ctx: &mut WorkflowContext<Self>,
+        meeting_id: String,
+    ) -> WorkflowResult<()> {
+        Self::set_phase(ctx, LeadPhase::Booking);
+        let confirmed = ctx
+            .execute_activity(
+                MeetingActivities::confirm_meeting,
+                meeting_id.clone(),
+                options::booking(),
+            )
+            .await;
+        match confirmed {
+            Ok(meeting) if meeting.status == "confirmed" => {
+                let invite = InviteInput {
+                    meeting_id,
+                    sequence: 0,
+                    method: InviteMethod::Request,
+                };
+                // A refused address fails only this step (visible in the Temporal UI); the
+                // meeting stands on the calendar.
+                let _ = ctx
+                    .execute_activity(MeetingActivities::send_invite, invite, options::booking())
+                    .await;
+            }
+            // The operator cancelled it before it was confirmed.
+            Ok(_) => {}
+            Err(err) => {
+                let release = ReleaseInput {
+                    meeting_id,
+                    reason: options::failure_reason(&err),
+                };
+                ctx.execute_activity(
+                    MeetingActivities::release_meeting,
+                    release,
+                    options::durable(),
+                )
+                .await?;
+            }
         }
         Ok(())
     }

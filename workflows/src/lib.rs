@@ -5,15 +5,20 @@
 //!   timer.
 //! - [`CampaignWorkflow`]: paces a campaign's leads under a concurrency cap, with
 //!   pause/resume/cancel signals, a progress query and continue-as-new.
+//! - [`MeetingChangeWorkflow`]: one per change an operator makes to a booked meeting (move,
+//!   cancel): updates the calendar and the video meeting, then sends the updated or cancelling
+//!   invite.
 //!
 //! Workflow code is deterministic: no I/O, no system clock, no threads. Every decision that can
 //! be a plain function lives in `callwright_domain` and is unit-tested there.
 
 pub mod campaign;
 pub mod lead;
+pub mod meeting;
 pub mod messages;
 pub mod options;
 pub mod search;
 
 pub use campaign::CampaignWorkflow;
 pub use lead::LeadWorkflow;
+pub use meeting::MeetingChangeWorkflow;

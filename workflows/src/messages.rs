@@ -89,6 +89,8 @@ pub enum LeadPhase {
     WaitingRetry,
     /// Waiting for the callback the lead asked for.
     WaitingCallback,
+    /// A meeting was booked on the call: creating the event and sending the invite.
+    Booking,
     /// Finished.
     Done,
 }
@@ -103,6 +105,7 @@ impl LeadPhase {
             Self::InCall => "in_call",
             Self::WaitingRetry => "waiting_retry",
             Self::WaitingCallback => "waiting_callback",
+            Self::Booking => "booking",
             Self::Done => "done",
         }
     }

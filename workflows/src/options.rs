@@ -1,7 +1,7 @@
 //! Activity options: timeouts and retry policies per kind of work.
 
 use std::time::Duration;
-use temporalio_common::RetryPolicy;
+use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 use temporalio_sdk::{ActivityOptions, LocalActivityOptions};
 
 /// Default task queue of workflows and non-dial activities.
@@ -32,6 +32,30 @@ pub fn durable() -> ActivityOptions {
     ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
         .retry_policy(retry(Duration::from_secs(1), Duration::from_secs(60), 0))
         .build()
+}
+
+/// Calendar, video and email steps of a booking: retried with backoff (429, 5xx, timeouts)
+/// for up to a day; a refusal that will not change (a 4xx) fails the step at once.
+pub fn booking() -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
+        schedule_to_close: Duration::from_secs(24 * 3600),
+        start_to_close: Duration::from_secs(60),
+    })
+    .retry_policy(retry(Duration::from_secs(2), Duration::from_secs(300), 0))
+    .build()
+}
+
+/// The innermost message of an activity failure (the provider's own words), for operators.
+pub fn failure_reason(err: &temporalio_sdk::ActivityExecutionError) -> String {
+    let mut reason = err.to_string();
+    let mut failure = err.failure();
+    while let Some(f) = failure {
+        if !f.message.is_empty() {
+            reason = f.message.clone();
+        }
+        failure = f.cause.as_deref();
+    }
+    reason
 }
 
 /// Live-call control (leave a voicemail): worth a few quick tries while the call lasts.

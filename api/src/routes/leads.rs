@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
 use callwright_domain::timezone::lead_zones;
 use callwright_domain::{E164, Language};
 use callwright_workflows::LeadWorkflow;
@@ -139,6 +140,8 @@ pub struct LeadDetail {
     #[serde(flatten)]
     lead: Lead,
     calls: Vec<CallRow>,
+    /// Meetings booked with the lead, with their status (and why one failed).
+    meetings: Vec<Meeting>,
     /// The workflow of the lead's latest campaign.
     workflow_id: Option<String>,
     /// Its live state (phase, attempt, transcript, next action), when Temporal answers.
@@ -165,6 +168,12 @@ pub async fn get_one(
     .bind(id)
     .fetch_all(&state.db)
     .await?;
+    let meetings: Vec<Meeting> = sqlx::query_as(&format!(
+        "SELECT {MEETING_COLUMNS} FROM meetings WHERE lead_id = $1 ORDER BY created_at"
+    ))
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
     let campaign: Option<Uuid> = sqlx::query_scalar(
         "SELECT cl.campaign_id FROM campaign_leads cl JOIN campaigns c ON c.id = cl.campaign_id
          WHERE cl.lead_id = $1 ORDER BY c.created_at DESC LIMIT 1",
@@ -186,6 +195,7 @@ pub async fn get_one(
     Ok(Json(LeadDetail {
         lead,
         calls,
+        meetings,
         workflow_id,
         workflow,
     }))

@@ -4,12 +4,13 @@ mod campaigns;
 mod dnc;
 mod health;
 mod leads;
+mod meetings;
 mod twilio_hook;
 mod webhooks;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use tower_http::trace::TraceLayer;
 
 /// Every route of the API.
@@ -22,6 +23,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
+        .route("/api/meetings", get(meetings::list))
+        .route("/api/meetings/{id}", get(meetings::get_one))
+        .route("/api/meetings/{id}/status", patch(meetings::set_status))
         .route("/api/dnc", post(dnc::add))
         .route("/api/dnc/{phone}", get(dnc::get_one).delete(dnc::remove))
         .route("/twilio/status", post(webhooks::status))

@@ -1,0 +1,383 @@
+//! Activities that turn a reserved slot into a meeting: video link, calendar event, invite
+//! email; and the changes an operator makes later (move, cancel). Each is idempotent, so a retry
+//! or a worker killed half-way never creates a second event nor sends a second invite.
+// `#[activities]` generates undocumented marker constants for each activity.
+#![allow(missing_docs)]
+
+use crate::booking::BookingSettings;
+use crate::calendar::{Attendee, Calendar, EventSpec};
+use crate::error::{ProviderError, db_error};
+use crate::mail::{InviteEmail, Mailer};
+use crate::meeting_store::Meeting;
+use crate::store::Store;
+use crate::video::{VideoMeetings, VideoRequest};
+use callwright_domain::Language;
+use callwright_domain::booking::slot_label;
+use callwright_domain::invite::{Invite, InviteMethod};
+use callwright_domain::phrases::phrases;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use temporalio_macros::activities;
+use temporalio_sdk::ApplicationFailure;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+/// Send one revision of a meeting's invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInput {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// The revision (iCalendar SEQUENCE).
+    pub sequence: i32,
+    /// Request (book, move) or cancel.
+    pub method: InviteMethod,
+}
+
+/// What came of a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteSent {
+    /// The mail server accepted it now.
+    Sent,
+    /// An earlier try already sent it.
+    AlreadySent,
+    /// Superseded (the meeting changed again or was cancelled first); nothing to send.
+    Skipped,
+}
+
+/// The meeting is on the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmedMeeting {
+    /// Meeting status after the step (`confirmed`, or `cancelled` when the operator was faster).
+    pub status: String,
+    /// Join link, if any.
+    pub video_url: Option<String>,
+}
+
+/// Give up a reservation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseInput {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// Why, for the operator.
+    pub reason: String,
+}
+
+/// The meeting activities.
+pub struct MeetingActivities {
+    calendar: Arc<dyn Calendar>,
+    video: Option<Arc<dyn VideoMeetings>>,
+    mailer: Arc<dyn Mailer>,
+    store: Store,
+    settings: BookingSettings,
+}
+
+fn not_found(id: &str) -> ActivityError {
+    ActivityError::application(
+        ApplicationFailure::builder(format!("meeting {id} does not exist"))
+            .type_name("MeetingNotFound".to_owned())
+            .non_retryable(true)
+            .build(),
+    )
+}
+
+fn minutes(m: &Meeting) -> u32 {
+    u32::try_from((m.ends_at - m.starts_at).num_minutes()).unwrap_or(30)
+}
+
+impl MeetingActivities {
+    /// Wires the ports.
+    pub fn new(
+        calendar: Arc<dyn Calendar>,
+        video: Option<Arc<dyn VideoMeetings>>,
+        mailer: Arc<dyn Mailer>,
+        store: Store,
+        settings: BookingSettings,
+    ) -> Self {
+        Self {
+            calendar,
+            video,
+            mailer,
+            store,
+            settings,
+        }
+    }
+
+    async fn load(&self, id: &str) -> Result<Meeting, ActivityError> {
+        self.store
+            .meeting(id)
+            .await
+            .map_err(db_error)?
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn video_request(m: &Meeting) -> VideoRequest {
+        VideoRequest {
+            topic: m.title.clone(),
+            start: m.starts_at,
+            minutes: minutes(m),
+            timezone: m.timezone.clone(),
+        }
+    }
+
+    /// The email for one revision of the invite, in the lead's language.
+    fn email(&self, m: &Meeting, input: &InviteInput) -> InviteEmail {
+        let language: Language = m.language.parse().unwrap_or(Language::En);
+        let tz: chrono_tz::Tz = m.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let p = phrases(language);
+        let when = slot_label(m.starts_at, tz, language);
+        let fill = |t: &str| {
+            t.replace("{name}", &m.attendee_name)
+                .replace("{title}", &m.title)
+                .replace("{when}", &when)
+                .replace("{zone}", &m.timezone)
+        };
+        let (subject, line) = match (input.method, input.sequence) {
+            (InviteMethod::Cancel, _) => (&p.invite_cancel_subject, &p.invite_cancelled),
+            (InviteMethod::Request, 0) => (&p.invite_subject, &p.invite_booked),
+            (InviteMethod::Request, _) => (&p.invite_update_subject, &p.invite_moved),
+        };
+        let invite = Invite {
+            uid: Invite::uid_for(&m.id.to_string()),
+            sequence: u32::try_from(input.sequence).unwrap_or(0),
+            method: input.method,
+            dtstamp: Utc::now(),
+            start: m.starts_at,
+            end: m.ends_at,
+            summary: m.title.clone(),
+            description: fill(line),
+            video_url: m.video_url.clone(),
+            organizer_email: self.settings.organizer_email.clone(),
+            organizer_name: self.settings.organizer_name.clone(),
+            attendee_email: m.attendee_email.clone(),
+            attendee_name: m.attendee_name.clone(),
+            language,
+        };
+        let text = format!(
+            "{}\n\n{}",
+            fill(&p.invite_greeting),
+            invite.full_description()
+        );
+        let html = format!(
+            "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><body><p>{greeting}</p><p>{body}</p></body></html>",
+            lang = language.code(),
+            dir = if language.profile().right_to_left {
+                "rtl"
+            } else {
+                "ltr"
+            },
+            greeting = html_escape(&fill(&p.invite_greeting)),
+            body = html_escape(&invite.full_description()).replace('\n', "<br>"),
+        );
+        let domain = self
+            .settings
+            .organizer_email
+            .rsplit_once('@')
+            .map_or("callwright.invalid", |(_, d)| d);
+        InviteEmail {
+            message_id: format!(
+                "meeting-{}.{}.{}@{domain}",
+                m.id,
+                input.sequence,
+                input.method.as_str().to_ascii_lowercase()
+            ),
+            from_name: self.settings.organizer_name.clone(),
+            from_email: self.settings.organizer_email.clone(),
+            to_name: m.attendee_name.clone(),
+            to_email: m.attendee_email.clone(),
+            subject: fill(subject),
+            text,
+            html,
+            ics: invite.to_ics(),
+            method: input.method.as_str(),
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[activities]
+impl MeetingActivities {
+    /// Puts a reserved meeting on the calendar with a video link. Idempotent: the video link is
+    /// stored before the event is created, and the event carries our own id, so a retry finds
+    /// both instead of making new ones. A meeting the operator cancelled meanwhile is left alone.
+    #[activity]
+    pub async fn confirm_meeting(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        meeting_id: String,
+    ) -> Result<ConfirmedMeeting, ActivityError> {
+        let mut m = self.load(&meeting_id).await?;
+        if m.status != "reserved" {
+            return Ok(ConfirmedMeeting {
+                status: m.status,
+                video_url: m.video_url,
+            });
+        }
+        if m.video_url.is_none()
+            && let Some(video) = &self.video
+        {
+            let created = video
+                .create(&Self::video_request(&m))
+                .await
+                .map_err(ProviderError::into_activity)?;
+            self.store
+                .set_meeting_video(m.id, video.provider(), Some(&created.id), &created.join_url)
+                .await
+                .map_err(db_error)?;
+            m.video_provider = Some(video.provider().to_owned());
+            m.video_url = Some(created.join_url);
+        }
+        let spec = EventSpec {
+            event_id: m.calendar_event_id.clone(),
+            summary: m.title.clone(),
+            description: format!(
+                "Booked by Callwright on a call with {} ({}).",
+                m.attendee_name, m.attendee_email
+            ),
+            start: m.starts_at,
+            end: m.ends_at,
+            timezone: m.timezone.clone(),
+            attendee: Some(Attendee {
+                email: m.attendee_email.clone(),
+                name: m.attendee_name.clone(),
+            }),
+            video_url: m.video_url.clone(),
+            request_video: self.video.is_none() && self.settings.google_meet,
+        };
+        let event = self
+            .calendar
+            .create_event(&spec)
+            .await
+            .map_err(ProviderError::into_activity)?;
+        if m.video_url.is_none()
+            && let Some(url) = &event.video_url
+        {
+            self.store
+                .set_meeting_video(m.id, "google_meet", None, url)
+                .await
+                .map_err(db_error)?;
+            m.video_url = Some(url.clone());
+        }
+        self.store
+            .confirm_meeting(m.id, event.html_link.as_deref())
+            .await
+            .map_err(db_error)?;
+        tracing::info!(meeting_id = %m.id, attendee_on_event = event.attendee_added, "meeting on the calendar");
+        Ok(ConfirmedMeeting {
+            status: "confirmed".to_owned(),
+            video_url: m.video_url,
+        })
+    }
+
+    /// Emails one revision of the invite, once: a send receipt keyed by (meeting, sequence,
+    /// method) is checked before and written after the mail server accepts it, and the
+    /// Message-ID is stable, so even a resend after a crash between the two is recognisable.
+    #[activity]
+    pub async fn send_invite(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: InviteInput,
+    ) -> Result<InviteSent, ActivityError> {
+        let m = self.load(&input.meeting_id).await?;
+        let method = input.method.as_str();
+        if self
+            .store
+            .invite_sent(m.id, input.sequence, method)
+            .await
+            .map_err(db_error)?
+        {
+            return Ok(InviteSent::AlreadySent);
+        }
+        let current = match input.method {
+            InviteMethod::Request => m.status == "confirmed" && m.sequence == input.sequence,
+            InviteMethod::Cancel => m.status == "cancelled",
+        };
+        if !current {
+            tracing::info!(meeting_id = %m.id, status = %m.status, "invite superseded; not sent");
+            return Ok(InviteSent::Skipped);
+        }
+        let email = self.email(&m, &input);
+        self.mailer
+            .send(&email)
+            .await
+            .map_err(ProviderError::into_activity)?;
+        self.store
+            .record_invite(
+                m.id,
+                input.sequence,
+                method,
+                &email.message_id,
+                &m.attendee_email,
+            )
+            .await
+            .map_err(db_error)?;
+        tracing::info!(meeting_id = %m.id, sequence = input.sequence, method, "invite sent");
+        Ok(InviteSent::Sent)
+    }
+
+    /// Gives a reservation up after its event could not be created for good: the slot is free
+    /// again and the meeting says why (visible in the API).
+    #[activity]
+    pub async fn release_meeting(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: ReleaseInput,
+    ) -> Result<(), ActivityError> {
+        let m = self.load(&input.meeting_id).await?;
+        if let (Some(video), Some(id)) = (&self.video, m.video_meeting_id.as_deref())
+            && let Err(err) = video.delete(id).await
+        {
+            tracing::warn!(error = %err, "video meeting of a failed booking not deleted");
+        }
+        self.store
+            .fail_meeting(&input.meeting_id, &input.reason)
+            .await
+            .map_err(db_error)
+    }
+
+    /// Applies the meeting's current state to the calendar and the video provider after an
+    /// operator's change: a cancelled meeting's event and video meeting are deleted, a moved one's
+    /// are moved.
+    #[activity]
+    pub async fn apply_meeting_change(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        meeting_id: String,
+    ) -> Result<(), ActivityError> {
+        let m = self.load(&meeting_id).await?;
+        match m.status.as_str() {
+            "cancelled" => {
+                self.calendar
+                    .cancel_event(&m.calendar_event_id)
+                    .await
+                    .map_err(ProviderError::into_activity)?;
+                if let (Some(video), Some(id)) = (&self.video, m.video_meeting_id.as_deref()) {
+                    video
+                        .delete(id)
+                        .await
+                        .map_err(ProviderError::into_activity)?;
+                }
+            }
+            "confirmed" => {
+                self.calendar
+                    .move_event(&m.calendar_event_id, m.starts_at, m.ends_at, &m.timezone)
+                    .await
+                    .map_err(ProviderError::into_activity)?;
+                if let (Some(video), Some(id)) = (&self.video, m.video_meeting_id.as_deref()) {
+                    video
+                        .reschedule(id, &Self::video_request(&m))
+                        .await
+                        .map_err(ProviderError::into_activity)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,271 @@
+//! Meetings: list and read them; move, cancel or close them (`PATCH /api/meetings/{id}/status`).
+//!
+//! A move or a cancellation is recorded in Postgres first (a move takes the new time under the
+//! same exclusion constraint as a booking, so it cannot double-book; 409 if the time is taken),
+//! with the meeting's SEQUENCE bumped; a `MeetingChangeWorkflow` then updates the calendar and
+//! the video meeting and sends the updated or cancelling invite, durably.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
+use callwright_domain::invite::InviteMethod;
+use callwright_workflows::MeetingChangeWorkflow;
+use callwright_workflows::meeting::{MeetingChange, meeting_change_workflow_id};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use temporalio_client::WorkflowStartOptions;
+use uuid::Uuid;
+
+/// Most meetings per page.
+const MAX_LIMIT: i64 = 500;
+
+/// Statuses a meeting can have.
+const STATUSES: [&str; 6] = [
+    "reserved",
+    "confirmed",
+    "cancelled",
+    "failed",
+    "completed",
+    "no_show",
+];
+
+/// `GET /api/meetings` filters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    status: Option<String>,
+    lead_id: Option<Uuid>,
+    campaign_id: Option<Uuid>,
+    /// Meetings starting at or after.
+    from: Option<DateTime<Utc>>,
+    /// Meetings starting before.
+    to: Option<DateTime<Utc>>,
+    /// Page size (default 100, at most 500).
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A page of meetings.
+#[derive(Debug, Serialize)]
+pub struct MeetingPage {
+    meetings: Vec<Meeting>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    let bad = || ApiError::BadRequest(format!("cursor '{cursor}' is not one this API gave out"));
+    let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
+    let at = DateTime::parse_from_rfc3339(at)
+        .map_err(|_| bad())?
+        .with_timezone(&Utc);
+    Ok((at, Uuid::parse_str(id).map_err(|_| bad())?))
+}
+
+/// Meetings by start time, filtered, a page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<MeetingPage>, ApiError> {
+    if let Some(status) = &q.status
+        && !STATUSES.contains(&status.as_str())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "status '{status}' is not one of {}",
+            STATUSES.join(", ")
+        )));
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
+    let mut meetings: Vec<Meeting> = sqlx::query_as(&format!(
+        "SELECT {MEETING_COLUMNS} FROM meetings
+         WHERE ($1::text IS NULL OR status = $1)
+           AND ($2::uuid IS NULL OR lead_id = $2)
+           AND ($3::uuid IS NULL OR campaign_id = $3)
+           AND ($4::timestamptz IS NULL OR starts_at >= $4)
+           AND ($5::timestamptz IS NULL OR starts_at < $5)
+           AND ($6::timestamptz IS NULL OR (starts_at, id) > ($6, $7))
+         ORDER BY starts_at, id LIMIT $8"
+    ))
+    .bind(&q.status)
+    .bind(q.lead_id)
+    .bind(q.campaign_id)
+    .bind(q.from)
+    .bind(q.to)
+    .bind(after.map(|a| a.0))
+    .bind(after.map(|a| a.1))
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let next_cursor = if meetings.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        meetings.pop();
+        meetings
+            .last()
+            .map(|m| format!("{}_{}", m.starts_at.to_rfc3339(), m.id))
+    } else {
+        None
+    };
+    Ok(Json(MeetingPage {
+        meetings,
+        next_cursor,
+    }))
+}
+
+fn meeting_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::BadRequest(format!("'{id}' is not a meeting id")))
+}
+
+async fn load(state: &AppState, id: Uuid) -> Result<Meeting, ApiError> {
+    sqlx::query_as(&format!(
+        "SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("no meeting {id}")))
+}
+
+/// One meeting.
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Meeting>, ApiError> {
+    Ok(Json(load(&state, meeting_id(&id)?).await?))
+}
+
+/// `PATCH /api/meetings/{id}/status` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// `cancelled`, `rescheduled` (with `start`), `completed` or `no_show`.
+    status: String,
+    /// New start, for `rescheduled`; the meeting keeps its length.
+    start: Option<DateTime<Utc>>,
+}
+
+/// Moves, cancels or closes a meeting.
+pub async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(change): Json<StatusChange>,
+) -> Result<Json<Meeting>, ApiError> {
+    let id = meeting_id(&id)?;
+    let current = load(&state, id).await?;
+    let live = current.status == "confirmed";
+    let method = match change.status.as_str() {
+        "cancelled" | "rescheduled" if !live => {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "meeting {id} is {}; only a confirmed meeting can be moved or cancelled",
+                    current.status
+                ),
+                existing_id: None,
+            });
+        }
+        "cancelled" => InviteMethod::Cancel,
+        "rescheduled" => InviteMethod::Request,
+        "completed" | "no_show" => {
+            if !matches!(
+                current.status.as_str(),
+                "confirmed" | "completed" | "no_show"
+            ) {
+                return Err(ApiError::Conflict {
+                    message: format!("meeting {id} is {}", current.status),
+                    existing_id: None,
+                });
+            }
+            let m: Meeting = sqlx::query_as(&format!(
+                "UPDATE meetings SET status = $2, updated_at = now() WHERE id = $1
+                 RETURNING {MEETING_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(&change.status)
+            .fetch_one(&state.db)
+            .await?;
+            return Ok(Json(m));
+        }
+        other => {
+            return Err(ApiError::Unprocessable(format!(
+                "status '{other}' must be cancelled, rescheduled, completed or no_show"
+            )));
+        }
+    };
+    // The change and the start of its workflow stand or fall together: the row is written in a
+    // transaction committed only once the workflow is started.
+    let mut tx = state.db.begin().await?;
+    let updated: Result<Meeting, sqlx::Error> = match method {
+        InviteMethod::Cancel => sqlx::query_as(&format!(
+            "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
+                 WHERE id = $1 AND status = 'confirmed' RETURNING {MEETING_COLUMNS}"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await,
+        InviteMethod::Request => {
+            let start = change.start.ok_or_else(|| {
+                ApiError::Unprocessable("rescheduled needs 'start' (RFC 3339)".into())
+            })?;
+            if start <= Utc::now() {
+                return Err(ApiError::Unprocessable(
+                    "start must be in the future".into(),
+                ));
+            }
+            let end = start + (current.ends_at - current.starts_at);
+            // The buffer after the meeting moves with it.
+            sqlx::query_as(&format!(
+                "UPDATE meetings SET starts_at = $2, ends_at = $3,
+                        blocks = tstzrange($2, $3 + (upper(blocks) - ends_at), '[)'),
+                        sequence = sequence + 1, updated_at = now()
+                 WHERE id = $1 AND status = 'confirmed' RETURNING {MEETING_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(start)
+            .bind(end)
+            .fetch_one(&mut *tx)
+            .await
+        }
+    };
+    let meeting = match updated {
+        Ok(m) => m,
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("23P01") => {
+            return Err(ApiError::Conflict {
+                message: "that time overlaps another meeting on the calendar".into(),
+                existing_id: None,
+            });
+        }
+        Err(sqlx::Error::RowNotFound) => {
+            return Err(ApiError::Conflict {
+                message: format!("meeting {id} changed meanwhile; read it again"),
+                existing_id: None,
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let change = MeetingChange {
+        meeting_id: id.to_string(),
+        sequence: meeting.sequence,
+        method,
+    };
+    let workflow_id = meeting_change_workflow_id(&change.meeting_id, change.sequence);
+    let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id).build();
+    if let Err(err) = state
+        .temporal
+        .start_workflow(MeetingChangeWorkflow::run, change, options)
+        .await
+    {
+        return Err(ApiError::Unavailable(format!(
+            "the change was not made: its calendar update could not be started: {err}"
+        )));
+    }
+    tx.commit().await?;
+    tracing::info!(meeting_id = %id, status = %meeting.status, sequence = meeting.sequence, "meeting changed");
+    Ok(Json(meeting))
+}
