@@ -2,13 +2,43 @@
 //! dialled number (like Twilio's magic test numbers), its language by the
 //! country calling code; it decides how the phone is picked up and what the
 //! callee says at each `<Gather>`.
+//!
+//! | suffix | persona | behaviour |
+//! |---|---|---|
+//! | 00 | `books` | proposes "Thursday at 3 pm"; picks the first offered slot, a random one (1st–3rd) after "just taken", gives `lead{last 4 digits}@example.com` when asked, goodbye after the confirmation |
+//! | 01 | `asks_questions_then_books` | asks what you offer and the price, then as 00 |
+//! | 02 | `not_interested` | declines |
+//! | 03 | `callback` | asks to be called back tomorrow at 17:00 |
+//! | 04 | `opt_out` | asks to be removed from the list |
+//! | 05 | `voicemail` | answering machine |
+//! | 06 | `no_answer` | rings out |
+//! | 07 | `busy` | busy |
+//! | 08 | `hangs_up` | asks who is calling, hangs up after the next agent line |
+//! | 09 | `silent` | answers and never speaks |
+//! | 10 | `unintelligible` | low-confidence mumbling |
+//! | 11 | `failed` | the call fails |
+//! | 12 | `no_answer_then_books` | no answer on the first call, then as 00 |
+//! | 13 | `switches_language` | asks a question, switches language (English, or Spanish on English numbers), then as 00 in the new language |
+//! | 14 | `asks_another_day` | as 00, but declines the first offer and asks for another day, then picks the second slot |
+//! | 15 | `gives_email` | as 00, and says its email together with every pick (and whenever asked) |
+//! | other | `books` | |
+//!
+//! The booking personas react to what the agent says ([`phrases::agent_cue`]):
+//! an offer, "that slot was just taken", a request for the email address, "no
+//! free slots" (answered with "call me back tomorrow at 5 pm"), a goodbye.
+//! Anything else advances their script (propose a time, then confirm). They
+//! say goodbye after [`MAX_OFFERS`] offers, and hang up after
+//! [`MAX_EXCHANGES`] turns.
 
 use rand::Rng as _;
 
-use crate::phrases::{self, Lang, Line};
+use crate::phrases::{self, AgentCue, Lang, Line};
 
 /// A persona gives up (hangs up) after this many exchanges.
-pub const MAX_EXCHANGES: u32 = 12;
+pub const MAX_EXCHANGES: u32 = 16;
+
+/// A booking persona says goodbye when offered slots more often than this.
+pub const MAX_OFFERS: u32 = 6;
 
 /// The scripted behaviours, keyed by the number's last two digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +71,10 @@ pub enum PersonaKind {
     NoAnswerThenBooks,
     /// 13: starts in the local language, then switches.
     SwitchesLanguage,
+    /// 14: declines the first offer and asks for another day, then picks the second slot.
+    AsksAnotherDay,
+    /// 15: books like 00 and says its email with every pick.
+    GivesEmail,
 }
 
 impl PersonaKind {
@@ -62,6 +96,8 @@ impl PersonaKind {
             "11" => Self::Failed,
             "12" => Self::NoAnswerThenBooks,
             "13" => Self::SwitchesLanguage,
+            "14" => Self::AsksAnotherDay,
+            "15" => Self::GivesEmail,
             _ => Self::Books,
         }
     }
@@ -83,6 +119,8 @@ impl PersonaKind {
             Self::Failed => "failed",
             Self::NoAnswerThenBooks => "no_answer_then_books",
             Self::SwitchesLanguage => "switches_language",
+            Self::AsksAnotherDay => "asks_another_day",
+            Self::GivesEmail => "gives_email",
         }
     }
 }
@@ -118,13 +156,27 @@ pub enum Reply {
     HangUp,
 }
 
+/// One step of a booking persona's script, taken when the agent's line asks
+/// nothing specific.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Say(Line),
+    /// Switch language, then propose a time in the new one.
+    SwitchAndPropose,
+}
+
 /// The state of one callee during one call.
 #[derive(Debug, Clone)]
 pub struct Persona {
     kind: PersonaKind,
     behaves_as: PersonaKind,
     lang: Lang,
+    email: String,
     turns: u32,
+    step: usize,
+    cue: AgentCue,
+    offers_heard: u32,
+    asked_another_day: bool,
     heard_goodbye: bool,
     said_goodbye: bool,
     armed_hangup: bool,
@@ -139,11 +191,18 @@ impl Persona {
             PersonaKind::NoAnswerThenBooks => PersonaKind::Books,
             other => other,
         };
+        let digits: String = to.chars().filter(char::is_ascii_digit).collect();
+        let last4 = &digits[digits.len().saturating_sub(4)..];
         Self {
             kind,
             behaves_as,
             lang: Lang::from_number(to),
+            email: format!("lead{last4}@example.com"),
             turns: 0,
+            step: 0,
+            cue: AgentCue::Other,
+            offers_heard: 0,
+            asked_another_day: false,
             heard_goodbye: false,
             said_goodbye: false,
             armed_hangup: false,
@@ -177,10 +236,17 @@ impl Persona {
             .then(|| phrases::line(Line::VoicemailGreeting, self.lang))
     }
 
+    /// The email address the callee gives: `lead{last 4 digits}@example.com`.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
     /// The callee hears an agent line. Returns true when the callee hangs up right after it.
     pub fn hear(&mut self, agent_text: &str) -> bool {
-        if phrases::is_goodbye(agent_text) {
-            self.heard_goodbye = true;
+        match phrases::agent_cue(agent_text) {
+            AgentCue::Goodbye => self.heard_goodbye = true,
+            AgentCue::Other => {}
+            cue => self.cue = cue,
         }
         self.armed_hangup
     }
@@ -200,15 +266,6 @@ impl Persona {
             return self.goodbye();
         }
         let script: &[Line] = match self.behaves_as {
-            PersonaKind::Books | PersonaKind::NoAnswerThenBooks => {
-                &[Line::ProposeTime, Line::Confirm]
-            }
-            PersonaKind::AsksQuestionsThenBooks => &[
-                Line::AskOffer,
-                Line::AskCost,
-                Line::ProposeTime,
-                Line::Confirm,
-            ],
             PersonaKind::NotInterested => &[Line::NotInterested],
             PersonaKind::Callback => &[Line::Callback],
             PersonaKind::OptOut => &[Line::OptOut],
@@ -216,7 +273,6 @@ impl Persona {
                 self.armed_hangup = true;
                 &[Line::WhoIsThis]
             }
-            PersonaKind::SwitchesLanguage => return self.switching(turn),
             PersonaKind::Unintelligible => {
                 let confidence = rand::thread_rng().gen_range(0.15..0.30);
                 return speak(phrases::garbled(self.lang, turn as usize), confidence);
@@ -226,6 +282,12 @@ impl Persona {
             | PersonaKind::NoAnswer
             | PersonaKind::Busy
             | PersonaKind::Failed => return Reply::Silent,
+            PersonaKind::Books
+            | PersonaKind::AsksQuestionsThenBooks
+            | PersonaKind::NoAnswerThenBooks
+            | PersonaKind::SwitchesLanguage
+            | PersonaKind::AsksAnotherDay
+            | PersonaKind::GivesEmail => return self.booking(),
         };
         match script.get(turn as usize) {
             Some(line) => speak(phrases::line(*line, self.lang), clear_confidence()),
@@ -233,27 +295,78 @@ impl Persona {
         }
     }
 
-    fn switching(&mut self, turn: u32) -> Reply {
-        if turn == 0 {
-            return speak(phrases::line(Line::AskOffer, self.lang), clear_confidence());
+    /// A booking persona's turn: react to the agent's last cue, else follow the script.
+    fn booking(&mut self) -> Reply {
+        let cue = std::mem::replace(&mut self.cue, AgentCue::Other);
+        let text = match cue {
+            AgentCue::NoSlots => phrases::line(Line::CallbackLater, self.lang).to_owned(),
+            AgentCue::AskEmail => phrases::email_line(self.lang, &self.email),
+            AgentCue::Offer | AgentCue::Taken => {
+                self.offers_heard += 1;
+                if self.offers_heard > MAX_OFFERS {
+                    return self.goodbye();
+                }
+                if cue == AgentCue::Taken {
+                    let n = rand::thread_rng().gen_range(1..=3);
+                    self.pick(n)
+                } else if self.behaves_as == PersonaKind::AsksAnotherDay {
+                    if self.asked_another_day {
+                        self.pick(2)
+                    } else {
+                        self.asked_another_day = true;
+                        phrases::line(Line::AskAnotherDay, self.lang).to_owned()
+                    }
+                } else {
+                    self.pick(1)
+                }
+            }
+            AgentCue::Goodbye | AgentCue::Other => {
+                let script: &[Step] = match self.behaves_as {
+                    PersonaKind::AsksQuestionsThenBooks => &[
+                        Step::Say(Line::AskOffer),
+                        Step::Say(Line::AskCost),
+                        Step::Say(Line::ProposeTime),
+                        Step::Say(Line::Confirm),
+                    ],
+                    PersonaKind::SwitchesLanguage => &[
+                        Step::Say(Line::AskOffer),
+                        Step::SwitchAndPropose,
+                        Step::Say(Line::Confirm),
+                    ],
+                    _ => &[Step::Say(Line::ProposeTime), Step::Say(Line::Confirm)],
+                };
+                let Some(step) = script.get(self.step).copied() else {
+                    return self.goodbye();
+                };
+                self.step += 1;
+                match step {
+                    Step::Say(line) => phrases::line(line, self.lang).to_owned(),
+                    Step::SwitchAndPropose => {
+                        self.lang = if self.lang == Lang::En {
+                            Lang::Es
+                        } else {
+                            Lang::En
+                        };
+                        format!(
+                            "{} {}",
+                            phrases::line(Line::SwitchIntro, self.lang),
+                            phrases::line(Line::ProposeTime, self.lang)
+                        )
+                    }
+                }
+            }
+        };
+        speak(&text, clear_confidence())
+    }
+
+    /// Picks the `n`-th offered slot, with the email for `gives_email`.
+    fn pick(&self, n: usize) -> String {
+        let pick = phrases::pick_line(n, self.lang);
+        if self.behaves_as == PersonaKind::GivesEmail {
+            format!("{pick} {}", phrases::email_line(self.lang, &self.email))
+        } else {
+            pick.to_owned()
         }
-        if turn == 1 {
-            self.lang = if self.lang == Lang::En {
-                Lang::Es
-            } else {
-                Lang::En
-            };
-            let text = format!(
-                "{} {}",
-                phrases::line(Line::SwitchIntro, self.lang),
-                phrases::line(Line::ProposeTime, self.lang)
-            );
-            return speak(&text, clear_confidence());
-        }
-        if turn == 2 {
-            return speak(phrases::line(Line::Confirm, self.lang), clear_confidence());
-        }
-        self.goodbye()
     }
 
     fn goodbye(&mut self) -> Reply {
@@ -276,6 +389,7 @@ fn clear_confidence() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::replies;
 
     fn text(r: Reply) -> String {
         match r {
@@ -336,6 +450,137 @@ mod tests {
         let mut p = Persona::new("+15550000013", 1);
         p.reply();
         assert!(text(p.reply()).contains("jueves"));
+    }
+
+    const LANGS: [(&str, Lang); 6] = [
+        ("+1555123", Lang::En),
+        ("+97250123", Lang::He),
+        ("+3361234", Lang::Fr),
+        ("+4915112", Lang::De),
+        ("+3461234", Lang::Es),
+        ("+3931234", Lang::It),
+    ];
+
+    fn labels() -> Vec<String> {
+        ["Label one", "Label two", "Label three"]
+            .map(str::to_owned)
+            .to_vec()
+    }
+
+    /// The slot the scripted model books for what the callee said.
+    fn picked(words: &str) -> Option<usize> {
+        match crate::llm::booking::ordinal(words)? {
+            crate::llm::booking::Ordinal::Nth(n) => Some(n),
+            crate::llm::booking::Ordinal::Last => Some(3),
+        }
+    }
+
+    #[test]
+    fn books_through_offer_email_taken_and_confirmation_in_every_language() {
+        for (prefix, lang) in LANGS {
+            let mut p = Persona::new(&format!("{prefix}4500"), 1);
+            assert_eq!(p.email(), "lead4500@example.com");
+            assert!(!p.hear(&replies::greeting(lang)));
+            assert_eq!(text(p.reply()), phrases::line(Line::ProposeTime, lang));
+            p.hear(&replies::offer(lang, &labels()));
+            let pick = text(p.reply());
+            assert_eq!(picked(&pick), Some(1), "{lang:?}: {pick}");
+            p.hear(&replies::ask_email(lang));
+            let said = text(p.reply());
+            assert_eq!(
+                crate::llm::booking::find_email(&said).as_deref(),
+                Some("lead4500@example.com"),
+                "{said}"
+            );
+            p.hear(&replies::slot_taken(lang, Some("Label one"), &labels()));
+            let again = text(p.reply());
+            assert!(
+                picked(&again).is_some_and(|n| (1..=3).contains(&n)),
+                "{lang:?}: {again}"
+            );
+            let confirmation =
+                replies::booking_confirmed(lang, "Label two", Some("lead4500@example.com"));
+            assert!(phrases::is_goodbye(&confirmation), "{confirmation}");
+            p.hear(&confirmation);
+            assert_eq!(text(p.reply()), phrases::line(Line::Goodbye, lang));
+            assert_eq!(p.reply(), Reply::HangUp);
+        }
+    }
+
+    #[test]
+    fn taken_picks_stay_within_the_first_three() {
+        let mut seen = [false; 3];
+        for _ in 0..200 {
+            let mut p = Persona::new("+15550000000", 1);
+            p.hear(&replies::slot_taken(Lang::En, None, &labels()));
+            let n = picked(&text(p.reply())).expect("a pick");
+            assert!((1..=3).contains(&n));
+            seen[n - 1] = true;
+        }
+        assert_eq!(seen, [true; 3], "all three ordinals are used");
+    }
+
+    #[test]
+    fn asks_another_day_then_picks_the_second() {
+        for (prefix, lang) in LANGS {
+            let mut p = Persona::new(&format!("{prefix}0014"), 1);
+            assert_eq!(p.kind(), PersonaKind::AsksAnotherDay);
+            assert_eq!(text(p.reply()), phrases::line(Line::ProposeTime, lang));
+            p.hear(&replies::offer(lang, &labels()));
+            let ask = text(p.reply());
+            assert!(crate::llm::booking::asks_another_day(&ask), "{ask}");
+            p.hear(&replies::offer(lang, &labels()));
+            assert_eq!(picked(&text(p.reply())), Some(2));
+        }
+    }
+
+    #[test]
+    fn gives_email_with_the_pick() {
+        for (prefix, lang) in LANGS {
+            let mut p = Persona::new(&format!("{prefix}0015"), 1);
+            assert_eq!(p.kind(), PersonaKind::GivesEmail);
+            p.reply();
+            p.hear(&replies::offer(lang, &labels()));
+            let said = text(p.reply());
+            assert_eq!(picked(&said), Some(1), "{said}");
+            assert_eq!(
+                crate::llm::booking::find_email(&said).as_deref(),
+                Some("lead0015@example.com")
+            );
+        }
+    }
+
+    #[test]
+    fn no_slots_asks_for_a_callback() {
+        for (prefix, lang) in LANGS {
+            let mut p = Persona::new(&format!("{prefix}0000"), 1);
+            p.reply();
+            p.hear(&replies::no_slots(lang));
+            assert_eq!(text(p.reply()), phrases::line(Line::CallbackLater, lang));
+        }
+    }
+
+    #[test]
+    fn switches_language_then_books_in_the_new_one() {
+        let mut p = Persona::new("+33612345613", 1);
+        assert!(text(p.reply()).contains("Qu'est-ce que"));
+        assert!(text(p.reply()).contains("Thursday at 3 pm"));
+        p.hear(&replies::offer(Lang::Fr, &labels()));
+        assert_eq!(text(p.reply()), "The first one, please.");
+    }
+
+    #[test]
+    fn gives_up_after_too_many_offers() {
+        let mut p = Persona::new("+15550000000", 1);
+        p.reply();
+        for _ in 0..MAX_OFFERS {
+            p.hear(&replies::offer(Lang::En, &labels()));
+            assert!(picked(&text(p.reply())).is_some());
+        }
+        p.hear(&replies::offer(Lang::En, &labels()));
+        assert_eq!(text(p.reply()), phrases::line(Line::Goodbye, Lang::En));
+        assert_eq!(p.reply(), Reply::HangUp);
+        const { assert!(MAX_EXCHANGES >= 14) };
     }
 
     #[test]

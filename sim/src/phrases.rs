@@ -93,6 +93,16 @@ pub enum Line {
     VoicemailGreeting,
     /// Announces a switch to this language.
     SwitchIntro,
+    /// Picks the first offered slot.
+    PickFirst,
+    /// Picks the second offered slot.
+    PickSecond,
+    /// Picks the third offered slot.
+    PickThird,
+    /// None of the offered slots fit: asks for another day.
+    AskAnotherDay,
+    /// Answers "no free slots, shall I call you back?" with tomorrow at 17:00.
+    CallbackLater,
 }
 
 /// The wording of `line` in `lang`.
@@ -202,6 +212,145 @@ fn table(line: Line) -> [&'static str; 6] {
             "Perdone, ¿podemos seguir en español?",
             "Scusi, possiamo continuare in italiano?",
         ],
+        Line::PickFirst => [
+            "The first one, please.",
+            "הראשון, בבקשה.",
+            "Le premier, s'il vous plaît.",
+            "Der erste, bitte.",
+            "La primera opción, por favor.",
+            "La prima opzione, per favore.",
+        ],
+        Line::PickSecond => [
+            "The second one, please.",
+            "השני, בבקשה.",
+            "Le deuxième, s'il vous plaît.",
+            "Der zweite, bitte.",
+            "La segunda opción, por favor.",
+            "La seconda opzione, per favore.",
+        ],
+        Line::PickThird => [
+            "The third one, please.",
+            "השלישי, בבקשה.",
+            "Le troisième, s'il vous plaît.",
+            "Der dritte, bitte.",
+            "La tercera opción, por favor.",
+            "La terza opzione, per favore.",
+        ],
+        Line::AskAnotherDay => [
+            "Hmm, none of those work for me. Do you have another day?",
+            "אף אחד מהמועדים האלה לא מתאים לי. יש לך יום אחר?",
+            "Aucun de ces créneaux ne me convient. Vous auriez un autre jour ?",
+            "Keiner dieser Termine passt mir. Haben Sie einen anderen Tag?",
+            "Ninguno de esos horarios me viene bien. ¿Tiene otro día?",
+            "Nessuno di questi orari mi va bene. Ha un altro giorno?",
+        ],
+        Line::CallbackLater => [
+            "Then please call me back tomorrow at 5 pm.",
+            "אז תתקשרו אליי מחר ב-5 אחר הצהריים.",
+            "Alors rappelez-moi demain à 17h.",
+            "Dann rufen Sie mich bitte morgen um 17 Uhr zurück.",
+            "Entonces llámeme mañana a las 5 de la tarde.",
+            "Allora mi richiami domani alle 17.",
+        ],
+    }
+}
+
+/// The callee picking the `n`-th offered slot (1-based; 1..=3, anything
+/// else picks the third).
+pub fn pick_line(n: usize, lang: Lang) -> &'static str {
+    let which = match n {
+        0 | 1 => Line::PickFirst,
+        2 => Line::PickSecond,
+        _ => Line::PickThird,
+    };
+    line(which, lang)
+}
+
+/// The callee spelling out their email address.
+pub fn email_line(lang: Lang, email: &str) -> String {
+    match lang {
+        Lang::En => format!("My email is {email}."),
+        Lang::He => format!("המייל שלי הוא {email}."),
+        Lang::Fr => format!("Mon adresse e-mail, c'est {email}."),
+        Lang::De => format!("Meine E-Mail-Adresse ist {email}."),
+        Lang::Es => format!("Mi correo es {email}."),
+        Lang::It => format!("La mia email è {email}."),
+    }
+}
+
+/// What an agent line asks of the callee during booking, as the scripted
+/// callees understand it (keyed on the scripted model's wording in every
+/// language, see `llm::replies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentCue {
+    /// The agent says goodbye (also after confirming a booking).
+    Goodbye,
+    /// No free slots; the agent proposes a call back.
+    NoSlots,
+    /// The slot the callee picked was just taken; a fresh offer follows.
+    Taken,
+    /// The agent asks for the callee's email address.
+    AskEmail,
+    /// The agent offers slots to pick from.
+    Offer,
+    /// Anything else.
+    Other,
+}
+
+const NO_SLOTS_CUES: &[&str] = &[
+    "no free times",
+    "no other free times",
+    "אין לי מועדים פנויים",
+    "aucun creneau libre",
+    "aucun autre creneau libre",
+    "keine freien termine",
+    "no tengo horarios libres",
+    "no tengo mas horarios libres",
+    "non ho orari liberi",
+    "non ho altri orari liberi",
+];
+const TAKEN_CUES: &[&str] = &[
+    "just been taken",
+    "נתפס הרגע",
+    "vient d etre reserve",
+    "gerade vergeben",
+    "acaba de quedar ocupado",
+    "appena stato prenotato",
+];
+const ASK_EMAIL_CUES: &[&str] = &[
+    "email address",
+    "כתובת מייל",
+    "adresse e mail",
+    "e mail adresse",
+    "correo electronico",
+    "indirizzo email",
+];
+const OFFER_CUES: &[&str] = &[
+    "i can offer",
+    "אני יכול להציע",
+    "je peux vous proposer",
+    "ich kann ihnen",
+    "puedo ofrecerle",
+    "posso proporle",
+];
+
+/// Classifies an agent line for the booking dialogue.
+pub fn agent_cue(text: &str) -> AgentCue {
+    use crate::llm::text::{fold, has_any};
+    if is_goodbye(text) {
+        return AgentCue::Goodbye;
+    }
+    let folded = fold(text);
+    if has_any(&folded, NO_SLOTS_CUES) {
+        AgentCue::NoSlots
+    } else if has_any(&folded, TAKEN_CUES) {
+        AgentCue::Taken
+    } else if has_any(&folded, ASK_EMAIL_CUES) {
+        AgentCue::AskEmail
+    } else if has_any(&folded, OFFER_CUES) {
+        AgentCue::Offer
+    } else {
+        AgentCue::Other
     }
 }
 

@@ -1,10 +1,17 @@
 //! OpenAI-compatible chat completions endpoint backed by a scripted model.
 //!
-//! The model reads `Conversation language:` and `Current local time for the
-//! callee:` from the system prompt, classifies the last user message (see
-//! [`intent`]) and answers with localised content and, when the request
-//! offers it, a tool call.
+//! The model reads `Conversation language:`, `Current local time for the
+//! callee:`, `Callee email on file:` and `Offered slots:` from the system
+//! prompt, classifies the last user message (see [`intent`]) and answers with
+//! localised content and, when the request offers it, a tool call.
+//!
+//! When `check_availability` or `book_meeting` is offered it follows the
+//! booking protocol ([`booking`]): interest → `check_availability`, a pick →
+//! `book_meeting`, and after a tool result it speaks from the last result
+//! (offer, slot taken, email needed, confirmation). Otherwise it keeps the
+//! older `record_interest` flow.
 
+pub mod booking;
 pub mod intent;
 pub mod replies;
 pub mod text;
@@ -174,31 +181,7 @@ fn respond(request: &ChatRequest) -> Value {
         .collect::<Vec<_>>()
         .join("\n");
     let (lang, now) = prompt_context(&system);
-
-    let last_role = request.messages.last().map(|m| m.role.as_str());
-    let last_user = request.messages.iter().rposition(|m| m.role == "user");
-    let decision = match (last_role, last_user) {
-        (Some("tool"), _) => intent::Decision {
-            content: replies::after_tool(lang),
-            tool: None,
-        },
-        (_, None) => intent::Decision {
-            content: replies::greeting(lang),
-            tool: None,
-        },
-        (_, Some(idx)) => {
-            let earlier: Vec<&str> = request.messages[..idx]
-                .iter()
-                .zip(&texts)
-                .rev()
-                .filter(|(m, _)| matches!(m.role.as_str(), "user" | "assistant"))
-                .map(|(_, t)| t.as_str())
-                .collect();
-            let intent = intent::classify(&texts[idx], &earlier, now);
-            tracing::debug!(?intent, text = %texts[idx], "scripted model decision");
-            intent::decide(&intent, lang, now)
-        }
-    };
+    let email_on_file = booking::email_on_file(&system);
 
     let tools_allowed = !matches!(&request.tool_choice, Some(Value::String(s)) if s == "none");
     let offered = |name: &str| {
@@ -207,6 +190,70 @@ fn respond(request: &ChatRequest) -> Value {
             .iter()
             .any(|t| t.function.as_ref().is_some_and(|f| f.name == name))
     };
+    let booking_mode = offered("check_availability") || offered("book_meeting");
+
+    let last_role = request.messages.last().map(|m| m.role.as_str());
+    let last_user = request.messages.iter().rposition(|m| m.role == "user");
+    let decision = match (last_role, last_user) {
+        (Some("tool"), _) => intent::Decision {
+            content: texts
+                .last()
+                .and_then(|t| booking::after_tool(lang, t, email_on_file.as_deref()))
+                .unwrap_or_else(|| replies::after_tool(lang)),
+            tool: None,
+        },
+        (_, None) => intent::Decision {
+            content: replies::greeting(lang),
+            tool: None,
+        },
+        (_, Some(idx)) => {
+            let before: Vec<(&str, &str)> = request.messages[..idx]
+                .iter()
+                .zip(&texts)
+                .rev()
+                .map(|(m, t)| (m.role.as_str(), t.as_str()))
+                .collect();
+            let spoken = |roles: &[&str]| -> Vec<&str> {
+                before
+                    .iter()
+                    .filter(|(role, text)| roles.contains(role) && !text.trim().is_empty())
+                    .map(|(_, text)| *text)
+                    .collect()
+            };
+            let earlier = spoken(&["user", "assistant"]);
+            if booking_mode {
+                let offered_slots = booking::offered_slots(&system).unwrap_or_else(|| {
+                    // No `Offered slots` line: the latest tool result that offered some.
+                    before
+                        .iter()
+                        .filter(|(role, _)| *role == "tool")
+                        .find_map(|(_, text)| {
+                            let result = serde_json::from_str::<Value>(text).ok()?;
+                            let slots = booking::slots_from_json(&result);
+                            (!slots.is_empty()).then_some(slots)
+                        })
+                        .unwrap_or_default()
+                });
+                let assistant = spoken(&["assistant"]);
+                let turn = booking::Turn {
+                    lang,
+                    now,
+                    offered: offered_slots,
+                    earlier,
+                    earlier_user: spoken(&["user"]),
+                    last_agent: assistant.first().copied(),
+                };
+                let decision = booking::decide(&texts[idx], &turn);
+                tracing::debug!(?decision, text = %texts[idx], "scripted model booking decision");
+                decision
+            } else {
+                let intent = intent::classify(&texts[idx], &earlier, now);
+                tracing::debug!(?intent, text = %texts[idx], "scripted model decision");
+                intent::decide(&intent, lang, now)
+            }
+        }
+    };
+
     let tool = decision
         .tool
         .filter(|(name, _)| tools_allowed && offered(name));

@@ -288,3 +288,204 @@ pub fn after_tool(lang: Lang) -> String {
     )
     .to_owned()
 }
+
+/// Joins slot labels as spoken: "A, B or C".
+fn spoken_list(lang: Lang, labels: &[String]) -> String {
+    let or = pick(lang, ["or", "או", "ou", "oder", "o", "o"]);
+    match labels {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
+    }
+}
+
+/// Offers slots (labels already in the callee's language) and asks which one suits.
+pub fn offer(lang: Lang, labels: &[String]) -> String {
+    let list = spoken_list(lang, labels);
+    let ask = if labels.len() == 1 {
+        pick(
+            lang,
+            [
+                "Does that suit you?",
+                "זה מתאים לך?",
+                "Cela vous convient-il ?",
+                "Passt Ihnen das?",
+                "¿Le viene bien?",
+                "Le va bene?",
+            ],
+        )
+    } else {
+        pick(
+            lang,
+            [
+                "Which suits you best?",
+                "מה הכי נוח לך?",
+                "Lequel vous convient le mieux ?",
+                "Was passt Ihnen am besten?",
+                "¿Qué le viene mejor?",
+                "Quale preferisce?",
+            ],
+        )
+    };
+    match lang {
+        Lang::En => format!("I can offer {list}. {ask}"),
+        Lang::He => format!("אני יכול להציע {list}. {ask}"),
+        Lang::Fr => format!("Je peux vous proposer {list}. {ask}"),
+        Lang::De => format!("Ich kann Ihnen {list} anbieten. {ask}"),
+        Lang::Es => format!("Puedo ofrecerle {list}. {ask}"),
+        Lang::It => format!("Posso proporle {list}. {ask}"),
+    }
+}
+
+/// No free slots at all: apologises and proposes a call back.
+pub fn no_slots(lang: Lang) -> String {
+    pick(lang, [
+        "I'm sorry, I have no free times in the coming days. Shall I call you back another time?",
+        "מצטער, אין לי מועדים פנויים בימים הקרובים. לחזור אליך בזמן אחר?",
+        "Je suis désolé, je n'ai aucun créneau libre dans les prochains jours. Puis-je vous rappeler à un autre moment ?",
+        "Es tut mir leid, in den nächsten Tagen habe ich keine freien Termine. Darf ich Sie ein andermal zurückrufen?",
+        "Lo siento, no tengo horarios libres en los próximos días. ¿Le parece que le llame en otro momento?",
+        "Mi dispiace, non ho orari liberi nei prossimi giorni. Posso richiamarla in un altro momento?",
+    ])
+    .to_owned()
+}
+
+/// The picked slot was just taken: apologises and offers `labels` instead
+/// (or proposes a call back when nothing else is free).
+pub fn slot_taken(lang: Lang, taken: Option<&str>, labels: &[String]) -> String {
+    let taken = taken.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
+        pick(
+            lang,
+            [
+                "that time",
+                "המועד הזה",
+                "ce créneau",
+                "dieser Termin",
+                "ese horario",
+                "quell'orario",
+            ],
+        )
+    });
+    if labels.is_empty() {
+        return match lang {
+            Lang::En => format!(
+                "Sorry, {taken} has just been taken, and I have no other free times in the coming days. Shall I call you back another time?"
+            ),
+            Lang::He => format!(
+                "מצטער, {taken} נתפס הרגע, ואין לי מועדים פנויים אחרים בימים הקרובים. לחזור אליך בזמן אחר?"
+            ),
+            Lang::Fr => format!(
+                "Désolé, {taken} vient d'être réservé par quelqu'un d'autre, et je n'ai aucun autre créneau libre dans les prochains jours. Puis-je vous rappeler à un autre moment ?"
+            ),
+            Lang::De => format!(
+                "Entschuldigung, {taken} ist gerade vergeben worden, und in den nächsten Tagen habe ich keine freien Termine mehr. Darf ich Sie ein andermal zurückrufen?"
+            ),
+            Lang::Es => format!(
+                "Lo siento, {taken} acaba de quedar ocupado y no tengo más horarios libres en los próximos días. ¿Le parece que le llame en otro momento?"
+            ),
+            Lang::It => format!(
+                "Mi dispiace, {taken} è appena stato prenotato e non ho altri orari liberi nei prossimi giorni. Posso richiamarla in un altro momento?"
+            ),
+        };
+    }
+    let sorry = match lang {
+        Lang::En => format!("Sorry, {taken} has just been taken."),
+        Lang::He => format!("מצטער, {taken} נתפס הרגע."),
+        Lang::Fr => format!("Désolé, {taken} vient d'être réservé par quelqu'un d'autre."),
+        Lang::De => format!("Entschuldigung, {taken} ist gerade vergeben worden."),
+        Lang::Es => format!("Lo siento, {taken} acaba de quedar ocupado."),
+        Lang::It => format!("Mi dispiace, {taken} è appena stato prenotato."),
+    };
+    format!("{sorry} {}", offer(lang, labels))
+}
+
+/// Asks for the email address the invitation should go to.
+pub fn ask_email(lang: Lang) -> String {
+    pick(
+        lang,
+        [
+            "Which email address should I send the invitation to?",
+            "לאיזו כתובת מייל לשלוח את ההזמנה?",
+            "À quelle adresse e-mail dois-je envoyer l'invitation ?",
+            "An welche E-Mail-Adresse soll ich die Einladung schicken?",
+            "¿A qué dirección de correo electrónico le envío la invitación?",
+            "A quale indirizzo email posso mandare l'invito?",
+        ],
+    )
+    .to_owned()
+}
+
+/// Confirms a booked slot (and where the invitation goes) and says goodbye.
+pub fn booking_confirmed(lang: Lang, label: &str, email: Option<&str>) -> String {
+    match (lang, email) {
+        (Lang::En, Some(email)) => format!(
+            "You're booked for {label}; the invitation goes to {email}. Thank you, goodbye!"
+        ),
+        (Lang::En, None) => format!(
+            "You're booked for {label}; you'll receive an invitation shortly. Thank you, goodbye!"
+        ),
+        (Lang::He, Some(email)) => {
+            format!("הפגישה נקבעה: {label}. ההזמנה תישלח אל {email}. תודה, להתראות!")
+        }
+        (Lang::He, None) => {
+            format!("הפגישה נקבעה: {label}. הזמנה תישלח אליך בקרוב. תודה, להתראות!")
+        }
+        (Lang::Fr, Some(email)) => format!(
+            "Rendez-vous confirmé : {label}. L'invitation sera envoyée à {email}. Merci, au revoir !"
+        ),
+        (Lang::Fr, None) => format!(
+            "Rendez-vous confirmé : {label}. Vous recevrez une invitation sous peu. Merci, au revoir !"
+        ),
+        (Lang::De, Some(email)) => format!(
+            "Termin bestätigt: {label}. Die Einladung geht an {email}. Vielen Dank, auf Wiederhören!"
+        ),
+        (Lang::De, None) => format!(
+            "Termin bestätigt: {label}. Sie erhalten in Kürze eine Einladung. Vielen Dank, auf Wiederhören!"
+        ),
+        (Lang::Es, Some(email)) => format!(
+            "Reserva confirmada: {label}. La invitación llegará a {email}. ¡Gracias, adiós!"
+        ),
+        (Lang::Es, None) => format!(
+            "Reserva confirmada: {label}. Recibirá una invitación en breve. ¡Gracias, adiós!"
+        ),
+        (Lang::It, Some(email)) => format!(
+            "Appuntamento confermato: {label}. L'invito arriverà a {email}. Grazie, arrivederci!"
+        ),
+        (Lang::It, None) => format!(
+            "Appuntamento confermato: {label}. Riceverà a breve un invito. Grazie, arrivederci!"
+        ),
+    }
+}
+
+/// Filler while the model checks the calendar (the product does not speak
+/// it when it loops on the tool call).
+pub fn checking_calendar(lang: Lang) -> String {
+    pick(
+        lang,
+        [
+            "Let me check the calendar.",
+            "רגע, אני בודק ביומן.",
+            "Je regarde l'agenda.",
+            "Ich schaue kurz in den Kalender.",
+            "Déjeme mirar la agenda.",
+            "Controllo subito l'agenda.",
+        ],
+    )
+    .to_owned()
+}
+
+/// Filler while the model books a slot.
+pub fn booking_slot(lang: Lang) -> String {
+    pick(
+        lang,
+        [
+            "One moment, I'll book that for you.",
+            "רגע, אני קובע את זה.",
+            "Un instant, je réserve ce créneau.",
+            "Einen Moment, ich buche den Termin.",
+            "Un momento, se lo reservo.",
+            "Un attimo, lo prenoto subito.",
+        ],
+    )
+    .to_owned()
+}
