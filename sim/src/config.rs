@@ -21,8 +21,10 @@ pub enum ConfigError {
 /// Everything the simulator needs to start.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
-    /// Address to listen on; port 0 picks a free port.
+    /// HTTP address to listen on; port 0 picks a free port.
     pub bind: SocketAddr,
+    /// SMTP sink address to listen on; port 0 picks a free port.
+    pub smtp_bind: SocketAddr,
     /// The only Twilio account SID the simulator accepts.
     pub account_sid: String,
     /// Twilio auth token: HTTP Basic password and webhook signing key.
@@ -40,6 +42,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8090)),
+            smtp_bind: SocketAddr::from(([127, 0, 0, 1], 2525)),
             account_sid: "ACsimulator0000000000000000000000".to_owned(),
             auth_token: "sim-auth-token".to_owned(),
             speed: 1.0,
@@ -50,17 +53,28 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// A configuration for in-process tests: loopback, free port, the given speed.
+    /// A configuration for in-process tests: loopback, free ports (HTTP and
+    /// SMTP), the given speed.
     pub fn for_tests(speed: f64) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            smtp_bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             speed,
             ..Self::default()
         }
     }
 
-    /// Reads `SIM_BIND`, `SIM_ACCOUNT_SID`, `SIM_AUTH_TOKEN`, `SIM_SPEED`,
-    /// `SIM_LLM_DELAY_MS` and `SIM_LLM_API_KEY`, using defaults for unset ones.
+    /// Reads the environment, using defaults for unset variables:
+    ///
+    /// | variable | default | meaning |
+    /// |---|---|---|
+    /// | `SIM_BIND` | `127.0.0.1:8090` | HTTP listener (Twilio, LLM, Google, Zoom, `/sim/*`) |
+    /// | `SIM_SMTP_BIND` | `127.0.0.1:2525` | SMTP sink listener (plaintext, no STARTTLS) |
+    /// | `SIM_ACCOUNT_SID` | `ACsimulator0000000000000000000000` | the only Twilio account |
+    /// | `SIM_AUTH_TOKEN` | `sim-auth-token` | Twilio auth token / webhook signing key |
+    /// | `SIM_SPEED` | `1.0` | time scale (0.05 = 20 times faster) |
+    /// | `SIM_LLM_DELAY_MS` | `0` | extra latency per chat completion |
+    /// | `SIM_LLM_API_KEY` | unset | when set, the LLM endpoint requires this bearer key |
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -71,6 +85,12 @@ impl SimConfig {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("SIM_BIND") {
             cfg.bind = v.trim().parse().map_err(|e| invalid("SIM_BIND", &v, e))?;
+        }
+        if let Some(v) = get("SIM_SMTP_BIND") {
+            cfg.smtp_bind = v
+                .trim()
+                .parse()
+                .map_err(|e| invalid("SIM_SMTP_BIND", &v, e))?;
         }
         if let Some(v) = get("SIM_ACCOUNT_SID") {
             cfg.account_sid = v.trim().to_owned();
@@ -112,6 +132,7 @@ mod tests {
     fn defaults_when_unset() {
         let cfg = SimConfig::from_lookup(|_| None).expect("config");
         assert_eq!(cfg.bind.port(), 8090);
+        assert_eq!(cfg.smtp_bind.port(), 2525);
         assert_eq!(cfg.account_sid, "ACsimulator0000000000000000000000");
         assert_eq!(cfg.auth_token, "sim-auth-token");
         assert!((cfg.speed - 1.0).abs() < f64::EPSILON);
@@ -124,12 +145,16 @@ mod tests {
             "SIM_SPEED" => Some("0.05".into()),
             "SIM_LLM_API_KEY" => Some("k".into()),
             "SIM_BIND" => Some("0.0.0.0:9000".into()),
+            "SIM_SMTP_BIND" => Some("127.0.0.1:2526".into()),
             _ => None,
         })
         .expect("config");
         assert!((cfg.speed - 0.05).abs() < 1e-9);
         assert_eq!(cfg.llm_api_key.as_deref(), Some("k"));
         assert_eq!(cfg.bind.port(), 9000);
+        assert_eq!(cfg.smtp_bind.port(), 2526);
+        let bad = SimConfig::from_lookup(|n| (n == "SIM_SMTP_BIND").then(|| "nope".to_owned()));
+        assert!(bad.is_err());
         let bad = SimConfig::from_lookup(|n| (n == "SIM_SPEED").then(|| "0".to_owned()));
         assert!(bad.is_err());
     }

@@ -1,5 +1,6 @@
 //! Inspection and control API for tests and demos: health, call records,
-//! reset and fault injection, all under `/sim`.
+//! reset and fault injection, all under `/sim`. (Google, Zoom and mail
+//! inspection live in their own modules.)
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,7 +19,10 @@ pub fn router() -> Router<SharedState> {
         .route("/sim/calls", get(list))
         .route("/sim/calls/{sid}", get(one))
         .route("/sim/reset", post(reset))
-        .route("/sim/faults", get(faults).post(add_faults))
+        .route(
+            "/sim/faults",
+            get(faults).post(add_faults).delete(clear_faults),
+        )
 }
 
 async fn list(State(state): State<SharedState>) -> Response {
@@ -38,6 +42,9 @@ async fn one(State(state): State<SharedState>, Path(sid): Path<String>) -> Respo
 
 async fn reset(State(state): State<SharedState>) -> Response {
     state.store.reset();
+    state.google.reset();
+    state.zoom.reset();
+    state.mail.reset();
     tracing::info!("simulator state reset");
     Json(json!({"reset": true})).into_response()
 }
@@ -46,12 +53,16 @@ async fn faults(State(state): State<SharedState>) -> Response {
     Json(state.store.faults()).into_response()
 }
 
+async fn clear_faults(State(state): State<SharedState>) -> Response {
+    Json(state.store.clear_faults()).into_response()
+}
+
 async fn add_faults(State(state): State<SharedState>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<Faults>(&body) {
         Ok(add) => Json(state.store.add_faults(add)).into_response(),
         Err(e) => (
             StatusCode::BAD_REQUEST,
-            Json(json!({"error": format!("expected {{\"twilio_create_429\"|\"llm_500\"|\"llm_429\": n}}: {e}")})),
+            Json(json!({"error": format!("expected {{\"twilio_create_429\"|\"llm_500\"|\"llm_429\"|\"calendar_500\"|\"calendar_429\"|\"calendar_401\"|\"zoom_500\"|\"smtp_451\": n}}: {e}")})),
         )
             .into_response(),
     }

@@ -3,7 +3,16 @@
 //! One HTTP server on loopback that speaks Twilio's REST API and call
 //! behaviour (signed webhooks, TwiML, AMD, recordings) and an
 //! OpenAI-compatible chat completions endpoint backed by a scripted model,
-//! with scripted callee personas chosen by the dialled number.
+//! with scripted callee personas chosen by the dialled number. The same
+//! server speaks Google OAuth 2.0 (`POST /token`) and Calendar API v3
+//! (`/calendar/v3/...`, see [`google`]) and Zoom Server-to-Server OAuth and
+//! meetings (`/oauth/token`, `/v2/...`, see [`zoom`]). A second listener is a
+//! plaintext SMTP sink ([`smtp`]) whose messages are listed at `/sim/mail`.
+//!
+//! Test and demo control lives under `/sim` ([`inspect`]): reset, fault
+//! injection (`POST|GET|DELETE /sim/faults`), call records, calendar events
+//! and busy blocks, Zoom meetings, received mail, and the simulator's Google
+//! service-account key file (`GET /sim/google/service-account.json`).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -19,17 +28,20 @@ pub mod amd;
 pub mod call_driver;
 pub mod callbacks;
 pub mod config;
+pub mod google;
 pub mod inspect;
 pub mod llm;
 pub mod personas;
 pub mod phrases;
 pub mod recording;
+pub mod smtp;
 pub mod state;
 pub mod store;
 pub mod twilio;
 pub mod twiml_exec;
+pub mod zoom;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
@@ -37,32 +49,45 @@ use axum::http::StatusCode;
 use tokio::net::TcpListener;
 
 pub use config::{ConfigError, SimConfig};
-use state::AppState;
+use state::{AppState, SharedState};
 use store::Store;
 use twilio::webhook::Webhooks;
 
-/// A bound, ready-to-serve simulator.
+/// A bound, ready-to-serve simulator: the HTTP listener and the SMTP sink's.
 pub struct Sim {
     listener: TcpListener,
+    smtp_listener: TcpListener,
     router: Router,
+    state: SharedState,
     port: u16,
+    smtp_addr: SocketAddr,
     base_url: String,
 }
 
+/// The address clients should dial for a bound address (loopback for unspecified).
+fn dialable(local: SocketAddr) -> SocketAddr {
+    let ip = match local.ip() {
+        ip if ip.is_unspecified() || ip.is_loopback() => IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    SocketAddr::new(ip, local.port())
+}
+
 impl Sim {
-    /// Binds the listener and assembles all routes.
+    /// Binds both listeners and assembles all routes.
     pub async fn build(config: SimConfig) -> anyhow::Result<Sim> {
         let listener = TcpListener::bind(config.bind).await?;
-        let local = listener.local_addr()?;
-        let host = match local.ip() {
-            ip if ip.is_unspecified() || ip.is_loopback() => IpAddr::from([127, 0, 0, 1]),
-            ip => ip,
-        };
-        let base_url = format!("http://{host}:{}", local.port());
+        let local = dialable(listener.local_addr()?);
+        let smtp_listener = TcpListener::bind(config.smtp_bind).await?;
+        let smtp_addr = dialable(smtp_listener.local_addr()?);
+        let base_url = format!("http://{local}");
         let state = Arc::new(AppState {
             webhooks: Webhooks::new(&config.auth_token)?,
             store: Store::default(),
             base_url: base_url.clone(),
+            google: google::Google::new()?,
+            zoom: zoom::Zoom::default(),
+            mail: smtp::Mailbox::default(),
             config,
         });
         let router = Router::new()
@@ -70,12 +95,18 @@ impl Sim {
             .merge(llm::router())
             .merge(inspect::router())
             .merge(recording::router())
+            .merge(google::router())
+            .merge(zoom::router())
+            .merge(smtp::router())
             .fallback(|| async { (StatusCode::NOT_FOUND, "no such simulator endpoint") })
-            .with_state(state);
+            .with_state(state.clone());
         Ok(Sim {
             listener,
+            smtp_listener,
             router,
+            state,
             port: local.port(),
+            smtp_addr,
             base_url,
         })
     }
@@ -90,23 +121,47 @@ impl Sim {
         self.base_url.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// The SMTP sink's address (`127.0.0.1:PORT` when bound to loopback or any).
+    pub fn smtp_addr(&self) -> SocketAddr {
+        self.smtp_addr
+    }
+
+    /// The SMTP sink's port actually bound (useful with port 0).
+    pub fn smtp_port(&self) -> u16 {
+        self.smtp_addr.port()
+    }
+
+    /// Serves HTTP and SMTP until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) {
-        tracing::info!(base_url = %self.base_url, "callwright-sim listening");
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "server error");
+        tracing::info!(
+            base_url = %self.base_url,
+            smtp = %self.smtp_addr,
+            "callwright-sim listening"
+        );
+        let http =
+            axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        tokio::select! {
+            served = http => {
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "server error");
+                }
+            }
+            () = smtp::serve(self.smtp_listener, self.state) => {}
         }
         tracing::info!("callwright-sim stopped");
     }
 
-    /// Serves in a background task (abort the handle to stop).
+    /// Serves HTTP and SMTP in one background task (abort the handle to stop both).
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            if let Err(e) = axum::serve(self.listener, self.router).await {
-                tracing::error!(error = %e, "server error");
+            let http = axum::serve(self.listener, self.router);
+            tokio::select! {
+                served = http => {
+                    if let Err(e) = served {
+                        tracing::error!(error = %e, "server error");
+                    }
+                }
+                () = smtp::serve(self.smtp_listener, self.state) => {}
             }
         })
     }

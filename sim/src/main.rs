@@ -1,5 +1,7 @@
-//! `callwright-sim` binary: reads `SIM_*` environment variables and serves
-//! the simulator until Ctrl-C or SIGTERM.
+//! `callwright-sim` binary: reads `SIM_*` environment variables (see
+//! [`SimConfig::from_env`]: `SIM_BIND`, `SIM_SMTP_BIND`, `SIM_ACCOUNT_SID`,
+//! `SIM_AUTH_TOKEN`, `SIM_SPEED`, `SIM_LLM_DELAY_MS`, `SIM_LLM_API_KEY`) and
+//! serves the simulator (HTTP and the SMTP sink) until Ctrl-C or SIGTERM.
 
 use callwright_sim::{Sim, SimConfig};
 use tracing_subscriber::EnvFilter;
@@ -14,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
     let config = SimConfig::from_env()?;
     tracing::info!(
         bind = %config.bind,
+        smtp_bind = %config.smtp_bind,
         speed = config.speed,
         llm_delay_ms = config.llm_delay_ms,
         llm_auth = config.llm_api_key.is_some(),

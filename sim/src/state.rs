@@ -4,10 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::SimConfig;
+use crate::google::Google;
+use crate::smtp::Mailbox;
 use crate::store::Store;
 use crate::twilio::webhook::Webhooks;
+use crate::zoom::Zoom;
 
-/// Configuration, store and webhook client, shared behind an [`Arc`].
+/// Configuration, stores and webhook client, shared behind an [`Arc`].
 pub struct AppState {
     /// Startup configuration.
     pub config: SimConfig,
@@ -15,8 +18,14 @@ pub struct AppState {
     pub store: Store,
     /// Signed webhook client.
     pub webhooks: Webhooks,
-    /// `http://127.0.0.1:PORT`, used for recording URLs.
+    /// `http://127.0.0.1:PORT`, used for recording URLs and the Google token URI.
     pub base_url: String,
+    /// Google OAuth tokens and calendars.
+    pub google: Google,
+    /// Zoom tokens and meetings.
+    pub zoom: Zoom,
+    /// Messages received by the SMTP sink.
+    pub mail: Mailbox,
 }
 
 /// The handle axum handlers receive.

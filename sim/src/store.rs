@@ -162,6 +162,23 @@ pub struct Faults {
     /// Next n chat completions answer 429.
     #[serde(default)]
     pub llm_429: u32,
+    /// Next n authenticated Google Calendar requests answer 500 `backendError`.
+    #[serde(default)]
+    pub calendar_500: u32,
+    /// Next n authenticated Google Calendar requests answer 429 `rateLimitExceeded`
+    /// with `Retry-After: 1`.
+    #[serde(default)]
+    pub calendar_429: u32,
+    /// Next n authenticated Google Calendar requests answer 401 `authError` and
+    /// revoke the access token they carried (as if it had expired).
+    #[serde(default)]
+    pub calendar_401: u32,
+    /// Next n authenticated Zoom API requests answer 500.
+    #[serde(default)]
+    pub zoom_500: u32,
+    /// Next n SMTP messages are refused after DATA with `451 4.3.0 Temporary failure`.
+    #[serde(default)]
+    pub smtp_451: u32,
 }
 
 /// Which fault counter to consume.
@@ -173,6 +190,16 @@ pub enum FaultKind {
     Llm500,
     /// `llm_429`.
     Llm429,
+    /// `calendar_500`.
+    Calendar500,
+    /// `calendar_429`.
+    Calendar429,
+    /// `calendar_401`.
+    Calendar401,
+    /// `zoom_500`.
+    Zoom500,
+    /// `smtp_451`.
+    Smtp451,
 }
 
 #[derive(Default)]
@@ -299,7 +326,19 @@ impl Store {
         f.twilio_create_429 = f.twilio_create_429.saturating_add(add.twilio_create_429);
         f.llm_500 = f.llm_500.saturating_add(add.llm_500);
         f.llm_429 = f.llm_429.saturating_add(add.llm_429);
+        f.calendar_500 = f.calendar_500.saturating_add(add.calendar_500);
+        f.calendar_429 = f.calendar_429.saturating_add(add.calendar_429);
+        f.calendar_401 = f.calendar_401.saturating_add(add.calendar_401);
+        f.zoom_500 = f.zoom_500.saturating_add(add.zoom_500);
+        f.smtp_451 = f.smtp_451.saturating_add(add.smtp_451);
         *f
+    }
+
+    /// Drops every pending fault.
+    pub fn clear_faults(&self) -> Faults {
+        let mut inner = self.lock();
+        inner.faults = Faults::default();
+        inner.faults
     }
 
     /// Current pending faults.
@@ -314,6 +353,11 @@ impl Store {
             FaultKind::TwilioCreate429 => &mut inner.faults.twilio_create_429,
             FaultKind::Llm500 => &mut inner.faults.llm_500,
             FaultKind::Llm429 => &mut inner.faults.llm_429,
+            FaultKind::Calendar500 => &mut inner.faults.calendar_500,
+            FaultKind::Calendar429 => &mut inner.faults.calendar_429,
+            FaultKind::Calendar401 => &mut inner.faults.calendar_401,
+            FaultKind::Zoom500 => &mut inner.faults.zoom_500,
+            FaultKind::Smtp451 => &mut inner.faults.smtp_451,
         };
         if *counter > 0 {
             *counter -= 1;
@@ -350,6 +394,15 @@ mod tests {
         assert!(store.take_fault(FaultKind::Llm500));
         assert!(!store.take_fault(FaultKind::Llm500));
         assert!(!store.take_fault(FaultKind::Llm429));
+        store.add_faults(Faults {
+            smtp_451: 1,
+            calendar_401: 3,
+            ..Faults::default()
+        });
+        assert!(store.take_fault(FaultKind::Smtp451));
+        assert!(!store.take_fault(FaultKind::Smtp451));
+        assert_eq!(store.clear_faults(), Faults::default());
+        assert!(!store.take_fault(FaultKind::Calendar401));
     }
 
     #[test]
