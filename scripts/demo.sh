@@ -5,7 +5,7 @@
 #   DEMO_EXIT=1 make demo  # tear down after the driver and exit with its status
 #
 # Ports (env overrides): DEMO_TEMPORAL_PORT=7233 DEMO_UI_PORT=8233 DEMO_PG_PORT=55432
-# DEMO_API_PORT=8080 DEMO_SIM_PORT=8090. State in .run/demo/ (DEMO_STATE_DIR): Postgres data
+# DEMO_API_PORT=8080 DEMO_SIM_PORT=8090 DEMO_SMTP_PORT=2525. State in .run/demo/ (DEMO_STATE_DIR): Postgres data
 # and the Temporal SQLite file are kept between runs, so the UI still shows earlier runs.
 # Logs: .run/demo/{sim,worker,api}.log, temporal/temporal.log, pg/postgres.log.
 set -euo pipefail
@@ -20,6 +20,7 @@ UI_PORT=${DEMO_UI_PORT:-8233}
 PG_PORT=${DEMO_PG_PORT:-55432}
 API_PORT=${DEMO_API_PORT:-8080}
 SIM_PORT=${DEMO_SIM_PORT:-8090}
+SMTP_PORT=${DEMO_SMTP_PORT:-2525}
 LEADS=${DEMO_LEADS:-sim/data/demo-leads.csv}
 BIN=$CW_REPO/target/debug
 
@@ -28,7 +29,7 @@ scripts/deps.sh
 # A previous demo still running? Stop it (no-op otherwise).
 scripts/demo-down.sh
 
-for p in "$T_PORT" "$UI_PORT" "$PG_PORT" "$API_PORT" "$SIM_PORT"; do
+for p in "$T_PORT" "$UI_PORT" "$PG_PORT" "$API_PORT" "$SIM_PORT" "$SMTP_PORT"; do
   if tcp_open 127.0.0.1 "$p"; then
     die "port $p is in use by another process (not this demo); free it or set DEMO_*_PORT (see scripts/demo.sh)"
   fi
@@ -80,6 +81,23 @@ ENVF=$STATE/env
     "LLM_API_KEY=sim-llm-key" \
     "LLM_MODEL=scripted-sales-1" \
     "BUSINESS_NAME=Acme Solar" \
+    "GOOGLE_CALENDAR_BASE_URL=http://127.0.0.1:$SIM_PORT/calendar/v3" \
+    "GOOGLE_CALENDAR_ID=sales@acme-solar.example" \
+    "GOOGLE_TOKEN_URI=http://127.0.0.1:$SIM_PORT/token" \
+    "GOOGLE_OAUTH_CLIENT_ID=sim-client-id" \
+    "GOOGLE_OAUTH_CLIENT_SECRET=sim-client-secret" \
+    "GOOGLE_OAUTH_REFRESH_TOKEN=sim-refresh-token" \
+    "ZOOM_OAUTH_BASE_URL=http://127.0.0.1:$SIM_PORT" \
+    "ZOOM_API_BASE_URL=http://127.0.0.1:$SIM_PORT/v2" \
+    "ZOOM_ACCOUNT_ID=sim-zoom-account" \
+    "ZOOM_CLIENT_ID=sim-zoom-client" \
+    "ZOOM_CLIENT_SECRET=sim-zoom-secret" \
+    "SMTP_URL=smtp://127.0.0.1:$SMTP_PORT" \
+    "BOOKING_ORGANIZER_NAME=Acme Solar" \
+    "BOOKING_ORGANIZER_EMAIL=sales@acme-solar.example" \
+    "BOOKING_TIMEZONE=Europe/London" \
+    "BOOKING_HOURS=08:00-18:00" \
+    "SIM_SMTP_BIND=127.0.0.1:$SMTP_PORT" \
     "SIM_BIND=127.0.0.1:$SIM_PORT" \
     "SIM_ACCOUNT_SID=ACsimulator0000000000000000000000" \
     "SIM_AUTH_TOKEN=sim-auth-token" \

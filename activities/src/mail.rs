@@ -152,7 +152,12 @@ mod tests {
         );
         assert!(raw.contains("multipart/mixed"));
         assert!(raw.contains("multipart/alternative"));
-        assert!(raw.contains("text/calendar; method=REQUEST; charset=UTF-8"));
+        // Parameter values are case-insensitive; lettre writes `utf-8`.
+        assert!(
+            raw.to_ascii_lowercase()
+                .contains("text/calendar; method=request; charset=utf-8"),
+            "{raw}"
+        );
         assert!(raw.contains("invite.ics"));
     }
 }

@@ -166,12 +166,33 @@ async fn llm_tool_calls_come_back_parsed() {
         .await
         .unwrap();
     assert_eq!(reply.tool_calls.len(), 1, "{reply:?}");
-    assert_eq!(reply.tool_calls[0].name, "record_interest");
-    assert_eq!(
-        reply.tool_calls[0].arguments["meeting_time"],
-        "2026-11-26T15:00:00+01:00"
+    let call = &reply.tool_calls[0];
+    assert_eq!(call.name, "check_availability");
+    assert_eq!(call.arguments["day"], "2026-11-26");
+    assert_eq!(call.arguments["time"], "15:00");
+    assert!(!call.id.is_empty());
+
+    // The tool result goes back on the wire as OpenAI expects (assistant tool_calls, then a
+    // `tool` message answering the call's id), and the model offers what it was given.
+    let mut messages = french_booking();
+    messages.push(ChatMessage::assistant_calls(
+        reply.content.clone(),
+        reply.tool_calls.clone(),
+    ));
+    let slots = json!({"tool": "check_availability", "slots": [
+        {"id": "s1", "start": "2026-11-26T15:00:00+01:00", "label": "jeudi 26 novembre à 15h00"},
+        {"id": "s2", "start": "2026-11-27T10:00:00+01:00", "label": "vendredi 27 novembre à 10h00"}
+    ]});
+    messages.push(ChatMessage::tool(&call.id, &slots));
+    let offer = llm(&base, Duration::from_secs(5))
+        .complete(&messages, &tools())
+        .await
+        .unwrap();
+    let text = offer.content.unwrap_or_default();
+    assert!(
+        text.contains("jeudi 26 novembre à 15h00") && text.contains("vendredi 27 novembre à 10h00"),
+        "{text}"
     );
-    assert!(reply.content.is_some_and(|c| !c.is_empty()));
 }
 
 #[tokio::test]

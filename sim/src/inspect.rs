@@ -62,7 +62,7 @@ async fn add_faults(State(state): State<SharedState>, body: axum::body::Bytes) -
         Ok(add) => Json(state.store.add_faults(add)).into_response(),
         Err(e) => (
             StatusCode::BAD_REQUEST,
-            Json(json!({"error": format!("expected {{\"twilio_create_429\"|\"llm_500\"|\"llm_429\"|\"calendar_500\"|\"calendar_429\"|\"calendar_401\"|\"zoom_500\"|\"smtp_451\": n}}: {e}")})),
+            Json(json!({"error": format!("expected {{\"twilio_create_429\"|\"llm_500\"|\"llm_429\"|\"calendar_500\"|\"calendar_429\"|\"calendar_401\"|\"calendar_insert_403\"|\"zoom_500\"|\"smtp_451\": n}}: {e}")})),
         )
             .into_response(),
     }

@@ -173,6 +173,10 @@ pub struct Faults {
     /// revoke the access token they carried (as if it had expired).
     #[serde(default)]
     pub calendar_401: u32,
+    /// Next n event inserts answer 403 `requiredAccessLevel` (the calendar is shared with us
+    /// read-only): a refusal a retry will not change.
+    #[serde(default)]
+    pub calendar_insert_403: u32,
     /// Next n authenticated Zoom API requests answer 500.
     #[serde(default)]
     pub zoom_500: u32,
@@ -196,6 +200,8 @@ pub enum FaultKind {
     Calendar429,
     /// `calendar_401`.
     Calendar401,
+    /// `calendar_insert_403`.
+    CalendarInsert403,
     /// `zoom_500`.
     Zoom500,
     /// `smtp_451`.
@@ -329,6 +335,9 @@ impl Store {
         f.calendar_500 = f.calendar_500.saturating_add(add.calendar_500);
         f.calendar_429 = f.calendar_429.saturating_add(add.calendar_429);
         f.calendar_401 = f.calendar_401.saturating_add(add.calendar_401);
+        f.calendar_insert_403 = f
+            .calendar_insert_403
+            .saturating_add(add.calendar_insert_403);
         f.zoom_500 = f.zoom_500.saturating_add(add.zoom_500);
         f.smtp_451 = f.smtp_451.saturating_add(add.smtp_451);
         *f
@@ -356,6 +365,7 @@ impl Store {
             FaultKind::Calendar500 => &mut inner.faults.calendar_500,
             FaultKind::Calendar429 => &mut inner.faults.calendar_429,
             FaultKind::Calendar401 => &mut inner.faults.calendar_401,
+            FaultKind::CalendarInsert403 => &mut inner.faults.calendar_insert_403,
             FaultKind::Zoom500 => &mut inner.faults.zoom_500,
             FaultKind::Smtp451 => &mut inner.faults.smtp_451,
         };

@@ -536,6 +536,15 @@ async fn insert(
         Ok(token) => token,
         Err(e) => return e.into_response(),
     };
+    if state.store.take_fault(FaultKind::CalendarInsert403) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "calendar",
+            "requiredAccessLevel",
+            "You need to have writer access to this calendar.",
+        )
+        .into_response();
+    }
     match insert_event(&state, &calendar_id, &query, &token, &body) {
         Ok(event) => Json(event).into_response(),
         Err(e) => e.into_response(),

@@ -60,6 +60,9 @@ pub struct Stack {
     pub task_queue: String,
     pub dial_task_queue: String,
     pub http: reqwest::Client,
+    pub smtp_port: u16,
+    /// Extra worker environment (booking rules and the like).
+    pub worker_env: Vec<(String, String)>,
     worker: Option<Child>,
     log_dir: std::path::PathBuf,
     workers_started: usize,
@@ -70,6 +73,8 @@ pub struct StackOptions {
     pub sim_speed: f64,
     /// Point the worker's Twilio client here instead of at the simulator.
     pub twilio_base_url: Option<String>,
+    /// Extra worker environment, overriding the defaults.
+    pub worker_env: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for StackOptions {
@@ -77,9 +82,13 @@ impl Default for StackOptions {
         Self {
             sim_speed: 0.05,
             twilio_base_url: None,
+            worker_env: Vec::new(),
         }
     }
 }
+
+/// The sales calendar the worker books on (in the simulator).
+pub const CALENDAR_ID: &str = "sales@acme-solar.test";
 
 impl Stack {
     pub async fn start(options: StackOptions) -> Stack {
@@ -103,6 +112,7 @@ impl Stack {
             .await
             .expect("simulator starts");
         let sim_url = sim.base_url();
+        let smtp_port = sim.smtp_port();
         sim.spawn();
 
         let api_port = free_port();
@@ -133,6 +143,39 @@ impl Stack {
         let log_dir =
             std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("stack-{id}"));
         std::fs::create_dir_all(&log_dir).expect("log dir");
+        // The worker authenticates to the simulated Google like to the real one: a service
+        // account key file whose token_uri is the simulator's.
+        let key = reqwest::get(format!("{sim_url}/sim/google/service-account.json"))
+            .await
+            .expect("service-account key")
+            .text()
+            .await
+            .expect("key text");
+        let key_file = log_dir.join("service-account.json");
+        std::fs::write(&key_file, key).expect("write key file");
+        let mut worker_env: Vec<(String, String)> = [
+            (
+                "GOOGLE_SERVICE_ACCOUNT_KEY_FILE",
+                key_file.display().to_string(),
+            ),
+            ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
+            ("GOOGLE_CALENDAR_ID", CALENDAR_ID.to_owned()),
+            ("ZOOM_OAUTH_BASE_URL", sim_url.clone()),
+            ("ZOOM_API_BASE_URL", format!("{sim_url}/v2")),
+            ("ZOOM_ACCOUNT_ID", "sim-zoom-account".to_owned()),
+            ("ZOOM_CLIENT_ID", "sim-zoom-client".to_owned()),
+            ("ZOOM_CLIENT_SECRET", "sim-zoom-secret".to_owned()),
+            ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+            ("BOOKING_ORGANIZER_NAME", "Acme Solar".to_owned()),
+            ("BOOKING_ORGANIZER_EMAIL", CALENDAR_ID.to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for (k, v) in &options.worker_env {
+            worker_env.retain(|(key, _)| key != k);
+            worker_env.push(((*k).to_owned(), (*v).to_owned()));
+        }
         Stack {
             db,
             database_url,
@@ -147,6 +190,8 @@ impl Stack {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("http client"),
+            smtp_port,
+            worker_env,
             worker: None,
             log_dir,
             workers_started: 0,
@@ -163,6 +208,7 @@ impl Stack {
         )
         .expect("log");
         let child = Command::new(env!("CARGO_BIN_EXE_callwright-worker"))
+            .envs(self.worker_env.iter().map(|(k, v)| (k, v)))
             .env("TEMPORAL_ADDRESS", &self.temporal_address)
             .env("DATABASE_URL", &self.database_url)
             .env("TASK_QUEUE", &self.task_queue)
