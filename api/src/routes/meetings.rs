@@ -202,13 +202,15 @@ pub async fn set_status(
     // transaction committed only once the workflow is started.
     let mut tx = state.db.begin().await?;
     let updated: Result<Meeting, sqlx::Error> = match method {
-        InviteMethod::Cancel => sqlx::query_as(&format!(
+        InviteMethod::Cancel => {
+            sqlx::query_as(&format!(
             "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
                  WHERE id = $1 AND status = 'confirmed' RETURNING {MEETING_COLUMNS}"
         ))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await,
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+        }
         InviteMethod::Request => {
             let start = change.start.ok_or_else(|| {
                 ApiError::Unprocessable("rescheduled needs 'start' (RFC 3339)".into())
