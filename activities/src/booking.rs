@@ -16,6 +16,9 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// After a lost race, fresh offers start anywhere among this many of the earliest free slots.
+const SPREAD_WINDOW: usize = 48;
+
 /// How meetings are booked (from the worker's settings).
 #[derive(Debug, Clone)]
 pub struct BookingSettings {
@@ -92,6 +95,17 @@ pub fn tools() -> Vec<ToolSpec> {
     ]
 }
 
+/// The tool result when the calendar (or our database) cannot answer: nothing to offer, so the
+/// agent apologises and proposes a callback rather than inventing a time.
+pub fn unavailable(call: &ToolCall) -> Value {
+    match call.name.as_str() {
+        "book_meeting" => {
+            json!({"tool": "book_meeting", "booked": false, "reason": "calendar_unavailable", "slots": []})
+        }
+        _ => json!({"tool": "check_availability", "slots": [], "error": "calendar_unavailable"}),
+    }
+}
+
 /// Whether a tool call is one of the booking tools.
 pub fn is_booking_tool(call: &ToolCall) -> bool {
     matches!(call.name.as_str(), "check_availability" | "book_meeting")
@@ -153,13 +167,29 @@ impl BookingDesk {
         Duration::minutes(i64::from(self.settings.rules.buffer_minutes))
     }
 
+    /// The calendar's busy time, asked again once after a short pause on a transient error (a
+    /// caller is waiting: no longer backoff than that).
+    async fn calendar_busy(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Interval>, ProviderError> {
+        match self.calendar.busy(from, to).await {
+            Err(err) if err.retryable => {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                self.calendar.busy(from, to).await
+            }
+            other => other,
+        }
+    }
+
     /// Busy time between two instants: the calendar's own plus our live reservations.
     async fn busy(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Interval>, ProviderError> {
-        let mut busy = self.calendar.busy(from, to).await?;
+        let mut busy = self.calendar_busy(from, to).await?;
         let held = self
             .store
             .held_ranges(self.calendar.calendar_id(), from, to)
@@ -183,7 +213,17 @@ impl BookingDesk {
         let tz = lead_zone(lead);
         let horizon = now + Duration::days(i64::from(self.settings.rules.lookahead_days) + 1);
         let busy = self.busy(now, horizon).await?;
-        let free = free_slots(now, &busy, &self.settings.rules, tz);
+        let mut free = free_slots(now, &busy, &self.settings.rules, tz);
+        if let Some(seed) = spread {
+            // Callers who just lost a slot were all racing for the earliest ones: start each
+            // one's fresh offer at a different point among the next few dozen free slots, so
+            // they do not all collide again on the same next slot.
+            let window = (free.len() / 2).min(SPREAD_WINDOW);
+            if window > 0 {
+                let skip = usize::try_from(seed % window as u64).unwrap_or(0);
+                free.drain(..skip);
+            }
+        }
         let local = |d: NaiveDate, t: NaiveTime| {
             tz.from_local_datetime(&d.and_time(t))
                 .earliest()
@@ -324,8 +364,7 @@ impl BookingDesk {
         let buffer = self.buffer();
         // The calendar may have changed since the offer (someone added an event by hand).
         let busy = self
-            .calendar
-            .busy(slot.start - buffer, slot.end + buffer)
+            .calendar_busy(slot.start - buffer, slot.end + buffer)
             .await?;
         if busy
             .iter()

@@ -90,11 +90,15 @@ impl CallActivities {
                 booking_calls.clone(),
             ));
             for call in &booking_calls {
-                let result = self
-                    .booking
-                    .run_tool(call, &input, &mut booking)
-                    .await
-                    .map_err(ProviderError::into_activity)?;
+                // A calendar that is down must not leave the caller in silence: the model hears
+                // there is no time to offer and proposes a callback instead.
+                let result = match self.booking.run_tool(call, &input, &mut booking).await {
+                    Ok(result) => result,
+                    Err(err) => {
+                        tracing::warn!(error = %err, tool = %call.name, "booking tool unavailable");
+                        booking::unavailable(call)
+                    }
+                };
                 messages.push(ChatMessage::tool(&call.id, &result));
             }
         };
