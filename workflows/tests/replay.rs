@@ -9,12 +9,15 @@ use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
 use temporalio_client::WorkflowHistory;
 use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
 
-/// Recorded before calling windows (no patch markers), then with the `calling-window` patch.
-const FIXTURES: [&str; 4] = [
+/// Recorded before calling windows (no patch markers), then with the `calling-window` patch,
+/// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
+/// recorded by `worker/tests/booking.rs`.
+const FIXTURES: [&str; 5] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
     "no_answer_then_retry_window",
+    "booked_call",
 ];
 
 #[tokio::test]
