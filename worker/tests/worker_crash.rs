@@ -5,6 +5,8 @@
 
 mod support;
 
+use serde_json::Value;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use support::{Stack, StackOptions, wait_for};
@@ -78,15 +80,50 @@ async fn killing_the_worker_mid_campaign_loses_no_lead() {
     }
     assert_eq!(detail["progress"]["settled"], LEADS.len());
 
-    // Every lead workflow has finished, or waits (durably) for the callback its lead asked for.
+    // Every lead workflow finishes (a booked lead still puts its meeting on the calendar and
+    // sends its invite after the campaign has counted it), or waits (durably) for the callback
+    // its lead asked for.
     for id in &ids {
-        let lead = stack.get(&format!("/api/leads/{id}")).await;
-        let phase = &lead["workflow"]["phase"];
-        assert!(
-            phase == "done" || phase == "waiting_callback",
-            "lead {id} is {phase}"
-        );
+        wait_for(
+            &format!("lead {id} to finish"),
+            Duration::from_secs(120),
+            || async {
+                let lead = stack.get(&format!("/api/leads/{id}")).await;
+                let phase = &lead["workflow"]["phase"];
+                (phase == "done" || phase == "waiting_callback").then_some(())
+            },
+        )
+        .await;
     }
+
+    // No meeting double-booked, one calendar event and exactly one invite per booked meeting.
+    let confirmed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT calendar_event_id, attendee_email FROM meetings WHERE status = 'confirmed'",
+    )
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert!(!confirmed.is_empty(), "the campaign booked no meeting");
+    let events: Vec<Value> = stack
+        .http
+        .get(format!("{}/sim/calendar/events", stack.sim))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events.len(), confirmed.len(), "calendar events per meeting");
+    let mail: Vec<Value> = stack
+        .http
+        .get(format!("{}/sim/mail", stack.sim))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mail.len(), confirmed.len(), "invites per meeting");
 
     // No attempt was dialled twice: one simulator call per (workflow, attempt), and the
     // projection knows every call that was placed.
