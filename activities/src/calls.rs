@@ -130,7 +130,7 @@ impl CallActivities {
             reply: text,
             action,
             persisted,
-            offer: booking.new_offer.then(|| Offer {
+            offer: booking.new_offer.then_some(Offer {
                 slots: booking.offered,
                 slots_offered: booking.slots_offered,
             }),
