@@ -43,6 +43,6 @@ build: ## Debug build of all binaries (shared with tests and the demo)
 	@cargo build --workspace --bins --locked
 
 compose-config: ## Validate docker-compose.temporal.yml (needs docker compose or docker-compose)
-	@export TWILIO_ACCOUNT_SID=AC0 TWILIO_AUTH_TOKEN=x TWILIO_FROM_NUMBER=+10000000000 LLM_API_KEY=x PUBLIC_BASE_URL=https://example.invalid; \
+	@export TWILIO_ACCOUNT_SID=AC0 TWILIO_AUTH_TOKEN=x TWILIO_FROM_NUMBER=+10000000000 LLM_API_KEY=x PUBLIC_BASE_URL=https://example.invalid SMTP_URL=smtp://mail.invalid:587 BOOKING_ORGANIZER_EMAIL=sales@example.invalid; \
 	if docker compose version >/dev/null 2>&1; then docker compose -f docker-compose.temporal.yml config -q; \
 	else docker-compose -f docker-compose.temporal.yml config -q; fi
