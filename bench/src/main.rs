@@ -108,7 +108,9 @@ async fn main() -> anyhow::Result<()> {
         ..SimConfig::for_tests(0.01)
     })
     .await?;
-    let llm_url = format!("{}/v1", sim.base_url());
+    let sim_url = sim.base_url();
+    let llm_url = format!("{sim_url}/v1");
+    let smtp_port = sim.smtp_port();
     sim.spawn();
     let (twilio_url, dialled) = turns::twilio_stub().await?;
     let api_port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -130,6 +132,14 @@ async fn main() -> anyhow::Result<()> {
         ("LLM_BASE_URL", llm_url),
         ("LLM_API_KEY", "bench".to_owned()),
         ("LLM_MODEL", "scripted".to_owned()),
+        // Booking goes to the simulator's Google, Zoom and mail server.
+        ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
+        ("GOOGLE_TOKEN_URI", format!("{sim_url}/token")),
+        ("GOOGLE_OAUTH_CLIENT_ID", "sim-client-id".to_owned()),
+        ("GOOGLE_OAUTH_CLIENT_SECRET", "sim-client-secret".to_owned()),
+        ("GOOGLE_OAUTH_REFRESH_TOKEN", "sim-refresh-token".to_owned()),
+        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+        ("BOOKING_ORGANIZER_EMAIL", "bench@example.com".to_owned()),
     ]);
     let lookup = |k: &str| env.get(k).cloned();
     let app = Application::build(ApiConfig::from_lookup(lookup)?).await?;
