@@ -5,6 +5,7 @@
 //! Access tokens are cached until a minute before they expire; a 401 refreshes the token once.
 
 use crate::error::{ProviderError, retry_after};
+use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use callwright_domain::booking::Interval;
 use chrono::{DateTime, Utc};
@@ -12,8 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
+use std::time::Duration;
 
 const PROVIDER: &str = "calendar";
 
@@ -157,42 +157,6 @@ pub struct GoogleCalendarConfig {
     pub timeout: Duration,
 }
 
-/// Caches one bearer token until shortly before it expires.
-pub(crate) struct TokenCache {
-    token: Mutex<Option<(SecretString, Instant)>>,
-}
-
-impl TokenCache {
-    pub(crate) fn new() -> Self {
-        Self {
-            token: Mutex::new(None),
-        }
-    }
-
-    /// The cached token, or a fresh one from `fetch` (which returns the token and its lifetime).
-    pub(crate) async fn get<F, Fut>(&self, fetch: F) -> Result<SecretString, ProviderError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(SecretString, Duration), ProviderError>>,
-    {
-        let mut slot = self.token.lock().await;
-        if let Some((token, valid_until)) = slot.as_ref()
-            && Instant::now() < *valid_until
-        {
-            return Ok(token.clone());
-        }
-        let (token, lifetime) = fetch().await?;
-        let margin = Duration::from_secs(60).min(lifetime / 2);
-        *slot = Some((token.clone(), Instant::now() + lifetime - margin));
-        Ok(token)
-    }
-
-    /// Forgets the token (the provider said it is no longer valid).
-    pub(crate) async fn clear(&self) {
-        *self.token.lock().await = None;
-    }
-}
-
 /// Google Calendar v3 over REST.
 pub struct GoogleCalendar {
     http: reqwest::Client,
@@ -326,43 +290,31 @@ impl GoogleCalendar {
         ))
     }
 
-    /// Sends a request built by `build` with a bearer token; on a 401 clears the token and tries
-    /// once more with a fresh one. Returns the status and the body.
+    /// Sends a request with a bearer token (refreshed once on a 401); returns the JSON body of a
+    /// success, Google's error otherwise.
     async fn send(
         &self,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<(u16, Value), ProviderError> {
-        for refreshed in [false, true] {
-            let token = self.tokens.get(|| self.fetch_token()).await?;
-            let resp = build(&self.http)
-                .bearer_auth(token.expose_secret())
-                .send()
-                .await
-                .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-            let status = resp.status().as_u16();
-            if status == 401 && !refreshed {
-                tracing::info!("calendar token rejected; refreshing once");
-                self.tokens.clear().await;
-                continue;
-            }
-            let wait = retry_after(resp.headers());
-            let text = resp.text().await.unwrap_or_default();
-            if (200..300).contains(&status) {
-                let body = if text.trim().is_empty() {
-                    Value::Null
-                } else {
-                    serde_json::from_str(&text).map_err(|e| {
-                        ProviderError::protocol(PROVIDER, format!("unexpected response: {e}"))
-                    })?
-                };
-                return Ok((status, body));
-            }
-            return Err(google_error(status, wait, &text));
+        let answer = self
+            .tokens
+            .send(PROVIDER, &self.http, || self.fetch_token(), build)
+            .await?;
+        if !answer.is_success() {
+            return Err(google_error(
+                answer.status,
+                answer.retry_after,
+                &answer.text,
+            ));
         }
-        Err(ProviderError::protocol(
-            PROVIDER,
-            "token refused twice in a row",
-        ))
+        let body = if answer.text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&answer.text).map_err(|e| {
+                ProviderError::protocol(PROVIDER, format!("unexpected response: {e}"))
+            })?
+        };
+        Ok((answer.status, body))
     }
 
     async fn get_event(&self, event_id: &str) -> Result<Value, ProviderError> {

@@ -22,6 +22,7 @@ pub mod llm;
 pub mod mail;
 pub mod meeting_store;
 pub mod meetings;
+mod oauth;
 pub mod prompt;
 pub mod settings;
 pub mod store;

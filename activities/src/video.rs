@@ -1,7 +1,7 @@
 //! The video-meeting port and its Zoom adapter (server-to-server OAuth).
 
-use crate::calendar::TokenCache;
 use crate::error::{ProviderError, retry_after};
+use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -128,29 +128,21 @@ impl ZoomClient {
         &self,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<(u16, Value), ProviderError> {
-        for refreshed in [false, true] {
-            let token = self.tokens.get(|| self.fetch_token()).await?;
-            let resp = build(&self.http)
-                .bearer_auth(token.expose_secret())
-                .send()
-                .await
-                .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-            let status = resp.status().as_u16();
-            if status == 401 && !refreshed {
-                self.tokens.clear().await;
-                continue;
-            }
-            let wait = retry_after(resp.headers());
-            let text = resp.text().await.unwrap_or_default();
-            if !(200..300).contains(&status) {
-                return Err(ProviderError::from_status(PROVIDER, status, wait, &text));
-            }
-            let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-            return Ok((status, body));
+        let answer = self
+            .tokens
+            .send(PROVIDER, &self.http, || self.fetch_token(), build)
+            .await?;
+        if !answer.is_success() {
+            return Err(ProviderError::from_status(
+                PROVIDER,
+                answer.status,
+                answer.retry_after,
+                &answer.text,
+            ));
         }
-        Err(ProviderError::protocol(
-            PROVIDER,
-            "token refused twice in a row",
+        Ok((
+            answer.status,
+            serde_json::from_str(&answer.text).unwrap_or(Value::Null),
         ))
     }
 
