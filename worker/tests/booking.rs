@@ -91,6 +91,18 @@ async fn meetings(stack: &Stack) -> Vec<Value> {
         .clone()
 }
 
+/// One lead with an email on file, called in a campaign of its own until the campaign is done;
+/// returns the lead's id (in a one-element vector).
+async fn call_one(stack: &Stack, name: &str, phone: &str, email: &str) -> Vec<String> {
+    let leads = [(name.to_owned(), phone.to_owned(), Some(email.to_owned()))];
+    let ids = create_leads(stack, &leads).await;
+    let campaign = stack.start_campaign(&ids, 1, 1).await;
+    stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+    ids
+}
+
 /// Waits until every meeting has left `reserved` and `n` invites were sent.
 async fn wait_bookings_settled(stack: &Stack, n: i64, timeout: Duration) {
     wait_for("bookings to settle", timeout, || async {
@@ -491,19 +503,7 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
     // An expired token (401: refreshed once, the call does not notice) and a Zoom outage after
     // the call (the step is retried with backoff).
     sim_faults(&stack, json!({"calendar_401": 1, "zoom_500": 2})).await;
-    let ids = create_leads(
-        &stack,
-        &[(
-            "Dana Levi".to_owned(),
-            "+972527654300".to_owned(),
-            Some("dana@example.com".to_owned()),
-        )],
-    )
-    .await;
-    let campaign = stack.start_campaign(&ids, 1, 1).await;
-    stack
-        .wait_campaign_done(&campaign, Duration::from_secs(120))
-        .await;
+    call_one(&stack, "Dana Levi", "+972527654300", "dana@example.com").await;
     wait_bookings_settled(&stack, 1, Duration::from_secs(120)).await;
     assert_eq!(events(&stack).await.len(), 1);
     assert_eq!(mail(&stack).await.len(), 1);
@@ -516,19 +516,7 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
     // The calendar is down during a call: the agent does not go silent or invent a time; it
     // apologises and the caller is called back instead.
     sim_faults(&stack, json!({"calendar_500": 1000})).await;
-    let ids = create_leads(
-        &stack,
-        &[(
-            "Hans Weber".to_owned(),
-            "+4915123456700".to_owned(),
-            Some("hans@example.de".to_owned()),
-        )],
-    )
-    .await;
-    let campaign = stack.start_campaign(&ids, 1, 1).await;
-    stack
-        .wait_campaign_done(&campaign, Duration::from_secs(120))
-        .await;
+    let ids = call_one(&stack, "Hans Weber", "+4915123456700", "hans@example.de").await;
     clear_faults(&stack).await;
     let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
     assert_eq!(lead["last_outcome"], "callback_requested", "{lead}");
@@ -537,19 +525,7 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
     // A refusal that will not change: the step fails at once with Google's reason, the slot is
     // released, and the lead's page says why.
     sim_faults(&stack, json!({"calendar_insert_403": 1})).await;
-    let ids = create_leads(
-        &stack,
-        &[(
-            "Jean Martin".to_owned(),
-            "+33612345600".to_owned(),
-            Some("jean@example.fr".to_owned()),
-        )],
-    )
-    .await;
-    let campaign = stack.start_campaign(&ids, 1, 1).await;
-    stack
-        .wait_campaign_done(&campaign, Duration::from_secs(120))
-        .await;
+    let ids = call_one(&stack, "Jean Martin", "+33612345600", "jean@example.fr").await;
     let lead = wait_for("the failed meeting", Duration::from_secs(60), || async {
         let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
         (lead["meetings"][0]["status"] == "failed").then_some(lead)
