@@ -279,6 +279,41 @@ impl GoogleCalendar {
         ))
     }
 
+    /// Inserts the event, without attendees if the account may not invite, or finds the one an
+    /// earlier try created.
+    async fn create(&self, spec: &EventSpec) -> Result<CalendarEvent, ProviderError> {
+        let with_attendee = spec.attendee.is_some();
+        let created = match self.insert(spec, with_attendee).await {
+            Ok(v) => Ok((v, with_attendee)),
+            // A service account without domain-wide delegation may not invite anyone: create
+            // the event without attendees; our own iTIP email is the invitation.
+            Err(err)
+                if with_attendee
+                    && err.status == Some(403)
+                    && err.message.contains("forbiddenForServiceAccounts") =>
+            {
+                tracing::info!(
+                    "service account cannot invite attendees; event created without them"
+                );
+                self.insert(spec, false).await.map(|v| (v, false))
+            }
+            Err(err) => Err(err),
+        };
+        match created {
+            Ok((v, added)) => Ok(event_from(&v, added)),
+            // An earlier try created it (its answer was lost): that event is ours.
+            Err(err) if err.status == Some(409) => {
+                let v = self.get_event(&spec.event_id).await?;
+                let added = v
+                    .get("attendees")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty());
+                Ok(event_from(&v, added))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.config.base_url.trim_end_matches('/'))
     }
@@ -470,35 +505,22 @@ impl Calendar for GoogleCalendar {
 
     #[tracing::instrument(skip(self, spec), fields(event_id = %spec.event_id), err)]
     async fn create_event(&self, spec: &EventSpec) -> Result<CalendarEvent, ProviderError> {
-        let with_attendee = spec.attendee.is_some();
-        let created = match self.insert(spec, with_attendee).await {
-            Ok(v) => Ok((v, with_attendee)),
-            // A service account without domain-wide delegation may not invite anyone: create
-            // the event without attendees; our own iTIP email is the invitation.
+        match self.create(spec).await {
+            // Meet links are not allowed on every calendar: the meeting goes ahead without a
+            // video link (and the invite says so).
             Err(err)
-                if with_attendee
-                    && err.status == Some(403)
-                    && err.message.contains("forbiddenForServiceAccounts") =>
+                if spec.request_video
+                    && err.status == Some(400)
+                    && err.message.contains("onference") =>
             {
-                tracing::info!(
-                    "service account cannot invite attendees; event created without them"
-                );
-                self.insert(spec, false).await.map(|v| (v, false))
+                tracing::info!(error = %err, "no Meet link allowed on this calendar; event created without one");
+                let plain = EventSpec {
+                    request_video: false,
+                    ..spec.clone()
+                };
+                self.create(&plain).await
             }
-            Err(err) => Err(err),
-        };
-        match created {
-            Ok((v, added)) => Ok(event_from(&v, added)),
-            // An earlier try created it (its answer was lost): that event is ours.
-            Err(err) if err.status == Some(409) => {
-                let v = self.get_event(&spec.event_id).await?;
-                let added = v
-                    .get("attendees")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| !a.is_empty());
-                Ok(event_from(&v, added))
-            }
-            Err(err) => Err(err),
+            other => other,
         }
     }
 

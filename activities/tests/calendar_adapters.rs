@@ -214,3 +214,17 @@ async fn zoom_schedules_moves_and_deletes_meetings() {
     let err = zoom.create(&req).await.unwrap_err();
     assert!(err.retryable, "{err}");
 }
+
+#[tokio::test]
+async fn without_zoom_the_calendar_gives_a_meet_link() {
+    let base = sim().await;
+    let cal = refresh_token(&base, "sim-client-secret");
+    let meet = EventSpec {
+        video_url: None,
+        request_video: true,
+        ..spec("ddddd00001")
+    };
+    let event = cal.create_event(&meet).await.unwrap();
+    let link = event.video_url.expect("a Meet link");
+    assert!(link.starts_with("https://meet.google.com/"), "{link}");
+}
