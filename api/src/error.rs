@@ -17,6 +17,9 @@ pub enum ApiError {
     /// A webhook whose signature does not verify.
     #[error("invalid Twilio signature")]
     Forbidden,
+    /// No API key, or one that is not (or no longer) valid.
+    #[error("a valid API key is required: Authorization: Bearer cwk_...")]
+    Unauthorized,
     /// No such resource.
     #[error("{0}")]
     NotFound(String),
@@ -47,32 +50,92 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// The field a validation message names (`"phone: not a number"` → `phone`).
+fn field_of(message: &str) -> Option<&str> {
+    let (field, _) = message.split_once(": ")?;
+    field
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+        .then_some(field)
+        .filter(|f| !f.is_empty())
+}
+
+impl ApiError {
+    /// Status and machine-readable code.
+    fn kind(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "bad_signature"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+/// Every error body: `{"error": {"code", "message", "field"?}}`, plus `existing_id` on a
+/// conflict with an existing resource.
+pub fn body(code: &str, message: &str) -> serde_json::Value {
+    let mut error = json!({"code": code, "message": message});
+    if let Some(field) = field_of(message) {
+        error["field"] = json!(field);
+    }
+    json!({ "error": error })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match &self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({"error": m})),
-            ApiError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": m})),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, json!({"error": self.to_string()})),
-            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, json!({"error": m})),
-            ApiError::Conflict {
-                message,
-                existing_id,
-            } => (
-                StatusCode::CONFLICT,
-                json!({"error": message, "existing_id": existing_id}),
-            ),
+        let (status, code) = self.kind();
+        let message = match &self {
             ApiError::Unavailable(m) => {
                 tracing::warn!(error = %m, "dependency unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": m}))
+                m.clone()
             }
+            // Details go to the log, never to the client.
             ApiError::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"error": "internal error"}),
-                )
+                "internal error".to_owned()
             }
+            other => other.to_string(),
         };
-        (status, Json(body)).into_response()
+        let mut out = body(code, &message);
+        if let ApiError::Conflict {
+            existing_id: Some(id),
+            ..
+        } = &self
+        {
+            out["existing_id"] = json!(id);
+        }
+        let mut response = (status, Json(out)).into_response();
+        if status == StatusCode::UNAUTHORIZED
+            && let Ok(v) = axum::http::HeaderValue::from_str("Bearer")
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, v);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_name_their_field() {
+        assert_eq!(field_of("phone: '12' is not a number"), Some("phone"));
+        assert_eq!(
+            field_of("settings.max_attempts: too high"),
+            Some("settings.max_attempts")
+        );
+        assert_eq!(field_of("no lead 5"), None);
+        assert_eq!(field_of("the change was not made: x"), None);
+        let b = body("invalid", "email: not an address");
+        assert_eq!(b["error"]["field"], "email");
+        assert_eq!(b["error"]["code"], "invalid");
     }
 }

@@ -1,6 +1,7 @@
 //! Callwright's HTTP API: starts campaigns, turns verified Twilio webhooks into signals and
 //! updates on the right lead workflow, and serves state from Temporal and Postgres.
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod routes;

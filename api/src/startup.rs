@@ -30,6 +30,7 @@ impl Application {
                 db,
                 temporal,
                 config,
+                keys: Default::default(),
             },
         })
     }

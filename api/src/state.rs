@@ -1,6 +1,7 @@
 //! Shared handler state: connections and settings, nothing mutable.
 
 use crate::ApiConfig;
+use crate::auth::KeyCache;
 use sqlx::PgPool;
 use temporalio_client::Client;
 
@@ -13,4 +14,6 @@ pub struct AppState {
     pub temporal: Client,
     /// Settings.
     pub config: ApiConfig,
+    /// API keys recently found valid.
+    pub keys: KeyCache,
 }

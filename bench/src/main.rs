@@ -119,7 +119,7 @@ async fn main() -> anyhow::Result<()> {
     let api = format!("http://127.0.0.1:{api_port}");
     let env: HashMap<&str, String> = HashMap::from([
         ("API_BIND", format!("127.0.0.1:{api_port}")),
-        ("DATABASE_URL", database_url),
+        ("DATABASE_URL", database_url.clone()),
         ("TEMPORAL_ADDRESS", temporal_address.clone()),
         ("TASK_QUEUE", format!("bench-{run}")),
         ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
@@ -144,6 +144,12 @@ async fn main() -> anyhow::Result<()> {
     let lookup = |k: &str| env.get(k).cloned();
     let app = Application::build(ApiConfig::from_lookup(lookup)?).await?;
     tokio::spawn(app.run_until(std::future::pending()));
+    let api_key = callwright_api::auth::create_key(
+        &sqlx::PgPool::connect(&database_url).await?,
+        &format!("bench {run}"),
+    )
+    .await?
+    .key;
     let worker_config = WorkerConfig::from_lookup(lookup)?;
     let url = url::Url::parse(&temporal_address)?;
     let client = Client::new(
@@ -156,7 +162,7 @@ async fn main() -> anyhow::Result<()> {
         let _ = stop_rx.await;
     });
     let bench = async {
-        let result = measure(&args, &client, api, dialled).await;
+        let result = measure(&args, &client, api, &api_key, dialled).await;
         let _ = stop_tx.send(());
         result
     };
@@ -170,6 +176,7 @@ async fn measure(
     args: &Args,
     client: &Client,
     api: String,
+    api_key: &str,
     dialled: turns::Dialled,
 ) -> anyhow::Result<String> {
     let mut out = vec![
@@ -178,7 +185,7 @@ async fn measure(
         "| concurrent calls | turns | failed | turn p50 ms | p90 | p99 | max | turns/s | floor p50 ms | p90 | p99 | max | updates/s | p50 ratio | p99 ratio |".to_owned(),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
     ];
-    let mut bench = turns::TurnBench::new(api, dialled)?;
+    let mut bench = turns::TurnBench::new(api, api_key, dialled)?;
     for &level in &args.levels {
         eprintln!("level {level}: floor …");
         let floor = floor::run(client, level, args.turns).await?;

@@ -80,8 +80,13 @@ pub struct TurnBench {
 }
 
 impl TurnBench {
-    pub fn new(api: String, dialled: Dialled) -> anyhow::Result<Self> {
+    pub fn new(api: String, api_key: &str, dialled: Dialled) -> anyhow::Result<Self> {
+        let auth = format!("Bearer {api_key}").parse()?;
         let http = reqwest::Client::builder()
+            .default_headers(reqwest::header::HeaderMap::from_iter([(
+                reqwest::header::AUTHORIZATION,
+                auth,
+            )]))
             .timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(2000)
             .build()?;

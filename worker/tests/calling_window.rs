@@ -36,7 +36,10 @@ async fn leads_wait_for_their_local_calling_window() {
         .await;
     assert_eq!(status, 422, "a window that never opens is refused: {body}");
     assert!(
-        body["error"].as_str().unwrap().contains("calling window"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("calling window"),
         "{body}"
     );
 

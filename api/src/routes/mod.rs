@@ -8,16 +8,27 @@ mod meetings;
 mod twilio_hook;
 mod webhooks;
 
+use crate::error::ApiError;
 use crate::state::AppState;
-use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// Largest JSON body accepted (uploads have their own limit).
+const MAX_JSON_BODY: usize = 1024 * 1024;
+/// Longest a request may take (Twilio itself gives up on a webhook after 15 s).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every route of the API.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    // The operator's API: every route needs an API key.
+    let api = Router::new()
         .route("/api/leads", post(leads::create))
         .route("/api/leads/{id}", get(leads::get_one))
         .route("/api/campaigns/start", post(campaigns::start))
@@ -28,11 +39,73 @@ pub fn router(state: AppState) -> Router {
         .route("/api/meetings/{id}/status", patch(meetings::set_status))
         .route("/api/dnc", post(dnc::add))
         .route("/api/dnc/{phone}", get(dnc::get_one).delete(dnc::remove))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_key,
+        ));
+    // Twilio's webhooks: signature-checked instead.
+    let twilio = Router::new()
         .route("/twilio/status", post(webhooks::status))
         .route("/twilio/amd", post(webhooks::amd))
         .route("/twilio/voice", post(webhooks::voice))
         .route("/twilio/turn", post(webhooks::turn))
-        .route("/twilio/recording", post(webhooks::recording))
+        .route("/twilio/recording", post(webhooks::recording));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(api)
+        .merge(twilio)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(json_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such endpoint".into())
+}
+
+/// Gives every error the API's JSON shape, including the ones axum and tower-http produce
+/// (a malformed JSON body, a bad path parameter, a body over the limit, a timeout, a wrong
+/// method), which come as plain text or empty.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            format!("request body over the limit of {MAX_JSON_BODY} bytes"),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            format!(
+                "the request took longer than {} s",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "method not allowed here".to_owned())
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", text),
+        s if s.is_server_error() => ("internal", "internal error".to_owned()),
+        _ => ("bad_request", text),
+    };
+    (status, Json(crate::error::body(code, &message))).into_response()
 }

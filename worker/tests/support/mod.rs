@@ -59,7 +59,10 @@ pub struct Stack {
     pub twilio_base_url: String,
     pub task_queue: String,
     pub dial_task_queue: String,
+    /// Sends the API key on every request.
     pub http: reqwest::Client,
+    /// The key (for tests that build their own requests).
+    pub api_key: String,
     pub smtp_port: u16,
     /// Extra worker environment (booking rules and the like).
     pub worker_env: Vec<(String, String)>,
@@ -140,6 +143,10 @@ impl Stack {
         let db = PgPool::connect(&database_url)
             .await
             .expect("connect test database");
+        let api_key = callwright_api::auth::create_key(&db, "tests")
+            .await
+            .expect("API key")
+            .key;
         let log_dir =
             std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("stack-{id}"));
         std::fs::create_dir_all(&log_dir).expect("log dir");
@@ -186,10 +193,16 @@ impl Stack {
             sim: sim_url,
             task_queue: format!("cw-{id}"),
             dial_task_queue: format!("cw-dial-{id}"),
+            // Every request of the tests carries the key (the simulator ignores it).
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
+                .default_headers(reqwest::header::HeaderMap::from_iter([(
+                    reqwest::header::AUTHORIZATION,
+                    format!("Bearer {api_key}").parse().expect("header value"),
+                )]))
                 .build()
                 .expect("http client"),
+            api_key,
             smtp_port,
             worker_env,
             worker: None,

@@ -1,0 +1,220 @@
+//! API keys: created with `callwright-api keys create`, shown once, stored only as a SHA-256
+//! hash, sent as `Authorization: Bearer <key>`, and required on every `/api/*` route.
+//!
+//! Keys are 32 random bytes, so a plain SHA-256 is the right hash (no salt or slow hash is
+//! needed for secrets that cannot be guessed). Validated hashes are cached for a minute, so a
+//! busy dashboard does not cost a database round trip per request; a revoked key stops working
+//! within that minute.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Prefix of every key (recognisable in logs and secret scanners).
+pub const KEY_PREFIX: &str = "cwk_";
+/// How long a validated key is trusted without asking the database again.
+const CACHE_FOR: Duration = Duration::from_secs(60);
+
+/// Keys recently found valid, by hash.
+#[derive(Clone, Default)]
+pub struct KeyCache {
+    valid: Arc<Mutex<HashMap<[u8; 32], Instant>>>,
+}
+
+impl KeyCache {
+    fn fresh(&self, hash: &[u8; 32]) -> bool {
+        self.valid
+            .lock()
+            .map(|m| m.get(hash).is_some_and(|t| t.elapsed() < CACHE_FOR))
+            .unwrap_or(false)
+    }
+
+    fn remember(&self, hash: [u8; 32]) {
+        if let Ok(mut m) = self.valid.lock() {
+            if m.len() > 10_000 {
+                m.retain(|_, t| t.elapsed() < CACHE_FOR);
+            }
+            m.insert(hash, Instant::now());
+        }
+    }
+}
+
+fn hash(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+/// A new key and its row.
+#[derive(Debug)]
+pub struct NewKey {
+    /// Row id (to revoke it).
+    pub id: Uuid,
+    /// The key itself: shown once, never stored.
+    pub key: String,
+}
+
+/// Creates a key named `name`.
+pub async fn create_key(db: &PgPool, name: &str) -> Result<NewKey, sqlx::Error> {
+    let mut secret = [0u8; 32];
+    rand::Rng::fill(&mut rand::thread_rng(), &mut secret);
+    let key = format!(
+        "{KEY_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
+    );
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO api_keys (id, name, key_prefix, key_hash) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(name)
+        .bind(&key[..KEY_PREFIX.len() + 6])
+        .bind(hash(&key).as_slice())
+        .execute(db)
+        .await?;
+    Ok(NewKey { id, key })
+}
+
+/// One key as listed (never the key itself).
+#[derive(Debug, sqlx::FromRow)]
+pub struct KeyRow {
+    /// Row id.
+    pub id: Uuid,
+    /// What it is for.
+    pub name: String,
+    /// Its first characters, to recognise it.
+    pub key_prefix: String,
+    /// Created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Revoked, if it was.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Every key, newest first.
+pub async fn list_keys(db: &PgPool) -> Result<Vec<KeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, key_prefix, created_at, revoked_at FROM api_keys ORDER BY created_at DESC",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Revokes a key; false if there is no such (live) key.
+pub async fn revoke_key(db: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Middleware: the request must carry a live key as a bearer token.
+pub async fn require_key(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|k| k.starts_with(KEY_PREFIX))
+        .ok_or(ApiError::Unauthorized)?;
+    let digest = hash(presented);
+    if !state.keys.fresh(&digest) {
+        let live: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL)",
+        )
+        .bind(digest.as_slice())
+        .fetch_one(&state.db)
+        .await?;
+        if !live {
+            return Err(ApiError::Unauthorized);
+        }
+        state.keys.remember(digest);
+    }
+    Ok(next.run(request).await)
+}
+
+/// `callwright-api keys ...`: manage keys from the command line. Returns `None` when `args`
+/// is not a `keys` command.
+pub async fn command(db_url: &str, args: &[String]) -> Option<anyhow::Result<String>> {
+    let (first, rest) = args.split_first()?;
+    if first != "keys" {
+        return None;
+    }
+    Some(run_command(db_url, rest).await)
+}
+
+const USAGE: &str = "usage: callwright-api keys create --name NAME | keys list | keys revoke ID";
+
+async fn run_command(db_url: &str, args: &[String]) -> anyhow::Result<String> {
+    let db = PgPool::connect(db_url).await?;
+    callwright_activities::store::MIGRATOR.run(&db).await?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["create", "--name", name] => {
+            let key = create_key(&db, name).await?;
+            Ok(format!(
+                "{}\n# id {} ({name}); store the key now, it is not shown again",
+                key.key, key.id
+            ))
+        }
+        ["list"] => Ok(list_keys(&db)
+            .await?
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}  {}…  {}  {}{}",
+                    k.id,
+                    k.key_prefix,
+                    k.created_at.format("%Y-%m-%d %H:%M"),
+                    k.name,
+                    if k.revoked_at.is_some() {
+                        "  (revoked)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")),
+        ["revoke", id] => {
+            let id = Uuid::parse_str(id).map_err(|_| anyhow::anyhow!("'{id}' is not a key id"))?;
+            if revoke_key(&db, id).await? {
+                Ok(format!("revoked {id}"))
+            } else {
+                anyhow::bail!("no live key {id}")
+            }
+        }
+        _ => anyhow::bail!(USAGE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_stable_and_cache_expires_per_key() {
+        assert_eq!(hash("cwk_a"), hash("cwk_a"));
+        assert_ne!(hash("cwk_a"), hash("cwk_b"));
+        let cache = KeyCache::default();
+        assert!(!cache.fresh(&hash("cwk_a")));
+        cache.remember(hash("cwk_a"));
+        assert!(cache.fresh(&hash("cwk_a")));
+        assert!(!cache.fresh(&hash("cwk_b")));
+    }
+}
