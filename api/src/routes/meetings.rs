@@ -5,6 +5,7 @@
 //! with the meeting's SEQUENCE bumped; a `MeetingChangeWorkflow` then updates the calendar and
 //! the video meeting and sends the updated or cancelling invite, durably.
 
+use super::page::{self, Cursor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
@@ -17,9 +18,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use temporalio_client::WorkflowStartOptions;
 use uuid::Uuid;
-
-/// Most meetings per page.
-const MAX_LIMIT: i64 = 500;
 
 /// Statuses a meeting can have.
 const STATUSES: [&str; 6] = [
@@ -56,15 +54,6 @@ pub struct MeetingPage {
     next_cursor: Option<String>,
 }
 
-fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let bad = || ApiError::BadRequest(format!("cursor '{cursor}' is not one this API gave out"));
-    let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at)
-        .map_err(|_| bad())?
-        .with_timezone(&Utc);
-    Ok((at, Uuid::parse_str(id).map_err(|_| bad())?))
-}
-
 /// Meetings by start time, filtered, a page at a time.
 pub async fn list(
     State(state): State<AppState>,
@@ -78,14 +67,9 @@ pub async fn list(
             STATUSES.join(", ")
         )));
     }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        )));
-    }
-    let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
-    let mut meetings: Vec<Meeting> = sqlx::query_as(&format!(
+    let limit = page::limit(q.limit)?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let meetings: Vec<Meeting> = sqlx::query_as(&format!(
         "SELECT {MEETING_COLUMNS} FROM meetings
          WHERE ($1::text IS NULL OR status = $1)
            AND ($2::uuid IS NULL OR lead_id = $2)
@@ -100,19 +84,12 @@ pub async fn list(
     .bind(q.campaign_id)
     .bind(q.from)
     .bind(q.to)
-    .bind(after.map(|a| a.0))
-    .bind(after.map(|a| a.1))
+    .bind(after.map(|a| a.at))
+    .bind(after.map(|a| a.id))
     .bind(limit + 1)
     .fetch_all(&state.db)
     .await?;
-    let next_cursor = if meetings.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        meetings.pop();
-        meetings
-            .last()
-            .map(|m| format!("{}_{}", m.starts_at.to_rfc3339(), m.id))
-    } else {
-        None
-    };
+    let (meetings, next_cursor) = page::finish(meetings, limit, |m| (m.starts_at, m.id));
     Ok(Json(MeetingPage {
         meetings,
         next_cursor,

@@ -1,11 +1,15 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root.
 
+mod calls;
 mod campaigns;
 mod dnc;
 mod health;
+mod lead_list;
 mod leads;
 mod meetings;
+mod page;
 mod twilio_hook;
+mod upload;
 mod webhooks;
 
 use crate::error::ApiError;
@@ -29,11 +33,14 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     // The operator's API: every route needs an API key.
     let api = Router::new()
-        .route("/api/leads", post(leads::create))
+        .route("/api/leads", post(leads::create).get(lead_list::list))
+        .route("/api/leads/upload", upload::route())
         .route("/api/leads/{id}", get(leads::get_one))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
+        .route("/api/calls", get(calls::list))
+        .route("/api/calls/{id}", get(calls::get_one))
         .route("/api/meetings", get(meetings::list))
         .route("/api/meetings/{id}", get(meetings::get_one))
         .route("/api/meetings/{id}/status", patch(meetings::set_status))

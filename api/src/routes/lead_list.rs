@@ -1,0 +1,119 @@
+//! `GET /api/leads`: leads filtered by campaign, language, latest outcome and a text search over
+//! name, phone and email, newest first, a page at a time.
+
+use super::page::{self, Cursor};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Filters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadQuery {
+    campaign_id: Option<Uuid>,
+    language: Option<String>,
+    /// Latest outcome; `none` for leads never called.
+    outcome: Option<String>,
+    /// Text in the name, phone or email (case-insensitive).
+    q: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// A lead in a list.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct LeadSummary {
+    id: Uuid,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    company: Option<String>,
+    language: String,
+    timezone: String,
+    attempts: i32,
+    last_outcome: Option<String>,
+    last_outcome_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+/// A page of leads.
+#[derive(Debug, Serialize)]
+pub struct LeadPage {
+    leads: Vec<LeadSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+/// `%`, `_` and `\` taken literally inside a LIKE pattern.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Leads, newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<LeadQuery>,
+) -> Result<Json<LeadPage>, ApiError> {
+    if let Some(language) = &q.language {
+        language
+            .parse::<callwright_domain::Language>()
+            .map_err(|e| ApiError::BadRequest(format!("language: {e}")))?;
+    }
+    let never_called = q.outcome.as_deref() == Some("none");
+    if let Some(outcome) = q.outcome.as_deref().filter(|_| !never_called)
+        && !callwright_domain::AttemptOutcome::CODES.contains(&outcome)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "outcome: '{outcome}' is not 'none' or one of {}",
+            callwright_domain::AttemptOutcome::CODES.join(", ")
+        )));
+    }
+    let text =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("%{}%", like_escape(t)));
+    let limit = page::limit(q.limit)?;
+    let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let rows: Vec<LeadSummary> = sqlx::query_as(
+        "SELECT l.id, l.name, l.phone, l.email, l.company, l.language, l.timezone, l.attempts,
+                l.last_outcome, l.last_outcome_at, l.created_at
+         FROM leads l
+         WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM campaign_leads cl
+                                             WHERE cl.lead_id = l.id AND cl.campaign_id = $1))
+           AND ($2::text IS NULL OR l.language = $2)
+           AND (CASE WHEN $3 THEN l.last_outcome IS NULL
+                     ELSE ($4::text IS NULL OR l.last_outcome = $4) END)
+           AND ($5::text IS NULL OR l.name ILIKE $5 OR l.phone ILIKE $5 OR l.email ILIKE $5)
+           AND ($6::timestamptz IS NULL OR (l.created_at, l.id) < ($6, $7))
+         ORDER BY l.created_at DESC, l.id DESC LIMIT $8",
+    )
+    .bind(q.campaign_id)
+    .bind(&q.language)
+    .bind(never_called)
+    .bind(q.outcome.as_deref().filter(|_| !never_called))
+    .bind(&text)
+    .bind(before.map(|c| c.at))
+    .bind(before.map(|c| c.id))
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let (leads, next_cursor) = page::finish(rows, limit, |l| (l.created_at, l.id));
+    Ok(Json(LeadPage { leads, next_cursor }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_literal() {
+        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

@@ -1,0 +1,115 @@
+//! The list endpoints on real data: leads filtered and searched, calls by lead with a transcript
+//! that keeps Hebrew as spoken, and keyset pages that visit every row exactly once.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use support::{Stack, StackOptions};
+
+/// Follows `next_cursor` from `path` (which has other query parameters) and returns every row.
+async fn all_pages(stack: &Stack, path: &str, key: &str) -> Vec<Value> {
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}&limit=2&cursor={c}"),
+            None => format!("{path}&limit=2"),
+        };
+        let page = stack.get(&url).await;
+        rows.extend(page[key].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return rows,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn leads_and_calls_are_listed_filtered_and_paged() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let ids = stack
+        .create_leads(&[
+            ("Dana Levi", "+972527654302"),
+            ("Noa Cohen", "+972527654307"),
+            ("Jean Martin", "+33612345602"),
+            ("Emily 100% Carter", "+14155550102"),
+            ("Never Called", "+14155550199"),
+        ])
+        .await;
+    let campaign = stack.start_campaign(&ids[..4], 4, 1).await;
+    stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+
+    // Every lead once, across pages of two.
+    let leads = all_pages(&stack, "/api/leads?", "leads").await;
+    let seen: BTreeSet<&str> = leads.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(seen.len(), 5);
+    assert_eq!(leads.len(), 5);
+
+    let he = stack.get("/api/leads?language=he").await;
+    assert_eq!(he["leads"].as_array().unwrap().len(), 2);
+    let search = stack.get("/api/leads?q=levi").await;
+    assert_eq!(search["leads"][0]["name"], "Dana Levi");
+    // `%` is searched for literally.
+    let percent = stack.get("/api/leads?q=100%25").await;
+    assert_eq!(percent["leads"].as_array().unwrap().len(), 1);
+    let by_phone = stack.get("/api/leads?q=%2B3361").await;
+    assert_eq!(by_phone["leads"][0]["name"], "Jean Martin");
+    let never = stack.get("/api/leads?outcome=none").await;
+    assert_eq!(never["leads"][0]["name"], "Never Called");
+    assert_eq!(never["leads"].as_array().unwrap().len(), 1);
+    // Personas 02 decline (three numbers end in 02); 07 is busy.
+    let declined = stack.get("/api/leads?outcome=not_interested").await;
+    assert_eq!(declined["leads"].as_array().unwrap().len(), 3);
+    let in_campaign = stack
+        .get(&format!("/api/leads?campaign_id={campaign}"))
+        .await;
+    assert_eq!(in_campaign["leads"].as_array().unwrap().len(), 4);
+
+    // Calls of the campaign, then one with its transcript: Hebrew comes back as spoken.
+    let calls = all_pages(
+        &stack,
+        &format!("/api/calls?campaign_id={campaign}"),
+        "calls",
+    )
+    .await;
+    assert_eq!(calls.len(), 4);
+    let dana = stack.get(&format!("/api/calls?lead_id={}", ids[0])).await;
+    let call_id = dana["calls"][0]["id"].as_str().unwrap();
+    let call = stack.get(&format!("/api/calls/{call_id}")).await;
+    assert_eq!(call["outcome"], "not_interested");
+    assert_eq!(call["language"], "he");
+    let transcript = call["transcript"].as_array().unwrap();
+    assert!(transcript.len() >= 3, "{call}");
+    assert!(
+        transcript[0]["text"].as_str().unwrap().starts_with("שלום"),
+        "{call}"
+    );
+    assert!(transcript.iter().any(|t| t["speaker"] == "callee"));
+    let busy = stack.get("/api/calls?outcome=busy").await;
+    assert_eq!(busy["calls"].as_array().unwrap().len(), 1);
+
+    // Bad filters are 400s that say which.
+    for (path, field) in [
+        ("/api/calls?outcome=maybe", "outcome"),
+        ("/api/leads?language=xx", "language"),
+        ("/api/leads?limit=1000", "limit"),
+        ("/api/leads?cursor=forged", "cursor"),
+    ] {
+        let resp = stack
+            .http
+            .get(format!("{}{path}", stack.api))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["field"], field, "{path}: {body}");
+    }
+}
