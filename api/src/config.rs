@@ -2,7 +2,7 @@
 //! names the missing or malformed variable.
 
 pub use callwright_activities::settings::ConfigError;
-use callwright_activities::settings::var;
+use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 
@@ -28,7 +28,18 @@ pub struct ApiConfig {
     pub twilio_auth_token: SecretString,
     /// Default business name said in greetings (`BUSINESS_NAME`).
     pub business_name: String,
+    /// Largest lead upload accepted, in bytes (`UPLOAD_MAX_BYTES`, default 200 MiB); over it the
+    /// upload is refused with a 413 as soon as the limit is crossed.
+    pub upload_max_bytes: u64,
+    /// Most data rows one lead upload may have (`UPLOAD_MAX_ROWS`, default 2,000,000); over it
+    /// the upload is refused with a 422.
+    pub upload_max_rows: u64,
 }
+
+/// Default of `UPLOAD_MAX_BYTES`: 200 MiB.
+pub const DEFAULT_UPLOAD_MAX_BYTES: u64 = 200 * 1024 * 1024;
+/// Default of `UPLOAD_MAX_ROWS`.
+pub const DEFAULT_UPLOAD_MAX_ROWS: u64 = 2_000_000;
 
 impl ApiConfig {
     /// From the process environment.
@@ -65,6 +76,16 @@ impl ApiConfig {
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             twilio_auth_token: SecretString::from(var(&lookup, "TWILIO_AUTH_TOKEN", None)?),
             business_name: var(&lookup, "BUSINESS_NAME", Some("Callwright"))?,
+            upload_max_bytes: number(
+                &lookup,
+                "UPLOAD_MAX_BYTES",
+                &DEFAULT_UPLOAD_MAX_BYTES.to_string(),
+            )?,
+            upload_max_rows: number(
+                &lookup,
+                "UPLOAD_MAX_ROWS",
+                &DEFAULT_UPLOAD_MAX_ROWS.to_string(),
+            )?,
         })
     }
 }

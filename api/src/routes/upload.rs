@@ -1,0 +1,1008 @@
+//! `POST /api/leads/upload`: a CSV of leads, streamed and loaded in one transaction.
+//!
+//! The body is either the CSV itself (`Content-Type: text/csv`) or `multipart/form-data` with
+//! the CSV in a `file` part. It is parsed as it arrives: a header row (case-insensitive names,
+//! any order, unknown columns ignored; `name` and `phone` required), then one lead a line,
+//! validated like `POST /api/leads` (phone to E.164, language and time zone from the number
+//! unless given). Valid rows go to Postgres with `COPY` into a temporary staging table as they
+//! come, in batches; at the end of the file one `INSERT … SELECT … ON CONFLICT (phone) DO
+//! NOTHING` moves them into `leads`, and de-duplication (same phone earlier in the file, or
+//! already a lead) happens there, in SQL. Nothing the process holds grows with the file: a
+//! batch buffer, the current record, and at most [`LISTED_ROWS`] rejected and duplicate rows
+//! for the report.
+//!
+//! The upload is all or nothing: a file over `UPLOAD_MAX_BYTES` (413), over `UPLOAD_MAX_ROWS`
+//! (422), without a `name` or `phone` column (422), not UTF-8 (422, with the line), or cut off
+//! by the client imports nothing. Rows that fail validation do not fail the upload: they are
+//! counted and reported with their line and reason.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
+use callwright_domain::timezone::{LeadZones, lead_zones};
+use callwright_domain::{E164, Language};
+use csv_async::{AsyncReaderBuilder, ByteRecord};
+use futures::{Stream, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio_util::io::StreamReader;
+use uuid::Uuid;
+
+/// Rejected and duplicate rows listed in the report, each (the counts are always exact).
+pub const LISTED_ROWS: usize = 1_000;
+/// Valid rows sent to Postgres in one `COPY` message batch.
+const BATCH_ROWS: usize = 5_000;
+/// …or fewer, once the batch holds this many bytes.
+const BATCH_BYTES: usize = 1024 * 1024;
+/// Longest one CSV record may be; a longer one refuses the upload (it would have to be held
+/// whole in memory).
+pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
+/// Longest value quoted back in a rejection reason.
+const SHOWN_CHARS: usize = 64;
+
+/// The route: the upload sets its own size limit (`UPLOAD_MAX_BYTES`) instead of the API's
+/// default body limit.
+pub fn route() -> MethodRouter<AppState> {
+    post(upload).layer(DefaultBodyLimit::disable())
+}
+
+/// Query parameters of the upload.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// Region for numbers written in national form (e.g. `US`); a `region` column overrides
+    /// it row by row.
+    region: Option<String>,
+}
+
+/// A row the upload did not import, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    /// Line in the file where the record starts (the header is line 1).
+    pub line: u64,
+    /// Field and reason, e.g. `phone: '+1 555' is not a phone number`.
+    pub reason: String,
+}
+
+/// A valid row whose phone number was already taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DuplicateRow {
+    /// Line in the file where the record starts.
+    pub line: i64,
+    /// The number, in E.164.
+    pub phone: String,
+    /// The earlier line of the file with the same number, if any.
+    pub first_line: Option<i64>,
+    /// The lead that had the number before this upload, if any.
+    pub existing_lead_id: Option<Uuid>,
+}
+
+/// What an upload did.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    /// The import: its created leads are recorded under this id.
+    pub import_id: Uuid,
+    /// Data rows read (the header not counted).
+    pub rows: u64,
+    /// Leads created.
+    pub accepted: u64,
+    /// Rows that failed validation.
+    pub rejected: u64,
+    /// Valid rows whose number was earlier in the file or already a lead.
+    pub duplicates: u64,
+    /// Header columns that were not used.
+    pub ignored_columns: Vec<String>,
+    /// The first [`LISTED_ROWS`] rejected rows, by line.
+    pub rejected_rows: Vec<RejectedRow>,
+    /// The first [`LISTED_ROWS`] duplicate rows, by line.
+    pub duplicate_rows: Vec<DuplicateRow>,
+}
+
+/// Why an upload as a whole was refused.
+#[derive(Debug)]
+enum UploadError {
+    /// Over `UPLOAD_MAX_BYTES`.
+    TooLarge { limit: u64 },
+    /// Neither CSV nor multipart.
+    UnsupportedMediaType(String),
+    /// Everything else.
+    Api(ApiError),
+}
+
+impl From<ApiError> for UploadError {
+    fn from(err: ApiError) -> Self {
+        UploadError::Api(err)
+    }
+}
+
+impl From<sqlx::Error> for UploadError {
+    fn from(err: sqlx::Error) -> Self {
+        UploadError::Api(err.into())
+    }
+}
+
+fn invalid(message: String) -> UploadError {
+    UploadError::Api(ApiError::Unprocessable(message))
+}
+
+impl IntoResponse for UploadError {
+    fn into_response(self) -> Response {
+        match self {
+            UploadError::TooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(json!({"error": {
+                    "code": "too_large",
+                    "message": format!("the upload is larger than {limit} bytes (UPLOAD_MAX_BYTES)"),
+                    "limit_bytes": limit,
+                }})),
+            )
+                .into_response(),
+            UploadError::UnsupportedMediaType(got) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Json(json!({"error": {
+                    "code": "unsupported_media_type",
+                    "message": format!(
+                        "send the CSV as text/csv or as multipart/form-data with a 'file' part, not '{got}'"
+                    ),
+                }})),
+            )
+                .into_response(),
+            UploadError::Api(err) => err.into_response(),
+        }
+    }
+}
+
+/// Imports a CSV of leads; see the module documentation.
+pub async fn upload(
+    State(state): State<AppState>,
+    Query(query): Query<UploadQuery>,
+    request: Request,
+) -> Response {
+    match run(&state, query, request).await {
+        Ok(report) => (StatusCode::CREATED, Json(report)).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    query: UploadQuery,
+    request: Request,
+) -> Result<ImportReport, UploadError> {
+    let region = match query.region.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(r.to_ascii_uppercase())
+        }
+        Some(r) => {
+            return Err(invalid(format!(
+                "region: '{}' is not a two-letter region code",
+                shown(r)
+            )));
+        }
+    };
+    let limits = Limits {
+        max_bytes: state.config.upload_max_bytes,
+        max_rows: state.config.upload_max_rows,
+        region,
+    };
+    let kind = body_kind(request.headers())?;
+    if let Some(length) = content_length(request.headers())
+        && length > limits.max_bytes
+    {
+        return Err(UploadError::TooLarge {
+            limit: limits.max_bytes,
+        });
+    }
+    let (parts, body) = request.into_parts();
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let body = limit_body(body, limits.max_bytes, over_limit.clone());
+    let result = match kind {
+        BodyKind::Csv => {
+            let reader = StreamReader::new(body.map_err(io::Error::other));
+            import(state, reader, &limits, None).await
+        }
+        BodyKind::Multipart => {
+            let request = Request::from_parts(parts, Body::from_stream(body));
+            let mut multipart = Multipart::from_request(request, &())
+                .await
+                .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?;
+            loop {
+                let field = match multipart.next_field().await {
+                    Ok(Some(field)) => field,
+                    Ok(None) => {
+                        break Err(invalid(
+                            "file: the multipart body has no 'file' part".to_owned(),
+                        ));
+                    }
+                    Err(e) => {
+                        break Err(
+                            ApiError::BadRequest(format!("multipart: {}", e.body_text())).into(),
+                        );
+                    }
+                };
+                if field.name() != Some("file") {
+                    continue;
+                }
+                let filename = field.file_name().map(|f| f.chars().take(255).collect());
+                let reader = StreamReader::new(field.map_err(io::Error::other));
+                break import(state, reader, &limits, filename).await;
+            }
+        }
+    };
+    // However the read failed, a body over the limit is what the client needs to hear.
+    if over_limit.load(Ordering::SeqCst) {
+        return Err(UploadError::TooLarge {
+            limit: limits.max_bytes,
+        });
+    }
+    result
+}
+
+/// Settings of one upload.
+#[derive(Debug, Clone)]
+struct Limits {
+    max_bytes: u64,
+    max_rows: u64,
+    region: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Csv,
+    Multipart,
+}
+
+fn body_kind(headers: &HeaderMap) -> Result<BodyKind, UploadError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "text/csv" | "application/csv" | "text/plain" => Ok(BodyKind::Csv),
+        "multipart/form-data" => Ok(BodyKind::Multipart),
+        _ => Err(UploadError::UnsupportedMediaType(
+            content_type.chars().take(100).collect(),
+        )),
+    }
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The request body as a stream that fails (and sets `over`) once more than `max` bytes came.
+fn limit_body(
+    body: Body,
+    max: u64,
+    over: Arc<AtomicBool>,
+) -> impl Stream<Item = Result<Bytes, io::Error>> + Send + 'static {
+    let mut seen: u64 = 0;
+    body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(io::Error::other)?;
+        seen = seen.saturating_add(chunk.len() as u64);
+        if seen > max {
+            over.store(true, Ordering::SeqCst);
+            return Err(io::Error::other(format!(
+                "the upload is larger than {max} bytes"
+            )));
+        }
+        Ok(chunk)
+    })
+}
+
+/// Fails the read once more than `max` bytes were read past the end of the last complete
+/// record (`record_end`, kept up to date by the caller): a single record never has to be held
+/// whole when it is larger than that.
+struct RecordGuard<R> {
+    inner: R,
+    read: u64,
+    record_end: Arc<AtomicU64>,
+    max: u64,
+    tripped: Arc<AtomicBool>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for RecordGuard<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                this.read += (buf.filled().len() - before) as u64;
+                let pending = this
+                    .read
+                    .saturating_sub(this.record_end.load(Ordering::SeqCst));
+                if pending > this.max {
+                    this.tripped.store(true, Ordering::SeqCst);
+                    return Poll::Ready(Err(io::Error::other("record too long")));
+                }
+                Poll::Ready(Ok(()))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Where each known column is in the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    name: usize,
+    phone: usize,
+    email: Option<usize>,
+    language: Option<usize>,
+    timezone: Option<usize>,
+    company: Option<usize>,
+    notes: Option<usize>,
+    region: Option<usize>,
+    /// Fields in the header.
+    width: usize,
+    /// Header names that are not columns of a lead.
+    ignored: Vec<String>,
+}
+
+impl Columns {
+    /// Reads the header row: names trimmed and case-insensitive (a UTF-8 byte-order mark before
+    /// the first is dropped), any order, unknown ones ignored; `name` and `phone` required and
+    /// no known column twice.
+    pub fn from_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut found: [Option<usize>; 8] = [None; 8];
+        const KNOWN: [&str; 8] = [
+            "name", "phone", "email", "language", "timezone", "company", "notes", "region",
+        ];
+        let mut ignored = Vec::new();
+        let mut width = 0;
+        for (i, raw) in fields.into_iter().enumerate() {
+            width = i + 1;
+            let key = raw.trim_start_matches('\u{feff}').trim().to_lowercase();
+            match KNOWN.iter().position(|k| *k == key) {
+                Some(k) => {
+                    if found[k].is_some() {
+                        return Err(format!("header: the column '{key}' appears twice"));
+                    }
+                    found[k] = Some(i);
+                }
+                None if key.is_empty() => {}
+                None => ignored.push(shown(raw.trim()).into_owned()),
+            }
+        }
+        let required = |k: usize| {
+            found[k].ok_or_else(|| {
+                format!(
+                    "header: the required column '{}' is missing (the first line must name the columns, e.g. name,phone,email)",
+                    KNOWN[k]
+                )
+            })
+        };
+        Ok(Self {
+            name: required(0)?,
+            phone: required(1)?,
+            email: found[2],
+            language: found[3],
+            timezone: found[4],
+            company: found[5],
+            notes: found[6],
+            region: found[7],
+            width,
+            ignored,
+        })
+    }
+
+    fn used(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        [
+            ("name", Some(self.name)),
+            ("phone", Some(self.phone)),
+            ("email", self.email),
+            ("language", self.language),
+            ("timezone", self.timezone),
+            ("company", self.company),
+            ("notes", self.notes),
+            ("region", self.region),
+        ]
+        .into_iter()
+        .filter_map(|(n, i)| Some((n, i?)))
+    }
+}
+
+/// A row that passed validation, ready for the staging table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRow<'a> {
+    name: &'a str,
+    phone: E164,
+    email: Option<&'a str>,
+    company: Option<&'a str>,
+    language: Language,
+    zones: LeadZones,
+    notes: Option<&'a str>,
+}
+
+/// A value quoted back to the client, cut to [`SHOWN_CHARS`] characters.
+fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &value[..at]).into(),
+        None => value.into(),
+    }
+}
+
+/// Validates one data row (its fields already known to be UTF-8) the way `POST /api/leads`
+/// validates a lead; the error is `"<column>: <reason>"`.
+pub fn validate_row<'a>(
+    columns: &Columns,
+    fields: &[&'a str],
+    default_region: Option<&str>,
+) -> Result<ValidRow<'a>, String> {
+    if fields.len() != columns.width {
+        return Err(format!(
+            "row: {} fields where the header has {} (a comma in an unquoted value?)",
+            fields.len(),
+            columns.width
+        ));
+    }
+    for (column, i) in columns.used() {
+        if fields[i].contains('\0') {
+            return Err(format!("{column}: contains a NUL character"));
+        }
+    }
+    let get = |i: Option<usize>| i.map(|i| fields[i].trim()).filter(|v| !v.is_empty());
+    let name = fields[columns.name].trim();
+    if name.is_empty() {
+        return Err("name: must not be empty".into());
+    }
+    let raw_phone = fields[columns.phone].trim();
+    if raw_phone.is_empty() {
+        return Err("phone: must not be empty".into());
+    }
+    if raw_phone.chars().count() > 40 {
+        return Err(format!(
+            "phone: '{}' is not a phone number",
+            shown(raw_phone)
+        ));
+    }
+    let region = get(columns.region).or(default_region);
+    let phone = E164::parse(raw_phone, region).map_err(|e| format!("phone: {e}"))?;
+    let email = get(columns.email);
+    if let Some(email) = email {
+        if email.chars().count() > 254 {
+            return Err(format!(
+                "email: '{}' is longer than 254 characters",
+                shown(email)
+            ));
+        }
+        if !email.contains('@')
+            || email.starts_with('@')
+            || email.ends_with('@')
+            || email.chars().any(char::is_whitespace)
+        {
+            return Err(format!("email: '{}' is not an email address", shown(email)));
+        }
+    }
+    let language = match get(columns.language) {
+        Some(l) => l.parse::<Language>().map_err(|_| {
+            format!(
+                "language: '{}' is not supported (supported: en, he, fr, de, es)",
+                shown(l)
+            )
+        })?,
+        None => Language::from_country_code(phone.country_code()),
+    };
+    let explicit_zone = match get(columns.timezone) {
+        Some(t) => Some(
+            t.parse::<chrono_tz::Tz>()
+                .map_err(|_| format!("timezone: '{}' is not an IANA time zone", shown(t)))?,
+        ),
+        None => None,
+    };
+    let zones = lead_zones(&phone, explicit_zone);
+    Ok(ValidRow {
+        name,
+        phone,
+        email,
+        company: get(columns.company),
+        language,
+        zones,
+        notes: get(columns.notes),
+    })
+}
+
+/// Appends one value in `COPY … FROM STDIN` text format (`\N` for NULL).
+fn push_copy_value(buf: &mut Vec<u8>, value: Option<&str>) {
+    let Some(value) = value else {
+        buf.extend_from_slice(b"\\N");
+        return;
+    };
+    for b in value.bytes() {
+        match b {
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            _ => buf.push(b),
+        }
+    }
+}
+
+/// Appends a staging-table row: `line, name, phone, email, company, language, timezone,
+/// window_timezones, notes`.
+fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &ValidRow<'_>) {
+    buf.extend_from_slice(line.to_string().as_bytes());
+    for value in [
+        Some(row.name),
+        Some(row.phone.as_str()),
+        row.email,
+        row.company,
+        Some(row.language.code()),
+        Some(row.zones.primary.as_str()),
+    ] {
+        buf.push(b'\t');
+        push_copy_value(buf, value);
+    }
+    // An array literal of quoted zone names (zone names hold no quote or backslash).
+    buf.extend_from_slice(b"\t{");
+    for (i, zone) in row.zones.window.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        push_copy_value(buf, Some(zone));
+        buf.push(b'"');
+    }
+    buf.push(b'}');
+    buf.push(b'\t');
+    push_copy_value(buf, row.notes);
+    buf.push(b'\n');
+}
+
+/// What reading the file produced (the valid rows are in the staging table by then).
+#[derive(Debug, Default)]
+struct ReadOutcome {
+    rows: u64,
+    staged: u64,
+    rejected: u64,
+    rejected_rows: Vec<RejectedRow>,
+    ignored_columns: Vec<String>,
+}
+
+async fn import<R>(
+    state: &AppState,
+    reader: R,
+    limits: &Limits,
+    filename: Option<String>,
+) -> Result<ImportReport, UploadError>
+where
+    R: AsyncRead + Unpin + Send,
+{
+    let record_end = Arc::new(AtomicU64::new(0));
+    let too_long = Arc::new(AtomicBool::new(false));
+    let guarded = RecordGuard {
+        inner: reader,
+        read: 0,
+        record_end: record_end.clone(),
+        max: MAX_RECORD_BYTES,
+        tripped: too_long.clone(),
+    };
+    let mut csv = AsyncReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .create_reader(guarded);
+
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "CREATE TEMPORARY TABLE leads_import_staging (
+             line bigint NOT NULL, name text NOT NULL, phone text NOT NULL, email text,
+             company text, language text NOT NULL, timezone text NOT NULL,
+             window_timezones text[] NOT NULL, notes text
+         ) ON COMMIT DROP",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let mut copy = tx
+        .copy_in_raw(
+            "COPY leads_import_staging (line, name, phone, email, company, language, timezone, window_timezones, notes) FROM STDIN",
+        )
+        .await?;
+    let read = read_rows(&mut csv, &mut copy, limits, &record_end).await;
+    let read = match read {
+        Ok(outcome) => {
+            let copied = copy.finish().await?;
+            debug_assert_eq!(copied, outcome.staged);
+            outcome
+        }
+        Err(err) => {
+            // The transaction rolls back; the connection goes back to the pool clean.
+            let _ = copy.abort("upload refused").await;
+            if too_long.load(Ordering::SeqCst) {
+                let line = csv.position().line();
+                return Err(invalid(format!(
+                    "line {line}: a record is longer than {MAX_RECORD_BYTES} bytes"
+                )));
+            }
+            return Err(err);
+        }
+    };
+
+    let import_id = Uuid::new_v4();
+    // The first line of each number is the candidate; it becomes a lead unless the number
+    // already is one. Every created lead is recorded under the import.
+    let accepted = sqlx::query(
+        "WITH firsts AS (
+             SELECT DISTINCT ON (phone) * FROM leads_import_staging ORDER BY phone, line
+         ), created AS (
+             INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, notes)
+             SELECT gen_random_uuid(), name, phone, email, company, language, timezone, window_timezones, notes
+             FROM firsts
+             ON CONFLICT (phone) DO NOTHING
+             RETURNING id, phone
+         )
+         INSERT INTO lead_import_rows (import_id, line, lead_id)
+         SELECT $1, firsts.line, created.id FROM created JOIN firsts USING (phone)",
+    )
+    .bind(import_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let duplicates = read.staged.saturating_sub(accepted);
+    let duplicate_rows: Vec<DuplicateRow> = if duplicates == 0 {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "SELECT d.line, d.phone,
+                    CASE WHEN d.first_line < d.line THEN d.first_line END AS first_line,
+                    l.id AS existing_lead_id
+             FROM (
+                 SELECT s.line, s.phone, r.line IS NOT NULL AS accepted,
+                        min(s.line) OVER w AS first_line,
+                        bool_or(r.line IS NOT NULL) OVER w AS new_number
+                 FROM leads_import_staging s
+                 LEFT JOIN lead_import_rows r ON r.import_id = $1 AND r.line = s.line
+                 WINDOW w AS (PARTITION BY s.phone)
+             ) d
+             LEFT JOIN leads l ON NOT d.new_number AND l.phone = d.phone
+             WHERE NOT d.accepted
+             ORDER BY d.line
+             LIMIT $2",
+        )
+        .bind(import_id)
+        .bind(LISTED_ROWS as i64)
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO lead_imports (id, filename, row_count, accepted, rejected, duplicates)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(import_id)
+    .bind(filename)
+    .bind(count(read.rows))
+    .bind(count(accepted))
+    .bind(count(read.rejected))
+    .bind(count(duplicates))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        %import_id,
+        rows = read.rows,
+        accepted,
+        rejected = read.rejected,
+        duplicates,
+        "lead upload imported"
+    );
+    Ok(ImportReport {
+        import_id,
+        rows: read.rows,
+        accepted,
+        rejected: read.rejected,
+        duplicates,
+        ignored_columns: read.ignored_columns,
+        rejected_rows: read.rejected_rows,
+        duplicate_rows,
+    })
+}
+
+/// Reads the header and every record, sending valid rows to the open `COPY`.
+async fn read_rows<R, C>(
+    csv: &mut csv_async::AsyncReader<R>,
+    copy: &mut sqlx::postgres::PgCopyIn<C>,
+    limits: &Limits,
+    record_end: &AtomicU64,
+) -> Result<ReadOutcome, UploadError>
+where
+    R: AsyncRead + Unpin + Send,
+    C: std::ops::DerefMut<Target = sqlx::PgConnection>,
+{
+    let mut record = ByteRecord::new();
+    let read_error = |e: csv_async::Error| {
+        UploadError::Api(ApiError::BadRequest(format!(
+            "the upload could not be read: {e}"
+        )))
+    };
+    if !csv
+        .read_byte_record(&mut record)
+        .await
+        .map_err(read_error)?
+    {
+        return Err(invalid(
+            "header: the file is empty (the first line must name the columns, e.g. name,phone,email)"
+                .to_owned(),
+        ));
+    }
+    record_end.store(csv.position().byte(), Ordering::SeqCst);
+    let header = utf8_fields(&record).map_err(|_| {
+        invalid("line 1: the header is not UTF-8 (save the file as CSV UTF-8)".to_owned())
+    })?;
+    let columns = Columns::from_header(header.iter().copied()).map_err(invalid)?;
+    let mut out = ReadOutcome {
+        ignored_columns: columns.ignored.clone(),
+        ..ReadOutcome::default()
+    };
+    let mut batch: Vec<u8> = Vec::with_capacity(BATCH_BYTES + 64 * 1024);
+    let mut batch_rows = 0;
+    while csv
+        .read_byte_record(&mut record)
+        .await
+        .map_err(read_error)?
+    {
+        record_end.store(csv.position().byte(), Ordering::SeqCst);
+        let line = record.position().map_or(0, |p| p.line());
+        out.rows += 1;
+        if out.rows > limits.max_rows {
+            return Err(invalid(format!(
+                "the file has more than {} rows (UPLOAD_MAX_ROWS)",
+                limits.max_rows
+            )));
+        }
+        let fields = utf8_fields(&record).map_err(|_| {
+            invalid(format!(
+                "line {line}: not UTF-8 (save the file as CSV UTF-8)"
+            ))
+        })?;
+        match validate_row(&columns, &fields, limits.region.as_deref()) {
+            Ok(row) => {
+                push_copy_row(&mut batch, line, &row);
+                batch_rows += 1;
+                out.staged += 1;
+                if batch_rows >= BATCH_ROWS || batch.len() >= BATCH_BYTES {
+                    copy.send(batch.as_slice()).await?;
+                    batch.clear();
+                    batch_rows = 0;
+                }
+            }
+            Err(reason) => {
+                out.rejected += 1;
+                if out.rejected_rows.len() < LISTED_ROWS {
+                    out.rejected_rows.push(RejectedRow { line, reason });
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        copy.send(batch.as_slice()).await?;
+    }
+    Ok(out)
+}
+
+/// The record's fields as text, or the error of the first that is not UTF-8.
+fn utf8_fields(record: &ByteRecord) -> Result<Vec<&str>, std::str::Utf8Error> {
+    record.iter().map(std::str::from_utf8).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(header: &str) -> Columns {
+        Columns::from_header(header.split(',')).unwrap()
+    }
+
+    fn row<'a>(columns: &Columns, line: &'a str) -> Result<ValidRow<'a>, String> {
+        let fields: Vec<&str> = line.split(',').collect();
+        validate_row(columns, &fields, None)
+    }
+
+    #[test]
+    fn header_is_case_insensitive_in_any_order_with_bom_and_extras() {
+        let c = columns("\u{feff}Phone, EMAIL ,Shoe Size,name,Notes");
+        assert_eq!(c.phone, 0);
+        assert_eq!(c.email, Some(1));
+        assert_eq!(c.name, 3);
+        assert_eq!(c.notes, Some(4));
+        assert_eq!(c.language, None);
+        assert_eq!(c.ignored, vec!["Shoe Size".to_owned()]);
+        assert_eq!(c.width, 5);
+    }
+
+    #[test]
+    fn header_names_the_missing_or_repeated_column() {
+        let err = Columns::from_header("name,email".split(',')).unwrap_err();
+        assert!(err.contains("'phone' is missing"), "{err}");
+        let err = Columns::from_header("phone,email".split(',')).unwrap_err();
+        assert!(err.contains("'name' is missing"), "{err}");
+        let err = Columns::from_header("name,phone,Phone".split(',')).unwrap_err();
+        assert!(err.contains("'phone' appears twice"), "{err}");
+    }
+
+    #[test]
+    fn a_valid_row_gets_language_and_zones_from_the_number() {
+        let c = columns("name,phone,email,language,timezone,company,notes");
+        let r = row(&c, " Ada ,+1 415 555 0100,ada@example.com,,,Acme,").unwrap();
+        assert_eq!(r.name, "Ada");
+        assert_eq!(r.phone.as_str(), "+14155550100");
+        assert_eq!(r.email, Some("ada@example.com"));
+        assert_eq!(r.language, Language::En);
+        assert_eq!(r.zones.primary, "America/Los_Angeles");
+        assert_eq!(r.company, Some("Acme"));
+        assert_eq!(r.notes, None);
+        let r = row(&c, "Dana,+972 52 555 0100,,,,,").unwrap();
+        assert_eq!(r.language, Language::He);
+        assert_eq!(r.zones.primary, "Asia/Jerusalem");
+        let r = row(&c, "Jo,+14155550100,,es,Europe/Madrid,,call after 5").unwrap();
+        assert_eq!(r.language, Language::Es);
+        assert_eq!(r.zones.window, vec!["Europe/Madrid".to_owned()]);
+        assert_eq!(r.notes, Some("call after 5"));
+    }
+
+    #[test]
+    fn each_bad_field_is_named_in_the_reason() {
+        let c = columns("name,phone,email,language,timezone");
+        let reason = |line| row(&c, line).unwrap_err();
+        assert!(reason(",+14155550100,,,").starts_with("name: "));
+        assert!(reason("A,,,,").starts_with("phone: must not be empty"));
+        assert_eq!(
+            reason("A,+1 555,,,"),
+            "phone: '+1 555' is not a valid number in its numbering plan"
+        );
+        assert!(reason("A,banana,,,").starts_with("phone: 'banana' is not"));
+        assert!(reason("A,+14155550100,ada.example.com,,").starts_with("email: "));
+        assert!(reason("A,+14155550100,a b@example.com,,").starts_with("email: "));
+        assert!(reason("A,+14155550100,,klingon,").starts_with("language: 'klingon'"));
+        assert!(reason("A,+14155550100,,,Mars/Olympus").starts_with("timezone: 'Mars/Olympus'"));
+        assert!(reason("A,+14155550100,,").starts_with("row: 4 fields where the header has 5"));
+        assert!(reason("A\0,+14155550100,,,").starts_with("name: contains a NUL"));
+    }
+
+    #[test]
+    fn national_numbers_use_the_region() {
+        let c = columns("name,phone,region");
+        let fields = ["A", "(415) 555-0100", ""];
+        assert!(validate_row(&c, &fields, None).is_err());
+        let r = validate_row(&c, &fields, Some("US")).unwrap();
+        assert_eq!(r.phone.as_str(), "+14155550100");
+        let fields = ["A", "052-555-0100", "IL"];
+        let r = validate_row(&c, &fields, Some("US")).unwrap();
+        assert_eq!(r.phone.as_str(), "+972525550100");
+    }
+
+    #[test]
+    fn long_values_are_cut_in_reasons() {
+        let c = columns("name,phone,language");
+        let long = "x".repeat(10_000);
+        let fields = ["A", "+14155550100", long.as_str()];
+        let reason = validate_row(&c, &fields, None).unwrap_err();
+        assert!(reason.len() < 200, "{reason}");
+        let fields = ["A", long.as_str(), ""];
+        let reason = validate_row(&c, &fields, None).unwrap_err();
+        assert!(reason.len() < 200, "{reason}");
+    }
+
+    #[test]
+    fn copy_rows_escape_text_format() {
+        let c = columns("name,phone,notes");
+        let fields = ["Tab\there", "+14155550100", "back\\slash\nnew line"];
+        let r = validate_row(&c, &fields, None).unwrap();
+        let mut buf = Vec::new();
+        push_copy_row(&mut buf, 7, &r);
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(
+            text,
+            "7\tTab\\there\t+14155550100\t\\N\t\\N\ten\tAmerica/Los_Angeles\t{\"America/Los_Angeles\"}\tback\\\\slash\\nnew line\n"
+        );
+    }
+
+    async fn lines_of(data: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let mut csv = AsyncReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .create_reader(data);
+        let mut record = ByteRecord::new();
+        let mut out = Vec::new();
+        while csv.read_byte_record(&mut record).await.unwrap() {
+            let fields = utf8_fields(&record).unwrap();
+            out.push((
+                record.position().unwrap().line(),
+                fields.iter().map(|f| (*f).to_owned()).collect(),
+            ));
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn records_carry_their_starting_line() {
+        for newline in ["\n", "\r\n"] {
+            let data = ["name,phone", "a,1", "", "\"multi", "line\",2", "c,3"].join(newline);
+            let lines = lines_of(data.as_bytes()).await;
+            let numbers: Vec<u64> = lines.iter().map(|(l, _)| *l).collect();
+            assert_eq!(numbers, vec![1, 2, 4, 6], "{newline:?}");
+            assert_eq!(lines[2].1[0], format!("multi{newline}line"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bom_is_not_part_of_the_first_header() {
+        let lines = lines_of(b"\xef\xbb\xbfname,phone\nA,1\n").await;
+        let c = Columns::from_header(lines[0].1.iter().map(String::as_str)).unwrap();
+        assert_eq!(c.name, 0);
+    }
+
+    #[tokio::test]
+    async fn an_endless_record_trips_the_guard() {
+        let data = vec![b'"'; 3 * MAX_RECORD_BYTES as usize];
+        let tripped = Arc::new(AtomicBool::new(false));
+        let guarded = RecordGuard {
+            inner: data.as_slice(),
+            read: 0,
+            record_end: Arc::new(AtomicU64::new(0)),
+            max: MAX_RECORD_BYTES,
+            tripped: tripped.clone(),
+        };
+        let mut csv = AsyncReaderBuilder::new()
+            .has_headers(false)
+            .create_reader(guarded);
+        let mut record = ByteRecord::new();
+        assert!(csv.read_byte_record(&mut record).await.is_err());
+        assert!(tripped.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn the_body_limit_trips_while_streaming() {
+        let over = Arc::new(AtomicBool::new(false));
+        let body = Body::from_stream(futures::stream::iter(
+            (0..10).map(|_| Ok::<_, io::Error>(Bytes::from(vec![b'x'; 1000]))),
+        ));
+        let chunks: Vec<_> = limit_body(body, 4_500, over.clone()).collect().await;
+        assert_eq!(chunks.iter().filter(|c| c.is_ok()).count(), 4);
+        assert!(chunks.iter().any(|c| c.is_err()));
+        assert!(over.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn content_types() {
+        let kind = |ct: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, ct.parse().unwrap());
+            body_kind(&h).ok()
+        };
+        assert_eq!(kind("text/csv; charset=utf-8"), Some(BodyKind::Csv));
+        assert_eq!(
+            kind("multipart/form-data; boundary=x"),
+            Some(BodyKind::Multipart)
+        );
+        assert_eq!(kind("application/json"), None);
+    }
+}
