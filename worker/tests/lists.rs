@@ -95,12 +95,64 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
     let busy = stack.get("/api/calls?outcome=busy").await;
     assert_eq!(busy["calls"].as_array().unwrap().len(), 1);
 
+    // Analytics over the same calls.
+    let kpi = stack
+        .get(&format!("/api/analytics/overview?campaign_id={campaign}"))
+        .await;
+    assert_eq!(kpi["dials"], 4, "{kpi}");
+    assert_eq!(kpi["connected"], 3, "{kpi}");
+    assert_eq!(kpi["human_answered"], 3, "{kpi}");
+    assert_eq!(kpi["conversations"], 3, "{kpi}");
+    assert_eq!(kpi["meetings_booked"], 0, "{kpi}");
+    assert_eq!(kpi["connect_rate"], 0.75, "{kpi}");
+    let outcomes = stack
+        .get(&format!(
+            "/api/analytics/call-outcomes?campaign_id={campaign}"
+        ))
+        .await;
+    assert_eq!(outcomes[0]["key"], "not_interested");
+    assert_eq!(outcomes[0]["count"], 3);
+    assert_eq!(outcomes[1]["key"], "busy");
+    let languages = stack
+        .get(&format!(
+            "/api/analytics/language-distribution?campaign_id={campaign}"
+        ))
+        .await;
+    assert_eq!(languages[0]["key"], "he");
+    assert_eq!(languages[0]["count"], 2);
+    let over_time = stack
+        .get(&format!(
+            "/api/analytics/calls-over-time?campaign_id={campaign}&bucket=hour&tz=Asia/Jerusalem"
+        ))
+        .await;
+    let dials: i64 = over_time
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["dials"].as_i64().unwrap())
+        .sum();
+    assert_eq!(dials, 4);
+    let local_hour = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jerusalem)
+        .format("%Y-%m-%dT%H:00:00")
+        .to_string();
+    let last = over_time.as_array().unwrap().last().unwrap()["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        last <= local_hour && last.len() == local_hour.len(),
+        "{last} vs {local_hour}"
+    );
+
     // Bad filters are 400s that say which.
     for (path, field) in [
         ("/api/calls?outcome=maybe", "outcome"),
         ("/api/leads?language=xx", "language"),
         ("/api/leads?limit=1000", "limit"),
         ("/api/leads?cursor=forged", "cursor"),
+        ("/api/analytics/calls-over-time?bucket=week", "bucket"),
+        ("/api/analytics/calls-over-time?tz=Mars/Olympus", "tz"),
     ] {
         let resp = stack
             .http

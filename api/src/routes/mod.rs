@@ -1,5 +1,6 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root.
 
+mod analytics;
 mod calls;
 mod campaigns;
 mod dnc;
@@ -39,6 +40,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
+        .route("/api/analytics/overview", get(analytics::overview))
+        .route(
+            "/api/analytics/call-outcomes",
+            get(analytics::call_outcomes),
+        )
+        .route(
+            "/api/analytics/language-distribution",
+            get(analytics::language_distribution),
+        )
+        .route(
+            "/api/analytics/calls-over-time",
+            get(analytics::calls_over_time),
+        )
         .route("/api/calls", get(calls::list))
         .route("/api/calls/{id}", get(calls::get_one))
         .route("/api/meetings", get(meetings::list))
