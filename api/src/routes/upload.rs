@@ -314,18 +314,36 @@ fn limit_body(
     })
 }
 
-/// Fails the read once more than `max` bytes were read past the end of the last complete
-/// record (`record_end`, kept up to date by the caller): a single record never has to be held
-/// whole when it is larger than that.
-struct RecordGuard<R> {
+/// The CSV bytes as the parser reads them. Fails the read once more than `max` bytes were
+/// read past the end of the last complete record (`record_end`, kept up to date by the
+/// caller): a single record never has to be held whole when it is larger than that. Ends the
+/// input with a newline when the file does not, so every record ends with one (which the line
+/// numbers rely on, see [`record_line`]).
+struct CsvInput<R> {
     inner: R,
     read: u64,
+    last: Option<u8>,
+    ended: bool,
     record_end: Arc<AtomicU64>,
     max: u64,
     tripped: Arc<AtomicBool>,
 }
 
-impl<R: AsyncRead + Unpin> AsyncRead for RecordGuard<R> {
+impl<R> CsvInput<R> {
+    fn new(inner: R, record_end: Arc<AtomicU64>, tripped: Arc<AtomicBool>) -> Self {
+        Self {
+            inner,
+            read: 0,
+            last: None,
+            ended: false,
+            record_end,
+            max: MAX_RECORD_BYTES,
+            tripped,
+        }
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -333,9 +351,22 @@ impl<R: AsyncRead + Unpin> AsyncRead for RecordGuard<R> {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let this = &mut *self;
+        if this.ended {
+            return Poll::Ready(Ok(()));
+        }
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
-                this.read += (buf.filled().len() - before) as u64;
+                let filled = &buf.filled()[before..];
+                if filled.is_empty() && buf.remaining() > 0 {
+                    // The end of the file.
+                    this.ended = true;
+                    if this.last.is_some_and(|b| b != b'\n') {
+                        buf.put_slice(b"\n");
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                this.last = filled.last().copied().or(this.last);
+                this.read += filled.len() as u64;
                 let pending = this
                     .read
                     .saturating_sub(this.record_end.load(Ordering::SeqCst));
@@ -599,17 +630,7 @@ where
 {
     let record_end = Arc::new(AtomicU64::new(0));
     let too_long = Arc::new(AtomicBool::new(false));
-    let guarded = RecordGuard {
-        inner: reader,
-        read: 0,
-        record_end: record_end.clone(),
-        max: MAX_RECORD_BYTES,
-        tripped: too_long.clone(),
-    };
-    let mut csv = AsyncReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .create_reader(guarded);
+    let mut csv = csv_reader(CsvInput::new(reader, record_end.clone(), too_long.clone()));
 
     let mut tx = state.db.begin().await?;
     sqlx::query(
@@ -726,6 +747,31 @@ where
     })
 }
 
+/// A CSV parser over `input`: no header handling (the caller reads the first record as the
+/// header), any number of fields a record, and only `\n` ends a record (a `\r` before it is
+/// trimmed with the rest of the field's white space).
+fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R> {
+    AsyncReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv_async::Terminator::Any(b'\n'))
+        .create_reader(input)
+}
+
+/// The line a record just read starts on. The parser counts the newlines it consumed and
+/// ends a record on one (every record ends with one, see [`CsvInput`]), but it reports as the
+/// record's position the count before any blank lines it skipped; so count back from the
+/// end instead: the record spans its own newlines plus the one that ended it.
+fn record_line(end_line: u64, record: &ByteRecord) -> u64 {
+    let inside = record.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
+    end_line.saturating_sub(inside + 1).max(1)
+}
+
+/// Whether every field of the record is empty or white space (a blank spreadsheet row).
+fn is_blank(fields: &[&str]) -> bool {
+    fields.iter().all(|f| f.trim().is_empty())
+}
+
 /// Reads the header and every record, sending valid rows to the open `COPY`.
 async fn read_rows<R, C>(
     csv: &mut csv_async::AsyncReader<R>,
@@ -743,21 +789,29 @@ where
             "the upload could not be read: {e}"
         )))
     };
-    if !csv
-        .read_byte_record(&mut record)
-        .await
-        .map_err(read_error)?
-    {
-        return Err(invalid(
-            "header: the file is empty (the first line must name the columns, e.g. name,phone,email)"
-                .to_owned(),
-        ));
-    }
-    record_end.store(csv.position().byte(), Ordering::SeqCst);
-    let header = utf8_fields(&record).map_err(|_| {
-        invalid("line 1: the header is not UTF-8 (save the file as CSV UTF-8)".to_owned())
-    })?;
-    let columns = Columns::from_header(header.iter().copied()).map_err(invalid)?;
+    // The header: the first record that is not blank.
+    let columns = loop {
+        if !csv
+            .read_byte_record(&mut record)
+            .await
+            .map_err(read_error)?
+        {
+            return Err(invalid(
+                "header: the file is empty (the first line must name the columns, e.g. name,phone,email)"
+                    .to_owned(),
+            ));
+        }
+        record_end.store(csv.position().byte(), Ordering::SeqCst);
+        let line = record_line(csv.position().line(), &record);
+        let header = utf8_fields(&record).map_err(|_| {
+            invalid(format!(
+                "line {line}: the header is not UTF-8 (save the file as CSV UTF-8)"
+            ))
+        })?;
+        if !is_blank(&header) {
+            break Columns::from_header(header.iter().copied()).map_err(invalid)?;
+        }
+    };
     let mut out = ReadOutcome {
         ignored_columns: columns.ignored.clone(),
         ..ReadOutcome::default()
@@ -770,19 +824,22 @@ where
         .map_err(read_error)?
     {
         record_end.store(csv.position().byte(), Ordering::SeqCst);
-        let line = record.position().map_or(0, |p| p.line());
-        out.rows += 1;
-        if out.rows > limits.max_rows {
-            return Err(invalid(format!(
-                "the file has more than {} rows (UPLOAD_MAX_ROWS)",
-                limits.max_rows
-            )));
-        }
+        let line = record_line(csv.position().line(), &record);
         let fields = utf8_fields(&record).map_err(|_| {
             invalid(format!(
                 "line {line}: not UTF-8 (save the file as CSV UTF-8)"
             ))
         })?;
+        if is_blank(&fields) {
+            continue;
+        }
+        out.rows += 1;
+        if out.rows > limits.max_rows {
+            return Err(invalid(format!(
+                "line {line}: the file has more than {} rows (UPLOAD_MAX_ROWS)",
+                limits.max_rows
+            )));
+        }
         match validate_row(&columns, &fields, limits.region.as_deref()) {
             Ok(row) => {
                 push_copy_row(&mut batch, line, &row);
@@ -926,16 +983,20 @@ mod tests {
     }
 
     async fn lines_of(data: &[u8]) -> Vec<(u64, Vec<String>)> {
-        let mut csv = AsyncReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .create_reader(data);
+        let mut csv = csv_reader(CsvInput::new(
+            data,
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        ));
         let mut record = ByteRecord::new();
         let mut out = Vec::new();
         while csv.read_byte_record(&mut record).await.unwrap() {
             let fields = utf8_fields(&record).unwrap();
+            if is_blank(&fields) {
+                continue;
+            }
             out.push((
-                record.position().unwrap().line(),
+                record_line(csv.position().line(), &record),
                 fields.iter().map(|f| (*f).to_owned()).collect(),
             ));
         }
@@ -945,11 +1006,24 @@ mod tests {
     #[tokio::test]
     async fn records_carry_their_starting_line() {
         for newline in ["\n", "\r\n"] {
-            let data = ["name,phone", "a,1", "", "\"multi", "line\",2", "c,3"].join(newline);
-            let lines = lines_of(data.as_bytes()).await;
-            let numbers: Vec<u64> = lines.iter().map(|(l, _)| *l).collect();
-            assert_eq!(numbers, vec![1, 2, 4, 6], "{newline:?}");
-            assert_eq!(lines[2].1[0], format!("multi{newline}line"));
+            for end in ["", newline] {
+                let data = [
+                    "name,phone",
+                    "a,1",
+                    "",
+                    "\"multi",
+                    "line\",2",
+                    ",",
+                    "\"c\",\"3\"",
+                ]
+                .join(newline)
+                    + end;
+                let lines = lines_of(data.as_bytes()).await;
+                let numbers: Vec<u64> = lines.iter().map(|(l, _)| *l).collect();
+                assert_eq!(numbers, vec![1, 2, 4, 7], "{newline:?} {end:?}");
+                assert_eq!(lines[2].1[0], format!("multi{newline}line"));
+                assert_eq!(lines[3].1[1].trim(), "3");
+            }
         }
     }
 
@@ -964,16 +1038,11 @@ mod tests {
     async fn an_endless_record_trips_the_guard() {
         let data = vec![b'"'; 3 * MAX_RECORD_BYTES as usize];
         let tripped = Arc::new(AtomicBool::new(false));
-        let guarded = RecordGuard {
-            inner: data.as_slice(),
-            read: 0,
-            record_end: Arc::new(AtomicU64::new(0)),
-            max: MAX_RECORD_BYTES,
-            tripped: tripped.clone(),
-        };
-        let mut csv = AsyncReaderBuilder::new()
-            .has_headers(false)
-            .create_reader(guarded);
+        let mut csv = csv_reader(CsvInput::new(
+            data.as_slice(),
+            Arc::new(AtomicU64::new(0)),
+            tripped.clone(),
+        ));
         let mut record = ByteRecord::new();
         assert!(csv.read_byte_record(&mut record).await.is_err());
         assert!(tripped.load(Ordering::SeqCst));
