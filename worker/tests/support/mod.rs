@@ -78,6 +78,8 @@ pub struct StackOptions {
     pub twilio_base_url: Option<String>,
     /// Extra worker environment, overriding the defaults.
     pub worker_env: Vec<(&'static str, &'static str)>,
+    /// Extra API settings (e.g. `UPLOAD_MAX_BYTES`), overriding the defaults.
+    pub api_env: Vec<(&'static str, String)>,
 }
 
 impl Default for StackOptions {
@@ -86,6 +88,7 @@ impl Default for StackOptions {
             sim_speed: 0.05,
             twilio_base_url: None,
             worker_env: Vec::new(),
+            api_env: Vec::new(),
         }
     }
 }
@@ -120,7 +123,7 @@ impl Stack {
 
         let api_port = free_port();
         let api = format!("http://127.0.0.1:{api_port}");
-        let env: HashMap<&str, String> = HashMap::from([
+        let mut env: HashMap<&str, String> = HashMap::from([
             ("API_BIND", format!("127.0.0.1:{api_port}")),
             ("DATABASE_URL", database_url.clone()),
             ("TEMPORAL_ADDRESS", temporal_address.clone()),
@@ -130,6 +133,7 @@ impl Stack {
             ("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token),
             ("BUSINESS_NAME", "Acme Solar".to_owned()),
         ]);
+        env.extend(options.api_env.iter().map(|(k, v)| (*k, v.clone())));
         let config = ApiConfig::from_lookup(|k| env.get(k).cloned()).expect("API config");
         let app = Application::build(config).await.expect("API starts");
         tokio::spawn(app.run_until(std::future::pending()));
@@ -257,6 +261,25 @@ impl Stack {
             .http
             .post(format!("{}{path}", self.api))
             .json(&body)
+            .send()
+            .await
+            .expect("API answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs a raw body (a CSV upload, a multipart form) with its content type.
+    pub async fn post_bytes(
+        &self,
+        path: &str,
+        content_type: &str,
+        bytes: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
             .send()
             .await
             .expect("API answers");
