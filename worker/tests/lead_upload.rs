@@ -19,6 +19,18 @@ async fn lead_count(stack: &Stack) -> i64 {
         .unwrap()
 }
 
+#[derive(Debug, sqlx::FromRow)]
+struct LeadRow {
+    name: String,
+    phone: String,
+    email: Option<String>,
+    company: Option<String>,
+    language: String,
+    timezone: String,
+    window_timezones: Vec<String>,
+    notes: Option<String>,
+}
+
 /// `(line, reason)` of every listed rejected row.
 fn rejected(report: &Value) -> Vec<(u64, String)> {
     report["rejected_rows"]
@@ -104,49 +116,43 @@ async fn a_spreadsheet_export_imports_and_bad_rows_are_reported_by_line() {
     assert!(reason(11).starts_with("name: "), "{}", reason(11));
     assert!(reason(12).starts_with("row: 3 fields"), "{}", reason(12));
 
-    let leads: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        Vec<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let leads: Vec<LeadRow> = sqlx::query_as(
         "SELECT name, phone, email, company, language, timezone, window_timezones, notes
-             FROM leads ORDER BY phone",
+         FROM leads ORDER BY phone",
     )
     .fetch_all(&stack.db)
     .await
     .unwrap();
     assert_eq!(leads.len(), 4);
-    let ada = leads.iter().find(|l| l.0 == "Ada Lovelace").unwrap();
-    assert_eq!(ada.1, "+14155550100");
-    assert_eq!(ada.2.as_deref(), Some("ada@example.com"));
-    assert_eq!(ada.3.as_deref(), Some("Acme"));
+    let lead = |name: &str| leads.iter().find(|l| l.name == name).unwrap();
+    let ada = lead("Ada Lovelace");
+    assert_eq!(ada.phone, "+14155550100");
+    assert_eq!(ada.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(ada.company.as_deref(), Some("Acme"));
     assert_eq!(
-        (ada.4.as_str(), ada.5.as_str()),
+        (ada.language.as_str(), ada.timezone.as_str()),
         ("en", "America/Los_Angeles")
     );
     assert_eq!(
-        ada.7.as_deref(),
+        ada.notes.as_deref(),
         Some("likes solar, asked twice\r\nabout batteries")
     );
-    let dana = leads.iter().find(|l| l.0 == "Dana Levi").unwrap();
-    assert_eq!((dana.4.as_str(), dana.5.as_str()), ("he", "Asia/Jerusalem"));
-    assert_eq!(dana.2, None);
-    assert_eq!(dana.7, None);
-    // Explicit language and zone win over the number's.
-    let jean = leads.iter().find(|l| l.0 == "Jean Martin").unwrap();
-    assert_eq!(jean.1, "+33612345602");
+    let dana = lead("Dana Levi");
     assert_eq!(
-        (jean.4.as_str(), jean.5.as_str()),
+        (dana.language.as_str(), dana.timezone.as_str()),
+        ("he", "Asia/Jerusalem")
+    );
+    assert_eq!(dana.email, None);
+    assert_eq!(dana.notes, None);
+    // Explicit language and zone win over the number's.
+    let jean = lead("Jean Martin");
+    assert_eq!(jean.phone, "+33612345602");
+    assert_eq!(
+        (jean.language.as_str(), jean.timezone.as_str()),
         ("de", "America/New_York")
     );
-    assert_eq!(jean.6, vec!["America/New_York".to_owned()]);
-    let grace = leads.iter().find(|l| l.0 == "Grace Hopper").unwrap();
-    assert_eq!(grace.4, "en");
+    assert_eq!(jean.window_timezones, vec!["America/New_York".to_owned()]);
+    assert_eq!(lead("Grace Hopper").language, "en");
 
     // The import keeps which leads it created, by line.
     let import_id = uuid::Uuid::parse_str(report["import_id"].as_str().unwrap()).unwrap();
