@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod routes;
 pub mod signature;
 pub mod startup;

@@ -1,5 +1,6 @@
 //! Building and running the application: a test can bind port 0 and ask for the port.
 
+use crate::events::EventHub;
 use crate::state::AppState;
 use crate::{ApiConfig, routes};
 use sqlx::postgres::PgPoolOptions;
@@ -27,10 +28,11 @@ impl Application {
         Ok(Self {
             listener,
             state: AppState {
-                db,
+                db: db.clone(),
                 temporal,
                 config,
                 keys: Default::default(),
+                events: EventHub::start(db.clone()),
             },
         })
     }

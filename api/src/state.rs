@@ -2,6 +2,7 @@
 
 use crate::ApiConfig;
 use crate::auth::KeyCache;
+use crate::events::EventHub;
 use sqlx::PgPool;
 use temporalio_client::Client;
 
@@ -16,4 +17,6 @@ pub struct AppState {
     pub config: ApiConfig,
     /// API keys recently found valid.
     pub keys: KeyCache,
+    /// Live events for SSE clients.
+    pub events: EventHub,
 }

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
             "/api/analytics/calls-over-time",
             get(analytics::calls_over_time),
         )
+        .route("/api/events", get(crate::events::stream))
         .route("/api/calls", get(calls::list))
         .route("/api/calls/{id}", get(calls::get_one))
         .route("/api/meetings", get(meetings::list))
