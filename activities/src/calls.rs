@@ -57,6 +57,79 @@ impl CallActivities {
         _ctx: ActivityContext,
         input: ConverseInput,
     ) -> Result<ConverseOutput, ActivityError> {
+        let started = std::time::Instant::now();
+        let result = self.turn(input).await;
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        metrics::histogram!("callwright_converse_seconds", "result" => outcome)
+            .record(started.elapsed().as_secs_f64());
+        result
+    }
+
+    /// Replaces what a live call is doing (used to leave a voicemail once AMD hears a machine).
+    #[activity]
+    pub async fn redirect_call(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: RedirectInput,
+    ) -> Result<(), ActivityError> {
+        match self
+            .telephony
+            .redirect_call(&input.call_sid, &input.twiml)
+            .await
+        {
+            // 4xx: the call is already over; nothing left to redirect.
+            Err(err) if !err.retryable => {
+                tracing::info!(error = %err, "call no longer redirectable");
+                Ok(())
+            }
+            other => other.map_err(ProviderError::into_activity),
+        }
+    }
+
+    /// Asks the provider how a call stands (when its final status never arrived).
+    #[activity]
+    pub async fn fetch_call(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        call_sid: String,
+    ) -> Result<CallInfo, ActivityError> {
+        self.telephony
+            .fetch_call(&call_sid)
+            .await
+            .map_err(ProviderError::into_activity)
+    }
+
+    /// Records a finished attempt in the projections (and the do-not-call list on opt-out).
+    #[activity]
+    pub async fn finish_attempt(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: FinishAttemptInput,
+    ) -> Result<(), ActivityError> {
+        self.store.finish_attempt(&input).await.map_err(db_error)?;
+        tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), "attempt recorded");
+        metrics::counter!("callwright_attempts_recorded_total", "outcome" => input.outcome.code())
+            .increment(1);
+        Ok(())
+    }
+
+    /// A page of a campaign's leads, in calling order.
+    #[activity]
+    pub async fn campaign_leads(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: LeadPageInput,
+    ) -> Result<Vec<CampaignLead>, ActivityError> {
+        self.store
+            .campaign_leads(&input.campaign_id, input.after_seq, input.limit)
+            .await
+            .map_err(db_error)
+    }
+}
+
+impl CallActivities {
+    /// The body of [`CallActivities::converse`].
+    async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
         let system =
@@ -135,64 +208,5 @@ impl CallActivities {
                 slots_offered: booking.slots_offered,
             }),
         })
-    }
-
-    /// Replaces what a live call is doing (used to leave a voicemail once AMD hears a machine).
-    #[activity]
-    pub async fn redirect_call(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        input: RedirectInput,
-    ) -> Result<(), ActivityError> {
-        match self
-            .telephony
-            .redirect_call(&input.call_sid, &input.twiml)
-            .await
-        {
-            // 4xx: the call is already over; nothing left to redirect.
-            Err(err) if !err.retryable => {
-                tracing::info!(error = %err, "call no longer redirectable");
-                Ok(())
-            }
-            other => other.map_err(ProviderError::into_activity),
-        }
-    }
-
-    /// Asks the provider how a call stands (when its final status never arrived).
-    #[activity]
-    pub async fn fetch_call(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        call_sid: String,
-    ) -> Result<CallInfo, ActivityError> {
-        self.telephony
-            .fetch_call(&call_sid)
-            .await
-            .map_err(ProviderError::into_activity)
-    }
-
-    /// Records a finished attempt in the projections (and the do-not-call list on opt-out).
-    #[activity]
-    pub async fn finish_attempt(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        input: FinishAttemptInput,
-    ) -> Result<(), ActivityError> {
-        self.store.finish_attempt(&input).await.map_err(db_error)?;
-        tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), "attempt recorded");
-        Ok(())
-    }
-
-    /// A page of a campaign's leads, in calling order.
-    #[activity]
-    pub async fn campaign_leads(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        input: LeadPageInput,
-    ) -> Result<Vec<CampaignLead>, ActivityError> {
-        self.store
-            .campaign_leads(&input.campaign_id, input.after_seq, input.limit)
-            .await
-            .map_err(db_error)
     }
 }

@@ -269,6 +269,7 @@ impl MeetingActivities {
             .await
             .map_err(db_error)?;
         tracing::info!(meeting_id = %m.id, attendee_on_event = event.attendee_added, "meeting on the calendar");
+        metrics::counter!("callwright_meetings_confirmed_total").increment(1);
         Ok(ConfirmedMeeting {
             status: "confirmed".to_owned(),
             video_url: m.video_url,
@@ -318,6 +319,7 @@ impl MeetingActivities {
             .await
             .map_err(db_error)?;
         tracing::info!(meeting_id = %m.id, sequence = input.sequence, method, "invite sent");
+        metrics::counter!("callwright_invites_sent_total", "method" => method).increment(1);
         Ok(InviteSent::Sent)
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod metrics;
 pub mod routes;
 pub mod signature;
 pub mod startup;

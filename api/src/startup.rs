@@ -16,6 +16,7 @@ pub struct Application {
 impl Application {
     /// Connects to Postgres (running migrations) and Temporal, and binds the listener.
     pub async fn build(config: ApiConfig) -> anyhow::Result<Self> {
+        crate::metrics::handle();
         let db = PgPoolOptions::new()
             .max_connections(20)
             .acquire_timeout(Duration::from_secs(5))

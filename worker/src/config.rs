@@ -44,6 +44,8 @@ pub struct WorkerConfig {
     pub max_cached_workflows: usize,
     /// Calendar, video, mail and slot rules.
     pub booking: BookingConfig,
+    /// Where to serve Prometheus metrics (`METRICS_BIND`, e.g. `0.0.0.0:9464`; unset: none).
+    pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
 impl WorkerConfig {
@@ -85,6 +87,13 @@ impl WorkerConfig {
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "10000")?,
             booking: BookingConfig::from_lookup(l)?,
+            metrics_bind: match l("METRICS_BIND").filter(|v| !v.trim().is_empty()) {
+                Some(v) => Some(
+                    v.parse()
+                        .map_err(|e| ConfigError(format!("METRICS_BIND '{v}': {e}")))?,
+                ),
+                None => None,
+            },
         })
     }
 }

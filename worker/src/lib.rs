@@ -36,6 +36,34 @@ async fn connect(config: &WorkerConfig) -> anyhow::Result<Client> {
     )?)
 }
 
+/// Serves `GET /metrics` (Prometheus text) on `bind`: turn latency, attempts by outcome,
+/// meetings confirmed, invites sent.
+async fn serve_metrics(bind: std::net::SocketAddr) -> anyhow::Result<()> {
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Suffix("_seconds".to_owned()),
+            &[0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0],
+        )?
+        .build_recorder();
+    let handle = recorder.handle();
+    metrics::set_global_recorder(recorder)?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let handle = handle.clone();
+            async move { handle.render() }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    tracing::info!(%bind, "metrics at /metrics");
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).await {
+            tracing::warn!(error = %err, "metrics server stopped");
+        }
+    });
+    Ok(())
+}
+
 /// Runs both workers until `shutdown` completes, then drains them.
 pub async fn run(
     config: WorkerConfig,
@@ -47,6 +75,9 @@ pub async fn run(
         .connect(&config.database_url)
         .await?;
     MIGRATOR.run(&pool).await?;
+    if let Some(bind) = config.metrics_bind {
+        serve_metrics(bind).await?;
+    }
     let store = Store::new(pool);
     let telephony = Arc::new(TwilioClient::new(TwilioConfig {
         base_url: config.twilio_base_url.clone(),

@@ -1,5 +1,6 @@
 //! `GET /api/events`: a client subscribed to a lead hears its call start, every turn of the
-//! conversation as it happens, the outcome and the meeting booked, as Server-Sent Events.
+//! conversation as it happens, the outcome and the meeting booked, as Server-Sent Events; and
+//! the call shows in the API's and the worker's Prometheus metrics.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -36,7 +37,9 @@ async fn a_subscriber_hears_the_call_as_it_happens() {
             .starts_with("text/event-stream")
     );
     let mut resp = resp;
-    stack.start_campaign(&[lead_id.clone()], 1, 1).await;
+    stack
+        .start_campaign(std::slice::from_ref(&lead_id), 1, 1)
+        .await;
 
     let mut buffer = String::new();
     let mut events: Vec<(String, Value)> = Vec::new();
@@ -78,4 +81,49 @@ async fn a_subscriber_hears_the_call_as_it_happens() {
     assert!(events.iter().all(|(_, v)| v["lead_id"] == lead_id.as_str()));
     let ended = events.iter().find(|(n, _)| n == "call_ended").unwrap();
     assert_eq!(ended.1["outcome"], "interested");
+
+    // The same call in the metrics: the API's (no key needed, like any scrape target) and the
+    // worker's.
+    let api_metrics = reqwest::get(format!("{}/metrics", stack.api))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        api_metrics.contains("callwright_calls_total{outcome=\"interested\"} 1"),
+        "{api_metrics}"
+    );
+    assert!(
+        api_metrics.contains("callwright_calls_in_progress 0"),
+        "{api_metrics}"
+    );
+    assert!(
+        api_metrics.contains("route=\"/twilio/turn\""),
+        "{api_metrics}"
+    );
+    assert!(api_metrics.contains("callwright_http_request_duration_seconds_bucket"));
+    let worker_metrics = support::wait_for(
+        "the invite in the worker's metrics",
+        Duration::from_secs(30),
+        || async {
+            let text = reqwest::get(&stack.worker_metrics)
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            text.contains("callwright_invites_sent_total")
+                .then_some(text)
+        },
+    )
+    .await;
+    assert!(
+        worker_metrics.contains("callwright_converse_seconds_count"),
+        "{worker_metrics}"
+    );
+    assert!(
+        worker_metrics.contains("callwright_attempts_recorded_total{outcome=\"interested\"} 1"),
+        "{worker_metrics}"
+    );
 }

@@ -64,6 +64,8 @@ pub struct Stack {
     /// The key (for tests that build their own requests).
     pub api_key: String,
     pub smtp_port: u16,
+    /// The worker's Prometheus endpoint.
+    pub worker_metrics: String,
     /// Extra worker environment (booking rules and the like).
     pub worker_env: Vec<(String, String)>,
     worker: Option<Child>,
@@ -162,6 +164,7 @@ impl Stack {
             .text()
             .await
             .expect("key text");
+        let metrics_port = free_port();
         let key_file = log_dir.join("service-account.json");
         std::fs::write(&key_file, key).expect("write key file");
         let mut worker_env: Vec<(String, String)> = [
@@ -179,6 +182,7 @@ impl Stack {
             ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
             ("BOOKING_ORGANIZER_NAME", "Acme Solar".to_owned()),
             ("BOOKING_ORGANIZER_EMAIL", CALENDAR_ID.to_owned()),
+            ("METRICS_BIND", format!("127.0.0.1:{metrics_port}")),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -208,6 +212,7 @@ impl Stack {
                 .expect("http client"),
             api_key,
             smtp_port,
+            worker_metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
             worker_env,
             worker: None,
             log_dir,
