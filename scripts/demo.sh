@@ -4,6 +4,11 @@
 #   make demo              # stack stays up after the campaign; Ctrl-C (or make demo-down) stops it
 #   DEMO_EXIT=1 make demo  # tear down after the driver and exit with its status
 #
+# The driver (callwright-demo) runs the campaign, then waits up to 60 s for the meetings booked
+# on the calls to be confirmed and their invites to reach the simulator's SMTP sink (it reads
+# both from the simulator, --sim); it exits 2 if the campaign did not complete and 3 if a meeting
+# stayed reserved or an invite is missing.
+#
 # Ports (env overrides): DEMO_TEMPORAL_PORT=7233 DEMO_UI_PORT=8233 DEMO_PG_PORT=55432
 # DEMO_API_PORT=8080 DEMO_SIM_PORT=8090 DEMO_SMTP_PORT=2525. State in .run/demo/ (DEMO_STATE_DIR): Postgres data
 # and the Temporal SQLite file are kept between runs, so the UI still shows earlier runs.
@@ -134,8 +139,12 @@ start_svc api
 wait_svc api "http://127.0.0.1:$API_PORT/healthz"
 pidfile_running "$STATE/worker.pid" || die_with_log "$STATE/worker.log" "callwright-worker exited during startup"
 
-"$BIN/callwright-demo" --api "http://127.0.0.1:$API_PORT" --leads "$LEADS" \
-  --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
+# The API wants a key: make one for this run (stored hashed; printed once).
+CALLWRIGHT_API_KEY=$("$BIN/callwright-api" keys create --name "demo $(date -u +%FT%TZ)" | head -n1)
+export CALLWRIGHT_API_KEY
+printf 'export CALLWRIGHT_API_KEY=%q   # API key of this demo run\n' "$CALLWRIGHT_API_KEY" >>"$ENVF"
+"$BIN/callwright-demo" --api "http://127.0.0.1:$API_PORT" --sim "http://127.0.0.1:$SIM_PORT" \
+  --leads "$LEADS" --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
 if ((driver_status != 0)); then
   log "demo driver failed (exit $driver_status); logs: $STATE/{api,worker,sim}.log"
 fi

@@ -1,19 +1,24 @@
 //! `callwright-demo`: the driver behind `make demo`. It talks to the product only over its
 //! HTTP API, like a user: creates the leads of a CSV file, starts a campaign over them,
-//! follows it live and prints where each lead ended up.
+//! follows it live and prints where each lead ended up. Then it waits for the meetings booked
+//! on the calls to be confirmed (an event on the simulated calendar) and their invites to
+//! reach the simulator's SMTP sink, and lists them.
 //!
 //! ```text
-//! callwright-demo --api http://127.0.0.1:8080 --leads sim/data/demo-leads.csv \
-//!     --temporal-ui http://127.0.0.1:8233 [--timeout-secs 300]
+//! callwright-demo --api http://127.0.0.1:8080 --sim http://127.0.0.1:8090 \
+//!     --leads sim/data/demo-leads.csv --temporal-ui http://127.0.0.1:8233 [--timeout-secs 300]
 //! ```
 //!
-//! Exit status: 0 when the campaign completed, 2 when it did not within the timeout, 1 on
-//! any other error.
+//! Exit status: 0 when the campaign completed and its meetings are confirmed with their
+//! invites sent, 2 when the campaign did not complete within the timeout, 3 when a meeting is
+//! still reserved or an invite is missing after the meetings wait, 1 on any other error.
 
 #[path = "callwright-demo/api.rs"]
 mod api;
 #[path = "callwright-demo/csv.rs"]
 mod csv;
+#[path = "callwright-demo/sim.rs"]
+mod sim;
 #[path = "callwright-demo/view.rs"]
 mod view;
 
@@ -23,7 +28,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use crate::api::{Api, CampaignDetail, Started};
+use crate::api::{Api, CampaignDetail, Meeting, Started};
+use crate::sim::{CalendarEvent, Mail, Sim};
 
 /// How often the campaign is polled.
 const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -31,11 +37,16 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 const LOG_EVERY: Duration = Duration::from_secs(5);
 /// After the workflow completes, how long to wait for the projection to catch up.
 const PROJECTION_GRACE: Duration = Duration::from_secs(10);
+/// After the campaign completes, how long to wait for its meetings to be confirmed and their
+/// invites to reach the SMTP sink (the campaign completes as soon as every lead has its
+/// outcome, a few seconds before that).
+const MEETINGS_WAIT: Duration = Duration::from_secs(60);
 
-const USAGE: &str =
-    "usage: callwright-demo [--api URL] [--leads FILE] [--temporal-ui URL] [--timeout-secs N]
+const USAGE: &str = "usage: callwright-demo [--api URL] [--sim URL] [--leads FILE] [--temporal-ui URL] [--timeout-secs N]
 
   --api URL           Callwright API base URL (default http://127.0.0.1:8080)
+  --sim URL           provider simulator base URL, for its calendar and SMTP sink
+                      (default http://127.0.0.1:8090)
   --leads FILE        lead CSV: name,phone,email,language (default sim/data/demo-leads.csv)
   --temporal-ui URL   Temporal Web UI base URL (default http://127.0.0.1:8233)
   --timeout-secs N    give up (exit 2) if the campaign has not completed after N s (default 300)";
@@ -44,6 +55,7 @@ const USAGE: &str =
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Args {
     api: String,
+    sim: String,
     leads: String,
     temporal_ui: String,
     timeout: Duration,
@@ -53,6 +65,7 @@ impl Default for Args {
     fn default() -> Self {
         Self {
             api: "http://127.0.0.1:8080".to_owned(),
+            sim: "http://127.0.0.1:8090".to_owned(),
             leads: "sim/data/demo-leads.csv".to_owned(),
             temporal_ui: "http://127.0.0.1:8233".to_owned(),
             timeout: Duration::from_secs(300),
@@ -64,6 +77,15 @@ impl Default for Args {
 #[derive(Debug, thiserror::Error)]
 #[error("the campaign did not complete within {0} s (see --timeout-secs)")]
 struct TimedOut(u64);
+
+/// After the meetings wait, a meeting is still reserved or an invite is missing (exit status
+/// 3).
+#[derive(Debug, thiserror::Error)]
+#[error("meetings not settled after {secs} s: {problem}")]
+struct MeetingsNotSettled {
+    secs: u64,
+    problem: String,
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -83,6 +105,10 @@ async fn main() -> ExitCode {
         Err(err) if err.is::<TimedOut>() => {
             eprintln!("callwright-demo: {err}");
             ExitCode::from(2)
+        }
+        Err(err) if err.is::<MeetingsNotSettled>() => {
+            eprintln!("callwright-demo: {err}");
+            ExitCode::from(3)
         }
         Err(err) => {
             eprintln!("callwright-demo: {err:#}");
@@ -112,6 +138,7 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Option<A
         };
         match flag.as_str() {
             "--api" => args.api = value()?,
+            "--sim" => args.sim = value()?,
             "--leads" => args.leads = value()?,
             "--temporal-ui" => args.temporal_ui = value()?,
             "--timeout-secs" => {
@@ -127,10 +154,11 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Option<A
     Ok(Some(args))
 }
 
-/// The whole demo: leads, campaign, live view, summary.
+/// The whole demo: leads, campaign, live view, meetings wait, summary.
 async fn run(args: &Args) -> anyhow::Result<()> {
     let leads = csv::read_leads(&args.leads)?;
     let api = Api::new(&args.api)?;
+    let sim = Sim::new(&args.sim)?;
     api.wait_until_reachable().await?;
     let lead_ids = create_leads(&api, &leads).await?;
     let name = format!("Demo {}", chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));
@@ -140,8 +168,24 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         started.lead_count, started.workflow_id
     );
     let (detail, done) = follow(&api, &started, &name, args.timeout).await;
+    // Once the campaign is done, wait for its meetings; otherwise just show where they are.
+    let wait = if done { MEETINGS_WAIT } else { Duration::ZERO };
+    let booked = wait_for_meetings(&api, &sim, &started.campaign_id, wait).await;
     if let Some(detail) = &detail {
         println!("\n{}", view::summary(detail));
+    }
+    match &booked.meetings {
+        Ok(meetings) => println!(
+            "{}",
+            view::meetings_section(
+                meetings,
+                detail.as_ref(),
+                &booked.mails,
+                &booked.events,
+                sim.base()
+            )
+        ),
+        Err(err) => println!("Meetings: could not be read ({err})\n"),
     }
     print!(
         "{}",
@@ -150,7 +194,87 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     if !done {
         return Err(TimedOut(args.timeout.as_secs()).into());
     }
+    let meetings = booked
+        .meetings
+        .map_err(|err| anyhow::anyhow!("reading the campaign's meetings: {err}"))?;
+    if let Some(err) = &booked.sim_error {
+        bail!(
+            "reading the simulator's calendar and SMTP sink at {}: {err}",
+            sim.base()
+        );
+    }
+    if let Some(problem) = view::meetings_problem(&meetings, &booked.mails, detail.as_ref()) {
+        return Err(MeetingsNotSettled {
+            secs: MEETINGS_WAIT.as_secs(),
+            problem,
+        }
+        .into());
+    }
     Ok(())
+}
+
+/// The campaign's meetings and what the simulator holds for them, as last read.
+struct Booked {
+    /// The meetings, or why they could not be read.
+    meetings: Result<Vec<Meeting>, String>,
+    /// The SMTP sink's messages.
+    mails: Vec<Mail>,
+    /// The simulated calendar's events.
+    events: Vec<CalendarEvent>,
+    /// Why the simulator could not be read, if it could not.
+    sim_error: Option<String>,
+}
+
+/// Reads the campaign's meetings and the SMTP sink every second, with a status line, until
+/// no meeting is reserved and every confirmed one has its invite, or `wait` passes; then
+/// reads the simulated calendar too.
+async fn wait_for_meetings(api: &Api, sim: &Sim, campaign_id: &str, wait: Duration) -> Booked {
+    let start = Instant::now();
+    let mut screen = Screen::new();
+    let mut booked = Booked {
+        meetings: Err("not read yet".to_owned()),
+        mails: Vec::new(),
+        events: Vec::new(),
+        sim_error: None,
+    };
+    loop {
+        let tick = Instant::now();
+        match api.meetings(campaign_id).await {
+            Ok(meetings) => booked.meetings = Ok(meetings),
+            Err(err) => booked.meetings = Err(format!("{err:#}")),
+        }
+        match sim.mail().await {
+            Ok(mails) => {
+                booked.mails = mails;
+                booked.sim_error = None;
+            }
+            Err(err) => booked.sim_error = Some(format!("{err:#}")),
+        }
+        let check = booked
+            .meetings
+            .as_ref()
+            .ok()
+            .map(|m| view::check_meetings(m, &booked.mails));
+        let settled = booked.sim_error.is_none() && check.as_ref().is_some_and(|c| c.settled());
+        let last = settled || start.elapsed() >= wait;
+        if !wait.is_zero() {
+            let error = booked.meetings.as_ref().err().or(booked.sim_error.as_ref());
+            screen.line(
+                &view::meetings_wait_line(check.as_ref(), start.elapsed()),
+                error.map(String::as_str),
+                last,
+            );
+        }
+        if last {
+            break;
+        }
+        tokio::time::sleep(POLL_EVERY.saturating_sub(tick.elapsed())).await;
+    }
+    match sim.calendar_events().await {
+        Ok(events) => booked.events = events,
+        Err(err) => booked.sim_error = Some(format!("{err:#}")),
+    }
+    booked
 }
 
 /// Creates every lead (or finds the existing one with its number) and returns their ids.
@@ -277,6 +401,31 @@ impl Screen {
         self.last_error = error;
         let _ = out.flush();
     }
+
+    /// Shows a one-line status (redrawn in place on a terminal, every 5 s otherwise); `last`
+    /// forces it out when not on a terminal.
+    fn line(&mut self, line: &str, error: Option<&str>, last: bool) {
+        let error = error.map(|e| truncate(e, 100));
+        let mut out = std::io::stdout().lock();
+        if self.tty {
+            let mut lines = vec![line.to_owned()];
+            if let Some(e) = &error {
+                lines.push(format!("  (error: {e})"));
+            }
+            let _ = writeln!(out, "{}{}", view::rewind(self.drawn), lines.join("\n"));
+            self.drawn = lines.len();
+        } else {
+            if error.is_some() && error != self.last_error {
+                let _ = writeln!(out, "error: {}", error.as_deref().unwrap_or_default());
+            }
+            if last || self.last_line.is_none_or(|t| t.elapsed() >= LOG_EVERY) {
+                let _ = writeln!(out, "{line}");
+                self.last_line = Some(Instant::now());
+            }
+        }
+        self.last_error = error;
+        let _ = out.flush();
+    }
 }
 
 /// `s` cut to at most `max` characters (with an ellipsis when cut).
@@ -305,6 +454,7 @@ mod tests {
         let args = parse(&[
             "--api",
             "http://h:1",
+            "--sim=http://s:3",
             "--leads=x.csv",
             "--temporal-ui",
             "http://u:2",
@@ -314,6 +464,7 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(args.api, "http://h:1");
+        assert_eq!(args.sim, "http://s:3");
         assert_eq!(args.leads, "x.csv");
         assert_eq!(args.temporal_ui, "http://u:2");
         assert_eq!(args.timeout, Duration::from_secs(7));
@@ -338,5 +489,20 @@ mod tests {
         let err: anyhow::Error = TimedOut(5).into();
         assert!(err.is::<TimedOut>());
         assert!(err.to_string().contains("5 s"));
+    }
+
+    #[test]
+    fn unsettled_meetings_are_recognised() {
+        let err: anyhow::Error = MeetingsNotSettled {
+            secs: 60,
+            problem: "1 meeting still reserved".into(),
+        }
+        .into();
+        assert!(err.is::<MeetingsNotSettled>() && !err.is::<TimedOut>());
+        assert_eq!(
+            err.to_string(),
+            "meetings not settled after 60 s: 1 meeting still reserved"
+        );
+        assert_eq!(Args::default().sim, "http://127.0.0.1:8090");
     }
 }

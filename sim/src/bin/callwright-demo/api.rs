@@ -1,9 +1,11 @@
-//! The product's HTTP API, as the demo uses it: create leads, start a campaign, read it.
+//! The product's HTTP API, as the demo uses it: create leads, start a campaign, read it and
+//! its meetings.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,6 +19,10 @@ const STARTUP_WAIT: Duration = Duration::from_secs(20);
 
 /// Concurrency cap of the demo campaign.
 const MAX_CONCURRENT: u32 = 12;
+/// Page size of `GET /api/meetings` (the API's maximum).
+const MEETINGS_PAGE: u32 = 500;
+/// Most meeting pages read (a demo campaign has far fewer meetings).
+const MAX_MEETING_PAGES: usize = 20;
 
 /// A client of the Callwright API at one base URL.
 pub struct Api {
@@ -103,10 +109,53 @@ pub struct CampaignLead {
     pub settled_at: Option<String>,
 }
 
+/// One meeting of `GET /api/meetings` (only what the demo shows).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Meeting {
+    /// Meeting id (it also appears in the invite's `Message-ID` and `UID`).
+    pub id: String,
+    /// The lead it was booked with.
+    pub lead_id: String,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// The lead's IANA zone (e.g. `Asia/Jerusalem`).
+    pub timezone: String,
+    /// Invitee email.
+    pub attendee_email: String,
+    /// Invitee name.
+    pub attendee_name: String,
+    /// `reserved`, `confirmed`, `cancelled`, `failed`, `completed` or `no_show`.
+    pub status: String,
+    /// Calendar event id.
+    pub calendar_event_id: String,
+    /// Join link.
+    pub video_url: Option<String>,
+    /// Why the meeting failed.
+    pub failure: Option<String>,
+}
+
+/// A page of `GET /api/meetings`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct MeetingPage {
+    meetings: Vec<Meeting>,
+    next_cursor: Option<String>,
+}
+
 impl Api {
     /// A client of the API at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> anyhow::Result<Self> {
+        // The API wants a key on every /api request (scripts/demo.sh creates one).
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(key) = std::env::var("CALLWRIGHT_API_KEY") {
+            let value = format!("Bearer {}", key.trim())
+                .parse()
+                .context("CALLWRIGHT_API_KEY is not a valid header value")?;
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(REQUEST_TIMEOUT)
             .build()
@@ -160,7 +209,7 @@ impl Api {
             s => bail!(
                 "line {}: the API refused the lead ({s}): {}\n  {}",
                 lead.line,
-                error_text(&json),
+                refusal(s, &json),
                 lead.raw
             ),
         };
@@ -190,7 +239,7 @@ impl Api {
             let json: Value = response.json().await.unwrap_or(Value::Null);
             bail!(
                 "starting the campaign failed ({status}): {}",
-                error_text(&json)
+                refusal(status, &json)
             );
         }
         response
@@ -210,9 +259,46 @@ impl Api {
         let status = response.status();
         if !status.is_success() {
             let json: Value = response.json().await.unwrap_or(Value::Null);
-            bail!("GET /api/campaigns/{id}: {status}: {}", error_text(&json));
+            bail!(
+                "GET /api/campaigns/{id}: {status}: {}",
+                refusal(status, &json)
+            );
         }
         response.json().await.context("reading the campaign")
+    }
+
+    /// Every meeting of the campaign, by start time (all pages).
+    pub async fn meetings(&self, campaign_id: &str) -> anyhow::Result<Vec<Meeting>> {
+        let mut meetings = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_MEETING_PAGES {
+            let mut query = vec![
+                ("campaign_id", campaign_id.to_owned()),
+                ("limit", MEETINGS_PAGE.to_string()),
+            ];
+            if let Some(c) = cursor.take() {
+                query.push(("cursor", c));
+            }
+            let response = self
+                .http
+                .get(format!("{}/api/meetings", self.base))
+                .query(&query)
+                .send()
+                .await
+                .context("GET /api/meetings")?;
+            let status = response.status();
+            if !status.is_success() {
+                let json: Value = response.json().await.unwrap_or(Value::Null);
+                bail!("GET /api/meetings: {status}: {}", refusal(status, &json));
+            }
+            let page: MeetingPage = response.json().await.context("reading the meetings")?;
+            meetings.extend(page.meetings);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(meetings),
+            }
+        }
+        bail!("GET /api/meetings: more than {MAX_MEETING_PAGES} pages")
     }
 }
 
@@ -241,12 +327,29 @@ fn demo_settings() -> Value {
     })
 }
 
-/// The `error` text of an API error body, or the body itself.
+/// The message of an API error body (`{"error": {"code", "message"}}`, or an older
+/// `{"error": "..."}`), or the body itself.
 fn error_text(body: &Value) -> String {
-    match body.get("error").and_then(Value::as_str) {
+    let error = body.get("error");
+    let text = error
+        .and_then(Value::as_str)
+        .or_else(|| error.and_then(|e| e.get("message")).and_then(Value::as_str));
+    match text {
         Some(text) => text.to_owned(),
         None if body.is_null() => "(no JSON body)".to_owned(),
         None => body.to_string(),
+    }
+}
+
+/// Why the API refused a request, with what to do about a missing or wrong API key.
+fn refusal(status: StatusCode, body: &Value) -> String {
+    let text = error_text(body);
+    if status == StatusCode::UNAUTHORIZED {
+        format!(
+            "{text} (set CALLWRIGHT_API_KEY to a key from `callwright-api keys create --name demo`)"
+        )
+    } else {
+        text
     }
 }
 
@@ -260,7 +363,18 @@ mod tests {
             error_text(&json!({"error": "phone: invalid"})),
             "phone: invalid"
         );
+        assert_eq!(
+            error_text(&json!({"error": {"code": "invalid", "message": "phone: bad"}})),
+            "phone: bad"
+        );
         assert_eq!(error_text(&Value::Null), "(no JSON body)");
+        let unauthorized =
+            json!({"error": {"code": "unauthorized", "message": "a key is required"}});
+        assert!(refusal(StatusCode::UNAUTHORIZED, &unauthorized).contains("CALLWRIGHT_API_KEY"));
+        assert_eq!(
+            refusal(StatusCode::BAD_REQUEST, &unauthorized),
+            "a key is required"
+        );
         assert_eq!(error_text(&json!({"x": 1})), r#"{"x":1}"#);
     }
 
@@ -288,6 +402,33 @@ mod tests {
         let progress = detail.progress.unwrap();
         assert_eq!(progress.status, "completed");
         assert_eq!(progress.outcomes["interested"], 2);
+    }
+
+    #[test]
+    fn meeting_page_deserializes() {
+        let page: MeetingPage = serde_json::from_value(json!({
+            "meetings": [{
+                "id": "m1", "lead_id": "l1", "campaign_id": "c1", "call_id": null,
+                "workflow_id": "lead-l1", "calendar_id": "sales@acme-solar.example",
+                "starts_at": "2025-11-26T12:00:00Z", "ends_at": "2025-11-26T12:30:00Z",
+                "title": "Acme Solar", "timezone": "Asia/Jerusalem", "language": "he",
+                "attendee_name": "נועה כהן", "attendee_email": "noa@example.com",
+                "status": "confirmed", "sequence": 0, "calendar_event_id": "m1",
+                "calendar_link": null, "video_provider": "zoom", "video_meeting_id": "1",
+                "video_url": "https://zoom.us/j/1", "failure": null,
+                "created_at": "2025-11-20T12:00:00Z", "updated_at": "2025-11-20T12:00:00Z"
+            }],
+            "next_cursor": null
+        }))
+        .unwrap();
+        let m = &page.meetings[0];
+        assert_eq!(m.starts_at.to_rfc3339(), "2025-11-26T12:00:00+00:00");
+        assert_eq!(
+            (m.status.as_str(), m.timezone.as_str()),
+            ("confirmed", "Asia/Jerusalem")
+        );
+        assert_eq!(m.video_url.as_deref(), Some("https://zoom.us/j/1"));
+        assert!(page.next_cursor.is_none());
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! What the demo prints: the live table, the compact status line (when stdout is not a
-//! terminal), the final summary and the links to look further.
+//! terminal), the final summary, the meetings booked and the links to look further.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::api::{CampaignDetail, Live};
+use chrono::{DateTime, Utc};
+
+use crate::api::{CampaignDetail, Live, Meeting};
+use crate::sim::{CalendarEvent, Mail};
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
 pub const OUTCOMES: [&str; 13] = [
@@ -302,6 +305,257 @@ fn wrap(items: &[String], width: usize) -> Vec<String> {
     lines
 }
 
+/// Where the campaign's meetings stand, for the wait after the campaign completes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetingCheck {
+    /// Meetings of the campaign.
+    pub total: usize,
+    /// Still `reserved` (no calendar event yet).
+    pub reserved: usize,
+    /// `confirmed`.
+    pub confirmed: usize,
+    /// Confirmed, and their invite is in the SMTP sink.
+    pub invited: usize,
+    /// `failed`.
+    pub failed: usize,
+}
+
+impl MeetingCheck {
+    /// Nothing left to wait for: no meeting is reserved and every confirmed one has its invite.
+    pub fn settled(&self) -> bool {
+        self.reserved == 0 && self.invited == self.confirmed
+    }
+}
+
+/// Counts the meetings by status, and the confirmed ones whose invite is in `mails`.
+pub fn check_meetings(meetings: &[Meeting], mails: &[Mail]) -> MeetingCheck {
+    let mut check = MeetingCheck {
+        total: meetings.len(),
+        ..MeetingCheck::default()
+    };
+    for m in meetings {
+        match m.status.as_str() {
+            "reserved" => check.reserved += 1,
+            "confirmed" => {
+                check.confirmed += 1;
+                check.invited += usize::from(has_invite(m, mails));
+            }
+            "failed" => check.failed += 1,
+            _ => {}
+        }
+    }
+    check
+}
+
+/// Whether `mail` is an invite for `meeting`: addressed to its attendee, and naming the
+/// meeting (its id is in the `Message-ID` and in the calendar part's `UID`).
+fn is_invite_for(mail: &Mail, meeting: &Meeting) -> bool {
+    !meeting.id.is_empty()
+        && mail.to.iter().any(|to| {
+            to.trim()
+                .eq_ignore_ascii_case(meeting.attendee_email.trim())
+        })
+        && (mail
+            .message_id
+            .as_deref()
+            .is_some_and(|id| id.contains(&meeting.id))
+            || mail.raw.contains(&meeting.id))
+}
+
+/// Whether the SMTP sink holds an invite for `meeting`.
+pub fn has_invite(meeting: &Meeting, mails: &[Mail]) -> bool {
+    mails.iter().any(|mail| is_invite_for(mail, meeting))
+}
+
+/// The status line shown while waiting for the meetings.
+pub fn meetings_wait_line(check: Option<&MeetingCheck>, elapsed: Duration) -> String {
+    let Some(c) = check else {
+        return format!("[{}] meetings: reading …", fmt_elapsed(elapsed));
+    };
+    let mut line = format!(
+        "[{}] meetings {} · reserved {} · confirmed {} · invites {}/{}",
+        fmt_elapsed(elapsed),
+        c.total,
+        c.reserved,
+        c.confirmed,
+        c.invited,
+        c.confirmed
+    );
+    if c.failed > 0 {
+        let _ = write!(line, " · failed {}", c.failed);
+    }
+    line
+}
+
+/// What is wrong with the meetings after the wait, or `None` when nothing is: meetings still
+/// reserved, confirmed meetings whose invite is not in the SMTP sink.
+pub fn meetings_problem(
+    meetings: &[Meeting],
+    mails: &[Mail],
+    detail: Option<&CampaignDetail>,
+) -> Option<String> {
+    let who = |m: &Meeting| {
+        let name = lead_name(m, detail);
+        if m.attendee_email.is_empty() {
+            name
+        } else {
+            format!("{name} <{}>", m.attendee_email)
+        }
+    };
+    let reserved: Vec<String> = meetings
+        .iter()
+        .filter(|m| m.status == "reserved")
+        .map(who)
+        .collect();
+    let uninvited: Vec<String> = meetings
+        .iter()
+        .filter(|m| m.status == "confirmed" && !has_invite(m, mails))
+        .map(who)
+        .collect();
+    let mut problems = Vec::new();
+    if !reserved.is_empty() {
+        problems.push(format!(
+            "{} still reserved (no calendar event yet): {}",
+            plural(reserved.len(), "meeting"),
+            reserved.join(", ")
+        ));
+    }
+    if !uninvited.is_empty() {
+        problems.push(format!(
+            "{} without an invite in the SMTP sink: {}",
+            plural(uninvited.len(), "confirmed meeting"),
+            uninvited.join(", ")
+        ));
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// `starts_at` in the zone `timezone`, e.g. `Thu 26 Nov 14:00 Asia/Jerusalem` (in UTC when
+/// the zone is unknown).
+pub fn meeting_time(starts_at: DateTime<Utc>, timezone: &str) -> String {
+    const FORMAT: &str = "%a %-d %b %H:%M";
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(zone) => format!(
+            "{} {}",
+            starts_at.with_timezone(&zone).format(FORMAT),
+            zone.name()
+        ),
+        Err(_) => format!("{} UTC", starts_at.format(FORMAT)),
+    }
+}
+
+/// The lead's name as the campaign lists it, else the meeting's attendee name.
+fn lead_name(meeting: &Meeting, detail: Option<&CampaignDetail>) -> String {
+    detail
+        .and_then(|d| d.leads.iter().find(|l| l.lead_id == meeting.lead_id))
+        .map(|l| l.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| meeting.attendee_name.clone())
+}
+
+/// `1 meeting`, `2 meetings`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The meetings section: one row per meeting (time in the lead's zone, status, invite in the
+/// sink, video link, then the lead, last so that right-to-left names do not shift the other
+/// columns), a failure reason under failed ones, then the totals with where to see them.
+pub fn meetings_section(
+    meetings: &[Meeting],
+    detail: Option<&CampaignDetail>,
+    mails: &[Mail],
+    events: &[CalendarEvent],
+    sim: &str,
+) -> String {
+    let sim = sim.trim_end_matches('/');
+    let rows: Vec<[String; 5]> = meetings
+        .iter()
+        .map(|m| {
+            let invite = if has_invite(m, mails) { "✓" } else { "✗" };
+            let lead = match m.attendee_email.as_str() {
+                "" => lead_name(m, detail),
+                email => format!("{} <{email}>", lead_name(m, detail)),
+            };
+            [
+                meeting_time(m.starts_at, &m.timezone),
+                m.status.clone(),
+                invite.to_owned(),
+                m.video_url.clone().unwrap_or_else(|| "—".to_owned()),
+                lead,
+            ]
+        })
+        .collect();
+    let header = ["When", "Status", "Invite", "Video", "Lead"].map(str::to_owned);
+    // Widths in characters (`format!` pads by characters too); the last column is not padded.
+    let mut widths = [0usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String; 5]| {
+        let [when, status, invite, video, lead] = row;
+        format!(
+            "{when:<w0$}  {status:<w1$}  {invite:<w2$}  {video:<w3$}  {lead}",
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    let mut out = String::from("Meetings\n");
+    if meetings.is_empty() {
+        out.push_str("(none booked in this campaign)\n");
+    } else {
+        let _ = writeln!(out, "{}", line(&header));
+        let rule = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        let _ = writeln!(out, "{}", "─".repeat(rule));
+        for (m, row) in meetings.iter().zip(&rows) {
+            let _ = writeln!(out, "{}", line(row).trim_end());
+            if m.status == "failed" || m.failure.is_some() {
+                let reason = m.failure.as_deref().unwrap_or("(no reason recorded)");
+                let _ = writeln!(out, "{:indent$}↳ {reason}", "", indent = widths[0] + 2);
+            }
+        }
+    }
+    let booked = meetings
+        .iter()
+        .filter(|m| !matches!(m.status.as_str(), "failed" | "cancelled"))
+        .count();
+    let event_ids: HashSet<&str> = meetings
+        .iter()
+        .map(|m| m.calendar_event_id.as_str())
+        .filter(|id| !id.is_empty())
+        .collect();
+    let on_calendar = events
+        .iter()
+        .filter(|e| e.status.as_deref() != Some("cancelled"))
+        .filter(|e| e.id.as_deref().is_some_and(|id| event_ids.contains(id)))
+        .count();
+    let invites = mails
+        .iter()
+        .filter(|mail| meetings.iter().any(|m| is_invite_for(mail, m)))
+        .count();
+    let failed = meetings.iter().filter(|m| m.status == "failed").count();
+    let _ = write!(
+        out,
+        "\n{} booked · {} on the simulated calendar (GET {sim}/sim/calendar/events) · {} in the SMTP sink (GET {sim}/sim/mail)",
+        plural(booked, "meeting"),
+        plural(on_calendar, "event"),
+        plural(invites, "invite"),
+    );
+    if failed > 0 {
+        let _ = write!(out, " · {failed} failed");
+    }
+    out.push('\n');
+    out
+}
+
 /// Where to look further: the campaign id, the Temporal UI, the API and the CLI.
 pub fn links(campaign_id: &str, api: &str, temporal_ui: &str) -> String {
     format!(
@@ -468,6 +722,183 @@ mod tests {
         let text = links("x1", "http://api/", "http://ui");
         assert!(text.contains("API:         http://api/api/campaigns/x1\n"));
         assert!(text.contains("temporal workflow list --query 'CampaignId=\"x1\"'"));
+    }
+
+    /// Four meetings of the sample campaign: confirmed (invited), confirmed (not invited),
+    /// reserved and failed.
+    fn meetings() -> Vec<Meeting> {
+        serde_json::from_value(json!([
+            {"id": "11111111-aaaa", "lead_id": "b", "starts_at": "2026-11-26T12:00:00Z",
+             "timezone": "Asia/Jerusalem", "attendee_name": "Noa", "attendee_email": "noa@example.com",
+             "status": "confirmed", "calendar_event_id": "11111111aaaa",
+             "video_url": "https://zoom.us/j/1?pwd=x", "failure": null},
+            {"id": "22222222-bbbb", "lead_id": "a", "starts_at": "2026-11-27T17:30:00Z",
+             "timezone": "America/Los_Angeles", "attendee_name": "Emily",
+             "attendee_email": "Emily@Example.com", "status": "confirmed",
+             "calendar_event_id": "22222222bbbb", "video_url": "https://zoom.us/j/22?pwd=y"},
+            {"id": "33333333-cccc", "lead_id": "c", "starts_at": "2026-11-28T09:00:00Z",
+             "timezone": "Europe/Paris", "attendee_name": "Léa", "attendee_email": "lea@example.com",
+             "status": "reserved", "calendar_event_id": "33333333cccc"},
+            {"id": "44444444-dddd", "lead_id": "zz", "starts_at": "2026-11-28T10:00:00Z",
+             "timezone": "Not/AZone", "attendee_name": "Lena Schäfer", "attendee_email": "",
+             "status": "failed", "calendar_event_id": "44444444dddd",
+             "failure": "calendar: 403 forbidden"}
+        ]))
+        .unwrap()
+    }
+
+    fn mails() -> Vec<Mail> {
+        serde_json::from_value(json!([
+            // The invite of the first meeting.
+            {"to": ["noa@example.com"], "message_id": "<meeting-11111111-aaaa.0.request@acme.example>",
+             "raw": "..."},
+            // To Emily, but about another meeting: not her invite.
+            {"to": ["emily@example.com"], "message_id": "<other@x>", "raw": "UID:99999999@callwright"},
+            // Naming the second meeting, but to someone else.
+            {"to": ["x@example.com"], "raw": "UID:22222222-bbbb@callwright"}
+        ]))
+        .unwrap()
+    }
+
+    fn events() -> Vec<CalendarEvent> {
+        serde_json::from_value(json!([
+            {"id": "11111111aaaa", "status": "confirmed"},
+            {"id": "22222222bbbb", "status": "confirmed"},
+            {"id": "33333333cccc", "status": "cancelled"},
+            {"id": "someone-else", "status": "confirmed"}
+        ]))
+        .unwrap()
+    }
+
+    #[test]
+    fn meeting_times_are_in_the_lead_zone() {
+        let at: DateTime<Utc> = "2026-11-26T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            meeting_time(at, "Asia/Jerusalem"),
+            "Thu 26 Nov 14:00 Asia/Jerusalem"
+        );
+        assert_eq!(
+            meeting_time(at, "America/New_York"),
+            "Thu 26 Nov 07:00 America/New_York"
+        );
+        let summer: DateTime<Utc> = "2025-07-03T08:05:00Z".parse().unwrap();
+        assert_eq!(
+            meeting_time(summer, "Europe/London"),
+            "Thu 3 Jul 09:05 Europe/London"
+        );
+        assert_eq!(meeting_time(at, "Mars/Base"), "Thu 26 Nov 12:00 UTC");
+    }
+
+    #[test]
+    fn invites_match_the_attendee_and_the_meeting() {
+        let (m, mails) = (meetings(), mails());
+        assert!(has_invite(&m[0], &mails));
+        assert!(
+            !has_invite(&m[1], &mails),
+            "other meeting, or other recipient"
+        );
+        let mut later = mails.clone();
+        later.push(
+            serde_json::from_value(json!({
+                "to": ["emily@example.com"], "raw": "BEGIN:VEVENT\r\nUID:22222222-bbbb@callwright"
+            }))
+            .unwrap(),
+        );
+        assert!(has_invite(&m[1], &later), "recipient matched without case");
+    }
+
+    #[test]
+    fn meeting_check_waits_for_reserved_and_invites() {
+        let (mut m, mails) = (meetings(), mails());
+        let c = check_meetings(&m, &mails);
+        assert_eq!(
+            c,
+            MeetingCheck {
+                total: 4,
+                reserved: 1,
+                confirmed: 2,
+                invited: 1,
+                failed: 1
+            }
+        );
+        assert!(!c.settled());
+        assert_eq!(
+            meetings_wait_line(Some(&c), Duration::from_secs(4)),
+            "[00:04] meetings 4 · reserved 1 · confirmed 2 · invites 1/2 · failed 1"
+        );
+        assert_eq!(
+            meetings_wait_line(None, Duration::ZERO),
+            "[00:00] meetings: reading …"
+        );
+        let problem = meetings_problem(&m, &mails, Some(&sample())).unwrap();
+        assert_eq!(
+            problem,
+            "1 meeting still reserved (no calendar event yet): Léa Fontaine <lea@example.com>; \
+             1 confirmed meeting without an invite in the SMTP sink: Emily Carter <Emily@Example.com>"
+        );
+        m.retain(|m| m.status != "reserved" && m.lead_id != "a");
+        assert!(check_meetings(&m, &mails).settled());
+        assert_eq!(meetings_problem(&m, &mails, None), None);
+        assert!(
+            check_meetings(&[], &[]).settled(),
+            "no meetings, nothing to wait for"
+        );
+    }
+
+    #[test]
+    fn meetings_section_rows_and_totals() {
+        let text = meetings_section(
+            &meetings(),
+            Some(&sample()),
+            &mails(),
+            &events(),
+            "http://127.0.0.1:8090/",
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Meetings");
+        assert!(lines[1].starts_with("When "), "{text}");
+        assert!(lines[1].ends_with("Lead"), "{text}");
+        assert!(lines[2].chars().all(|c| c == '─'));
+        // Fixed-width columns before the name, whatever the script of the name.
+        let lead_at = lines[1].find("Lead").unwrap();
+        let noa = lines[3];
+        assert_eq!(
+            noa,
+            format!(
+                "{:<36}  {:<9}  {:<6}  {:<26}  נועה כהן <noa@example.com>",
+                "Thu 26 Nov 14:00 Asia/Jerusalem", "confirmed", "✓", "https://zoom.us/j/1?pwd=x"
+            )
+        );
+        assert_eq!(
+            noa.chars().take_while(|c| *c != 'נ').count(),
+            lines[1][..lead_at].chars().count()
+        );
+        assert!(
+            lines[4].starts_with("Fri 27 Nov 09:30 America/Los_Angeles  confirmed  ✗ "),
+            "{text}"
+        );
+        assert!(lines[4].ends_with("Emily Carter <Emily@Example.com>"));
+        assert!(lines[5].contains("reserved   ✗       —"), "{text}");
+        assert!(lines[6].starts_with("Sat 28 Nov 10:00 UTC") && lines[6].contains("failed"));
+        assert!(
+            lines[6].ends_with("  Lena Schäfer"),
+            "no lead row: the attendee name, no email"
+        );
+        assert_eq!(lines[7].trim_start(), "↳ calendar: 403 forbidden");
+        assert_eq!(lines[7].find('↳'), lines[1].find("Status"));
+        assert_eq!(
+            lines.last().unwrap(),
+            &"3 meetings booked · 2 events on the simulated calendar (GET http://127.0.0.1:8090/sim/calendar/events) · 1 invite in the SMTP sink (GET http://127.0.0.1:8090/sim/mail) · 1 failed"
+        );
+    }
+
+    #[test]
+    fn meetings_section_without_meetings() {
+        let text = meetings_section(&[], None, &[], &[], "http://sim");
+        assert_eq!(
+            text,
+            "Meetings\n(none booked in this campaign)\n\n0 meetings booked · 0 events on the simulated calendar (GET http://sim/sim/calendar/events) · 0 invites in the SMTP sink (GET http://sim/sim/mail)\n"
+        );
     }
 
     #[test]
