@@ -12,7 +12,11 @@
 //! TEMPORAL_ADDRESS=http://127.0.0.1:7233 DATABASE_URL=postgres://… \
 //!   callwright-bench [--levels 1,10,100] [--turns 20]
 //! ```
+//!
+//! `callwright-bench csv-import [--rows 1000000]` measures the CSV lead upload instead (see
+//! [`csv_import`]).
 
+mod csv_import;
 mod floor;
 mod stats;
 mod turns;
@@ -95,6 +99,18 @@ fn row(level: usize, turn: &Summary, failed: usize, floor: &Summary) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    match argv.first().map(String::as_str) {
+        Some("csv-import") => {
+            callwright_activities::telemetry::init("warn");
+            return csv_import::run(&argv[1..]).await;
+        }
+        Some(csv_import::API_MODE) => {
+            callwright_activities::telemetry::init("warn");
+            return csv_import::serve_api().await;
+        }
+        _ => {}
+    }
     let args = parse_args()?;
     callwright_activities::telemetry::init("warn");
     let temporal_address =
