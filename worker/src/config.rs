@@ -44,6 +44,8 @@ pub struct WorkerConfig {
     pub max_cached_workflows: usize,
     /// Calendar, video, mail and slot rules.
     pub booking: BookingConfig,
+    /// Outbound webhooks (`OUTBOUND_WEBHOOK_URL` with `OUTBOUND_WEBHOOK_SECRET`; unset: none).
+    pub outbound: Option<crate::outbound::OutboundConfig>,
     /// Where to serve Prometheus metrics (`METRICS_BIND`, e.g. `0.0.0.0:9464`; unset: none).
     pub metrics_bind: Option<std::net::SocketAddr>,
 }
@@ -87,6 +89,18 @@ impl WorkerConfig {
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "10000")?,
             booking: BookingConfig::from_lookup(l)?,
+            outbound: match l("OUTBOUND_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
+                Some(url) => {
+                    url::Url::parse(&url).map_err(|e| {
+                        ConfigError(format!("OUTBOUND_WEBHOOK_URL '{url}' is not a URL: {e}"))
+                    })?;
+                    Some(crate::outbound::OutboundConfig {
+                        url,
+                        secret: SecretString::from(var(l, "OUTBOUND_WEBHOOK_SECRET", None)?),
+                    })
+                }
+                None => None,
+            },
             metrics_bind: match l("METRICS_BIND").filter(|v| !v.trim().is_empty()) {
                 Some(v) => Some(
                     v.parse()

@@ -4,6 +4,7 @@
 
 pub mod booking_config;
 pub mod config;
+pub mod outbound;
 
 pub use config::WorkerConfig;
 
@@ -77,6 +78,11 @@ pub async fn run(
     MIGRATOR.run(&pool).await?;
     if let Some(bind) = config.metrics_bind {
         serve_metrics(bind).await?;
+    }
+    outbound::register(&pool, config.outbound.as_ref()).await?;
+    let (stop_outbound, outbound_stopped) = tokio::sync::watch::channel(false);
+    if let Some(out) = config.outbound.clone() {
+        tokio::spawn(outbound::run(pool.clone(), out, outbound_stopped));
     }
     let store = Store::new(pool);
     let telephony = Arc::new(TwilioClient::new(TwilioConfig {
@@ -168,6 +174,7 @@ pub async fn run(
             workers.await
         }
     };
+    let _ = stop_outbound.send(true);
     main_result?;
     dial_result?;
     Ok(())
