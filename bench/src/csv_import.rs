@@ -310,9 +310,11 @@ async fn measure_one(
     anyhow::ensure!(count == rows as i64, "{count} leads after importing {rows}");
 
     // The floor: the same file through psql's \copy into a table of the same columns.
+    sqlx::query("DROP TABLE IF EXISTS csv_import_scratch")
+        .execute(db)
+        .await?;
     sqlx::query(
-        "DROP TABLE IF EXISTS csv_import_scratch;
-         CREATE TABLE csv_import_scratch (name text, phone text, email text, company text, notes text)",
+        "CREATE TABLE csv_import_scratch (name text, phone text, email text, company text, notes text)",
     )
     .execute(db)
     .await?;

@@ -35,7 +35,6 @@ pub fn router(state: AppState) -> Router {
     // The operator's API: every route needs an API key.
     let api = Router::new()
         .route("/api/leads", post(leads::create).get(lead_list::list))
-        .route("/api/leads/upload", upload::route())
         .route("/api/leads/{id}", get(leads::get_one))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
@@ -65,6 +64,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::require_key,
         ));
+    // CSV uploads: the same key, but no request timeout (they are merged after that layer):
+    // streaming up to UPLOAD_MAX_BYTES and importing a million rows takes longer than 30 s.
+    let uploads = Router::new()
+        .route("/api/leads/upload", upload::route())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_key,
+        ));
     // Twilio's webhooks: signature-checked instead.
     let twilio = Router::new()
         .route("/twilio/status", post(webhooks::status))
@@ -84,6 +91,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .merge(uploads)
         .layer(middleware::from_fn(json_errors))
         .route_layer(middleware::from_fn(crate::metrics::track))
         .layer(TraceLayer::new_for_http())
