@@ -777,7 +777,18 @@ mod tests {
             (Language::De, "Donnerstag, 26. November um 14:00 Uhr"),
             (Language::Es, "jueves 26 de noviembre a las 14:00"),
             (Language::He, "יום חמישי, 26 בנובמבר בשעה 14:00"),
+            (Language::Ar, "يوم الخميس 26 نوفمبر الساعة 14:00"),
+            (Language::It, "giovedì 26 novembre alle 14:00"),
+            (Language::Pt, "quinta-feira, 26 de novembro, às 14:00"),
+            (Language::Nl, "donderdag 26 november om 14:00"),
+            (Language::Ru, "в четверг, 26 ноября, в 14:00"),
+            (Language::Pl, "w czwartek, 26 listopada, o 14:00"),
+            (Language::Tr, "26 Kasım Perşembe, saat 14:00"),
+            (Language::Ja, "11月26日（木曜日）14:00"),
+            (Language::Hi, "गुरुवार, 26 नवंबर को 14:00 बजे"),
+            (Language::Zh, "11月26日（星期四）14:00"),
         ];
+        assert_eq!(cases.len(), Language::ALL.len());
         for (language, expected) in cases {
             assert_eq!(slot_label(start, paris, language), expected, "{language}");
         }
@@ -802,6 +813,18 @@ mod tests {
         assert_eq!(
             slot_label(start, America::New_York, Language::Es),
             "lunes 1 de marzo a las 3:30"
+        );
+        assert_eq!(
+            slot_label(start, Europe::Rome, Language::It),
+            "lunedì 1º marzo alle 9:30"
+        );
+        assert_eq!(
+            slot_label(start, America::Sao_Paulo, Language::Pt),
+            "segunda-feira, 1º de março, às 5:30"
+        );
+        assert_eq!(
+            slot_label(start, Asia::Tokyo, Language::Ja),
+            "3月1日（月曜日）17:30"
         );
         // Midnight in Jerusalem is still Monday there, Sunday in UTC.
         assert_eq!(

@@ -18,6 +18,26 @@ pub enum Language {
     De,
     /// Spanish.
     Es,
+    /// Arabic (Modern Standard; right-to-left).
+    Ar,
+    /// Italian.
+    It,
+    /// Portuguese (Brazilian).
+    Pt,
+    /// Dutch.
+    Nl,
+    /// Russian.
+    Ru,
+    /// Polish.
+    Pl,
+    /// Turkish.
+    Tr,
+    /// Japanese.
+    Ja,
+    /// Hindi.
+    Hi,
+    /// Mandarin Chinese (simplified characters).
+    Zh,
 }
 
 /// Provider codes for one language. One row per language; a test checks none is empty.
@@ -29,17 +49,18 @@ pub struct LanguageProfile {
     pub english_name: &'static str,
     /// BCP 47 tag spoken on the call.
     pub bcp47: &'static str,
-    /// Twilio `<Gather language>` (Hebrew is `iw-IL` on Twilio's Google recognisers).
+    /// Twilio `<Gather language>`: the recogniser's code, which is not always the BCP 47 tag
+    /// (Hebrew is `iw-IL` on Twilio's Google recognisers, Mandarin `cmn-Hans-CN`).
     pub twilio_gather: &'static str,
-    /// Twilio `<Say voice>`.
+    /// Twilio `<Say voice>`: a Google voice Twilio offers for this language.
     pub twilio_voice: &'static str,
-    /// Twilio `<Say language>`.
+    /// Twilio `<Say language>`: the voice's own locale (`ar-XA`, `cmn-CN` for Google's voices).
     pub twilio_say: &'static str,
     /// Text direction for display.
     pub right_to_left: bool,
 }
 
-const PROFILES: [LanguageProfile; 5] = [
+const PROFILES: [LanguageProfile; 15] = [
     LanguageProfile {
         language: Language::En,
         english_name: "English",
@@ -85,16 +106,119 @@ const PROFILES: [LanguageProfile; 5] = [
         twilio_say: "es-ES",
         right_to_left: false,
     },
+    // Arabic: Saudi recogniser; Google's only Arabic voices are `ar-XA` (Modern Standard).
+    LanguageProfile {
+        language: Language::Ar,
+        english_name: "Arabic",
+        bcp47: "ar-SA",
+        twilio_gather: "ar-SA",
+        twilio_voice: "Google.ar-XA-Standard-A",
+        twilio_say: "ar-XA",
+        right_to_left: true,
+    },
+    LanguageProfile {
+        language: Language::It,
+        english_name: "Italian",
+        bcp47: "it-IT",
+        twilio_gather: "it-IT",
+        twilio_voice: "Google.it-IT-Standard-A",
+        twilio_say: "it-IT",
+        right_to_left: false,
+    },
+    // Portuguese: Brazilian for every Portuguese-speaking country (Brazil has most callees).
+    LanguageProfile {
+        language: Language::Pt,
+        english_name: "Brazilian Portuguese",
+        bcp47: "pt-BR",
+        twilio_gather: "pt-BR",
+        twilio_voice: "Google.pt-BR-Standard-A",
+        twilio_say: "pt-BR",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Nl,
+        english_name: "Dutch",
+        bcp47: "nl-NL",
+        twilio_gather: "nl-NL",
+        twilio_voice: "Google.nl-NL-Standard-A",
+        twilio_say: "nl-NL",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Ru,
+        english_name: "Russian",
+        bcp47: "ru-RU",
+        twilio_gather: "ru-RU",
+        twilio_voice: "Google.ru-RU-Standard-A",
+        twilio_say: "ru-RU",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Pl,
+        english_name: "Polish",
+        bcp47: "pl-PL",
+        twilio_gather: "pl-PL",
+        twilio_voice: "Google.pl-PL-Standard-A",
+        twilio_say: "pl-PL",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Tr,
+        english_name: "Turkish",
+        bcp47: "tr-TR",
+        twilio_gather: "tr-TR",
+        twilio_voice: "Google.tr-TR-Standard-A",
+        twilio_say: "tr-TR",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Ja,
+        english_name: "Japanese",
+        bcp47: "ja-JP",
+        twilio_gather: "ja-JP",
+        twilio_voice: "Google.ja-JP-Standard-A",
+        twilio_say: "ja-JP",
+        right_to_left: false,
+    },
+    LanguageProfile {
+        language: Language::Hi,
+        english_name: "Hindi",
+        bcp47: "hi-IN",
+        twilio_gather: "hi-IN",
+        twilio_voice: "Google.hi-IN-Standard-A",
+        twilio_say: "hi-IN",
+        right_to_left: false,
+    },
+    // Mandarin: Google's recogniser code and its `cmn-CN` voices.
+    LanguageProfile {
+        language: Language::Zh,
+        english_name: "Mandarin Chinese (simplified characters)",
+        bcp47: "zh-CN",
+        twilio_gather: "cmn-Hans-CN",
+        twilio_voice: "Google.cmn-CN-Standard-A",
+        twilio_say: "cmn-CN",
+        right_to_left: false,
+    },
 ];
 
 impl Language {
     /// Every supported language.
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 15] = [
         Language::En,
         Language::He,
         Language::Fr,
         Language::De,
         Language::Es,
+        Language::Ar,
+        Language::It,
+        Language::Pt,
+        Language::Nl,
+        Language::Ru,
+        Language::Pl,
+        Language::Tr,
+        Language::Ja,
+        Language::Hi,
+        Language::Zh,
     ];
 
     /// The provider codes for this language.
@@ -111,16 +235,42 @@ impl Language {
             Language::Fr => "fr",
             Language::De => "de",
             Language::Es => "es",
+            Language::Ar => "ar",
+            Language::It => "it",
+            Language::Pt => "pt",
+            Language::Nl => "nl",
+            Language::Ru => "ru",
+            Language::Pl => "pl",
+            Language::Tr => "tr",
+            Language::Ja => "ja",
+            Language::Hi => "hi",
+            Language::Zh => "zh",
         }
     }
 
-    /// The language a callee with this country calling code most likely speaks.
+    /// The language a callee with this country calling code most likely speaks. Countries
+    /// with several languages get the one most callees there speak (Belgium and Switzerland
+    /// French, Kazakhstan and Belarus Russian); anything unmapped is English.
     pub fn from_country_code(code: u16) -> Language {
         match code {
             972 => Language::He,
             33 | 32 | 41 | 352 | 377 => Language::Fr,
             49 | 43 | 423 => Language::De,
             34 | 52 | 54 | 56 | 57 | 51 | 58 => Language::Es,
+            // Egypt, the Maghreb, Sudan, the Levant, Iraq and the Gulf.
+            20 | 212 | 213 | 216 | 218 | 249 | 961..=968 | 970 | 971 | 973 | 974 => Language::Ar,
+            39 | 378 => Language::It,
+            // Brazil, Portugal, Angola, Mozambique, Cape Verde, Guinea-Bissau, São Tomé.
+            55 | 351 | 244 | 258 | 238 | 245 | 239 => Language::Pt,
+            // The Netherlands, Suriname, Aruba, Curaçao and the Caribbean Netherlands.
+            31 | 597 | 297 | 599 => Language::Nl,
+            7 | 375 => Language::Ru,
+            48 => Language::Pl,
+            90 => Language::Tr,
+            81 => Language::Ja,
+            91 => Language::Hi,
+            // Mainland China, Taiwan, Hong Kong, Macau.
+            86 | 886 | 852 | 853 => Language::Zh,
             _ => Language::En,
         }
     }
@@ -134,7 +284,9 @@ impl fmt::Display for Language {
 
 /// A language code we do not support.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported language '{0}' (supported: en, he, fr, de, es)")]
+#[error(
+    "unsupported language '{0}' (supported: en, he, fr, de, es, ar, it, pt, nl, ru, pl, tr, ja, hi, zh)"
+)]
 pub struct UnknownLanguage(pub String);
 
 impl FromStr for Language {
@@ -148,7 +300,11 @@ impl FromStr for Language {
             .to_ascii_lowercase();
         Language::ALL
             .into_iter()
-            .find(|l| l.code() == primary || (primary == "iw" && *l == Language::He))
+            .find(|l| {
+                l.code() == primary
+                    || (primary == "iw" && *l == Language::He)
+                    || (primary == "cmn" && *l == Language::Zh)
+            })
             .ok_or_else(|| UnknownLanguage(s.to_owned()))
     }
 }
@@ -176,9 +332,45 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_unique_and_round_trip_through_serde() {
+        let codes: std::collections::BTreeSet<&str> =
+            Language::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes.len(), Language::ALL.len());
+        for lang in Language::ALL {
+            let json = serde_json::to_string(&lang).unwrap();
+            assert_eq!(json, format!("\"{}\"", lang.code()));
+            assert_eq!(lang.code().parse::<Language>(), Ok(lang));
+            assert!(
+                UnknownLanguage("xx".into())
+                    .to_string()
+                    .contains(&format!(" {}", lang.code())),
+                "{lang} missing from the error message"
+            );
+        }
+    }
+
+    #[test]
     fn hebrew_uses_twilio_legacy_code() {
         assert_eq!(Language::He.profile().twilio_gather, "iw-IL");
         assert!(Language::He.profile().right_to_left);
+    }
+
+    #[test]
+    fn right_to_left_only_for_hebrew_and_arabic() {
+        for lang in Language::ALL {
+            assert_eq!(
+                lang.profile().right_to_left,
+                matches!(lang, Language::He | Language::Ar),
+                "{lang}"
+            );
+        }
+    }
+
+    #[test]
+    fn mandarin_uses_google_codes() {
+        let p = Language::Zh.profile();
+        assert_eq!((p.twilio_gather, p.twilio_say), ("cmn-Hans-CN", "cmn-CN"));
+        assert!(p.twilio_voice.starts_with("Google.cmn-CN-"));
     }
 
     #[test]
@@ -188,7 +380,31 @@ mod tests {
         assert_eq!(Language::from_country_code(49), Language::De);
         assert_eq!(Language::from_country_code(34), Language::Es);
         assert_eq!(Language::from_country_code(1), Language::En);
-        assert_eq!(Language::from_country_code(81), Language::En);
+        assert_eq!(Language::from_country_code(44), Language::En);
+        assert_eq!(Language::from_country_code(32), Language::Fr);
+        for (codes, lang) in [
+            (&[20, 212, 961, 962, 966, 971, 974][..], Language::Ar),
+            (&[39][..], Language::It),
+            (&[55, 351][..], Language::Pt),
+            (&[31][..], Language::Nl),
+            (&[7, 375][..], Language::Ru),
+            (&[48][..], Language::Pl),
+            (&[90][..], Language::Tr),
+            (&[81][..], Language::Ja),
+            (&[91][..], Language::Hi),
+            (&[86, 886, 852][..], Language::Zh),
+        ] {
+            for code in codes {
+                assert_eq!(Language::from_country_code(*code), lang, "+{code}");
+            }
+        }
+        // Every supported language is reachable from some country.
+        for lang in Language::ALL {
+            assert!(
+                (1..=999).any(|c| Language::from_country_code(c) == lang),
+                "{lang}"
+            );
+        }
     }
 
     #[test]
@@ -196,6 +412,9 @@ mod tests {
         assert_eq!("he-IL".parse::<Language>(), Ok(Language::He));
         assert_eq!("iw".parse::<Language>(), Ok(Language::He));
         assert_eq!("FR".parse::<Language>(), Ok(Language::Fr));
+        assert_eq!("pt-PT".parse::<Language>(), Ok(Language::Pt));
+        assert_eq!("cmn-Hans-CN".parse::<Language>(), Ok(Language::Zh));
+        assert_eq!("zh_TW".parse::<Language>(), Ok(Language::Zh));
         assert!("xx".parse::<Language>().is_err());
     }
 }

@@ -62,6 +62,16 @@ fn source(language: Language) -> &'static str {
         Language::Fr => include_str!("../lang/fr.json"),
         Language::De => include_str!("../lang/de.json"),
         Language::Es => include_str!("../lang/es.json"),
+        Language::Ar => include_str!("../lang/ar.json"),
+        Language::It => include_str!("../lang/it.json"),
+        Language::Pt => include_str!("../lang/pt.json"),
+        Language::Nl => include_str!("../lang/nl.json"),
+        Language::Ru => include_str!("../lang/ru.json"),
+        Language::Pl => include_str!("../lang/pl.json"),
+        Language::Tr => include_str!("../lang/tr.json"),
+        Language::Ja => include_str!("../lang/ja.json"),
+        Language::Hi => include_str!("../lang/hi.json"),
+        Language::Zh => include_str!("../lang/zh.json"),
     }
 }
 
@@ -184,7 +194,22 @@ mod tests {
             (Language::Fr, "assistant IA", "enregistré"),
             (Language::De, "KI-Assistent", "aufgezeichnet"),
             (Language::Es, "inteligencia artificial", "se graba"),
+            (Language::Ar, "ذكاء اصطناعي", "مسجلة"),
+            (Language::It, "intelligenza artificiale", "registrata"),
+            (Language::Pt, "inteligência artificial", "gravada"),
+            (Language::Nl, "AI-assistent", "opgenomen"),
+            (Language::Ru, "искусственного интеллекта", "записывается"),
+            (Language::Pl, "sztucznej inteligencji", "nagrywana"),
+            (Language::Tr, "yapay zekâ", "kaydediliyor"),
+            (Language::Ja, "AIアシスタント", "録音"),
+            (Language::Hi, "एआई सहायक", "रिकॉर्ड"),
+            (Language::Zh, "人工智能助手", "录音"),
         ];
+        assert_eq!(
+            disclosures.len(),
+            Language::ALL.len(),
+            "a language lacks its row"
+        );
         for (lang, ai, recorded) in disclosures {
             let g = &phrases(lang).greeting;
             assert!(g.contains(ai) && g.contains(recorded), "{lang}: {g}");
