@@ -3,7 +3,35 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+/// The body of every error response (4xx and 5xx), as documented in the OpenAPI schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+    /// On a 409 caused by an existing resource (a lead with the same phone number): its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<String>,
+}
+
+/// The `error` object of an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable code: `bad_request`, `invalid`, `unauthorized`, `bad_signature`,
+    /// `not_found`, `conflict`, `too_large`, `timeout`, `method_not_allowed`,
+    /// `unsupported_media_type`, `unavailable` or `internal`.
+    #[schema(example = "invalid")]
+    pub code: String,
+    /// For a person: what to change. On a 5xx, no internal detail.
+    #[schema(example = "phone: '12' is not a phone number")]
+    pub message: String,
+    /// The request field the message is about, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "phone")]
+    pub field: Option<String>,
+}
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -137,5 +165,14 @@ mod tests {
         let b = body("invalid", "email: not an address");
         assert_eq!(b["error"]["field"], "email");
         assert_eq!(b["error"]["code"], "invalid");
+    }
+
+    #[test]
+    fn error_bodies_match_the_documented_schema() {
+        let plain: ErrorBody = serde_json::from_value(body("not_found", "no lead 5")).unwrap();
+        assert_eq!(plain.error.field, None);
+        assert_eq!(plain.existing_id, None);
+        let named: ErrorBody = serde_json::from_value(body("invalid", "phone: bad")).unwrap();
+        assert_eq!(named.error.field.as_deref(), Some("phone"));
     }
 }

@@ -53,8 +53,9 @@ async fn listen(db: &PgPool, tx: &broadcast::Sender<String>) -> Result<(), sqlx:
 }
 
 /// `GET /api/events` filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Only this campaign's events.
     campaign_id: Option<Uuid>,
@@ -75,6 +76,18 @@ fn wanted(payload: &str, q: &EventQuery) -> bool {
 /// Server-Sent Events: `call_started`, `turn`, `call_ended`, `meeting_booked`,
 /// `meeting_changed` (the JSON payload's `type` is also the SSE event name); `lagged` when a
 /// slow client missed events (re-read the state through the REST endpoints then).
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    operation_id = "streamEvents",
+    tag = "events",
+    security(("bearer" = [])),
+    params(EventQuery),
+    responses(
+        (status = 200, description = "An endless stream of Server-Sent Events: `call_started`, `turn`, `call_ended`, `meeting_booked`, `meeting_changed` (each `data:` is a JSON object whose `type` is the event name, with `campaign_id` and `lead_id`), and `lagged` (`{\"missed\": n}`) when this client fell behind; a comment every 15 s keeps it open", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "A filter is invalid", body = crate::error::ErrorBody),
+    )
+)]
 pub async fn stream(
     State(state): State<AppState>,
     axum::extract::Query(q): Query<EventQuery>,

@@ -51,6 +51,13 @@ pub async fn track(request: Request, next: Next) -> Response {
 }
 
 /// `GET /metrics` in the Prometheus text format.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "health",
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain"))
+)]
 pub async fn render(State(state): State<AppState>) -> Response {
     let mut out = handle().map(|h| h.render()).unwrap_or_default();
     if let Ok(live) = sqlx::query_scalar::<_, i64>(

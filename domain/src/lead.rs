@@ -28,7 +28,7 @@ pub struct LeadProfile {
 }
 
 /// Seconds to wait before the next attempt, per retryable outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RetryCadence {
     /// After nobody answered.
     pub no_answer_secs: u64,
@@ -55,7 +55,7 @@ impl Default for RetryCadence {
 }
 
 /// Per-campaign rules for each lead's calls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CallSettings {
     /// Name of the business the agent calls for (said in the greeting).

@@ -74,7 +74,7 @@ pub enum ConversationEnd {
 }
 
 /// The result of one attempt (one dialled call, or one decision not to dial).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AttemptOutcome {
     /// Agreed to a meeting.

@@ -74,7 +74,7 @@ pub struct TurnRequest {
 }
 
 /// Where a lead stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LeadPhase {
     /// Not dialled yet.
@@ -112,7 +112,7 @@ impl LeadPhase {
 }
 
 /// One finished attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AttemptRecord {
     /// Attempt number.
     pub attempt: u32,
@@ -125,7 +125,7 @@ pub struct AttemptRecord {
 }
 
 /// The `state` query of a lead workflow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadView {
     /// Lead id.
     pub lead_id: String,
@@ -218,7 +218,7 @@ pub struct CampaignCarry {
 }
 
 /// Campaign status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
     /// Starting leads.
@@ -232,7 +232,7 @@ pub enum CampaignStatus {
 }
 
 /// The `progress` query of a campaign, and its result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CampaignProgress {
     /// Campaign id.
     pub campaign_id: String,

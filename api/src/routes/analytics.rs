@@ -2,7 +2,7 @@
 //! calls over time (bucketed by hour or day in a requested time zone). Every endpoint takes the
 //! same window: `from`/`to` (on the dial time; default the last 30 days) and `campaign_id`.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -11,15 +11,21 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The window of every analytics query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Window {
+    /// Calls dialled at or after (default: 30 days before `to`).
     from: Option<DateTime<Utc>>,
+    /// Calls dialled before (default: now).
     to: Option<DateTime<Utc>>,
+    /// Only this campaign's calls.
     campaign_id: Option<Uuid>,
     /// `calls-over-time` only: `hour` or `day` (default).
+    #[param(value_type = Option<super::openapi::BucketSize>, inline)]
     bucket: Option<String>,
     /// `calls-over-time` only: IANA zone the buckets are cut in (default UTC).
+    #[param(example = "Asia/Jerusalem")]
     tz: Option<String>,
 }
 
@@ -44,7 +50,8 @@ const CONVERSATION_OUTCOMES: [&str; 5] = [
 ];
 
 /// `GET /api/analytics/overview`.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = AnalyticsOverview)]
 pub struct Overview {
     /// Calls placed.
     dials: i64,
@@ -76,6 +83,18 @@ fn ratio(a: i64, b: i64) -> Option<f64> {
 }
 
 /// The KPIs.
+#[utoipa::path(
+    get,
+    path = "/api/analytics/overview",
+    operation_id = "analyticsOverview",
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(Window),
+    responses(
+        (status = 200, description = "The KPIs over the window", body = Overview),
+        (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn overview(
     State(state): State<AppState>,
     Query(w): Query<Window>,
@@ -127,13 +146,28 @@ pub async fn overview(
 }
 
 /// A count per key.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = KeyCount)]
 pub struct Count {
+    /// Outcome code (`in_progress` for calls still going) or language code.
     key: String,
+    /// Calls.
     count: i64,
 }
 
 /// Calls per outcome (calls still going count as `in_progress`).
+#[utoipa::path(
+    get,
+    path = "/api/analytics/call-outcomes",
+    operation_id = "analyticsCallOutcomes",
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(Window),
+    responses(
+        (status = 200, description = "Calls per outcome, most first", body = Vec<Count>),
+        (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn call_outcomes(
     State(state): State<AppState>,
     Query(w): Query<Window>,
@@ -142,6 +176,18 @@ pub async fn call_outcomes(
 }
 
 /// Calls per language.
+#[utoipa::path(
+    get,
+    path = "/api/analytics/language-distribution",
+    operation_id = "analyticsLanguageDistribution",
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(Window),
+    responses(
+        (status = 200, description = "Calls per language, most first", body = Vec<Count>),
+        (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn language_distribution(
     State(state): State<AppState>,
     Query(w): Query<Window>,
@@ -165,16 +211,33 @@ async fn grouped(state: &AppState, w: &Window, key: &str) -> Result<Json<Vec<Cou
 }
 
 /// One bucket of calls over time.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = CallsBucket)]
 pub struct Bucket {
-    /// Start of the bucket, local wall time in the requested zone.
+    /// Start of the bucket, local wall time in the requested zone (no offset).
+    #[schema(value_type = String, example = "2026-11-24T00:00:00")]
     start: chrono::NaiveDateTime,
+    /// Calls placed.
     dials: i64,
+    /// Calls answered.
     connected: i64,
+    /// Calls with a conversation that reached a decision.
     conversations: i64,
 }
 
 /// Calls per hour or day, cut in the requested zone (a day in Jerusalem is not a UTC day).
+#[utoipa::path(
+    get,
+    path = "/api/analytics/calls-over-time",
+    operation_id = "analyticsCallsOverTime",
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(Window),
+    responses(
+        (status = 200, description = "Buckets with calls, oldest first (empty buckets are left out)", body = Vec<Bucket>),
+        (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn calls_over_time(
     State(state): State<AppState>,
     Query(w): Query<Window>,

@@ -2,7 +2,7 @@
 //! with its whole transcript.
 
 use super::page::{self, Cursor};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -12,52 +12,89 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// `GET /api/calls` filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CallQuery {
+    /// Only this lead's calls.
     lead_id: Option<Uuid>,
+    /// Only this campaign's calls.
     campaign_id: Option<Uuid>,
+    /// Only calls with this outcome.
+    #[param(value_type = Option<super::openapi::OutcomeCode>, inline)]
     outcome: Option<String>,
     /// Dialled at or after.
     from: Option<DateTime<Utc>>,
     /// Dialled before.
     to: Option<DateTime<Utc>>,
+    /// Page size (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// A call in a list.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CallSummary {
+    /// Call id.
     id: Uuid,
+    /// The lead called.
     lead_id: Uuid,
+    /// Their name.
     lead_name: String,
+    /// The number dialled, E.164.
     phone: String,
+    /// Campaign of the attempt.
     campaign_id: Option<Uuid>,
+    /// The lead workflow that placed it.
     workflow_id: String,
+    /// Attempt number, from 1.
     attempt: i32,
+    /// Provider call id, once dialled.
     call_sid: Option<String>,
+    /// Provider call status (`queued`, `ringing`, `in-progress`, `completed`, `busy`, ...).
     status: String,
+    /// Answering-machine detection result (`human`, `machine_end_beep`, ...).
     answered_by: Option<String>,
+    /// Outcome code, once the attempt is over.
     outcome: Option<String>,
+    /// Language of the call.
     language: String,
+    /// Dialled at.
     dialed_at: DateTime<Utc>,
+    /// Ended at.
     ended_at: Option<DateTime<Utc>>,
+    /// Length of the call, seconds.
     duration_secs: Option<i32>,
+    /// Whether a recording is kept.
     has_recording: bool,
 }
 
 const SUMMARY_COLUMNS: &str = "c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id, c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language, c.dialed_at, c.ended_at, c.duration_secs, c.recording_url IS NOT NULL AS has_recording";
 
 /// A page of calls.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallPage {
+    /// Newest first.
     calls: Vec<CallSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
 }
 
 /// Calls, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/calls",
+    operation_id = "listCalls",
+    tag = "calls",
+    security(("bearer" = [])),
+    params(CallQuery),
+    responses(
+        (status = 200, description = "A page of calls", body = CallPage),
+        (status = 400, description = "A filter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<CallQuery>,
@@ -97,21 +134,27 @@ pub async fn list(
 }
 
 /// One line of a transcript.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TurnRow {
+    /// Position in the call, from 0.
     idx: i32,
+    /// `agent` or `callee`.
     speaker: String,
+    /// What was said (empty for a silent callee turn).
     text: String,
+    /// ASR confidence of a callee line.
     confidence: Option<f32>,
+    /// When.
     spoken_at: DateTime<Utc>,
 }
 
 /// `GET /api/calls/{id}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallDetail {
     #[serde(flatten)]
     call: CallSummary,
     /// What the outcome carries (meeting time and id, callback time, ...).
+    #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
     outcome_detail: Option<Value>,
     /// Both sides, in order, with ASR confidence for the callee's lines. Text is stored and
     /// returned as spoken (UTF-8; right-to-left scripts are not reordered).
@@ -119,6 +162,19 @@ pub struct CallDetail {
 }
 
 /// One call with its transcript.
+#[utoipa::path(
+    get,
+    path = "/api/calls/{id}",
+    operation_id = "getCall",
+    tag = "calls",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Call id")),
+    responses(
+        (status = 200, description = "The call", body = CallDetail),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such call", body = ErrorBody),
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,

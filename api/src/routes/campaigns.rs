@@ -1,7 +1,7 @@
 //! Campaigns: start one over a list of leads; read its progress (from the campaign workflow),
 //! live phases (from Temporal visibility) and outcomes (from the projections).
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,10 +22,13 @@ use uuid::Uuid;
 const MAX_LEADS: usize = 100_000;
 
 /// `POST /api/campaigns/start` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartCampaign {
+    /// Display name (default: "Campaign" and the start time).
     name: Option<String>,
+    /// Leads to call, in order (duplicates are called once; at most 100 000).
+    #[schema(value_type = Vec<Uuid>)]
     lead_ids: Vec<String>,
     /// Leads in flight at once (default 10).
     max_concurrent: Option<u32>,
@@ -33,18 +36,38 @@ pub struct StartCampaign {
     starts_per_run: Option<u32>,
     /// Calling rules; anything left out takes its default (business name from the server).
     #[serde(default)]
+    #[schema(value_type = Option<CallSettings>)]
     settings: Option<serde_json::Value>,
 }
 
 /// The started campaign.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StartedCampaign)]
 pub struct Started {
+    /// Campaign id.
     campaign_id: Uuid,
+    /// Its campaign workflow.
     workflow_id: String,
+    /// Distinct leads it calls.
     lead_count: usize,
 }
 
 /// Starts a campaign: records it and its leads in order, then starts its workflow.
+#[utoipa::path(
+    post,
+    path = "/api/campaigns/start",
+    operation_id = "startCampaign",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    request_body(content = StartCampaign, description = "Leads and rules; unknown fields are refused."),
+    responses(
+        (status = 201, description = "Started", body = Started),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "No leads, an unknown lead, or invalid settings (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     Json(req): Json<StartCampaign>,
@@ -178,7 +201,7 @@ pub async fn start(
 }
 
 /// What an operator can do to a running campaign.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Control {
     /// Start no new leads.
@@ -190,6 +213,23 @@ pub enum Control {
 }
 
 /// `POST /api/campaigns/{id}/{pause|resume|cancel}`: a signal to the campaign workflow.
+#[utoipa::path(
+    post,
+    path = "/api/campaigns/{id}/{action}",
+    operation_id = "controlCampaign",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Campaign id"),
+        ("action" = Control, Path, description = "`pause` (start no new leads), `resume`, or `cancel` (start no more; leads in flight stop after their call)"),
+    ),
+    responses(
+        (status = 202, description = "Signalled to the campaign workflow"),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such campaign, or no such action", body = ErrorBody),
+        (status = 409, description = "The campaign has already finished", body = ErrorBody),
+    )
+)]
 pub async fn control(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
@@ -227,42 +267,71 @@ pub async fn control(
 }
 
 /// One lead of a campaign, from the projection.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CampaignLeadRow {
+    /// Position in the campaign, from 1.
     seq: i32,
+    /// Lead id.
     lead_id: Uuid,
+    /// Display name.
     name: String,
+    /// Phone number, E.164.
     phone: String,
+    /// Language code.
     language: String,
+    /// Outcome code, once the lead settled.
     outcome: Option<String>,
+    /// When it settled.
     settled_at: Option<DateTime<Utc>>,
 }
 
 /// Leads in a live phase right now, from Temporal visibility (eventually consistent).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct LivePhases {
+    /// Dial requested, not yet answered.
     dialing: usize,
+    /// In a conversation.
     in_call: usize,
+    /// Waiting for the calling window, a retry or a callback.
     waiting: usize,
 }
 
 /// `GET /api/campaigns/{id}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignDetail {
+    /// Campaign id.
     id: Uuid,
+    /// Display name.
     name: String,
+    /// Its campaign workflow.
     workflow_id: String,
+    /// Distinct leads.
     lead_count: i32,
+    /// Started at.
     created_at: DateTime<Utc>,
     /// The campaign workflow's own counters (absent if Temporal does not answer).
     progress: Option<CampaignProgress>,
     live: LivePhases,
     /// Latest outcome per lead, counted.
     outcomes: BTreeMap<String, i64>,
+    /// The first 1000 leads, in campaign order.
     leads: Vec<CampaignLeadRow>,
 }
 
 /// A campaign's progress, phases and outcomes.
+#[utoipa::path(
+    get,
+    path = "/api/campaigns/{id}",
+    operation_id = "getCampaign",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign", body = CampaignDetail),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such campaign", body = ErrorBody),
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,

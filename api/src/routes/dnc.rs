@@ -1,7 +1,7 @@
 //! The do-not-call list: add, check and remove numbers. Every dial checks it right before
 //! dialling; an opt-out on a call adds to it too.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -11,18 +11,27 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/dnc` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewDncEntry)]
 pub struct NewEntry {
+    /// The number, in E.164.
+    #[schema(example = "+14155552671")]
     phone: String,
+    /// Why (default: "added by an operator").
     reason: Option<String>,
 }
 
 /// A do-not-call entry.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = DncEntry)]
 pub struct Entry {
+    /// The number, in E.164.
+    #[schema(example = "+14155552671")]
     phone: String,
+    /// Why it is on the list.
     reason: String,
+    /// Added at.
     created_at: DateTime<Utc>,
 }
 
@@ -31,6 +40,22 @@ fn phone(raw: &str) -> Result<E164, ApiError> {
 }
 
 /// Adds a number (201), or returns the existing entry (200).
+#[utoipa::path(
+    post,
+    path = "/api/dnc",
+    operation_id = "addDnc",
+    tag = "do-not-call",
+    security(("bearer" = [])),
+    request_body(content = NewEntry, description = "The number; unknown fields are refused."),
+    responses(
+        (status = 201, description = "Added", body = Entry),
+        (status = 200, description = "Already on the list: the existing entry", body = Entry),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Not a phone number", body = ErrorBody),
+    )
+)]
 pub async fn add(
     State(state): State<AppState>,
     Json(new): Json<NewEntry>,
@@ -62,6 +87,19 @@ async fn fetch(state: &AppState, phone: &E164) -> Result<Entry, ApiError> {
 }
 
 /// Whether a number is on the list (404 if not).
+#[utoipa::path(
+    get,
+    path = "/api/dnc/{phone}",
+    operation_id = "getDnc",
+    tag = "do-not-call",
+    security(("bearer" = [])),
+    params(("phone" = String, Path, description = "The number in E.164 (`+` may be sent as `%2B`)", example = "+14155552671")),
+    responses(
+        (status = 200, description = "On the list", body = Entry),
+        (status = 404, description = "Not on the list", body = ErrorBody),
+        (status = 422, description = "Not a phone number", body = ErrorBody),
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -70,6 +108,19 @@ pub async fn get_one(
 }
 
 /// Removes a number (204), or 404 if it was not there.
+#[utoipa::path(
+    delete,
+    path = "/api/dnc/{phone}",
+    operation_id = "removeDnc",
+    tag = "do-not-call",
+    security(("bearer" = [])),
+    params(("phone" = String, Path, description = "The number in E.164 (`+` may be sent as `%2B`)", example = "+14155552671")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "Not on the list", body = ErrorBody),
+        (status = 422, description = "Not a phone number", body = ErrorBody),
+    )
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Path(raw): Path<String>,

@@ -2,7 +2,7 @@
 //! name, phone and email, newest first, a page at a time.
 
 use super::page::{self, Cursor};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -11,38 +11,58 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct LeadQuery {
+    /// Only leads of this campaign.
     campaign_id: Option<Uuid>,
+    /// Only leads spoken to in this language.
+    #[param(value_type = Option<callwright_domain::Language>, inline)]
     language: Option<String>,
     /// Latest outcome; `none` for leads never called.
+    #[param(value_type = Option<super::openapi::LeadOutcomeFilter>, inline)]
     outcome: Option<String>,
     /// Text in the name, phone or email (case-insensitive).
     q: Option<String>,
+    /// Page size (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// A lead in a list.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LeadSummary {
+    /// Lead id.
     id: Uuid,
+    /// Display name.
     name: String,
+    /// Phone number in E.164.
     phone: String,
+    /// Email.
     email: Option<String>,
+    /// Company.
     company: Option<String>,
+    /// Language code (`en`, `he`, `fr`, `de`, `es`).
     language: String,
+    /// IANA time zone.
     timezone: String,
+    /// Attempts made so far.
     attempts: i32,
+    /// Outcome code of the latest attempt.
     last_outcome: Option<String>,
+    /// When the latest attempt ended.
     last_outcome_at: Option<DateTime<Utc>>,
+    /// Created at.
     created_at: DateTime<Utc>,
 }
 
 /// A page of leads.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LeadPage {
+    /// Newest first.
     leads: Vec<LeadSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
@@ -56,15 +76,32 @@ fn like_escape(text: &str) -> String {
 }
 
 /// Leads, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/leads",
+    operation_id = "listLeads",
+    tag = "leads",
+    security(("bearer" = [])),
+    params(LeadQuery),
+    responses(
+        (status = 200, description = "A page of leads", body = LeadPage),
+        (status = 400, description = "A filter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<LeadQuery>,
 ) -> Result<Json<LeadPage>, ApiError> {
-    if let Some(language) = &q.language {
-        language
-            .parse::<callwright_domain::Language>()
-            .map_err(|e| ApiError::BadRequest(format!("language: {e}")))?;
-    }
+    // Compared as the stored code, so `EN` or `en-US` find the `en` leads.
+    let language = q
+        .language
+        .as_deref()
+        .map(|l| {
+            l.parse::<callwright_domain::Language>()
+                .map(|l| l.code())
+                .map_err(|e| ApiError::BadRequest(format!("language: {e}")))
+        })
+        .transpose()?;
     let never_called = q.outcome.as_deref() == Some("none");
     if let Some(outcome) = q.outcome.as_deref().filter(|_| !never_called)
         && !callwright_domain::AttemptOutcome::CODES.contains(&outcome)
@@ -95,7 +132,7 @@ pub async fn list(
          ORDER BY l.created_at DESC, l.id DESC LIMIT $8",
     )
     .bind(q.campaign_id)
-    .bind(&q.language)
+    .bind(language)
     .bind(never_called)
     .bind(q.outcome.as_deref().filter(|_| !never_called))
     .bind(&text)

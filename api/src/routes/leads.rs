@@ -1,7 +1,7 @@
 //! Leads: create one (parsed and validated at the edge), read one with its calls and live
 //! workflow state.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -18,35 +18,60 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// `POST /api/leads` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLead {
+    /// Display name (not empty).
+    #[schema(example = "Dana Levi")]
     name: String,
+    /// Phone number: E.164, or national form with `region`.
+    #[schema(example = "+14155552671")]
     phone: String,
+    /// Email (where the meeting invite goes).
+    #[schema(example = "dana@example.com")]
     email: Option<String>,
+    /// Company.
     company: Option<String>,
-    /// Overrides the language guessed from the number.
+    /// Overrides the language guessed from the number (`en`, `he`, `fr`, `de`, `es`).
+    #[schema(example = "en")]
     language: Option<String>,
-    /// Overrides the time zone guessed from the number.
+    /// Overrides the time zone guessed from the number (IANA name).
+    #[schema(example = "America/Los_Angeles")]
     timezone: Option<String>,
     /// Region for numbers given in national form (e.g. "US").
+    #[schema(example = "US")]
     region: Option<String>,
 }
 
 /// A lead as the API returns it.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Lead {
+    /// Lead id.
     id: Uuid,
+    /// Display name.
     name: String,
+    /// Phone number in E.164.
+    #[schema(example = "+14155552671")]
     phone: String,
+    /// Email.
     email: Option<String>,
+    /// Company.
     company: Option<String>,
+    /// Language code the agent speaks (`en`, `he`, `fr`, `de`, `es`).
+    #[schema(example = "en")]
     language: String,
+    /// IANA time zone the lead's times are shown in.
+    #[schema(example = "America/Los_Angeles")]
     timezone: String,
+    /// Every zone the lead may be in; calls are placed only when all are inside the window.
     window_timezones: Vec<String>,
+    /// Attempts made so far.
     attempts: i32,
+    /// Outcome code of the latest attempt (see `GET /api/calls`'s `outcome`).
     last_outcome: Option<String>,
+    /// When the latest attempt ended.
     last_outcome_at: Option<DateTime<Utc>>,
+    /// Created at.
     created_at: DateTime<Utc>,
 }
 
@@ -54,6 +79,22 @@ const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone,
 
 /// Creates a lead. The phone number is normalised to E.164; language and time zone default
 /// from it. A number that already exists is a 409 naming the existing lead.
+#[utoipa::path(
+    post,
+    path = "/api/leads",
+    operation_id = "createLead",
+    tag = "leads",
+    security(("bearer" = [])),
+    request_body(content = NewLead, description = "The lead; unknown fields are refused."),
+    responses(
+        (status = 201, description = "Created", body = Lead),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 409, description = "A lead with this phone number exists; `existing_id` names it", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Json(new): Json<NewLead>,
@@ -118,27 +159,41 @@ pub async fn create(
 }
 
 /// One attempt of a lead, from the projection.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CallRow {
+    /// Call id.
     id: Uuid,
+    /// Campaign the attempt belongs to.
     campaign_id: Option<Uuid>,
+    /// Attempt number, from 1.
     attempt: i32,
+    /// Provider call id, once dialled.
     call_sid: Option<String>,
+    /// Provider call status (`queued`, `ringing`, `in-progress`, `completed`, `busy`, ...).
     status: String,
+    /// Answering-machine detection result (`human`, `machine_end_beep`, ...).
     answered_by: Option<String>,
+    /// Outcome code, once the attempt is over.
     outcome: Option<String>,
+    /// What the outcome carries (meeting time and id, callback time, ...).
+    #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
     outcome_detail: Option<Value>,
+    /// Dialled at.
     dialed_at: DateTime<Utc>,
+    /// Ended at.
     ended_at: Option<DateTime<Utc>>,
+    /// Length of the call, seconds.
     duration_secs: Option<i32>,
+    /// The recording, when there is one.
     recording_url: Option<String>,
 }
 
 /// `GET /api/leads/{id}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LeadDetail {
     #[serde(flatten)]
     lead: Lead,
+    /// Every attempt, oldest first.
     calls: Vec<CallRow>,
     /// Meetings booked with the lead, with their status (and why one failed).
     meetings: Vec<Meeting>,
@@ -149,6 +204,19 @@ pub struct LeadDetail {
 }
 
 /// A lead with its attempts and the live state of its latest workflow.
+#[utoipa::path(
+    get,
+    path = "/api/leads/{id}",
+    operation_id = "getLead",
+    tag = "leads",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Lead id")),
+    responses(
+        (status = 200, description = "The lead", body = LeadDetail),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such lead", body = ErrorBody),
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -6,7 +6,7 @@
 //! the video meeting and sends the updated or cancelling invite, durably.
 
 use super::page::{self, Cursor};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -20,7 +20,7 @@ use temporalio_client::WorkflowStartOptions;
 use uuid::Uuid;
 
 /// Statuses a meeting can have.
-const STATUSES: [&str; 6] = [
+pub(super) const STATUSES: [&str; 6] = [
     "reserved",
     "confirmed",
     "cancelled",
@@ -30,31 +30,50 @@ const STATUSES: [&str; 6] = [
 ];
 
 /// `GET /api/meetings` filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only meetings with this status.
+    #[param(value_type = Option<super::openapi::MeetingStatus>, inline)]
     status: Option<String>,
+    /// Only this lead's meetings.
     lead_id: Option<Uuid>,
+    /// Only this campaign's meetings.
     campaign_id: Option<Uuid>,
     /// Meetings starting at or after.
     from: Option<DateTime<Utc>>,
     /// Meetings starting before.
     to: Option<DateTime<Utc>>,
     /// Page size (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// A page of meetings.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeetingPage {
+    /// By start time.
     meetings: Vec<Meeting>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
 }
 
 /// Meetings by start time, filtered, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/meetings",
+    operation_id = "listMeetings",
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of meetings", body = MeetingPage),
+        (status = 400, description = "A filter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
@@ -111,6 +130,19 @@ async fn load(state: &AppState, id: Uuid) -> Result<Meeting, ApiError> {
 }
 
 /// One meeting.
+#[utoipa::path(
+    get,
+    path = "/api/meetings/{id}",
+    operation_id = "getMeeting",
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Meeting id")),
+    responses(
+        (status = 200, description = "The meeting", body = Meeting),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -119,16 +151,36 @@ pub async fn get_one(
 }
 
 /// `PATCH /api/meetings/{id}/status` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MeetingStatusChange)]
 pub struct StatusChange {
     /// `cancelled`, `rescheduled` (with `start`), `completed` or `no_show`.
+    #[schema(example = "rescheduled")]
     status: String,
     /// New start, for `rescheduled`; the meeting keeps its length.
     start: Option<DateTime<Utc>>,
 }
 
 /// Moves, cancels or closes a meeting.
+#[utoipa::path(
+    patch,
+    path = "/api/meetings/{id}/status",
+    operation_id = "setMeetingStatus",
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Meeting id")),
+    request_body(content = StatusChange, description = "The change; unknown fields are refused."),
+    responses(
+        (status = 200, description = "The meeting as changed (a move or cancellation updates the calendar and sends the invite in the background)", body = Meeting),
+        (status = 400, description = "The id is not a UUID, or malformed JSON", body = ErrorBody),
+        (status = 404, description = "No such meeting", body = ErrorBody),
+        (status = 409, description = "Not in a status that allows the change, the new time is taken, or it changed meanwhile", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Unknown status, or a move without a future `start`", body = ErrorBody),
+    )
+)]
 pub async fn set_status(
     State(state): State<AppState>,
     Path(id): Path<String>,

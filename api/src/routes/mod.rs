@@ -1,4 +1,5 @@
-//! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root.
+//! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root, the
+//! OpenAPI document at `/openapi.json` and Swagger UI at `/docs`.
 
 mod analytics;
 mod calls;
@@ -8,6 +9,7 @@ mod health;
 mod lead_list;
 mod leads;
 mod meetings;
+pub mod openapi;
 mod page;
 mod twilio_hook;
 mod upload;
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(crate::metrics::render))
+        .merge(openapi::router())
         .merge(api)
         .merge(twilio)
         .fallback(not_found)

@@ -14,7 +14,8 @@ use serde::Deserialize;
 const MAX_BODY: usize = 64 * 1024;
 
 /// Which lead workflow, attempt and turn a webhook URL names.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Target {
     /// Lead workflow id.
     pub wf: String,

@@ -16,7 +16,7 @@
 //! by the client imports nothing. Rows that fail validation do not fail the upload: they are
 //! counted and reported with their line and reason.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -58,16 +58,18 @@ pub fn route() -> MethodRouter<AppState> {
 }
 
 /// Query parameters of the upload.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// Region for numbers written in national form (e.g. `US`); a `region` column overrides
     /// it row by row.
+    #[param(example = "US")]
     region: Option<String>,
 }
 
 /// A row the upload did not import, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RejectedRow {
     /// Line in the file where the record starts (the header is line 1).
     pub line: u64,
@@ -76,7 +78,7 @@ pub struct RejectedRow {
 }
 
 /// A valid row whose phone number was already taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DuplicateRow {
     /// Line in the file where the record starts.
     pub line: i64,
@@ -89,7 +91,7 @@ pub struct DuplicateRow {
 }
 
 /// What an upload did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// The import: its created leads are recorded under this id.
     pub import_id: Uuid,
@@ -164,6 +166,28 @@ impl IntoResponse for UploadError {
 }
 
 /// Imports a CSV of leads; see the module documentation.
+#[utoipa::path(
+    post,
+    path = "/api/leads/upload",
+    operation_id = "uploadLeads",
+    tag = "leads",
+    security(("bearer" = [])),
+    params(UploadQuery),
+    request_body(
+        description = "The CSV: a header row (`name` and `phone` required; `email`, `company`, `language`, `timezone`, `region` optional; any order, case-insensitive, unknown columns ignored), then one lead a line. Sent as the body itself, or as the `file` part of a form.",
+        content(
+            (String = "text/csv", example = "name,phone,email\nDana Levi,+14155552671,dana@example.com\n"),
+            (super::openapi::UploadForm = "multipart/form-data"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "Imported: what was created, rejected (with line and reason) and skipped as a duplicate", body = ImportReport),
+        (status = 400, description = "Malformed multipart body", body = ErrorBody),
+        (status = 413, description = "Larger than `UPLOAD_MAX_BYTES` (the error also carries `limit_bytes`); nothing imported", body = ErrorBody),
+        (status = 415, description = "Neither CSV nor multipart", body = ErrorBody),
+        (status = 422, description = "No `name` or `phone` column, over `UPLOAD_MAX_ROWS`, not UTF-8, a bad `region`, or no `file` part; nothing imported", body = ErrorBody),
+    )
+)]
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,

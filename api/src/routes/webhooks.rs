@@ -4,7 +4,7 @@
 //! id derived from the callback, so a duplicate delivery is dropped by the server.
 
 use super::twilio_hook::Verified;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -83,6 +83,22 @@ fn signal_error(err: temporalio_client::errors::WorkflowInteractionError) -> Api
 }
 
 /// Call progress: initiated, ringing, answered, completed / busy / no-answer / failed.
+#[utoipa::path(
+    post,
+    path = "/twilio/status",
+    operation_id = "twilioStatus",
+    tag = "twilio",
+    security(("twilio_signature" = [])),
+    params(super::twilio_hook::Target),
+    request_body(content = super::openapi::StatusForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 204, description = "Signalled to the lead workflow (a duplicate delivery is dropped)"),
+        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
+        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+        (status = 404, description = "No such lead workflow", body = ErrorBody),
+        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
 pub async fn status(State(state): State<AppState>, hook: Verified) -> Result<StatusCode, ApiError> {
     let call_sid = hook.require("CallSid")?.to_owned();
@@ -114,6 +130,22 @@ pub async fn status(State(state): State<AppState>, hook: Verified) -> Result<Sta
 }
 
 /// Asynchronous answering-machine detection result.
+#[utoipa::path(
+    post,
+    path = "/twilio/amd",
+    operation_id = "twilioAmd",
+    tag = "twilio",
+    security(("twilio_signature" = [])),
+    params(super::twilio_hook::Target),
+    request_body(content = super::openapi::AmdForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 204, description = "Signalled to the lead workflow (a duplicate delivery is dropped)"),
+        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
+        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+        (status = 404, description = "No such lead workflow", body = ErrorBody),
+        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
 pub async fn amd(State(state): State<AppState>, hook: Verified) -> Result<StatusCode, ApiError> {
     let call_sid = hook.require("CallSid")?.to_owned();
@@ -137,6 +169,22 @@ pub async fn amd(State(state): State<AppState>, hook: Verified) -> Result<Status
 }
 
 /// Answered: the first TwiML (greeting + listen), from the workflow's `voice` update.
+#[utoipa::path(
+    post,
+    path = "/twilio/voice",
+    operation_id = "twilioVoice",
+    tag = "twilio",
+    security(("twilio_signature" = [])),
+    params(super::twilio_hook::Target),
+    request_body(content = super::openapi::VoiceForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "TwiML for the call (a hang-up when the update was rejected)", body = String, content_type = "text/xml"),
+        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
+        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+        (status = 404, description = "No such lead workflow", body = ErrorBody),
+        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
 pub async fn voice(State(state): State<AppState>, hook: Verified) -> Result<Response, ApiError> {
     let call_sid = hook.require("CallSid")?.to_owned();
@@ -156,6 +204,22 @@ pub async fn voice(State(state): State<AppState>, hook: Verified) -> Result<Resp
 }
 
 /// One `<Gather>` result: the workflow's `turn` update returns the next TwiML.
+#[utoipa::path(
+    post,
+    path = "/twilio/turn",
+    operation_id = "twilioTurn",
+    tag = "twilio",
+    security(("twilio_signature" = [])),
+    params(super::twilio_hook::Target),
+    request_body(content = super::openapi::TurnForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "TwiML for the call (a hang-up when the update was rejected)", body = String, content_type = "text/xml"),
+        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
+        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+        (status = 404, description = "No such lead workflow", body = ErrorBody),
+        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt, turn = ?hook.target.turn), err)]
 pub async fn turn(State(state): State<AppState>, hook: Verified) -> Result<Response, ApiError> {
     let turn = hook
@@ -201,6 +265,20 @@ fn tonic_code_unavailable() -> temporalio_client::tonic::Code {
 }
 
 /// The recording is ready: keep its URL with the call.
+#[utoipa::path(
+    post,
+    path = "/twilio/recording",
+    operation_id = "twilioRecording",
+    tag = "twilio",
+    security(("twilio_signature" = [])),
+    params(super::twilio_hook::Target),
+    request_body(content = super::openapi::RecordingForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 204, description = "Recorded with the call"),
+        (status = 400, description = "A required form field is missing", body = ErrorBody),
+        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, err)]
 pub async fn recording(
     State(state): State<AppState>,

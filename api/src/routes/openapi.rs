@@ -1,0 +1,582 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations
+//! and the types' `ToSchema` derives, served at `GET /openapi.json`; Swagger UI at `/docs`,
+//! its assets compiled into the binary (nothing is fetched at build or run time).
+//!
+//! Every route of [`super::router`] is listed in [`ApiDoc`]; a test parses `routes/mod.rs` and
+//! fails on a route the document leaves out.
+
+use crate::error::ErrorBody;
+use axum::Router;
+use callwright_domain::CallStatus;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Where the document is served.
+pub const SPEC_PATH: &str = "/openapi.json";
+/// Where Swagger UI is served.
+pub const DOCS_PATH: &str = "/docs";
+
+/// The OpenAPI document of every route.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Callwright API",
+        description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
+Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
+`callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
+The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
+    ),
+    paths(
+        super::leads::create,
+        super::lead_list::list,
+        super::upload::upload,
+        super::leads::get_one,
+        super::campaigns::start,
+        super::campaigns::get_one,
+        super::campaigns::control,
+        super::analytics::overview,
+        super::analytics::call_outcomes,
+        super::analytics::language_distribution,
+        super::analytics::calls_over_time,
+        crate::events::stream,
+        super::calls::list,
+        super::calls::get_one,
+        super::meetings::list,
+        super::meetings::get_one,
+        super::meetings::set_status,
+        super::dnc::add,
+        super::dnc::get_one,
+        super::dnc::remove,
+        super::webhooks::status,
+        super::webhooks::amd,
+        super::webhooks::voice,
+        super::webhooks::turn,
+        super::webhooks::recording,
+        super::health::healthz,
+        super::health::readyz,
+        crate::metrics::render,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&SecuritySchemes, &CommonErrors),
+    tags(
+        (name = "leads", description = "Create, upload, list and read leads"),
+        (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
+        (name = "calls", description = "Every attempt, with its transcript"),
+        (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
+        (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
+        (name = "events", description = "Live Server-Sent Events"),
+        (name = "do-not-call", description = "The do-not-call list"),
+        (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
+        (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json` and Swagger UI under `/docs`.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    SwaggerUi::new(DOCS_PATH)
+        .url(SPEC_PATH, ApiDoc::openapi())
+        .into()
+}
+
+/// The `bearer` (API key) and `twilio_signature` security schemes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cwk_...")
+                    .description(Some(
+                        "An API key from `callwright-api keys create --name NAME`",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "twilio_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Twilio-Signature",
+                "HMAC-SHA1 of the public URL and the form fields with the Twilio auth token",
+            ))),
+        );
+    }
+}
+
+/// The error responses every route can give, added where a handler does not document its own:
+/// 401 on `/api` (no valid key), 500 (a bug), 503 on `/api` (Postgres or Temporal down). They
+/// all point at shared responses in `components.responses`, whose body is [`ErrorBody`].
+struct CommonErrors;
+
+impl CommonErrors {
+    const SHARED: [(&'static str, &'static str, &'static str); 3] = [
+        (
+            "401",
+            "Unauthorized",
+            "No API key, or one that is not (or no longer) valid",
+        ),
+        (
+            "500",
+            "InternalError",
+            "Internal error (details are only logged)",
+        ),
+        ("503", "Unavailable", "Postgres or Temporal unavailable"),
+    ];
+
+    fn add(operation: &mut Operation, status: &str) {
+        if let Some((_, name, _)) = Self::SHARED.iter().find(|(s, _, _)| *s == status) {
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
+        }
+    }
+}
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (_, name, description) in Self::SHARED {
+            components.responses.insert(
+                name.to_owned(),
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build(),
+                ),
+            );
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            let twilio = path.starts_with("/twilio/");
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if api {
+                    Self::add(operation, "401");
+                    Self::add(operation, "503");
+                }
+                if api || twilio {
+                    Self::add(operation, "500");
+                }
+            }
+        }
+    }
+}
+
+/// An attempt outcome code (`callwright_domain::AttemptOutcome::CODES`; a test keeps them
+/// equal).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OutcomeCode {
+    /// Agreed to a meeting.
+    Interested,
+    /// Declined.
+    NotInterested,
+    /// Asked to be called back.
+    CallbackRequested,
+    /// Asked never to be called again.
+    OptedOut,
+    /// Reached an answering machine.
+    Voicemail,
+    /// Nobody answered.
+    NoAnswer,
+    /// Line busy.
+    Busy,
+    /// The call could not be placed or dropped in error.
+    Failed,
+    /// Hung up before any decision.
+    HungUp,
+    /// Never said anything understood.
+    NoResponse,
+    /// Talked until the turn limit without a decision.
+    Undecided,
+    /// Not dialled: on the do-not-call list.
+    DoNotCall,
+    /// Not dialled: the campaign or lead was stopped.
+    Canceled,
+}
+
+/// An outcome code, or `none` for leads never called.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LeadOutcomeFilter {
+    /// Agreed to a meeting.
+    Interested,
+    /// Declined.
+    NotInterested,
+    /// Asked to be called back.
+    CallbackRequested,
+    /// Asked never to be called again.
+    OptedOut,
+    /// Reached an answering machine.
+    Voicemail,
+    /// Nobody answered.
+    NoAnswer,
+    /// Line busy.
+    Busy,
+    /// The call could not be placed or dropped in error.
+    Failed,
+    /// Hung up before any decision.
+    HungUp,
+    /// Never said anything understood.
+    NoResponse,
+    /// Talked until the turn limit without a decision.
+    Undecided,
+    /// Not dialled: on the do-not-call list.
+    DoNotCall,
+    /// Not dialled: the campaign or lead was stopped.
+    Canceled,
+    /// Never called.
+    None,
+}
+
+/// Size of a `calls-over-time` bucket.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum BucketSize {
+    /// An hour.
+    Hour,
+    /// A day (the default).
+    Day,
+}
+
+/// A meeting's status (a test keeps these equal to what `GET /api/meetings` accepts).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Held on the calendar during the call; the event and invite follow.
+    Reserved,
+    /// On the calendar, invite sent.
+    Confirmed,
+    /// Cancelled by an operator.
+    Cancelled,
+    /// Could not be put on the calendar (see `failure`).
+    Failed,
+    /// Took place.
+    Completed,
+    /// The lead did not come.
+    NoShow,
+}
+
+/// `POST /api/leads/upload` as `multipart/form-data` (documentation only).
+#[derive(ToSchema)]
+pub struct UploadForm {
+    /// The CSV file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// `POST /twilio/status` form fields read (Twilio sends more; they are ignored).
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct StatusForm {
+    /// Twilio call id.
+    pub call_sid: String,
+    /// The call's status.
+    pub call_status: CallStatus,
+    /// Order of this callback among the call's status callbacks.
+    pub sequence_number: Option<u32>,
+    /// Seconds, once the call is over.
+    pub call_duration: Option<u32>,
+    /// Answering-machine detection result, with synchronous AMD.
+    pub answered_by: Option<String>,
+}
+
+/// `POST /twilio/amd` form fields read.
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct AmdForm {
+    /// Twilio call id.
+    pub call_sid: String,
+    /// `human`, `machine_start`, `machine_end_beep`, `machine_end_silence`,
+    /// `machine_end_other`, `fax` or `unknown`.
+    pub answered_by: String,
+}
+
+/// `POST /twilio/voice` form fields read.
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct VoiceForm {
+    /// Twilio call id.
+    pub call_sid: String,
+}
+
+/// `POST /twilio/turn` form fields read.
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct TurnForm {
+    /// Twilio call id.
+    pub call_sid: String,
+    /// What the callee said (absent when they said nothing).
+    pub speech_result: Option<String>,
+    /// ASR confidence, 0 to 1.
+    pub confidence: Option<f32>,
+}
+
+/// `POST /twilio/recording` form fields read.
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct RecordingForm {
+    /// Twilio call id.
+    pub call_sid: String,
+    /// Where the recording is.
+    pub recording_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use serde_json::Value;
+    use tower::ServiceExt as _;
+
+    async fn get(path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = router::<()>()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, content_type, body.to_vec())
+    }
+
+    /// `(path, methods)` of every `.route("...", ...)` in `routes/mod.rs`; methods are the
+    /// `get(`/`post(`/... calls in the route's arguments (none for a `MethodRouter` built
+    /// elsewhere, like the upload's).
+    fn registered_routes() -> Vec<(String, Vec<&'static str>)> {
+        let source =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/mod.rs"))
+                .unwrap();
+        let mut routes = Vec::new();
+        for chunk in source.split(".route(").skip(1) {
+            let chunk = chunk.trim_start();
+            let Some(rest) = chunk.strip_prefix('"') else {
+                continue;
+            };
+            let (path, rest) = rest.split_once('"').unwrap();
+            // The route's arguments end where its parenthesis closes.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let args = &rest[..end];
+            let methods = ["get", "post", "put", "patch", "delete"]
+                .into_iter()
+                .filter(|m| {
+                    args.match_indices(&format!("{m}(")).any(|(i, _)| {
+                        i == 0
+                            || !args[..i]
+                                .chars()
+                                .last()
+                                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                    })
+                })
+                .collect();
+            routes.push((path.to_owned(), methods));
+        }
+        routes
+    }
+
+    #[tokio::test]
+    async fn the_document_is_openapi_3_1_and_lists_every_route() {
+        let (status, content_type, body) = get(SPEC_PATH).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            spec["openapi"].as_str().unwrap().starts_with("3.1."),
+            "{}",
+            spec["openapi"]
+        );
+        // It is a well-formed OpenAPI document, not just JSON.
+        let parsed: utoipa::openapi::OpenApi = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed.info.title, "Callwright API");
+
+        let routes = registered_routes();
+        assert!(routes.len() >= 25, "parsed only {routes:?}");
+        let paths = spec["paths"].as_object().unwrap();
+        for (path, methods) in &routes {
+            let item = paths
+                .get(path)
+                .unwrap_or_else(|| panic!("{path} is routed but not in the OpenAPI document"));
+            if methods.is_empty() {
+                assert!(
+                    item.as_object()
+                        .unwrap()
+                        .keys()
+                        .any(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str())),
+                    "{path} has no operation"
+                );
+            }
+            for method in methods {
+                assert!(
+                    item.get(*method).is_some(),
+                    "{} {path} is routed but not documented",
+                    method.to_uppercase()
+                );
+            }
+        }
+        for path in paths.keys() {
+            assert!(
+                routes.iter().any(|(p, _)| p == path),
+                "{path} is documented but not routed"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn every_operation_is_secured_and_described() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        let mut operation_ids = std::collections::HashSet::new();
+        let schemes = &spec["components"]["securitySchemes"];
+        assert_eq!(schemes["bearer"]["type"], "http");
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                assert!(
+                    !id.is_empty() && operation_ids.insert(id.to_owned()),
+                    "{method} {path}: operationId '{id}' missing or repeated"
+                );
+                let security = op["security"].to_string();
+                if path.starts_with("/api/") {
+                    assert!(security.contains("bearer"), "{method} {path}: {security}");
+                    assert!(op["responses"]["401"].is_object(), "{method} {path}");
+                } else if path.starts_with("/twilio/") {
+                    assert!(security.contains("twilio_signature"), "{method} {path}");
+                } else {
+                    assert!(op.get("security").is_none(), "{method} {path} is open");
+                }
+                for param in op["parameters"].as_array().into_iter().flatten() {
+                    assert!(
+                        param["description"].as_str().is_some_and(|d| !d.is_empty()),
+                        "{method} {path}: parameter {} has no description",
+                        param["name"]
+                    );
+                }
+                for (status, response) in op["responses"].as_object().unwrap() {
+                    let text = response.to_string();
+                    if status.starts_with('4') || status.starts_with('5') {
+                        assert!(
+                            text.contains("ErrorBody") || response.get("$ref").is_some(),
+                            "{method} {path} {status} is not an ErrorBody: {text}"
+                        );
+                    } else if status != "204" && status != "202" {
+                        assert!(
+                            response.get("content").is_some(),
+                            "{method} {path} {status} has no body"
+                        );
+                    }
+                }
+            }
+        }
+        // The shapes the dashboard reads are precise, not free-form objects.
+        let schemas = &spec["components"]["schemas"];
+        for name in [
+            "Lead",
+            "LeadDetail",
+            "LeadPage",
+            "CallPage",
+            "CallDetail",
+            "Meeting",
+            "MeetingPage",
+            "CampaignDetail",
+            "CampaignProgress",
+            "LeadView",
+            "AnalyticsOverview",
+            "KeyCount",
+            "CallsBucket",
+            "ImportReport",
+            "ErrorBody",
+        ] {
+            assert!(
+                schemas[name].is_object(),
+                "no schema {name} in {:?}",
+                schemas.as_object().map(|o| o.keys().collect::<Vec<_>>())
+            );
+        }
+    }
+
+    fn enum_values<T: ToSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        serde_json::from_value(schema["enum"].clone()).unwrap()
+    }
+
+    #[test]
+    fn documented_codes_match_the_code() {
+        use callwright_domain::{AttemptOutcome, Language};
+        assert_eq!(enum_values::<OutcomeCode>(), AttemptOutcome::CODES);
+        let mut filter = AttemptOutcome::CODES.to_vec();
+        filter.push("none");
+        assert_eq!(enum_values::<LeadOutcomeFilter>(), filter);
+        assert_eq!(
+            enum_values::<MeetingStatus>(),
+            super::super::meetings::STATUSES
+        );
+        assert_eq!(enum_values::<Language>(), Language::ALL.map(Language::code));
+    }
+
+    #[tokio::test]
+    async fn docs_serve_swagger_ui_from_the_binary() {
+        let (status, content_type, body) = get("/docs/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        let html = String::from_utf8(body).unwrap();
+        assert!(html.contains("swagger-ui"), "{html}");
+        assert!(html.contains("swagger-ui-bundle.js"), "{html}");
+
+        let (status, content_type, body) = get("/docs/swagger-ui-bundle.js").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(content_type.contains("javascript"), "{content_type}");
+        assert!(body.len() > 100_000, "bundle of {} bytes", body.len());
+
+        let (status, _, body) = get("/docs/swagger-initializer.js").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(String::from_utf8(body).unwrap().contains(SPEC_PATH));
+
+        let (status, _, _) = get(DOCS_PATH).await;
+        assert!(status.is_redirection(), "{status}");
+    }
+}
