@@ -452,14 +452,57 @@ mod tests {
         assert!(text(p.reply()).contains("jueves"));
     }
 
-    const LANGS: [(&str, Lang); 6] = [
+    const LANGS: [(&str, Lang); crate::phrases::LANGS] = [
         ("+1555123", Lang::En),
         ("+97250123", Lang::He),
         ("+3361234", Lang::Fr),
         ("+4915112", Lang::De),
         ("+3461234", Lang::Es),
         ("+3931234", Lang::It),
+        ("+96650123", Lang::Ar),
+        ("+55119123", Lang::Pt),
+        ("+3161234", Lang::Nl),
+        ("+7912345", Lang::Ru),
+        ("+4851234", Lang::Pl),
+        ("+9053212", Lang::Tr),
+        ("+8190123", Lang::Ja),
+        ("+9198123", Lang::Hi),
+        ("+8613812", Lang::Zh),
     ];
+
+    #[test]
+    fn the_number_picks_the_language() {
+        for (prefix, lang) in LANGS {
+            assert_eq!(Persona::new(&format!("{prefix}4500"), 1).language(), lang);
+        }
+    }
+
+    #[test]
+    fn every_persona_script_runs_in_every_language() {
+        // The non-booking personas say their one line, then goodbye after the agent's.
+        for (prefix, lang) in LANGS {
+            for (suffix, first) in [
+                ("02", Line::NotInterested),
+                ("03", Line::Callback),
+                ("04", Line::OptOut),
+                ("08", Line::WhoIsThis),
+            ] {
+                let mut p = Persona::new(&format!("{prefix}45{suffix}"), 1);
+                assert!(!p.hear(&replies::greeting(lang)));
+                assert_eq!(text(p.reply()), phrases::line(first, lang), "{lang:?}");
+            }
+            let mut p = Persona::new(&format!("{prefix}4501"), 1);
+            p.hear(&replies::greeting(lang));
+            assert_eq!(text(p.reply()), phrases::line(Line::AskOffer, lang));
+            p.hear(&replies::answer(lang, replies::Question::Offer));
+            assert_eq!(text(p.reply()), phrases::line(Line::AskCost, lang));
+            let p = Persona::new(&format!("{prefix}4505"), 1);
+            assert_eq!(
+                p.machine_greeting(),
+                Some(phrases::line(Line::VoicemailGreeting, lang))
+            );
+        }
+    }
 
     fn labels() -> Vec<String> {
         ["Label one", "Label two", "Label three"]

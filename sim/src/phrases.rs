@@ -19,9 +19,49 @@ pub enum Lang {
     Es,
     /// Italian.
     It,
+    /// Arabic.
+    Ar,
+    /// Portuguese.
+    Pt,
+    /// Dutch.
+    Nl,
+    /// Russian.
+    Ru,
+    /// Polish.
+    Pl,
+    /// Turkish.
+    Tr,
+    /// Japanese.
+    Ja,
+    /// Hindi.
+    Hi,
+    /// Mandarin Chinese.
+    Zh,
 }
 
+/// How many languages the simulator speaks (the length of every row of wordings).
+pub const LANGS: usize = 15;
+
 impl Lang {
+    /// Every language, in the order of the rows of wordings.
+    pub const ALL: [Lang; LANGS] = [
+        Self::En,
+        Self::He,
+        Self::Fr,
+        Self::De,
+        Self::Es,
+        Self::It,
+        Self::Ar,
+        Self::Pt,
+        Self::Nl,
+        Self::Ru,
+        Self::Pl,
+        Self::Tr,
+        Self::Ja,
+        Self::Hi,
+        Self::Zh,
+    ];
+
     /// ISO 639-1 code.
     pub fn code(self) -> &'static str {
         match self {
@@ -31,6 +71,15 @@ impl Lang {
             Self::De => "de",
             Self::Es => "es",
             Self::It => "it",
+            Self::Ar => "ar",
+            Self::Pt => "pt",
+            Self::Nl => "nl",
+            Self::Ru => "ru",
+            Self::Pl => "pl",
+            Self::Tr => "tr",
+            Self::Ja => "ja",
+            Self::Hi => "hi",
+            Self::Zh => "zh",
         }
     }
 
@@ -48,22 +97,87 @@ impl Lang {
             "de" => Self::De,
             "es" => Self::Es,
             "it" => Self::It,
+            "ar" => Self::Ar,
+            "pt" => Self::Pt,
+            "nl" => Self::Nl,
+            "ru" => Self::Ru,
+            "pl" => Self::Pl,
+            "tr" => Self::Tr,
+            "ja" => Self::Ja,
+            "hi" => Self::Hi,
+            "zh" | "cmn" => Self::Zh,
             _ => Self::En,
         }
     }
 
-    /// The callee's language from the E.164 country calling code.
+    /// The callee's language from the E.164 country calling code (the longest
+    /// matching prefix). The same choice as the product's
+    /// `Language::from_country_code`, so a lead is called in the language its
+    /// callee speaks; unlisted codes speak English.
     pub fn from_number(e164: &str) -> Self {
-        const PREFIXES: [(&str, Lang); 5] = [
+        const PREFIXES: &[(&str, Lang)] = &[
             ("+972", Lang::He),
             ("+33", Lang::Fr),
+            ("+32", Lang::Fr),
+            ("+41", Lang::Fr),
+            ("+352", Lang::Fr),
+            ("+377", Lang::Fr),
             ("+49", Lang::De),
+            ("+43", Lang::De),
+            ("+423", Lang::De),
             ("+34", Lang::Es),
+            ("+51", Lang::Es),
+            ("+52", Lang::Es),
+            ("+54", Lang::Es),
+            ("+56", Lang::Es),
+            ("+57", Lang::Es),
+            ("+58", Lang::Es),
             ("+39", Lang::It),
+            ("+378", Lang::It),
+            ("+20", Lang::Ar),
+            ("+212", Lang::Ar),
+            ("+213", Lang::Ar),
+            ("+216", Lang::Ar),
+            ("+218", Lang::Ar),
+            ("+249", Lang::Ar),
+            ("+961", Lang::Ar),
+            ("+962", Lang::Ar),
+            ("+963", Lang::Ar),
+            ("+964", Lang::Ar),
+            ("+965", Lang::Ar),
+            ("+966", Lang::Ar),
+            ("+967", Lang::Ar),
+            ("+968", Lang::Ar),
+            ("+970", Lang::Ar),
+            ("+971", Lang::Ar),
+            ("+973", Lang::Ar),
+            ("+974", Lang::Ar),
+            ("+55", Lang::Pt),
+            ("+351", Lang::Pt),
+            ("+244", Lang::Pt),
+            ("+258", Lang::Pt),
+            ("+238", Lang::Pt),
+            ("+245", Lang::Pt),
+            ("+239", Lang::Pt),
+            ("+31", Lang::Nl),
+            ("+597", Lang::Nl),
+            ("+297", Lang::Nl),
+            ("+599", Lang::Nl),
+            ("+7", Lang::Ru),
+            ("+375", Lang::Ru),
+            ("+48", Lang::Pl),
+            ("+90", Lang::Tr),
+            ("+81", Lang::Ja),
+            ("+91", Lang::Hi),
+            ("+86", Lang::Zh),
+            ("+886", Lang::Zh),
+            ("+852", Lang::Zh),
+            ("+853", Lang::Zh),
         ];
         PREFIXES
             .iter()
-            .find(|(prefix, _)| e164.starts_with(prefix))
+            .filter(|(prefix, _)| e164.starts_with(prefix))
+            .max_by_key(|(prefix, _)| prefix.len())
             .map_or(Self::En, |(_, lang)| *lang)
     }
 }
@@ -110,19 +224,13 @@ pub fn line(line: Line, lang: Lang) -> &'static str {
     pick(lang, table(line))
 }
 
-/// The entry for `lang` in a row of wordings ordered en, he, fr, de, es, it.
-pub fn pick(lang: Lang, [en, he, fr, de, es, it]: [&'static str; 6]) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::He => he,
-        Lang::Fr => fr,
-        Lang::De => de,
-        Lang::Es => es,
-        Lang::It => it,
-    }
+/// The entry for `lang` in a row of wordings ordered like [`Lang::ALL`]
+/// (en, he, fr, de, es, it, ar, pt, nl, ru, pl, tr, ja, hi, zh).
+pub fn pick(lang: Lang, row: [&'static str; LANGS]) -> &'static str {
+    row[lang as usize]
 }
 
-fn table(line: Line) -> [&'static str; 6] {
+fn table(line: Line) -> [&'static str; LANGS] {
     match line {
         Line::ProposeTime => [
             "Yes, that sounds interesting. How about Thursday at 3 pm?",
@@ -131,6 +239,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Ja, das klingt interessant. Wie wäre es mit Donnerstag um 15 Uhr?",
             "Sí, suena interesante. ¿Qué tal el jueves a las 3 de la tarde?",
             "Sì, sembra interessante. Che ne dice di giovedì alle 15?",
+            "نعم، يبدو هذا مثيرا للاهتمام. ما رأيك في يوم الخميس الساعة 3 بعد الظهر؟",
+            "Sim, parece interessante. Que tal quinta-feira às 15h?",
+            "Ja, dat klinkt interessant. Wat dacht u van donderdag om 15.00 uur?",
+            "Да, звучит интересно. Как насчёт четверга в 15:00?",
+            "Tak, to brzmi interesująco. Może w czwartek o 15:00?",
+            "Evet, ilginç görünüyor. Perşembe saat 15:00 olur mu?",
+            "はい、面白そうですね。木曜日の15時はいかがですか？",
+            "हाँ, यह दिलचस्प लगता है। गुरुवार को दोपहर 3 बजे कैसा रहेगा?",
+            "好的，听起来不错。星期四下午3点怎么样？",
         ],
         Line::Confirm => [
             "Yes, that works, thank you.",
@@ -139,6 +256,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Ja, das passt, danke.",
             "Sí, me viene bien, gracias.",
             "Sì, va bene, grazie.",
+            "نعم، هذا يناسبني، شكرا.",
+            "Sim, está ótimo, obrigado.",
+            "Ja, dat komt goed uit, dank u.",
+            "Да, мне подходит, спасибо.",
+            "Tak, pasuje mi, dziękuję.",
+            "Evet, bu bana uyar, teşekkürler.",
+            "はい、大丈夫です。ありがとうございます。",
+            "हाँ, यह ठीक रहेगा, धन्यवाद।",
+            "好的，这个时间可以，谢谢。",
         ],
         Line::Goodbye => [
             "Thank you, goodbye!",
@@ -147,6 +273,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Danke, auf Wiederhören!",
             "Gracias, ¡adiós!",
             "Grazie, arrivederci!",
+            "شكرا، مع السلامة!",
+            "Obrigado, tchau!",
+            "Dank u, tot ziens!",
+            "Спасибо, до свидания!",
+            "Dziękuję, do widzenia!",
+            "Teşekkürler, hoşça kalın!",
+            "ありがとうございました。失礼します。",
+            "धन्यवाद, नमस्ते!",
+            "谢谢，再见！",
         ],
         Line::AskOffer => [
             "What exactly does your company offer?",
@@ -155,6 +290,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Was genau bietet Ihre Firma an?",
             "¿Qué ofrece exactamente su empresa?",
             "Che cosa offre esattamente la vostra azienda?",
+            "ماذا تقدم شركتكم بالضبط؟",
+            "O que exatamente a sua empresa oferece?",
+            "Wat biedt uw bedrijf precies aan?",
+            "Что именно предлагает ваша компания?",
+            "Co dokładnie oferuje Państwa firma?",
+            "Şirketiniz tam olarak ne sunuyor?",
+            "御社は具体的に何を提供しているのですか？",
+            "आपकी कंपनी असल में क्या ऑफ़र करती है?",
+            "你们公司具体提供什么服务？",
         ],
         Line::AskCost => [
             "What does it cost?",
@@ -163,6 +307,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Was kostet das?",
             "¿Cuánto cuesta?",
             "Quanto costa?",
+            "كم يكلف ذلك؟",
+            "Quanto custa?",
+            "Wat kost dat?",
+            "Сколько это стоит?",
+            "Ile to kosztuje?",
+            "Bunun fiyatı ne kadar?",
+            "費用はどのくらいかかりますか？",
+            "इसकी कीमत कितनी है?",
+            "价格是多少？",
         ],
         Line::NotInterested => [
             "No thanks, I'm not interested.",
@@ -171,6 +324,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Nein danke, ich habe kein Interesse.",
             "No gracias, no me interesa.",
             "No grazie, non mi interessa.",
+            "لا شكرا، لست مهتما.",
+            "Não, obrigado, não tenho interesse.",
+            "Nee, dank u, ik heb geen interesse.",
+            "Нет, спасибо, мне это не интересно.",
+            "Nie, dziękuję, nie jestem zainteresowany.",
+            "Hayır, teşekkürler, ilgilenmiyorum.",
+            "いいえ、結構です。興味がありません。",
+            "नहीं, धन्यवाद, मुझे इसमें दिलचस्पी नहीं है।",
+            "不用了，谢谢，我不感兴趣。",
         ],
         Line::Callback => [
             "I'm busy right now, call me back tomorrow at 5 pm.",
@@ -179,6 +341,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Ich bin gerade beschäftigt, rufen Sie mich morgen um 17 Uhr zurück.",
             "Ahora estoy ocupado, llámeme mañana a las 5 de la tarde.",
             "Adesso sono occupato, mi richiami domani alle 17.",
+            "أنا مشغول الآن، اتصل بي غدا الساعة 5 مساء.",
+            "Estou ocupado agora, me ligue amanhã às 17h.",
+            "Ik ben nu bezig, belt u me morgen om 17.00 uur terug.",
+            "Я сейчас занят, перезвоните мне завтра в 17:00.",
+            "Jestem teraz zajęty, proszę zadzwonić jutro o 17:00.",
+            "Şu an meşgulüm, beni yarın saat 17:00'de arayın.",
+            "今忙しいので、明日の17時にかけ直してください。",
+            "मैं अभी व्यस्त हूँ, कल शाम 5 बजे फ़ोन कीजिए।",
+            "我现在很忙，明天下午5点再打给我吧。",
         ],
         Line::OptOut => [
             "Please stop calling me and remove my number from your list.",
@@ -187,6 +358,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Bitte rufen Sie mich nicht mehr an und löschen Sie meine Nummer von Ihrer Liste.",
             "Por favor, dejen de llamarme y borren mi número de su lista.",
             "Per favore, smettete di chiamarmi e cancellate il mio numero dalla vostra lista.",
+            "من فضلك توقفوا عن الاتصال بي واحذفوا رقمي من قائمتكم.",
+            "Por favor, parem de me ligar e removam o meu número da sua lista.",
+            "Bel me alstublieft niet meer en verwijder mijn nummer uit uw lijst.",
+            "Пожалуйста, больше не звоните мне и удалите мой номер из вашего списка.",
+            "Proszę więcej do mnie nie dzwonić i usunąć mój numer z listy.",
+            "Lütfen beni bir daha aramayın ve numaramı listenizden silin.",
+            "もう電話しないでください。番号をリストから削除してください。",
+            "कृपया मुझे दोबारा फ़ोन मत कीजिए और मेरा नंबर अपनी सूची से हटा दीजिए।",
+            "请不要再给我打电话了，把我的号码从名单上删掉。",
         ],
         Line::WhoIsThis => [
             "Who is this?",
@@ -195,6 +375,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Wer ist da?",
             "¿Quién habla?",
             "Chi parla?",
+            "من معي؟",
+            "Quem está falando?",
+            "Met wie spreek ik?",
+            "Кто это?",
+            "Kto mówi?",
+            "Kimsiniz?",
+            "どちら様ですか？",
+            "आप कौन बोल रहे हैं?",
+            "请问您是哪位？",
         ],
         Line::VoicemailGreeting => [
             "Hi, you've reached my voicemail. Please leave a message after the beep.",
@@ -203,6 +392,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Hallo, hier ist meine Mailbox. Bitte hinterlassen Sie eine Nachricht nach dem Signalton.",
             "Hola, ha llamado a mi buzón de voz. Deje un mensaje después de la señal.",
             "Ciao, sono la segreteria telefonica. Lascia un messaggio dopo il segnale acustico.",
+            "مرحبا، لقد وصلت إلى بريدي الصوتي. يرجى ترك رسالة بعد سماع الصافرة.",
+            "Olá, você ligou para a minha caixa postal. Deixe sua mensagem após o sinal.",
+            "Hallo, u spreekt met mijn voicemail. Laat een bericht achter na de piep.",
+            "Здравствуйте, вы позвонили на мой автоответчик. Оставьте сообщение после сигнала.",
+            "Dzień dobry, tu poczta głosowa. Proszę zostawić wiadomość po sygnale.",
+            "Merhaba, sesli mesaj kutuma ulaştınız. Lütfen sinyal sesinden sonra mesajınızı bırakın.",
+            "ただいま電話に出ることができません。発信音の後にメッセージをお願いします。",
+            "नमस्ते, आप मेरे वॉइसमेल पर पहुँचे हैं। कृपया बीप के बाद अपना संदेश छोड़ें।",
+            "您好，我现在无法接听电话，请在提示音后留言。",
         ],
         Line::SwitchIntro => [
             "Sorry, can we continue in English?",
@@ -211,6 +409,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Entschuldigung, können wir auf Deutsch weitermachen?",
             "Perdone, ¿podemos seguir en español?",
             "Scusi, possiamo continuare in italiano?",
+            "عذرا، هل يمكننا أن نكمل بالعربية؟",
+            "Desculpe, podemos continuar em português?",
+            "Sorry, kunnen we in het Nederlands verder?",
+            "Извините, можем продолжить по-русски?",
+            "Przepraszam, możemy rozmawiać po polsku?",
+            "Pardon, Türkçe devam edebilir miyiz?",
+            "すみません、日本語で話してもいいですか？",
+            "माफ़ कीजिए, क्या हम हिंदी में बात कर सकते हैं?",
+            "不好意思，我们可以用中文继续吗？",
         ],
         Line::PickFirst => [
             "The first one, please.",
@@ -219,6 +426,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Der erste, bitte.",
             "La primera opción, por favor.",
             "La prima opzione, per favore.",
+            "الموعد الأول من فضلك.",
+            "A primeira opção, por favor.",
+            "De eerste, graag.",
+            "Первый вариант, пожалуйста.",
+            "Pierwszy termin, poproszę.",
+            "Birinci seçenek lütfen.",
+            "最初の日時でお願いします。",
+            "पहला विकल्प, कृपया।",
+            "第一个吧，谢谢。",
         ],
         Line::PickSecond => [
             "The second one, please.",
@@ -227,6 +443,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Der zweite, bitte.",
             "La segunda opción, por favor.",
             "La seconda opzione, per favore.",
+            "الموعد الثاني من فضلك.",
+            "A segunda opção, por favor.",
+            "De tweede, graag.",
+            "Второй вариант, пожалуйста.",
+            "Drugi termin, poproszę.",
+            "İkinci seçenek lütfen.",
+            "二番目の日時でお願いします。",
+            "दूसरा विकल्प, कृपया।",
+            "第二个吧，谢谢。",
         ],
         Line::PickThird => [
             "The third one, please.",
@@ -235,6 +460,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Der dritte, bitte.",
             "La tercera opción, por favor.",
             "La terza opzione, per favore.",
+            "الموعد الثالث من فضلك.",
+            "A terceira opção, por favor.",
+            "De derde, graag.",
+            "Третий вариант, пожалуйста.",
+            "Trzeci termin, poproszę.",
+            "Üçüncü seçenek lütfen.",
+            "三番目の日時でお願いします。",
+            "तीसरा विकल्प, कृपया।",
+            "第三个吧，谢谢。",
         ],
         Line::AskAnotherDay => [
             "Hmm, none of those work for me. Do you have another day?",
@@ -243,6 +477,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Keiner dieser Termine passt mir. Haben Sie einen anderen Tag?",
             "Ninguno de esos horarios me viene bien. ¿Tiene otro día?",
             "Nessuno di questi orari mi va bene. Ha un altro giorno?",
+            "ولا واحد من هذه المواعيد يناسبني. هل لديك يوم آخر؟",
+            "Nenhum desses horários me serve. Você tem outro dia?",
+            "Geen van deze tijden komt mij uit. Heeft u een andere dag?",
+            "Ни одно из этих времён мне не подходит. Есть другой день?",
+            "Żaden z tych terminów mi nie pasuje. Czy jest możliwy inny dzień?",
+            "Bu saatlerin hiçbiri bana uymuyor. Başka bir gün olur mu?",
+            "どの日時も都合が悪いです。別の日はありますか？",
+            "इनमें से कोई भी समय मेरे लिए ठीक नहीं है। क्या कोई और दिन हो सकता है?",
+            "这几个时间都不太合适。有没有别的日子？",
         ],
         Line::CallbackLater => [
             "Then please call me back tomorrow at 5 pm.",
@@ -251,6 +494,15 @@ fn table(line: Line) -> [&'static str; 6] {
             "Dann rufen Sie mich bitte morgen um 17 Uhr zurück.",
             "Entonces llámeme mañana a las 5 de la tarde.",
             "Allora mi richiami domani alle 17.",
+            "إذن اتصل بي غدا الساعة 5 مساء.",
+            "Então me ligue amanhã às 17h.",
+            "Belt u me dan morgen om 17.00 uur terug.",
+            "Тогда перезвоните мне завтра в 17:00.",
+            "To proszę zadzwonić jutro o 17:00.",
+            "O zaman beni yarın saat 17:00'de arayın.",
+            "では、明日の17時にかけ直してください。",
+            "तो कल शाम 5 बजे फ़ोन कीजिए।",
+            "那请明天下午5点再打给我。",
         ],
     }
 }
@@ -275,6 +527,15 @@ pub fn email_line(lang: Lang, email: &str) -> String {
         Lang::De => format!("Meine E-Mail-Adresse ist {email}."),
         Lang::Es => format!("Mi correo es {email}."),
         Lang::It => format!("La mia email è {email}."),
+        Lang::Ar => format!("بريدي الإلكتروني هو {email}."),
+        Lang::Pt => format!("Meu e-mail é {email}."),
+        Lang::Nl => format!("Mijn e-mailadres is {email}."),
+        Lang::Ru => format!("Моя почта — {email}."),
+        Lang::Pl => format!("Mój e-mail to {email}."),
+        Lang::Tr => format!("E-posta adresim {email}."),
+        Lang::Ja => format!("メールアドレスは{email}です。"),
+        Lang::Hi => format!("मेरा ईमेल {email} है।"),
+        Lang::Zh => format!("我的邮箱是{email}。"),
     }
 }
 
@@ -308,6 +569,19 @@ const NO_SLOTS_CUES: &[&str] = &[
     "no tengo mas horarios libres",
     "non ho orari liberi",
     "non ho altri orari liberi",
+    "مواعيد متاحة",
+    "nao tenho horarios livres",
+    "nao tenho outros horarios livres",
+    "geen vrije tijden",
+    "geen andere vrije tijden",
+    "нет свободного времени",
+    "другого свободного времени",
+    "wolnych terminow",
+    "bos saatim yok",
+    "空いている日時がございません",
+    "खाली समय नहीं",
+    "没有空闲",
+    "没有其他空闲",
 ];
 const TAKEN_CUES: &[&str] = &[
     "just been taken",
@@ -316,6 +590,15 @@ const TAKEN_CUES: &[&str] = &[
     "gerade vergeben",
     "acaba de quedar ocupado",
     "appena stato prenotato",
+    "حجزه شخص اخر",
+    "acabou de ser reservado",
+    "net door iemand anders geboekt",
+    "только что заняли",
+    "wlasnie zarezerwowal",
+    "az once baskasi tarafindan alindi",
+    "たった今ほかの方",
+    "किसी और ने बुक",
+    "刚刚被别人",
 ];
 const ASK_EMAIL_CUES: &[&str] = &[
     "email address",
@@ -324,6 +607,15 @@ const ASK_EMAIL_CUES: &[&str] = &[
     "e mail adresse",
     "correo electronico",
     "indirizzo email",
+    "عنوان بريد الكتروني",
+    "endereco de e mail",
+    "welk e mailadres",
+    "адрес электронной почты",
+    "adres e mail",
+    "e posta adresine",
+    "メールアドレス",
+    "ईमेल पते",
+    "邮箱地址",
 ];
 const OFFER_CUES: &[&str] = &[
     "i can offer",
@@ -332,6 +624,15 @@ const OFFER_CUES: &[&str] = &[
     "ich kann ihnen",
     "puedo ofrecerle",
     "posso proporle",
+    "يمكنني ان اقترح",
+    "posso oferecer",
+    "ik kan u",
+    "могу предложить",
+    "moge zaproponowac",
+    "onerebilirim",
+    "ご提案できます",
+    "सुझा सकता",
+    "我可以为您安排",
 ];
 
 /// Classifies an agent line for the booking dialogue.
@@ -387,30 +688,106 @@ pub fn garbled(lang: Lang, n: usize) -> &'static str {
             "ehm ... kss ... cosa ... mm",
             "... hnn ... la ... ngh",
         ],
+        Lang::Ar => [
+            "أمم ... ررر ... ال ...",
+            "آه ... ششش ... ماذا ... مم",
+            "... همم ... ال ... نغ",
+        ],
+        Lang::Pt => [
+            "hum ... grr ... o ...",
+            "ahn ... kss ... quê ... mm",
+            "... hnn ... a ... ngh",
+        ],
+        Lang::Nl => [
+            "hmm ... grr ... de ...",
+            "eh ... kss ... wat ... mm",
+            "... hnn ... het ... ngh",
+        ],
+        Lang::Ru => [
+            "ммм ... грр ... это ...",
+            "э-э ... ксс ... что ... мм",
+            "... хмм ... ну ... нгх",
+        ],
+        Lang::Pl => [
+            "yyy ... grr ... to ...",
+            "eee ... kss ... co ... mm",
+            "... hmm ... tego ... ngh",
+        ],
+        Lang::Tr => [
+            "ıı ... grr ... şey ...",
+            "ee ... kss ... ne ... mm",
+            "... hmm ... bu ... ngh",
+        ],
+        Lang::Ja => [
+            "えーと ... うーん ... あの ...",
+            "えっと ... ... なに ... ん",
+            "... うー ... その ... ん",
+        ],
+        Lang::Hi => [
+            "अम्म ... ह्म्म ... वो ...",
+            "अ ... क्स्स ... क्या ... म्म",
+            "... हम्म ... ये ... न्ग",
+        ],
+        Lang::Zh => [
+            "嗯 ... 呃 ... 那个 ...",
+            "啊 ... 嘶 ... 什么 ... 嗯",
+            "... 嗯嗯 ... 这个 ... 呃",
+        ],
     };
     variants[n % variants.len()]
 }
 
+/// Farewells in every supported language, lowercase.
+const FAREWELLS: &[&str] = &[
+    "goodbye",
+    "good bye",
+    "bye",
+    "להתראות",
+    "ביי",
+    "au revoir",
+    "auf wiederhören",
+    "auf wiedersehen",
+    "tschüss",
+    "adiós",
+    "adios",
+    "hasta luego",
+    "arrivederci",
+    "ciao",
+    "مع السلامة",
+    "إلى اللقاء",
+    "tchau",
+    "até logo",
+    "adeus",
+    "tot ziens",
+    "tot horens",
+    "doei",
+    "до свидания",
+    "всего доброго",
+    "do widzenia",
+    "do usłyszenia",
+    "hoşça kalın",
+    "görüşmek üzere",
+    "さようなら",
+    "失礼いたします",
+    "失礼します",
+    "अलविदा",
+    "फिर मिलेंगे",
+    "再见",
+];
+
+/// Japanese and Chinese are written without spaces, so their words have no
+/// boundaries to check.
+fn unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}')
+}
+
 /// Whether the agent's words contain a farewell in any supported language.
 pub fn is_goodbye(text: &str) -> bool {
-    const FAREWELLS: [&str; 14] = [
-        "goodbye",
-        "good bye",
-        "bye",
-        "להתראות",
-        "ביי",
-        "au revoir",
-        "auf wiederhören",
-        "auf wiedersehen",
-        "tschüss",
-        "adiós",
-        "adios",
-        "hasta luego",
-        "arrivederci",
-        "ciao",
-    ];
     let lower = text.to_lowercase();
     FAREWELLS.iter().any(|f| {
+        if f.chars().any(unspaced) {
+            return lower.contains(f);
+        }
         lower.match_indices(f).any(|(i, _)| {
             let before = lower[..i].chars().next_back();
             let after = lower[i + f.len()..].chars().next();
@@ -432,17 +809,70 @@ mod tests {
         assert_eq!(Lang::from_number("+393123456700"), Lang::It);
         assert_eq!(Lang::from_number("+15551234500"), Lang::En);
         assert_eq!(Lang::from_number("+447700900100"), Lang::En);
+        for (number, lang) in [
+            ("+966501234500", Lang::Ar),
+            ("+201012345600", Lang::Ar),
+            ("+212612345600", Lang::Ar),
+            ("+5511912345600", Lang::Pt),
+            ("+351912345600", Lang::Pt),
+            ("+31612345600", Lang::Nl),
+            ("+79123456700", Lang::Ru),
+            ("+48512345600", Lang::Pl),
+            ("+905321234500", Lang::Tr),
+            ("+819012345600", Lang::Ja),
+            ("+919812345600", Lang::Hi),
+            ("+8613812345600", Lang::Zh),
+            ("+85291234500", Lang::Zh),
+            ("+32470123400", Lang::Fr),
+            ("+3522345600", Lang::Fr),
+        ] {
+            assert_eq!(Lang::from_number(number), lang, "{number}");
+        }
         assert_eq!(Lang::from_tag("he-IL"), Lang::He);
         assert_eq!(Lang::from_tag("fr_FR"), Lang::Fr);
         assert_eq!(Lang::from_tag("xx"), Lang::En);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.code()), lang);
+        }
+        assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
+        assert_eq!(Lang::from_tag("cmn-Hans-CN"), Lang::Zh);
+        assert_eq!(Lang::from_tag("ar-SA"), Lang::Ar);
+        assert_eq!(Lang::from_tag("pt-BR"), Lang::Pt);
     }
 
     #[test]
     fn every_line_exists_in_every_language() {
-        let langs = [Lang::En, Lang::He, Lang::Fr, Lang::De, Lang::Es, Lang::It];
-        for l in langs {
-            assert!(!line(Line::ProposeTime, l).is_empty());
+        const LINES: [Line; 16] = [
+            Line::ProposeTime,
+            Line::Confirm,
+            Line::Goodbye,
+            Line::AskOffer,
+            Line::AskCost,
+            Line::NotInterested,
+            Line::Callback,
+            Line::OptOut,
+            Line::WhoIsThis,
+            Line::VoicemailGreeting,
+            Line::SwitchIntro,
+            Line::PickFirst,
+            Line::PickSecond,
+            Line::PickThird,
+            Line::AskAnotherDay,
+            Line::CallbackLater,
+        ];
+        for (i, l) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(l as usize, i, "Lang::ALL is in row order");
+            for which in LINES {
+                assert!(!line(which, l).trim().is_empty(), "{l:?} {which:?}");
+            }
             assert!(!garbled(l, 4).is_empty());
+            assert!(email_line(l, "a@b.example").contains("a@b.example"));
+        }
+        // The rows differ per language (a row copied into the wrong column shows up here).
+        for which in LINES {
+            let distinct: std::collections::HashSet<&str> =
+                Lang::ALL.iter().map(|l| line(which, *l)).collect();
+            assert!(distinct.len() >= LANGS - 1, "{which:?}");
         }
     }
 
@@ -451,6 +881,16 @@ mod tests {
         assert!(is_goodbye("Wonderful, see you Thursday. Goodbye!"));
         assert!(is_goodbye("תודה רבה, להתראות"));
         assert!(is_goodbye("Merci, au revoir !"));
+        assert!(is_goodbye(
+            "ありがとうございました。それでは失礼いたします。"
+        ));
+        assert!(is_goodbye("谢谢，再见！"));
+        assert!(is_goodbye("شكرا، مع السلامة!"));
+        assert!(is_goodbye("Спасибо, до свидания!"));
+        assert!(is_goodbye("Teşekkürler, hoşça kalın!"));
+        assert!(is_goodbye("धन्यवाद, अलविदा!"));
+        assert!(!is_goodbye("Goedendag, u spreekt met Alex."));
+        assert!(!is_goodbye("नमस्ते, मैं एलेक्स बोल रहा हूँ।"));
         assert!(!is_goodbye(
             "Would a short meeting suit you? Maybe by email."
         ));

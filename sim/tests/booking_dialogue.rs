@@ -460,6 +460,15 @@ async fn scripted_callees_book_in_every_language() {
         ("+4915112", "de-DE"),
         ("+3461234", "es-ES"),
         ("+3931234", "it-IT"),
+        ("+96650123", "ar-SA"),
+        ("+55119123", "pt-BR"),
+        ("+3161234", "nl-NL"),
+        ("+7912345", "ru-RU"),
+        ("+4851234", "pl-PL"),
+        ("+9053212", "tr-TR"),
+        ("+8190123", "ja-JP"),
+        ("+9198123", "hi-IN"),
+        ("+8613812", "zh-CN"),
     ];
     for (prefix, lang) in langs {
         for suffix in ["00", "01", "13", "14", "15"] {

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::intent::{self, Decision, Intent};
 use super::replies;
-use super::text::{fold, has_any};
+use super::text::{fold, has_any, rfind};
 use super::when::{self, Day};
 use crate::phrases::{self, AgentCue, Lang};
 
@@ -259,6 +259,26 @@ const ORDINALS: [(Ordinal, &[&str]); 5] = [
             "primo",
             "הראשון",
             "הראשונה",
+            "الاول",
+            "الاولى",
+            "primeira",
+            "primeiro",
+            "eerste",
+            "первый",
+            "первая",
+            "первое",
+            "первую",
+            "pierwszy",
+            "pierwsza",
+            "pierwsze",
+            "birinci",
+            "最初",
+            "一番目",
+            "1番目",
+            "一つ目",
+            "पहला",
+            "पहली",
+            "第一",
         ],
     ),
     (
@@ -279,6 +299,23 @@ const ORDINALS: [(Ordinal, &[&str]); 5] = [
             "השני",
             "השנייה",
             "השניה",
+            "الثاني",
+            "الثانية",
+            "tweede",
+            "второй",
+            "вторая",
+            "второе",
+            "вторую",
+            "drugi",
+            "druga",
+            "drugie",
+            "ikinci",
+            "二番目",
+            "2番目",
+            "二つ目",
+            "दूसरा",
+            "दूसरी",
+            "第二",
         ],
     ),
     (
@@ -298,6 +335,25 @@ const ORDINALS: [(Ordinal, &[&str]); 5] = [
             "terzo",
             "השלישי",
             "השלישית",
+            "الثالث",
+            "الثالثة",
+            "terceira",
+            "terceiro",
+            "derde",
+            "третий",
+            "третья",
+            "третье",
+            "третью",
+            "trzeci",
+            "trzecia",
+            "trzecie",
+            "ucuncu",
+            "三番目",
+            "3番目",
+            "三つ目",
+            "तीसरा",
+            "तीसरी",
+            "第三",
         ],
     ),
     (
@@ -314,6 +370,20 @@ const ORDINALS: [(Ordinal, &[&str]); 5] = [
             "quarto",
             "הרביעי",
             "הרביעית",
+            "الرابع",
+            "الرابعة",
+            "vierde",
+            "четвертый",
+            "четвертая",
+            "четвертую",
+            "czwarty",
+            "czwarta",
+            "dorduncu",
+            "四番目",
+            "4番目",
+            "चौथा",
+            "चौथी",
+            "第四",
         ],
     ),
     (
@@ -329,28 +399,44 @@ const ORDINALS: [(Ordinal, &[&str]); 5] = [
             "ultimo",
             "האחרון",
             "האחרונה",
+            "الاخير",
+            "الاخيرة",
+            "laatste",
+            "последний",
+            "последняя",
+            "последнее",
+            "последнюю",
+            "ostatni",
+            "ostatnia",
+            "ostatnie",
+            "sonuncu",
+            "最後",
+            "आखिरी",
+            "अंतिम",
+            "最后",
         ],
     ),
 ];
 
-/// The ordinal the callee said ("the second one", "la deuxième", "השני"); the
-/// last one mentioned wins ("not the first, the second").
+/// Portuguese weekdays whose first word is an ordinal ("segunda-feira" is
+/// Monday, not "the second").
+const FEIRA_DAYS: &[&str] = &["segunda", "terca", "quarta", "quinta", "sexta"];
+
+/// The ordinal the callee said ("the second one", "la deuxième", "השני",
+/// "второй вариант", "二番目"); the last one mentioned wins ("not the first,
+/// the second").
 pub fn ordinal(text: &str) -> Option<Ordinal> {
-    let folded = fold(text);
+    let mut folded = fold(text);
+    for day in FEIRA_DAYS {
+        folded = folded.replace(&format!(" {day} feira "), " ");
+    }
     ORDINALS
         .iter()
         .flat_map(|(ordinal, words)| {
             let folded = &folded;
-            words.iter().filter_map(move |word| {
-                let core = fold(word);
-                let core = core.trim();
-                let position = if core.is_ascii() {
-                    folded.rfind(&format!(" {core} "))
-                } else {
-                    folded.rfind(core)
-                };
-                position.map(|p| (p, *ordinal))
-            })
+            words
+                .iter()
+                .filter_map(move |word| rfind(folded, word).map(|p| (p, *ordinal)))
         })
         .max_by_key(|(position, _)| *position)
         .map(|(_, ordinal)| ordinal)
@@ -418,6 +504,42 @@ const ANOTHER_DAY: &[&str] = &[
     "nessuno di",
     "nessuna di",
     "nessuno mi",
+    "يوم آخر",
+    "يوما آخر",
+    "موعد آخر",
+    "ولا واحد",
+    "outro dia",
+    "outra data",
+    "nenhum desses",
+    "nenhum destes",
+    "nenhuma dessas",
+    "andere dag",
+    "ander moment",
+    "geen van deze",
+    "другой день",
+    "другое время",
+    "ни одно из",
+    "ни один из",
+    "inny dzien",
+    "innego dnia",
+    "inny termin",
+    "zaden z",
+    "baska bir gun",
+    "baska gun",
+    "hicbiri",
+    "別の日",
+    "他の日",
+    "ほかの日",
+    "どの日時も",
+    "别的日子",
+    "其他日子",
+    "换一天",
+    "都不太合适",
+    "都不合适",
+    "कोई और दिन",
+    "दूसरा दिन",
+    "दूसरे दिन",
+    "इनमें से कोई",
 ];
 
 /// Whether the callee turns down the offer and asks for another day.
@@ -588,7 +710,7 @@ pub fn after_tool(lang: Lang, content: &str, email_on_file: Option<&str>) -> Opt
 mod tests {
     use super::*;
 
-    const LANGS: [Lang; 6] = [Lang::En, Lang::He, Lang::Fr, Lang::De, Lang::Es, Lang::It];
+    const LANGS: [Lang; crate::phrases::LANGS] = Lang::ALL;
 
     fn now() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").expect("time")
@@ -650,7 +772,7 @@ mod tests {
     #[test]
     fn ordinal_picks_in_every_language() {
         let s = slots();
-        let cases: [(&str, &str); 22] = [
+        let cases: [(&str, &str); 36] = [
             ("The first one, please.", "s1"),
             ("the second one", "s2"),
             ("I'll take the last one", "s3"),
@@ -673,6 +795,20 @@ mod tests {
             ("Thursday at 5 pm works", "s2"),
             ("Friday morning at 9", "s3"),
             ("jeudi à 15h", "s1"),
+            ("الموعد الأخير", "s3"),
+            ("A última, por favor", "s3"),
+            ("quinta-feira às 15h", "s1"),
+            ("sexta-feira às 9h", "s3"),
+            ("De laatste graag", "s3"),
+            ("Давайте последний", "s3"),
+            ("в четверг в 17:00", "s2"),
+            ("Ostatni termin", "s3"),
+            ("Sonuncu lütfen", "s3"),
+            ("最後の日時で", "s3"),
+            ("金曜日の9時", "s3"),
+            ("आखिरी वाला", "s3"),
+            ("最后一个", "s3"),
+            ("星期四下午5点", "s2"),
         ];
         for (text, id) in cases {
             assert_eq!(
@@ -777,6 +913,15 @@ mod tests {
             "¿Tiene otro día?",
             "Avete un altro giorno?",
             "יש לך יום אחר?",
+            "هل لديك يوم آخر؟",
+            "Você tem outro dia?",
+            "Heeft u een andere dag?",
+            "Есть другой день?",
+            "Czy jest możliwy inny dzień?",
+            "Başka bir gün olur mu?",
+            "別の日はありますか？",
+            "有没有别的日子？",
+            "क्या कोई और दिन हो सकता है?",
         ] {
             assert!(asks_another_day(text), "{text}");
         }

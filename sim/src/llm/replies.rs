@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Weekday};
 
-use crate::phrases::{Lang, pick};
+use crate::phrases::{LANGS, Lang, pick};
 
 /// Kinds of questions the model can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,51 +16,140 @@ pub enum Question {
 }
 
 fn weekday_name(lang: Lang, day: Weekday) -> &'static str {
-    let names: [[&str; 6]; 7] = [
-        ["Monday", "יום שני", "lundi", "Montag", "lunes", "lunedì"],
+    // One row per language, in `Lang::ALL` order, Monday first.
+    const NAMES: [[&str; 7]; LANGS] = [
         [
+            "Monday",
             "Tuesday",
-            "יום שלישי",
-            "mardi",
-            "Dienstag",
-            "martes",
-            "martedì",
-        ],
-        [
             "Wednesday",
-            "יום רביעי",
-            "mercredi",
-            "Mittwoch",
-            "miércoles",
-            "mercoledì",
-        ],
-        [
             "Thursday",
-            "יום חמישי",
-            "jeudi",
-            "Donnerstag",
-            "jueves",
-            "giovedì",
-        ],
-        [
             "Friday",
-            "יום שישי",
-            "vendredi",
-            "Freitag",
-            "viernes",
-            "venerdì",
-        ],
-        ["Saturday", "שבת", "samedi", "Samstag", "sábado", "sabato"],
-        [
+            "Saturday",
             "Sunday",
+        ],
+        [
+            "יום שני",
+            "יום שלישי",
+            "יום רביעי",
+            "יום חמישי",
+            "יום שישי",
+            "שבת",
             "יום ראשון",
-            "dimanche",
+        ],
+        [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+        [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
             "Sonntag",
+        ],
+        [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
             "domingo",
+        ],
+        [
+            "lunedì",
+            "martedì",
+            "mercoledì",
+            "giovedì",
+            "venerdì",
+            "sabato",
             "domenica",
         ],
+        [
+            "الاثنين",
+            "الثلاثاء",
+            "الأربعاء",
+            "الخميس",
+            "الجمعة",
+            "السبت",
+            "الأحد",
+        ],
+        [
+            "segunda-feira",
+            "terça-feira",
+            "quarta-feira",
+            "quinta-feira",
+            "sexta-feira",
+            "sábado",
+            "domingo",
+        ],
+        [
+            "maandag",
+            "dinsdag",
+            "woensdag",
+            "donderdag",
+            "vrijdag",
+            "zaterdag",
+            "zondag",
+        ],
+        // Russian and Polish with their preposition ("on Thursday"), as every reply uses them.
+        [
+            "в понедельник",
+            "во вторник",
+            "в среду",
+            "в четверг",
+            "в пятницу",
+            "в субботу",
+            "в воскресенье",
+        ],
+        [
+            "w poniedziałek",
+            "we wtorek",
+            "w środę",
+            "w czwartek",
+            "w piątek",
+            "w sobotę",
+            "w niedzielę",
+        ],
+        [
+            "Pazartesi",
+            "Salı",
+            "Çarşamba",
+            "Perşembe",
+            "Cuma",
+            "Cumartesi",
+            "Pazar",
+        ],
+        [
+            "月曜日",
+            "火曜日",
+            "水曜日",
+            "木曜日",
+            "金曜日",
+            "土曜日",
+            "日曜日",
+        ],
+        [
+            "सोमवार",
+            "मंगलवार",
+            "बुधवार",
+            "गुरुवार",
+            "शुक्रवार",
+            "शनिवार",
+            "रविवार",
+        ],
+        [
+            "星期一",
+            "星期二",
+            "星期三",
+            "星期四",
+            "星期五",
+            "星期六",
+            "星期日",
+        ],
     ];
-    pick(lang, names[day.num_days_from_monday() as usize])
+    NAMES[lang as usize][day.num_days_from_monday() as usize]
 }
 
 fn clock(lang: Lang, at: DateTime<FixedOffset>) -> String {
@@ -80,6 +169,15 @@ pub fn greeting(lang: Lang) -> String {
         "Guten Tag! Hier ist Alex von Callwright. Wir helfen Unternehmen, ausgehende Anrufe zu automatisieren. Haben Sie eine Minute?",
         "¡Hola! Soy Alex, de Callwright. Ayudamos a las empresas a automatizar sus llamadas salientes. ¿Tiene un minuto?",
         "Buongiorno! Sono Alex di Callwright. Aiutiamo le aziende ad automatizzare le chiamate in uscita. Ha un minuto?",
+        "مرحبا! معك أليكس من Callwright. نحن نساعد الشركات على أتمتة مكالماتها الصادرة. هل لديك دقيقة؟",
+        "Olá! Aqui é o Alex, da Callwright. Ajudamos empresas a automatizar suas ligações de saída. Você tem um minuto?",
+        "Goedendag! U spreekt met Alex van Callwright. Wij helpen bedrijven hun uitgaande gesprekken te automatiseren. Heeft u even een minuutje?",
+        "Здравствуйте! Это Алекс из Callwright. Мы помогаем компаниям автоматизировать исходящие звонки. У вас есть минутка?",
+        "Dzień dobry! Tu Alex z Callwright. Pomagamy firmom automatyzować połączenia wychodzące. Czy mogę zająć chwilę?",
+        "Merhaba! Ben Callwright'tan Alex. Şirketlerin giden aramalarını otomatikleştirmelerine yardımcı oluyoruz. Bir dakikanız var mı?",
+        "こんにちは。Callwrightのアレックスと申します。企業の発信業務の自動化をお手伝いしております。少しだけお時間よろしいでしょうか？",
+        "नमस्ते! मैं Callwright से एलेक्स बोल रहा हूँ। हम कंपनियों को आउटगोइंग कॉल स्वचालित करने में मदद करते हैं। क्या आपके पास एक मिनट है?",
+        "您好！我是Callwright的Alex。我们帮助企业实现外呼自动化。您现在方便聊一分钟吗？",
     ])
     .to_owned()
 }
@@ -105,6 +203,31 @@ pub fn meeting_booked(lang: Lang, at: DateTime<FixedOffset>) -> String {
         Lang::It => format!(
             "Perfetto, ho segnato {day} alle {time}. Riceverà a breve un invito. Arrivederci!"
         ),
+        Lang::Ar => {
+            format!("ممتاز، سجلت موعدك يوم {day} الساعة {time}. ستصلك دعوة قريبا. مع السلامة!")
+        }
+        Lang::Pt => {
+            format!("Ótimo, anotei {day} às {time}. Você vai receber um convite em breve. Tchau!")
+        }
+        Lang::Nl => format!(
+            "Prima, ik heb {day} om {time} genoteerd. U ontvangt binnenkort een uitnodiging. Tot ziens!"
+        ),
+        Lang::Ru => format!(
+            "Отлично, записал вас {day} в {time}. Скоро вы получите приглашение. До свидания!"
+        ),
+        Lang::Pl => format!(
+            "Świetnie, zapisuję {day} o {time}. Wkrótce przyjdzie zaproszenie. Do widzenia!"
+        ),
+        Lang::Tr => format!(
+            "Harika, randevunuzu not aldım: {day}, saat {time}. Kısa süre içinde bir davet alacaksınız. Hoşça kalın!"
+        ),
+        Lang::Ja => format!(
+            "ありがとうございます。{day}の{time}で承りました。まもなく招待状をお送りします。それでは失礼いたします。"
+        ),
+        Lang::Hi => format!(
+            "बहुत बढ़िया, मैंने {day} को {time} बजे का समय नोट कर लिया है। आपको जल्द ही एक निमंत्रण मिलेगा। अलविदा!"
+        ),
+        Lang::Zh => format!("好的，我已经记下了{day}{time}。您很快会收到邀请。再见！"),
     }
 }
 
@@ -119,12 +242,44 @@ pub fn callback_scheduled(
     let when = match days {
         0 => pick(
             lang,
-            ["today", "היום", "aujourd'hui", "heute", "hoy", "oggi"],
+            [
+                "today",
+                "היום",
+                "aujourd'hui",
+                "heute",
+                "hoy",
+                "oggi",
+                "اليوم",
+                "hoje",
+                "vandaag",
+                "сегодня",
+                "dzisiaj",
+                "bugün",
+                "本日",
+                "आज",
+                "今天",
+            ],
         )
         .to_owned(),
         1 => pick(
             lang,
-            ["tomorrow", "מחר", "demain", "morgen", "mañana", "domani"],
+            [
+                "tomorrow",
+                "מחר",
+                "demain",
+                "morgen",
+                "mañana",
+                "domani",
+                "غدا",
+                "amanhã",
+                "morgen",
+                "завтра",
+                "jutro",
+                "yarın",
+                "明日",
+                "कल",
+                "明天",
+            ],
         )
         .to_owned(),
         _ => match lang {
@@ -132,7 +287,14 @@ pub fn callback_scheduled(
             Lang::He => format!("ב{day}"),
             Lang::De => format!("am {day}"),
             Lang::Es => format!("el {day}"),
-            Lang::Fr | Lang::It => day.to_owned(),
+            Lang::Ar => format!("يوم {day}"),
+            Lang::Pt if day.ends_with("feira") => format!("na {day}"),
+            Lang::Pt => format!("no {day}"),
+            Lang::Nl => format!("op {day}"),
+            Lang::Hi => format!("{day} को"),
+            Lang::Fr | Lang::It | Lang::Ru | Lang::Pl | Lang::Tr | Lang::Ja | Lang::Zh => {
+                day.to_owned()
+            }
         },
     };
     let time = clock(lang, at);
@@ -145,6 +307,17 @@ pub fn callback_scheduled(
         }
         Lang::Es => format!("Por supuesto, le volveré a llamar {when} a las {time}. ¡Adiós!"),
         Lang::It => format!("Certo, la richiamerò {when} alle {time}. Arrivederci!"),
+        Lang::Ar => format!("بالتأكيد، سأعاود الاتصال بك {when} الساعة {time}. مع السلامة!"),
+        Lang::Pt => format!("Claro, eu ligo de volta {when} às {time}. Tchau!"),
+        Lang::Nl => format!("Natuurlijk, ik bel u {when} om {time} terug. Tot ziens!"),
+        Lang::Ru => format!("Конечно, я перезвоню вам {when} в {time}. До свидания!"),
+        Lang::Pl => format!("Oczywiście, oddzwonię {when} o {time}. Do widzenia!"),
+        Lang::Tr => format!("Tabii, sizi tekrar arayacağım: {when}, saat {time}. Hoşça kalın!"),
+        Lang::Ja => {
+            format!("かしこまりました。{when}の{time}にお電話いたします。それでは失礼いたします。")
+        }
+        Lang::Hi => format!("ज़रूर, मैं आपको {when} {time} बजे फिर से फ़ोन करूँगा। अलविदा!"),
+        Lang::Zh => format!("没问题，我会在{when}{time}给您回电话。再见！"),
     }
 }
 
@@ -159,6 +332,15 @@ pub fn callback_when(lang: Lang) -> String {
             "Natürlich. Wann darf ich Sie zurückrufen?",
             "Por supuesto. ¿Cuándo le viene bien que le llame?",
             "Certo. Quando posso richiamarla?",
+            "بالتأكيد. متى يناسبك أن نعاود الاتصال بك؟",
+            "Claro. Qual seria um bom horário para eu ligar de volta?",
+            "Natuurlijk. Wanneer kan ik u het beste terugbellen?",
+            "Конечно. Когда вам будет удобно, чтобы мы перезвонили?",
+            "Oczywiście. Kiedy mogę oddzwonić?",
+            "Tabii. Sizi ne zaman tekrar arayabilirim?",
+            "かしこまりました。いつ頃お電話すればよろしいでしょうか？",
+            "ज़रूर। आपको किस समय दोबारा फ़ोन करना ठीक रहेगा?",
+            "没问题。我们什么时候给您回电话比较方便？",
         ],
     )
     .to_owned()
@@ -173,6 +355,15 @@ pub fn opted_out(lang: Lang) -> String {
         "Verstanden. Ich habe Ihre Nummer von unserer Liste entfernt, wir rufen Sie nicht mehr an. Auf Wiederhören!",
         "Entendido. He eliminado su número de nuestra lista y no volveremos a llamarle. ¡Adiós!",
         "Capito. Ho rimosso il suo numero dalla nostra lista e non la chiameremo più. Arrivederci!",
+        "مفهوم. لقد حذفت رقمك من قائمتنا ولن نتصل بك مرة أخرى. مع السلامة!",
+        "Entendido. Removi o seu número da nossa lista e não vamos mais ligar. Tchau!",
+        "Begrepen. Ik heb uw nummer van onze lijst verwijderd, we bellen u niet meer. Tot ziens!",
+        "Понятно. Я удалил ваш номер из нашего списка, больше мы не будем звонить. До свидания!",
+        "Rozumiem. Numer został usunięty z naszej listy i nie będziemy już dzwonić. Do widzenia!",
+        "Anlaşıldı. Numaranızı listemizden sildim, sizi bir daha aramayacağız. Hoşça kalın!",
+        "承知いたしました。お客様の番号をリストから削除しましたので、今後お電話することはございません。それでは失礼いたします。",
+        "समझ गया। मैंने आपका नंबर हमारी सूची से हटा दिया है, हम आपको दोबारा फ़ोन नहीं करेंगे। अलविदा!",
+        "明白了。我已经把您的号码从名单中删除，以后不会再打扰您。再见！",
     ])
     .to_owned()
 }
@@ -188,6 +379,15 @@ pub fn not_interested(lang: Lang) -> String {
             "Ich verstehe, vielen Dank für Ihre Zeit. Einen schönen Tag noch, auf Wiederhören!",
             "Lo entiendo, gracias por su tiempo. Que tenga un buen día, ¡adiós!",
             "Capisco, grazie per il suo tempo. Buona giornata, arrivederci!",
+            "أتفهم ذلك، شكرا على وقتك. أتمنى لك يوما سعيدا، مع السلامة!",
+            "Entendo, obrigado pelo seu tempo. Tenha um bom dia, tchau!",
+            "Dat begrijp ik, bedankt voor uw tijd. Nog een fijne dag, tot ziens!",
+            "Понимаю, спасибо за ваше время. Хорошего дня, до свидания!",
+            "Rozumiem, dziękuję za poświęcony czas. Miłego dnia, do widzenia!",
+            "Anlıyorum, zaman ayırdığınız için teşekkürler. İyi günler, hoşça kalın!",
+            "承知いたしました。お時間をいただきありがとうございました。それでは失礼いたします。",
+            "मैं समझता हूँ, आपके समय के लिए धन्यवाद। आपका दिन शुभ हो, अलविदा!",
+            "明白，感谢您抽出时间。祝您愉快，再见！",
         ],
     )
     .to_owned()
@@ -205,6 +405,15 @@ pub fn answer(lang: Lang, question: Question) -> String {
                 "Wir helfen Unternehmen, ihre ausgehenden Anrufe mit einem KI-Assistenten zu automatisieren, der Termine direkt in den Kalender einträgt.",
                 "Ayudamos a las empresas a automatizar sus llamadas salientes con un asistente de IA que agenda reuniones directamente en su calendario.",
                 "Aiutiamo le aziende ad automatizzare le chiamate in uscita con un assistente IA che fissa gli appuntamenti direttamente in agenda.",
+                "نحن نساعد الشركات على أتمتة مكالماتها الصادرة بمساعد ذكاء اصطناعي يحجز الاجتماعات مباشرة في تقويمها.",
+                "Ajudamos empresas a automatizar suas ligações de saída com um assistente de IA que marca reuniões direto na agenda.",
+                "Wij helpen bedrijven hun uitgaande gesprekken te automatiseren met een AI-assistent die afspraken direct in de agenda zet.",
+                "Мы помогаем компаниям автоматизировать исходящие звонки с помощью ИИ-ассистента, который записывает встречи прямо в календарь.",
+                "Pomagamy firmom automatyzować połączenia wychodzące dzięki asystentowi AI, który umawia spotkania bezpośrednio w kalendarzu.",
+                "Şirketlerin giden aramalarını, toplantıları doğrudan takvime kaydeden bir yapay zekâ asistanıyla otomatikleştirmelerine yardımcı oluyoruz.",
+                "私たちは、会議を直接カレンダーに登録するAIアシスタントで、企業の発信業務の自動化をお手伝いしています。",
+                "हम कंपनियों को एक एआई सहायक के ज़रिए उनकी आउटगोइंग कॉल स्वचालित करने में मदद करते हैं, जो मीटिंग सीधे कैलेंडर में बुक कर देता है।",
+                "我们用AI助手帮助企业实现外呼自动化，助手可以直接把会议安排进日历。",
             ],
         ),
         Question::Cost => pick(
@@ -216,6 +425,15 @@ pub fn answer(lang: Lang, question: Question) -> String {
                 "Der Preis hängt von Ihrem Anrufvolumen ab und beginnt bei einer kleinen Monatsgebühr; in einem kurzen Termin können wir Ihnen ein genaues Angebot machen.",
                 "El precio depende de su volumen de llamadas y empieza con una pequeña cuota mensual; en una breve reunión podemos darle un presupuesto exacto.",
                 "Il prezzo dipende dal volume di chiamate e parte da un piccolo canone mensile; in un breve incontro possiamo farle un preventivo preciso.",
+                "يعتمد السعر على حجم مكالماتكم ويبدأ برسوم شهرية بسيطة؛ في اجتماع قصير يمكننا أن نقدم لكم عرض سعر دقيقا.",
+                "O preço depende do seu volume de ligações e começa com uma pequena mensalidade; numa reunião rápida podemos passar um orçamento exato.",
+                "De prijs hangt af van uw belvolume en begint bij een klein maandbedrag; in een kort gesprek kunnen we u een exacte offerte geven.",
+                "Цена зависит от объёма звонков и начинается с небольшой ежемесячной платы; на короткой встрече мы подготовим точное предложение.",
+                "Cena zależy od liczby połączeń i zaczyna się od niewielkiej miesięcznej opłaty; na krótkim spotkaniu przygotujemy dokładną ofertę.",
+                "Fiyat, arama hacminize bağlı ve küçük bir aylık ücretle başlıyor; kısa bir toplantıda size net bir teklif sunabiliriz.",
+                "料金は通話量によって異なり、少額の月額料金から始まります。短いお打ち合わせで正確なお見積もりをお出しできます。",
+                "कीमत आपकी कॉल की संख्या पर निर्भर करती है और एक छोटे मासिक शुल्क से शुरू होती है; एक छोटी मीटिंग में हम आपको सटीक कोटेशन दे सकते हैं।",
+                "价格取决于您的通话量，起步只是一笔很低的月费；简短开个会，我们就能给您准确报价。",
             ],
         ),
         Question::Who => pick(
@@ -227,6 +445,15 @@ pub fn answer(lang: Lang, question: Question) -> String {
                 "Hier ist Alex, ein Assistent im Auftrag von Callwright. Wir helfen Unternehmen, ausgehende Anrufe zu automatisieren.",
                 "Soy Alex, un asistente que llama en nombre de Callwright. Ayudamos a las empresas a automatizar sus llamadas salientes.",
                 "Sono Alex, un assistente che chiama per conto di Callwright. Aiutiamo le aziende ad automatizzare le chiamate in uscita.",
+                "معك أليكس، مساعد يتصل نيابة عن Callwright. نحن نساعد الشركات على أتمتة مكالماتها الصادرة.",
+                "Aqui é o Alex, um assistente que liga em nome da Callwright. Ajudamos empresas a automatizar suas ligações de saída.",
+                "U spreekt met Alex, een assistent die belt namens Callwright. Wij helpen bedrijven hun uitgaande gesprekken te automatiseren.",
+                "Это Алекс, ассистент, который звонит от имени Callwright. Мы помогаем компаниям автоматизировать исходящие звонки.",
+                "Tu Alex, asystent dzwoniący w imieniu Callwright. Pomagamy firmom automatyzować połączenia wychodzące.",
+                "Ben Alex, Callwright adına arayan bir asistanım. Şirketlerin giden aramalarını otomatikleştirmelerine yardımcı oluyoruz.",
+                "Callwrightの代理でお電話しているアシスタントのアレックスです。企業の発信業務の自動化をお手伝いしています。",
+                "मैं एलेक्स हूँ, Callwright की ओर से कॉल करने वाला सहायक। हम कंपनियों को उनकी आउटगोइंग कॉल स्वचालित करने में मदद करते हैं।",
+                "我是Alex，代表Callwright致电的助手。我们帮助企业实现外呼自动化。",
             ],
         ),
     };
@@ -239,9 +466,21 @@ pub fn answer(lang: Lang, question: Question) -> String {
             "Würde Ihnen ein kurzer Termin diese Woche passen?",
             "¿Le vendría bien una breve reunión esta semana?",
             "Le andrebbe bene un breve incontro questa settimana?",
+            "هل يناسبك اجتماع قصير هذا الأسبوع؟",
+            "Uma reunião rápida esta semana seria boa para você?",
+            "Zou een kort gesprek deze week u uitkomen?",
+            "Вам удобно провести короткую встречу на этой неделе?",
+            "Czy odpowiadałoby Państwu krótkie spotkanie w tym tygodniu?",
+            "Bu hafta kısa bir toplantı size uyar mı?",
+            "今週、短いお打ち合わせのお時間をいただけますでしょうか？",
+            "क्या इस हफ़्ते एक छोटी मीटिंग आपके लिए ठीक रहेगी?",
+            "这周方便抽时间简短开个会吗？",
         ],
     );
-    format!("{answer} {ask}")
+    match lang {
+        Lang::Ja | Lang::Zh => format!("{answer}{ask}"),
+        _ => format!("{answer} {ask}"),
+    }
 }
 
 /// Reacts to interest without a time by proposing one.
@@ -253,6 +492,15 @@ pub fn propose_meeting(lang: Lang) -> String {
         "Sehr gut! Würde Ihnen ein kurzer Termin diese Woche passen, zum Beispiel Donnerstag um 15:00 Uhr?",
         "¡Estupendo! ¿Le vendría bien una breve reunión esta semana, por ejemplo el jueves a las 15:00?",
         "Ottimo! Le andrebbe bene un breve incontro questa settimana, per esempio giovedì alle 15:00?",
+        "رائع! هل يناسبك اجتماع قصير هذا الأسبوع، مثلا يوم الخميس الساعة 15:00؟",
+        "Ótimo! Uma reunião rápida esta semana seria boa para você, por exemplo na quinta-feira às 15:00?",
+        "Mooi! Zou een kort gesprek deze week u uitkomen, bijvoorbeeld donderdag om 15:00?",
+        "Отлично! Вам удобно встретиться ненадолго на этой неделе, например в четверг в 15:00?",
+        "Świetnie! Czy odpowiadałoby Państwu krótkie spotkanie w tym tygodniu, na przykład w czwartek o 15:00?",
+        "Harika! Bu hafta kısa bir toplantı size uyar mı, örneğin Perşembe saat 15:00?",
+        "ありがとうございます！今週、短いお打ち合わせはいかがでしょうか。たとえば木曜日の15:00はいかがですか？",
+        "बहुत बढ़िया! क्या इस हफ़्ते एक छोटी मीटिंग ठीक रहेगी, जैसे गुरुवार को 15:00 बजे?",
+        "太好了！这周简短开个会方便吗，比如星期四15:00？",
     ])
     .to_owned()
 }
@@ -268,6 +516,15 @@ pub fn repeat(lang: Lang) -> String {
             "Entschuldigung, könnten Sie das bitte wiederholen?",
             "Perdone, ¿podría repetirlo?",
             "Scusi, può ripetere?",
+            "عذرا، هل يمكنك أن تعيد ما قلت؟",
+            "Desculpe, pode repetir?",
+            "Sorry, kunt u dat herhalen?",
+            "Извините, не могли бы вы повторить?",
+            "Przepraszam, nie dosłyszałem. Czy można powtórzyć?",
+            "Pardon, tekrar edebilir misiniz?",
+            "すみません、もう一度おっしゃっていただけますか？",
+            "माफ़ कीजिए, क्या आप दोबारा कह सकते हैं?",
+            "不好意思，您能再说一遍吗？",
         ],
     )
     .to_owned()
@@ -284,18 +541,55 @@ pub fn after_tool(lang: Lang) -> String {
             "Vielen Dank für Ihre Zeit. Auf Wiederhören!",
             "Gracias por su tiempo. ¡Adiós!",
             "Grazie per il suo tempo. Arrivederci!",
+            "شكرا على وقتك. مع السلامة!",
+            "Obrigado pelo seu tempo. Tchau!",
+            "Bedankt voor uw tijd. Tot ziens!",
+            "Спасибо за ваше время. До свидания!",
+            "Dziękuję za poświęcony czas. Do widzenia!",
+            "Zaman ayırdığınız için teşekkürler. Hoşça kalın!",
+            "お時間をいただきありがとうございました。それでは失礼いたします。",
+            "आपके समय के लिए धन्यवाद। अलविदा!",
+            "感谢您的时间。再见！",
         ],
     )
     .to_owned()
 }
 
-/// Joins slot labels as spoken: "A, B or C".
+/// Joins slot labels as spoken: "A, B or C" (with the language's own comma
+/// and "or").
 fn spoken_list(lang: Lang, labels: &[String]) -> String {
-    let or = pick(lang, ["or", "או", "ou", "oder", "o", "o"]);
+    let or = pick(
+        lang,
+        [
+            "or",
+            "או",
+            "ou",
+            "oder",
+            "o",
+            "o",
+            "أو",
+            "ou",
+            "of",
+            "или",
+            "lub",
+            "veya",
+            "、または",
+            "या",
+            "或者",
+        ],
+    );
+    let comma = match lang {
+        Lang::Ar => "، ",
+        Lang::Ja | Lang::Zh => "、",
+        _ => ", ",
+    };
     match labels {
         [] => String::new(),
         [only] => only.clone(),
-        [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
+        [init @ .., last] if matches!(lang, Lang::Ja | Lang::Zh) => {
+            format!("{}{or}{last}", init.join(comma))
+        }
+        [init @ .., last] => format!("{} {or} {last}", init.join(comma)),
     }
 }
 
@@ -312,6 +606,15 @@ pub fn offer(lang: Lang, labels: &[String]) -> String {
                 "Passt Ihnen das?",
                 "¿Le viene bien?",
                 "Le va bene?",
+                "هل يناسبك هذا الموعد؟",
+                "Esse horário é bom para você?",
+                "Komt dat u uit?",
+                "Вам это подходит?",
+                "Czy ten termin odpowiada?",
+                "Bu size uyar mı?",
+                "こちらでご都合はいかがでしょうか？",
+                "क्या यह आपके लिए ठीक रहेगा?",
+                "这个时间方便吗？",
             ],
         )
     } else {
@@ -324,6 +627,15 @@ pub fn offer(lang: Lang, labels: &[String]) -> String {
                 "Was passt Ihnen am besten?",
                 "¿Qué le viene mejor?",
                 "Quale preferisce?",
+                "أي موعد يناسبك أكثر؟",
+                "Qual fica melhor para você?",
+                "Wat komt u het beste uit?",
+                "Что вам удобнее?",
+                "Który termin najbardziej odpowiada?",
+                "Hangisi size daha uygun?",
+                "どちらがご都合よろしいでしょうか？",
+                "आपके लिए कौन-सा समय सबसे अच्छा रहेगा?",
+                "您看哪个时间最合适？",
             ],
         )
     };
@@ -334,6 +646,15 @@ pub fn offer(lang: Lang, labels: &[String]) -> String {
         Lang::De => format!("Ich kann Ihnen {list} anbieten. {ask}"),
         Lang::Es => format!("Puedo ofrecerle {list}. {ask}"),
         Lang::It => format!("Posso proporle {list}. {ask}"),
+        Lang::Ar => format!("يمكنني أن أقترح عليك {list}. {ask}"),
+        Lang::Pt => format!("Posso oferecer {list}. {ask}"),
+        Lang::Nl => format!("Ik kan u {list} aanbieden. {ask}"),
+        Lang::Ru => format!("Могу предложить {list}. {ask}"),
+        Lang::Pl => format!("Mogę zaproponować {list}. {ask}"),
+        Lang::Tr => format!("Size {list} önerebilirim. {ask}"),
+        Lang::Ja => format!("{list}でご提案できます。{ask}"),
+        Lang::Hi => format!("मैं आपको ये समय सुझा सकता हूँ: {list}। {ask}"),
+        Lang::Zh => format!("我可以为您安排{list}。{ask}"),
     }
 }
 
@@ -346,6 +667,15 @@ pub fn no_slots(lang: Lang) -> String {
         "Es tut mir leid, in den nächsten Tagen habe ich keine freien Termine. Darf ich Sie ein andermal zurückrufen?",
         "Lo siento, no tengo horarios libres en los próximos días. ¿Le parece que le llame en otro momento?",
         "Mi dispiace, non ho orari liberi nei prossimi giorni. Posso richiamarla in un altro momento?",
+        "آسف، ليس لدي مواعيد متاحة في الأيام القادمة. هل أعاود الاتصال بك في وقت آخر؟",
+        "Desculpe, não tenho horários livres nos próximos dias. Posso ligar para você em outro momento?",
+        "Het spijt me, ik heb de komende dagen geen vrije tijden. Kan ik u een andere keer terugbellen?",
+        "К сожалению, в ближайшие дни у меня нет свободного времени. Могу перезвонить вам в другой раз?",
+        "Przykro mi, w najbliższych dniach nie mam wolnych terminów. Czy mogę oddzwonić innym razem?",
+        "Üzgünüm, önümüzdeki günlerde boş saatim yok. Sizi başka bir zaman arayabilir miyim?",
+        "申し訳ございません。この先数日は空いている日時がございません。また別の機会にお電話してもよろしいでしょうか？",
+        "माफ़ कीजिए, अगले कुछ दिनों में मेरे पास कोई खाली समय नहीं है। क्या मैं आपको किसी और समय फ़ोन करूँ?",
+        "抱歉，接下来几天我没有空闲的时间。我改天再给您打电话可以吗？",
     ])
     .to_owned()
 }
@@ -363,6 +693,15 @@ pub fn slot_taken(lang: Lang, taken: Option<&str>, labels: &[String]) -> String 
                 "dieser Termin",
                 "ese horario",
                 "quell'orario",
+                "هذا الموعد",
+                "esse horário",
+                "dat tijdstip",
+                "это время",
+                "ten termin",
+                "bu saat",
+                "その日時",
+                "वह समय",
+                "那个时间",
             ],
         )
     });
@@ -386,6 +725,33 @@ pub fn slot_taken(lang: Lang, taken: Option<&str>, labels: &[String]) -> String 
             Lang::It => format!(
                 "Mi dispiace, {taken} è appena stato prenotato e non ho altri orari liberi nei prossimi giorni. Posso richiamarla in un altro momento?"
             ),
+            Lang::Ar => format!(
+                "آسف، {taken} حجزه شخص آخر للتو، وليس لدي مواعيد متاحة أخرى في الأيام القادمة. هل أعاود الاتصال بك في وقت آخر؟"
+            ),
+            Lang::Pt => format!(
+                "Desculpe, {taken} acabou de ser reservado e não tenho outros horários livres nos próximos dias. Posso ligar para você em outro momento?"
+            ),
+            Lang::Nl => format!(
+                "Sorry, {taken} is net door iemand anders geboekt en ik heb de komende dagen geen andere vrije tijden. Kan ik u een andere keer terugbellen?"
+            ),
+            Lang::Ru => format!(
+                "Извините, {taken} только что заняли, а другого свободного времени в ближайшие дни у меня нет. Могу перезвонить вам в другой раз?"
+            ),
+            Lang::Pl => format!(
+                "Przepraszam, ktoś właśnie zarezerwował {taken}, a w najbliższych dniach nie mam już innych wolnych terminów. Czy mogę oddzwonić innym razem?"
+            ),
+            Lang::Tr => format!(
+                "Üzgünüm, {taken} az önce başkası tarafından alındı ve önümüzdeki günlerde başka boş saatim yok. Sizi başka bir zaman arayabilir miyim?"
+            ),
+            Lang::Ja => format!(
+                "申し訳ございません、{taken}はたった今ほかの方のご予約で埋まってしまい、この先数日はほかに空いている日時がございません。また別の機会にお電話してもよろしいでしょうか？"
+            ),
+            Lang::Hi => format!(
+                "माफ़ कीजिए, {taken} अभी-अभी किसी और ने बुक कर लिया है, और अगले कुछ दिनों में कोई और खाली समय नहीं है। क्या मैं आपको किसी और समय फ़ोन करूँ?"
+            ),
+            Lang::Zh => format!(
+                "抱歉，{taken}刚刚被别人约走了，接下来几天也没有其他空闲时间了。我改天再给您打电话可以吗？"
+            ),
         };
     }
     let sorry = match lang {
@@ -395,8 +761,22 @@ pub fn slot_taken(lang: Lang, taken: Option<&str>, labels: &[String]) -> String 
         Lang::De => format!("Entschuldigung, {taken} ist gerade vergeben worden."),
         Lang::Es => format!("Lo siento, {taken} acaba de quedar ocupado."),
         Lang::It => format!("Mi dispiace, {taken} è appena stato prenotato."),
+        Lang::Ar => format!("آسف، {taken} حجزه شخص آخر للتو."),
+        Lang::Pt => format!("Desculpe, {taken} acabou de ser reservado."),
+        Lang::Nl => format!("Sorry, {taken} is net door iemand anders geboekt."),
+        Lang::Ru => format!("Извините, {taken} только что заняли."),
+        Lang::Pl => format!("Przepraszam, ktoś właśnie zarezerwował {taken}."),
+        Lang::Tr => format!("Üzgünüm, {taken} az önce başkası tarafından alındı."),
+        Lang::Ja => {
+            format!("申し訳ございません、{taken}はたった今ほかの方のご予約で埋まってしまいました。")
+        }
+        Lang::Hi => format!("माफ़ कीजिए, {taken} अभी-अभी किसी और ने बुक कर लिया है।"),
+        Lang::Zh => format!("抱歉，{taken}刚刚被别人约走了。"),
     };
-    format!("{sorry} {}", offer(lang, labels))
+    match lang {
+        Lang::Ja | Lang::Zh => format!("{sorry}{}", offer(lang, labels)),
+        _ => format!("{sorry} {}", offer(lang, labels)),
+    }
 }
 
 /// Asks for the email address the invitation should go to.
@@ -410,6 +790,15 @@ pub fn ask_email(lang: Lang) -> String {
             "An welche E-Mail-Adresse soll ich die Einladung schicken?",
             "¿A qué dirección de correo electrónico le envío la invitación?",
             "A quale indirizzo email posso mandare l'invito?",
+            "إلى أي عنوان بريد إلكتروني أرسل الدعوة؟",
+            "Para qual endereço de e-mail devo enviar o convite?",
+            "Naar welk e-mailadres mag ik de uitnodiging sturen?",
+            "На какой адрес электронной почты отправить приглашение?",
+            "Na jaki adres e-mail mam wysłać zaproszenie?",
+            "Daveti hangi e-posta adresine göndereyim?",
+            "招待状はどのメールアドレスにお送りすればよろしいですか？",
+            "निमंत्रण किस ईमेल पते पर भेजूँ?",
+            "邀请应该发到哪个邮箱地址？",
         ],
     )
     .to_owned()
@@ -454,6 +843,58 @@ pub fn booking_confirmed(lang: Lang, label: &str, email: Option<&str>) -> String
         (Lang::It, None) => format!(
             "Appuntamento confermato: {label}. Riceverà a breve un invito. Grazie, arrivederci!"
         ),
+        (Lang::Ar, Some(email)) => {
+            format!("تم تأكيد موعدك: {label}. سنرسل الدعوة إلى {email}. شكرا، مع السلامة!")
+        }
+        (Lang::Ar, None) => {
+            format!("تم تأكيد موعدك: {label}. ستصلك دعوة قريبا. شكرا، مع السلامة!")
+        }
+        (Lang::Pt, Some(email)) => {
+            format!("Reunião confirmada: {label}. O convite vai para {email}. Obrigado, tchau!")
+        }
+        (Lang::Pt, None) => format!(
+            "Reunião confirmada: {label}. Você vai receber um convite em breve. Obrigado, tchau!"
+        ),
+        (Lang::Nl, Some(email)) => format!(
+            "Afspraak bevestigd: {label}. De uitnodiging gaat naar {email}. Bedankt, tot ziens!"
+        ),
+        (Lang::Nl, None) => format!(
+            "Afspraak bevestigd: {label}. U ontvangt binnenkort een uitnodiging. Bedankt, tot ziens!"
+        ),
+        (Lang::Ru, Some(email)) => format!(
+            "Встреча подтверждена: {label}. Приглашение придёт на {email}. Спасибо, до свидания!"
+        ),
+        (Lang::Ru, None) => format!(
+            "Встреча подтверждена: {label}. Приглашение скоро придёт. Спасибо, до свидания!"
+        ),
+        (Lang::Pl, Some(email)) => format!(
+            "Spotkanie potwierdzone: {label}. Zaproszenie wyślemy na {email}. Dziękuję, do widzenia!"
+        ),
+        (Lang::Pl, None) => format!(
+            "Spotkanie potwierdzone: {label}. Zaproszenie wkrótce dotrze. Dziękuję, do widzenia!"
+        ),
+        (Lang::Tr, Some(email)) => format!(
+            "Randevunuz onaylandı: {label}. Davet {email} adresine gönderilecek. Teşekkürler, hoşça kalın!"
+        ),
+        (Lang::Tr, None) => format!(
+            "Randevunuz onaylandı: {label}. Kısa süre içinde bir davet alacaksınız. Teşekkürler, hoşça kalın!"
+        ),
+        (Lang::Ja, Some(email)) => format!(
+            "ご予約を承りました：{label}。招待状を{email}にお送りします。ありがとうございました。それでは失礼いたします。"
+        ),
+        (Lang::Ja, None) => format!(
+            "ご予約を承りました：{label}。まもなく招待状をお送りします。ありがとうございました。それでは失礼いたします。"
+        ),
+        (Lang::Hi, Some(email)) => {
+            format!("आपकी मीटिंग बुक हो गई है: {label}। निमंत्रण {email} पर भेजा जाएगा। धन्यवाद, अलविदा!")
+        }
+        (Lang::Hi, None) => {
+            format!("आपकी मीटिंग बुक हो गई है: {label}। आपको जल्द ही निमंत्रण मिल जाएगा। धन्यवाद, अलविदा!")
+        }
+        (Lang::Zh, Some(email)) => {
+            format!("预约已确认：{label}。邀请将发送到{email}。谢谢，再见！")
+        }
+        (Lang::Zh, None) => format!("预约已确认：{label}。您很快会收到邀请。谢谢，再见！"),
     }
 }
 
@@ -469,6 +910,15 @@ pub fn checking_calendar(lang: Lang) -> String {
             "Ich schaue kurz in den Kalender.",
             "Déjeme mirar la agenda.",
             "Controllo subito l'agenda.",
+            "لحظة، سأتحقق من التقويم.",
+            "Deixe-me verificar a agenda.",
+            "Ik kijk even in de agenda.",
+            "Сейчас посмотрю календарь.",
+            "Sprawdzę kalendarz.",
+            "Takvime bir bakayım.",
+            "カレンダーを確認いたします。",
+            "एक पल, मैं कैलेंडर देख लेता हूँ।",
+            "我查一下日历。",
         ],
     )
     .to_owned()
@@ -485,6 +935,15 @@ pub fn booking_slot(lang: Lang) -> String {
             "Einen Moment, ich buche den Termin.",
             "Un momento, se lo reservo.",
             "Un attimo, lo prenoto subito.",
+            "لحظة من فضلك، سأحجز هذا الموعد لك.",
+            "Um momento, vou reservar para você.",
+            "Een moment, ik boek dat voor u.",
+            "Одну минуту, сейчас забронирую.",
+            "Chwileczkę, już rezerwuję.",
+            "Bir dakika, hemen ayırıyorum.",
+            "少々お待ちください、ご予約をお取りします。",
+            "एक पल, मैं इसे बुक कर देता हूँ।",
+            "请稍等，我这就为您预约。",
         ],
     )
     .to_owned()

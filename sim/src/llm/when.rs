@@ -33,14 +33,53 @@ impl When {
     }
 }
 
+// Names as callees say them, folded (see `text::fold`): Latin-script names
+// match as whole words, Cyrillic and Devanagari ones as word starts (so stems
+// cover the cases: `четверг` in `четверга`), Hebrew, Arabic, Japanese and
+// Chinese ones as substrings. Portuguese days are two words ("quinta-feira"),
+// so "segunda" alone stays an ordinal.
 const WEEKDAYS: [(Weekday, &[&str]); 7] = [
     (
         Weekday::Mon,
-        &["monday", "lundi", "montag", "lunes", "lunedi", "יום שני"],
+        &[
+            "monday",
+            "lundi",
+            "montag",
+            "lunes",
+            "lunedi",
+            "יום שני",
+            "الاثنين",
+            "segunda feira",
+            "maandag",
+            "понедельник",
+            "poniedzialek",
+            "pazartesi",
+            "月曜",
+            "सोमवार",
+            "星期一",
+            "周一",
+        ],
     ),
     (
         Weekday::Tue,
-        &["tuesday", "mardi", "dienstag", "martes", "martedi", "שלישי"],
+        &[
+            "tuesday",
+            "mardi",
+            "dienstag",
+            "martes",
+            "martedi",
+            "שלישי",
+            "الثلاثاء",
+            "terca feira",
+            "dinsdag",
+            "вторник",
+            "wtorek",
+            "sali",
+            "火曜",
+            "मंगलवार",
+            "星期二",
+            "周二",
+        ],
     ),
     (
         Weekday::Wed,
@@ -51,6 +90,18 @@ const WEEKDAYS: [(Weekday, &[&str]); 7] = [
             "miercoles",
             "mercoledi",
             "רביעי",
+            "الاربعاء",
+            "quarta feira",
+            "woensdag",
+            "среда",
+            "среду",
+            "sroda",
+            "srode",
+            "carsamba",
+            "水曜",
+            "बुधवार",
+            "星期三",
+            "周三",
         ],
     ),
     (
@@ -62,17 +113,59 @@ const WEEKDAYS: [(Weekday, &[&str]); 7] = [
             "jueves",
             "giovedi",
             "חמישי",
+            "الخميس",
+            "quinta feira",
+            "donderdag",
+            "четверг",
+            "czwartek",
+            "persembe",
+            "木曜",
+            "गुरुवार",
+            "星期四",
+            "周四",
         ],
     ),
     (
         Weekday::Fri,
         &[
-            "friday", "vendredi", "freitag", "viernes", "venerdi", "שישי",
+            "friday",
+            "vendredi",
+            "freitag",
+            "viernes",
+            "venerdi",
+            "שישי",
+            "الجمعة",
+            "sexta feira",
+            "vrijdag",
+            "пятниц",
+            "piatek",
+            "cuma",
+            "金曜",
+            "शुक्रवार",
+            "星期五",
+            "周五",
         ],
     ),
     (
         Weekday::Sat,
-        &["saturday", "samedi", "samstag", "sabado", "sabato", "שבת"],
+        &[
+            "saturday",
+            "samedi",
+            "samstag",
+            "sabado",
+            "sabato",
+            "שבת",
+            "السبت",
+            "zaterdag",
+            "суббот",
+            "sobota",
+            "sobote",
+            "cumartesi",
+            "土曜",
+            "शनिवार",
+            "星期六",
+            "周六",
+        ],
     ),
     (
         Weekday::Sun,
@@ -83,12 +176,58 @@ const WEEKDAYS: [(Weekday, &[&str]); 7] = [
             "domingo",
             "domenica",
             "יום ראשון",
+            "الاحد",
+            "zondag",
+            "воскресень",
+            "niedziela",
+            "niedziele",
+            "pazar",
+            "日曜",
+            "रविवार",
+            "星期日",
+            "星期天",
+            "周日",
         ],
     ),
 ];
 
-const TOMORROW: &[&str] = &["tomorrow", "demain", "morgen", "manana", "domani", "מחר"];
-const TODAY: &[&str] = &["today", "aujourd hui", "heute", "hoy", "oggi", "היום"];
+const TOMORROW: &[&str] = &[
+    "tomorrow",
+    "demain",
+    "morgen",
+    "manana",
+    "domani",
+    "מחר",
+    "غدا",
+    "بكرة",
+    "amanha",
+    "завтра",
+    "jutro",
+    "yarin",
+    "明日",
+    "あした",
+    "कल",
+    "明天",
+];
+const TODAY: &[&str] = &[
+    "today",
+    "aujourd hui",
+    "heute",
+    "hoy",
+    "oggi",
+    "היום",
+    "اليوم",
+    "hoje",
+    "vandaag",
+    "сегодня",
+    "dzisiaj",
+    "dzis",
+    "bugun",
+    "今日",
+    "本日",
+    "आज",
+    "今天",
+];
 /// Phrases that contain a "tomorrow" word but mean something else.
 const NOT_TOMORROW: &[&str] = &["la manana", "guten morgen", "morgen fruh"];
 
@@ -111,6 +250,26 @@ const PM: &[&str] = &[
     "אחרי הצהריים",
     "בערב",
     "בצהריים",
+    "بعد الظهر",
+    "مساء",
+    "da tarde",
+    "a tarde",
+    "da noite",
+    "s middags",
+    "s avonds",
+    "дня",
+    "вечера",
+    "вечером",
+    "po poludniu",
+    "wieczorem",
+    "ogleden sonra",
+    "aksam",
+    "午後",
+    "夕方",
+    "दोपहर",
+    "शाम",
+    "下午",
+    "晚上",
 ];
 const AM: &[&str] = &[
     "morning",
@@ -122,6 +281,19 @@ const AM: &[&str] = &[
     "di mattina",
     "del mattino",
     "בבוקר",
+    "صباحا",
+    "الصبح",
+    "da manha",
+    "de manha",
+    "s ochtends",
+    "утра",
+    "утром",
+    "rano",
+    "sabah",
+    "午前",
+    "सुबह",
+    "上午",
+    "早上",
 ];
 
 /// Finds a day and a time of day in `raw`.
@@ -266,6 +438,115 @@ mod tests {
         assert_eq!(at("¿Qué tal el jueves a las 3 de la tarde?"), thu);
         assert_eq!(at("giovedì alle 15"), thu);
         assert_eq!(at("jeudi à 15h30"), "2026-11-26T15:30:00+01:00");
+        for text in [
+            "ما رأيك في يوم الخميس الساعة 3 بعد الظهر؟",
+            "Que tal quinta-feira às 15h?",
+            "Wat dacht u van donderdag om 15.00 uur?",
+            "Как насчёт четверга в 15:00?",
+            "Może w czwartek o 15:00?",
+            "Perşembe saat 15:00 olur mu?",
+            "木曜日の15時はいかがですか？",
+            "गुरुवार को दोपहर 3 बजे कैसा रहेगा?",
+            "星期四下午3点怎么样？",
+        ] {
+            assert_eq!(at(text), thu, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_weekday_in_the_new_languages() {
+        let names = [
+            [
+                "الاثنين",
+                "الثلاثاء",
+                "الأربعاء",
+                "الخميس",
+                "الجمعة",
+                "السبت",
+                "الأحد",
+            ],
+            [
+                "segunda-feira",
+                "terça-feira",
+                "quarta-feira",
+                "quinta-feira",
+                "sexta-feira",
+                "sábado",
+                "domingo",
+            ],
+            [
+                "maandag",
+                "dinsdag",
+                "woensdag",
+                "donderdag",
+                "vrijdag",
+                "zaterdag",
+                "zondag",
+            ],
+            [
+                "в понедельник",
+                "во вторник",
+                "в среду",
+                "в четверг",
+                "в пятницу",
+                "в субботу",
+                "в воскресенье",
+            ],
+            [
+                "w poniedziałek",
+                "we wtorek",
+                "w środę",
+                "w czwartek",
+                "w piątek",
+                "w sobotę",
+                "w niedzielę",
+            ],
+            [
+                "Pazartesi",
+                "Salı",
+                "Çarşamba",
+                "Perşembe",
+                "Cuma",
+                "Cumartesi",
+                "Pazar",
+            ],
+            [
+                "月曜日",
+                "火曜日",
+                "水曜日",
+                "木曜日",
+                "金曜日",
+                "土曜日",
+                "日曜日",
+            ],
+            [
+                "सोमवार",
+                "मंगलवार",
+                "बुधवार",
+                "गुरुवार",
+                "शुक्रवार",
+                "शनिवार",
+                "रविवार",
+            ],
+            [
+                "星期一",
+                "星期二",
+                "星期三",
+                "星期四",
+                "星期五",
+                "星期六",
+                "星期日",
+            ],
+        ];
+        for row in names {
+            for (i, name) in row.iter().enumerate() {
+                let expected = Weekday::try_from(u8::try_from(i).unwrap()).unwrap();
+                assert_eq!(parse(name).day, Some(Day::Weekday(expected)), "{name}");
+            }
+        }
+        // "segunda" alone is an ordinal, not Monday; "पहला विकल्प" holds no "कल" (tomorrow).
+        assert_eq!(parse("a segunda opção").day, None);
+        assert_eq!(parse("पहला विकल्प, कृपया।").day, None);
     }
 
     #[test]
@@ -285,6 +566,19 @@ mod tests {
             Some(Day::Weekday(Weekday::Thu))
         );
         assert!(!parse("no thanks").is_some());
+        for text in [
+            "اتصل بي غدا الساعة 5 مساء",
+            "me ligue amanhã às 17h",
+            "belt u me morgen om 17.00 uur terug",
+            "перезвоните мне завтра в 17:00",
+            "proszę zadzwonić jutro o 17:00",
+            "beni yarın saat 17:00'de arayın",
+            "明日の17時にかけ直してください",
+            "कल शाम 5 बजे फ़ोन कीजिए",
+            "明天下午5点再打给我吧",
+        ] {
+            assert_eq!(at(text), "2026-11-25T17:00:00+01:00", "{text}");
+        }
         assert_eq!(at("am Freitag um 3"), "2026-11-27T15:00:00+01:00");
         assert_eq!(at("Friday at 3:30 p.m."), "2026-11-27T15:30:00+01:00");
         assert_eq!(at("Friday at 12 a.m. please"), "2026-11-27T00:00:00+01:00");

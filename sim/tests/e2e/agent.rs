@@ -32,6 +32,15 @@ fn lang_tag(to: &str) -> &'static str {
         ("+49", "de-DE"),
         ("+34", "es-ES"),
         ("+39", "it-IT"),
+        ("+966", "ar-SA"),
+        ("+55", "pt-BR"),
+        ("+31", "nl-NL"),
+        ("+7", "ru-RU"),
+        ("+48", "pl-PL"),
+        ("+90", "tr-TR"),
+        ("+81", "ja-JP"),
+        ("+91", "hi-IN"),
+        ("+86", "zh-CN"),
     ] {
         if to.starts_with(prefix) {
             return tag;
@@ -136,6 +145,15 @@ async fn personas_reach_their_outcomes_in_several_languages() {
         "+4915112",
         "+3461234",
         "+3931234",
+        "+96650123",
+        "+55119123",
+        "+3161234",
+        "+7912345",
+        "+4851234",
+        "+9053212",
+        "+8190123",
+        "+9198123",
+        "+8613812",
     ];
     let mut pending = Vec::new();
     for prefix in prefixes {
