@@ -104,6 +104,24 @@ mod tests {
     }
 
     #[test]
+    fn upload_limits_default_and_override() {
+        let mut env: HashMap<&str, &str> = HashMap::from([
+            ("PUBLIC_BASE_URL", "https://calls.example.com"),
+            ("DATABASE_URL", "postgres://localhost/x"),
+            ("TWILIO_AUTH_TOKEN", "t"),
+        ]);
+        let config = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(config.upload_max_bytes, 200 * 1024 * 1024);
+        assert_eq!(config.upload_max_rows, 2_000_000);
+        env.insert("UPLOAD_MAX_ROWS", "10");
+        let config = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(config.upload_max_rows, 10);
+        env.insert("UPLOAD_MAX_BYTES", "lots");
+        let err = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap_err();
+        assert!(err.to_string().contains("UPLOAD_MAX_BYTES"), "{err}");
+    }
+
+    #[test]
     fn rejects_a_bad_public_url() {
         let env: HashMap<&str, &str> = HashMap::from([("PUBLIC_BASE_URL", "not a url")]);
         let err = ApiConfig::from_lookup(|k| env.get(k).map(|v| v.to_string())).unwrap_err();

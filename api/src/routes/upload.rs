@@ -559,9 +559,11 @@ pub fn validate_row<'a>(
     }
     let language = match get(columns.language) {
         Some(l) => l.parse::<Language>().map_err(|_| {
+            let supported: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
             format!(
-                "language: '{}' is not supported (supported: en, he, fr, de, es)",
-                shown(l)
+                "language: '{}' is not supported (supported: {})",
+                shown(l),
+                supported.join(", ")
             )
         })?,
         None => Language::from_country_code(phone.country_code()),
