@@ -8,7 +8,7 @@ BENCH_ARGS ?=
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
-.PHONY: help test demo demo-down deps bench chaos fmt lint build compose-config
+.PHONY: help test demo demo-down deps bench chaos fuzz-api fmt lint build compose-config
 
 help: ## Show this help
 	@echo "Callwright make targets:"
@@ -26,11 +26,14 @@ demo-down: ## Stop everything `make demo` started (keeps data and logs in .run/d
 deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest
 	@scripts/deps.sh
 
-bench: ## Turn-overhead benchmark → docs/benchmarks.md (BENCH_ARGS='--levels 1,100 --turns 10')
+bench: ## Benchmarks (turn overhead, CSV import) → docs/benchmarks.md (e.g. BENCH_ARGS='--only csv --csv-rows 100000')
 	@scripts/bench.sh $(BENCH_ARGS)
 
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi
+
+fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40)
+	@scripts/fuzz-api.sh
 
 fmt: ## Format all Rust code
 	@cargo fmt --all
