@@ -290,6 +290,15 @@ mod tests {
             let n = leads.iter().filter(|l| l.phone.starts_with(prefix)).count();
             assert!(n >= 4, "{prefix}: only {n} leads");
         }
+        // A lead in every other supported language too.
+        for prefix in [
+            "+966", "+39", "+55", "+31", "+7", "+48", "+90", "+81", "+91", "+86",
+        ] {
+            assert!(
+                leads.iter().any(|l| l.phone.starts_with(prefix)),
+                "no lead on {prefix}"
+            );
+        }
         let english = leads
             .iter()
             .filter(|l| l.phone.starts_with("+1") || l.phone.starts_with("+44"))

@@ -28,7 +28,9 @@ pub const OUTCOMES: [&str; 13] = [
 ];
 
 /// Language codes in display order (others follow, alphabetically).
-const LANGUAGES: [&str; 5] = ["en", "he", "fr", "de", "es"];
+const LANGUAGES: [&str; 15] = [
+    "en", "he", "fr", "de", "es", "ar", "it", "pt", "nl", "ru", "pl", "tr", "ja", "hi", "zh",
+];
 
 /// Width of the progress bar, in cells.
 const BAR_WIDTH: usize = 40;
