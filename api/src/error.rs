@@ -73,6 +73,17 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
                 ApiError::Unavailable("database unavailable".into())
             }
+            // Data exceptions only the request's own values can cause: Postgres text cannot
+            // hold a NUL character, and its timestamps span 4713 BC to 294276 AD.
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                Some("22021" | "22P05") => {
+                    ApiError::BadRequest("text must not contain NUL (\\u0000) characters".into())
+                }
+                Some("22008") => ApiError::BadRequest(
+                    "a date is out of the supported range (4713 BC to 294276 AD)".into(),
+                ),
+                _ => ApiError::Internal(err.into()),
+            },
             _ => ApiError::Internal(err.into()),
         }
     }

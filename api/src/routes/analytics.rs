@@ -32,7 +32,12 @@ pub struct Window {
 impl Window {
     fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
         let to = self.to.unwrap_or_else(Utc::now);
-        let from = self.from.unwrap_or(to - Duration::days(30));
+        let from = match self.from {
+            Some(from) => from,
+            None => to
+                .checked_sub_signed(Duration::days(30))
+                .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
+        };
         if from >= to {
             return Err(ApiError::BadRequest("from: must be before 'to'".into()));
         }

@@ -28,11 +28,13 @@ pub struct StartCampaign {
     /// Display name (default: "Campaign" and the start time).
     name: Option<String>,
     /// Leads to call, in order (duplicates are called once; at most 100 000).
-    #[schema(value_type = Vec<Uuid>)]
+    #[schema(value_type = Vec<Uuid>, min_items = 1, max_items = 100_000)]
     lead_ids: Vec<String>,
     /// Leads in flight at once (default 10).
+    #[schema(minimum = 1)]
     max_concurrent: Option<u32>,
     /// Lead starts per campaign workflow run before it continues as new (default 500).
+    #[schema(minimum = 1)]
     starts_per_run: Option<u32>,
     /// Calling rules; anything left out takes its default (business name from the server).
     #[serde(default)]
@@ -221,7 +223,7 @@ pub enum Control {
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Campaign id"),
-        ("action" = Control, Path, description = "`pause` (start no new leads), `resume`, or `cancel` (start no more; leads in flight stop after their call)"),
+        ("action" = inline(Control), Path, description = "`pause` (start no new leads), `resume`, or `cancel` (start no more; leads in flight stop after their call)"),
     ),
     responses(
         (status = 202, description = "Signalled to the campaign workflow"),

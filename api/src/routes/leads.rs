@@ -22,7 +22,7 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct NewLead {
     /// Display name (not empty).
-    #[schema(example = "Dana Levi")]
+    #[schema(example = "Dana Levi", min_length = 1)]
     name: String,
     /// Phone number: E.164, or national form with `region`.
     #[schema(example = "+14155552671")]

@@ -14,7 +14,7 @@ use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
 use callwright_domain::invite::InviteMethod;
 use callwright_workflows::MeetingChangeWorkflow;
 use callwright_workflows::meeting::{MeetingChange, meeting_change_workflow_id};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use serde::{Deserialize, Serialize};
 use temporalio_client::WorkflowStartOptions;
 use uuid::Uuid;
@@ -49,6 +49,7 @@ pub struct ListQuery {
     #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// The `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 
@@ -249,7 +250,15 @@ pub async fn set_status(
                     "start must be in the future".into(),
                 ));
             }
-            let end = start + (current.ends_at - current.starts_at);
+            // RFC 3339 (calendars, invites, this API's own responses) has four-digit years.
+            if start.year() > 9999 {
+                return Err(ApiError::Unprocessable(
+                    "start: must be before the year 10000".into(),
+                ));
+            }
+            let end = start
+                .checked_add_signed(current.ends_at - current.starts_at)
+                .ok_or_else(|| ApiError::Unprocessable("start: too far in the future".into()))?;
             // The buffer after the meeting moves with it.
             sqlx::query_as(&format!(
                 "UPDATE meetings SET starts_at = $2, ends_at = $3,

@@ -539,6 +539,37 @@ mod tests {
         }
     }
 
+    /// Every `$ref` string anywhere under `value`.
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[tokio::test]
+    async fn every_reference_resolves() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        let mut all = Vec::new();
+        refs(&spec, &mut all);
+        assert!(!all.is_empty());
+        for r in all {
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("{r} is not local"));
+            assert!(spec.pointer(pointer).is_some(), "{r} does not resolve");
+        }
+    }
+
     fn enum_values<T: ToSchema>() -> Vec<String> {
         let schema = serde_json::to_value(T::schema()).unwrap();
         serde_json::from_value(schema["enum"].clone()).unwrap()
