@@ -68,6 +68,7 @@ start_private_servers callwright-fuzz
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 stop_all() {
   local rc=$?
+  set +e # a failing stop must not skip the rest (nor `(exit "$rc")` end the trap)
   trap - EXIT
   for name in api worker sim; do
     stop_pidfile "$TMP/$name.pid" "callwright-$name" || true
