@@ -174,7 +174,7 @@ impl IntoResponse for UploadError {
     security(("bearer" = [])),
     params(UploadQuery),
     request_body(
-        description = "The CSV: a header row (`name` and `phone` required; `email`, `company`, `language`, `timezone`, `region` optional; any order, case-insensitive, unknown columns ignored), then one lead a line. Sent as the body itself, or as the `file` part of a form.",
+        description = "The CSV: a header row (`name` and `phone` required; `email`, `company`, `language`, `timezone`, `notes`, `region` optional; any order, case-insensitive, unknown columns ignored), then one lead a line. Sent as the body itself, or as the `file` part of a form.",
         content(
             (String = "text/csv", example = "name,phone,email\nDana Levi,+14155552671,dana@example.com\n"),
             (super::openapi::UploadForm = "multipart/form-data"),
