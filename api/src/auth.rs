@@ -25,29 +25,38 @@ pub const KEY_PREFIX: &str = "cwk_";
 /// How long a validated key is trusted without asking the database again.
 const CACHE_FOR: Duration = Duration::from_secs(60);
 
-/// Keys recently found valid, by hash.
+/// A key's hash → its id and when it was last found valid.
+type Seen = HashMap<[u8; 32], (Uuid, Instant)>;
+
+/// Keys recently found valid, by hash, with their ids.
 #[derive(Clone, Default)]
 pub struct KeyCache {
-    valid: Arc<Mutex<HashMap<[u8; 32], Instant>>>,
+    valid: Arc<Mutex<Seen>>,
 }
 
 impl KeyCache {
-    fn fresh(&self, hash: &[u8; 32]) -> bool {
+    fn fresh(&self, hash: &[u8; 32]) -> Option<Uuid> {
         self.valid
             .lock()
-            .map(|m| m.get(hash).is_some_and(|t| t.elapsed() < CACHE_FOR))
-            .unwrap_or(false)
+            .ok()?
+            .get(hash)
+            .filter(|(_, t)| t.elapsed() < CACHE_FOR)
+            .map(|(id, _)| *id)
     }
 
-    fn remember(&self, hash: [u8; 32]) {
+    fn remember(&self, hash: [u8; 32], id: Uuid) {
         if let Ok(mut m) = self.valid.lock() {
             if m.len() > 10_000 {
-                m.retain(|_, t| t.elapsed() < CACHE_FOR);
+                m.retain(|_, (_, t)| t.elapsed() < CACHE_FOR);
             }
-            m.insert(hash, Instant::now());
+            m.insert(hash, (id, Instant::now()));
         }
     }
 }
+
+/// The key a request was made with (a request extension set by [`require_key`]), for audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiKeyId(pub Uuid);
 
 fn hash(key: &str) -> [u8; 32] {
     Sha256::digest(key.as_bytes()).into()
@@ -118,7 +127,7 @@ pub async fn revoke_key(db: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
 /// Middleware: the request must carry a live key as a bearer token.
 pub async fn require_key(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     let presented = request
@@ -133,18 +142,21 @@ pub async fn require_key(
         .filter(|k| k.starts_with(KEY_PREFIX))
         .ok_or(ApiError::Unauthorized)?;
     let digest = hash(presented);
-    if !state.keys.fresh(&digest) {
-        let live: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL)",
-        )
-        .bind(digest.as_slice())
-        .fetch_one(&state.db)
-        .await?;
-        if !live {
-            return Err(ApiError::Unauthorized);
+    let id = match state.keys.fresh(&digest) {
+        Some(id) => id,
+        None => {
+            let live: Option<Uuid> = sqlx::query_scalar(
+                "SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(digest.as_slice())
+            .fetch_optional(&state.db)
+            .await?;
+            let id = live.ok_or(ApiError::Unauthorized)?;
+            state.keys.remember(digest, id);
+            id
         }
-        state.keys.remember(digest);
-    }
+    };
+    request.extensions_mut().insert(ApiKeyId(id));
     Ok(next.run(request).await)
 }
 
@@ -212,9 +224,10 @@ mod tests {
         assert_eq!(hash("cwk_a"), hash("cwk_a"));
         assert_ne!(hash("cwk_a"), hash("cwk_b"));
         let cache = KeyCache::default();
-        assert!(!cache.fresh(&hash("cwk_a")));
-        cache.remember(hash("cwk_a"));
-        assert!(cache.fresh(&hash("cwk_a")));
-        assert!(!cache.fresh(&hash("cwk_b")));
+        assert_eq!(cache.fresh(&hash("cwk_a")), None);
+        let id = Uuid::new_v4();
+        cache.remember(hash("cwk_a"), id);
+        assert_eq!(cache.fresh(&hash("cwk_a")), Some(id));
+        assert_eq!(cache.fresh(&hash("cwk_b")), None);
     }
 }

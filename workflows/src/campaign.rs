@@ -186,6 +186,7 @@ impl CampaignWorkflow {
                 campaign_workflow_id: Some(campaign_workflow_id(&s.input.campaign_id)),
                 settings: s.input.settings.call.clone(),
                 dial_task_queue: s.input.settings.dial_task_queue.clone(),
+                prior_attempts: 0,
             };
             Some((next, input))
         }) else {

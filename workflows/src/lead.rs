@@ -115,11 +115,12 @@ fn utc(time: Option<SystemTime>) -> DateTime<Utc> {
 impl LeadWorkflow {
     #[init]
     pub fn new(ctx: &WorkflowContextView, input: LeadInput) -> Self {
+        let prior_attempts = input.prior_attempts;
         Self {
             workflow_id: ctx.workflow_id().to_owned(),
             input,
             phase: LeadPhase::Pending,
-            attempt: 0,
+            attempt: prior_attempts,
             callbacks: 0,
             call: None,
             attempts: Vec::new(),
@@ -141,8 +142,13 @@ impl LeadWorkflow {
                 break (AttemptOutcome::Canceled, true);
             }
             let outcome = Self::run_attempt(ctx).await?;
-            let (attempt, callbacks, settings) =
-                ctx.state(|s| (s.attempt, s.callbacks, s.input.settings.clone()));
+            let (attempt, callbacks, settings) = ctx.state(|s| {
+                (
+                    s.attempt - s.input.prior_attempts,
+                    s.callbacks,
+                    s.input.settings.clone(),
+                )
+            });
             let next = next_step(&outcome, attempt - callbacks, callbacks, &settings);
             Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
             if let AttemptOutcome::Interested {

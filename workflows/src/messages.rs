@@ -19,6 +19,11 @@ pub struct LeadInput {
     pub settings: CallSettings,
     /// Task queue of the dial activity.
     pub dial_task_queue: String,
+    /// Attempts earlier runs of this workflow id already made (a retried lead): this run numbers
+    /// its attempts after them, so each (workflow id, attempt) still names one call, and counts
+    /// only its own against `max_attempts`.
+    #[serde(default)]
+    pub prior_attempts: u32,
 }
 
 /// A Twilio call progress callback, already verified and parsed by the API.

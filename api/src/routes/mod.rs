@@ -6,6 +6,7 @@ mod calls;
 mod campaigns;
 mod dnc;
 mod health;
+mod lead_actions;
 mod lead_list;
 mod leads;
 mod meetings;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/leads", post(leads::create).get(lead_list::list))
         .route("/api/leads/{id}", get(leads::get_one))
+        .route("/api/leads/{id}/retry", post(lead_actions::retry))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))

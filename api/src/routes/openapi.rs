@@ -34,6 +34,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::lead_list::list,
         super::upload::upload,
         super::leads::get_one,
+        super::lead_actions::retry,
         super::campaigns::start,
         super::campaigns::get_one,
         super::campaigns::control,
