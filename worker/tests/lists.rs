@@ -95,6 +95,15 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
     let busy = stack.get("/api/calls?outcome=busy").await;
     assert_eq!(busy["calls"].as_array().unwrap().len(), 1);
 
+    // The campaign in the list of campaigns, with its progress.
+    let campaigns = stack.get("/api/campaigns/status").await;
+    let mine = &campaigns["campaigns"][0];
+    assert_eq!(mine["id"], campaign.as_str());
+    assert_eq!(mine["lead_count"], 4);
+    assert_eq!(mine["settled"], 4);
+    assert_eq!(mine["outcomes"]["not_interested"], 3, "{mine}");
+    assert_eq!(mine["outcomes"]["busy"], 1, "{mine}");
+
     // Analytics over the same calls.
     let kpi = stack
         .get(&format!("/api/analytics/overview?campaign_id={campaign}"))

@@ -3,6 +3,7 @@
 
 mod analytics;
 mod calls;
+mod campaign_list;
 mod campaigns;
 mod dnc;
 mod health;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/leads/{id}", get(leads::get_one))
         .route("/api/leads/{id}/retry", post(lead_actions::retry))
         .route("/api/campaigns/start", post(campaigns::start))
+        .route("/api/campaigns/status", get(campaign_list::list))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
         .route("/api/analytics/overview", get(analytics::overview))

@@ -36,6 +36,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::leads::get_one,
         super::lead_actions::retry,
         super::campaigns::start,
+        super::campaign_list::list,
         super::campaigns::get_one,
         super::campaigns::control,
         super::analytics::overview,
