@@ -150,11 +150,12 @@ impl CallActivities {
                 .complete(&messages, &tools)
                 .await
                 .map_err(ProviderError::into_activity)?;
-            let (booking_calls, _): (Vec<_>, Vec<_>) = reply
+            let booking_calls: Vec<_> = reply
                 .tool_calls
                 .iter()
+                .filter(|c| booking::is_booking_tool(c))
                 .cloned()
-                .partition(booking::is_booking_tool);
+                .collect();
             if booking_calls.is_empty() || booking.booked.is_some() || rounds >= MAX_TOOL_ROUNDS {
                 break reply;
             }
