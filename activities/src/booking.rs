@@ -158,11 +158,6 @@ impl BookingDesk {
         }
     }
 
-    /// The settings.
-    pub fn settings(&self) -> &BookingSettings {
-        &self.settings
-    }
-
     fn buffer(&self) -> Duration {
         Duration::minutes(i64::from(self.settings.rules.buffer_minutes))
     }

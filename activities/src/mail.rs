@@ -31,8 +31,8 @@ pub struct InviteEmail {
     pub html: String,
     /// The iCalendar document.
     pub ics: String,
-    /// iTIP method of `ics` (`REQUEST` or `CANCEL`).
-    pub method: &'static str,
+    /// MIME type of `ics` with its iTIP method (`Invite::content_type`).
+    pub calendar_type: String,
 }
 
 /// Something that delivers email.
@@ -70,10 +70,7 @@ pub fn build_message(email: &InviteEmail) -> Result<Message, ProviderError> {
         })?;
         Ok(Mailbox::new(Some(name.to_owned()), address))
     };
-    let calendar_type = ContentType::parse(&format!(
-        "text/calendar; method={}; charset=UTF-8",
-        email.method
-    ))
+    let calendar_type = ContentType::parse(&email.calendar_type)
     .map_err(|e| ProviderError::protocol(PROVIDER, format!("content type: {e}")))?;
     let attachment_type = ContentType::parse("application/ics; name=\"invite.ics\"")
         .map_err(|e| ProviderError::protocol(PROVIDER, format!("content type: {e}")))?;
@@ -143,7 +140,7 @@ mod tests {
             text: "See you".into(),
             html: "<p>See you</p>".into(),
             ics: "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into(),
-            method: "REQUEST",
+            calendar_type: "text/calendar; charset=UTF-8; method=REQUEST".into(),
         };
         let raw = String::from_utf8(build_message(&email).unwrap().formatted()).unwrap();
         assert!(
@@ -155,7 +152,7 @@ mod tests {
         // Parameter values are case-insensitive; lettre writes `utf-8`.
         assert!(
             raw.to_ascii_lowercase()
-                .contains("text/calendar; method=request; charset=utf-8"),
+                .contains("text/calendar; charset=utf-8; method=request"),
             "{raw}"
         );
         assert!(raw.contains("invite.ics"));

@@ -189,7 +189,7 @@ impl MeetingActivities {
             text,
             html,
             ics: invite.to_ics(),
-            method: input.method.as_str(),
+            calendar_type: invite.content_type(),
         }
     }
 }

@@ -213,7 +213,7 @@ async fn a_booked_call_lands_on_the_calendar_with_one_invite() {
         let raw = mine[0]["raw"].as_str().unwrap();
         assert!(
             raw.to_ascii_lowercase()
-                .contains("text/calendar; method=request; charset=utf-8"),
+                .contains("text/calendar; charset=utf-8; method=request"),
             "{raw}"
         );
         assert!(raw.contains("invite.ics"));
