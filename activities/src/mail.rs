@@ -71,7 +71,7 @@ pub fn build_message(email: &InviteEmail) -> Result<Message, ProviderError> {
         Ok(Mailbox::new(Some(name.to_owned()), address))
     };
     let calendar_type = ContentType::parse(&email.calendar_type)
-    .map_err(|e| ProviderError::protocol(PROVIDER, format!("content type: {e}")))?;
+        .map_err(|e| ProviderError::protocol(PROVIDER, format!("content type: {e}")))?;
     let attachment_type = ContentType::parse("application/ics; name=\"invite.ics\"")
         .map_err(|e| ProviderError::protocol(PROVIDER, format!("content type: {e}")))?;
     let body = MultiPart::mixed()
