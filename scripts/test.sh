@@ -32,6 +32,14 @@ done
 
 scripts/deps.sh
 
+# Incremental caches roughly double target/ (several GB for this workspace) and buy nothing on
+# a one-off build; CI machines have run out of disk on them. Set CARGO_INCREMENTAL=1 to keep them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+avail_kib=$(df -Pk "${CARGO_TARGET_DIR:-$CW_REPO/target}" 2>/dev/null | awk 'NR == 2 {print $4}' || true)
+if [[ -n ${avail_kib:-} ]] && ((avail_kib < 6 * 1024 * 1024)); then
+  log "warning: $((avail_kib / 1024)) MiB free for target/; a cold build and test run needs about 6 GiB"
+fi
+
 start_private_servers callwright-test
 
 TEMPORAL=$(temporal_bin)

@@ -1,4 +1,4 @@
-//! Replays recorded histories (the SDK's own JSON, recorded by `worker/tests/lifecycle.rs` with
+//! Replays recorded histories (the SDK's own JSON, recorded by `worker/tests/e2e/lifecycle.rs` with
 //! `CALLWRIGHT_RECORD_HISTORIES`) against today's workflow code. A change that would break
 //! running workflows (nondeterminism) fails here. A workflow change that alters history needs
 //! versioning (`ctx.patched`) so these still replay, plus a new fixture recorded with it.
@@ -11,7 +11,7 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 
 /// Recorded before calling windows (no patch markers), then with the `calling-window` patch,
 /// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
-/// recorded by `worker/tests/booking.rs`.
+/// recorded by `worker/tests/e2e/booking.rs`.
 const FIXTURES: [&str; 5] = [
     "interested_call",
     "no_answer_then_retry",

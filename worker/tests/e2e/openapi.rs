@@ -3,12 +3,8 @@
 //! dropped connection (found fuzzing the document with `make fuzz-api` and probing around it)
 //! are now 4xx with the API's error body.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::{Value, json};
-use support::{Stack, StackOptions};
+use crate::support::{Stack, StackOptions};
 use utoipa::OpenApi as _;
 
 fn assert_error(status: u16, body: &Value, want: u16, what: &str) {

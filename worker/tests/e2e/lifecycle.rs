@@ -5,15 +5,11 @@
 //! With `CALLWRIGHT_RECORD_HISTORIES=<dir>` it also writes the replay fixtures used by
 //! `workflows/tests/replay.rs` (an interested call; a no-answer-then-retry lead).
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use callwright_workflows::LeadWorkflow;
 use futures::TryStreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
-use support::{Stack, StackOptions, lead_workflow};
+use crate::support::{Stack, StackOptions, lead_workflow};
 use temporalio_client::WorkflowFetchHistoryOptions;
 use temporalio_common::protos::temporal::api::enums::v1::EventType;
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;

@@ -2,13 +2,9 @@
 //! leads and lets the ones in flight finish; a long campaign continues as new (bounded history)
 //! without losing or repeating a lead.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Stack, StackOptions, always_open, wait_for};
+use crate::support::{Stack, StackOptions, always_open, wait_for};
 
 async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_run: u32) -> String {
     let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});

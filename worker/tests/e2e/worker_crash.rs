@@ -1,15 +1,11 @@
 //! Killing the worker (`kill -9`) twice in the middle of a campaign with live calls loses no
 //! lead: every lead still reaches an outcome, and no attempt is ever dialled twice.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::Value;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-use support::{Stack, StackOptions, wait_for};
+use crate::support::{Stack, StackOptions, wait_for};
 
 const LEADS: [(&str, &str); 16] = [
     ("Dana", "+972527654300"),

@@ -3,10 +3,6 @@
 //! The test plays Twilio itself (signing like Twilio does) against a Twilio account stub that
 //! accepts the dial and never calls back on its own.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -17,7 +13,7 @@ use futures::TryStreamExt;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{Stack, StackOptions, lead_workflow, wait_for};
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use temporalio_client::WorkflowFetchHistoryOptions;
 use temporalio_common::protos::temporal::api::enums::v1::EventType;
 

@@ -1,15 +1,11 @@
 //! Outbound webhooks: a CRM endpoint receives every call start, outcome and meeting, signed
 //! with the shared secret, and a receiver that fails at first still gets them all (retried).
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{Stack, StackOptions, wait_for};
+use crate::support::{Stack, StackOptions, wait_for};
 
 type Seen = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 

@@ -3,7 +3,7 @@
 //! test Temporal server started by `make test`. Every stack uses its own task queues, so tests
 //! run side by side without sharing work.
 
-#![allow(dead_code, missing_docs, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 use callwright_api::{ApiConfig, Application};
 use callwright_sim::{Sim, SimConfig};

@@ -2,14 +2,10 @@
 //! until the window opens (08:00 in the lead's own time zone, from its area code), and the wait is visible in the
 //! API. Stopping the campaign meanwhile ends the lead without a call.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::json;
 use std::time::Duration;
-use support::{Stack, StackOptions, wait_for};
+use crate::support::{Stack, StackOptions, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn leads_wait_for_their_local_calling_window() {

@@ -2,13 +2,11 @@
 //! conversation as it happens, the outcome and the meeting booked, as Server-Sent Events; and
 //! the call shows in the API's and the worker's Prometheus metrics.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Stack, StackOptions};
+use crate::support::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_subscriber_hears_the_call_as_it_happens() {

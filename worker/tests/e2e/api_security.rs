@@ -2,12 +2,8 @@
 //! (signature-checked) webhooks do not; every error, whoever produced it, has one JSON shape
 //! with a machine-readable code, and validation errors name the field.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::{Value, json};
-use support::{Stack, StackOptions};
+use crate::support::{Stack, StackOptions};
 
 async fn call(
     client: &reqwest::Client,

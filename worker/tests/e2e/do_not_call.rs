@@ -1,13 +1,9 @@
 //! The do-not-call list through the API: a listed number is never dialled (the lead ends as
 //! `do_not_call`), and a number can be checked and removed again.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::json;
 use std::time::Duration;
-use support::{Stack, StackOptions};
+use crate::support::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn listed_numbers_are_never_dialled() {

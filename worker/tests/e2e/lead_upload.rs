@@ -3,12 +3,8 @@
 //! duplicates in the file and against existing leads, multipart, the size and row limits, and a
 //! 100,000-row file.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::Value;
-use support::{Stack, StackOptions};
+use crate::support::{Stack, StackOptions};
 
 const UPLOAD: &str = "/api/leads/upload";
 

@@ -5,14 +5,10 @@
 //! the invite once; provider errors map to retries, a token refresh, the service-account
 //! fallback, or a clear failure; operators move and cancel meetings.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-use support::{CALENDAR_ID, Stack, StackOptions, lead_workflow, wait_for};
+use crate::support::{CALENDAR_ID, Stack, StackOptions, lead_workflow, wait_for};
 
 /// Leads with an email on file; the persona is the number's last two digits.
 async fn create_leads(stack: &Stack, leads: &[(String, String, Option<String>)]) -> Vec<String> {

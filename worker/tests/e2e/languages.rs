@@ -8,10 +8,6 @@
 //! Without a stack, the product and the simulator are checked to agree on which language each
 //! country speaks, so any lead the product calls can be answered.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use callwright_domain::Language;
 use callwright_domain::booking::slot_label;
 use callwright_domain::phrases::{fill, phrases};
@@ -19,7 +15,7 @@ use callwright_sim::llm::replies;
 use callwright_sim::phrases::{self as sim_phrases, AgentCue, Lang, Line};
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Stack, StackOptions, wait_for};
+use crate::support::{Stack, StackOptions, wait_for};
 
 /// A lead per new language: language, name, phone (ending in 00: the `books` persona), email,
 /// and the words of the greeting that say it is an AI assistant and that the call is recorded.
