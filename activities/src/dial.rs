@@ -54,6 +54,15 @@ impl DialActivities {
             tracing::info!(lead_id = %input.lead.lead_id, "not dialling: number is on the do-not-call list");
             return Ok(DialOutput::DoNotCall);
         }
+        if self
+            .store
+            .is_deleted(&input.lead.lead_id)
+            .await
+            .map_err(db_error)?
+        {
+            tracing::info!(lead_id = %input.lead.lead_id, "not dialling: the lead was deleted");
+            return Ok(DialOutput::LeadDeleted);
+        }
         let claim = self
             .store
             .claim_dial(

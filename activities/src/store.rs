@@ -47,6 +47,16 @@ impl Store {
             .await
     }
 
+    /// True when the lead was deleted through the API (its workflow may still be running).
+    pub async fn is_deleted(&self, lead_id: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NOT NULL)",
+        )
+        .bind(parse_uuid(lead_id)?)
+        .fetch_one(&self.pool)
+        .await
+    }
+
     /// Claims the `calls` row of (workflow, attempt), or returns the claim an earlier execution
     /// of the same dial made.
     pub async fn claim_dial(
@@ -188,7 +198,7 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.window_timezones, l.email, l.company
              FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
-             WHERE cl.campaign_id = $1 AND cl.seq > $2
+             WHERE cl.campaign_id = $1 AND cl.seq > $2 AND l.deleted_at IS NULL
              ORDER BY cl.seq LIMIT $3",
         )
         .bind(parse_uuid(campaign_id)?)

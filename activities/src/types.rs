@@ -33,6 +33,8 @@ pub enum DialOutput {
     },
     /// Not dialled: the number is on the do-not-call list.
     DoNotCall,
+    /// Not dialled: the lead was deleted (`DELETE /api/leads/{id}`) after its workflow started.
+    LeadDeleted,
 }
 
 /// Leave a voicemail on (or otherwise redirect) a live call.

@@ -24,8 +24,15 @@ pub struct ApiConfig {
     /// The URL Twilio uses to reach this API (`PUBLIC_BASE_URL`); signatures are checked
     /// against it, never against the Host header.
     pub public_base_url: String,
-    /// Twilio auth token, the webhook signing key (`TWILIO_AUTH_TOKEN`).
+    /// Twilio auth token, the webhook signing key (`TWILIO_AUTH_TOKEN`). It is also the
+    /// password for fetching and deleting recordings, and the key signed recording links are
+    /// derived from, so every API replica accepts every other's links.
     pub twilio_auth_token: SecretString,
+    /// Twilio account SID (`TWILIO_ACCOUNT_SID`): the user name for fetching recordings (Twilio
+    /// protects recording media with HTTP Basic auth) and deleting them on erasure.
+    pub twilio_account_sid: Option<String>,
+    /// How long a signed recording link stays valid (`RECORDING_LINK_TTL_SECS`, default 300).
+    pub recording_link_ttl: std::time::Duration,
     /// Default business name said in greetings (`BUSINESS_NAME`).
     pub business_name: String,
     /// Largest lead upload accepted, in bytes (`UPLOAD_MAX_BYTES`, default 200 MiB); over it the
@@ -75,6 +82,12 @@ impl ApiConfig {
             )?,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             twilio_auth_token: SecretString::from(var(&lookup, "TWILIO_AUTH_TOKEN", None)?),
+            twilio_account_sid: lookup("TWILIO_ACCOUNT_SID").filter(|v| !v.trim().is_empty()),
+            recording_link_ttl: std::time::Duration::from_secs(number(
+                &lookup,
+                "RECORDING_LINK_TTL_SECS",
+                "300",
+            )?),
             business_name: var(&lookup, "BUSINESS_NAME", Some("Callwright"))?,
             upload_max_bytes: number(
                 &lookup,

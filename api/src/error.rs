@@ -20,7 +20,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable code: `bad_request`, `invalid`, `unauthorized`, `bad_signature`,
-    /// `not_found`, `conflict`, `too_large`, `timeout`, `method_not_allowed`,
+    /// `link_rejected`, `not_found`, `conflict`, `too_large`, `timeout`, `method_not_allowed`,
     /// `unsupported_media_type`, `unavailable` or `internal`.
     #[schema(example = "invalid")]
     pub code: String,
@@ -45,6 +45,9 @@ pub enum ApiError {
     /// A webhook whose signature does not verify.
     #[error("invalid Twilio signature")]
     Forbidden,
+    /// A signed link (a recording's) that is malformed, forged or expired.
+    #[error("{0}")]
+    LinkRejected(String),
     /// No API key, or one that is not (or no longer) valid.
     #[error("a valid API key is required: Authorization: Bearer cwk_...")]
     Unauthorized,
@@ -106,6 +109,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "bad_signature"),
+            ApiError::LinkRejected(_) => (StatusCode::FORBIDDEN, "link_rejected"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),

@@ -34,6 +34,9 @@ impl Application {
                 config,
                 keys: Default::default(),
                 events: EventHub::start(db.clone()),
+                http: reqwest::Client::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .build()?,
             },
         })
     }

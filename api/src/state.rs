@@ -19,4 +19,6 @@ pub struct AppState {
     pub keys: KeyCache,
     /// Live events for SSE clients.
     pub events: EventHub,
+    /// Outbound HTTP (recordings at Twilio).
+    pub http: reqwest::Client,
 }

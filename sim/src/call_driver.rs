@@ -275,9 +275,9 @@ fn finish_answered(
     recording_sid: Option<String>,
 ) {
     let secs = ctx.state.simulated_secs(answered.elapsed()).ceil().max(1.0) as u64;
-    let recording_url = recording_sid
-        .as_ref()
-        .map(|sid| format!("{}/recordings/{sid}", ctx.state.base_url));
+    let recording_url = recording_sid.as_ref().map(|sid| {
+        crate::recording::resource_url(&ctx.state.base_url, &ctx.state.config.account_sid, sid)
+    });
     ctx.state.store.update(&ctx.sid, |c| {
         c.status = CallStatus::Completed;
         c.ended_at = Some(Utc::now());

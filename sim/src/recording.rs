@@ -1,29 +1,79 @@
-//! Call recordings: a small generated WAV served at `/recordings/{sid}`.
+//! Call recordings as Twilio serves them: `RecordingUrl` is the recording resource
+//! (`/2010-04-01/Accounts/{AC}/Recordings/{RE}`); its media is that URL plus `.wav` or `.mp3`,
+//! behind HTTP Basic auth (Twilio's default for media); `.json` is the resource, and `DELETE`
+//! on it removes the recording (what erasing a lead's personal data does).
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde_json::json;
 
 use crate::state::SharedState;
+use crate::twilio::auth::{TwilioError, authorize};
 
 const SAMPLE_RATE: u32 = 8_000;
 
 /// Routes serving recordings.
 pub fn router() -> Router<SharedState> {
-    Router::new().route("/recordings/{file}", get(serve))
+    Router::new().route(
+        "/2010-04-01/Accounts/{account}/Recordings/{file}",
+        get(fetch).delete(remove),
+    )
 }
 
-async fn serve(State(state): State<SharedState>, Path(file): Path<String>) -> Response {
-    let sid = file
-        .strip_suffix(".wav")
-        .or_else(|| file.strip_suffix(".mp3"))
-        .unwrap_or(&file);
-    if !state.store.has_recording(sid) {
-        return (StatusCode::NOT_FOUND, format!("recording {sid} not found")).into_response();
+/// The recording resource URL of `recording_sid` (what `RecordingUrl` carries).
+pub fn resource_url(base_url: &str, account_sid: &str, recording_sid: &str) -> String {
+    format!("{base_url}/2010-04-01/Accounts/{account_sid}/Recordings/{recording_sid}")
+}
+
+/// `RE…` and its extension, if it names a recording this simulator holds.
+fn known<'a>(state: &SharedState, file: &'a str) -> Result<(&'a str, &'a str), TwilioError> {
+    let (sid, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+    if state.store.has_recording(sid) {
+        Ok((sid, ext))
+    } else {
+        Err(TwilioError::not_found(&format!("Recordings/{file}")))
     }
-    ([(header::CONTENT_TYPE, "audio/wav")], tone_wav(1.0)).into_response()
+}
+
+async fn fetch(
+    State(state): State<SharedState>,
+    Path((account, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, TwilioError> {
+    authorize(&headers, &state, &account)?;
+    let (sid, ext) = known(&state, &file)?;
+    Ok(match ext {
+        // The simulator only has WAV; an MP3 request gets WAV bytes with the WAV type.
+        "" | "wav" | "mp3" => {
+            ([(header::CONTENT_TYPE, "audio/x-wav")], tone_wav(1.0)).into_response()
+        }
+        "json" => axum::Json(json!({
+            "sid": sid,
+            "account_sid": account,
+            "status": "completed",
+            "channels": 1,
+            "uri": format!("/2010-04-01/Accounts/{account}/Recordings/{sid}.json"),
+        }))
+        .into_response(),
+        _ => return Err(TwilioError::not_found(&format!("Recordings/{file}"))),
+    })
+}
+
+async fn remove(
+    State(state): State<SharedState>,
+    Path((account, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<StatusCode, TwilioError> {
+    authorize(&headers, &state, &account)?;
+    let (sid, ext) = known(&state, &file)?;
+    if ext != "json" {
+        return Err(TwilioError::not_found(&format!("Recordings/{file}")));
+    }
+    state.store.remove_recording(sid);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A mono 16-bit PCM WAV holding `seconds` of a quiet 440 Hz tone.

@@ -315,6 +315,11 @@ impl Store {
         self.lock().recordings.insert(recording_sid.to_owned());
     }
 
+    /// Deletes a recording (a `DELETE` on its resource).
+    pub fn remove_recording(&self, recording_sid: &str) {
+        self.lock().recordings.remove(recording_sid);
+    }
+
     /// Whether a recording exists.
     pub fn has_recording(&self, recording_sid: &str) -> bool {
         self.lock().recordings.contains(recording_sid)

@@ -513,6 +513,7 @@ impl LeadWorkflow {
         let (call_id, call_sid) = match placed {
             Ok(DialOutput::Placed { call_id, call_sid }) => (call_id, call_sid),
             Ok(DialOutput::DoNotCall) => return Ok(AttemptOutcome::DoNotCall),
+            Ok(DialOutput::LeadDeleted) => return Ok(AttemptOutcome::Canceled),
             Err(_) => return Ok(AttemptOutcome::Failed),
         };
         ctx.state_mut(|s| {

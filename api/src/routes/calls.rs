@@ -44,8 +44,8 @@ pub struct CallSummary {
     lead_id: Uuid,
     /// Their name.
     lead_name: String,
-    /// The number dialled, E.164.
-    phone: String,
+    /// The number dialled, E.164 (none once the lead was erased).
+    phone: Option<String>,
     /// Campaign of the attempt.
     campaign_id: Option<Uuid>,
     /// The lead workflow that placed it.

@@ -121,7 +121,7 @@ pub async fn start(
         ));
     }
     let missing: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM UNNEST($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id) LIMIT 10",
+        "SELECT id FROM UNNEST($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL) LIMIT 10",
     )
     .bind(&ids)
     .fetch_all(&state.db)
@@ -277,8 +277,8 @@ pub struct CampaignLeadRow {
     lead_id: Uuid,
     /// Display name.
     name: String,
-    /// Phone number, E.164.
-    phone: String,
+    /// Phone number, E.164 (none once the lead was erased).
+    phone: Option<String>,
     /// Language code.
     language: String,
     /// Outcome code, once the lead settled.

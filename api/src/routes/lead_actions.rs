@@ -52,10 +52,12 @@ pub async fn retry(
 ) -> Result<(StatusCode, Json<Retried>), ApiError> {
     let lead_id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a lead id")))?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1)")
-        .bind(lead_id)
-        .fetch_one(&state.db)
-        .await?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NULL)",
+    )
+    .bind(lead_id)
+    .fetch_one(&state.db)
+    .await?;
     if !exists {
         return Err(ApiError::NotFound(format!("no lead {lead_id}")));
     }

@@ -123,7 +123,8 @@ pub async fn list(
         "SELECT l.id, l.name, l.phone, l.email, l.company, l.language, l.timezone, l.attempts,
                 l.last_outcome, l.last_outcome_at, l.created_at
          FROM leads l
-         WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM campaign_leads cl
+         WHERE l.deleted_at IS NULL
+           AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM campaign_leads cl
                                              WHERE cl.lead_id = l.id AND cl.campaign_id = $1))
            AND ($2::text IS NULL OR l.language = $2)
            AND (CASE WHEN $3 THEN l.last_outcome IS NULL

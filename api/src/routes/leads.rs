@@ -131,7 +131,7 @@ pub async fn create(
     }
     let inserted: Option<Lead> = sqlx::query_as(&format!(
         "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) DO NOTHING RETURNING {LEAD_COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING RETURNING {LEAD_COLUMNS}"
     ))
     .bind(Uuid::new_v4())
     .bind(name)
@@ -146,10 +146,11 @@ pub async fn create(
     match inserted {
         Some(lead) => Ok((StatusCode::CREATED, Json(lead))),
         None => {
-            let existing: Uuid = sqlx::query_scalar("SELECT id FROM leads WHERE phone = $1")
-                .bind(phone.as_str())
-                .fetch_one(&state.db)
-                .await?;
+            let existing: Uuid =
+                sqlx::query_scalar("SELECT id FROM leads WHERE phone = $1 AND deleted_at IS NULL")
+                    .bind(phone.as_str())
+                    .fetch_one(&state.db)
+                    .await?;
             Err(ApiError::Conflict {
                 message: format!("a lead with phone {phone} already exists"),
                 existing_id: Some(existing.to_string()),
@@ -223,11 +224,13 @@ pub async fn get_one(
 ) -> Result<Json<LeadDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a lead id")))?;
-    let lead: Lead = sqlx::query_as(&format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no lead {id}")))?;
+    let lead: Lead = sqlx::query_as(&format!(
+        "SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1 AND deleted_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("no lead {id} (or it was deleted)")))?;
     let calls: Vec<CallRow> = sqlx::query_as(
         "SELECT id, campaign_id, attempt, call_sid, status, answered_by, outcome, outcome_detail, dialed_at,
                 ended_at, duration_secs, recording_url

@@ -8,11 +8,13 @@ mod campaigns;
 mod dnc;
 mod health;
 mod lead_actions;
+mod lead_delete;
 mod lead_list;
 mod leads;
 mod meetings;
 pub mod openapi;
 mod page;
+mod recordings;
 mod twilio_hook;
 mod upload;
 mod webhooks;
@@ -39,7 +41,10 @@ pub fn router(state: AppState) -> Router {
     // The operator's API: every route needs an API key.
     let api = Router::new()
         .route("/api/leads", post(leads::create).get(lead_list::list))
-        .route("/api/leads/{id}", get(leads::get_one))
+        .route(
+            "/api/leads/{id}",
+            get(leads::get_one).delete(lead_delete::delete),
+        )
         .route("/api/leads/{id}/retry", post(lead_actions::retry))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/status", get(campaign_list::list))
@@ -61,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/events", get(crate::events::stream))
         .route("/api/calls", get(calls::list))
         .route("/api/calls/{id}", get(calls::get_one))
+        .route("/api/calls/{id}/recording", get(recordings::link))
         .route("/api/meetings", get(meetings::list))
         .route("/api/meetings/{id}", get(meetings::get_one))
         .route("/api/meetings/{id}/status", patch(meetings::set_status))
@@ -89,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(crate::metrics::render))
+        // Signed links instead of a key, so an <audio> element can play them.
+        .route("/recordings/{id}", get(recordings::play))
         .merge(openapi::router())
         .merge(api)
         .merge(twilio)

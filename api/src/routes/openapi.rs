@@ -45,7 +45,10 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::analytics::calls_over_time,
         crate::events::stream,
         super::calls::list,
+        super::lead_delete::delete,
         super::calls::get_one,
+        super::recordings::link,
+        super::recordings::play,
         super::meetings::list,
         super::meetings::get_one,
         super::meetings::set_status,
@@ -165,6 +168,7 @@ impl Modify for CommonErrors {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
             let twilio = path.starts_with("/twilio/");
+            let recordings = path.starts_with("/recordings/");
             for operation in [
                 &mut item.get,
                 &mut item.post,
@@ -179,7 +183,7 @@ impl Modify for CommonErrors {
                     Self::add(operation, "401");
                     Self::add(operation, "503");
                 }
-                if api || twilio {
+                if api || twilio || recordings {
                     Self::add(operation, "500");
                 }
             }

@@ -703,7 +703,7 @@ where
              INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, notes)
              SELECT gen_random_uuid(), name, phone, email, company, language, timezone, window_timezones, notes
              FROM firsts
-             ON CONFLICT (phone) DO NOTHING
+             ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING
              RETURNING id, phone
          )
          INSERT INTO lead_import_rows (import_id, line, lead_id)
@@ -729,7 +729,7 @@ where
                  LEFT JOIN lead_import_rows r ON r.import_id = $1 AND r.line = s.line
                  WINDOW w AS (PARTITION BY s.phone)
              ) d
-             LEFT JOIN leads l ON NOT d.new_number AND l.phone = d.phone
+             LEFT JOIN leads l ON NOT d.new_number AND l.phone = d.phone AND l.deleted_at IS NULL
              WHERE NOT d.accepted
              ORDER BY d.line
              LIMIT $2",

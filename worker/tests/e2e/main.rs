@@ -14,6 +14,7 @@ mod calling_window;
 mod campaign_controls;
 mod do_not_call;
 mod languages;
+mod lead_delete;
 mod lead_retry;
 mod lead_upload;
 mod lifecycle;

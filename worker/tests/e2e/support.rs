@@ -133,6 +133,7 @@ impl Stack {
             ("DIAL_TASK_QUEUE", format!("cw-dial-{id}")),
             ("PUBLIC_BASE_URL", api.clone()),
             ("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token),
+            ("TWILIO_ACCOUNT_SID", SimConfig::default().account_sid),
             ("BUSINESS_NAME", "Acme Solar".to_owned()),
         ]);
         env.extend(options.api_env.iter().map(|(k, v)| (*k, v.clone())));

@@ -1,0 +1,231 @@
+//! Call recordings, access-controlled: `GET /api/calls/{id}/recording` (API key) hands out a
+//! link to `/recordings/{id}` signed with an expiry, which an `<audio>` element can play
+//! without the key; that route checks the signature and streams the audio from Twilio with the
+//! account's credentials, so the Twilio URL and credentials never reach the browser.
+//!
+//! The signing key is derived from the Twilio auth token, so every replica of the API accepts
+//! links any other replica made, and rotating the token revokes every outstanding link.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A short-lived link to a call's recording.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordingLink {
+    /// Plays without an API key until `expires_at`.
+    url: String,
+    /// When the link stops working.
+    expires_at: DateTime<Utc>,
+}
+
+/// Options of `GET /api/calls/{id}/recording`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LinkQuery {
+    /// Answer `307 Temporary Redirect` to the signed link instead of JSON.
+    #[serde(default)]
+    redirect: bool,
+}
+
+/// The signature of a recording link.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Signed {
+    /// Unix time (seconds) the link expires at.
+    expires: i64,
+    /// base64url HMAC-SHA256 of the call id and `expires`.
+    signature: String,
+}
+
+fn parse_call_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a call id")))
+}
+
+/// The key links are signed with, derived from the Twilio auth token (see the module docs).
+fn link_key(state: &AppState) -> Result<HmacSha256, ApiError> {
+    let mut derive =
+        HmacSha256::new_from_slice(state.config.twilio_auth_token.expose_secret().as_bytes())
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("link key: {e}")))?;
+    derive.update(b"callwright recording links v1");
+    HmacSha256::new_from_slice(&derive.finalize().into_bytes())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("link key: {e}")))
+}
+
+fn sign(state: &AppState, call: Uuid, expires: i64) -> Result<String, ApiError> {
+    let mut mac = link_key(state)?;
+    mac.update(format!("{call}\n{expires}").as_bytes());
+    Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+async fn recording_url(state: &AppState, call: Uuid) -> Result<String, ApiError> {
+    let row: Option<Option<String>> =
+        sqlx::query_scalar("SELECT recording_url FROM calls WHERE id = $1")
+            .bind(call)
+            .fetch_optional(&state.db)
+            .await?;
+    match row {
+        None => Err(ApiError::NotFound(format!("no call {call}"))),
+        Some(None) => Err(ApiError::NotFound(format!(
+            "call {call} has no recording (not answered, not recorded yet, or erased)"
+        ))),
+        Some(Some(url)) => Ok(url),
+    }
+}
+
+/// A link to the call's recording that plays without an API key for a few minutes
+/// (`RECORDING_LINK_TTL_SECS`), for an `<audio>` element or a CRM.
+#[utoipa::path(
+    get,
+    path = "/api/calls/{id}/recording",
+    operation_id = "getCallRecording",
+    tag = "calls",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Call id"), LinkQuery),
+    responses(
+        (status = 200, description = "A signed, expiring link", body = RecordingLink),
+        (status = 307, description = "With `redirect=true`: to the signed link"),
+        (status = 400, description = "Not a call id", body = ErrorBody),
+        (status = 404, description = "No such call, or it has no recording", body = ErrorBody),
+    )
+)]
+pub async fn link(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let call = parse_call_id(&id)?;
+    recording_url(&state, call).await?;
+    let ttl = chrono::Duration::from_std(state.config.recording_link_ttl)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("RECORDING_LINK_TTL_SECS: {e}")))?;
+    let expires_at = Utc::now() + ttl;
+    let expires = expires_at.timestamp();
+    let url = format!(
+        "{}/recordings/{call}?expires={expires}&signature={}",
+        state.config.public_base_url,
+        sign(&state, call, expires)?
+    );
+    Ok(if q.redirect {
+        Redirect::temporary(&url).into_response()
+    } else {
+        Json(RecordingLink { url, expires_at }).into_response()
+    })
+}
+
+/// The recording's audio, for a link made by `GET /api/calls/{id}/recording`.
+#[utoipa::path(
+    get,
+    path = "/recordings/{id}",
+    operation_id = "playRecording",
+    tag = "calls",
+    params(("id" = Uuid, Path, description = "Call id"), Signed),
+    responses(
+        (status = 200, description = "The audio, streamed from the telephony provider", content_type = "audio/x-wav"),
+        (status = 400, description = "Not a call id", body = ErrorBody),
+        (status = 403, description = "Forged, altered or expired link", body = ErrorBody),
+        (status = 404, description = "No such call, or it has no recording", body = ErrorBody),
+        (status = 503, description = "The provider did not serve the recording", body = ErrorBody),
+    )
+)]
+pub async fn play(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<Signed>,
+) -> Result<Response, ApiError> {
+    let call = parse_call_id(&id)?;
+    let expected = sign(&state, call, q.expires)?;
+    if !bool::from(expected.as_bytes().ct_eq(q.signature.as_bytes())) {
+        return Err(ApiError::LinkRejected(
+            "the recording link's signature does not match".into(),
+        ));
+    }
+    if Utc::now().timestamp() > q.expires {
+        return Err(ApiError::LinkRejected(
+            "the recording link has expired: ask GET /api/calls/{id}/recording for a new one"
+                .into(),
+        ));
+    }
+    let url = recording_url(&state, call).await?;
+    // Twilio's RecordingUrl names the resource; the media is that URL plus the format.
+    let mut request = state.http.get(format!("{url}.wav"));
+    if let Some(sid) = &state.config.twilio_account_sid {
+        request = request.basic_auth(sid, Some(state.config.twilio_auth_token.expose_secret()));
+    }
+    let upstream = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("the recording could not be fetched: {e}")))?;
+    match upstream.status() {
+        s if s.is_success() => {}
+        StatusCode::NOT_FOUND => {
+            return Err(ApiError::NotFound(format!(
+                "the provider no longer has call {call}'s recording"
+            )));
+        }
+        s => {
+            return Err(ApiError::Unavailable(format!(
+                "the provider answered {s} for the recording"
+            )));
+        }
+    }
+    let content_type = upstream
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("audio/x-wav"));
+    let length = upstream.headers().get(header::CONTENT_LENGTH).cloned();
+    let mut response = Body::from_stream(upstream.bytes_stream()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, length);
+    }
+    // The link is the credential: keep it out of shared caches.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    Ok(response)
+}
+
+/// Deletes the recordings at the provider (erasing a lead). Returns how many were deleted;
+/// a recording the provider no longer has counts as deleted.
+pub(crate) async fn delete_at_provider(
+    state: &AppState,
+    urls: &[String],
+) -> Result<usize, ApiError> {
+    let mut deleted = 0;
+    for url in urls {
+        let mut request = state.http.delete(format!("{url}.json"));
+        if let Some(sid) = &state.config.twilio_account_sid {
+            request = request.basic_auth(sid, Some(state.config.twilio_auth_token.expose_secret()));
+        }
+        let response = request.send().await.map_err(|e| {
+            ApiError::Unavailable(format!("could not delete a recording at the provider: {e}"))
+        })?;
+        match response.status() {
+            s if s.is_success() || s == StatusCode::NOT_FOUND => deleted += 1,
+            s => {
+                return Err(ApiError::Unavailable(format!(
+                    "the provider answered {s} when deleting a recording; nothing was erased, try again"
+                )));
+            }
+        }
+    }
+    Ok(deleted)
+}

@@ -1,0 +1,255 @@
+//! `DELETE /api/leads/{id}` and recordings: a deleted lead stops (its workflow ends, it is never
+//! dialled again, its number is free for a new lead) while its calls stay on record; erasing it
+//! removes its personal data here, at Twilio (the recording) and in Temporal (the histories).
+//! Recordings play through signed links that expire and cannot be forged.
+
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
+use callwright_sim::SimConfig;
+use callwright_workflows::LeadWorkflow;
+use serde_json::{Value, json};
+use std::time::Duration;
+use temporalio_client::WorkflowDescribeOptions;
+use temporalio_client::WorkflowExecutionStatus;
+
+async fn lead_status(stack: &Stack, id: &str) -> (u16, Value) {
+    let resp = stack
+        .http
+        .get(format!("{}/api/leads/{id}", stack.api))
+        .send()
+        .await
+        .unwrap();
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or(Value::Null),
+    )
+}
+
+async fn delete(stack: &Stack, path: &str) -> (u16, Value) {
+    let resp = stack
+        .http
+        .delete(format!("{}{path}", stack.api))
+        .send()
+        .await
+        .unwrap();
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
+    let mut stack = Stack::start(StackOptions {
+        api_env: vec![("RECORDING_LINK_TTL_SECS", "3".to_owned())],
+        ..Default::default()
+    })
+    .await;
+    stack.start_worker();
+    // Dana (persona 03) asks to be called back tomorrow: her workflow then waits on a timer.
+    // Ben is second in a one-at-a-time campaign and is deleted before his turn.
+    let ids = stack
+        .create_leads(&[("Dana Levi", "+972527654303"), ("Ben Ami", "+972527654300")])
+        .await;
+    let (dana, ben) = (ids[0].clone(), ids[1].clone());
+    let campaign = stack.start_campaign(&ids, 1, 3).await;
+    let (status, body) = delete(&stack, &format!("/api/leads/{ben}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["erased"], false);
+
+    let call_id = wait_for(
+        "Dana's call recorded and parked",
+        Duration::from_secs(90),
+        || async {
+            let (_, lead) = lead_status(&stack, &dana).await;
+            let parked = lead["workflow"]["phase"] == "waiting_callback";
+            let call = &lead["calls"][0];
+            (parked && call["recording_url"].is_string())
+                .then(|| call["id"].as_str().unwrap().to_owned())
+        },
+    )
+    .await;
+    let twilio_recording: String =
+        sqlx::query_scalar("SELECT recording_url FROM calls WHERE id = $1::uuid")
+            .bind(&call_id)
+            .fetch_one(&stack.db)
+            .await
+            .unwrap();
+
+    // The recording: a key is needed for the link, not for the link itself.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let link_path = format!("{}/api/calls/{call_id}/recording", stack.api);
+    assert_eq!(
+        anonymous.get(&link_path).send().await.unwrap().status(),
+        401
+    );
+    let link = stack.get(&format!("/api/calls/{call_id}/recording")).await;
+    let url = link["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("{}/recordings/{call_id}?", stack.api)),
+        "{url}"
+    );
+    assert!(
+        !url.contains(&twilio_recording),
+        "the provider URL stays private: {url}"
+    );
+    let audio = anonymous.get(&url).send().await.unwrap();
+    assert_eq!(audio.status(), 200);
+    assert_eq!(audio.headers()["content-type"], "audio/x-wav");
+    assert_eq!(&audio.bytes().await.unwrap()[..4], b"RIFF");
+    let forged = url.replace("signature=", "signature=x");
+    let refused = anonymous.get(&forged).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "link_rejected");
+    let later = url.replace("expires=", "expires=9");
+    assert_eq!(
+        anonymous.get(&later).send().await.unwrap().status(),
+        403,
+        "a changed expiry is a forgery"
+    );
+    let redirect = anonymous
+        .get(format!("{link_path}?redirect=true"))
+        .bearer_auth(&stack.api_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), 307);
+    assert!(
+        redirect.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("{}/recordings/", stack.api))
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        anonymous.get(&url).send().await.unwrap().status(),
+        403,
+        "expired"
+    );
+
+    // Delete: the waiting workflow ends, the lead leaves the API, its number is free again.
+    let workflow = lead_workflow(&campaign, &dana);
+    let (status, body) = delete(&stack, &format!("/api/leads/{dana}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["stopped_workflows"], json!([workflow]));
+    let handle = stack
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(workflow.clone());
+    wait_for(
+        "the lead's workflow to end",
+        Duration::from_secs(30),
+        || async {
+            let d = handle
+                .describe(WorkflowDescribeOptions::default())
+                .await
+                .ok()?;
+            (d.status() != WorkflowExecutionStatus::Running).then_some(())
+        },
+    )
+    .await;
+    assert_eq!(lead_status(&stack, &dana).await.0, 404);
+    let listed = stack.get("/api/leads?limit=100").await;
+    assert!(
+        listed["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["id"] != dana.as_str() && l["id"] != ben.as_str()),
+        "{listed}"
+    );
+    let again = stack.create_leads(&[("Dana Levi", "+972527654303")]).await;
+    assert_ne!(again[0], dana);
+    let calls = stack.get(&format!("/api/calls?lead_id={dana}")).await;
+    assert_eq!(
+        calls["calls"].as_array().unwrap().len(),
+        1,
+        "calls stay for audit: {calls}"
+    );
+    stack
+        .wait_campaign_done(&campaign, Duration::from_secs(60))
+        .await;
+
+    // Erase: personal data gone here, at the provider and in Temporal; the call's facts stay.
+    let (status, body) = delete(&stack, &format!("/api/leads/{dana}?erase=true")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["erased"], true);
+    assert_eq!(body["deleted_recordings"], 1);
+    assert!(body["deleted_histories"].as_u64().unwrap() >= 1, "{body}");
+    assert!(
+        body["deleted_transcript_turns"].as_u64().unwrap() > 0,
+        "{body}"
+    );
+    let (name, phone, email): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT name, phone, email FROM leads WHERE id = $1::uuid")
+            .bind(&dana)
+            .fetch_one(&stack.db)
+            .await
+            .unwrap();
+    assert_eq!((name.as_str(), phone, email), ("(erased)", None, None));
+    let (calls, turns, recordings): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*), (SELECT count(*) FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.lead_id = $1::uuid),
+                count(recording_url)
+         FROM calls WHERE lead_id = $1::uuid AND outcome = 'callback_requested'",
+    )
+    .bind(&dana)
+    .fetch_one(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!((calls, turns, recordings), (1, 0, 0));
+    let link = stack
+        .http
+        .get(format!("{}/api/calls/{call_id}/recording", stack.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 404);
+    let sim = SimConfig::default();
+    let at_twilio = anonymous
+        .get(format!("{twilio_recording}.wav"))
+        .basic_auth(&sim.account_sid, Some(&sim.auth_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        at_twilio.status(),
+        404,
+        "the recording is deleted at the provider"
+    );
+    wait_for(
+        "the workflow history to be deleted",
+        Duration::from_secs(30),
+        || async {
+            handle
+                .describe(WorkflowDescribeOptions::default())
+                .await
+                .is_err()
+                .then_some(())
+        },
+    )
+    .await;
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE target = $1 ORDER BY at")
+            .bind(&dana)
+            .fetch_all(&stack.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["lead.delete", "lead.erase"]);
+    // The new lead with the same number is untouched; Ben was never dialled.
+    let (status, fresh) = lead_status(&stack, &again[0]).await;
+    assert_eq!(
+        (status, fresh["phone"].as_str()),
+        (200, Some("+972527654303"))
+    );
+    let dialled_ben = stack
+        .sim_calls()
+        .await
+        .iter()
+        .filter(|c| c["to"] == "+972527654300")
+        .count();
+    assert_eq!(dialled_ben, 0);
+    let (status, _) = delete(&stack, &format!("/api/leads/{}", uuid::Uuid::new_v4())).await;
+    assert_eq!(status, 404);
+}
