@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
             get(leads::get_one).delete(lead_delete::delete),
         )
         .route("/api/leads/{id}/retry", post(lead_actions::retry))
+        .route("/api/leads/{id}/reset", post(lead_actions::reset))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/status", get(campaign_list::list))
         .route("/api/campaigns/{id}", get(campaigns::get_one))
