@@ -31,9 +31,41 @@ pub fn number<T: std::str::FromStr>(
         .map_err(|_| ConfigError(format!("{name} '{raw}' is not a number")))
 }
 
+/// The URL of a Temporal frontend given as a URL (`http://temporal:7233`, `https://…`) or as a
+/// bare `host:port` (what Render and Kubernetes service discovery hand out), which means
+/// plain HTTP/2.
+pub fn temporal_url(address: &str) -> Result<url::Url, ConfigError> {
+    let address = address.trim();
+    let with_scheme = if address.contains("://") {
+        address.to_owned()
+    } else {
+        format!("http://{address}")
+    };
+    url::Url::parse(&with_scheme).map_err(|e| {
+        ConfigError(format!(
+            "TEMPORAL_ADDRESS '{address}' is not an address: {e}"
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporal_addresses_may_omit_the_scheme() {
+        assert_eq!(
+            temporal_url("temporal:7233").unwrap().as_str(),
+            "http://temporal:7233/"
+        );
+        assert_eq!(
+            temporal_url("https://ns.tmprl.cloud:7233")
+                .unwrap()
+                .scheme(),
+            "https"
+        );
+        assert!(temporal_url("http://").is_err());
+    }
 
     #[test]
     fn names_what_is_missing_or_malformed() {

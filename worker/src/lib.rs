@@ -24,7 +24,7 @@ use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 
 async fn connect(config: &WorkerConfig) -> anyhow::Result<Client> {
-    let url = url::Url::parse(&config.temporal_address)?;
+    let url = callwright_activities::settings::temporal_url(&config.temporal_address)?;
     let connection = Connection::connect(
         ConnectionOptions::new(url)
             .identity(format!("callwright-worker@{}", std::process::id()))
@@ -35,6 +35,42 @@ async fn connect(config: &WorkerConfig) -> anyhow::Result<Client> {
         connection,
         ClientOptions::new(config.temporal_namespace.clone()).build(),
     )?)
+}
+
+/// Registers the workflows' search attributes in the namespace, so a fresh Temporal server
+/// (a Render or Kubernetes deployment) needs no setup step. Registering an attribute that
+/// exists is harmless; a server that refuses (Temporal Cloud creates them through its own
+/// control plane) is logged, not fatal: starting workflows then names what is missing.
+async fn register_search_attributes(client: &Client, namespace: &str) {
+    use temporalio_common::protos::temporal::api::enums::v1::IndexedValueType;
+    use temporalio_common::protos::temporal::api::operatorservice::v1::AddSearchAttributesRequest;
+    let search_attributes = callwright_workflows::search::ALL
+        .iter()
+        .map(|(name, kind)| {
+            let kind = match *kind {
+                "Int" => IndexedValueType::Int,
+                _ => IndexedValueType::Keyword,
+            };
+            ((*name).to_owned(), kind as i32)
+        })
+        .collect();
+    let request = AddSearchAttributesRequest {
+        search_attributes,
+        namespace: namespace.to_owned(),
+    };
+    match client
+        .connection()
+        .operator_service()
+        .add_search_attributes(temporalio_client::tonic::Request::new(request))
+        .await
+    {
+        Ok(_) => tracing::info!("search attributes registered"),
+        Err(status) if status.code() == temporalio_client::tonic::Code::AlreadyExists => {}
+        Err(status) => tracing::warn!(
+            error = %status.message(),
+            "could not register search attributes; register CampaignId, LeadId, Language, Outcome, LeadPhase (Keyword) and Attempt (Int) by hand"
+        ),
+    }
 }
 
 /// Serves `GET /metrics` (Prometheus text) on `bind`: turn latency, attempts by outcome,
@@ -123,6 +159,7 @@ pub async fn run(
 
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let client = connect(&config).await?;
+    register_search_attributes(&client, &config.temporal_namespace).await;
     let main_options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<LeadWorkflow>()?
         .register_workflow::<CampaignWorkflow>()?
