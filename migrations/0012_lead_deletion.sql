@@ -13,3 +13,7 @@ ALTER TABLE leads ADD CONSTRAINT leads_phone_until_erased
 -- One live lead per number; deleted leads no longer hold theirs.
 DROP INDEX leads_phone_key;
 CREATE UNIQUE INDEX leads_phone_key ON leads (phone) WHERE deleted_at IS NULL;
+
+-- A lead's campaigns: deleting, retrying or resetting a lead and the lead `status` filter look
+-- them up by lead.
+CREATE INDEX campaign_leads_lead_idx ON campaign_leads (lead_id, outcome);

@@ -1,6 +1,7 @@
 //! Campaigns: start one over a list of leads; read its progress (from the campaign workflow),
 //! live phases (from Temporal visibility) and outcomes (from the projections).
 
+use super::lead_list::{Binds, LeadFilter};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -27,9 +28,15 @@ const MAX_LEADS: usize = 100_000;
 pub struct StartCampaign {
     /// Display name (default: "Campaign" and the start time).
     name: Option<String>,
-    /// Leads to call, in order (duplicates are called once; at most 100 000).
-    #[schema(value_type = Vec<Uuid>, min_items = 1, max_items = 100_000)]
-    lead_ids: Vec<String>,
+    /// Leads to call, in order (duplicates are called once; at most 100 000). Give exactly one
+    /// of `lead_ids`, `filter` and `import_id`.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<Uuid>>, min_items = 1, max_items = 100_000)]
+    lead_ids: Option<Vec<String>>,
+    /// Every live lead matching these filters (those of `GET /api/leads`), oldest first.
+    filter: Option<LeadFilter>,
+    /// Every live lead an upload created (`import_id` of `POST /api/leads/upload`), in file order.
+    import_id: Option<Uuid>,
     /// Leads in flight at once (default 10).
     #[schema(minimum = 1)]
     max_concurrent: Option<u32>,
@@ -51,7 +58,140 @@ pub struct Started {
     /// Its campaign workflow.
     workflow_id: String,
     /// Distinct leads it calls.
-    lead_count: usize,
+    lead_count: u64,
+}
+
+/// Where a campaign's leads come from.
+enum LeadSource {
+    /// Given one by one (deduplicated, order kept).
+    Ids(Vec<Uuid>),
+    /// Matching a filter.
+    Filter(Binds),
+    /// Created by an upload.
+    Import(Uuid),
+}
+
+impl LeadSource {
+    fn of(req: &StartCampaign) -> Result<Self, ApiError> {
+        match (&req.lead_ids, &req.filter, req.import_id) {
+            (Some(raw), None, None) => {
+                if raw.is_empty() {
+                    return Err(ApiError::Unprocessable(
+                        "lead_ids: at least one lead is needed".into(),
+                    ));
+                }
+                if raw.len() > MAX_LEADS {
+                    return Err(ApiError::Unprocessable(format!(
+                        "lead_ids: at most {MAX_LEADS} leads per request (use filter or import_id for more)"
+                    )));
+                }
+                let mut seen = HashSet::new();
+                let mut ids = Vec::with_capacity(raw.len());
+                for id in raw {
+                    let id = Uuid::parse_str(id).map_err(|_| {
+                        ApiError::Unprocessable(format!("lead_ids: '{id}' is not a lead id"))
+                    })?;
+                    if seen.insert(id) {
+                        ids.push(id);
+                    }
+                }
+                Ok(Self::Ids(ids))
+            }
+            (None, Some(filter), None) => Ok(Self::Filter(
+                filter.binds("filter.", ApiError::Unprocessable)?,
+            )),
+            (None, None, Some(import)) => Ok(Self::Import(import)),
+            _ => Err(ApiError::Unprocessable(
+                "lead_ids: give exactly one of lead_ids, filter and import_id".into(),
+            )),
+        }
+    }
+
+    /// Writes the campaign's leads in calling order; returns how many.
+    async fn enrol(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        campaign_id: Uuid,
+    ) -> Result<u64, ApiError> {
+        let enrolled = match self {
+            Self::Ids(ids) => {
+                let missing: Vec<Uuid> = sqlx::query_scalar(
+                    "SELECT id FROM UNNEST($1::uuid[]) AS t(id)
+                     WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL) LIMIT 10",
+                )
+                .bind(ids)
+                .fetch_all(&mut **tx)
+                .await?;
+                if !missing.is_empty() {
+                    let list: Vec<String> = missing.iter().map(Uuid::to_string).collect();
+                    return Err(ApiError::Unprocessable(format!(
+                        "lead_ids: unknown leads {}",
+                        list.join(", ")
+                    )));
+                }
+                sqlx::query(
+                    "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
+                     SELECT $1, t.seq::int, t.id FROM UNNEST($2::uuid[]) WITH ORDINALITY AS t(id, seq)",
+                )
+                .bind(campaign_id)
+                .bind(ids)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+            }
+            Self::Filter(binds) => {
+                let sql = format!(
+                    "WITH picked AS (
+                         INSERT INTO campaign_leads (campaign_id, seq, lead_id)
+                         SELECT $7, (row_number() OVER (ORDER BY l.created_at, l.id))::int, l.id
+                         FROM leads l WHERE {}
+                         RETURNING 1
+                     ) SELECT count(*) FROM picked",
+                    LeadFilter::WHERE
+                );
+                let (count,): (i64,) = binds
+                    .bind(sqlx::query_as(&sql))
+                    .bind(campaign_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                u64::try_from(count).unwrap_or_default()
+            }
+            Self::Import(import) => {
+                let known: bool =
+                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM lead_imports WHERE id = $1)")
+                        .bind(import)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                if !known {
+                    return Err(ApiError::Unprocessable(format!(
+                        "import_id: no upload {import}"
+                    )));
+                }
+                sqlx::query(
+                    "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
+                     SELECT $1, (row_number() OVER (ORDER BY r.line))::int, r.lead_id
+                     FROM lead_import_rows r JOIN leads l ON l.id = r.lead_id AND l.deleted_at IS NULL
+                     WHERE r.import_id = $2",
+                )
+                .bind(campaign_id)
+                .bind(import)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+            }
+        };
+        if enrolled == 0 {
+            let field = match self {
+                Self::Ids(_) => "lead_ids",
+                Self::Filter(_) => "filter",
+                Self::Import(_) => "import_id",
+            };
+            return Err(ApiError::Unprocessable(format!(
+                "{field}: no live leads to call"
+            )));
+        }
+        Ok(enrolled)
+    }
 }
 
 /// Starts a campaign: records it and its leads in order, then starts its workflow.
@@ -67,32 +207,14 @@ pub struct Started {
         (status = 400, description = "Malformed JSON body", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
-        (status = 422, description = "No leads, an unknown lead, or invalid settings (`error.field` names it)", body = ErrorBody),
+        (status = 422, description = "Not exactly one of lead_ids, filter and import_id; no leads, or none matching; an unknown lead or import; or invalid settings (`error.field` names it)", body = ErrorBody),
     )
 )]
 pub async fn start(
     State(state): State<AppState>,
     Json(req): Json<StartCampaign>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    if req.lead_ids.is_empty() {
-        return Err(ApiError::Unprocessable(
-            "lead_ids: at least one lead is needed".into(),
-        ));
-    }
-    if req.lead_ids.len() > MAX_LEADS {
-        return Err(ApiError::Unprocessable(format!(
-            "lead_ids: at most {MAX_LEADS} leads per request"
-        )));
-    }
-    let mut seen = HashSet::new();
-    let mut ids = Vec::with_capacity(req.lead_ids.len());
-    for raw in &req.lead_ids {
-        let id = Uuid::parse_str(raw)
-            .map_err(|_| ApiError::Unprocessable(format!("lead_ids: '{raw}' is not a lead id")))?;
-        if seen.insert(id) {
-            ids.push(id);
-        }
-    }
+    let source = LeadSource::of(&req)?;
     let mut call: CallSettings = match req.settings {
         Some(value) => serde_json::from_value(value)
             .map_err(|e| ApiError::Unprocessable(format!("settings: {e}")))?,
@@ -120,20 +242,6 @@ pub async fn start(
             "max_concurrent: must be at least 1".into(),
         ));
     }
-    let missing: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM UNNEST($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL) LIMIT 10",
-    )
-    .bind(&ids)
-    .fetch_all(&state.db)
-    .await?;
-    if !missing.is_empty() {
-        let list: Vec<String> = missing.iter().map(Uuid::to_string).collect();
-        return Err(ApiError::Unprocessable(format!(
-            "lead_ids: unknown leads {}",
-            list.join(", ")
-        )));
-    }
-
     let campaign_id = Uuid::new_v4();
     let workflow_id = campaign_workflow_id(&campaign_id.to_string());
     let starts_per_run = req.starts_per_run.unwrap_or(500);
@@ -149,22 +257,19 @@ pub async fn start(
         starts_per_run,
     };
     let mut tx = state.db.begin().await?;
-    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count) VALUES ($1, $2, $3, $4, 0)")
         .bind(campaign_id)
         .bind(req.name.unwrap_or_else(|| format!("Campaign {}", Utc::now().format("%Y-%m-%d %H:%M"))))
         .bind(&workflow_id)
         .bind(serde_json::to_value(&settings).map_err(anyhow::Error::from)?)
-        .bind(i32::try_from(ids.len()).unwrap_or(i32::MAX))
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
-         SELECT $1, t.seq::int, t.id FROM UNNEST($2::uuid[]) WITH ORDINALITY AS t(id, seq)",
-    )
-    .bind(campaign_id)
-    .bind(&ids)
-    .execute(&mut *tx)
-    .await?;
+    let lead_count = source.enrol(&mut tx, campaign_id).await?;
+    sqlx::query("UPDATE campaigns SET lead_count = $2 WHERE id = $1")
+        .bind(campaign_id)
+        .bind(i32::try_from(lead_count).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
 
     let input = CampaignInput {
@@ -191,13 +296,13 @@ pub async fn start(
             "could not start the campaign workflow: {err}"
         )));
     }
-    tracing::info!(%campaign_id, leads = ids.len(), "campaign started");
+    tracing::info!(%campaign_id, leads = lead_count, "campaign started");
     Ok((
         StatusCode::CREATED,
         Json(Started {
             campaign_id,
             workflow_id,
-            lead_count: ids.len(),
+            lead_count,
         }),
     ))
 }

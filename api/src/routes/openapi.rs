@@ -192,6 +192,18 @@ impl Modify for CommonErrors {
     }
 }
 
+/// Where a lead stands (the `status` filter).
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LeadStatus {
+    /// Never in a campaign.
+    New,
+    /// In a campaign and not settled there yet.
+    Active,
+    /// Settled in every campaign it was in.
+    Done,
+}
+
 /// An attempt outcome code (`callwright_domain::AttemptOutcome::CODES`; a test keeps them
 /// equal).
 #[derive(ToSchema)]

@@ -2,7 +2,7 @@
 //! that keeps Hebrew as spoken, and keyset pages that visit every row exactly once.
 
 use crate::support::{Stack, StackOptions};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -67,6 +67,19 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         .get(&format!("/api/leads?campaign_id={campaign}"))
         .await;
     assert_eq!(in_campaign["leads"].as_array().unwrap().len(), 4);
+    let count = |v: &Value| v["leads"].as_array().unwrap().len();
+    assert_eq!(count(&stack.get("/api/leads?status=new").await), 1);
+    assert_eq!(count(&stack.get("/api/leads?status=done").await), 4);
+    assert_eq!(count(&stack.get("/api/leads?status=active").await), 0);
+    let bad = stack
+        .http
+        .get(format!("{}/api/leads?status=busy", stack.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad: Value = bad.json().await.unwrap();
+    assert_eq!(bad["error"]["field"], "status", "{bad}");
 
     // Calls of the campaign, then one with its transcript: Hebrew comes back as spoken.
     let calls = all_pages(
@@ -168,5 +181,88 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         assert_eq!(resp.status().as_u16(), 400, "{path}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["error"]["field"], field, "{path}: {body}");
+    }
+}
+
+/// The leads a campaign enrolled, in calling order.
+async fn enrolled(stack: &Stack, campaign: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT l.name FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
+         WHERE cl.campaign_id = $1::uuid ORDER BY cl.seq",
+    )
+    .bind(campaign)
+    .fetch_all(&stack.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn campaigns_start_from_a_filter_or_an_upload() {
+    let stack = Stack::start(StackOptions::default()).await;
+    stack
+        .create_leads(&[
+            ("Dana Levi", "+972527654302"),
+            ("Jean Martin", "+33612345602"),
+            ("Noa Cohen", "+972527654307"),
+        ])
+        .await;
+    let csv = "name,phone\nAvi Ben,+972527654311\nJean again,+33612345602\nMaya Or,+972527654312\n";
+    let (status, report) = stack.post_bytes("/api/leads/upload", "text/csv", csv).await;
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["duplicates"], 1, "{report}");
+    let import_id = report["import_id"].as_str().unwrap().to_owned();
+    let settings = json!({"calling_window": crate::support::always_open()});
+
+    // By filter: every Hebrew lead, oldest first.
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"filter": {"language": "he"}, "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["lead_count"], 4);
+    let by_filter = body["campaign_id"].as_str().unwrap().to_owned();
+    let order = enrolled(&stack, &by_filter).await;
+    assert_eq!(order[..2], ["Dana Levi", "Noa Cohen"]);
+    // One upload's leads share a creation time: together, after the older ones.
+    assert_eq!(
+        order[2..].iter().collect::<BTreeSet<_>>(),
+        BTreeSet::from([&"Avi Ben".to_owned(), &"Maya Or".to_owned()])
+    );
+    // By upload: the leads that file created, in file order (not the duplicate).
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"import_id": import_id, "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["lead_count"], 2);
+    let by_import = body["campaign_id"].as_str().unwrap().to_owned();
+    assert_eq!(enrolled(&stack, &by_import).await, ["Avi Ben", "Maya Or"]);
+    // Filters compose: French leads not yet in any campaign.
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"filter": {"language": "fr", "status": "new"}, "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["lead_count"], 1);
+
+    // Refusals name the field.
+    for (request, field) in [
+        (json!({"filter": {"language": "xx"}}), "filter.language"),
+        (json!({"filter": {"status": "new"}}), "filter"),
+        (json!({"filter": {}, "lead_ids": []}), "lead_ids"),
+        (json!({"import_id": uuid::Uuid::new_v4()}), "import_id"),
+        (json!({"filter": {"colour": "red"}}), ""),
+    ] {
+        let (status, body) = stack.post("/api/campaigns/start", request.clone()).await;
+        assert_eq!(status, 422, "{request}: {body}");
+        if !field.is_empty() {
+            assert_eq!(body["error"]["field"], field, "{request}: {body}");
+        }
     }
 }
