@@ -8,13 +8,14 @@ export interface Series {
 
 /** Grouped columns over labelled buckets. */
 export function ColumnChart({ labels, series, height = 180 }: { labels: string[]; series: Series[]; height?: number }) {
-  const width = 600;
+  const width = 900;
   const pad = { top: 10, right: 8, bottom: 22, left: 32 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const group = innerW / Math.max(1, labels.length);
-  const bar = Math.max(1, (group * 0.8) / Math.max(1, series.length));
+  const bar = Math.min(14, Math.max(1, (group * 0.8) / Math.max(1, series.length)));
+  const offset = (group - bar * series.length) / 2;
   const every = Math.ceil(labels.length / 8);
   const y = (v: number) => pad.top + innerH - (v / max) * innerH;
   return (
@@ -33,7 +34,7 @@ export function ColumnChart({ labels, series, height = 180 }: { labels: string[]
             {series.map((s, j) => {
               const v = s.values[i] ?? 0;
               return (
-                <rect key={s.name} x={pad.left + i * group + group * 0.1 + j * bar} y={y(v)} width={bar} height={pad.top + innerH - y(v)} fill={s.color}>
+                <rect key={s.name} x={pad.left + i * group + offset + j * bar} y={y(v)} width={bar} height={pad.top + innerH - y(v)} fill={s.color}>
                   <title>{`${l} · ${s.name}: ${v}`}</title>
                 </rect>
               );
@@ -59,10 +60,10 @@ export function ColumnChart({ labels, series, height = 180 }: { labels: string[]
 }
 
 /** Horizontal bars, largest first: outcomes, languages. */
-export function BarList({ rows, color = "var(--accent)" }: { rows: { label: string; value: number }[]; color?: string }) {
+export function BarList({ rows, color = "var(--accent)", empty = "No calls in this range." }: { rows: { label: string; value: number }[]; color?: string; empty?: string }) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const total = rows.reduce((a, r) => a + r.value, 0);
-  if (!rows.length) return <p className="muted">No calls in this range.</p>;
+  if (!rows.length) return <p className="muted">{empty}</p>;
   return (
     <ul className="barlist">
       {rows.map((r) => (

@@ -132,7 +132,7 @@ export function CampaignPage() {
       <div className="grid2">
         <section className="card">
           <h2>Outcomes</h2>
-          <BarList rows={Object.entries(d.outcomes).map(([k, v]) => ({ label: label(k), value: v }))} />
+          <BarList rows={Object.entries(d.outcomes).map(([k, v]) => ({ label: label(k), value: v }))} empty="No outcomes yet." />
         </section>
         <section className="card">
           <h2>Leads</h2>

@@ -17,6 +17,7 @@ export function Overview() {
   const languages = useApi<KeyCount[]>(`/api/analytics/language-distribution${q}`, kpiEvent);
   const bucket = range === "today" ? "hour" : "day";
   const buckets = useApi<CallsBucket[]>(`/api/analytics/calls-over-time${query({ from, tz, bucket })}`, kpiEvent);
+  const series = fillBuckets(buckets.data ?? [], bucket, from, tz);
   return (
     <>
       <PageHead title="Overview" />
@@ -25,11 +26,11 @@ export function Overview() {
       <section className="card">
         <h2>Calls over time</h2>
         <ColumnChart
-          labels={(buckets.data ?? []).map((b) => bucketLabel(b.start, bucket))}
+          labels={series.map((b) => bucketLabel(b.start, bucket))}
           series={[
-            { name: "Dials", color: "var(--c1)", values: (buckets.data ?? []).map((b) => b.dials) },
-            { name: "Connected", color: "var(--c2)", values: (buckets.data ?? []).map((b) => b.connected) },
-            { name: "Conversations", color: "var(--c3)", values: (buckets.data ?? []).map((b) => b.conversations) },
+            { name: "Dials", color: "var(--c1)", values: series.map((b) => b.dials) },
+            { name: "Connected", color: "var(--c2)", values: series.map((b) => b.connected) },
+            { name: "Conversations", color: "var(--c3)", values: series.map((b) => b.conversations) },
           ]}
         />
       </section>
@@ -45,6 +46,26 @@ export function Overview() {
       </div>
     </>
   );
+}
+
+/**
+ * Every bucket of the range, empty ones included (the API leaves them out): the 24 hours of
+ * the day by hour, each day from `from` to today by day; wall times in `tz`.
+ */
+export function fillBuckets(rows: CallsBucket[], bucket: "hour" | "day", from: string, tz: string, now = new Date()): CallsBucket[] {
+  const key = (start: string) => (bucket === "hour" ? start.slice(0, 13) : start.slice(0, 10));
+  const have = new Map(rows.map((r) => [key(r.start), r]));
+  const wall = (d: Date) => new Date(d.toLocaleString("sv-SE", { timeZone: tz }).replace(" ", "T") + "Z");
+  const first = wall(new Date(from));
+  const last = wall(now);
+  const step = bucket === "hour" ? 3600_000 : 86_400_000;
+  const out: CallsBucket[] = [];
+  const end = bucket === "hour" ? first.getTime() + 23 * step : last.getTime();
+  for (let t = first.getTime(); t <= end && out.length < 400; t += step) {
+    const start = new Date(t).toISOString().slice(0, 19);
+    out.push(have.get(key(start)) ?? { start, dials: 0, connected: 0, conversations: 0 });
+  }
+  return out;
 }
 
 /** `2026-11-24T13:00:00` (wall time in the zone) → "13:00" by hour, "24 Nov" by day. */
