@@ -2,8 +2,8 @@
 //! (signature-checked) webhooks do not; every error, whoever produced it, has one JSON shape
 //! with a machine-readable code, and validation errors name the field.
 
-use serde_json::{Value, json};
 use crate::support::{Stack, StackOptions};
+use serde_json::{Value, json};
 
 async fn call(
     client: &reqwest::Client,

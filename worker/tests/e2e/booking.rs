@@ -5,10 +5,10 @@
 //! the invite once; provider errors map to retries, a token refresh, the service-account
 //! fallback, or a clear failure; operators move and cancel meetings.
 
+use crate::support::{CALENDAR_ID, Stack, StackOptions, lead_workflow, wait_for};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-use crate::support::{CALENDAR_ID, Stack, StackOptions, lead_workflow, wait_for};
 
 /// Leads with an email on file; the persona is the number's last two digits.
 async fn create_leads(stack: &Stack, leads: &[(String, String, Option<String>)]) -> Vec<String> {

@@ -2,10 +2,10 @@
 //! until the window opens (08:00 in the lead's own time zone, from its area code), and the wait is visible in the
 //! API. Stopping the campaign meanwhile ends the lead without a call.
 
+use crate::support::{Stack, StackOptions, wait_for};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::json;
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn leads_wait_for_their_local_calling_window() {

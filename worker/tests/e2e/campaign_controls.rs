@@ -2,9 +2,9 @@
 //! leads and lets the ones in flight finish; a long campaign continues as new (bounded history)
 //! without losing or repeating a lead.
 
+use crate::support::{Stack, StackOptions, always_open, wait_for};
 use serde_json::{Value, json};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, always_open, wait_for};
 
 async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_run: u32) -> String {
     let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});

@@ -1,9 +1,9 @@
 //! The do-not-call list through the API: a listed number is never dialled (the lead ends as
 //! `do_not_call`), and a number can be checked and removed again.
 
+use crate::support::{Stack, StackOptions};
 use serde_json::json;
 use std::time::Duration;
-use crate::support::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn listed_numbers_are_never_dialled() {

@@ -8,6 +8,7 @@
 //! Without a stack, the product and the simulator are checked to agree on which language each
 //! country speaks, so any lead the product calls can be answered.
 
+use crate::support::{Stack, StackOptions, wait_for};
 use callwright_domain::Language;
 use callwright_domain::booking::slot_label;
 use callwright_domain::phrases::{fill, phrases};
@@ -15,7 +16,6 @@ use callwright_sim::llm::replies;
 use callwright_sim::phrases::{self as sim_phrases, AgentCue, Lang, Line};
 use serde_json::{Value, json};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, wait_for};
 
 /// A lead per new language: language, name, phone (ending in 00: the `books` persona), email,
 /// and the words of the greeting that say it is an AI assistant and that the call is recorded.

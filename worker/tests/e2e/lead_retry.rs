@@ -1,9 +1,9 @@
 //! `POST /api/leads/{id}/retry`: a lead whose workflow has ended gets a fresh run (a new call),
 //! never while a run is live; every retry is audited with the key that asked for it.
 
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use serde_json::json;
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_ended_lead_is_called_again_once_and_audited() {

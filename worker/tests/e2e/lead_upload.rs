@@ -3,8 +3,8 @@
 //! duplicates in the file and against existing leads, multipart, the size and row limits, and a
 //! 100,000-row file.
 
-use serde_json::Value;
 use crate::support::{Stack, StackOptions};
+use serde_json::Value;
 
 const UPLOAD: &str = "/api/leads/upload";
 

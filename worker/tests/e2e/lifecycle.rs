@@ -5,11 +5,11 @@
 //! With `CALLWRIGHT_RECORD_HISTORIES=<dir>` it also writes the replay fixtures used by
 //! `workflows/tests/replay.rs` (an interested call; a no-answer-then-retry lead).
 
+use crate::support::{Stack, StackOptions, lead_workflow};
 use callwright_workflows::LeadWorkflow;
 use futures::TryStreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, lead_workflow};
 use temporalio_client::WorkflowFetchHistoryOptions;
 use temporalio_common::protos::temporal::api::enums::v1::EventType;
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;

@@ -1,10 +1,10 @@
 //! The list endpoints on real data: leads filtered and searched, calls by lead with a transcript
 //! that keeps Hebrew as spoken, and keyset pages that visit every row exactly once.
 
+use crate::support::{Stack, StackOptions};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use crate::support::{Stack, StackOptions};
 
 /// Follows `next_cursor` from `path` (which has other query parameters) and returns every row.
 async fn all_pages(stack: &Stack, path: &str, key: &str) -> Vec<Value> {

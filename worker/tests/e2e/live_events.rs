@@ -4,9 +4,9 @@
 
 use crate::support;
 
+use crate::support::{Stack, StackOptions};
 use serde_json::{Value, json};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_subscriber_hears_the_call_as_it_happens() {

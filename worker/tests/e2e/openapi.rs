@@ -3,8 +3,8 @@
 //! dropped connection (found fuzzing the document with `make fuzz-api` and probing around it)
 //! are now 4xx with the API's error body.
 
-use serde_json::{Value, json};
 use crate::support::{Stack, StackOptions};
+use serde_json::{Value, json};
 use utoipa::OpenApi as _;
 
 fn assert_error(status: u16, body: &Value, want: u16, what: &str) {

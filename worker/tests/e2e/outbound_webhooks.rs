@@ -1,11 +1,11 @@
 //! Outbound webhooks: a CRM endpoint receives every call start, outcome and meeting, signed
 //! with the shared secret, and a receiver that fails at first still gets them all (retried).
 
+use crate::support::{Stack, StackOptions, wait_for};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, wait_for};
 
 type Seen = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 

@@ -3,6 +3,7 @@
 //! The test plays Twilio itself (signing like Twilio does) against a Twilio account stub that
 //! accepts the dial and never calls back on its own.
 
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -13,7 +14,6 @@ use futures::TryStreamExt;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use temporalio_client::WorkflowFetchHistoryOptions;
 use temporalio_common::protos::temporal::api::enums::v1::EventType;
 

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use crate::support::{Stack, StackOptions, wait_for};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-use crate::support::{Stack, StackOptions, wait_for};
 
 const LEADS: [(&str, &str); 16] = [
     ("Dana", "+972527654300"),
