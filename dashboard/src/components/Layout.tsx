@@ -64,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
 export function PageHead({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="pagehead">
-      <h1>{title}</h1>
+      <h1 dir="auto">{title}</h1>
       <div className="actions">{children}</div>
     </div>
   );

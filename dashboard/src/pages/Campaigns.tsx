@@ -38,8 +38,10 @@ export function Campaigns() {
             <tbody>
               {page.data.campaigns.map((c) => (
                 <tr key={c.id}>
-                  <td dir="auto" className="name">
-                    <Link to={`/campaigns/${c.id}`}>{c.name}</Link>
+                  <td className="name">
+                    <Link to={`/campaigns/${c.id}`} dir="auto">
+                      {c.name}
+                    </Link>
                   </td>
                   <td>{dateTime(c.created_at, tz)}</td>
                   <td>
@@ -140,8 +142,10 @@ export function CampaignPage() {
             <tbody>
               {d.leads.map((l) => (
                 <tr key={l.lead_id}>
-                  <td dir="auto" className="name">
-                    <Link to={`/leads/${l.lead_id}`}>{l.name}</Link>
+                  <td className="name">
+                    <Link to={`/leads/${l.lead_id}`} dir="auto">
+                      {l.name}
+                    </Link>
                   </td>
                   <td>{language(l.language)}</td>
                   <td>{l.outcome ? <span className={`outcome o-${l.outcome}`}>{label(l.outcome)}</span> : <span className="muted">…</span>}</td>

@@ -141,8 +141,10 @@ export function LeadTable({
             <td>
               <input type="checkbox" checked={selected.has(l.id)} onChange={() => onToggle(l.id)} aria-label={`Select ${l.name}`} />
             </td>
-            <td dir="auto" className="name">
-              <Link to={`/leads/${l.id}`}>{l.name}</Link>
+            <td className="name">
+              <Link to={`/leads/${l.id}`} dir="auto">
+                {l.name}
+              </Link>
               {l.company && <small dir="auto"> · {l.company}</small>}
             </td>
             <td dir="ltr">{l.phone}</td>

@@ -75,8 +75,11 @@ export function MeetingList({ meetings, tz, onChanged }: { meetings: Meeting[]; 
                 {dateTime(m.starts_at, tz)}
                 <small className="muted"> ({m.timezone})</small>
               </td>
-              <td dir="auto" className="name">
-                <Link to={`/leads/${m.lead_id}`}>{m.attendee_name}</Link> <small>{m.attendee_email}</small>
+              <td className="name">
+                <Link to={`/leads/${m.lead_id}`} dir="auto">
+                  {m.attendee_name}
+                </Link>{" "}
+                <small>{m.attendee_email}</small>
               </td>
               <td>{language(m.language)}</td>
               <td>
