@@ -27,7 +27,7 @@ API_PORT=${DEMO_API_PORT:-8080}
 SIM_PORT=${DEMO_SIM_PORT:-8090}
 SMTP_PORT=${DEMO_SMTP_PORT:-2525}
 LEADS=${DEMO_LEADS:-sim/data/demo-leads.csv}
-BIN=$CW_REPO/target/debug
+BIN=${CARGO_TARGET_DIR:-$CW_REPO/target}/debug
 
 scripts/deps.sh
 

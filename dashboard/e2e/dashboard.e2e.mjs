@@ -124,6 +124,12 @@ step("the KPI tiles moved", async () => {
   await shot("overview");
 });
 
+step("the campaigns list shows the campaign's progress", async () => {
+  await page.getByRole("link", { name: "Campaigns" }).click();
+  await page.getByRole("link", { name: `E2E ${stamp}` }).waitFor();
+  await shot("campaigns");
+});
+
 step("the lead page has attempts, the transcript and the meeting", async () => {
   await page.getByRole("link", { name: "Leads" }).click();
   await page.getByRole("link", { name: "Emily Carter" }).first().click();
