@@ -17,7 +17,8 @@ OUT=${DASHBOARD_E2E_DIR:-$CW_REPO/.run/dashboard-e2e}
 BIN=${CARGO_TARGET_DIR:-$CW_REPO/target}/debug
 [[ -x /usr/bin/chromium || -n ${CHROMIUM:-} ]] || die "no /usr/bin/chromium: run scripts/deps.sh (or set CHROMIUM)"
 
-cargo build --workspace --bins --locked || die "cargo build --workspace --bins failed"
+cargo build --locked --bin callwright-sim --bin callwright-worker --bin callwright-api ||
+  die "cargo build of callwright-sim, -worker and -api failed"
 dashboard_build
 
 rm -rf "$OUT"
