@@ -35,6 +35,8 @@ export class LiveHub {
     this.stop = null;
     if (this.pruner) clearInterval(this.pruner);
     if (this.naming) clearTimeout(this.naming);
+    this.pruner = null;
+    this.naming = null;
   }
 
   receive(events: LiveEvent[]): void {
@@ -75,10 +77,10 @@ export class LiveHub {
       const page = await api<CallPage>(`/api/calls${query({ from, limit: 500 })}`);
       this.store.name(page.calls);
     } catch {
-      // retried with the next event
+      // the list shows these calls without a name ("…") rather than asking again and again
     } finally {
       this.naming = null;
-      // calls not on that page (more than 500 since `from`) stay unnamed until the next burst
+      // asked once: a call not on that page (over 500 dialled since `from`) stays nameless
       for (const id of ids) this.store.unnamed.delete(id);
     }
   }

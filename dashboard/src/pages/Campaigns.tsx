@@ -258,7 +258,7 @@ export function NewCampaign() {
         </div>
         {source === "selection" && (
           <p>
-            {leadIds.length ? `${leadIds.length} leads selected.` : "No leads selected: "}
+            {leadIds.length ? `${leadIds.length} leads selected. ` : "No leads selected: "}
             <Link to="/leads">{leadIds.length ? "Change the selection" : "select them on the Leads page"}</Link>
           </p>
         )}
@@ -285,6 +285,7 @@ export function NewCampaign() {
           <legend>Calling window (the lead's local time)</legend>
           <input type="time" value={form.windowStart} onChange={(e) => set("windowStart", e.target.value)} aria-label="Window opens" /> to{" "}
           <input type="time" value={form.windowEnd} onChange={(e) => set("windowEnd", e.target.value)} aria-label="Window closes" />
+          <small> (a closing time of 00:00 is midnight)</small>
           <span className="days">
             {DAYS.map((d, i) => (
               <label key={d} className="check">
