@@ -145,7 +145,12 @@ export function LeadTable({
               <Link to={`/leads/${l.id}`} dir="auto">
                 {l.name}
               </Link>
-              {l.company && <small dir="auto"> · {l.company}</small>}
+              {l.company && (
+                <small>
+                  {" · "}
+                  <span dir="auto">{l.company}</span>
+                </small>
+              )}
             </td>
             <td dir="ltr">{l.phone}</td>
             <td>{language(l.language)}</td>
