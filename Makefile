@@ -8,7 +8,7 @@ BENCH_ARGS ?=
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
-.PHONY: help test demo demo-down deps bench chaos fuzz-api fmt lint build compose-config
+.PHONY: help test demo demo-down deps bench bench-dashboard chaos fuzz-api fmt lint build compose-config
 
 help: ## Show this help
 	@echo "Callwright make targets:"
@@ -23,11 +23,14 @@ demo: ## Build and run the whole stack locally, then the demo campaign (DEMO_EXI
 demo-down: ## Stop everything `make demo` started (keeps data and logs in .run/demo)
 	@scripts/demo-down.sh
 
-deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest
+deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest, Chromium (Node.js 20.19+ checked)
 	@scripts/deps.sh
 
 bench: ## Benchmarks (turn overhead, CSV import) → docs/benchmarks.md (e.g. BENCH_ARGS='--only csv --csv-rows 100000')
 	@scripts/bench.sh $(BENCH_ARGS)
+
+bench-dashboard: ## The live calls view with 500 calls streaming, in headless Chromium → docs/benchmarks.md
+	@scripts/dashboard-bench.sh
 
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi

