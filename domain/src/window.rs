@@ -1,14 +1,16 @@
 //! Calling windows: when a lead may be dialled, in the lead's own local time.
 //!
 //! US TCPA allows 08:00–21:00 local; that is the default, with the days of the week and the
-//! hours configurable per campaign. The lead workflow asks [`next_opening`] before every dial and
-//! waits on a durable timer until it returns `None`.
+//! hours configurable per campaign, and per country within a campaign (`countries`: a lead
+//! whose number belongs to that country follows that window instead). The lead workflow asks
+//! [`next_opening`] before every dial and waits on a durable timer until it returns `None`.
 
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Hours of the day and days of the week on which calls may be placed, in the callee's time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -20,6 +22,12 @@ pub struct CallingWindow {
     pub end_minute: u16,
     /// Days on which calls are allowed (ISO: 1 = Monday ... 7 = Sunday).
     pub days: Vec<u8>,
+    /// Windows that replace this one for leads whose number belongs to a country, by ISO
+    /// 3166-1 alpha-2 code (e.g. `{"FR": {"start_minute": 600, "end_minute": 1200, "days":
+    /// [1,2,3,4,5]}}`). An override has no overrides of its own.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(no_recursion)]
+    pub countries: BTreeMap<String, CallingWindow>,
 }
 
 impl Default for CallingWindow {
@@ -28,6 +36,7 @@ impl Default for CallingWindow {
             start_minute: 8 * 60,
             end_minute: 21 * 60,
             days: vec![1, 2, 3, 4, 5, 6, 7],
+            countries: BTreeMap::new(),
         }
     }
 }
@@ -41,6 +50,12 @@ pub enum WindowError {
     /// No day, or a day outside 1..=7.
     #[error("calling window: days must list ISO weekdays 1 (Monday) to 7 (Sunday), at least one")]
     Days,
+    /// A country override keyed by something other than an ISO 3166-1 alpha-2 code, invalid
+    /// itself, or with overrides of its own.
+    #[error(
+        "calling window: countries.{0} must be an uppercase ISO country code (e.g. FR) with a valid window and no countries of its own"
+    )]
+    Country(String),
 }
 
 impl CallingWindow {
@@ -52,7 +67,19 @@ impl CallingWindow {
         if self.days.is_empty() || self.days.iter().any(|d| !(1..=7).contains(d)) {
             return Err(WindowError::Days);
         }
+        for (code, window) in &self.countries {
+            let iso = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+            if !iso || !window.countries.is_empty() || window.validate().is_err() {
+                return Err(WindowError::Country(code.clone()));
+            }
+        }
         Ok(())
+    }
+
+    /// The window for a lead whose number belongs to `region` (ISO 3166-1 alpha-2): its
+    /// country's override if there is one, else this window.
+    pub fn for_region(&self, region: Option<&str>) -> &CallingWindow {
+        region.and_then(|r| self.countries.get(r)).unwrap_or(self)
     }
 
     fn allows_day(&self, day: Weekday) -> bool {
@@ -147,6 +174,53 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_country_override_replaces_the_window_for_its_numbers_only() {
+        let mut w = CallingWindow::default();
+        let france = CallingWindow {
+            start_minute: 10 * 60,
+            end_minute: 20 * 60,
+            days: vec![1, 2, 3, 4, 5],
+            ..CallingWindow::default()
+        };
+        w.countries.insert("FR".into(), france.clone());
+        assert_eq!(w.validate(), Ok(()));
+        assert_eq!(w.for_region(Some("FR")), &france);
+        assert_eq!(w.for_region(Some("DE")), &w);
+        assert_eq!(w.for_region(None), &w);
+        // 09:00 in Paris on a Tuesday: open by default, closed under the French override.
+        let tuesday_nine = utc("2026-11-24T08:00:00Z");
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(
+            next_opening(tuesday_nine, paris, w.for_region(Some("DE"))),
+            None
+        );
+        assert_eq!(
+            next_opening(tuesday_nine, paris, w.for_region(Some("FR"))),
+            Some(utc("2026-11-24T09:00:00Z"))
+        );
+        // Saturday: the override waits for Monday 10:00.
+        assert_eq!(
+            next_opening(utc("2026-11-28T12:00:00Z"), paris, &france),
+            Some(utc("2026-11-30T09:00:00Z"))
+        );
+        // Overrides are checked like the window, by an ISO code, one level deep.
+        let mut bad = CallingWindow::default();
+        bad.countries.insert("fr".into(), france.clone());
+        assert_eq!(bad.validate(), Err(WindowError::Country("fr".into())));
+        let mut nested = france.clone();
+        nested.countries.insert("BE".into(), france.clone());
+        let mut bad = CallingWindow::default();
+        bad.countries.insert("FR".into(), nested);
+        assert!(bad.validate().is_err());
+        // Serialised without the field when empty, so recorded workflow inputs stay as they were.
+        assert!(
+            !serde_json::to_string(&CallingWindow::default())
+                .unwrap()
+                .contains("countries")
+        );
     }
 
     #[test]

@@ -410,7 +410,13 @@ impl LeadWorkflow {
                     .iter()
                     .filter_map(|z| z.parse().ok())
                     .collect();
-                (primary, zones, s.input.settings.calling_window.clone())
+                let window = s
+                    .input
+                    .settings
+                    .calling_window
+                    .for_region(lead.phone.region())
+                    .clone();
+                (primary, zones, window)
             });
             let opening = if zones.is_empty() {
                 next_opening(now, primary, &window)
