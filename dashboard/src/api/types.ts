@@ -225,7 +225,8 @@ export interface CallingWindow {
 /** `StartCampaign`. */
 export interface StartCampaign {
   name?: string;
-  lead_ids: string[];
+  lead_ids?: string[];
+  import_id?: string;
   max_concurrent?: number;
   settings?: {
     business_name?: string;

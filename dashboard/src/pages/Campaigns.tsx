@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import { api, query } from "../api/client";
-import type { CampaignDetail, CampaignPage, CampaignState, ImportReport, LeadPage, LiveEvent, StartCampaign, StartedCampaign } from "../api/types";
+import type { CampaignDetail, CampaignPage, CampaignState, ImportReport, LiveEvent, StartCampaign, StartedCampaign } from "../api/types";
 import { BarList } from "../components/charts";
 import { ErrorLine, PageHead } from "../components/Layout";
 import { temporalLink } from "../config";
@@ -190,12 +190,15 @@ const minutes = (hhmm: string) => {
   return h * 60 + m;
 };
 
+/** Which leads a campaign calls: a selection, or every lead an upload created. */
+export type LeadPick = { lead_ids: string[] } | { import_id: string };
+
 /** The `POST /api/campaigns/start` body of a form. */
-export function startBody(form: CampaignForm, leadIds: string[]): StartCampaign {
+export function startBody(form: CampaignForm, leads: LeadPick): StartCampaign {
   const r = form.retryMinutes;
   return {
     ...(form.name.trim() ? { name: form.name.trim() } : {}),
-    lead_ids: leadIds,
+    ...leads,
     max_concurrent: form.maxConcurrent,
     settings: {
       ...(form.businessName.trim() ? { business_name: form.businessName.trim() } : {}),
@@ -219,24 +222,24 @@ export function startBody(form: CampaignForm, leadIds: string[]): StartCampaign 
 export function NewCampaign() {
   const navigate = useNavigate();
   const state = useLocation().state as { leadIds?: string[] } | null;
-  const [leadIds, setLeadIds] = useState<string[]>(state?.leadIds ?? []);
+  const leadIds = state?.leadIds ?? [];
   const [source, setSource] = useState<"selection" | "upload">(state?.leadIds?.length ? "selection" : "upload");
+  const [upload, setUpload] = useState<ImportReport | null>(null);
   const [form, setForm] = useState<CampaignForm>(DEFAULT_FORM);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof CampaignForm>(k: K, v: CampaignForm[K]) => setForm((f) => ({ ...f, [k]: v }));
 
-  // The import report has counts, not ids: the accepted rows are the newest never-called leads.
-  const fromUpload = async (r: ImportReport) => {
-    if (!r.accepted) return setLeadIds([]);
-    const page = await api<LeadPage>(`/api/leads${query({ outcome: "none", limit: Math.min(500, r.accepted) })}`);
-    setLeadIds(page.leads.map((l) => l.id));
-  };
+  // An upload's campaign calls exactly the leads that file created (its `import_id`).
+  const pick: LeadPick | null =
+    source === "upload" ? (upload?.accepted ? { import_id: upload.import_id } : null) : leadIds.length ? { lead_ids: leadIds } : null;
+  const leadCount = source === "upload" ? (upload?.accepted ?? 0) : leadIds.length;
   const start = async () => {
+    if (!pick) return;
     setBusy(true);
     setError(null);
     try {
-      const started = await api<StartedCampaign>("/api/campaigns/start", { method: "POST", body: startBody(form, leadIds) });
+      const started = await api<StartedCampaign>("/api/campaigns/start", { method: "POST", body: startBody(form, pick) });
       navigate(`/campaigns/${started.campaign_id}`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -262,9 +265,9 @@ export function NewCampaign() {
             <Link to="/leads">{leadIds.length ? "Change the selection" : "select them on the Leads page"}</Link>
           </p>
         )}
-        {source === "upload" && <Upload onReport={(r) => void fromUpload(r).catch((e: unknown) => setError(String(e)))} />}
+        {source === "upload" && <Upload onReport={setUpload} />}
         <p data-testid="lead-count">
-          <b>{leadIds.length}</b> leads will be called.
+          <b>{leadCount}</b> leads will be called.
         </p>
       </section>
       <section className="card form">
@@ -309,7 +312,7 @@ export function NewCampaign() {
           ))}
         </fieldset>
         <ErrorLine error={error} />
-        <button disabled={!leadIds.length || busy || !form.days.length} onClick={() => void start()}>
+        <button disabled={!pick || busy || !form.days.length} onClick={() => void start()}>
           Start campaign
         </button>
       </section>
