@@ -193,7 +193,12 @@ impl CallActivities {
             at: input.now,
             confidence: None,
         });
-        let persisted = match self.store.insert_turns(&input.call_id, &new_turns).await {
+        let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
+        let persisted = match self
+            .store
+            .insert_turns(&input.call_id, &new_turns, Some(intent))
+            .await
+        {
             Ok(()) => true,
             Err(err) => {
                 tracing::warn!(error = %err, call_id = %input.call_id, "transcript write deferred");

@@ -110,8 +110,13 @@ impl Store {
     }
 
     /// Appends transcript turns (already present ones are kept as they are).
-    pub async fn insert_turns(&self, call_id: &str, turns: &[Turn]) -> Result<(), sqlx::Error> {
-        insert_turns(&self.pool, parse_uuid(call_id)?, turns).await
+    pub async fn insert_turns(
+        &self,
+        call_id: &str,
+        turns: &[Turn],
+        intent: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        insert_turns(&self.pool, parse_uuid(call_id)?, turns, intent).await
     }
 
     /// Records a finished attempt: the call row, the rest of its transcript, the lead's latest
@@ -142,7 +147,7 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
-            insert_turns(&mut *tx, call_id, &input.turns).await?;
+            insert_turns(&mut *tx, call_id, &input.turns, None).await?;
         }
         sqlx::query(
             "UPDATE leads SET last_outcome = $2, last_outcome_at = $3, attempts = GREATEST(attempts, $4)
@@ -233,14 +238,20 @@ impl Store {
     }
 }
 
+/// Writes transcript lines (idempotently); `intent` goes with the last callee line among them.
 async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     exec: E,
     call_id: Uuid,
     turns: &[Turn],
+    intent: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     if turns.is_empty() {
         return Ok(());
     }
+    let last_callee = turns.iter().rposition(|t| t.speaker == Speaker::Callee);
+    let intents: Vec<Option<&str>> = (0..turns.len())
+        .map(|i| intent.filter(|_| Some(i) == last_callee))
+        .collect();
     let idx: Vec<i32> = turns
         .iter()
         .map(|t| i32::try_from(t.index).unwrap_or(i32::MAX))
@@ -256,8 +267,8 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     let confidence: Vec<Option<f32>> = turns.iter().map(|t| t.confidence).collect();
     let at: Vec<DateTime<Utc>> = turns.iter().map(|t| t.at).collect();
     sqlx::query(
-        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at)
-         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[])
+        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent)
+         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[])
          ON CONFLICT (call_id, idx) DO NOTHING",
     )
     .bind(call_id)
@@ -266,6 +277,7 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     .bind(text)
     .bind(confidence)
     .bind(at)
+    .bind(intents)
     .execute(exec)
     .await?;
     Ok(())

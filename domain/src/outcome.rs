@@ -15,6 +15,26 @@ pub enum EndCallReason {
     Other,
 }
 
+/// What the callee's latest line meant, as the agent acted on it: `book_meeting`, `interested`,
+/// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times` (the
+/// agent looked up slots to offer) or `continue` (a question or small talk: the conversation
+/// goes on). Stored with the callee's line and shown live.
+pub fn turn_intent(action: Option<&AgentAction>, offered_slots: bool) -> &'static str {
+    match action {
+        Some(AgentAction::BookMeeting { .. }) => "book_meeting",
+        Some(AgentAction::RecordInterest { .. }) => "interested",
+        Some(AgentAction::ScheduleCallback { .. }) => "callback",
+        Some(AgentAction::OptOut) => "opt_out",
+        Some(AgentAction::EndCall { reason }) => match reason {
+            EndCallReason::NotInterested => "not_interested",
+            EndCallReason::WrongPerson => "wrong_person",
+            EndCallReason::Other => "end_call",
+        },
+        None if offered_slots => "asks_for_times",
+        None => "continue",
+    }
+}
+
 /// A decision the LLM took through one of its tools.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tool", rename_all = "snake_case")]
@@ -269,6 +289,30 @@ pub fn classify_attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_exchange_gets_the_intent_the_agent_acted_on() {
+        let end = |reason| AgentAction::EndCall { reason };
+        assert_eq!(turn_intent(Some(&AgentAction::OptOut), false), "opt_out");
+        assert_eq!(
+            turn_intent(Some(&end(EndCallReason::NotInterested)), false),
+            "not_interested"
+        );
+        assert_eq!(
+            turn_intent(Some(&end(EndCallReason::WrongPerson)), false),
+            "wrong_person"
+        );
+        assert_eq!(turn_intent(None, true), "asks_for_times");
+        assert_eq!(turn_intent(None, false), "continue");
+        let callback = AgentAction::ScheduleCallback {
+            callback_at: "2026-11-25T17:00:00+01:00".into(),
+        };
+        assert_eq!(
+            turn_intent(Some(&callback), true),
+            "callback",
+            "a decision wins over an offer"
+        );
+    }
 
     fn interest() -> ConversationEnd {
         ConversationEnd::Agent {

@@ -145,6 +145,10 @@ pub struct TurnRow {
     text: String,
     /// ASR confidence of a callee line.
     confidence: Option<f32>,
+    /// On a callee line: what it meant, as the agent acted on it (`book_meeting`, `interested`,
+    /// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times`,
+    /// `continue`).
+    intent: Option<String>,
     /// When.
     spoken_at: DateTime<Utc>,
 }
@@ -195,7 +199,7 @@ pub async fn get_one(
             .fetch_one(&state.db)
             .await?;
     let transcript: Vec<TurnRow> = sqlx::query_as(
-        "SELECT idx, speaker, text, confidence, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
+        "SELECT idx, speaker, text, confidence, intent, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
     )
     .bind(id)
     .fetch_all(&state.db)

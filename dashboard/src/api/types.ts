@@ -129,6 +129,8 @@ export interface TurnRow {
   speaker: string;
   text: string;
   confidence?: number | null;
+  /** On a lead's line: what it meant, as the agent acted on it (`book_meeting`, `continue`, ...). */
+  intent?: string | null;
   spoken_at: string;
 }
 
@@ -290,6 +292,7 @@ export type LiveEvent =
       speaker: string;
       text: string;
       confidence?: number | null;
+      intent?: string | null;
       at: string;
     }
   | {

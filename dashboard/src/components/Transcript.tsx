@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { TurnRow } from "../api/types";
+import { label } from "../format";
 
 /**
  * A call's turns, agent and callee. Every line is `dir="auto"`, so Hebrew or Arabic reads
@@ -17,6 +18,11 @@ export function Transcript({ turns, live = false }: { turns: TurnRow[]; live?: b
         <li key={t.idx} className={`turn ${t.speaker}`}>
           <span className="who">{t.speaker === "agent" ? "Agent" : "Lead"}</span>
           <p dir="auto">{t.text}</p>
+          {t.intent && t.speaker !== "agent" && (
+            <span className={`intent i-${t.intent}`} title="What the agent understood">
+              {label(t.intent)}
+            </span>
+          )}
           {t.confidence !== null && t.confidence !== undefined && t.speaker !== "agent" && (
             <span className="conf" title="Speech recognition confidence">
               {Math.round(t.confidence * 100)}%

@@ -18,11 +18,13 @@ describe("LiveCalls", () => {
     expect(screen.getByText("Waiting for the first words…")).toBeTruthy();
 
     act(() => store.apply([{ type: "turn", call_id: "c1", lead_id: "l1", idx: 0, speaker: "agent", text: "مرحبا ليلى", at: "" }]));
-    act(() => store.apply([{ type: "turn", call_id: "c1", lead_id: "l1", idx: 1, speaker: "callee", text: "نعم", confidence: 0.92, at: "" }]));
+    act(() => store.apply([{ type: "turn", call_id: "c1", lead_id: "l1", idx: 1, speaker: "callee", text: "نعم", confidence: 0.92, intent: "asks_for_times", at: "" }]));
     const turns = document.querySelectorAll(".transcript .turn");
     expect(turns).toHaveLength(2);
     expect(turns[1]?.querySelector("p")?.getAttribute("dir")).toBe("auto");
     expect(screen.getByText("92%")).toBeTruthy();
+    expect(turns[1]?.querySelector(".intent")?.textContent).toBe("Asks for times");
+    expect(turns[0]?.querySelector(".intent")).toBeNull();
 
     act(() => store.apply([{ type: "call_ended", call_id: "c1", lead_id: "l1", outcome: "interested" }]));
     expect(screen.getByTestId("live-count").textContent).toBe("0 in progress");

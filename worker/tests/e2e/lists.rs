@@ -101,6 +101,20 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         "{call}"
     );
     assert!(transcript.iter().any(|t| t["speaker"] == "callee"));
+    // The decline is marked on the callee's line; agent lines carry no intent.
+    let intents: Vec<&str> = transcript
+        .iter()
+        .filter(|t| t["speaker"] == "callee")
+        .filter_map(|t| t["intent"].as_str())
+        .collect();
+    assert_eq!(intents.last(), Some(&"not_interested"), "{call}");
+    assert!(
+        transcript
+            .iter()
+            .filter(|t| t["speaker"] == "agent")
+            .all(|t| t["intent"].is_null()),
+        "{call}"
+    );
     let busy = stack.get("/api/calls?outcome=busy").await;
     assert_eq!(busy["calls"].as_array().unwrap().len(), 1);
 

@@ -71,6 +71,13 @@ async fn a_subscriber_hears_the_call_as_it_happens() {
         .map(|(_, v)| v)
         .collect();
     assert!(turns.iter().any(|t| t["speaker"] == "callee"), "{names:?}");
+    // Each callee line arrives with what it meant: this caller books a slot.
+    assert!(
+        turns
+            .iter()
+            .any(|t| t["speaker"] == "callee" && t["intent"] == "book_meeting"),
+        "{turns:?}"
+    );
     assert!(
         turns[0]["text"].as_str().unwrap().starts_with("שלום"),
         "{:?}",
