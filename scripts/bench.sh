@@ -3,7 +3,7 @@
 # docs/benchmarks.md (between its markers) with the command that produced it.
 #
 #   scripts/bench.sh [--levels 1,100,500,1000] [--turns 10] [--csv-rows 100000,1000000]
-#                    [--only turns|csv]
+#                    [--analytics-calls 1000000] [--only turns|csv|analytics]
 #
 # Starts a private Postgres and a Temporal dev server with its SQLite file (as `make demo`
 # does) on free ports, builds the release benchmark, runs it, stops the servers.
@@ -15,12 +15,14 @@ cd "$CW_REPO"
 LEVELS=1,100,500,1000
 TURNS=10
 CSV_ROWS=100000,1000000
+ANALYTICS_CALLS=1000000
 ONLY=
 while (($#)); do
   case $1 in
   --levels) LEVELS=$2; shift ;;
   --turns) TURNS=$2; shift ;;
   --csv-rows) CSV_ROWS=$2; shift ;;
+  --analytics-calls) ANALYTICS_CALLS=$2; shift ;;
   --only) ONLY=$2; shift ;;
   *) die "unknown argument $1 (see scripts/bench.sh)" ;;
   esac
@@ -30,6 +32,7 @@ done
 scripts/deps.sh
 start_private_servers callwright-bench
 cargo build --release --locked -p callwright-bench
+BENCH="${CARGO_TARGET_DIR:-target}/release/callwright-bench"
 export TEMPORAL_ADDRESS="http://127.0.0.1:$TPORT" DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/callwright"
 
 # replace_section NAME TEXT: puts TEXT between <!-- bench:NAME:start --> and :end in the doc.
@@ -51,7 +54,7 @@ PY
 if [[ -z $ONLY || $ONLY == turns ]]; then
   CMD="make bench  # scripts/bench.sh --levels $LEVELS --turns $TURNS"
   log "running: $CMD"
-  TABLE=$(RUST_LOG=warn target/release/callwright-bench --levels "$LEVELS" --turns "$TURNS")
+  TABLE=$(RUST_LOG=warn "$BENCH" --levels "$LEVELS" --turns "$TURNS")
   replace_section turns "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
 
 $TABLE"
@@ -60,8 +63,17 @@ fi
 if [[ -z $ONLY || $ONLY == csv ]]; then
   CMD="make bench  # scripts/bench.sh --only csv --csv-rows $CSV_ROWS"
   log "running: $CMD"
-  TABLE=$(RUST_LOG=warn target/release/callwright-bench csv-import --rows "$CSV_ROWS")
+  TABLE=$(RUST_LOG=warn "$BENCH" csv-import --rows "$CSV_ROWS")
   replace_section csv "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == analytics ]]; then
+  CMD="make bench  # scripts/bench.sh --only analytics --analytics-calls $ANALYTICS_CALLS"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" analytics --calls "$ANALYTICS_CALLS")
+  replace_section analytics "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
 
 $TABLE"
   echo "$TABLE"

@@ -14,8 +14,10 @@
 //! ```
 //!
 //! `callwright-bench csv-import [--rows 1000000]` measures the CSV lead upload instead (see
-//! [`csv_import`]).
+//! [`csv_import`]); `callwright-bench analytics [--calls 1000000]` the analytics endpoints on a
+//! seeded database (see [`analytics`]).
 
+mod analytics;
 mod csv_import;
 mod floor;
 mod stats;
@@ -101,6 +103,10 @@ fn row(level: usize, turn: &Summary, failed: usize, floor: &Summary) -> String {
 async fn main() -> anyhow::Result<()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match argv.first().map(String::as_str) {
+        Some("analytics") => {
+            callwright_activities::telemetry::init("warn");
+            return analytics::run(&argv[1..]).await;
+        }
         Some("csv-import") => {
             callwright_activities::telemetry::init("warn");
             return csv_import::run(&argv[1..]).await;

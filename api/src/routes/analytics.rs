@@ -1,6 +1,11 @@
 //! Analytics, computed in SQL over the projections: the KPI overview, outcomes, languages and
 //! calls over time (bucketed by hour or day in a requested time zone). Every endpoint takes the
 //! same window: `from`/`to` (on the dial time; default the last 30 days) and `campaign_id`.
+//!
+//! Whole UTC hours of a window are read from the hourly rollups (`call_stats_hourly` and
+//! `call_stats_hourly_keys`, kept by triggers on `calls`; see
+//! `migrations/0013_call_stats_rollup.sql`), the partial hours at its edges from `calls`, in
+//! one statement, so the answers are exactly those of counting the calls themselves.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -44,6 +49,48 @@ impl Window {
         Ok((from, to))
     }
 }
+
+/// How a window `[from, to)` divides between the rollups and the calls table.
+#[derive(Debug, PartialEq)]
+struct Split {
+    /// Whole UTC hours `[hours_from, hours_to)`, read from the rollups (empty when equal).
+    hours_from: DateTime<Utc>,
+    hours_to: DateTime<Utc>,
+    /// The two ranges `[lo, hi)` read from `calls` (empty when `lo == hi`).
+    edges: [(DateTime<Utc>, DateTime<Utc>); 2],
+}
+
+fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Split {
+    use chrono::DurationRound;
+    let hour = Duration::hours(1);
+    let floor = |t: DateTime<Utc>| t.duration_trunc(hour).unwrap_or(t);
+    let first = floor(from);
+    let hours_from = if first < from { first + hour } else { first };
+    let hours_to = floor(to);
+    if hours_from >= hours_to {
+        return Split {
+            hours_from: to,
+            hours_to: to,
+            edges: [(from, to), (to, to)],
+        };
+    }
+    Split {
+        hours_from,
+        hours_to,
+        edges: [(from, hours_from), (hours_to, to)],
+    }
+}
+
+/// The calls of the edges (`$1`-`$2` and `$9`-`$10`, scalars so the planner sees two short
+/// index ranges) in the campaign (`$3`), for a `WITH raw AS (…)`.
+const RAW_CALLS: &str = "SELECT c.* FROM calls c
+    WHERE ((c.dialed_at >= $1 AND c.dialed_at < $2) OR (c.dialed_at >= $9 AND c.dialed_at < $10))
+      AND ($3::uuid IS NULL OR c.campaign_id = $3)";
+
+/// The rollup rows of the hours `[$4, $5)` in the campaign (`$3`; calls without a campaign are
+/// filed under the nil UUID, which no campaign has).
+const ROLLED: &str = "hour >= $4 AND hour < $5
+    AND ($3::uuid IS NULL OR (campaign_id = $3 AND $3 <> '00000000-0000-0000-0000-000000000000'))";
 
 /// Outcomes of a conversation with a person (the denominator of conversion).
 const CONVERSATION_OUTCOMES: [&str; 5] = [
@@ -106,22 +153,49 @@ pub async fn overview(
 ) -> Result<Json<Overview>, ApiError> {
     let (from, to) = w.range()?;
     let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
-    let row: (i64, i64, i64, i64, i64, Option<f64>, Option<f64>) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE call_sid IS NOT NULL),
-                count(*) FILTER (WHERE status = 'completed'),
-                count(*) FILTER (WHERE status = 'completed' AND (answered_by = 'human'
-                                   OR (answered_by IS NULL AND outcome = ANY($4)))),
-                count(*) FILTER (WHERE outcome = ANY($4)),
-                count(*) FILTER (WHERE outcome = 'opted_out'),
-                avg(duration_secs) FILTER (WHERE status = 'completed')::float8,
-                avg(duration_secs) FILTER (WHERE status = 'completed' AND outcome = ANY($4))::float8
-         FROM calls
-         WHERE dialed_at >= $1 AND dialed_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)",
-    )
-    .bind(from)
-    .bind(to)
+    let split = split(from, to);
+    // Sums of durations and their counts, so the averages come out as `avg()` would give them.
+    let row: (i64, i64, i64, i64, i64, Option<f64>, Option<f64>) = sqlx::query_as(&format!(
+        "WITH raw AS ({RAW_CALLS}),
+         r AS (
+           SELECT count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
+                  count(*) FILTER (WHERE status = 'completed') AS connected,
+                  count(*) FILTER (WHERE status = 'completed' AND (answered_by = 'human'
+                                   OR (answered_by IS NULL AND outcome = ANY($6)))) AS human,
+                  count(*) FILTER (WHERE outcome = ANY($6)) AS conversations,
+                  count(*) FILTER (WHERE outcome = 'opted_out') AS opt_outs,
+                  COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'), 0) AS call_secs,
+                  count(duration_secs) FILTER (WHERE status = 'completed') AS call_n,
+                  COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'
+                                                        AND outcome = ANY($6)), 0) AS talk_secs,
+                  count(duration_secs) FILTER (WHERE status = 'completed' AND outcome = ANY($6))
+                    AS talk_n
+           FROM raw),
+         s AS (
+           SELECT COALESCE(sum(dials), 0) AS dials, COALESCE(sum(connected), 0) AS connected,
+                  COALESCE(sum(human_answered), 0) AS human,
+                  COALESCE(sum(conversations), 0) AS conversations,
+                  COALESCE(sum(opt_outs), 0) AS opt_outs,
+                  COALESCE(sum(call_secs), 0) AS call_secs, COALESCE(sum(call_secs_n), 0) AS call_n,
+                  COALESCE(sum(talk_secs), 0) AS talk_secs, COALESCE(sum(talk_secs_n), 0) AS talk_n
+           FROM call_stats_hourly WHERE {ROLLED})
+         SELECT (r.dials + s.dials)::int8, (r.connected + s.connected)::int8,
+                (r.human + s.human)::int8, (r.conversations + s.conversations)::int8,
+                (r.opt_outs + s.opt_outs)::int8,
+                ((r.call_secs + s.call_secs)::numeric / NULLIF(r.call_n + s.call_n, 0))::float8,
+                ((r.talk_secs + s.talk_secs)::numeric / NULLIF(r.talk_n + s.talk_n, 0))::float8
+         FROM r, s"
+    ))
+    .bind(split.edges[0].0)
+    .bind(split.edges[0].1)
     .bind(w.campaign_id)
+    .bind(split.hours_from)
+    .bind(split.hours_to)
     .bind(&conversation)
+    .bind(None::<i32>) // $7, $8: calls-over-time's
+    .bind(None::<i32>)
+    .bind(split.edges[1].0)
+    .bind(split.edges[1].1)
     .fetch_one(&state.db)
     .await?;
     let meetings: i64 = sqlx::query_scalar(
@@ -177,7 +251,7 @@ pub async fn call_outcomes(
     State(state): State<AppState>,
     Query(w): Query<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
-    grouped(&state, &w, "COALESCE(outcome, 'in_progress')").await
+    grouped(&state, &w, "outcome", "COALESCE(outcome, 'in_progress')").await
 }
 
 /// Calls per language.
@@ -197,19 +271,38 @@ pub async fn language_distribution(
     State(state): State<AppState>,
     Query(w): Query<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
-    grouped(&state, &w, "language").await
+    grouped(&state, &w, "language", "language").await
 }
 
-async fn grouped(state: &AppState, w: &Window, key: &str) -> Result<Json<Vec<Count>>, ApiError> {
+/// Calls per `key` (an expression over `calls`), the rollup's `dimension`.
+async fn grouped(
+    state: &AppState,
+    w: &Window,
+    dimension: &str,
+    key: &str,
+) -> Result<Json<Vec<Count>>, ApiError> {
     let (from, to) = w.range()?;
+    let split = split(from, to);
     let rows: Vec<Count> = sqlx::query_as(&format!(
-        "SELECT {key} AS key, count(*) AS count FROM calls
-         WHERE dialed_at >= $1 AND dialed_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)
-         GROUP BY 1 ORDER BY 2 DESC, 1"
+        "WITH raw AS ({RAW_CALLS})
+         SELECT key, sum(calls)::int8 AS count FROM (
+           SELECT {key} AS key, count(*) AS calls FROM raw GROUP BY 1
+           UNION ALL
+           SELECT key, sum(calls) FROM call_stats_hourly_keys
+           WHERE dimension = $6 AND {ROLLED} GROUP BY 1
+         ) u
+         GROUP BY 1 HAVING sum(calls) > 0 ORDER BY 2 DESC, 1"
     ))
-    .bind(from)
-    .bind(to)
+    .bind(split.edges[0].0)
+    .bind(split.edges[0].1)
     .bind(w.campaign_id)
+    .bind(split.hours_from)
+    .bind(split.hours_to)
+    .bind(dimension)
+    .bind(None::<i32>) // $7, $8: calls-over-time's
+    .bind(None::<i32>)
+    .bind(split.edges[1].0)
+    .bind(split.edges[1].1)
     .fetch_all(&state.db)
     .await?;
     Ok(Json(rows))
@@ -260,22 +353,117 @@ pub async fn calls_over_time(
     tz.parse::<chrono_tz::Tz>()
         .map_err(|_| ApiError::BadRequest(format!("tz: '{tz}' is not an IANA time zone")))?;
     let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
-    let rows: Vec<Bucket> = sqlx::query_as(
-        "SELECT date_trunc($4, dialed_at AT TIME ZONE $5) AS start,
-                count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
-                count(*) FILTER (WHERE status = 'completed') AS connected,
-                count(*) FILTER (WHERE outcome = ANY($6)) AS conversations
-         FROM calls
-         WHERE dialed_at >= $1 AND dialed_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)
-         GROUP BY 1 ORDER BY 1",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(w.campaign_id)
+    let split = split(from, to);
+    // An hour of the rollup serves a bucket only when it lies inside one: the zone's offset is
+    // the same at both ends of the hour, and both ends fall in the same bucket. (Not so for
+    // hours at a zone's offset change, or every hour of a zone half an hour off UTC when the
+    // buckets are hours.) Those hours are counted from `calls`, like the window's edges.
+    // `h` an hour, `b` the bucket size, `z` the zone.
+    let whole = |h: &str, b: &str, z: &str| {
+        let end = format!("({h} + interval '1 hour' - interval '1 microsecond')");
+        format!(
+            "(date_trunc({b}, {h} AT TIME ZONE {z}) = date_trunc({b}, {end} AT TIME ZONE {z})
+              AND ({h} AT TIME ZONE {z}) - ({h} AT TIME ZONE 'UTC')
+                = ({end} AT TIME ZONE {z}) - ({end} AT TIME ZONE 'UTC'))"
+        )
+    };
+    let cut: Vec<DateTime<Utc>> = sqlx::query_scalar(&format!(
+        "SELECT h FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour',
+                                       interval '1 hour') h
+         WHERE NOT {} ORDER BY h",
+        whole("h", "$3", "$4")
+    ))
+    .bind(split.hours_from)
+    .bind(split.hours_to)
     .bind(bucket)
     .bind(tz)
+    .fetch_all(&state.db)
+    .await?;
+    // The hours cut in two are counted from `calls` (by their UTC hour, within their span).
+    let (cut_from, cut_to) = match (cut.first(), cut.last()) {
+        (Some(first), Some(last)) => (*first, *last + Duration::hours(1)),
+        _ => (to, to),
+    };
+    let rows: Vec<Bucket> = sqlx::query_as(&format!(
+        "WITH raw AS ({RAW_CALLS}
+           UNION ALL
+           SELECT c.* FROM calls c
+           WHERE c.dialed_at >= $11 AND c.dialed_at < $12
+             AND date_trunc('hour', c.dialed_at, 'UTC') = ANY($13)
+             AND ($3::uuid IS NULL OR c.campaign_id = $3))
+         SELECT start, sum(dials)::int8 AS dials, sum(connected)::int8 AS connected,
+                sum(conversations)::int8 AS conversations
+         FROM (
+           SELECT date_trunc($7, dialed_at AT TIME ZONE $8) AS start, count(*) AS calls,
+                  count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
+                  count(*) FILTER (WHERE status = 'completed') AS connected,
+                  count(*) FILTER (WHERE outcome = ANY($6)) AS conversations
+           FROM raw GROUP BY 1
+           UNION ALL
+           SELECT date_trunc($7, hour AT TIME ZONE $8), sum(calls), sum(dials), sum(connected),
+                  sum(conversations)
+           FROM call_stats_hourly WHERE {ROLLED} AND {} GROUP BY 1
+         ) u
+         GROUP BY 1 HAVING sum(calls) > 0 ORDER BY 1",
+        whole("hour", "$7", "$8")
+    ))
+    .bind(split.edges[0].0)
+    .bind(split.edges[0].1)
+    .bind(w.campaign_id)
+    .bind(split.hours_from)
+    .bind(split.hours_to)
     .bind(&conversation)
+    .bind(bucket)
+    .bind(tz)
+    .bind(split.edges[1].0)
+    .bind(split.edges[1].1)
+    .bind(cut_from)
+    .bind(cut_to)
+    .bind(&cut)
     .fetch_all(&state.db)
     .await?;
     Ok(Json(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn windows_split_into_whole_hours_and_edges() {
+        let s = split(t("2026-11-01T10:20:00Z"), t("2026-11-03T08:05:30Z"));
+        assert_eq!(
+            (s.hours_from, s.hours_to),
+            (t("2026-11-01T11:00:00Z"), t("2026-11-03T08:00:00Z"))
+        );
+        assert_eq!(
+            s.edges,
+            [
+                (t("2026-11-01T10:20:00Z"), t("2026-11-01T11:00:00Z")),
+                (t("2026-11-03T08:00:00Z"), t("2026-11-03T08:05:30Z"))
+            ]
+        );
+
+        // Aligned: empty edges.
+        let s = split(t("2026-11-01T10:00:00Z"), t("2026-11-01T12:00:00Z"));
+        assert_eq!(
+            (s.hours_from, s.hours_to),
+            (t("2026-11-01T10:00:00Z"), t("2026-11-01T12:00:00Z"))
+        );
+        assert!(s.edges.iter().all(|(lo, hi)| lo == hi));
+
+        // Inside one hour, or across one boundary: all raw.
+        for (from, to) in [
+            ("2026-11-01T10:10:00Z", "2026-11-01T10:50:00Z"),
+            ("2026-11-01T10:10:00Z", "2026-11-01T11:50:00Z"),
+        ] {
+            let s = split(t(from), t(to));
+            assert_eq!(s.hours_from, s.hours_to);
+            assert_eq!(s.edges, [(t(from), t(to)), (t(to), t(to))]);
+        }
+    }
 }

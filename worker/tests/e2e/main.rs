@@ -8,6 +8,7 @@
 
 mod support;
 
+mod analytics_rollup;
 mod api_security;
 mod booking;
 mod calling_window;
