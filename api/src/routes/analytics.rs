@@ -125,7 +125,8 @@ pub struct Overview {
     connect_rate: Option<f64>,
     /// human_answered / connected.
     human_answer_rate: Option<f64>,
-    /// meetings_booked / conversations.
+    /// Share of conversations that ended with a meeting agreed (outcome `interested`), both over
+    /// the calls that ended in the window; at most 1 even while booked calls are still going.
     conversion: Option<f64>,
 }
 
@@ -155,7 +156,8 @@ pub async fn overview(
     let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
     let split = split(from, to);
     // Sums of durations and their counts, so the averages come out as `avg()` would give them.
-    let row: (i64, i64, i64, i64, i64, Option<f64>, Option<f64>) = sqlx::query_as(&format!(
+    type Row = (i64, i64, i64, i64, i64, Option<f64>, Option<f64>, i64);
+    let row: Row = sqlx::query_as(&format!(
         "WITH raw AS ({RAW_CALLS}),
          r AS (
            SELECT count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
@@ -164,6 +166,7 @@ pub async fn overview(
                                    OR (answered_by IS NULL AND outcome = ANY($6)))) AS human,
                   count(*) FILTER (WHERE outcome = ANY($6)) AS conversations,
                   count(*) FILTER (WHERE outcome = 'opted_out') AS opt_outs,
+                  count(*) FILTER (WHERE outcome = 'interested') AS agreed,
                   COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'), 0) AS call_secs,
                   count(duration_secs) FILTER (WHERE status = 'completed') AS call_n,
                   COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'
@@ -178,13 +181,17 @@ pub async fn overview(
                   COALESCE(sum(opt_outs), 0) AS opt_outs,
                   COALESCE(sum(call_secs), 0) AS call_secs, COALESCE(sum(call_secs_n), 0) AS call_n,
                   COALESCE(sum(talk_secs), 0) AS talk_secs, COALESCE(sum(talk_secs_n), 0) AS talk_n
-           FROM call_stats_hourly WHERE {ROLLED})
+           FROM call_stats_hourly WHERE {ROLLED}),
+         k AS (
+           SELECT COALESCE(sum(calls), 0) AS agreed FROM call_stats_hourly_keys
+           WHERE dimension = 'outcome' AND key = 'interested' AND {ROLLED})
          SELECT (r.dials + s.dials)::int8, (r.connected + s.connected)::int8,
                 (r.human + s.human)::int8, (r.conversations + s.conversations)::int8,
                 (r.opt_outs + s.opt_outs)::int8,
                 ((r.call_secs + s.call_secs)::numeric / NULLIF(r.call_n + s.call_n, 0))::float8,
-                ((r.talk_secs + s.talk_secs)::numeric / NULLIF(r.talk_n + s.talk_n, 0))::float8
-         FROM r, s"
+                ((r.talk_secs + s.talk_secs)::numeric / NULLIF(r.talk_n + s.talk_n, 0))::float8,
+                (r.agreed + k.agreed)::int8
+         FROM r, s, k"
     ))
     .bind(split.edges[0].0)
     .bind(split.edges[0].1)
@@ -208,7 +215,7 @@ pub async fn overview(
     .bind(w.campaign_id)
     .fetch_one(&state.db)
     .await?;
-    let (dials, connected, human, conversations, opt_outs, avg_call, avg_talk) = row;
+    let (dials, connected, human, conversations, opt_outs, avg_call, avg_talk, agreed) = row;
     Ok(Json(Overview {
         dials,
         connected,
@@ -220,7 +227,7 @@ pub async fn overview(
         avg_talk_secs: avg_talk,
         connect_rate: ratio(connected, dials),
         human_answer_rate: ratio(human, connected),
-        conversion: ratio(meetings, conversations),
+        conversion: ratio(agreed, conversations),
     }))
 }
 

@@ -83,7 +83,7 @@ export function Kpis({ o, dialsLabel }: { o: AnalyticsOverview | null; dialsLabe
         ["Connect rate", pct(o.connect_rate), `avg call ${duration(o.avg_call_secs)}`],
         ["Conversations", count(o.conversations), `avg talk ${duration(o.avg_talk_secs)}`],
         ["Meetings booked", count(o.meetings_booked)],
-        ["Conversion", pct(o.conversion), "meetings per conversation"],
+        ["Conversion", pct(o.conversion), "conversations ending in a meeting"],
         ["Opt-outs", count(o.opt_outs)],
       ]
     : [];

@@ -111,7 +111,7 @@ async fn raw(
     campaign: Option<uuid::Uuid>,
 ) -> (Value, Value, Value) {
     let conversation = CONVERSATION.to_vec();
-    let (dials, connected, human, conversations, opt_outs, avg_call, avg_talk): (
+    let (dials, connected, human, conversations, opt_outs, avg_call, avg_talk, agreed): (
         i64,
         i64,
         i64,
@@ -119,6 +119,7 @@ async fn raw(
         i64,
         Option<f64>,
         Option<f64>,
+        i64,
     ) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE call_sid IS NOT NULL),
                 count(*) FILTER (WHERE status = 'completed'),
@@ -127,7 +128,8 @@ async fn raw(
                 count(*) FILTER (WHERE outcome = ANY($4)),
                 count(*) FILTER (WHERE outcome = 'opted_out'),
                 avg(duration_secs) FILTER (WHERE status = 'completed')::float8,
-                avg(duration_secs) FILTER (WHERE status = 'completed' AND outcome = ANY($4))::float8
+                avg(duration_secs) FILTER (WHERE status = 'completed' AND outcome = ANY($4))::float8,
+                count(*) FILTER (WHERE outcome = 'interested')
          FROM calls
          WHERE dialed_at >= $1 AND dialed_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)",
     )
@@ -144,6 +146,7 @@ async fn raw(
         "dials": dials, "connected": connected, "human_answered": human,
         "conversations": conversations, "opt_outs": opt_outs,
         "avg_call_secs": avg_call, "avg_talk_secs": avg_talk,
+        "conversion": (conversations > 0).then(|| agreed as f64 / conversations as f64),
     });
     let overview: Value = serde_json::from_str(&overview.to_string()).unwrap();
     let mut grouped = Vec::new();

@@ -137,6 +137,10 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
     assert_eq!(kpi["conversations"], 3, "{kpi}");
     assert_eq!(kpi["meetings_booked"], 0, "{kpi}");
     assert_eq!(kpi["connect_rate"], 0.75, "{kpi}");
+    assert_eq!(
+        kpi["conversion"], 0.0,
+        "three conversations, none agreed: {kpi}"
+    );
     let outcomes = stack
         .get(&format!(
             "/api/analytics/call-outcomes?campaign_id={campaign}"
