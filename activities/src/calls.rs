@@ -135,7 +135,7 @@ impl CallActivities {
         let system =
             prompt::system_prompt(&input.lead, &input.business_name, local_now, &input.offered);
         let mut messages = prompt::messages(system, &input.turns);
-        let tools = prompt::tools();
+        let tools = prompt::tools(input.can_transfer);
         let mut booking = TurnBooking {
             offered: input.offered.clone(),
             slots_offered: input.slots_offered,

@@ -70,7 +70,7 @@ pub fn system_prompt(
 }
 
 /// The tools the agent may use: the booking tools, then the ones that end the call.
-pub fn tools() -> Vec<ToolSpec> {
+pub fn tools(can_transfer: bool) -> Vec<ToolSpec> {
     let mut tools = crate::booking::tools();
     tools.extend([
         ToolSpec {
@@ -97,6 +97,16 @@ pub fn tools() -> Vec<ToolSpec> {
             }),
         },
     ]);
+    if can_transfer {
+        tools.push(ToolSpec {
+            name: "transfer_to_human",
+            description: "The callee asked to speak with a person, or needs help you cannot give: say you are putting them through, and they are connected to a colleague.",
+            parameters: json!({
+                "type": "object",
+                "properties": {"reason": {"type": "string", "description": "What the colleague should know"}}
+            }),
+        });
+    }
     tools
 }
 
@@ -139,6 +149,9 @@ pub fn parse_action(calls: &[ToolCall], now: DateTime<Utc>) -> Option<AgentActio
             "schedule_callback" => future_time("callback_at")
                 .map(|callback_at| AgentAction::ScheduleCallback { callback_at }),
             "opt_out" => Some(AgentAction::OptOut),
+            "transfer_to_human" => Some(AgentAction::TransferToHuman {
+                reason: text("reason"),
+            }),
             "end_call" => Some(AgentAction::EndCall {
                 reason: match text("reason").as_deref() {
                     Some("wrong_person") => EndCallReason::WrongPerson,

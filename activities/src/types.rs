@@ -73,6 +73,9 @@ pub struct ConverseInput {
     /// Slots offered so far on this call (new slot ids continue from it).
     #[serde(default)]
     pub slots_offered: u32,
+    /// The campaign has a transfer number: the model may put the callee through to a person.
+    #[serde(default)]
+    pub can_transfer: bool,
 }
 
 /// Slots proposed in a turn.

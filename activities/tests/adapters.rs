@@ -162,7 +162,7 @@ fn french_booking() -> Vec<ChatMessage> {
 async fn llm_tool_calls_come_back_parsed() {
     let base = sim(0).await;
     let reply = llm(&base, Duration::from_secs(5))
-        .complete(&french_booking(), &tools())
+        .complete(&french_booking(), &tools(false))
         .await
         .unwrap();
     assert_eq!(reply.tool_calls.len(), 1, "{reply:?}");
@@ -185,7 +185,7 @@ async fn llm_tool_calls_come_back_parsed() {
     ]});
     messages.push(ChatMessage::tool(&call.id, &slots));
     let offer = llm(&base, Duration::from_secs(5))
-        .complete(&messages, &tools())
+        .complete(&messages, &tools(false))
         .await
         .unwrap();
     let text = offer.content.unwrap_or_default();
@@ -200,13 +200,13 @@ async fn llm_server_errors_and_timeouts_are_retryable() {
     let base = sim(0).await;
     fault(&base, json!({"llm_500": 1})).await;
     let err = llm(&base, Duration::from_secs(5))
-        .complete(&french_booking(), &tools())
+        .complete(&french_booking(), &tools(false))
         .await
         .unwrap_err();
     assert_eq!((err.status, err.retryable), (Some(500), true), "{err}");
     let slow = sim(1500).await;
     let err = llm(&slow, Duration::from_millis(200))
-        .complete(&french_booking(), &tools())
+        .complete(&french_booking(), &tools(false))
         .await
         .unwrap_err();
     assert!(err.retryable && err.status.is_none(), "{err}");

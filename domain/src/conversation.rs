@@ -195,7 +195,15 @@ impl Conversation {
             reply.trim().to_owned()
         };
         if let Some(action) = action {
-            return self.close(ConversationEnd::Agent { action }, text, now);
+            // A person was asked for: say the line, then put the call through.
+            let transfer = matches!(action, AgentAction::TransferToHuman { .. })
+                .then(|| settings.transfer_number.clone())
+                .flatten()
+                .map(|number| Verb::Dial {
+                    number,
+                    timeout_secs: 30,
+                });
+            return self.close_then(ConversationEnd::Agent { action }, text, now, transfer);
         }
         if self.callee_turns >= settings.max_turns {
             let text = format!("{text} {}", phrases.max_turns_goodbye);
@@ -219,9 +227,24 @@ impl Conversation {
     }
 
     fn close(&mut self, end: ConversationEnd, text: String, now: DateTime<Utc>) -> Twiml {
+        self.close_then(end, text, now, None)
+    }
+
+    /// Says the last line, runs `then` (a transfer), and hangs up.
+    fn close_then(
+        &mut self,
+        end: ConversationEnd,
+        text: String,
+        now: DateTime<Utc>,
+        then: Option<Verb>,
+    ) -> Twiml {
         self.push(Speaker::Agent, text.clone(), now, None);
         self.end = Some(end);
-        Twiml::new().say(text, self.language).hangup()
+        let mut twiml = Twiml::new().say(text, self.language);
+        if let Some(verb) = then {
+            twiml = twiml.push(verb);
+        }
+        twiml.hangup()
     }
 
     fn gather(&mut self, prompt: String) -> Twiml {

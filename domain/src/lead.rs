@@ -80,6 +80,11 @@ pub struct CallSettings {
     pub max_callbacks: u32,
     /// When leads may be dialled, in their local time.
     pub calling_window: CallingWindow,
+    /// Where a callee who asks for a person is put through (E.164); without one the agent
+    /// offers no transfer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "+14155550100")]
+    pub transfer_number: Option<String>,
 }
 
 impl Default for CallSettings {
@@ -96,6 +101,7 @@ impl Default for CallSettings {
             max_call_secs: 1800,
             max_callbacks: 2,
             calling_window: CallingWindow::default(),
+            transfer_number: None,
         }
     }
 }

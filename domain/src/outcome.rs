@@ -16,7 +16,8 @@ pub enum EndCallReason {
 }
 
 /// What the callee's latest line meant, as the agent acted on it: `book_meeting`, `interested`,
-/// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times` (the
+/// `callback`, `opt_out`, `wants_a_person`, `not_interested`, `wrong_person`, `end_call`,
+/// `asks_for_times` (the
 /// agent looked up slots to offer) or `continue` (a question or small talk: the conversation
 /// goes on). Stored with the callee's line and shown live.
 pub fn turn_intent(action: Option<&AgentAction>, offered_slots: bool) -> &'static str {
@@ -25,6 +26,7 @@ pub fn turn_intent(action: Option<&AgentAction>, offered_slots: bool) -> &'stati
         Some(AgentAction::RecordInterest { .. }) => "interested",
         Some(AgentAction::ScheduleCallback { .. }) => "callback",
         Some(AgentAction::OptOut) => "opt_out",
+        Some(AgentAction::TransferToHuman { .. }) => "wants_a_person",
         Some(AgentAction::EndCall { reason }) => match reason {
             EndCallReason::NotInterested => "not_interested",
             EndCallReason::WrongPerson => "wrong_person",
@@ -65,6 +67,12 @@ pub enum AgentAction {
     },
     /// The callee asked never to be called again.
     OptOut,
+    /// Put the callee through to a person (the campaign's transfer number).
+    TransferToHuman {
+        /// Why, for the person taking the call.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The conversation is over without a meeting.
     EndCall {
         /// Why.
@@ -134,6 +142,9 @@ pub enum AttemptOutcome {
     DoNotCall,
     /// Not dialled: the campaign or lead was stopped.
     Canceled,
+    /// Asked for a person (or the agent could not help) and was put through to the campaign's
+    /// transfer number.
+    Transferred,
 }
 
 impl AttemptOutcome {
@@ -153,11 +164,12 @@ impl AttemptOutcome {
             Self::Undecided => "undecided",
             Self::DoNotCall => "do_not_call",
             Self::Canceled => "canceled",
+            Self::Transferred => "transferred",
         }
     }
 
     /// Every outcome code, in display order.
-    pub const CODES: [&'static str; 13] = [
+    pub const CODES: [&'static str; 14] = [
         "interested",
         "not_interested",
         "callback_requested",
@@ -171,6 +183,7 @@ impl AttemptOutcome {
         "undecided",
         "do_not_call",
         "canceled",
+        "transferred",
     ];
 
     /// Seconds to wait before retrying after this outcome, if it is retried at all.
@@ -261,6 +274,7 @@ pub fn classify_attempt(
                         }
                     }
                     AgentAction::OptOut => AttemptOutcome::OptedOut,
+                    AgentAction::TransferToHuman { .. } => AttemptOutcome::Transferred,
                     AgentAction::EndCall { .. } => AttemptOutcome::NotInterested,
                 };
             }
@@ -492,7 +506,29 @@ mod tests {
 
     #[test]
     fn codes_cover_every_outcome() {
-        assert_eq!(AttemptOutcome::CODES.len(), 13);
-        assert!(AttemptOutcome::CODES.contains(&AttemptOutcome::Voicemail.code()));
+        let all = [
+            AttemptOutcome::Interested {
+                meeting_time: String::new(),
+                notes: None,
+                meeting_id: None,
+            },
+            AttemptOutcome::NotInterested,
+            AttemptOutcome::CallbackRequested {
+                callback_at: String::new(),
+            },
+            AttemptOutcome::OptedOut,
+            AttemptOutcome::Voicemail,
+            AttemptOutcome::NoAnswer,
+            AttemptOutcome::Busy,
+            AttemptOutcome::Failed,
+            AttemptOutcome::HungUp,
+            AttemptOutcome::NoResponse,
+            AttemptOutcome::Undecided,
+            AttemptOutcome::DoNotCall,
+            AttemptOutcome::Canceled,
+            AttemptOutcome::Transferred,
+        ];
+        let codes: Vec<&str> = all.iter().map(AttemptOutcome::code).collect();
+        assert_eq!(codes, AttemptOutcome::CODES);
     }
 }

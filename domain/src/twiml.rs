@@ -33,6 +33,13 @@ pub enum Verb {
         /// Prompt played while listening.
         prompt: Vec<Verb>,
     },
+    /// Put the call through to another number; the document goes on when that leg ends.
+    Dial {
+        /// E.164 number.
+        number: String,
+        /// Seconds to let it ring.
+        timeout_secs: u32,
+    },
     /// End the call.
     Hangup,
     /// Fetch and run another document.
@@ -118,6 +125,13 @@ fn render_verb(verb: &Verb, out: &mut String) {
             }
             out.push_str("</Gather>");
         }
+        Verb::Dial {
+            number,
+            timeout_secs,
+        } => out.push_str(&format!(
+            r#"<Dial timeout="{timeout_secs}"><Number>{}</Number></Dial>"#,
+            escape(number)
+        )),
         Verb::Hangup => out.push_str("<Hangup/>"),
         Verb::Redirect { url } => out.push_str(&format!(
             r#"<Redirect method="POST">{}</Redirect>"#,
@@ -147,6 +161,23 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renders_a_transfer() {
+        let doc = Twiml::new()
+            .push(Verb::Dial {
+                number: "+14155550100".into(),
+                timeout_secs: 30,
+            })
+            .hangup()
+            .render();
+        assert!(
+            doc.ends_with(
+                r#"<Dial timeout="30"><Number>+14155550100</Number></Dial><Hangup/></Response>"#
+            ),
+            "{doc}"
+        );
+    }
 
     #[test]
     fn renders_say_gather_hangup() {

@@ -99,6 +99,7 @@ pub fn start(state: SharedState, req: CallRequest) -> CallRecord {
         transcript: Vec::new(),
         recording_sid: None,
         recording_url: None,
+        transferred_to: None,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     state.store.insert_call(record.clone(), tx.clone());

@@ -75,6 +75,8 @@ pub enum PersonaKind {
     AsksAnotherDay,
     /// 15: books like 00 and says its email with every pick.
     GivesEmail,
+    /// 16: asks to speak with a person (put through when the campaign has a transfer number).
+    AsksForPerson,
 }
 
 impl PersonaKind {
@@ -98,6 +100,7 @@ impl PersonaKind {
             "13" => Self::SwitchesLanguage,
             "14" => Self::AsksAnotherDay,
             "15" => Self::GivesEmail,
+            "16" => Self::AsksForPerson,
             _ => Self::Books,
         }
     }
@@ -121,6 +124,7 @@ impl PersonaKind {
             Self::SwitchesLanguage => "switches_language",
             Self::AsksAnotherDay => "asks_another_day",
             Self::GivesEmail => "gives_email",
+            Self::AsksForPerson => "asks_for_person",
         }
     }
 }
@@ -269,6 +273,7 @@ impl Persona {
             PersonaKind::NotInterested => &[Line::NotInterested],
             PersonaKind::Callback => &[Line::Callback],
             PersonaKind::OptOut => &[Line::OptOut],
+            PersonaKind::AsksForPerson => &[Line::AskForPerson],
             PersonaKind::HangsUp => {
                 self.armed_hangup = true;
                 &[Line::WhoIsThis]

@@ -217,6 +217,8 @@ pub enum Line {
     AskAnotherDay,
     /// Answers "no free slots, shall I call you back?" with tomorrow at 17:00.
     CallbackLater,
+    /// Asks to speak with a person instead of the assistant.
+    AskForPerson,
 }
 
 /// The wording of `line` in `lang`.
@@ -232,6 +234,23 @@ pub fn pick(lang: Lang, row: [&'static str; LANGS]) -> &'static str {
 
 fn table(line: Line) -> [&'static str; LANGS] {
     match line {
+        Line::AskForPerson => [
+            "Can I speak to a real person, please?",
+            "אפשר לדבר עם נציג אנושי, בבקשה?",
+            "Est-ce que je peux parler à une vraie personne, s'il vous plaît ?",
+            "Kann ich bitte mit einem echten Menschen sprechen?",
+            "¿Puedo hablar con una persona de verdad, por favor?",
+            "Posso parlare con una persona vera, per favore?",
+            "هل يمكنني التحدث مع شخص حقيقي من فضلك؟",
+            "Posso falar com uma pessoa de verdade, por favor?",
+            "Kan ik alstublieft met een echt persoon spreken?",
+            "Можно поговорить с живым человеком, пожалуйста?",
+            "Czy mogę porozmawiać z prawdziwą osobą?",
+            "Gerçek bir kişiyle konuşabilir miyim lütfen?",
+            "人間の担当者と話せますか？",
+            "क्या मैं किसी असली इंसान से बात कर सकता हूँ?",
+            "我可以和真人说话吗？",
+        ],
         Line::ProposeTime => [
             "Yes, that sounds interesting. How about Thursday at 3 pm?",
             "כן, זה נשמע מעניין. מה דעתך על יום חמישי ב-3 אחר הצהריים?",

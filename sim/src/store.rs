@@ -126,6 +126,8 @@ pub struct CallRecord {
     pub recording_sid: Option<String>,
     /// Where the recording can be fetched.
     pub recording_url: Option<String>,
+    /// The number a `<Dial>` put the call through to.
+    pub transferred_to: Option<String>,
 }
 
 /// A REST instruction delivered to a live call's driver.

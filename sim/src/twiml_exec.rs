@@ -195,6 +195,18 @@ async fn run_verb(ctx: &mut CallCtx, verb: &Verb, base: &str) -> Flow {
     match verb {
         Verb::Say { .. } | Verb::Play { .. } | Verb::Pause { .. } => prompt(ctx, verb, base).await,
         Verb::Gather(g) => gather(ctx, g, base).await,
+        Verb::Dial { number, .. } => {
+            ctx.state
+                .store
+                .event(&ctx.sid, "verb", format!("Dial {number}"));
+            let to = number.clone();
+            ctx.state
+                .store
+                .update(&ctx.sid, |c| c.transferred_to = Some(to.clone()));
+            // The colleague answers and talks with the callee for a while; then the document
+            // goes on after the <Dial>.
+            wait(ctx, 20.0).await
+        }
         Verb::Hangup | Verb::Reject => {
             ctx.state.store.event(&ctx.sid, "verb", "Hangup");
             Flow::Stop(End::Hangup)

@@ -462,6 +462,7 @@ impl LeadWorkflow {
                 campaign_id: s.input.campaign_id.clone(),
                 offered: call.conversation.as_ref()?.offered.clone(),
                 slots_offered: call.conversation.as_ref()?.slots_offered,
+                can_transfer: s.input.settings.transfer_number.is_some(),
             })
         });
         let Some(input) = input else {

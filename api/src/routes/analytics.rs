@@ -93,12 +93,13 @@ const ROLLED: &str = "hour >= $4 AND hour < $5
     AND ($3::uuid IS NULL OR (campaign_id = $3 AND $3 <> '00000000-0000-0000-0000-000000000000'))";
 
 /// Outcomes of a conversation with a person (the denominator of conversion).
-const CONVERSATION_OUTCOMES: [&str; 5] = [
+const CONVERSATION_OUTCOMES: [&str; 6] = [
     "interested",
     "not_interested",
     "callback_requested",
     "opted_out",
     "undecided",
+    "transferred",
 ];
 
 /// `GET /api/analytics/overview`.

@@ -228,6 +228,11 @@ pub async fn start(
     {
         call.business_name = state.config.business_name.clone();
     }
+    if let Some(raw) = call.transfer_number.take() {
+        let number = callwright_domain::E164::parse(&raw, None)
+            .map_err(|e| ApiError::Unprocessable(format!("settings.transfer_number: {e}")))?;
+        call.transfer_number = Some(number.as_str().to_owned());
+    }
     call.calling_window
         .validate()
         .map_err(|e| ApiError::Unprocessable(format!("settings.{e}")))?;

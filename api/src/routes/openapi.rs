@@ -235,6 +235,8 @@ pub enum OutcomeCode {
     DoNotCall,
     /// Not dialled: the campaign or lead was stopped.
     Canceled,
+    /// Put through to a person.
+    Transferred,
 }
 
 /// An outcome code, or `none` for leads never called.
@@ -267,6 +269,8 @@ pub enum LeadOutcomeFilter {
     DoNotCall,
     /// Not dialled: the campaign or lead was stopped.
     Canceled,
+    /// Put through to a person.
+    Transferred,
     /// Never called.
     None,
 }

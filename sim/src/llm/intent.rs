@@ -489,6 +489,32 @@ const QUESTION_START: &[&str] = &[
     "कैसे",
 ];
 
+/// Asking for a person instead of the assistant (matched on folded text).
+pub const WANTS_PERSON: &[&str] = &[
+    "real person",
+    "a human",
+    "speak to someone",
+    "נציג אנושי",
+    "vraie personne",
+    "echten menschen",
+    "persona de verdad",
+    "persona vera",
+    "شخص حقيقي",
+    "pessoa de verdade",
+    "echt persoon",
+    "живым человеком",
+    "prawdziwą osobą",
+    "gerçek bir kişi",
+    "人間の担当者",
+    "असली इंसान",
+    "真人",
+];
+
+/// Whether the callee asks to speak with a person.
+pub fn wants_person(text: &str) -> bool {
+    has_any(&fold(text), WANTS_PERSON)
+}
+
 /// What the callee meant.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {

@@ -221,7 +221,15 @@ fn respond(request: &ChatRequest) -> Value {
                     .collect()
             };
             let earlier = spoken(&["user", "assistant"]);
-            if booking_mode {
+            if offered("transfer_to_human") && intent::wants_person(&texts[idx]) {
+                intent::Decision {
+                    content: replies::transferring(lang),
+                    tool: Some((
+                        "transfer_to_human".to_owned(),
+                        json!({"reason": "asked for a person"}),
+                    )),
+                }
+            } else if booking_mode {
                 let offered_slots = booking::offered_slots(&system).unwrap_or_else(|| {
                     // No `Offered slots` line: the latest tool result that offered some.
                     before

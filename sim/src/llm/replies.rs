@@ -368,6 +368,31 @@ pub fn opted_out(lang: Lang) -> String {
     .to_owned()
 }
 
+/// Putting the callee through to a colleague.
+pub fn transferring(lang: Lang) -> String {
+    pick(
+        lang,
+        [
+            "Of course. I'm putting you through to a colleague now, one moment please.",
+            "כמובן. אני מעביר אותך עכשיו לעמית, רגע אחד בבקשה.",
+            "Bien sûr. Je vous passe un collègue, un instant s'il vous plaît.",
+            "Natürlich. Ich verbinde Sie jetzt mit einem Kollegen, einen Moment bitte.",
+            "Por supuesto. Le paso con un compañero ahora mismo, un momento por favor.",
+            "Certo. La metto in contatto con un collega, un attimo per favore.",
+            "بالتأكيد. سأحولك الآن إلى أحد زملائي، لحظة من فضلك.",
+            "Claro. Vou transferir a ligação para um colega agora, um momento por favor.",
+            "Natuurlijk. Ik verbind u nu door met een collega, een ogenblik alstublieft.",
+            "Конечно. Сейчас соединю вас с коллегой, одну минуту.",
+            "Oczywiście. Już łączę z kolegą, chwileczkę.",
+            "Tabii ki. Sizi hemen bir meslektaşıma bağlıyorum, bir dakika lütfen.",
+            "かしこまりました。ただいま担当者におつなぎしますので、少々お待ちください。",
+            "ज़रूर। मैं आपको अभी अपने एक सहकर्मी से जोड़ रहा हूँ, एक पल रुकिए।",
+            "好的。我现在为您转接同事，请稍等。",
+        ],
+    )
+    .to_owned()
+}
+
 /// Polite goodbye after a refusal.
 pub fn not_interested(lang: Lang) -> String {
     pick(

@@ -60,6 +60,13 @@ pub enum Verb {
     },
     /// Collect speech or digits.
     Gather(Gather),
+    /// Put the call through to a number (`<Dial>+1…</Dial>` or `<Dial><Number>`).
+    Dial {
+        /// The number.
+        number: String,
+        /// `timeout` attribute, seconds; default 30.
+        timeout: u64,
+    },
     /// End the call.
     Hangup,
     /// Reject the call (treated like a hangup for outbound calls).
@@ -127,6 +134,12 @@ fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
                 .filter(|v| matches!(v, Verb::Say { .. } | Verb::Play { .. } | Verb::Pause { .. }))
                 .collect(),
         }),
+        "Dial" => Verb::Dial {
+            number: text_of(node),
+            timeout: attr("timeout")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(30),
+        },
         "Hangup" => Verb::Hangup,
         "Reject" => Verb::Reject,
         "Redirect" => Verb::Redirect {
@@ -163,7 +176,7 @@ mod tests {
               <Gather input="speech" action="/turn?n=1" timeout="3" actionOnEmptyResult="true" speechTimeout="auto">
                 <Say>Question?</Say><Pause length="2"/>
               </Gather>
-              <Dial>+123</Dial>
+              <Dial timeout="20"><Number>+14155550100</Number></Dial>
               <Redirect method="get">/next</Redirect>
               <Hangup/>
             </Response>"#,
@@ -178,7 +191,13 @@ mod tests {
         assert_eq!(g.timeout, 3);
         assert!(g.action_on_empty_result);
         assert_eq!(g.prompts.len(), 2);
-        assert_eq!(verbs[2], Verb::Unsupported("Dial".into()));
+        assert_eq!(
+            verbs[2],
+            Verb::Dial {
+                number: "+14155550100".into(),
+                timeout: 20
+            }
+        );
         assert_eq!(
             verbs[3],
             Verb::Redirect {

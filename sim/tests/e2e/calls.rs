@@ -129,7 +129,15 @@ async fn books_persona_full_call() {
     assert!(recording[0].get("RecordingSid").unwrap().starts_with("RE"));
     assert_eq!(recording[0].get("RecordingStatus"), Some("completed"));
     assert_eq!(call["recording_url"], rec_url);
-    let wav = client().get(format!("{rec_url}.wav")).send().await.unwrap();
+    // Media sits behind the account's Basic auth, as at Twilio.
+    let anonymous = client().get(format!("{rec_url}.wav")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wav = client()
+        .get(format!("{rec_url}.wav"))
+        .basic_auth(ACCOUNT, Some(TOKEN))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wav.status(), 200);
     assert_eq!(&wav.bytes().await.unwrap()[..4], b"RIFF");
 

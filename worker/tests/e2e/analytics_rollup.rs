@@ -7,12 +7,13 @@ use crate::support::{Stack, StackOptions};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-const CONVERSATION: [&str; 5] = [
+const CONVERSATION: [&str; 6] = [
     "interested",
     "not_interested",
     "callback_requested",
     "opted_out",
     "undecided",
+    "transferred",
 ];
 
 /// Calls with a random mix of everything the analytics read, over the last 40 days, written the

@@ -23,5 +23,6 @@ mod lists;
 mod live_events;
 mod openapi;
 mod outbound_webhooks;
+mod transfer;
 mod webhooks;
 mod worker_crash;
