@@ -323,7 +323,9 @@ fn demo_settings() -> Value {
         "ring_timeout_secs": 20,
         "max_call_secs": 600,
         "max_callbacks": 1,
-        "calling_window": {"start_minute": 0, "end_minute": 1440}
+        "calling_window": {"start_minute": 0, "end_minute": 1440},
+        // Persona 16 asks for a person: the call is put through here (the simulator's desk).
+        "transfer_number": "+15005550199"
     })
 }
 

@@ -264,7 +264,7 @@ mod tests {
         phones.sort_unstable();
         phones.dedup();
         assert_eq!(phones.len(), leads.len(), "phone numbers must be unique");
-        for suffix in 0..=15 {
+        for suffix in 0..=16 {
             let s = format!("{suffix:02}");
             assert!(
                 leads.iter().any(|l| l.phone.ends_with(&s)),

@@ -11,7 +11,7 @@ use crate::api::{CampaignDetail, Live, Meeting};
 use crate::sim::{CalendarEvent, Mail};
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
-pub const OUTCOMES: [&str; 13] = [
+pub const OUTCOMES: [&str; 14] = [
     "interested",
     "not_interested",
     "callback_requested",
@@ -25,6 +25,7 @@ pub const OUTCOMES: [&str; 13] = [
     "undecided",
     "do_not_call",
     "canceled",
+    "transferred",
 ];
 
 /// Language codes in display order (others follow, alphabetically).
