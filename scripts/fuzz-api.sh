@@ -31,7 +31,7 @@ case ${1:-} in
 esac
 
 OUT=$CW_REPO/.run/fuzz
-BIN=$CW_REPO/target/debug
+BIN=${CARGO_TARGET_DIR:-$CW_REPO/target}/debug
 MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-40}
 mkdir -p "$OUT"
 
