@@ -8,7 +8,7 @@ BENCH_ARGS ?=
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
-.PHONY: help test demo demo-down deps bench chaos fuzz-api fmt lint build compose-config
+.PHONY: help test demo demo-down deps bench chaos fuzz fuzz-api fmt lint build compose-config
 
 help: ## Show this help
 	@echo "Callwright make targets:"
@@ -31,6 +31,9 @@ bench: ## Benchmarks (turn overhead, CSV import) → docs/benchmarks.md (e.g. BE
 
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi
+
+fuzz: ## cargo fuzz the parsers (phone, TwiML, webhook, CSV upload), FUZZ_SECONDS each (default 60); prints exec counts
+	@scripts/fuzz.sh
 
 fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40)
 	@scripts/fuzz-api.sh

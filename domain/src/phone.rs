@@ -118,4 +118,80 @@ mod tests {
         );
         assert!(serde_json::from_str::<E164>("\"+999\"").is_err());
     }
+
+    /// What the database's `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')` accepts.
+    fn db_check(text: &str) -> bool {
+        let Some(digits) = text.strip_prefix('+') else {
+            return false;
+        };
+        (7..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    }
+
+    /// Anything [`E164::parse`] accepts passes the database check, and formatting it and
+    /// parsing that again (with or without a region) gives the same number.
+    fn check_round_trip(raw: &str, region: Option<&str>) {
+        let Ok(n) = E164::parse(raw, region) else {
+            return;
+        };
+        assert!(db_check(n.as_str()), "{raw:?} ({region:?}) → {n:?}");
+        assert_eq!(E164::parse(n.as_str(), None).as_ref(), Ok(&n), "{raw:?}");
+        assert_eq!(E164::parse(n.as_str(), region).as_ref(), Ok(&n), "{raw:?}");
+        assert_eq!(E164::try_from(String::from(n.clone())).as_ref(), Ok(&n));
+        let zones = crate::timezone::lead_zones(&n, None);
+        assert!(zones.window.contains(&zones.primary), "{n}: {zones:?}");
+    }
+
+    mod props {
+        use super::check_round_trip;
+        use proptest::prelude::*;
+
+        /// Phone-like text: digits, separators, a leading `+` or `00`, letters (vanity
+        /// numbers), extensions, and the odd non-ASCII digit or space.
+        fn phone_like() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                8 => "[0-9]{1,4}",
+                2 => "[ ().\\-/]",
+                1 => Just("+".to_owned()),
+                1 => Just("00".to_owned()),
+                1 => "[A-Za-z]{1,3}",
+                1 => Just(" ext. ".to_owned()),
+                1 => Just(";ext=".to_owned()),
+                1 => "[\u{0660}-\u{0669}\u{ff10}-\u{ff19}\u{00a0}\u{200e}\u{feff}]",
+            ];
+            proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+        }
+
+        fn region() -> impl Strategy<Value = Option<String>> {
+            prop_oneof![
+                Just(None),
+                prop::sample::select(vec![
+                    "US", "GB", "IL", "FR", "DE", "BR", "IN", "CN", "IT", "001", "ZZ", "", "us"
+                ])
+                .prop_map(|r| Some(r.to_owned())),
+                "[A-Z]{2}".prop_map(Some),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn phone_like_text_never_panics_and_round_trips(raw in phone_like(), region in region()) {
+                check_round_trip(&raw, region.as_deref());
+            }
+
+            #[test]
+            fn international_digits_round_trip(cc in "[1-9][0-9]{0,2}", rest in "[0-9]{4,14}") {
+                check_round_trip(&format!("+{cc}{rest}"), None);
+                check_round_trip(&format!("+{cc} {rest}"), Some("US"));
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(raw in any::<String>(), region in region()) {
+                check_round_trip(&raw, region.as_deref());
+            }
+        }
+    }
 }
