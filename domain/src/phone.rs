@@ -35,6 +35,19 @@ impl E164 {
             return Err(PhoneError::Invalid(trimmed.to_owned()));
         }
         let text = number.format().mode(phonenumber::Mode::E164).to_string();
+        // libphonenumber's metadata allows some numbers longer than E.164's 15 digits (German
+        // ones, for one); the database would refuse them.
+        if !fits_e164(&text) {
+            return Err(PhoneError::Invalid(trimmed.to_owned()));
+        }
+        // The number must read back from its own E.164 text, the form it is stored and
+        // deserialised from: libphonenumber does not always agree with itself (`+7 8200000000`
+        // is valid, `+78200000000` is not: there the 8 is read as Russia's trunk prefix).
+        let number = phonenumber::parse(None, &text)
+            .ok()
+            .filter(phonenumber::is_valid)
+            .filter(|again| again.format().mode(phonenumber::Mode::E164).to_string() == text)
+            .ok_or_else(|| PhoneError::Invalid(trimmed.to_owned()))?;
         let region = number.country().id().map(|id| format!("{id:?}"));
         Ok(Self {
             text,
@@ -57,6 +70,16 @@ impl E164 {
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
+}
+
+/// `+`, then 7 to 15 digits, the first not 0: what E.164 allows and the database's
+/// `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')` accepts.
+fn fits_e164(text: &str) -> bool {
+    text.strip_prefix('+').is_some_and(|digits| {
+        (7..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
 }
 
 impl fmt::Display for E164 {
@@ -107,6 +130,34 @@ mod tests {
             E164::parse("+1 123", None),
             Err(PhoneError::Invalid(_)) | Err(PhoneError::Unparsable(_))
         ));
+    }
+
+    #[test]
+    fn numbers_longer_than_e164_allows_are_invalid() {
+        // Found by `make fuzz`: libphonenumber calls this German number valid, but it has 17
+        // digits; it would have failed the database's CHECK (a 500, and a whole CSV upload
+        // refused for one row).
+        assert!(matches!(
+            E164::parse("+49214 5 79409120058", None),
+            Err(PhoneError::Invalid(_))
+        ));
+        assert!(matches!(
+            E164::parse("0214 5 79409120058", Some("DE")),
+            Err(PhoneError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn numbers_that_do_not_read_back_from_their_e164_form_are_invalid() {
+        // Found by the property test below: accepted, but its stored form `+78200000000` did
+        // not parse (so it would not have deserialised either).
+        assert!(E164::parse("+78200000000", None).is_err());
+        assert!(matches!(
+            E164::parse("+7 8200000000", Some("US")),
+            Err(PhoneError::Invalid(_))
+        ));
+        let n = E164::parse("+7 912 345 67 89", None).expect("valid Russian mobile");
+        assert_eq!(E164::parse(n.as_str(), None), Ok(n));
     }
 
     #[test]
