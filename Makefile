@@ -8,7 +8,7 @@ BENCH_ARGS ?=
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
-.PHONY: help test demo demo-down deps bench bench-dashboard chaos fuzz-api fmt lint build compose-config
+.PHONY: help test demo demo-down deps bench bench-dashboard chaos fuzz fuzz-api fmt lint build compose-config
 
 help: ## Show this help
 	@echo "Callwright make targets:"
@@ -34,6 +34,9 @@ bench-dashboard: ## The live calls view with 500 calls streaming, in headless Ch
 
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@if [[ -f scripts/chaos.sh ]]; then bash scripts/chaos.sh; else echo "make chaos: scripts/chaos.sh does not exist yet" >&2; exit 1; fi
+
+fuzz: ## cargo fuzz the parsers (phone, TwiML, webhook, CSV upload), FUZZ_SECONDS each (default 60); prints exec counts
+	@scripts/fuzz.sh
 
 fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40)
 	@scripts/fuzz-api.sh

@@ -31,12 +31,16 @@ fn url_variants(url: &str) -> Vec<String> {
     };
     // `Url` drops a port equal to the scheme's default when it serialises.
     let without = parsed.to_string();
-    if let (None, Some(port), Some(host)) = (
+    if let (None, Some(port), Some(_)) = (
         parsed.port(),
         parsed.port_or_known_default(),
         parsed.host_str(),
     ) {
-        out.push(without.replacen(host, &format!("{host}:{port}"), 1));
+        // Right after the host (not at the first place the host's text occurs: `s` is in
+        // `https`, a host can be in the user name).
+        let after_host = &parsed[..url::Position::AfterHost];
+        let rest = &parsed[url::Position::AfterHost..];
+        out.push(format!("{after_host}:{port}{rest}"));
     }
     out.push(without);
     out.dedup();
@@ -143,5 +147,156 @@ mod tests {
             &params(),
             Some(&signed_without)
         ));
+    }
+
+    #[test]
+    fn the_port_goes_after_the_host_even_when_the_host_is_in_the_scheme() {
+        // Found by the property test below: the port was inserted at the first occurrence of
+        // the host's text, here inside `https`.
+        let signed_with_port = sign("t", "https://s:443/hook?wf=a", &params());
+        assert!(verify(
+            "t",
+            "https://s/hook?wf=a",
+            &params(),
+            Some(&signed_with_port)
+        ));
+        let signed_with_port = sign("t", "http://calls@calls:80/x", &params());
+        assert!(verify(
+            "t",
+            "http://calls@calls/x",
+            &params(),
+            Some(&signed_with_port)
+        ));
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn url() -> impl Strategy<Value = (String, String)> {
+            (
+                prop::sample::select(vec!["http", "https"]),
+                prop_oneof![Just(String::new()), "[a-z]{1,4}@"],
+                // Names and paths a URL parser keeps as they are (no IPv4 shorthand like
+                // `0`, no dot segments).
+                "[a-z][a-z0-9-]{0,5}(\\.[a-z][a-z0-9-]{0,5}){0,2}",
+                "(/[a-zA-Z0-9_~-][a-zA-Z0-9._~-]{0,7}){0,3}",
+                prop_oneof![
+                    Just(String::new()),
+                    "\\?[a-z]{1,3}=[a-zA-Z0-9%+-]{0,6}(&[a-z]{1,3}=[a-z0-9]{0,4}){0,2}"
+                ],
+            )
+                .prop_map(|(scheme, user, host, path, query)| {
+                    let port = if scheme == "https" { 443 } else { 80 };
+                    let path = if path.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        path
+                    };
+                    (
+                        format!("{scheme}://{user}{host}{path}{query}"),
+                        format!("{scheme}://{user}{host}:{port}{path}{query}"),
+                    )
+                })
+        }
+
+        fn params() -> impl Strategy<Value = Vec<(String, String)>> {
+            proptest::collection::vec((any::<String>(), any::<String>()), 0..6)
+        }
+
+        /// Every way to change one character of `text` into `c`.
+        fn changed(text: &str, at: usize, c: char) -> Option<String> {
+            let chars: Vec<char> = text.chars().collect();
+            if chars.is_empty() {
+                return Some(c.to_string());
+            }
+            let i = at % chars.len();
+            (chars[i] != c).then(|| {
+                let mut out = chars;
+                out[i] = c;
+                out.into_iter().collect()
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn accepts_its_own_signature_and_nothing_one_byte_off(
+                // Like Twilio's auth tokens. (HMAC pads its key with zeros: a token and the
+                // same token with a NUL appended are the same key.)
+                token in "[0-9a-f]{32}",
+                (url, url_with_port) in url(),
+                params in params(),
+                at in any::<usize>(),
+                byte in any::<u8>(),
+                c in any::<char>(),
+            ) {
+                let signature = sign(&token, &url, &params);
+                prop_assert!(verify(&token, &url, &params, Some(&signature)));
+                // Twilio may sign with or without the default port.
+                prop_assert!(verify(&token, &url, &params, Some(&sign(&token, &url_with_port, &params))));
+                prop_assert!(verify(&token, &url_with_port, &params, Some(&signature)));
+                prop_assert!(!verify(&token, &url, &params, None));
+
+                // One byte of the signature changed.
+                let mut bad = signature.clone().into_bytes();
+                let i = at % bad.len();
+                if bad[i] != byte {
+                    bad[i] = byte;
+                    let bad = String::from_utf8_lossy(&bad);
+                    prop_assert!(!verify(&token, &url, &params, Some(&bad)));
+                }
+                // Cut short, or one byte longer.
+                prop_assert!(!verify(&token, &url, &params, Some(&signature[..signature.len() - 1])));
+                let longer = format!("{signature}=");
+                prop_assert!(!verify(&token, &url, &params, Some(&longer)));
+                // One character of the token, the path or query, a name or a value changed.
+                if let Some(other) = changed(&token, at, c).filter(|_| c != '\0') {
+                    prop_assert!(!verify(&other, &url, &params, Some(&signature)));
+                }
+                let path_start = url.find("://").map_or(0, |i| i + 3);
+                let path_start = path_start + url[path_start..].find('/').unwrap_or(0);
+                // (With a character a URL parser keeps: it trims spaces and controls, for one.)
+                let url_char = char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~"[usize::from(byte) % 65]);
+                if let Some(tail) = changed(&url[path_start + 1..], at, url_char) {
+                    let other = format!("{}{tail}", &url[..=path_start]);
+                    prop_assert!(!verify(&token, &other, &params, Some(&signature)), "{other}");
+                }
+                if !params.is_empty() {
+                    let k = at % params.len();
+                    let mut other = params.clone();
+                    if let Some(v) = changed(&params[k].1, at / 7, c) {
+                        other[k].1 = v;
+                        prop_assert!(!verify(&token, &url, &other, Some(&signature)));
+                    }
+                    let mut other = params.clone();
+                    if let Some(n) = changed(&params[k].0, at / 3, c) {
+                        other[k].0 = n;
+                        prop_assert!(!verify(&token, &url, &other, Some(&signature)));
+                    }
+                    // A parameter dropped.
+                    let mut other = params.clone();
+                    let removed = other.remove(k);
+                    if !(removed.0.is_empty() && removed.1.is_empty()) {
+                        prop_assert!(!verify(&token, &url, &other, Some(&signature)));
+                    }
+                }
+            }
+
+            #[test]
+            fn never_panics_on_arbitrary_input(
+                token in any::<String>(),
+                url in any::<String>(),
+                params in params(),
+                header in proptest::option::of(any::<String>()),
+            ) {
+                let ok = verify(&token, &url, &params, header.as_deref());
+                if ok {
+                    prop_assert!(header.is_some());
+                }
+                prop_assert!(verify(&token, &url, &params, Some(&sign(&token, &url, &params))));
+            }
+        }
     }
 }

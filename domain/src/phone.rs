@@ -35,6 +35,19 @@ impl E164 {
             return Err(PhoneError::Invalid(trimmed.to_owned()));
         }
         let text = number.format().mode(phonenumber::Mode::E164).to_string();
+        // libphonenumber's metadata allows some numbers longer than E.164's 15 digits (German
+        // ones, for one); the database would refuse them.
+        if !fits_e164(&text) {
+            return Err(PhoneError::Invalid(trimmed.to_owned()));
+        }
+        // The number must read back from its own E.164 text, the form it is stored and
+        // deserialised from: libphonenumber does not always agree with itself (`+7 8200000000`
+        // is valid, `+78200000000` is not: there the 8 is read as Russia's trunk prefix).
+        let number = phonenumber::parse(None, &text)
+            .ok()
+            .filter(phonenumber::is_valid)
+            .filter(|again| again.format().mode(phonenumber::Mode::E164).to_string() == text)
+            .ok_or_else(|| PhoneError::Invalid(trimmed.to_owned()))?;
         let region = number.country().id().map(|id| format!("{id:?}"));
         Ok(Self {
             text,
@@ -57,6 +70,16 @@ impl E164 {
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
+}
+
+/// `+`, then 7 to 15 digits, the first not 0: what E.164 allows and the database's
+/// `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')` accepts.
+fn fits_e164(text: &str) -> bool {
+    text.strip_prefix('+').is_some_and(|digits| {
+        (7..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
 }
 
 impl fmt::Display for E164 {
@@ -110,6 +133,34 @@ mod tests {
     }
 
     #[test]
+    fn numbers_longer_than_e164_allows_are_invalid() {
+        // Found by `make fuzz`: libphonenumber calls this German number valid, but it has 17
+        // digits; it would have failed the database's CHECK (a 500, and a whole CSV upload
+        // refused for one row).
+        assert!(matches!(
+            E164::parse("+49214 5 79409120058", None),
+            Err(PhoneError::Invalid(_))
+        ));
+        assert!(matches!(
+            E164::parse("0214 5 79409120058", Some("DE")),
+            Err(PhoneError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn numbers_that_do_not_read_back_from_their_e164_form_are_invalid() {
+        // Found by the property test below: accepted, but its stored form `+78200000000` did
+        // not parse (so it would not have deserialised either).
+        assert!(E164::parse("+78200000000", None).is_err());
+        assert!(matches!(
+            E164::parse("+7 8200000000", Some("US")),
+            Err(PhoneError::Invalid(_))
+        ));
+        let n = E164::parse("+7 912 345 67 89", None).expect("valid Russian mobile");
+        assert_eq!(E164::parse(n.as_str(), None), Ok(n));
+    }
+
+    #[test]
     fn serde_round_trip_validates() {
         let n: E164 = serde_json::from_str("\"+33612345678\"").expect("valid French mobile");
         assert_eq!(
@@ -117,5 +168,81 @@ mod tests {
             "\"+33612345678\""
         );
         assert!(serde_json::from_str::<E164>("\"+999\"").is_err());
+    }
+
+    /// What the database's `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')` accepts.
+    fn db_check(text: &str) -> bool {
+        let Some(digits) = text.strip_prefix('+') else {
+            return false;
+        };
+        (7..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    }
+
+    /// Anything [`E164::parse`] accepts passes the database check, and formatting it and
+    /// parsing that again (with or without a region) gives the same number.
+    fn check_round_trip(raw: &str, region: Option<&str>) {
+        let Ok(n) = E164::parse(raw, region) else {
+            return;
+        };
+        assert!(db_check(n.as_str()), "{raw:?} ({region:?}) → {n:?}");
+        assert_eq!(E164::parse(n.as_str(), None).as_ref(), Ok(&n), "{raw:?}");
+        assert_eq!(E164::parse(n.as_str(), region).as_ref(), Ok(&n), "{raw:?}");
+        assert_eq!(E164::try_from(String::from(n.clone())).as_ref(), Ok(&n));
+        let zones = crate::timezone::lead_zones(&n, None);
+        assert!(zones.window.contains(&zones.primary), "{n}: {zones:?}");
+    }
+
+    mod props {
+        use super::check_round_trip;
+        use proptest::prelude::*;
+
+        /// Phone-like text: digits, separators, a leading `+` or `00`, letters (vanity
+        /// numbers), extensions, and the odd non-ASCII digit or space.
+        fn phone_like() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                8 => "[0-9]{1,4}",
+                2 => "[ ().\\-/]",
+                1 => Just("+".to_owned()),
+                1 => Just("00".to_owned()),
+                1 => "[A-Za-z]{1,3}",
+                1 => Just(" ext. ".to_owned()),
+                1 => Just(";ext=".to_owned()),
+                1 => "[\u{0660}-\u{0669}\u{ff10}-\u{ff19}\u{00a0}\u{200e}\u{feff}]",
+            ];
+            proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+        }
+
+        fn region() -> impl Strategy<Value = Option<String>> {
+            prop_oneof![
+                Just(None),
+                prop::sample::select(vec![
+                    "US", "GB", "IL", "FR", "DE", "BR", "IN", "CN", "IT", "001", "ZZ", "", "us"
+                ])
+                .prop_map(|r| Some(r.to_owned())),
+                "[A-Z]{2}".prop_map(Some),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn phone_like_text_never_panics_and_round_trips(raw in phone_like(), region in region()) {
+                check_round_trip(&raw, region.as_deref());
+            }
+
+            #[test]
+            fn international_digits_round_trip(cc in "[1-9][0-9]{0,2}", rest in "[0-9]{4,14}") {
+                check_round_trip(&format!("+{cc}{rest}"), None);
+                check_round_trip(&format!("+{cc} {rest}"), Some("US"));
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(raw in any::<String>(), region in region()) {
+                check_round_trip(&raw, region.as_deref());
+            }
+        }
     }
 }

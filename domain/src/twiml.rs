@@ -140,7 +140,10 @@ fn render_verb(verb: &Verb, out: &mut String) {
     }
 }
 
-/// Escapes text for XML element content and attribute values.
+/// Escapes text for XML element content and attribute values. Tabs and line ends become
+/// character references, so a parser reads them back as they were (it would turn a literal
+/// `\r\n` into `\n`, and a literal tab or newline in an attribute into a space); characters
+/// XML 1.0 cannot carry at all (the other C0 controls, U+FFFE and U+FFFF) are dropped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -150,8 +153,11 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0; drop them.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            // Not allowed in XML 1.0 (not even as a character reference); drop them.
+            c if (c as u32) < 0x20 || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
         }
     }
@@ -213,7 +219,202 @@ mod tests {
     }
 
     #[test]
-    fn drops_control_characters() {
-        assert_eq!(escape("a\u{0}b\u{1b}c\n"), "abc\n");
+    fn drops_what_xml_cannot_carry_and_keeps_line_ends() {
+        assert_eq!(escape("a\u{0}b\u{1b}c\n"), "abc&#10;");
+        // Found by the property test below: U+FFFE/U+FFFF made the document malformed.
+        assert_eq!(escape("a\u{fffe}b\u{ffff}c"), "abc");
+        assert_eq!(escape("\r\n\t"), "&#13;&#10;&#9;");
+    }
+
+    /// What an XML parser should read back for `text` after [`escape`]: the text without
+    /// the characters XML 1.0 cannot carry.
+    fn expected(text: &str) -> String {
+        text.chars()
+            .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..))
+            .collect()
+    }
+
+    /// Renders `doc`, parses it back with an XML parser, and checks the tree holds exactly
+    /// the verbs and text that went in.
+    fn check_round_trip(doc: &Twiml) {
+        let xml = doc.render();
+        let parsed = roxmltree::Document::parse(&xml)
+            .unwrap_or_else(|e| panic!("not well-formed XML ({e}): {xml:?}"));
+        let root = parsed.root_element();
+        assert_eq!(root.tag_name().name(), "Response");
+        let elements: Vec<_> = root.children().collect();
+        assert!(elements.iter().all(|n| n.is_element()), "{xml:?}");
+        assert_eq!(elements.len(), doc.verbs().len(), "{xml:?}");
+        for (node, verb) in elements.iter().zip(doc.verbs()) {
+            check_verb(*node, verb, &xml);
+        }
+    }
+
+    fn check_verb(node: roxmltree::Node<'_, '_>, verb: &Verb, xml: &str) {
+        let text = || node.text().unwrap_or_default().to_owned();
+        match verb {
+            Verb::Say { text: t, language } => {
+                assert_eq!(node.tag_name().name(), "Say");
+                assert_eq!(text(), expected(t), "{xml:?}");
+                assert_eq!(
+                    node.attribute("voice"),
+                    Some(language.profile().twilio_voice)
+                );
+                assert_eq!(
+                    node.attribute("language"),
+                    Some(language.profile().twilio_say)
+                );
+            }
+            Verb::Play { url } => {
+                assert_eq!(node.tag_name().name(), "Play");
+                assert_eq!(text(), expected(url), "{xml:?}");
+            }
+            Verb::Redirect { url } => {
+                assert_eq!(node.tag_name().name(), "Redirect");
+                assert_eq!(text(), expected(url), "{xml:?}");
+            }
+            Verb::Pause { secs } => {
+                assert_eq!(node.tag_name().name(), "Pause");
+                assert_eq!(node.attribute("length"), Some(secs.to_string().as_str()));
+            }
+            Verb::Hangup => assert_eq!(node.tag_name().name(), "Hangup"),
+            Verb::Dial {
+                number,
+                timeout_secs,
+            } => {
+                assert_eq!(node.tag_name().name(), "Dial");
+                assert_eq!(
+                    node.attribute("timeout"),
+                    Some(timeout_secs.to_string().as_str())
+                );
+                let inner = node.first_element_child().expect("a <Number>");
+                assert_eq!(inner.tag_name().name(), "Number");
+                assert_eq!(
+                    inner.text().unwrap_or_default(),
+                    expected(number),
+                    "{xml:?}"
+                );
+            }
+            Verb::Gather {
+                action,
+                language,
+                timeout_secs,
+                prompt,
+            } => {
+                assert_eq!(node.tag_name().name(), "Gather");
+                assert_eq!(
+                    node.attribute("action"),
+                    Some(expected(action).as_str()),
+                    "{xml:?}"
+                );
+                assert_eq!(
+                    node.attribute("language"),
+                    Some(language.profile().twilio_gather)
+                );
+                assert_eq!(
+                    node.attribute("timeout"),
+                    Some(timeout_secs.to_string().as_str())
+                );
+                let inner: Vec<_> = node.children().collect();
+                assert_eq!(inner.len(), prompt.len(), "{xml:?}");
+                for (n, v) in inner.iter().zip(prompt) {
+                    check_verb(*n, v, xml);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn awkward_text_survives_escaping() {
+        for text in [
+            "]]>",
+            "<![CDATA[x]]>",
+            "a\r\nb\rc",
+            "tab\there",
+            "\u{feff}bom \u{fffe}\u{ffff} nonchars",
+            "\u{202e}RTL override\u{202c} שלום مرحبا",
+            "emoji 👋🏽‍♀️ \u{1f600}",
+            "&amp; &#0; &#x1; &lt;",
+            "\u{7f}\u{85}\u{9f}",
+            "",
+            " ",
+        ] {
+            let doc = Twiml::new()
+                .say(text, Language::Ar)
+                .push(Verb::Gather {
+                    action: format!("turn?x={text}"),
+                    language: Language::He,
+                    timeout_secs: 3,
+                    prompt: vec![Verb::Play { url: text.into() }],
+                })
+                .push(Verb::Redirect { url: text.into() });
+            check_round_trip(&doc);
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Text heavy in what trips XML up: markup, entities, CDATA ends, control characters,
+        /// line ends, non-characters, bidi controls, emoji; plus any Unicode.
+        fn nasty_text() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just("]]>".to_owned()),
+                Just("<![CDATA[".to_owned()),
+                "[<>&\"'=;#/]{1,3}",
+                "&[a-z#x0-9]{0,5};?",
+                "[\u{0}-\u{1f}\u{7f}-\u{9f}]",
+                "[\u{fffe}\u{ffff}\u{fdd0}\u{1fffe}\u{10ffff}]",
+                "[\u{200e}\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{feff}]",
+                "[\u{1f300}-\u{1faff}\u{200d}\u{fe0f}]",
+                "[א-ת]{1,4}",
+                "[ء-ي]{1,4}",
+                any::<String>(),
+            ];
+            proptest::collection::vec(piece, 0..8).prop_map(|p| p.concat())
+        }
+
+        fn verb() -> impl Strategy<Value = Verb> {
+            let language = prop::sample::select(Language::ALL.to_vec());
+            let leaf = prop_oneof![
+                (nasty_text(), language.clone())
+                    .prop_map(|(text, language)| Verb::Say { text, language }),
+                nasty_text().prop_map(|url| Verb::Play { url }),
+                nasty_text().prop_map(|url| Verb::Redirect { url }),
+                any::<u32>().prop_map(|secs| Verb::Pause { secs }),
+                (nasty_text(), any::<u32>()).prop_map(|(number, timeout_secs)| Verb::Dial {
+                    number,
+                    timeout_secs
+                }),
+                Just(Verb::Hangup),
+            ];
+            leaf.prop_recursive(2, 8, 4, move |inner| {
+                (
+                    nasty_text(),
+                    language.clone(),
+                    any::<u32>(),
+                    proptest::collection::vec(inner, 0..4),
+                )
+                    .prop_map(|(action, language, timeout_secs, prompt)| {
+                        Verb::Gather {
+                            action,
+                            language,
+                            timeout_secs,
+                            prompt,
+                        }
+                    })
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn renders_well_formed_xml_that_keeps_the_text(verbs in proptest::collection::vec(verb(), 0..5)) {
+                let doc = verbs.into_iter().fold(Twiml::new(), Twiml::push);
+                check_round_trip(&doc);
+            }
+        }
     }
 }

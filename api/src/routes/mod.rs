@@ -19,6 +19,9 @@ mod twilio_hook;
 mod upload;
 mod webhooks;
 
+pub use twilio_hook::{Target, Verified};
+pub use upload::{ParsedUpload, RejectedRow, parse_upload};
+
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};

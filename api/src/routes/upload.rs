@@ -342,12 +342,15 @@ fn limit_body(
 /// read past the end of the last complete record (`record_end`, kept up to date by the
 /// caller): a single record never has to be held whole when it is larger than that. Ends the
 /// input with a newline when the file does not, so every record ends with one (which the line
-/// numbers rely on, see [`record_line`]).
+/// numbers rely on, see [`record_line`]) unless a quote left open runs to the end of the file.
 struct CsvInput<R> {
     inner: R,
     read: u64,
     last: Option<u8>,
     ended: bool,
+    /// The parser has been told the file ended (a read that returned nothing): a record it
+    /// returns after that was ended by the end of the file, not by a newline.
+    eof_seen: bool,
     record_end: Arc<AtomicU64>,
     max: u64,
     tripped: Arc<AtomicBool>,
@@ -360,6 +363,7 @@ impl<R> CsvInput<R> {
             read: 0,
             last: None,
             ended: false,
+            eof_seen: false,
             record_end,
             max: MAX_RECORD_BYTES,
             tripped,
@@ -376,6 +380,7 @@ impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
         let before = buf.filled().len();
         let this = &mut *self;
         if this.ended {
+            this.eof_seen = true;
             return Poll::Ready(Ok(()));
         }
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
@@ -386,6 +391,8 @@ impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
                     this.ended = true;
                     if this.last.is_some_and(|b| b != b'\n') {
                         buf.put_slice(b"\n");
+                    } else {
+                        this.eof_seen = true;
                     }
                     return Poll::Ready(Ok(()));
                 }
@@ -654,10 +661,6 @@ async fn import<R>(
 where
     R: AsyncRead + Unpin + Send,
 {
-    let record_end = Arc::new(AtomicU64::new(0));
-    let too_long = Arc::new(AtomicBool::new(false));
-    let mut csv = csv_reader(CsvInput::new(reader, record_end.clone(), too_long.clone()));
-
     let mut tx = state.db.begin().await?;
     sqlx::query(
         "CREATE TEMPORARY TABLE leads_import_staging (
@@ -673,7 +676,7 @@ where
             "COPY leads_import_staging (line, name, phone, email, company, language, timezone, window_timezones, notes) FROM STDIN",
         )
         .await?;
-    let read = read_rows(&mut csv, &mut copy, limits, &record_end).await;
+    let read = read_csv(reader, limits, &mut copy).await;
     let read = match read {
         Ok(outcome) => {
             let copied = copy.finish().await?;
@@ -683,12 +686,6 @@ where
         Err(err) => {
             // The transaction rolls back; the connection goes back to the pool clean.
             let _ = copy.abort("upload refused").await;
-            if too_long.load(Ordering::SeqCst) {
-                let line = csv.position().line();
-                return Err(invalid(format!(
-                    "line {line}: a record is longer than {MAX_RECORD_BYTES} bytes"
-                )));
-            }
             return Err(err);
         }
     };
@@ -773,6 +770,99 @@ where
     })
 }
 
+/// Where [`read_rows`] sends the valid rows: batches of staging-table rows in `COPY … FROM
+/// STDIN` text format (see [`push_copy_row`]). Postgres in an upload; a buffer in
+/// [`parse_upload`].
+trait RowSink: Send {
+    /// Sends one batch.
+    fn send(&mut self, batch: &[u8]) -> impl Future<Output = Result<(), UploadError>> + Send;
+}
+
+impl<C> RowSink for sqlx::postgres::PgCopyIn<C>
+where
+    C: std::ops::DerefMut<Target = sqlx::PgConnection> + Send,
+{
+    async fn send(&mut self, batch: &[u8]) -> Result<(), UploadError> {
+        sqlx::postgres::PgCopyIn::send(self, batch).await?;
+        Ok(())
+    }
+}
+
+impl RowSink for Vec<u8> {
+    async fn send(&mut self, batch: &[u8]) -> Result<(), UploadError> {
+        self.extend_from_slice(batch);
+        Ok(())
+    }
+}
+
+/// Reads the CSV from `reader` (see [`read_rows`]); a record longer than
+/// [`MAX_RECORD_BYTES`] refuses the upload.
+async fn read_csv<R, S>(
+    reader: R,
+    limits: &Limits,
+    sink: &mut S,
+) -> Result<ReadOutcome, UploadError>
+where
+    R: AsyncRead + Unpin + Send,
+    S: RowSink,
+{
+    let record_end = Arc::new(AtomicU64::new(0));
+    let too_long = Arc::new(AtomicBool::new(false));
+    let mut csv = csv_reader(CsvInput::new(reader, record_end.clone(), too_long.clone()));
+    let read = read_rows(&mut csv, sink, limits, &record_end).await;
+    if read.is_err() && too_long.load(Ordering::SeqCst) {
+        let line = csv.position().line();
+        return Err(invalid(format!(
+            "line {line}: a record is longer than {MAX_RECORD_BYTES} bytes"
+        )));
+    }
+    read
+}
+
+/// What [`parse_upload`] made of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedUpload {
+    /// Data rows read (blank ones and the header not counted).
+    pub rows: u64,
+    /// The valid rows, as the staging-table rows the upload sends to Postgres (`COPY` text
+    /// format: `line, name, phone, email, company, language, timezone, window_timezones,
+    /// notes`, tab-separated, one a line).
+    pub copy_rows: Vec<u8>,
+    /// Rows that failed validation.
+    pub rejected: u64,
+    /// The first [`LISTED_ROWS`] of them, with line and reason.
+    pub rejected_rows: Vec<RejectedRow>,
+    /// Header columns that were not used.
+    pub ignored_columns: Vec<String>,
+}
+
+/// Runs the upload's CSV reader and row validation over `data` without a database (for
+/// tests and fuzzing): what `POST /api/leads/upload` would stage, or the message of the
+/// error that would refuse the upload. `region` is the already-checked `region` parameter.
+pub async fn parse_upload(
+    data: &[u8],
+    region: Option<&str>,
+    max_rows: u64,
+) -> Result<ParsedUpload, String> {
+    let limits = Limits {
+        max_bytes: u64::MAX,
+        max_rows,
+        region: region.map(str::to_owned),
+    };
+    let mut copy_rows = Vec::new();
+    match read_csv(data, &limits, &mut copy_rows).await {
+        Ok(read) => Ok(ParsedUpload {
+            rows: read.rows,
+            copy_rows,
+            rejected: read.rejected,
+            rejected_rows: read.rejected_rows,
+            ignored_columns: read.ignored_columns,
+        }),
+        Err(UploadError::Api(err)) => Err(err.to_string()),
+        Err(other) => Err(format!("{other:?}")),
+    }
+}
+
 /// A CSV parser over `input`: no header handling (the caller reads the first record as the
 /// header), any number of fields a record, and only `\n` ends a record (a `\r` before it is
 /// trimmed with the rest of the field's white space).
@@ -784,13 +874,21 @@ fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R
         .create_reader(input)
 }
 
-/// The line a record just read starts on. The parser counts the newlines it consumed and
+/// The line the record just read starts on. The parser counts the newlines it consumed and
 /// ends a record on one (every record ends with one, see [`CsvInput`]), but it reports as the
 /// record's position the count before any blank lines it skipped; so count back from the
-/// end instead: the record spans its own newlines plus the one that ended it.
-fn record_line(end_line: u64, record: &ByteRecord) -> u64 {
+/// end instead: the record spans its own newlines plus the one that ended it, if one did (a
+/// quote left open runs to the end of the file, swallowing the last newline).
+fn record_line<R: AsyncRead + Unpin + Send>(
+    csv: &csv_async::AsyncReader<CsvInput<R>>,
+    record: &ByteRecord,
+) -> u64 {
     let inside = record.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
-    end_line.saturating_sub(inside + 1).max(1)
+    let ended_by_newline = u64::from(!csv.get_ref().eof_seen);
+    csv.position()
+        .line()
+        .saturating_sub(inside + ended_by_newline)
+        .max(1)
 }
 
 /// Whether every field of the record is empty or white space (a blank spreadsheet row).
@@ -798,16 +896,16 @@ fn is_blank(fields: &[&str]) -> bool {
     fields.iter().all(|f| f.trim().is_empty())
 }
 
-/// Reads the header and every record, sending valid rows to the open `COPY`.
-async fn read_rows<R, C>(
-    csv: &mut csv_async::AsyncReader<R>,
-    copy: &mut sqlx::postgres::PgCopyIn<C>,
+/// Reads the header and every record, sending valid rows to `sink` (the open `COPY`).
+async fn read_rows<R, S>(
+    csv: &mut csv_async::AsyncReader<CsvInput<R>>,
+    sink: &mut S,
     limits: &Limits,
     record_end: &AtomicU64,
 ) -> Result<ReadOutcome, UploadError>
 where
     R: AsyncRead + Unpin + Send,
-    C: std::ops::DerefMut<Target = sqlx::PgConnection>,
+    S: RowSink,
 {
     let mut record = ByteRecord::new();
     let read_error = |e: csv_async::Error| {
@@ -828,7 +926,7 @@ where
             ));
         }
         record_end.store(csv.position().byte(), Ordering::SeqCst);
-        let line = record_line(csv.position().line(), &record);
+        let line = record_line(csv, &record);
         let header = utf8_fields(&record).map_err(|_| {
             invalid(format!(
                 "line {line}: the header is not UTF-8 (save the file as CSV UTF-8)"
@@ -850,7 +948,7 @@ where
         .map_err(read_error)?
     {
         record_end.store(csv.position().byte(), Ordering::SeqCst);
-        let line = record_line(csv.position().line(), &record);
+        let line = record_line(csv, &record);
         let fields = utf8_fields(&record).map_err(|_| {
             invalid(format!(
                 "line {line}: not UTF-8 (save the file as CSV UTF-8)"
@@ -872,7 +970,7 @@ where
                 batch_rows += 1;
                 out.staged += 1;
                 if batch_rows >= BATCH_ROWS || batch.len() >= BATCH_BYTES {
-                    copy.send(batch.as_slice()).await?;
+                    sink.send(batch.as_slice()).await?;
                     batch.clear();
                     batch_rows = 0;
                 }
@@ -886,7 +984,7 @@ where
         }
     }
     if !batch.is_empty() {
-        copy.send(batch.as_slice()).await?;
+        sink.send(batch.as_slice()).await?;
     }
     Ok(out)
 }
@@ -1022,7 +1120,7 @@ mod tests {
                 continue;
             }
             out.push((
-                record_line(csv.position().line(), &record),
+                record_line(&csv, &record),
                 fields.iter().map(|f| (*f).to_owned()).collect(),
             ));
         }
@@ -1051,6 +1149,22 @@ mod tests {
                 assert_eq!(lines[3].1[1].trim(), "3");
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_quote_left_open_to_the_end_is_on_its_own_line() {
+        // Found by the property test below: the record was reported on line 1 (the header's),
+        // since its quote swallowed the newline that was counted as ending it.
+        for data in [
+            &b"name,phone\n\"open,+14155550100\n"[..],
+            b"name,phone\n\"open,+14155550100",
+            b"name,phone\n\"open,\n+14155550100\n\n",
+        ] {
+            let lines = lines_of(data).await;
+            assert_eq!(lines[1].0, 2, "{:?}", String::from_utf8_lossy(data));
+        }
+        let parsed = check_upload(b"name,phone\n\"open,+14155550100\n").unwrap();
+        assert_eq!(parsed.rejected_rows[0].line, 2);
     }
 
     #[tokio::test]
@@ -1084,6 +1198,248 @@ mod tests {
         assert_eq!(chunks.iter().filter(|c| c.is_ok()).count(), 4);
         assert!(chunks.iter().any(|c| c.is_err()));
         assert!(over.load(Ordering::SeqCst));
+    }
+
+    /// Checks what [`parse_upload`] made of `data`: every staged row is a well-formed `COPY`
+    /// line with a non-empty name, a phone the database accepts and a known language and
+    /// zone; every rejected row has a line inside the file and a reason naming the field;
+    /// no line is used twice; the counts add up. Returns the result for further checks.
+    pub(super) fn check_upload(data: &[u8]) -> Result<ParsedUpload, String> {
+        let parsed = futures::executor::block_on(parse_upload(data, Some("US"), 1_000_000));
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                assert!(!message.is_empty());
+                return Err(message);
+            }
+        };
+        let last_line = data.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let mut lines = Vec::new();
+        let text = std::str::from_utf8(&parsed.copy_rows).expect("COPY text is UTF-8");
+        let staged: Vec<&str> = text.lines().collect();
+        for row in &staged {
+            let fields: Vec<&str> = row.split('\t').collect();
+            assert_eq!(fields.len(), 9, "{row:?}");
+            let line: u64 = fields[0].parse().expect("line number");
+            lines.push(line);
+            let name = fields[1];
+            assert!(!name.trim().is_empty() && name != "\\N", "{row:?}");
+            let phone = fields[2];
+            assert!(crate::routes::upload::tests::db_check(phone), "{row:?}");
+            assert_eq!(
+                E164::parse(phone, None).map(String::from).as_deref(),
+                Ok(phone)
+            );
+            assert!(fields[5].parse::<Language>().is_ok(), "{row:?}");
+            assert!(fields[6].parse::<chrono_tz::Tz>().is_ok(), "{row:?}");
+            assert!(
+                fields[7].starts_with("{\"") && fields[7].ends_with("\"}"),
+                "{row:?}"
+            );
+        }
+        assert_eq!(staged.len() as u64 + parsed.rejected, parsed.rows);
+        assert!(parsed.rejected_rows.len() as u64 <= parsed.rejected);
+        for rejected in &parsed.rejected_rows {
+            lines.push(rejected.line);
+            let field = rejected.reason.split(": ").next().unwrap_or_default();
+            assert!(
+                ["row", "name", "phone", "email", "language", "timezone"].contains(&field),
+                "{rejected:?}"
+            );
+        }
+        for line in &lines {
+            assert!(
+                (2..=last_line).contains(line),
+                "line {line} of {last_line}: {data:?}"
+            );
+        }
+        let count = lines.len();
+        lines.sort_unstable();
+        lines.dedup();
+        assert_eq!(lines.len(), count, "a line used twice");
+        Ok(parsed)
+    }
+
+    /// The database's `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')`.
+    fn db_check(text: &str) -> bool {
+        text.strip_prefix('+').is_some_and(|digits| {
+            (7..=15).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !digits.starts_with('0')
+        })
+    }
+
+    #[test]
+    fn awkward_files_parse_or_are_refused_cleanly() {
+        for data in [
+            &b""[..],
+            b"\xef\xbb\xbf",
+            b"\xef\xbb\xbfname,phone\r\nA,+14155550100",
+            b"phone,name\n+14155550100,\"A \"\"B\"\"\nC\"\n\n\n,\n x,+1 555\n",
+            b"name,phone\n\"unterminated,+14155550100\n",
+            b"name,phone\nA,+1415555\xff0100\n",
+            b"name,phone,name\n",
+            b"\"\"\"\n\r\r\r,,,\n\"",
+            b"name,phone\n\0,\0\n\r\n",
+        ] {
+            let _ = check_upload(data);
+        }
+        let ok = check_upload(b"phone,name\n+14155550100,\"A \"\"B\"\"\nC\"\n\n\n,\n x,+1 555\n")
+            .unwrap();
+        assert_eq!((ok.rows, ok.rejected), (2, 1));
+        assert_eq!(ok.rejected_rows[0].line, 7);
+        assert!(ok.copy_rows.starts_with(b"2\tA \"B\"\\nC\t+14155550100\t"));
+    }
+
+    mod props {
+        use super::check_upload;
+        use proptest::prelude::*;
+
+        const COLUMNS: [&str; 10] = [
+            "name",
+            "phone",
+            "email",
+            "language",
+            "timezone",
+            "company",
+            "notes",
+            "region",
+            "Shoe Size",
+            "",
+        ];
+
+        /// Values a column takes, each with whether the row stays valid with it.
+        fn value(column: &str) -> BoxedStrategy<(String, bool)> {
+            let pick = |good: &[&str], bad: &[&str]| {
+                let mut all: Vec<(String, bool)> =
+                    good.iter().map(|v| ((*v).to_owned(), true)).collect();
+                all.extend(bad.iter().map(|v| ((*v).to_owned(), false)));
+                prop::sample::select(all).boxed()
+            };
+            match column {
+                "name" => pick(
+                    &[
+                        "Ada",
+                        " Dana Levi ",
+                        "O'Brien, Pat",
+                        "שלום",
+                        "multi\nline",
+                        "\"q\"",
+                    ],
+                    &["", "  ", "a\0b"],
+                ),
+                "phone" => pick(
+                    &[
+                        "+14155550100",
+                        "+972 52 555 0100",
+                        "+33612345678",
+                        "+1 (415) 555-2671",
+                        " +1-415-555-2671\r",
+                    ],
+                    &[
+                        "",
+                        "banana",
+                        "+1 555",
+                        "+000",
+                        "+1415555010000000000000000000000000000000000",
+                    ],
+                ),
+                "email" => pick(&["", "a@b.c"], &["no-at", "a b@c", "@x"]),
+                "language" => pick(&["", "en", " HE "], &["xx"]),
+                "timezone" => pick(&["", "Europe/Paris"], &["Mars/Base"]),
+                "region" => pick(&["", "IL", "XX"], &[]),
+                _ => any::<String>().prop_map(|v| (v, true)).boxed(),
+            }
+        }
+
+        /// One CSV field: quoted (anything goes inside), or raw when nothing needs quoting.
+        fn encode(value: &str, quote: bool) -> String {
+            if quote || value.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", value.replace('"', "\"\""))
+            } else {
+                value.to_owned()
+            }
+        }
+
+        fn file() -> impl Strategy<Value = (Vec<u8>, Vec<(u64, bool)>)> {
+            (
+                prop::sample::subsequence(COLUMNS.to_vec(), 2..=COLUMNS.len()).prop_shuffle(),
+                any::<bool>(),
+                prop::sample::select(vec!["\n", "\r\n"]),
+                0..12usize,
+                any::<u64>(),
+            )
+                .prop_flat_map(|(columns, bom, newline, rows, seed)| {
+                    let row = columns
+                        .iter()
+                        .map(|c| (value(c), any::<bool>()))
+                        .collect::<Vec<_>>();
+                    (
+                        Just(columns),
+                        Just(bom),
+                        Just(newline),
+                        proptest::collection::vec((row, 0..3u8), rows),
+                        Just(seed),
+                    )
+                })
+                .prop_map(|(columns, bom, newline, rows, _seed)| {
+                    let mut out = String::new();
+                    if bom {
+                        out.push('\u{feff}');
+                    }
+                    let header: Vec<String> = columns.iter().map(|c| encode(c, false)).collect();
+                    out.push_str(&header.join(","));
+                    out.push_str(newline);
+                    let mut expected = Vec::new();
+                    let has = |c: &str| columns.contains(&c);
+                    for (fields, blank_lines) in rows {
+                        for _ in 0..blank_lines {
+                            out.push_str(newline);
+                        }
+                        let line = out.matches('\n').count() as u64 + 1;
+                        let blank = fields.iter().all(|((v, _), _)| v.trim().is_empty());
+                        let known_ok = fields
+                            .iter()
+                            .zip(&columns)
+                            .all(|(((_, ok), _), c)| *ok || !COLUMNS[..8].contains(c));
+                        if !blank {
+                            expected.push((line, known_ok && has("name") && has("phone")));
+                        }
+                        let encoded: Vec<String> =
+                            fields.iter().map(|((v, _), q)| encode(v, *q)).collect();
+                        out.push_str(&encoded.join(","));
+                        out.push_str(newline);
+                    }
+                    (out.into_bytes(), expected)
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+                let _ = check_upload(&data);
+            }
+
+            #[test]
+            fn generated_files_stage_exactly_the_valid_rows_on_their_lines((data, expected) in file()) {
+                let Ok(parsed) = check_upload(&data) else {
+                    // Only a header without name or phone refuses a file of valid UTF-8.
+                    let text = String::from_utf8_lossy(&data);
+                    let header = text.lines().next().unwrap_or_default().to_lowercase();
+                    prop_assert!(!(header.contains("name") && header.contains("phone")), "{text:?}");
+                    return Ok(());
+                };
+                let text = String::from_utf8_lossy(&parsed.copy_rows);
+                let staged: Vec<u64> = text.lines().map(|r| r.split('\t').next().unwrap_or_default().parse().unwrap_or(0)).collect();
+                let rejected: Vec<u64> = parsed.rejected_rows.iter().map(|r| r.line).collect();
+                let want_staged: Vec<u64> = expected.iter().filter(|(_, ok)| *ok).map(|(l, _)| *l).collect();
+                let want_rejected: Vec<u64> = expected.iter().filter(|(_, ok)| !*ok).map(|(l, _)| *l).collect();
+                prop_assert_eq!(staged, want_staged, "{:?}", String::from_utf8_lossy(&data));
+                prop_assert_eq!(rejected, want_rejected, "{:?}", String::from_utf8_lossy(&data));
+            }
+        }
     }
 
     #[test]
