@@ -35,6 +35,8 @@ pub struct StartCampaign {
     lead_ids: Option<Vec<String>>,
     /// Every live lead matching these filters (those of `GET /api/leads`), oldest first.
     filter: Option<LeadFilter>,
+    /// Like `filter`, with a filter saved by `POST /api/lead-filters`.
+    filter_id: Option<Uuid>,
     /// Every live lead an upload created (`import_id` of `POST /api/leads/upload`), in file order.
     import_id: Option<Uuid>,
     /// Leads in flight at once (default 10).
@@ -72,8 +74,17 @@ enum LeadSource {
 }
 
 impl LeadSource {
-    fn of(req: &StartCampaign) -> Result<Self, ApiError> {
-        match (&req.lead_ids, &req.filter, req.import_id) {
+    fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
+        let filter = match (&req.filter, saved) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::Unprocessable(
+                    "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id"
+                        .into(),
+                ));
+            }
+            (given, saved) => given.as_ref().or(saved),
+        };
+        match (&req.lead_ids, filter, req.import_id) {
             (Some(raw), None, None) => {
                 if raw.is_empty() {
                     return Err(ApiError::Unprocessable(
@@ -102,7 +113,7 @@ impl LeadSource {
             )),
             (None, None, Some(import)) => Ok(Self::Import(import)),
             _ => Err(ApiError::Unprocessable(
-                "lead_ids: give exactly one of lead_ids, filter and import_id".into(),
+                "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id".into(),
             )),
         }
     }
@@ -214,7 +225,11 @@ pub async fn start(
     State(state): State<AppState>,
     Json(req): Json<StartCampaign>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    let source = LeadSource::of(&req)?;
+    let saved = match req.filter_id {
+        Some(id) => Some(super::lead_filters::load(&state, id).await?),
+        None => None,
+    };
+    let source = LeadSource::of(&req, saved.as_ref())?;
     let mut call: CallSettings = match req.settings {
         Some(value) => serde_json::from_value(value)
             .map_err(|e| ApiError::Unprocessable(format!("settings: {e}")))?,

@@ -75,7 +75,7 @@ pub struct LeadPage {
 }
 
 /// Which leads: the filters of `GET /api/leads`, also accepted by `POST /api/campaigns/start`.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadFilter {
     /// Only leads of this campaign.

@@ -9,6 +9,7 @@ mod dnc;
 mod health;
 mod lead_actions;
 mod lead_delete;
+mod lead_filters;
 mod lead_list;
 mod leads;
 mod meetings;
@@ -27,7 +28,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
@@ -49,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/leads/{id}/retry", post(lead_actions::retry))
         .route("/api/leads/{id}/reset", post(lead_actions::reset))
+        .route(
+            "/api/lead-filters",
+            post(lead_filters::create).get(lead_filters::list),
+        )
+        .route("/api/lead-filters/{id}", delete(lead_filters::delete))
         .route("/api/campaigns/start", post(campaigns::start))
         .route("/api/campaigns/status", get(campaign_list::list))
         .route("/api/campaigns/{id}", get(campaigns::get_one))

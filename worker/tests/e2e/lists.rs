@@ -269,12 +269,56 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["lead_count"], 1);
 
+    // A saved filter: named once, reused by id.
+    let (status, saved) = stack
+        .post(
+            "/api/lead-filters",
+            json!({"name": "Hebrew leads", "filter": {"language": "he"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{saved}");
+    let filter_id = saved["id"].as_str().unwrap().to_owned();
+    let listed = stack.get("/api/lead-filters").await;
+    assert_eq!(listed[0]["name"], "Hebrew leads", "{listed}");
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            json!({"filter_id": filter_id, "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["lead_count"], 4);
+    let (status, body) = stack
+        .post(
+            "/api/lead-filters",
+            json!({"name": "bad", "filter": {"outcome": "maybe"}}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field"], "filter.outcome", "{body}");
+    let remove = |id: String| {
+        let stack = &stack;
+        async move {
+            stack
+                .http
+                .delete(format!("{}/api/lead-filters/{id}", stack.api))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(remove(filter_id.clone()).await, 204);
+    assert_eq!(remove(filter_id.clone()).await, 404);
+
     // Refusals name the field.
     for (request, field) in [
         (json!({"filter": {"language": "xx"}}), "filter.language"),
         (json!({"filter": {"status": "new"}}), "filter"),
         (json!({"filter": {}, "lead_ids": []}), "lead_ids"),
         (json!({"import_id": uuid::Uuid::new_v4()}), "import_id"),
+        (json!({"filter_id": filter_id}), "filter_id"),
         (json!({"filter": {"colour": "red"}}), ""),
     ] {
         let (status, body) = stack.post("/api/campaigns/start", request.clone()).await;
