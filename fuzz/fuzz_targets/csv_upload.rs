@@ -45,7 +45,11 @@ fuzz_target!(|data: &[u8]| {
         lines.push(rejected.line);
         let field = rejected.reason.split(": ").next().unwrap_or_default();
         assert!(
-            ["row", "name", "phone", "email", "language", "timezone"].contains(&field),
+            [
+                "row", "name", "phone", "email", "language", "timezone", "company", "notes",
+                "region",
+            ]
+            .contains(&field),
             "{rejected:?}"
         );
     }
