@@ -10,7 +10,7 @@ use crate::store::Store;
 use crate::telephony::{CallInfo, Telephony};
 use crate::types::{
     CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, Offer,
-    RedirectInput,
+    RedirectInput, SummarizeInput,
 };
 use callwright_domain::conversation::{Speaker, Turn};
 use std::sync::Arc;
@@ -110,6 +110,50 @@ impl CallActivities {
         tracing::info!(lead_id = %input.lead_id, attempt = input.attempt, outcome = input.outcome.code(), "attempt recorded");
         metrics::counter!("callwright_attempts_recorded_total", "outcome" => input.outcome.code())
             .increment(1);
+        Ok(())
+    }
+
+    /// Fills the post-call summary from the stored transcript (the model must call
+    /// `record_summary`) and stores it with the call. Idempotent: a call keeps its first summary.
+    #[activity]
+    pub async fn summarize_call(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: SummarizeInput,
+    ) -> Result<(), ActivityError> {
+        let transcript = self
+            .store
+            .transcript_for_summary(&input.call_id)
+            .await
+            .map_err(db_error)?;
+        let Some(transcript) = transcript else {
+            return Ok(()); // summarised already, or nothing was said
+        };
+        let messages = prompt::summary_messages(input.language, &transcript);
+        let reply = self
+            .llm
+            .complete(&messages, &[prompt::summary_tool()])
+            .await
+            .map_err(ProviderError::into_activity)?;
+        let summary = reply
+            .tool_calls
+            .iter()
+            .filter(|c| c.name == "record_summary")
+            .find_map(|c| callwright_domain::summary::CallSummary::from_tool_args(&c.arguments))
+            .ok_or_else(|| {
+                ProviderError {
+                    provider: "llm",
+                    message: "the model did not call record_summary with a valid summary".into(),
+                    status: None,
+                    retryable: true,
+                    retry_after: None,
+                }
+                .into_activity()
+            })?;
+        self.store
+            .save_summary(&input.call_id, &summary)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 

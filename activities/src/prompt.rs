@@ -110,6 +110,33 @@ pub fn tools(can_transfer: bool) -> Vec<ToolSpec> {
     tools
 }
 
+/// The `record_summary` tool, the only one offered when summarising a call.
+pub fn summary_tool() -> ToolSpec {
+    ToolSpec {
+        name: "record_summary",
+        description: "Record the summary of the sales call for the sales team.",
+        parameters: callwright_domain::summary::summary_schema(),
+    }
+}
+
+/// Asks for a call's summary: the transcript as one user message, `Agent:`/`Lead:` lines.
+pub fn summary_messages(
+    language: callwright_domain::Language,
+    transcript: &str,
+) -> Vec<ChatMessage> {
+    let system = format!(
+        "You summarise outbound sales calls for the sales team. Read the transcript and call \
+         record_summary exactly once: the lead's interest from 1 (not at all) to 5 (agreed to a \
+         meeting), the objections and questions the lead raised (in the words of the call), the \
+         next step agreed, and the language spoken.\nConversation language: {}",
+        language.code()
+    );
+    vec![
+        ChatMessage::new("system", system),
+        ChatMessage::new("user", format!("Transcript:\n{transcript}")),
+    ]
+}
+
 /// The chat history: system prompt, then the transcript as assistant/user messages.
 pub fn messages(system: String, turns: &[Turn]) -> Vec<ChatMessage> {
     let mut out = vec![ChatMessage::new("system", system)];

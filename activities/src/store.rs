@@ -47,6 +47,45 @@ impl Store {
             .await
     }
 
+    /// A call's transcript as `Agent:`/`Lead:` lines, if it has a callee line and no summary yet.
+    pub async fn transcript_for_summary(
+        &self,
+        call_id: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id
+             WHERE t.call_id = $1 AND c.summary IS NULL AND t.text <> '' ORDER BY t.idx",
+        )
+        .bind(parse_uuid(call_id)?)
+        .fetch_all(&self.pool)
+        .await?;
+        if !rows.iter().any(|(speaker, _)| speaker == "callee") {
+            return Ok(None);
+        }
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(speaker, text)| {
+                let who = if speaker == "agent" { "Agent" } else { "Lead" };
+                format!("{who}: {text}")
+            })
+            .collect();
+        Ok(Some(lines.join("\n")))
+    }
+
+    /// Stores a call's summary (the first one stays).
+    pub async fn save_summary(
+        &self,
+        call_id: &str,
+        summary: &callwright_domain::summary::CallSummary,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE calls SET summary = $2 WHERE id = $1 AND summary IS NULL")
+            .bind(parse_uuid(call_id)?)
+            .bind(sqlx::types::Json(summary))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// True when the lead was deleted through the API (its workflow may still be running).
     pub async fn is_deleted(&self, lead_id: &str) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar::<_, bool>(

@@ -150,3 +150,12 @@ pub struct CampaignLead {
     /// The lead.
     pub lead: LeadProfile,
 }
+
+/// Summarise an answered call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SummarizeInput {
+    /// Our `calls` row (its transcript is read from Postgres).
+    pub call_id: String,
+    /// The lead's language, for the prompt.
+    pub language: callwright_domain::Language,
+}

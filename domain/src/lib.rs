@@ -13,6 +13,7 @@ pub mod outcome;
 pub mod phone;
 pub mod phrases;
 pub mod safety;
+pub mod summary;
 pub mod timezone;
 pub mod twiml;
 pub mod window;

@@ -16,10 +16,10 @@ use crate::messages::{
 use crate::{options, search};
 use callwright_activities::meetings::{InviteInput, ReleaseInput};
 use callwright_activities::types::{
-    ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput,
+    ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput, SummarizeInput,
 };
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
-use callwright_domain::conversation::{Conversation, Step};
+use callwright_domain::conversation::{Conversation, Speaker, Step};
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::{fill, phrases};
@@ -43,6 +43,8 @@ const CALLING_WINDOW_PATCH: &str = "calling-window";
 const RECORD_STOP_PATCH: &str = "record-stop";
 /// Versioning marker: a meeting reserved on the call is put on the calendar and invited to.
 const BOOKING_PATCH: &str = "book-meeting";
+/// Summarising every answered call after it (`summarize_call`) came after this patch.
+const SUMMARY_PATCH: &str = "post-call-summary";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +160,9 @@ impl LeadWorkflow {
                 && ctx.patched(BOOKING_PATCH)
             {
                 Self::complete_booking(ctx, meeting_id.clone()).await?;
+            }
+            if Self::callee_spoke(ctx) && ctx.patched(SUMMARY_PATCH) {
+                Self::summarize(ctx).await;
             }
             let now = utc(ctx.workflow_time());
             let wait = match next {
@@ -632,6 +637,39 @@ impl LeadWorkflow {
     }
 
     /// Writes the attempt to the projections and to the workflow's own record.
+    /// Whether the callee said anything on the attempt's call (a summary has something to read).
+    fn callee_spoke(ctx: &WorkflowContext<Self>) -> bool {
+        ctx.state(|s| {
+            s.call
+                .as_ref()
+                .and_then(|c| c.conversation.as_ref())
+                .is_some_and(|c| {
+                    c.turns
+                        .iter()
+                        .any(|t| t.speaker == Speaker::Callee && !t.text.trim().is_empty())
+                })
+        })
+    }
+
+    /// The post-call summary. A model that keeps failing costs the summary, never the lead: the
+    /// activity retries a few times and the workflow goes on either way.
+    async fn summarize(ctx: &mut WorkflowContext<Self>) {
+        let input = ctx.state(|s| {
+            let call_id = s.call.as_ref()?.call_id.clone()?;
+            Some(SummarizeInput {
+                call_id,
+                language: s.input.lead.language,
+            })
+        });
+        let Some(input) = input else { return };
+        if let Err(err) = ctx
+            .execute_activity(CallActivities::summarize_call, input, options::summary())
+            .await
+        {
+            tracing::warn!(error = ?err, "no post-call summary");
+        }
+    }
+
     async fn record_attempt(
         ctx: &mut WorkflowContext<Self>,
         outcome: &AttemptOutcome,

@@ -34,6 +34,13 @@ pub fn durable() -> ActivityOptions {
         .build()
 }
 
+/// The post-call summary: one model call; a few tries, then the workflow goes on without it.
+pub fn summary() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(60))
+        .retry_policy(retry(Duration::from_secs(2), Duration::from_secs(30), 4))
+        .build()
+}
+
 /// Calendar, video and email steps of a booking: retried with backoff (429, 5xx, timeouts)
 /// for up to a day; a refusal that will not change (a 4xx) fails the step at once.
 pub fn booking() -> ActivityOptions {

@@ -11,13 +11,16 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 
 /// Recorded before calling windows (no patch markers), then with the `calling-window` patch,
 /// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
-/// recorded by `worker/tests/e2e/booking.rs`.
-const FIXTURES: [&str; 5] = [
+/// recorded by `worker/tests/e2e/booking.rs`; then both of those again with the
+/// `post-call-summary` patch (`summarize_call` after each answered call).
+const FIXTURES: [&str; 7] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
     "no_answer_then_retry_window",
     "booked_call",
+    "booked_call_summary",
+    "no_answer_then_retry_summary",
 ];
 
 #[tokio::test]

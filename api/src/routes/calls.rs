@@ -161,6 +161,10 @@ pub struct CallDetail {
     /// What the outcome carries (meeting time and id, callback time, ...).
     #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
     outcome_detail: Option<Value>,
+    /// The post-call summary (interest 1-5, objections, questions, next step, language), once
+    /// the model wrote it after an answered call.
+    #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
+    summary: Option<Value>,
     /// Both sides, in order, with ASR confidence for the callee's lines. Text is stored and
     /// returned as spoken (UTF-8; right-to-left scripts are not reordered).
     transcript: Vec<TurnRow>,
@@ -193,8 +197,8 @@ pub async fn get_one(
     .fetch_optional(&state.db)
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
-    let outcome_detail: Option<Value> =
-        sqlx::query_scalar("SELECT outcome_detail FROM calls WHERE id = $1")
+    let (outcome_detail, summary): (Option<Value>, Option<Value>) =
+        sqlx::query_as("SELECT outcome_detail, summary FROM calls WHERE id = $1")
             .bind(id)
             .fetch_one(&state.db)
             .await?;
@@ -207,6 +211,7 @@ pub async fn get_one(
     Ok(Json(CallDetail {
         call,
         outcome_detail,
+        summary,
         transcript,
     }))
 }

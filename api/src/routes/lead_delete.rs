@@ -251,7 +251,7 @@ async fn erase(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query("UPDATE calls SET recording_url = NULL, outcome_detail = NULL WHERE lead_id = $1")
+    sqlx::query("UPDATE calls SET recording_url = NULL, outcome_detail = NULL, summary = NULL WHERE lead_id = $1")
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;

@@ -187,6 +187,9 @@ pub struct CallRow {
     duration_secs: Option<i32>,
     /// The recording, when there is one.
     recording_url: Option<String>,
+    /// The post-call summary, once written.
+    #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
+    summary: Option<Value>,
 }
 
 /// `GET /api/leads/{id}`.
@@ -233,7 +236,7 @@ pub async fn get_one(
     .ok_or_else(|| ApiError::NotFound(format!("no lead {id} (or it was deleted)")))?;
     let calls: Vec<CallRow> = sqlx::query_as(
         "SELECT id, campaign_id, attempt, call_sid, status, answered_by, outcome, outcome_detail, dialed_at,
-                ended_at, duration_secs, recording_url
+                ended_at, duration_secs, recording_url, summary
          FROM calls WHERE lead_id = $1 ORDER BY dialed_at",
     )
     .bind(id)

@@ -14,6 +14,7 @@
 pub mod booking;
 pub mod intent;
 pub mod replies;
+pub mod summary;
 pub mod text;
 pub mod when;
 
@@ -192,6 +193,20 @@ fn respond(request: &ChatRequest) -> Value {
     };
     let booking_mode = offered("check_availability") || offered("book_meeting");
 
+    if offered("record_summary") {
+        let transcript = texts.last().map(String::as_str).unwrap_or_default();
+        return reply_json(
+            request,
+            &texts,
+            &intent::Decision {
+                content: String::new(),
+                tool: Some((
+                    "record_summary".to_owned(),
+                    summary::summarize(transcript, lang, now),
+                )),
+            },
+        );
+    }
     let last_role = request.messages.last().map(|m| m.role.as_str());
     let last_user = request.messages.iter().rposition(|m| m.role == "user");
     let decision = match (last_role, last_user) {
@@ -262,9 +277,18 @@ fn respond(request: &ChatRequest) -> Value {
         }
     };
 
-    let tool = decision
-        .tool
-        .filter(|(name, _)| tools_allowed && offered(name));
+    let decision = intent::Decision {
+        tool: decision
+            .tool
+            .filter(|(name, _)| tools_allowed && offered(name)),
+        ..decision
+    };
+    reply_json(request, &texts, &decision)
+}
+
+/// The chat-completion body of a decision.
+fn reply_json(request: &ChatRequest, texts: &[String], decision: &intent::Decision) -> Value {
+    let tool = decision.tool.clone();
 
     let mut message = json!({"role": "assistant", "content": decision.content});
     let finish_reason = match &tool {

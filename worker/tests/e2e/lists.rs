@@ -101,6 +101,13 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         "{call}"
     );
     assert!(transcript.iter().any(|t| t["speaker"] == "callee"));
+    // The post-call summary: a refusal, in Hebrew.
+    assert_eq!(call["summary"]["interest_level"], 1, "{call}");
+    assert_eq!(call["summary"]["language"], "he", "{call}");
+    assert!(
+        !call["summary"]["objections"].as_array().unwrap().is_empty(),
+        "{call}"
+    );
     // The decline is marked on the callee's line; agent lines carry no intent.
     let intents: Vec<&str> = transcript
         .iter()

@@ -86,6 +86,20 @@ async fn a_subscriber_hears_the_call_as_it_happens() {
     assert!(events.iter().all(|(_, v)| v["lead_id"] == lead_id.as_str()));
     let ended = events.iter().find(|(n, _)| n == "call_ended").unwrap();
     assert_eq!(ended.1["outcome"], "interested");
+    // After the call the model summarises it: a booked meeting is the highest interest.
+    let call_id = ended.1["call_id"].as_str().unwrap().to_owned();
+    let summary =
+        crate::support::wait_for("the post-call summary", Duration::from_secs(30), || {
+            let call_id = call_id.clone();
+            let stack = &stack;
+            async move {
+                let call = stack.get(&format!("/api/calls/{call_id}")).await;
+                (!call["summary"].is_null()).then(|| call["summary"].clone())
+            }
+        })
+        .await;
+    assert_eq!(summary["interest_level"], 5, "{summary}");
+    assert_eq!(summary["next_step"], "meeting booked", "{summary}");
 
     // The same call in the metrics: the API's (no key needed, like any scrape target) and the
     // worker's.
