@@ -1,5 +1,5 @@
-//! The do-not-call list: add, check and remove numbers. Every dial checks it right before
-//! dialling; an opt-out on a call adds to it too.
+//! The do-not-call list: add (one, or many at once), check and remove numbers. Every dial
+//! checks it right before dialling; an opt-out on a call adds to it too.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -76,6 +76,117 @@ pub async fn add(
         Some(entry) => Ok((StatusCode::CREATED, Json(entry))),
         None => Ok((StatusCode::OK, Json(fetch(&state, &phone).await?))),
     }
+}
+
+/// Most numbers one bulk request may carry.
+const MAX_BULK: usize = 50_000;
+
+/// `POST /api/dnc/bulk` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkEntries {
+    /// The numbers: E.164, or national form with `region` (at most 50,000).
+    #[schema(example = json!(["+14155552671", "+972 52-765-4300"]))]
+    phones: Vec<String>,
+    /// Why, for every number (default: "imported by an operator").
+    reason: Option<String>,
+    /// Region for numbers written in national form (e.g. "US").
+    region: Option<String>,
+}
+
+/// A number a bulk import did not take, and why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BulkRejected {
+    /// Position in `phones`, from 0.
+    index: usize,
+    /// The number as sent.
+    phone: String,
+    /// Why.
+    reason: String,
+}
+
+/// What a bulk import did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BulkReport {
+    /// Numbers newly on the list.
+    added: u64,
+    /// Valid numbers that were on the list already (or twice in the request).
+    already_listed: u64,
+    /// Numbers refused, with their position (every one of them).
+    rejected: Vec<BulkRejected>,
+}
+
+/// Adds many numbers at once (an imported suppression list): every valid number is added in one
+/// transaction, invalid ones are reported by position and reason. Idempotent.
+#[utoipa::path(
+    post,
+    path = "/api/dnc/bulk",
+    operation_id = "bulkAddDnc",
+    tag = "do-not-call",
+    security(("bearer" = [])),
+    request_body(content = BulkEntries, description = "The numbers; unknown fields are refused."),
+    responses(
+        (status = 200, description = "Imported; the report says what was added and refused", body = BulkReport),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "No numbers, too many, or a bad region", body = ErrorBody),
+    )
+)]
+pub async fn bulk_add(
+    State(state): State<AppState>,
+    Json(bulk): Json<BulkEntries>,
+) -> Result<Json<BulkReport>, ApiError> {
+    if bulk.phones.is_empty() || bulk.phones.len() > MAX_BULK {
+        return Err(ApiError::Unprocessable(format!(
+            "phones: between 1 and {MAX_BULK} numbers per request"
+        )));
+    }
+    let region = match bulk.region.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(r.to_ascii_uppercase())
+        }
+        Some(r) => {
+            return Err(ApiError::Unprocessable(format!(
+                "region: '{r}' is not a two-letter region code"
+            )));
+        }
+    };
+    let mut valid = Vec::with_capacity(bulk.phones.len());
+    let mut rejected = Vec::new();
+    for (index, raw) in bulk.phones.iter().enumerate() {
+        match E164::parse(raw, region.as_deref()) {
+            Ok(phone) => valid.push(phone.as_str().to_owned()),
+            Err(e) => rejected.push(BulkRejected {
+                index,
+                phone: raw.chars().take(100).collect(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    let reason = bulk
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "imported by an operator".to_owned());
+    let added = sqlx::query(
+        "INSERT INTO dnc (phone, reason) SELECT DISTINCT p, $2 FROM UNNEST($1::text[]) AS t(p)
+         ON CONFLICT (phone) DO NOTHING",
+    )
+    .bind(&valid)
+    .bind(&reason)
+    .execute(&state.db)
+    .await?
+    .rows_affected();
+    tracing::info!(
+        added,
+        rejected = rejected.len(),
+        "do-not-call numbers imported"
+    );
+    Ok(Json(BulkReport {
+        added,
+        already_listed: (valid.len() as u64).saturating_sub(added),
+        rejected,
+    }))
 }
 
 async fn fetch(state: &AppState, phone: &E164) -> Result<Entry, ApiError> {

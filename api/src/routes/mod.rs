@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/meetings/{id}", get(meetings::get_one))
         .route("/api/meetings/{id}/status", patch(meetings::set_status))
         .route("/api/dnc", post(dnc::add))
+        .route("/api/dnc/bulk", post(dnc::bulk_add))
         .route("/api/dnc/{phone}", get(dnc::get_one).delete(dnc::remove))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

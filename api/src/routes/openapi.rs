@@ -57,6 +57,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::meetings::get_one,
         super::meetings::set_status,
         super::dnc::add,
+        super::dnc::bulk_add,
         super::dnc::get_one,
         super::dnc::remove,
         super::webhooks::status,

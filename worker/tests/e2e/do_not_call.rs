@@ -31,15 +31,41 @@ async fn listed_numbers_are_never_dialled() {
         "asked by email"
     );
 
-    let ids = stack
-        .create_leads(&[("Ann", "+14155552600"), ("Bob", "+14155552700")])
+    // A suppression list imported in bulk: national numbers with a region, a bad entry reported
+    // by position, a repeat and an already-listed number counted, not added twice.
+    let (status, report) = stack
+        .post(
+            "/api/dnc/bulk",
+            json!({"phones": ["(415) 555-2800", "not a number", "+14155552800", "+14155552600"],
+                   "region": "US", "reason": "national list"}),
+        )
         .await;
-    let campaign = stack.start_campaign(&ids, 2, 1).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(report["already_listed"], 2, "{report}");
+    assert_eq!(report["rejected"][0]["index"], 1, "{report}");
+    assert_eq!(
+        stack.get("/api/dnc/+14155552800").await["reason"],
+        "national list"
+    );
+    assert_eq!(
+        stack.post("/api/dnc/bulk", json!({"phones": []})).await.0,
+        422
+    );
+
+    let ids = stack
+        .create_leads(&[
+            ("Ann", "+14155552600"),
+            ("Bob", "+14155552700"),
+            ("Cy", "+14155552800"),
+        ])
+        .await;
+    let campaign = stack.start_campaign(&ids, 3, 1).await;
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(60))
         .await;
     assert_eq!(
-        detail["outcomes"]["do_not_call"], 1,
+        detail["outcomes"]["do_not_call"], 2,
         "{}",
         detail["outcomes"]
     );
