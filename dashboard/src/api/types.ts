@@ -69,6 +69,22 @@ export interface CallRow {
   ended_at?: string | null;
   duration_secs?: number | null;
   recording_url?: string | null;
+  summary?: CallSummaryNote | null;
+}
+
+/** `CallSummary` (domain): the post-call summary. */
+export interface CallSummaryNote {
+  interest_level: number;
+  objections: string[];
+  questions: string[];
+  next_step: string;
+  language: string;
+}
+
+/** `RecordingLink`: a signed, expiring link to a call's recording. */
+export interface RecordingLink {
+  url: string;
+  expires_at: string;
 }
 
 /** `LeadPhase`. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, hasOperation } from "../api/client";
-import type { CallDetail, CallRow, LeadDetail, LiveEvent } from "../api/types";
+import type { CallDetail, CallRow, CallSummaryNote, LeadDetail, LiveEvent, RecordingLink } from "../api/types";
 import { ErrorLine, PageHead } from "../components/Layout";
 import { Transcript } from "../components/Transcript";
 import { temporalLink } from "../config";
@@ -89,18 +89,54 @@ export function LeadPage() {
   );
 }
 
+/** The post-call summary of an attempt, when the model wrote one. */
+export function SummaryNote({ summary }: { summary: CallSummaryNote }) {
+  return (
+    <div className="call-summary" data-testid="call-summary">
+      <b>Interest {summary.interest_level}/5</b> · next step: <span dir="auto">{summary.next_step}</span>
+      {summary.questions.length > 0 && (
+        <p>
+          Asked:{" "}
+          {summary.questions.map((q, i) => (
+            <q key={i} dir="auto">
+              {q}
+            </q>
+          ))}
+        </p>
+      )}
+      {summary.objections.length > 0 && (
+        <p>
+          Objections:{" "}
+          {summary.objections.map((o, i) => (
+            <q key={i} dir="auto">
+              {o}
+            </q>
+          ))}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function Attempt({ call, tz }: { call: CallRow; tz: string }) {
   const [open, setOpen] = useState(false);
   const detail = useApi<CallDetail>(open ? `/api/calls/${call.id}` : null);
+  // Recordings play through a short-lived signed link: the provider's URL needs its credentials.
+  const link = useApi<RecordingLink>(open && call.recording_url ? `/api/calls/${call.id}/recording` : null);
   return (
     <details className="attempt" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <b>Attempt {call.attempt}</b> · {dateTime(call.dialed_at, tz)} · {duration(call.duration_secs)} ·{" "}
         {call.outcome ? <span className={`outcome o-${call.outcome}`}>{label(call.outcome)}</span> : label(call.status)}
       </summary>
+      {call.summary && <SummaryNote summary={call.summary} />}
       <div className="recording">
         {call.recording_url ? (
-          <audio controls preload="none" src={call.recording_url} />
+          link.data ? (
+            <audio controls preload="none" src={link.data.url} />
+          ) : (
+            <span className="muted">{link.error ?? "Recording…"}</span>
+          )
         ) : (
           <span className="muted">Recording: {call.ended_at ? "none for this call" : "after the call ends"}</span>
         )}
