@@ -75,7 +75,7 @@ for check in "sim http://127.0.0.1:$SIM_PORT/sim/health" "api http://127.0.0.1:$
 done
 pidfile_running "$OUT/worker.pid" || die_with_log "$OUT/worker.log" "callwright-worker exited during startup"
 
-CALLWRIGHT_API_KEY=$("$BIN/callwright-api" keys create --name "dashboard e2e" | head -n1)
+CALLWRIGHT_API_KEY=$(create_api_key "$BIN" "dashboard e2e") || die "callwright-api keys create failed"
 export CALLWRIGHT_API_KEY
 export DASHBOARD_URL="http://127.0.0.1:$API_PORT"
 export SCREENSHOT_DIR="$OUT/screenshots"

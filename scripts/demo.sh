@@ -108,7 +108,7 @@ wait_svc api "http://127.0.0.1:$API_PORT/healthz"
 pidfile_running "$STATE/worker.pid" || die_with_log "$STATE/worker.log" "callwright-worker exited during startup"
 
 # The API wants a key: make one for this run (stored hashed; printed once).
-CALLWRIGHT_API_KEY=$("$BIN/callwright-api" keys create --name "demo $(date -u +%FT%TZ)" | head -n1)
+CALLWRIGHT_API_KEY=$(create_api_key "$BIN" "demo $(date -u +%FT%TZ)") || die "callwright-api keys create failed"
 export CALLWRIGHT_API_KEY
 printf 'export CALLWRIGHT_API_KEY=%q   # API key of this demo run\n' "$CALLWRIGHT_API_KEY" >>"$ENVF"
 echo "Dashboard: http://127.0.0.1:$API_PORT/ (sign in with the API key $CALLWRIGHT_API_KEY)"

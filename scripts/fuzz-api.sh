@@ -122,7 +122,7 @@ start_svc api
 wait_svc api "http://127.0.0.1:$API_PORT/readyz"
 
 # The key is the first line of the output (read whole: `| head` could break the pipe).
-KEY=$("$BIN/callwright-api" keys create --name fuzz) || die "callwright-api keys create failed"
+KEY=$(create_api_key "$BIN" fuzz) || die "callwright-api keys create failed"
 KEY=${KEY%%$'\n'*}
 [[ $KEY == cwk_* ]] || die "could not create an API key (got '$KEY')"
 

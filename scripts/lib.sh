@@ -314,3 +314,12 @@ dashboard_build() {
     rm -f "$logf"
   fi
 }
+
+# create_api_key BIN_DIR NAME: creates an API key with BIN_DIR/callwright-api (DATABASE_URL
+# set) and prints the key, the first line of what the command prints. The whole output is read
+# first: cutting the pipe after one line (`| head -n1`) made the command fail on the next one.
+create_api_key() {
+  local out
+  out=$("$1/callwright-api" keys create --name "$2") || return 1
+  printf '%s\n' "${out%%$'\n'*}"
+}
