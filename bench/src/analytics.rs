@@ -12,11 +12,12 @@
 //!   callwright-bench analytics [--calls 1000000] [--iterations 50] [--warmup 5] [--keep-db]
 //! ```
 
+use crate::scratch::Scratch;
 use crate::stats::{Summary, ms, summarise};
 use callwright_api::{ApiConfig, Application};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgConnection};
+use sqlx::{ConnectOptions, PgConnection};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -250,27 +251,12 @@ fn variants(now: DateTime<Utc>, campaign: uuid::Uuid) -> Vec<Variant> {
 /// Runs the benchmark and prints a Markdown table.
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     let args = parse_args(args)?;
-    let admin_url =
-        std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
-    let temporal_address =
-        std::env::var("TEMPORAL_ADDRESS").unwrap_or_else(|_| "http://127.0.0.1:7233".to_owned());
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let db_name = format!("cw_bench_analytics_{}", &id[..12]);
-    let database_url = match admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{db_name}"),
-        None => anyhow::bail!("DATABASE_URL has no database name"),
-    };
-    let mut admin = PgConnection::connect(&admin_url).await?;
-    sqlx::query(&format!("CREATE DATABASE {db_name}"))
-        .execute(&mut admin)
-        .await?;
-    let result = run_on(&args, &database_url, &temporal_address, &id).await;
+    let db = Scratch::create("analytics").await?;
+    let result = run_on(&args, &db.url, &db.temporal_address, &db.id).await;
     if args.keep_db {
-        eprintln!("kept the database: {database_url}");
+        eprintln!("kept the database: {}", db.url);
     } else {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
+        db.drop().await;
     }
     println!("{}", result?);
     Ok(())

@@ -12,6 +12,7 @@
 //!   callwright-bench csv-import [--rows 100000,1000000]
 //! ```
 
+use crate::scratch::Scratch;
 use callwright_api::{ApiConfig, Application};
 use sqlx::{Connection, PgConnection, PgPool};
 use std::io::Write;
@@ -118,24 +119,10 @@ struct Measured {
 /// Runs the benchmark and prints a Markdown table.
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     let sizes = parse_rows(args)?;
-    let admin_url =
-        std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
-    let temporal_address =
-        std::env::var("TEMPORAL_ADDRESS").unwrap_or_else(|_| "http://127.0.0.1:7233".to_owned());
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let db_name = format!("cw_bench_csv_{}", &id[..12]);
-    let database_url = match admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{db_name}"),
-        None => anyhow::bail!("DATABASE_URL has no database name"),
-    };
-    let mut admin = PgConnection::connect(&admin_url).await?;
-    sqlx::query(&format!("CREATE DATABASE {db_name}"))
-        .execute(&mut admin)
-        .await?;
-    let result = run_on(&sizes, &database_url, &temporal_address, &id).await;
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await;
+    let db = Scratch::create("csv").await?;
+    let result = run_on(&sizes, &db.url, &db.temporal_address, &db.id).await;
+    let admin_url = db.admin_url.clone();
+    db.drop().await;
     let measured = result?;
 
     let mut out = vec![

@@ -20,6 +20,7 @@
 mod analytics;
 mod csv_import;
 mod floor;
+mod scratch;
 mod stats;
 mod turns;
 

@@ -19,10 +19,7 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use temporalio_client::tonic;
-use temporalio_client::{
-    UntypedWorkflow, WorkflowExecutionStatus, WorkflowListOptions, WorkflowSignalOptions,
-    WorkflowTerminateOptions,
-};
+use temporalio_client::{WorkflowExecutionStatus, WorkflowListOptions, WorkflowSignalOptions};
 use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
 use temporalio_common::protos::temporal::api::workflowservice::v1::DeleteWorkflowExecutionRequest;
 use uuid::Uuid;
@@ -101,19 +98,18 @@ pub async fn delete(
     let runs = lead_runs(&state, lead_id).await?;
     let mut stopped = Vec::new();
     for run in runs.iter().filter(|r| r.running) {
-        if q.erase {
-            // Its history is about to go, so it cannot report to its campaign: say it for it.
-            settle_in_campaigns(&state, lead_id).await;
-            terminate(&state, run).await?;
-        } else {
-            state
-                .temporal
-                .get_workflow_handle::<LeadWorkflow>(run.workflow_id.clone())
-                .signal(LeadWorkflow::stop, (), WorkflowSignalOptions::default())
-                .await
-                .map_err(|e| ApiError::Unavailable(format!("could not stop its workflow: {e}")))?;
-        }
+        state
+            .temporal
+            .get_workflow_handle::<LeadWorkflow>(run.workflow_id.clone())
+            .signal(LeadWorkflow::stop, (), WorkflowSignalOptions::default())
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("could not stop its workflow: {e}")))?;
         stopped.push(run.workflow_id.clone());
+    }
+    if q.erase && !stopped.is_empty() {
+        // Deleting a history terminates a run that has not finished stopping, and a deleted
+        // run cannot report to its campaign: say it for it (a campaign ignores a repeat).
+        settle_in_campaigns(&state, lead_id).await;
     }
     sqlx::query(
         "UPDATE campaign_leads SET outcome = 'canceled', settled_at = now()
@@ -170,27 +166,6 @@ async fn lead_runs(state: &AppState, lead_id: Uuid) -> Result<Vec<Run>, ApiError
         .try_collect()
         .await
         .map_err(|e| ApiError::Unavailable(format!("could not list its workflows: {e}")))
-}
-
-async fn terminate(state: &AppState, run: &Run) -> Result<(), ApiError> {
-    let result = state
-        .temporal
-        .get_workflow_handle::<UntypedWorkflow>(run.workflow_id.clone())
-        .terminate(
-            WorkflowTerminateOptions::builder()
-                .reason("lead erased through the API")
-                .build(),
-        )
-        .await;
-    match result {
-        // Ended on its own meanwhile.
-        Err(e) if e.to_string().contains("NotFound") || e.to_string().contains("not found") => {
-            Ok(())
-        }
-        other => {
-            other.map_err(|e| ApiError::Unavailable(format!("could not stop its workflow: {e}")))
-        }
-    }
 }
 
 /// Tells each running campaign the lead holds a place in that it is done (outcome `canceled`).
