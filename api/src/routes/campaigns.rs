@@ -29,7 +29,7 @@ pub struct StartCampaign {
     /// Display name (default: "Campaign" and the start time).
     name: Option<String>,
     /// Leads to call, in order (duplicates are called once; at most 100 000). Give exactly one
-    /// of `lead_ids`, `filter` and `import_id`.
+    /// of `lead_ids`, `filter`, `filter_id` and `import_id`.
     #[serde(default)]
     #[schema(value_type = Option<Vec<Uuid>>, min_items = 1, max_items = 100_000)]
     lead_ids: Option<Vec<String>>,
@@ -63,6 +63,9 @@ pub struct Started {
     lead_count: u64,
 }
 
+/// The refusal of a request with no lead source, or more than one.
+const ONE_SOURCE: &str = "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id";
+
 /// Where a campaign's leads come from.
 enum LeadSource {
     /// Given one by one (deduplicated, order kept).
@@ -77,10 +80,7 @@ impl LeadSource {
     fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
         let filter = match (&req.filter, saved) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::Unprocessable(
-                    "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id"
-                        .into(),
-                ));
+                return Err(ApiError::Unprocessable(ONE_SOURCE.into()));
             }
             (given, saved) => given.as_ref().or(saved),
         };
@@ -112,9 +112,7 @@ impl LeadSource {
                 filter.binds("filter.", ApiError::Unprocessable)?,
             )),
             (None, None, Some(import)) => Ok(Self::Import(import)),
-            _ => Err(ApiError::Unprocessable(
-                "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id".into(),
-            )),
+            _ => Err(ApiError::Unprocessable(ONE_SOURCE.into())),
         }
     }
 
