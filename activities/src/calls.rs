@@ -176,8 +176,13 @@ impl CallActivities {
     async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
-        let system =
-            prompt::system_prompt(&input.lead, &input.business_name, local_now, &input.offered);
+        let system = prompt::system_prompt(
+            &input.lead,
+            &input.business_name,
+            local_now,
+            &input.offered,
+            input.heard_language,
+        );
         let mut messages = prompt::messages(system, &input.turns);
         let tools = prompt::tools(input.can_transfer);
         let mut booking = TurnBooking {
@@ -236,6 +241,7 @@ impl CallActivities {
             text: text.clone(),
             at: input.now,
             confidence: None,
+            language: Some(input.lead.language),
         });
         let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
         let persisted = match self

@@ -7,15 +7,18 @@ use callwright_domain::{AgentAction, EndCallReason, LeadProfile};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::json;
 
-/// The system prompt for a call with `lead`, at `local_now` in the lead's zone, with the slots
-/// currently offered.
+/// The system prompt for a call with `lead` (in `lead.language`, the conversation's), at
+/// `local_now` in the lead's zone, with the slots currently offered and the language recognised
+/// in the callee's last words.
 pub fn system_prompt(
     lead: &LeadProfile,
     business: &str,
     local_now: DateTime<FixedOffset>,
     offered: &[OfferedSlot],
+    heard: Option<callwright_domain::Language>,
 ) -> String {
     let lang = lead.language.profile();
+    let heard = heard.map_or("not recognised", |l| l.profile().english_name);
     let company = lead
         .company
         .as_deref()
@@ -43,10 +46,13 @@ pub fn system_prompt(
     format!(
         "You are the AI phone assistant of {business}, on a live outbound phone call with {name}{company}.\n\
          Conversation language: {tag}\n\
+         Language recognised in the callee's last words: {heard}\n\
          Current local time for the callee: {now} ({weekday})\n\
          Callee email on file: {email}\n\
          {slots}\n\
-         Always answer in {language_name}, in one or two short spoken sentences: no lists, no markdown, no emoji.\n\
+         Always answer in {language_name}, in one or two short spoken sentences: no lists, no markdown, no emoji. \
+         (If the callee has just moved to another of our languages, the conversation language above has \
+         already followed them.)\n\
          You have already greeted the callee, said you are an AI assistant and that the call is recorded; \
          if asked, confirm again that you are an AI.\n\
          Your goal: find out whether the callee is interested in a short meeting with one of our advisers \
@@ -243,8 +249,17 @@ mod tests {
             company: None,
         };
         let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").unwrap();
-        let p = system_prompt(&lead, "Acme", now, &[]);
+        let p = system_prompt(&lead, "Acme", now, &[], None);
         assert!(p.contains("Conversation language: he-IL"));
+        assert!(p.contains("Language recognised in the callee's last words: not recognised"));
+        let heard = system_prompt(
+            &lead,
+            "Acme",
+            now,
+            &[],
+            Some(callwright_domain::Language::En),
+        );
+        assert!(heard.contains("Language recognised in the callee's last words: English"));
         assert!(
             p.contains("Current local time for the callee: 2026-11-24T12:00:00+02:00 (Tuesday)")
         );
@@ -261,7 +276,7 @@ mod tests {
                 .with_timezone(&Utc),
             label: "יום חמישי, 26 בנובמבר בשעה 15:00".into(),
         };
-        let p = system_prompt(&lead, "Acme", now, &[slot]);
+        let p = system_prompt(&lead, "Acme", now, &[slot], None);
         assert!(
             p.contains(
                 "Offered slots:\n- s1: 2026-11-26T15:00:00+02:00 | יום חמישי, 26 בנובמבר בשעה 15:00"

@@ -305,9 +305,10 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     let text: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
     let confidence: Vec<Option<f32>> = turns.iter().map(|t| t.confidence).collect();
     let at: Vec<DateTime<Utc>> = turns.iter().map(|t| t.at).collect();
+    let language: Vec<Option<&str>> = turns.iter().map(|t| t.language.map(|l| l.code())).collect();
     sqlx::query(
-        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent)
-         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[])
+        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language)
+         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[])
          ON CONFLICT (call_id, idx) DO NOTHING",
     )
     .bind(call_id)
@@ -317,6 +318,7 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     .bind(confidence)
     .bind(at)
     .bind(intents)
+    .bind(language)
     .execute(exec)
     .await?;
     Ok(())

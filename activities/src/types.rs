@@ -76,6 +76,9 @@ pub struct ConverseInput {
     /// The campaign has a transfer number: the model may put the callee through to a person.
     #[serde(default)]
     pub can_transfer: bool,
+    /// The language recognised in the callee's last words (told to the model every turn).
+    #[serde(default)]
+    pub heard_language: Option<callwright_domain::Language>,
 }
 
 /// Slots proposed in a turn.

@@ -2,6 +2,7 @@
 //! answers from fixed phrases, asks the LLM, or hangs up. The lead workflow owns one
 //! [`Conversation`] per answered call and calls these methods from its update handlers.
 
+use crate::detect::detect_language;
 use crate::outcome::{AgentAction, ConversationEnd};
 use crate::phrases::Phrases;
 use crate::safety::is_opt_out_request;
@@ -33,6 +34,23 @@ pub struct Turn {
     pub at: DateTime<Utc>,
     /// ASR confidence of a callee turn.
     pub confidence: Option<f32>,
+    /// The language of the words: the one spoken by the agent, the one recognised in the
+    /// callee's (see [`detect_language`]; none when the words do not tell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
+/// The callee answered in another supported language, and the agent went over to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LanguageSwitch {
+    /// Index of the callee turn in the new language.
+    pub turn: u32,
+    /// Language spoken until then.
+    pub from: Language,
+    /// Language spoken from then on.
+    pub to: Language,
+    /// When (workflow time).
+    pub at: DateTime<Utc>,
 }
 
 /// A meeting slot the agent proposed on this call (the model may only book one of these).
@@ -82,6 +100,9 @@ pub struct Conversation {
     /// Slots proposed so far on this call (ids are numbered from it).
     #[serde(default)]
     pub slots_offered: u32,
+    /// Every change of language during the call, in order.
+    #[serde(default)]
+    pub switches: Vec<LanguageSwitch>,
 }
 
 impl Conversation {
@@ -98,7 +119,42 @@ impl Conversation {
             next_turn: 1,
             offered: Vec::new(),
             slots_offered: 0,
+            switches: Vec::new(),
         }
+    }
+
+    /// The supported language the callee's words are clearly in, when it is not the one spoken.
+    pub fn other_language_heard(&self, speech: Option<&str>) -> Option<Language> {
+        if self.end.is_some() {
+            return None;
+        }
+        speech
+            .and_then(detect_language)
+            .filter(|&heard| heard != self.language)
+    }
+
+    /// Goes over to `to` from the next callee turn on: the agent's lines, the recogniser's
+    /// language and the fixed phrases all follow, and the switch is kept in [`Self::switches`].
+    pub fn switch_language(&mut self, to: Language, now: DateTime<Utc>) {
+        if to == self.language {
+            return;
+        }
+        self.switches.push(LanguageSwitch {
+            turn: u32::try_from(self.turns.len()).unwrap_or(u32::MAX),
+            from: self.language,
+            to,
+            at: now,
+        });
+        self.language = to;
+    }
+
+    /// The language recognised in the callee's last words, if they told.
+    pub fn last_heard_language(&self) -> Option<Language> {
+        self.turns
+            .iter()
+            .rev()
+            .find(|t| t.speaker == Speaker::Callee)
+            .and_then(|t| t.language)
     }
 
     /// The agent's opening line, then listen.
@@ -266,12 +322,17 @@ impl Conversation {
 
     fn push(&mut self, speaker: Speaker, text: String, at: DateTime<Utc>, confidence: Option<f32>) {
         let index = u32::try_from(self.turns.len()).unwrap_or(u32::MAX);
+        let language = match speaker {
+            Speaker::Agent => Some(self.language),
+            Speaker::Callee => detect_language(&text),
+        };
         self.turns.push(Turn {
             index,
             speaker,
             text,
             at,
             confidence,
+            language,
         });
     }
 }
@@ -290,6 +351,41 @@ mod tests {
         let mut c = Conversation::new(Language::En, "turn?wf=w&attempt=1".into());
         c.open("Hello".into(), now());
         c
+    }
+
+    #[test]
+    fn a_callee_in_another_language_is_followed_and_the_switch_recorded() {
+        let s = CallSettings::default();
+        let mut c = Conversation::new(Language::Fr, "turn?wf=w&attempt=1".into());
+        c.open("Bonjour".into(), now());
+        // A lone word proves nothing; the callee's own language proves nothing new.
+        assert_eq!(c.other_language_heard(Some("OK")), None);
+        assert_eq!(c.other_language_heard(Some("Oui, je suis d'accord")), None);
+        let said = "Sorry, can we continue in English?";
+        let heard = c.other_language_heard(Some(said));
+        assert_eq!(heard, Some(Language::En));
+        c.switch_language(Language::En, now());
+        let step = c.hear(Some(said), Some(0.9), now(), &s, phrases(c.language));
+        assert_eq!(step, Step::AskModel);
+        assert_eq!(
+            c.switches,
+            vec![LanguageSwitch {
+                turn: 1,
+                from: Language::Fr,
+                to: Language::En,
+                at: now()
+            }]
+        );
+        assert_eq!(c.last_heard_language(), Some(Language::En));
+        let doc = c
+            .answer("Of course.", None, now(), &s, phrases(c.language))
+            .render();
+        assert!(doc.contains(r#"language="en-US""#), "{doc}");
+        assert_eq!(c.turns[0].language, Some(Language::Fr));
+        assert_eq!(c.turns[2].language, Some(Language::En));
+        // Once the call is over, nothing switches.
+        c.fail(now(), phrases(c.language));
+        assert_eq!(c.other_language_heard(Some("Bonjour, je suis là")), None);
     }
 
     #[test]

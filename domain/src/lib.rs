@@ -6,6 +6,7 @@
 pub mod booking;
 pub mod call;
 pub mod conversation;
+pub mod detect;
 pub mod invite;
 pub mod language;
 pub mod lead;

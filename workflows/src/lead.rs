@@ -45,6 +45,8 @@ const RECORD_STOP_PATCH: &str = "record-stop";
 const BOOKING_PATCH: &str = "book-meeting";
 /// Summarising every answered call after it (`summarize_call`) came after this patch.
 const SUMMARY_PATCH: &str = "post-call-summary";
+/// Following a callee who answers in another supported language came after this patch.
+const LANGUAGE_SWITCH_PATCH: &str = "language-switch";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,12 +339,33 @@ impl LeadWorkflow {
     #[update]
     pub async fn turn(ctx: &mut WorkflowContext<Self>, req: TurnRequest) -> String {
         let now = utc(ctx.workflow_time());
+        // The callee answered in another of our languages: go over to it, visibly (the switch is
+        // in the state query, the `Language` search attribute follows it).
+        let heard = ctx.state(|s| {
+            s.live(req.attempt, &req.call_sid)?
+                .conversation
+                .as_ref()?
+                .other_language_heard(req.speech.as_deref())
+        });
+        if let Some(to) = heard
+            && ctx.patched(LANGUAGE_SWITCH_PATCH)
+        {
+            ctx.state_mut(|s| {
+                if let Some(conversation) = s
+                    .live_mut(req.attempt, &req.call_sid)
+                    .and_then(|c| c.conversation.as_mut())
+                {
+                    conversation.switch_language(to, now);
+                }
+            });
+            ctx.upsert_search_attributes([search::LANGUAGE.value_set(to.code().to_owned())]);
+        }
         let step = ctx.state_mut(|s| {
             let settings = s.input.settings.clone();
-            let p = phrases(s.input.lead.language);
             let call = s.live_mut(req.attempt, &req.call_sid)?;
             call.turns_in_flight += 1;
             let conversation = call.conversation.as_mut()?;
+            let p = phrases(conversation.language);
             Some(conversation.hear(req.speech.as_deref(), req.confidence, now, &settings, p))
         });
         let twiml = match step {
@@ -371,6 +394,10 @@ impl LeadWorkflow {
             transcript: call
                 .and_then(|c| c.conversation.as_ref())
                 .map(|c| c.turns.clone())
+                .unwrap_or_default(),
+            language_switches: call
+                .and_then(|c| c.conversation.as_ref())
+                .map(|c| c.switches.clone())
                 .unwrap_or_default(),
             attempts: self.attempts.clone(),
             next_action_at: self.next_action_at,
@@ -456,17 +483,23 @@ impl LeadWorkflow {
     ) -> Twiml {
         let input = ctx.state(|s| {
             let call = s.call.as_ref()?;
+            let conversation = call.conversation.as_ref()?;
+            // The agent speaks the conversation's language (the lead's, unless the callee
+            // switched), and the model is told what it heard.
+            let mut lead = s.input.lead.clone();
+            lead.language = conversation.language;
             Some(ConverseInput {
                 call_id: call.call_id.clone()?,
-                lead: s.input.lead.clone(),
+                heard_language: conversation.last_heard_language(),
+                lead,
                 business_name: s.input.settings.business_name.clone(),
                 now,
-                turns: call.conversation.as_ref()?.turns.clone(),
+                turns: conversation.turns.clone(),
                 persist_from: call.persisted,
                 workflow_id: s.workflow_id.clone(),
                 campaign_id: s.input.campaign_id.clone(),
-                offered: call.conversation.as_ref()?.offered.clone(),
-                slots_offered: call.conversation.as_ref()?.slots_offered,
+                offered: conversation.offered.clone(),
+                slots_offered: conversation.slots_offered,
                 can_transfer: s.input.settings.transfer_number.is_some(),
             })
         });
@@ -478,13 +511,13 @@ impl LeadWorkflow {
             .await;
         ctx.state_mut(|s| {
             let settings = s.input.settings.clone();
-            let p = phrases(s.input.lead.language);
             let Some(call) = s.live_mut(req.attempt, &req.call_sid) else {
                 return Twiml::new().hangup();
             };
             let Some(conversation) = call.conversation.as_mut() else {
                 return Twiml::new().hangup();
             };
+            let p = phrases(conversation.language);
             match reply {
                 Ok(out) => {
                     if let Some(offer) = out.offer {
@@ -656,9 +689,10 @@ impl LeadWorkflow {
     async fn summarize(ctx: &mut WorkflowContext<Self>) {
         let input = ctx.state(|s| {
             let call_id = s.call.as_ref()?.call_id.clone()?;
+            let spoken = s.call.as_ref()?.conversation.as_ref().map(|c| c.language);
             Some(SummarizeInput {
                 call_id,
-                language: s.input.lead.language,
+                language: spoken.unwrap_or(s.input.lead.language),
             })
         });
         let Some(input) = input else { return };

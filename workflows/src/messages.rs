@@ -1,6 +1,6 @@
 //! What goes in and out of the workflows: inputs, signals, updates and query views.
 
-use callwright_domain::conversation::Turn;
+use callwright_domain::conversation::{LanguageSwitch, Turn};
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallSettings, CallStatus, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,9 @@ pub struct LeadView {
     pub call_status: Option<CallStatus>,
     /// Transcript of the current (or last) call.
     pub transcript: Vec<Turn>,
+    /// Where the current (or last) call moved to another language, because the callee did.
+    #[serde(default)]
+    pub language_switches: Vec<LanguageSwitch>,
     /// Finished attempts.
     pub attempts: Vec<AttemptRecord>,
     /// When the next attempt is due.

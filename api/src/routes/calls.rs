@@ -149,6 +149,9 @@ pub struct TurnRow {
     /// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times`,
     /// `continue`).
     intent: Option<String>,
+    /// The line's language: the one the agent spoke, or the one recognised in the callee's
+    /// words (absent when they do not tell). A change shows where the callee switched.
+    language: Option<String>,
     /// When.
     spoken_at: DateTime<Utc>,
 }
@@ -203,7 +206,7 @@ pub async fn get_one(
             .fetch_one(&state.db)
             .await?;
     let transcript: Vec<TurnRow> = sqlx::query_as(
-        "SELECT idx, speaker, text, confidence, intent, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
+        "SELECT idx, speaker, text, confidence, intent, language, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
     )
     .bind(id)
     .fetch_all(&state.db)

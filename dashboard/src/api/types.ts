@@ -147,6 +147,8 @@ export interface TurnRow {
   confidence?: number | null;
   /** On a lead's line: what it meant, as the agent acted on it (`book_meeting`, `continue`, ...). */
   intent?: string | null;
+  /** The line's language (`en`, `he`, ...): the agent's, or the one recognised in the lead's words. */
+  language?: string | null;
   spoken_at: string;
 }
 
@@ -309,6 +311,7 @@ export type LiveEvent =
       text: string;
       confidence?: number | null;
       intent?: string | null;
+      language?: string | null;
       at: string;
     }
   | {

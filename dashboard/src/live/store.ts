@@ -58,7 +58,7 @@ export class LiveStore {
         if (!existing?.leadName) this.unnamed.add(e.call_id);
       } else if (e.type === "turn") {
         const call = this.calls.get(e.call_id) ?? this.placeholder(e.call_id, e.lead_id, e.campaign_id ?? null, now);
-        this.put({ ...call, turns: mergeTurns(call.turns, [{ idx: e.idx, speaker: e.speaker, text: e.text, confidence: e.confidence ?? null, intent: e.intent ?? null, spoken_at: e.at }]) });
+        this.put({ ...call, turns: mergeTurns(call.turns, [{ idx: e.idx, speaker: e.speaker, text: e.text, confidence: e.confidence ?? null, intent: e.intent ?? null, language: e.language ?? null, spoken_at: e.at }]) });
       } else if (e.type === "call_ended") {
         const call = this.calls.get(e.call_id);
         if (call) this.put({ ...call, outcome: e.outcome, endedAt: now });

@@ -268,3 +268,112 @@ fn product_and_simulator_agree_on_every_country() {
         assert_eq!(sim_phrases::agent_cue(&greeting), AgentCue::Other, "{lang}");
     }
 }
+
+/// A French lead who asks a question in French, then says "Sorry, can we continue in English?":
+/// the agent goes over to English from that turn on (the model is told, the recogniser listens
+/// in English, the booking is said and invited in English), and the workflow records the switch
+/// where the Temporal UI shows it (the `language-switch` marker and the `Language` search
+/// attribute) and in the transcript's per-line languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_callee_who_answers_in_another_language_is_followed() {
+    use crate::lifecycle::{history, record_fixture};
+    use crate::support::lead_workflow;
+    use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let email = "claire.switch@example.com";
+    let (status, body) = stack
+        .post(
+            "/api/leads",
+            json!({"name": "Claire", "phone": "+33612345613", "email": email}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["language"], "fr");
+    let id = body["id"].as_str().unwrap().to_owned();
+    let campaign = stack.start_campaign(std::slice::from_ref(&id), 1, 1).await;
+    stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+
+    let lead = stack.get(&format!("/api/leads/{id}")).await;
+    assert_eq!(lead["last_outcome"], "interested", "{lead:#}");
+    // The lead's own language stays what its number says; the call moved.
+    assert_eq!(lead["language"], "fr");
+    let call_id = lead["calls"][0]["id"].as_str().unwrap();
+    let call = stack.get(&format!("/api/calls/{call_id}")).await;
+    let transcript = call["transcript"].as_array().unwrap();
+    let at = |lang: &str| {
+        transcript
+            .iter()
+            .position(|t| t["speaker"] == "callee" && t["language"] == lang)
+    };
+    let switched_at = at("en").unwrap_or_else(|| panic!("no English line: {transcript:#?}"));
+    assert!(
+        at("fr").is_some_and(|fr| fr < switched_at),
+        "{transcript:#?}"
+    );
+    for turn in transcript.iter().filter(|t| t["speaker"] == "agent") {
+        let expected = if turn["idx"].as_u64().unwrap() < switched_at as u64 {
+            "fr"
+        } else {
+            "en"
+        };
+        assert_eq!(turn["language"], expected, "{turn:#}");
+    }
+    // The booking was confirmed in English, with the slot said the English way.
+    let meeting = &lead["meetings"][0];
+    assert_eq!(meeting["language"], "en", "{meeting:#}");
+    let starts_at = chrono::DateTime::parse_from_rfc3339(meeting["starts_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let tz: chrono_tz::Tz = meeting["timezone"].as_str().unwrap().parse().unwrap();
+    let label = slot_label(starts_at, tz, Language::En);
+    let confirmation = replies::booking_confirmed(Lang::En, &label, Some(email));
+    assert!(
+        transcript
+            .iter()
+            .any(|t| t["speaker"] == "agent" && t["text"] == confirmation.as_str()),
+        "'{confirmation}' never said: {transcript:#?}"
+    );
+    // The simulator's callee heard the agent in French first, in English last.
+    let sim_call = stack
+        .sim_calls()
+        .await
+        .into_iter()
+        .find(|c| c["to"] == "+33612345613")
+        .unwrap();
+    let said_in: Vec<&str> = sim_call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["detail"].as_str()?.strip_prefix("Say ("))
+        .filter_map(|d| d.split_once(')').map(|(lang, _)| lang))
+        .collect();
+    assert_eq!(said_in.first(), Some(&"fr-FR"), "{sim_call:#}");
+    assert_eq!(said_in.last(), Some(&"en-US"), "{sim_call:#}");
+
+    // In the workflow's history: the patch marker, and the search attribute set to English.
+    let workflow_id = lead_workflow(&campaign, &id);
+    let events = history(&stack, &workflow_id).await;
+    let upserted_english = events.iter().any(|e| match &e.attributes {
+        Some(Attributes::UpsertWorkflowSearchAttributesEventAttributes(a)) => a
+            .search_attributes
+            .as_ref()
+            .and_then(|s| s.indexed_fields.get("Language"))
+            .is_some_and(|p| p.data == br#""en""#),
+        _ => false,
+    });
+    assert!(upserted_english, "no Language=en upsert in the history");
+    let marker = events.iter().any(|e| match &e.attributes {
+        Some(Attributes::MarkerRecordedEventAttributes(m)) => m
+            .details
+            .values()
+            .flat_map(|p| p.payloads.iter())
+            .any(|p| String::from_utf8_lossy(&p.data).contains("language-switch")),
+        _ => false,
+    });
+    assert!(marker, "no language-switch patch marker in the history");
+    record_fixture(&stack, &workflow_id, "language_switch").await;
+}

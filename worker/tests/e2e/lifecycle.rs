@@ -36,7 +36,7 @@ const PERSONAS: [(&str, &str, &str); 13] = [
     ("no answer, then books (en)", "+14155552612", "interested"),
 ];
 
-async fn history(stack: &Stack, workflow_id: &str) -> Vec<HistoryEvent> {
+pub(crate) async fn history(stack: &Stack, workflow_id: &str) -> Vec<HistoryEvent> {
     stack
         .temporal
         .get_workflow_handle::<LeadWorkflow>(workflow_id.to_owned())
@@ -53,7 +53,7 @@ fn count(events: &[HistoryEvent], kind: EventType) -> usize {
         .count()
 }
 
-async fn record_fixture(stack: &Stack, workflow_id: &str, name: &str) {
+pub(crate) async fn record_fixture(stack: &Stack, workflow_id: &str, name: &str) {
     let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") else {
         return;
     };
