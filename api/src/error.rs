@@ -54,6 +54,12 @@ pub enum ApiError {
     /// No such resource.
     #[error("{0}")]
     NotFound(String),
+    /// A body over its size limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// A body in a media type the route does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Conflicts with existing data.
     #[error("{message}")]
     Conflict {
@@ -112,6 +118,10 @@ impl ApiError {
             ApiError::LinkRejected(_) => (StatusCode::FORBIDDEN, "link_rejected"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

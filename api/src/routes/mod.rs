@@ -6,6 +6,7 @@ mod calls;
 mod campaign_list;
 mod campaigns;
 mod dnc;
+mod dnc_import;
 mod health;
 mod lead_actions;
 mod lead_delete;
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     // streaming up to UPLOAD_MAX_BYTES and importing a million rows takes longer than 30 s.
     let uploads = Router::new()
         .route("/api/leads/upload", upload::route())
+        .route("/api/dnc/import", dnc_import::route())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::require_key,

@@ -58,6 +58,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::meetings::set_status,
         super::dnc::add,
         super::dnc::bulk_add,
+        super::dnc_import::import,
         super::dnc::get_one,
         super::dnc::remove,
         super::webhooks::status,

@@ -343,7 +343,7 @@ fn limit_body(
 /// caller): a single record never has to be held whole when it is larger than that. Ends the
 /// input with a newline when the file does not, so every record ends with one (which the line
 /// numbers rely on, see [`record_line`]) unless a quote left open runs to the end of the file.
-struct CsvInput<R> {
+pub(super) struct CsvInput<R> {
     inner: R,
     read: u64,
     last: Option<u8>,
@@ -357,7 +357,7 @@ struct CsvInput<R> {
 }
 
 impl<R> CsvInput<R> {
-    fn new(inner: R, record_end: Arc<AtomicU64>, tripped: Arc<AtomicBool>) -> Self {
+    pub(super) fn new(inner: R, record_end: Arc<AtomicU64>, tripped: Arc<AtomicBool>) -> Self {
         Self {
             inner,
             read: 0,
@@ -505,7 +505,7 @@ pub struct ValidRow<'a> {
 }
 
 /// A value quoted back to the client, cut to [`SHOWN_CHARS`] characters.
-fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn shown(value: &str) -> std::borrow::Cow<'_, str> {
     match value.char_indices().nth(SHOWN_CHARS) {
         Some((at, _)) => format!("{}…", &value[..at]).into(),
         None => value.into(),
@@ -866,7 +866,7 @@ pub async fn parse_upload(
 /// A CSV parser over `input`: no header handling (the caller reads the first record as the
 /// header), any number of fields a record, and only `\n` ends a record (a `\r` before it is
 /// trimmed with the rest of the field's white space).
-fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R> {
+pub(super) fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R> {
     AsyncReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -879,7 +879,7 @@ fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R
 /// record's position the count before any blank lines it skipped; so count back from the
 /// end instead: the record spans its own newlines plus the one that ended it, if one did (a
 /// quote left open runs to the end of the file, swallowing the last newline).
-fn record_line<R: AsyncRead + Unpin + Send>(
+pub(super) fn record_line<R: AsyncRead + Unpin + Send>(
     csv: &csv_async::AsyncReader<CsvInput<R>>,
     record: &ByteRecord,
 ) -> u64 {
@@ -892,7 +892,7 @@ fn record_line<R: AsyncRead + Unpin + Send>(
 }
 
 /// Whether every field of the record is empty or white space (a blank spreadsheet row).
-fn is_blank(fields: &[&str]) -> bool {
+pub(super) fn is_blank(fields: &[&str]) -> bool {
     fields.iter().all(|f| f.trim().is_empty())
 }
 
@@ -990,7 +990,7 @@ where
 }
 
 /// The record's fields as text, or the error of the first that is not UTF-8.
-fn utf8_fields(record: &ByteRecord) -> Result<Vec<&str>, std::str::Utf8Error> {
+pub(super) fn utf8_fields(record: &ByteRecord) -> Result<Vec<&str>, std::str::Utf8Error> {
     record.iter().map(std::str::from_utf8).collect()
 }
 

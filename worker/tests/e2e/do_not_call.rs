@@ -1,5 +1,6 @@
-//! The do-not-call list through the API: a listed number is never dialled (the lead ends as
-//! `do_not_call`), and a number can be checked and removed again.
+//! The do-not-call list through the API: a listed number (added one by one, in bulk, or from a
+//! CSV file) is never dialled (the lead ends as `do_not_call`), and a number can be checked and
+//! removed again.
 
 use crate::support::{Stack, StackOptions};
 use serde_json::json;
@@ -53,19 +54,53 @@ async fn listed_numbers_are_never_dialled() {
         422
     );
 
+    // A suppression list exported as CSV: other columns ignored, a row-level report by line,
+    // national numbers with a region column, one transaction.
+    let csv = "Name,Phone,Region,Reason\n\
+               Dee,(415) 555-2900,US,asked in a letter\n\
+               Eve,call me maybe,,\n\
+               Cy,+14155552800,,\n";
+    let (status, report) = stack.post_bytes("/api/dnc/import", "text/csv", csv).await;
+    assert_eq!(status, 201, "{report}");
+    assert_eq!(report["rows"], 3, "{report}");
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(report["already_listed"], 1, "{report}");
+    assert_eq!(report["rejected_rows"][0]["line"], 3, "{report}");
+    assert_eq!(report["ignored_columns"], json!(["Name"]), "{report}");
+    assert_eq!(
+        stack.get("/api/dnc/+14155552900").await["reason"],
+        "asked in a letter"
+    );
+    let (status, refused) = stack
+        .post_bytes(
+            "/api/dnc/import",
+            "text/csv",
+            "name,email\nAnn,a@example.com\n",
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(
+        stack
+            .post_bytes("/api/dnc/import", "application/json", "{}")
+            .await
+            .0,
+        415
+    );
+
     let ids = stack
         .create_leads(&[
             ("Ann", "+14155552600"),
             ("Bob", "+14155552700"),
             ("Cy", "+14155552800"),
+            ("Dee", "+14155552900"),
         ])
         .await;
-    let campaign = stack.start_campaign(&ids, 3, 1).await;
+    let campaign = stack.start_campaign(&ids, 4, 1).await;
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(60))
         .await;
     assert_eq!(
-        detail["outcomes"]["do_not_call"], 2,
+        detail["outcomes"]["do_not_call"], 3,
         "{}",
         detail["outcomes"]
     );

@@ -1,0 +1,356 @@
+//! `POST /api/dnc/import`: a do-not-call list as a CSV file (what a sales team exports from
+//! its CRM or a national registry extract), read the way lead uploads are read: the same
+//! parser, header rules and line numbers, a report row by row, and one transaction.
+//!
+//! The file needs a `phone` column; `region` (for numbers in national form) and `reason` are
+//! optional, other columns are ignored and named in the report. Numbers already listed stay
+//! as they are (their first reason is kept).
+
+use super::upload::{
+    CsvInput, LISTED_ROWS, RejectedRow, csv_reader, is_blank, record_line, shown, utf8_fields,
+};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::routing::{MethodRouter, post};
+use callwright_domain::E164;
+use csv_async::ByteRecord;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+
+/// Numbers written to Postgres in one statement.
+const BATCH: usize = 10_000;
+
+/// The route, with the upload size limit (`UPLOAD_MAX_BYTES`) instead of the JSON one.
+pub fn route() -> MethodRouter<AppState> {
+    post(import).layer(DefaultBodyLimit::disable())
+}
+
+/// Query parameters of the import.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DncImportQuery {
+    /// Region for numbers in national form (e.g. `US`); a `region` column overrides it.
+    #[param(example = "US")]
+    region: Option<String>,
+    /// Why the numbers are listed, for rows without a `reason` (default: "imported by an
+    /// operator").
+    reason: Option<String>,
+}
+
+/// What a do-not-call import did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DncImportReport {
+    /// Data rows read (the header and blank rows not counted).
+    pub rows: u64,
+    /// Numbers newly listed.
+    pub added: u64,
+    /// Valid numbers that were listed already (or earlier in the file).
+    pub already_listed: u64,
+    /// Rows that were not a phone number.
+    pub rejected: u64,
+    /// Header columns that were not used.
+    pub ignored_columns: Vec<String>,
+    /// The first 1,000 rejected rows, by line.
+    pub rejected_rows: Vec<RejectedRow>,
+}
+
+/// Where the known columns are.
+struct Columns {
+    phone: usize,
+    region: Option<usize>,
+    reason: Option<usize>,
+    ignored: Vec<String>,
+}
+
+impl Columns {
+    fn from_header(fields: &[&str]) -> Result<Self, String> {
+        let (mut phone, mut region, mut reason, mut ignored) = (None, None, None, Vec::new());
+        for (i, raw) in fields.iter().enumerate() {
+            let key = raw.trim_start_matches('\u{feff}').trim().to_lowercase();
+            let slot = match key.as_str() {
+                "phone" => &mut phone,
+                "region" => &mut region,
+                "reason" => &mut reason,
+                "" => continue,
+                _ => {
+                    ignored.push(shown(raw.trim()).into_owned());
+                    continue;
+                }
+            };
+            if slot.replace(i).is_some() {
+                return Err(format!("header: the column '{key}' appears twice"));
+            }
+        }
+        Ok(Self {
+            phone: phone.ok_or(
+                "header: the required column 'phone' is missing (the first line must name the columns, e.g. phone,reason)",
+            )?,
+            region,
+            reason,
+            ignored,
+        })
+    }
+}
+
+fn region_code(raw: &str) -> Result<Option<String>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        r if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Ok(Some(r.to_ascii_uppercase()))
+        }
+        r => Err(format!(
+            "region: '{}' is not a two-letter region code",
+            shown(r)
+        )),
+    }
+}
+
+/// Valid numbers with their reasons, and the report so far.
+#[derive(Debug, Default)]
+struct Parsed {
+    numbers: Vec<String>,
+    reasons: Vec<String>,
+    rows: u64,
+    rejected: u64,
+    rejected_rows: Vec<RejectedRow>,
+    ignored_columns: Vec<String>,
+}
+
+impl Parsed {
+    fn reject(&mut self, line: u64, reason: String) {
+        self.rejected += 1;
+        if self.rejected_rows.len() < LISTED_ROWS {
+            self.rejected_rows.push(RejectedRow { line, reason });
+        }
+    }
+}
+
+/// Reads the CSV; an error refuses the whole file (nothing is listed).
+async fn parse(
+    data: &[u8],
+    region: Option<&str>,
+    default_reason: &str,
+    max_rows: u64,
+) -> Result<Parsed, ApiError> {
+    let record_end = Arc::new(AtomicU64::new(0));
+    let too_long = Arc::new(AtomicBool::new(false));
+    let mut csv = csv_reader(CsvInput::new(data, record_end.clone(), too_long.clone()));
+    let mut record = ByteRecord::new();
+    let unreadable =
+        |e: csv_async::Error| ApiError::BadRequest(format!("the file could not be read: {e}"));
+    let mut columns = None;
+    let mut parsed = Parsed::default();
+    let mut seen = HashSet::new();
+    while csv
+        .read_byte_record(&mut record)
+        .await
+        .map_err(unreadable)?
+    {
+        record_end.store(csv.position().byte(), std::sync::atomic::Ordering::SeqCst);
+        let line = record_line(&csv, &record);
+        let Ok(fields) = utf8_fields(&record) else {
+            if columns.is_none() {
+                return Err(ApiError::Unprocessable(
+                    "header: the file is not UTF-8 text".to_owned(),
+                ));
+            }
+            parsed.rows += 1;
+            parsed.reject(line, "the row is not UTF-8 text".to_owned());
+            continue;
+        };
+        if is_blank(&fields) {
+            continue;
+        }
+        let Some(cols) = &columns else {
+            let cols = Columns::from_header(&fields).map_err(ApiError::Unprocessable)?;
+            parsed.ignored_columns = cols.ignored.clone();
+            columns = Some(cols);
+            continue;
+        };
+        parsed.rows += 1;
+        if parsed.rows > max_rows {
+            return Err(ApiError::Unprocessable(format!(
+                "the file has more than {max_rows} rows (UPLOAD_MAX_ROWS); nothing was listed"
+            )));
+        }
+        let field = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|f| f.trim());
+        let row_region = match field(cols.region).map(region_code).transpose() {
+            Ok(r) => r.flatten(),
+            Err(reason) => {
+                parsed.reject(line, reason);
+                continue;
+            }
+        };
+        let raw = field(Some(cols.phone)).unwrap_or_default();
+        match E164::parse(raw, row_region.as_deref().or(region)) {
+            Ok(phone) => {
+                if seen.insert(phone.as_str().to_owned()) {
+                    parsed.numbers.push(phone.as_str().to_owned());
+                    let reason = field(cols.reason).filter(|r| !r.is_empty());
+                    parsed
+                        .reasons
+                        .push(reason.unwrap_or(default_reason).chars().take(500).collect());
+                }
+            }
+            Err(e) => parsed.reject(line, format!("phone: '{}' {e}", shown(raw))),
+        }
+    }
+    if columns.is_none() {
+        return Err(ApiError::Unprocessable(
+            "header: the file is empty (the first line must name the columns, e.g. phone,reason)"
+                .to_owned(),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// Lists every number of a CSV file on the do-not-call list.
+#[utoipa::path(
+    post,
+    path = "/api/dnc/import",
+    operation_id = "importDncCsv",
+    tag = "do-not-call",
+    security(("bearer" = [])),
+    params(DncImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "CSV with a header row: `phone` required; `region`, `reason` optional; other columns ignored."),
+    responses(
+        (status = 201, description = "Imported: numbers added, already listed, and rejected rows with their line and reason", body = DncImportReport),
+        (status = 400, description = "The CSV could not be read", body = ErrorBody),
+        (status = 413, description = "Larger than `UPLOAD_MAX_BYTES`; nothing listed", body = ErrorBody),
+        (status = 415, description = "Not `text/csv`", body = ErrorBody),
+        (status = 422, description = "No `phone` column, over `UPLOAD_MAX_ROWS`, a bad `region`, or not UTF-8; nothing listed", body = ErrorBody),
+    )
+)]
+pub async fn import(
+    State(state): State<AppState>,
+    Query(query): Query<DncImportQuery>,
+    request: Request,
+) -> Result<(StatusCode, Json<DncImportReport>), ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !["text/csv", "application/csv", "text/plain"]
+        .iter()
+        .any(|t| essence.eq_ignore_ascii_case(t))
+    {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "send the file as text/csv, not '{}'",
+            shown(content_type)
+        )));
+    }
+    let region = region_code(query.region.as_deref().unwrap_or_default())
+        .map_err(ApiError::Unprocessable)?;
+    let limit = usize::try_from(state.config.upload_max_bytes).unwrap_or(usize::MAX);
+    let data = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| {
+            ApiError::PayloadTooLarge(format!(
+                "the file is larger than {limit} bytes (UPLOAD_MAX_BYTES); nothing was listed"
+            ))
+        })?;
+    let default_reason = query
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("imported by an operator");
+    let parsed = parse(
+        &data,
+        region.as_deref(),
+        default_reason,
+        state.config.upload_max_rows,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let mut added = 0;
+    for (numbers, reasons) in parsed
+        .numbers
+        .chunks(BATCH)
+        .zip(parsed.reasons.chunks(BATCH))
+    {
+        added += sqlx::query(
+            "INSERT INTO dnc (phone, reason) SELECT * FROM UNNEST($1::text[], $2::text[])
+             ON CONFLICT (phone) DO NOTHING",
+        )
+        .bind(numbers)
+        .bind(reasons)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    let valid = parsed.rows - parsed.rejected;
+    tracing::info!(
+        rows = parsed.rows,
+        added,
+        rejected = parsed.rejected,
+        "do-not-call CSV imported"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(DncImportReport {
+            rows: parsed.rows,
+            added,
+            already_listed: valid.saturating_sub(added),
+            rejected: parsed.rejected,
+            ignored_columns: parsed.ignored_columns,
+            rejected_rows: parsed.rejected_rows,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn run(csv: &str) -> Result<Parsed, String> {
+        parse(csv.as_bytes(), None, "imported", 100)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    #[tokio::test]
+    async fn rows_are_read_with_their_lines_and_reasons() {
+        let csv = "\u{feff}Name,Phone,Reason,Region\n\
+                   Ann,+14155552671,asked on the phone,\n\
+                   \n\
+                   Bob,not a number,,\n\
+                   Cat,06 12 34 56 78,,FR\n\
+                   \"Dan\nSmith\",+14155552671,,\n\
+                   Eve,0612345679,,XYZ\n";
+        let parsed = run(csv).await.unwrap();
+        assert_eq!(parsed.numbers, ["+14155552671", "+33612345678"]);
+        assert_eq!(parsed.reasons, ["asked on the phone", "imported"]);
+        assert_eq!(parsed.rows, 5);
+        assert_eq!(parsed.rejected, 2);
+        let lines: Vec<u64> = parsed.rejected_rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 8]);
+        assert!(
+            parsed.rejected_rows[0]
+                .reason
+                .starts_with("phone: 'not a number'")
+        );
+        assert!(parsed.rejected_rows[1].reason.contains("two-letter region"));
+        assert_eq!(parsed.ignored_columns, ["Name"]);
+    }
+
+    #[tokio::test]
+    async fn a_file_without_a_phone_column_or_over_the_limit_is_refused() {
+        let missing = run("name,email\nAnn,a@example.com\n").await.unwrap_err();
+        assert!(missing.contains("'phone' is missing"), "{missing}");
+        assert!(run("").await.unwrap_err().contains("empty"));
+        let twice = run("phone,Phone\n1,2\n").await.unwrap_err();
+        assert!(twice.contains("appears twice"), "{twice}");
+        let many = format!("phone\n{}", "+14155552671\n".repeat(101));
+        assert!(run(&many).await.unwrap_err().contains("more than 100 rows"));
+    }
+}
