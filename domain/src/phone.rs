@@ -21,6 +21,49 @@ pub struct E164 {
     text: String,
     country_code: u16,
     region: Option<String>,
+    geographic: bool,
+}
+
+/// Calling codes whose mobile numbers are tied to a place (libphonenumber's list): Mexico,
+/// Argentina, Brazil, Indonesia.
+const GEO_MOBILE_CODES: [u16; 4] = [52, 54, 55, 62];
+
+/// The region's numbering plan the number belongs to. The crate resolves a calling code shared
+/// by several regions by the first whose leading digits match; when none does (`+39 02…`:
+/// Italy and the Vatican share 39), take the first region whose plan has the number, as
+/// libphonenumber does.
+fn plan(number: &phonenumber::PhoneNumber) -> Option<&'static phonenumber::Metadata> {
+    let db = &*phonenumber::metadata::DATABASE;
+    number.metadata(db).or_else(|| {
+        let national = number.national().to_string();
+        db.by_code(&number.code().value())?
+            .into_iter()
+            .find(|m| m.descriptors().general().is_match(&national))
+    })
+}
+
+/// Whether the number is tied to a place, libphonenumber's way: a fixed line (or a number that
+/// may be fixed or mobile), or a mobile where mobiles have area codes; not a toll-free,
+/// premium, shared-cost, VoIP, personal, pager, UAN or voicemail number.
+fn is_geographic(meta: &phonenumber::Metadata, national: &str, code: u16) -> bool {
+    let d = meta.descriptors();
+    let matches = |desc: Option<&phonenumber::metadata::Descriptor>| {
+        desc.is_some_and(|desc| desc.is_match(national))
+    };
+    let special = [
+        d.premium_rate(),
+        d.toll_free(),
+        d.shared_cost(),
+        d.voip(),
+        d.personal_number(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ];
+    if special.into_iter().any(matches) {
+        return false;
+    }
+    matches(d.fixed_line()) || (GEO_MOBILE_CODES.contains(&code) && matches(d.mobile()))
 }
 
 impl E164 {
@@ -48,11 +91,15 @@ impl E164 {
             .filter(phonenumber::is_valid)
             .filter(|again| again.format().mode(phonenumber::Mode::E164).to_string() == text)
             .ok_or_else(|| PhoneError::Invalid(trimmed.to_owned()))?;
-        let region = number.country().id().map(|id| format!("{id:?}"));
+        let meta = plan(&number);
+        let region = meta.map(|m| m.id().to_owned()).filter(|id| id != "001");
+        let national = number.national().to_string();
+        let code = number.code().value();
         Ok(Self {
             text,
-            country_code: number.code().value(),
+            country_code: code,
             region,
+            geographic: meta.is_some_and(|m| is_geographic(m, &national, code)),
         })
     }
 
@@ -69,6 +116,12 @@ impl E164 {
     /// ISO 3166-1 alpha-2 region the number belongs to, when the numbering plan tells.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
+    }
+
+    /// Whether the number is tied to a place (a fixed line, say), so that its digits tell where
+    /// in the country it rings; a mobile or toll-free number may ring anywhere in it.
+    pub fn is_geographic(&self) -> bool {
+        self.geographic
     }
 }
 

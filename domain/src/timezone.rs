@@ -21,9 +21,17 @@ fn table() -> &'static HashMap<&'static str, Vec<&'static str>> {
     })
 }
 
-/// Every zone the number may be in, from the longest matching prefix (empty when unknown).
+/// Every zone the number may be in (empty when unknown), libphonenumber's way: a number tied
+/// to a place by the longest matching prefix; any other (a mobile, a toll-free number) by its
+/// country calling code alone, since it may ring anywhere in the country (a Spanish mobile on
+/// the Canaries, an Australian one in Perth).
 pub fn candidate_zones(phone: &E164) -> Vec<&'static str> {
     let digits = phone.as_str().trim_start_matches('+');
+    let digits = if phone.is_geographic() {
+        digits
+    } else {
+        &digits[..phone.country_code().to_string().len().min(digits.len())]
+    };
     (1..=digits.len().min(9))
         .rev()
         .find_map(|len| table().get(&digits[..len]))
@@ -109,6 +117,26 @@ mod tests {
         let lead = lead_zones(&phone("+12082401234"), None);
         assert_eq!(lead.window.len(), zones.len());
         assert!(lead.window.contains(&lead.primary));
+    }
+
+    #[test]
+    fn a_mobile_may_ring_anywhere_in_its_country_a_landline_where_it_is() {
+        // A Madrid landline is in Madrid; a Spanish mobile may be on the Canaries, an hour
+        // behind, so the calling window must be open there too.
+        assert_eq!(candidate_zones(&phone("+34912345678")), ["Europe/Madrid"]);
+        let mobile = lead_zones(&phone("+34612345678"), None);
+        assert_eq!(mobile.primary, "Europe/Madrid");
+        assert_eq!(mobile.window, ["Atlantic/Canary", "Europe/Madrid"]);
+        // A Milan landline is Italian (the crate alone finds no region for +39 02: Italy and the
+        // Vatican share the calling code).
+        let milan = phone("+390212345678");
+        assert_eq!(milan.region(), Some("IT"));
+        assert!(milan.is_geographic());
+        assert_eq!(lead_zones(&milan, None).primary, "Europe/Rome");
+        // Mexican mobiles have area codes: Tijuana's is in Tijuana's zone.
+        let tijuana = phone("+526641234567");
+        assert!(tijuana.is_geographic());
+        assert_eq!(candidate_zones(&tijuana), ["America/Tijuana"]);
     }
 
     #[test]
