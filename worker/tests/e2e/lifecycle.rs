@@ -6,6 +6,8 @@
 //! `workflows/tests/replay.rs` (an interested call; a no-answer-then-retry lead).
 
 use crate::support::{Stack, StackOptions, lead_workflow};
+use callwright_domain::Language;
+use callwright_domain::phrases::phrases;
 use callwright_workflows::LeadWorkflow;
 use futures::TryStreamExt;
 use std::collections::HashMap;
@@ -16,7 +18,7 @@ use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 
 /// (persona, phone, expected outcome); the persona is the number's last two digits.
-const PERSONAS: [(&str, &str, &str); 13] = [
+const PERSONAS: [(&str, &str, &str); 14] = [
     ("books (he)", "+972527654300", "interested"),
     (
         "asks questions then books (fr)",
@@ -34,6 +36,7 @@ const PERSONAS: [(&str, &str, &str); 13] = [
     ("unintelligible (en)", "+14155552610", "no_response"),
     ("failed (en)", "+14155552611", "failed"),
     ("no answer, then books (en)", "+14155552612", "interested"),
+    ("opts out (es)", "+34612345604", "opted_out"),
 ];
 
 pub(crate) async fn history(stack: &Stack, workflow_id: &str) -> Vec<HistoryEvent> {
@@ -103,14 +106,34 @@ async fn every_persona_reaches_its_outcome() {
             "{persona} ({phone})"
         );
     }
-    assert_eq!(detail["progress"]["settled"], 13);
+    assert_eq!(detail["progress"]["settled"], 14);
 
-    // The opt-out is on the do-not-call list.
-    let dnc: Vec<String> = sqlx::query_scalar("SELECT phone FROM dnc")
+    // Both opt-outs, Hebrew and Spanish, are on the do-not-call list, and each call ended on
+    // the agent confirming it in the callee's language.
+    let dnc: Vec<String> = sqlx::query_scalar("SELECT phone FROM dnc ORDER BY phone")
         .fetch_all(&stack.db)
         .await
         .unwrap();
-    assert_eq!(dnc, vec!["+972527654304".to_owned()]);
+    assert_eq!(dnc, ["+34612345604", "+972527654304"]);
+    for (phone, language) in [
+        ("+972527654304", Language::He),
+        ("+34612345604", Language::Es),
+    ] {
+        let last: (String, String) = sqlx::query_as(
+            "SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id
+             JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 ORDER BY t.idx DESC LIMIT 1",
+        )
+        .bind(phone)
+        .fetch_one(&stack.db)
+        .await
+        .unwrap();
+        assert_eq!(last.0, "agent", "{phone}");
+        let confirmation = &phrases(language).opt_out_confirmation;
+        assert_eq!(
+            &last.1, confirmation,
+            "{phone}: the call did not end on the confirmation"
+        );
+    }
 
     // The retried lead was dialled twice, one call row per attempt.
     let attempts: Vec<(i32, String)> = sqlx::query_as(
