@@ -187,6 +187,19 @@ async fn every_persona_reaches_its_outcome() {
             .any(|t| t.contains("Acme Solar") && t.contains("try to reach you again")),
         "{heard:?}"
     );
+    // A machine answer schedules a retry: the voicemail lead was called again (its campaign
+    // allows two attempts), and left a message each time.
+    let voicemail_attempts: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT c.attempt, c.outcome FROM calls c JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 ORDER BY attempt",
+    )
+    .bind("+14155552605")
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        voicemail_attempts,
+        vec![(1, "voicemail".to_owned()), (2, "voicemail".to_owned())]
+    );
 
     // The history of a conversation: one dial activity, status signals, and one update per
     // turn (the voice webhook's greeting plus one per callee turn).
