@@ -141,17 +141,8 @@ pub async fn bulk_add(
             "phones: between 1 and {MAX_BULK} numbers per request"
         )));
     }
-    let region = match bulk.region.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Some(r.to_ascii_uppercase())
-        }
-        Some(r) => {
-            return Err(ApiError::Unprocessable(format!(
-                "region: '{r}' is not a two-letter region code"
-            )));
-        }
-    };
+    let region = super::upload::region_code(bulk.region.as_deref().unwrap_or_default())
+        .map_err(ApiError::Unprocessable)?;
     let mut valid = Vec::with_capacity(bulk.phones.len());
     let mut rejected = Vec::new();
     for (index, raw) in bulk.phones.iter().enumerate() {

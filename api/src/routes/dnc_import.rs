@@ -7,7 +7,8 @@
 //! as they are (their first reason is kept).
 
 use super::upload::{
-    CsvInput, LISTED_ROWS, RejectedRow, csv_reader, is_blank, record_line, shown, utf8_fields,
+    CsvInput, LISTED_ROWS, RejectedRow, csv_reader, is_blank, record_line, region_code, shown,
+    utf8_fields,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -95,19 +96,6 @@ impl Columns {
             reason,
             ignored,
         })
-    }
-}
-
-fn region_code(raw: &str) -> Result<Option<String>, String> {
-    match raw.trim() {
-        "" => Ok(None),
-        r if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Ok(Some(r.to_ascii_uppercase()))
-        }
-        r => Err(format!(
-            "region: '{}' is not a two-letter region code",
-            shown(r)
-        )),
     }
 }
 

@@ -204,18 +204,7 @@ async fn run(
     query: UploadQuery,
     request: Request,
 ) -> Result<ImportReport, UploadError> {
-    let region = match query.region.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Some(r.to_ascii_uppercase())
-        }
-        Some(r) => {
-            return Err(invalid(format!(
-                "region: '{}' is not a two-letter region code",
-                shown(r)
-            )));
-        }
-    };
+    let region = region_code(query.region.as_deref().unwrap_or_default()).map_err(invalid)?;
     let limits = Limits {
         max_bytes: state.config.upload_max_bytes,
         max_rows: state.config.upload_max_rows,
@@ -409,6 +398,20 @@ impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
             }
             other => other,
         }
+    }
+}
+
+/// A `region` parameter: empty is none, else a two-letter region code (upper-cased).
+pub(super) fn region_code(raw: &str) -> Result<Option<String>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        r if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Ok(Some(r.to_ascii_uppercase()))
+        }
+        r => Err(format!(
+            "region: '{}' is not a two-letter region code",
+            shown(r)
+        )),
     }
 }
 

@@ -49,6 +49,17 @@ pub(crate) async fn history(stack: &Stack, workflow_id: &str) -> Vec<HistoryEven
         .expect("history")
 }
 
+/// Each call to `phone`: its attempt number and outcome.
+async fn attempts(stack: &Stack, phone: &str) -> Vec<(i32, String)> {
+    sqlx::query_as(
+        "SELECT c.attempt, c.outcome FROM calls c JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 ORDER BY attempt",
+    )
+    .bind(phone)
+    .fetch_all(&stack.db)
+    .await
+    .unwrap()
+}
+
 fn count(events: &[HistoryEvent], kind: EventType) -> usize {
     events
         .iter()
@@ -136,15 +147,8 @@ async fn every_persona_reaches_its_outcome() {
     }
 
     // The retried lead was dialled twice, one call row per attempt.
-    let attempts: Vec<(i32, String)> = sqlx::query_as(
-        "SELECT c.attempt, c.outcome FROM calls c JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 ORDER BY attempt",
-    )
-    .bind("+14155552612")
-    .fetch_all(&stack.db)
-    .await
-    .unwrap();
     assert_eq!(
-        attempts,
+        attempts(&stack, "+14155552612").await,
         vec![(1, "no_answer".to_owned()), (2, "interested".to_owned())]
     );
 
@@ -189,15 +193,8 @@ async fn every_persona_reaches_its_outcome() {
     );
     // A machine answer schedules a retry: the voicemail lead was called again (its campaign
     // allows two attempts), and left a message each time.
-    let voicemail_attempts: Vec<(i32, String)> = sqlx::query_as(
-        "SELECT c.attempt, c.outcome FROM calls c JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 ORDER BY attempt",
-    )
-    .bind("+14155552605")
-    .fetch_all(&stack.db)
-    .await
-    .unwrap();
     assert_eq!(
-        voicemail_attempts,
+        attempts(&stack, "+14155552605").await,
         vec![(1, "voicemail".to_owned()), (2, "voicemail".to_owned())]
     );
 

@@ -286,6 +286,9 @@ impl Stack {
             .post(format!("{}{path}", self.api))
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(bytes)
+            // Uploads have no request timeout in the API either (a large file takes a while,
+            // longer on a loaded machine); the client's 30 s default is for everything else.
+            .timeout(Duration::from_secs(180))
             .send()
             .await
             .expect("API answers");
