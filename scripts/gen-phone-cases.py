@@ -10,21 +10,23 @@ libphonenumber, Apache-2.0), an implementation independent of ours:
     python3 scripts/gen-phone-cases.py /tmp/pn/x > domain/data/phone_cases.tsv
 
 The language column is the language most callees of the country speak among ours (written here
-by country, not by calling code), English where we speak none of theirs.
+by country, not by calling code), English where we speak none of theirs; for a landline in
+Canada or Switzerland, the language of the place libphonenumber's geocoder names (Quebec French;
+Geneva, Lausanne, Fribourg, Sion, Neuchâtel, Yverdon French; Ticino Italian).
 """
 import sys
 
 sys.path.insert(0, sys.argv[1])
 import phonenumbers  # noqa: E402
-from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone  # noqa: E402
+from phonenumbers import PhoneNumberFormat, PhoneNumberType, geocoder, timezone  # noqa: E402
 
 # Countries called, with the language we greet them in.
 COUNTRIES = {
     "US": "en", "CA": "en", "GB": "en", "IE": "en", "AU": "en", "NZ": "en", "ZA": "en",
     "SG": "en", "NG": "en", "KE": "en", "SE": "en", "NO": "en", "DK": "en", "FI": "en",
     "IL": "he",
-    "FR": "fr", "BE": "fr", "CH": "fr", "LU": "fr", "MC": "fr",
-    "DE": "de", "AT": "de", "LI": "de",
+    "FR": "fr", "BE": "fr", "LU": "fr", "MC": "fr",
+    "DE": "de", "CH": "de", "AT": "de", "LI": "de",
     "ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es", "VE": "es",
     "EG": "ar", "MA": "ar", "DZ": "ar", "TN": "ar", "AE": "ar", "SA": "ar", "JO": "ar",
     "LB": "ar", "QA": "ar", "KW": "ar",
@@ -48,8 +50,25 @@ TYPES = [
 # Halifax, St. John's, Regina, Winnipeg, Miami, Seattle, Boston, Dallas, Detroit).
 AREA_CODES = {
     "US": ["212", "415", "312", "303", "602", "907", "808", "305", "206", "617", "214", "313"],
-    "CA": ["416", "604", "403", "514", "902", "709", "306", "204"],
+    "CA": ["416", "604", "403", "514", "418", "819", "902", "709", "306", "204"],
 }
+# Swiss landlines across the language areas: Geneva, Sion, Bellinzona, Zurich, Bern, Basel.
+EXTRA = {"CH": ["+41223456789", "+41272345678", "+41913456789", "+41443456789", "+41313456789",
+                "+41613456789"]}
+# Places (as libphonenumber's geocoder names them) whose landlines speak another language than
+# their country's default.
+PLACES = {
+    "CA": {"Quebec": "fr"},
+    "CH": {"Lausanne": "fr", "Geneva": "fr", "Fribourg": "fr", "Sion": "fr",
+           "Bienne/Neuchâtel/Soleure/Jura": "fr", "Yverdon/Aigle": "fr", "Bellinzona": "it"},
+}
+
+
+def language_of(n, region, default):
+    if not phonenumbers.is_number_geographical(n):
+        return default
+    place = geocoder.description_for_number(n, "en")
+    return PLACES.get(region, {}).get(place, default)
 
 
 def rows():
@@ -65,6 +84,8 @@ def rows():
                 n = phonenumbers.parse(f"+1{area}2345678", None)
             if phonenumbers.is_valid_number(n):
                 numbers.append(n)
+        for raw in EXTRA.get(region, []):
+            numbers.append(phonenumbers.parse(raw, None))
         for i, n in enumerate(numbers):
             # As people write them: international with spaces, bare E.164, national (with the
             # region given separately), in turn.
@@ -77,7 +98,8 @@ def rows():
                 raw, hint = phonenumbers.format_number(n, PhoneNumberFormat.NATIONAL), region
             e164 = phonenumbers.format_number(n, PhoneNumberFormat.E164)
             zones = sorted(z for z in timezone.time_zones_for_number(n) if z != "Etc/Unknown")
-            yield raw, hint, e164, phonenumbers.region_code_for_number(n), language, ",".join(zones)
+            country = phonenumbers.region_code_for_number(n)
+            yield raw, hint, e164, country, language_of(n, country, language), ",".join(zones)
 
 
 print("# Real-format numbers -> E.164, country, language, time zones (libphonenumber's example")

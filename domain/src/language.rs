@@ -260,14 +260,34 @@ impl Language {
         }
     }
 
+    /// The language a callee with this number most likely speaks: where the country speaks
+    /// several and the number is tied to a place, the language of that place (Quebec's area
+    /// codes French, Geneva's and Lausanne's French, Ticino's Italian, see [`REGIONAL`]);
+    /// otherwise the country's ([`Language::from_country_code`]).
+    pub fn from_number(phone: &crate::E164) -> Language {
+        let digits = phone.as_str().trim_start_matches('+');
+        phone
+            .is_geographic()
+            .then(|| {
+                REGIONAL
+                    .iter()
+                    .filter(|(prefix, _)| digits.starts_with(prefix))
+                    .max_by_key(|(prefix, _)| prefix.len())
+                    .map(|&(_, language)| language)
+            })
+            .flatten()
+            .unwrap_or_else(|| Language::from_country_code(phone.country_code()))
+    }
+
     /// The language a callee with this country calling code most likely speaks. Countries
-    /// with several languages get the one most callees there speak (Belgium and Switzerland
-    /// French, Kazakhstan and Belarus Russian); anything unmapped is English.
+    /// with several languages get the one most callees there speak (Switzerland German,
+    /// Belgium French, for Brussels, Kazakhstan and Belarus Russian); anything unmapped is
+    /// English. [`Language::from_number`] refines it by area code.
     pub fn from_country_code(code: u16) -> Language {
         match code {
             972 => Language::He,
-            33 | 32 | 41 | 352 | 377 => Language::Fr,
-            49 | 43 | 423 => Language::De,
+            33 | 32 | 352 | 377 => Language::Fr,
+            49 | 41 | 43 | 423 => Language::De,
             34 | 52 | 54 | 56 | 57 | 51 | 58 => Language::Es,
             // Egypt, the Maghreb, Sudan, the Levant, Iraq and the Gulf.
             20 | 212 | 213 | 216 | 218 | 249 | 961..=968 | 970 | 971 | 973 | 974 => Language::Ar,
@@ -287,6 +307,34 @@ impl Language {
         }
     }
 }
+
+/// Area codes (E.164 digits) whose landlines speak another language than their country's
+/// default: Quebec's in Canada, and the French- and Italian-speaking areas of Switzerland.
+/// Only numbers tied to a place use it (a Swiss mobile may belong to anyone).
+pub const REGIONAL: [(&str, Language); 19] = [
+    // Quebec.
+    ("1263", Language::Fr),
+    ("1354", Language::Fr),
+    ("1367", Language::Fr),
+    ("1418", Language::Fr),
+    ("1438", Language::Fr),
+    ("1450", Language::Fr),
+    ("1468", Language::Fr),
+    ("1514", Language::Fr),
+    ("1579", Language::Fr),
+    ("1581", Language::Fr),
+    ("1819", Language::Fr),
+    ("1873", Language::Fr),
+    // Lausanne, Geneva, Yverdon, Fribourg, Valais, Neuchâtel and the Jura.
+    ("4121", Language::Fr),
+    ("4122", Language::Fr),
+    ("4124", Language::Fr),
+    ("4126", Language::Fr),
+    ("4127", Language::Fr),
+    ("4132", Language::Fr),
+    // Ticino.
+    ("4191", Language::It),
+];
 
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -394,6 +442,7 @@ mod tests {
         assert_eq!(Language::from_country_code(1), Language::En);
         assert_eq!(Language::from_country_code(44), Language::En);
         assert_eq!(Language::from_country_code(32), Language::Fr);
+        assert_eq!(Language::from_country_code(41), Language::De);
         for (codes, lang) in [
             (&[20, 212, 961, 962, 966, 971, 974][..], Language::Ar),
             (&[39][..], Language::It),
@@ -417,6 +466,20 @@ mod tests {
                 "{lang}"
             );
         }
+    }
+
+    #[test]
+    fn landlines_take_their_regions_language_mobiles_their_countrys() {
+        let of = |raw: &str| Language::from_number(&crate::E164::parse(raw, None).unwrap());
+        assert_eq!(of("+15145550123"), Language::Fr); // Montreal
+        assert_eq!(of("+14185550123"), Language::Fr); // Quebec City
+        assert_eq!(of("+14165550123"), Language::En); // Toronto
+        assert_eq!(of("+14155550123"), Language::En); // San Francisco
+        assert_eq!(of("+41223456789"), Language::Fr); // Geneva
+        assert_eq!(of("+41913456789"), Language::It); // Lugano
+        assert_eq!(of("+41443456789"), Language::De); // Zurich
+        assert_eq!(of("+41791234567"), Language::De); // a Swiss mobile
+        assert_eq!(of("+33612345678"), Language::Fr);
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn numbers_derive_the_country_language_and_zone_public_data_gives_them() {
         if phone.region() != Some(country) {
             wrong.push(format!("country {:?} ≠ {country}", phone.region()));
         }
-        let derived = Language::from_country_code(phone.country_code());
+        let derived = Language::from_number(&phone);
         if derived.code() != language {
             wrong.push(format!("language {derived} ≠ {language}"));
         }

@@ -110,16 +110,37 @@ impl Lang {
         }
     }
 
-    /// The callee's language from the E.164 country calling code (the longest
-    /// matching prefix). The same choice as the product's
-    /// `Language::from_country_code`, so a lead is called in the language its
-    /// callee speaks; unlisted codes speak English.
+    /// The callee's language from the E.164 number (the longest matching
+    /// prefix: a country calling code, or an area code where the country speaks
+    /// several languages). The same choice as the product's
+    /// `Language::from_number`, so a lead is called in the language its callee
+    /// speaks; unlisted codes speak English.
     pub fn from_number(e164: &str) -> Self {
         const PREFIXES: &[(&str, Lang)] = &[
             ("+972", Lang::He),
             ("+33", Lang::Fr),
             ("+32", Lang::Fr),
-            ("+41", Lang::Fr),
+            ("+41", Lang::De),
+            // Landlines of Quebec and of French- and Italian-speaking Switzerland.
+            ("+1263", Lang::Fr),
+            ("+1354", Lang::Fr),
+            ("+1367", Lang::Fr),
+            ("+1418", Lang::Fr),
+            ("+1438", Lang::Fr),
+            ("+1450", Lang::Fr),
+            ("+1468", Lang::Fr),
+            ("+1514", Lang::Fr),
+            ("+1579", Lang::Fr),
+            ("+1581", Lang::Fr),
+            ("+1819", Lang::Fr),
+            ("+1873", Lang::Fr),
+            ("+4121", Lang::Fr),
+            ("+4122", Lang::Fr),
+            ("+4124", Lang::Fr),
+            ("+4126", Lang::Fr),
+            ("+4127", Lang::Fr),
+            ("+4132", Lang::Fr),
+            ("+4191", Lang::It),
             ("+352", Lang::Fr),
             ("+377", Lang::Fr),
             ("+49", Lang::De),
@@ -844,6 +865,11 @@ mod tests {
             ("+85291234500", Lang::Zh),
             ("+32470123400", Lang::Fr),
             ("+3522345600", Lang::Fr),
+            ("+41791234500", Lang::De),
+            ("+41223456700", Lang::Fr),
+            ("+41913456700", Lang::It),
+            ("+15145550100", Lang::Fr),
+            ("+14165550100", Lang::En),
         ] {
             assert_eq!(Lang::from_number(number), lang, "{number}");
         }

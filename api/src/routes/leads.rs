@@ -109,7 +109,7 @@ pub async fn create(
         Some(l) => l
             .parse::<Language>()
             .map_err(|e| ApiError::Unprocessable(format!("language: {e}")))?,
-        None => Language::from_country_code(phone.country_code()),
+        None => Language::from_number(&phone),
     };
     let explicit_zone = match new.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(t.parse::<chrono_tz::Tz>().map_err(|_| {

@@ -576,7 +576,7 @@ pub fn validate_row<'a>(
                 supported.join(", ")
             )
         })?,
-        None => Language::from_country_code(phone.country_code()),
+        None => Language::from_number(&phone),
     };
     let explicit_zone = match get(columns.timezone) {
         Some(t) => Some(

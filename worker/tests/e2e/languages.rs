@@ -256,9 +256,29 @@ fn product_and_simulator_agree_on_every_country() {
         if overlaps {
             continue;
         }
+        let number = format!("+{code}0001234500");
+        // `+1450…` is no country, but a Quebec area code (checked below).
+        if callwright_domain::language::REGIONAL
+            .iter()
+            .any(|(prefix, _)| number[1..].starts_with(prefix))
+        {
+            continue;
+        }
         let product = Language::from_country_code(code);
-        let callee = Lang::from_number(&format!("+{code}0001234500"));
+        let callee = Lang::from_number(&number);
         assert_eq!(callee.code(), product.code(), "+{code}");
+    }
+    // Where the language follows the area code (Quebec, Switzerland), the callee agrees too.
+    for (prefix, lang) in callwright_domain::language::REGIONAL {
+        let number = if prefix.starts_with('1') {
+            format!("+{prefix}5550123")
+        } else {
+            format!("+{prefix}3456789")
+        };
+        let callee = Lang::from_number(&number);
+        assert_eq!(callee.code(), lang.code(), "{number}");
+        let phone = callwright_domain::E164::parse(&number, None).unwrap();
+        assert_eq!(Language::from_number(&phone), lang, "{number}");
     }
     for lang in Language::ALL {
         // The scripted model reads the prompt's BCP 47 tag.
