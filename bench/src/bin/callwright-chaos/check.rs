@@ -227,6 +227,19 @@ pub async fn collect(
     .fetch_all(db)
     .await?;
     r.meetings = confirmed.len();
+    // Every workflow is finished: a reservation still held was neither confirmed nor given
+    // back, and blocks its slot for good.
+    let reserved: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT workflow_id, starts_at FROM meetings WHERE campaign_id = $1 AND status = 'reserved'",
+    )
+    .bind(campaign)
+    .fetch_all(db)
+    .await?;
+    for (wf, starts_at) in reserved {
+        r.mismatches.push(format!(
+            "{wf}: slot {starts_at} still reserved after the workflow finished"
+        ));
+    }
     let events = sim.get("calendar/events").await?;
     let mut live: Vec<(DateTime<Utc>, DateTime<Utc>, String)> = events
         .as_array()
