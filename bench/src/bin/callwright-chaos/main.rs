@@ -373,24 +373,49 @@ impl Suite {
         }
     }
 
+    /// Waits until at least `settled` leads have settled, with a call live (None when the
+    /// campaign completed first).
+    async fn wait_settled(&self, run: &Run, campaign: &str, settled: u64) -> Option<String> {
+        loop {
+            match self.progress(run, campaign).await {
+                Some((_, _, true)) => return None,
+                Some((now, live, false)) if now >= settled && live > 0 => {
+                    return Some(format!("{now} leads settled, {live} calls live"));
+                }
+                _ => {}
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     async fn worker_kill(&self) -> anyhow::Result<Report> {
         let mut run = self.start_run("worker-kill", &[]).await?;
         let campaign = self.start_campaign(&run, self.args.leads).await?;
-        for kill in 1..=self.args.kills {
-            let pause = rand::thread_rng().gen_range(5_000..15_000);
-            tokio::time::sleep(Duration::from_millis(pause)).await;
-            let state = match self.wait_live(&run, &campaign, 3).await {
-                Ok(state) => state,
-                Err(e) => {
-                    run.notes.push(format!("kill {kill} skipped: {e}"));
-                    break;
-                }
+        // Random points spread over the whole campaign: when 3%–90% of the leads have settled.
+        let mut points: Vec<u64> = (0..self.args.kills)
+            .map(|_| {
+                let share = rand::thread_rng().gen_range(0.03..0.90);
+                (share * self.args.leads as f64) as u64
+            })
+            .collect();
+        points.sort_unstable();
+        for (kill, point) in points.into_iter().enumerate() {
+            let Some(state) = self.wait_settled(&run, &campaign, point).await else {
+                run.notes.push(format!(
+                    "kill {} skipped: the campaign completed first",
+                    kill + 1
+                ));
+                break;
             };
+            // A random moment within the next second and a half, not on a progress tick.
+            let jitter = rand::thread_rng().gen_range(0..1_500);
+            tokio::time::sleep(Duration::from_millis(jitter)).await;
             if let Some(worker) = run.worker.take() {
                 worker.kill();
             }
             let note = format!(
-                "SIGKILL {kill} at {:.0} s ({state})",
+                "SIGKILL {} at {:.0} s ({state})",
+                kill + 1,
                 run.started.elapsed().as_secs_f64()
             );
             self.log(&run.name, &note);
