@@ -277,6 +277,24 @@ impl Store {
         Ok(())
     }
 
+    /// Fails every meeting still `reserved` for a lead workflow, giving its slot back; returns
+    /// how many.
+    pub async fn fail_reservations_of(
+        &self,
+        workflow_id: &str,
+        reason: &str,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE meetings SET status = 'failed', failure = $2, updated_at = now()
+             WHERE workflow_id = $1 AND status = 'reserved'",
+        )
+        .bind(workflow_id)
+        .bind(reason)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Whether this invite (meeting, sequence, method) was already accepted by the mail server.
     pub async fn invite_sent(
         &self,

@@ -63,6 +63,15 @@ pub struct ReleaseInput {
     pub reason: String,
 }
 
+/// Give up whatever a lead workflow still holds reserved after a call that booked nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseUnbookedInput {
+    /// The lead workflow the reservation was made for.
+    pub workflow_id: String,
+    /// Why, for the operator.
+    pub reason: String,
+}
+
 /// The meeting activities.
 pub struct MeetingActivities {
     calendar: Arc<dyn Calendar>,
@@ -341,6 +350,28 @@ impl MeetingActivities {
             .fail_meeting(&input.meeting_id, &input.reason)
             .await
             .map_err(db_error)
+    }
+
+    /// Frees the slot a lead workflow reserved on a call that then ended without a booking (the
+    /// model failed right after the reservation and the agent apologised, or the callee hung up
+    /// before the confirmation): nobody was told about that meeting, so it must not hold the slot.
+    /// Only a `reserved` meeting is touched (a confirmed one stands); returns how many were freed.
+    /// Idempotent.
+    #[activity]
+    pub async fn release_unbooked(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: ReleaseUnbookedInput,
+    ) -> Result<u64, ActivityError> {
+        let freed = self
+            .store
+            .fail_reservations_of(&input.workflow_id, &input.reason)
+            .await
+            .map_err(db_error)?;
+        if freed > 0 {
+            tracing::info!(workflow_id = %input.workflow_id, freed, "unbooked reservation released");
+        }
+        Ok(freed)
     }
 
     /// Applies the meeting's current state to the calendar and the video provider after an

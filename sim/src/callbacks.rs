@@ -5,12 +5,17 @@
 //! order) without ever blocking the call itself. Every attempt and its HTTP
 //! result is written to the call's event log.
 
+use std::time::Duration;
+
 use chrono::Utc;
 use tokio::sync::mpsc;
+
+use crate::chaos::WebhookPlan;
 
 use crate::state::SharedState;
 use crate::twilio::call_request::CallRequest;
 
+#[derive(Clone)]
 struct Job {
     label: String,
     url: String,
@@ -81,25 +86,114 @@ impl Notifier {
 }
 
 async fn deliver(state: SharedState, sid: String, mut rx: mpsc::UnboundedReceiver<Job>) {
-    while let Some(job) = rx.recv().await {
-        let outcome = state
-            .webhooks
-            .send(&job.method, &job.url, &job.params)
-            .await;
-        let detail = match outcome {
-            Ok(r) => format!("{} {} -> HTTP {}", job.method, job.url, r.status),
-            Err(e) => format!("{} {} -> failed: {e}", job.method, job.url),
+    // A callback held back by chaos mode goes out right after the next one, or after
+    // REORDER_HOLD when no other comes (the call is quiet, or over).
+    let mut held: Option<Job> = None;
+    loop {
+        let next = match &held {
+            Some(_) => match tokio::time::timeout(REORDER_HOLD, rx.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    if let Some(job) = held.take() {
+                        send_job(&state, &sid, &job, "reordered").await;
+                    }
+                    continue;
+                }
+            },
+            None => rx.recv().await,
         };
-        let status = job
-            .params
+        let Some(job) = next else { break };
+        let plan = WebhookPlan::draw(&state.store.chaos());
+        if plan.forge {
+            forge(&state, &sid, &job).await;
+        }
+        if let Some(ms) = plan.delay_ms {
+            state.store.count_chaos(|c| c.webhooks_delayed += 1);
+            let (state, sid) = (state.clone(), sid.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                send_job(&state, &sid, &job, "delayed").await;
+                if plan.duplicate {
+                    state.store.count_chaos(|c| c.webhooks_duplicated += 1);
+                    send_job(&state, &sid, &job, "duplicate").await;
+                }
+            });
+        } else if plan.reorder && held.is_none() {
+            state.store.count_chaos(|c| c.webhooks_reordered += 1);
+            held = Some(job);
+            continue;
+        } else {
+            send_job(&state, &sid, &job, "").await;
+            if plan.duplicate {
+                state.store.count_chaos(|c| c.webhooks_duplicated += 1);
+                send_job(&state, &sid, &job, "duplicate").await;
+            }
+        }
+        if let Some(job) = held.take() {
+            send_job(&state, &sid, &job, "reordered").await;
+        }
+    }
+    if let Some(job) = held.take() {
+        send_job(&state, &sid, &job, "reordered").await;
+    }
+}
+
+/// How long chaos mode holds a callback back waiting for the next one.
+const REORDER_HOLD: Duration = Duration::from_secs(2);
+
+async fn send_job(state: &SharedState, sid: &str, job: &Job, chaos: &str) {
+    let outcome = state
+        .webhooks
+        .send(&job.method, &job.url, &job.params)
+        .await;
+    state.store.count_chaos(|c| c.webhooks_sent += 1);
+    let detail = match outcome {
+        Ok(r) => format!("{} {} -> HTTP {}", job.method, job.url, r.status),
+        Err(e) => format!("{} {} -> failed: {e}", job.method, job.url),
+    };
+    let tag = if chaos.is_empty() {
+        String::new()
+    } else {
+        format!(" [chaos: {chaos}]")
+    };
+    state.store.event(
+        sid,
+        "callback",
+        format!("{} ({}){tag}: {detail}", job.label, job.status()),
+    );
+}
+
+/// Sends a copy of `job` with a bad signature and counts how the receiver answered.
+async fn forge(state: &SharedState, sid: &str, job: &Job) {
+    let answer = state
+        .webhooks
+        .send_forged(&job.method, &job.url, &job.params)
+        .await;
+    state.store.count_chaos(|c| {
+        c.bad_signatures_sent += 1;
+        match answer {
+            Ok(403) => c.bad_signatures_rejected += 1,
+            Ok(200..=299) => c.bad_signatures_accepted += 1,
+            _ => c.bad_signatures_other += 1,
+        }
+    });
+    let detail = match answer {
+        Ok(status) => format!("HTTP {status}"),
+        Err(e) => format!("failed: {e}"),
+    };
+    state.store.event(
+        sid,
+        "chaos",
+        format!("forged {} ({}): {detail}", job.label, job.status()),
+    );
+}
+
+impl Job {
+    fn status(&self) -> &str {
+        self.params
             .iter()
             .find(|(k, _)| k == "CallStatus")
             .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        state.store.event(
-            &sid,
-            "callback",
-            format!("{} ({status}): {detail}", job.label),
-        );
+            .unwrap_or("")
     }
 }

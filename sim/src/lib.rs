@@ -27,6 +27,7 @@
 pub mod amd;
 pub mod call_driver;
 pub mod callbacks;
+pub mod chaos;
 pub mod config;
 pub mod google;
 pub mod inspect;
@@ -94,6 +95,7 @@ impl Sim {
             .merge(twilio::rest::router())
             .merge(llm::router())
             .merge(inspect::router())
+            .merge(chaos::router())
             .merge(recording::router())
             .merge(google::router())
             .merge(zoom::router())

@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::chaos::{self, ChaosConfig, ChaosCounters};
+
 /// A new Twilio-style identifier: `prefix` followed by 32 lowercase hex digits.
 pub fn new_sid(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::new_v4().simple())
@@ -218,6 +220,8 @@ struct Inner {
     controls: HashMap<String, mpsc::UnboundedSender<Control>>,
     recordings: HashSet<String>,
     faults: Faults,
+    chaos: ChaosConfig,
+    chaos_counters: ChaosCounters,
 }
 
 /// Cheaply clonable handle on the shared state.
@@ -378,10 +382,54 @@ impl Store {
         };
         if *counter > 0 {
             *counter -= 1;
+            return true;
+        }
+        // Chaos mode: the same fault at a rate, counted.
+        let chaos = inner.chaos;
+        let counters = &mut inner.chaos_counters;
+        let (rate, count) = match kind {
+            FaultKind::Llm500 => (chaos.llm_500, &mut counters.llm_500),
+            FaultKind::Llm429 => (chaos.llm_429, &mut counters.llm_429),
+            FaultKind::Calendar500 => (chaos.calendar_500, &mut counters.calendar_500),
+            FaultKind::Smtp451 => (chaos.smtp_451, &mut counters.smtp_451),
+            _ => return false,
+        };
+        if chaos::roll(rate) {
+            *count += 1;
             true
         } else {
             false
         }
+    }
+
+    /// Replaces the chaos settings (counters are kept).
+    pub fn set_chaos(&self, config: ChaosConfig) {
+        self.lock().chaos = config;
+    }
+
+    /// Current chaos settings.
+    pub fn chaos(&self) -> ChaosConfig {
+        self.lock().chaos
+    }
+
+    /// What chaos mode did so far.
+    pub fn chaos_counters(&self) -> ChaosCounters {
+        self.lock().chaos_counters
+    }
+
+    /// Updates the chaos counters.
+    pub fn count_chaos(&self, f: impl FnOnce(&mut ChaosCounters)) {
+        f(&mut self.lock().chaos_counters);
+    }
+
+    /// How long this chat completion should stall in chaos mode, if it should.
+    pub fn llm_stall(&self) -> Option<std::time::Duration> {
+        let mut inner = self.lock();
+        if !chaos::roll(inner.chaos.llm_slow) {
+            return None;
+        }
+        inner.chaos_counters.llm_slow += 1;
+        Some(std::time::Duration::from_millis(inner.chaos.llm_slow_ms))
     }
 }
 
@@ -420,6 +468,29 @@ mod tests {
         assert!(!store.take_fault(FaultKind::Smtp451));
         assert_eq!(store.clear_faults(), Faults::default());
         assert!(!store.take_fault(FaultKind::Calendar401));
+    }
+
+    #[test]
+    fn fault_rates_are_counted() {
+        let store = Store::default();
+        assert!(!store.take_fault(FaultKind::Smtp451));
+        store.set_chaos(ChaosConfig {
+            smtp_451: 1.0,
+            llm_slow: 1.0,
+            llm_slow_ms: 7,
+            ..ChaosConfig::default()
+        });
+        assert!(store.take_fault(FaultKind::Smtp451));
+        assert!(store.take_fault(FaultKind::Smtp451));
+        assert!(!store.take_fault(FaultKind::Llm500));
+        assert_eq!(store.llm_stall(), Some(std::time::Duration::from_millis(7)));
+        let counted = store.chaos_counters();
+        assert_eq!(
+            (counted.smtp_451, counted.llm_500, counted.llm_slow),
+            (2, 0, 1)
+        );
+        store.reset();
+        assert_eq!(store.chaos_counters(), ChaosCounters::default());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::messages::{
     TurnRequest, VoiceRequest,
 };
 use crate::{options, search};
-use callwright_activities::meetings::{InviteInput, ReleaseInput};
+use callwright_activities::meetings::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_activities::types::{
     ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput, SummarizeInput,
 };
@@ -47,6 +47,10 @@ const BOOKING_PATCH: &str = "book-meeting";
 const SUMMARY_PATCH: &str = "post-call-summary";
 /// Following a callee who answers in another supported language came after this patch.
 const LANGUAGE_SWITCH_PATCH: &str = "language-switch";
+/// Versioning marker: a call that booked nothing frees any slot it reserved
+/// (`release_unbooked`); found by the reliability suite, where the model failing right after
+/// `book_meeting` left the slot reserved for good.
+const RELEASE_UNBOOKED_PATCH: &str = "release-unbooked";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +166,8 @@ impl LeadWorkflow {
                 && ctx.patched(BOOKING_PATCH)
             {
                 Self::complete_booking(ctx, meeting_id.clone()).await?;
+            } else if Self::callee_spoke(ctx) && ctx.patched(RELEASE_UNBOOKED_PATCH) {
+                Self::release_unbooked(ctx, &outcome).await?;
             }
             if Self::callee_spoke(ctx) && ctx.patched(SUMMARY_PATCH) {
                 Self::summarize(ctx).await;
@@ -794,6 +800,28 @@ impl LeadWorkflow {
                 .await?;
             }
         }
+        Ok(())
+    }
+
+    /// A call the callee spoke on ended without a booking: give back any slot reserved on it.
+    async fn release_unbooked(
+        ctx: &WorkflowContext<Self>,
+        outcome: &AttemptOutcome,
+    ) -> WorkflowResult<()> {
+        let input = ctx.state(|s| ReleaseUnbookedInput {
+            workflow_id: s.workflow_id.clone(),
+            reason: format!(
+                "the call on attempt {} ended {} before the booking was confirmed to the lead",
+                s.attempt,
+                outcome.code()
+            ),
+        });
+        ctx.execute_activity(
+            MeetingActivities::release_unbooked,
+            input,
+            options::durable(),
+        )
+        .await?;
         Ok(())
     }
 

@@ -13,8 +13,9 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 /// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
 /// recorded by `worker/tests/e2e/booking.rs`; then both of those again with the
 /// `post-call-summary` patch (`summarize_call` after each answered call); then a French call whose
-/// callee moved to English (the `language-switch` patch), recorded by `worker/tests/e2e/languages.rs`.
-const FIXTURES: [&str; 8] = [
+/// callee moved to English (the `language-switch` patch), recorded by `worker/tests/e2e/languages.rs`;
+/// then a call whose model failed after reserving a slot (the `release-unbooked` patch).
+const FIXTURES: [&str; 9] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
@@ -23,6 +24,7 @@ const FIXTURES: [&str; 8] = [
     "booked_call_summary",
     "no_answer_then_retry_summary",
     "language_switch",
+    "llm_failure_release_unbooked",
 ];
 
 #[tokio::test]

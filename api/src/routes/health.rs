@@ -3,6 +3,12 @@
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use std::time::Duration;
+
+/// How long `/readyz` waits for each dependency. A stopped Postgres makes the pool wait for its
+/// acquire timeout (30 s) rather than fail: a probe must say "not ready" well before a load
+/// balancer's own timeout, so no answer in time counts as unreachable.
+const READY_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The process is up.
 #[utoipa::path(
@@ -28,12 +34,15 @@ pub async fn healthz() -> &'static str {
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    let db = sqlx::query("SELECT 1").execute(&state.db).await.is_ok();
+    let db = sqlx::query("SELECT 1").execute(&state.db);
     let temporal = state
         .temporal
-        .count_workflows("WorkflowType = 'CampaignWorkflow'", Default::default())
-        .await
-        .is_ok();
+        .count_workflows("WorkflowType = 'CampaignWorkflow'", Default::default());
+    let (db, temporal) = tokio::join!(
+        tokio::time::timeout(READY_CHECK_TIMEOUT, db),
+        tokio::time::timeout(READY_CHECK_TIMEOUT, temporal)
+    );
+    let (db, temporal) = (matches!(db, Ok(Ok(_))), matches!(temporal, Ok(Ok(_))));
     match (db, temporal) {
         (true, true) => (StatusCode::OK, "ready"),
         (false, _) => (StatusCode::SERVICE_UNAVAILABLE, "postgres unreachable"),

@@ -124,6 +124,9 @@ async fn completions(
     if state.config.llm_delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(state.config.llm_delay_ms)).await;
     }
+    if let Some(stall) = state.store.llm_stall() {
+        tokio::time::sleep(stall).await;
+    }
     if state.store.take_fault(FaultKind::Llm500) {
         return openai_error(
             StatusCode::INTERNAL_SERVER_ERROR,

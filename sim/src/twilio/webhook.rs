@@ -64,17 +64,47 @@ impl Webhooks {
         url: &str,
         params: &[(String, String)],
     ) -> Result<WebhookResponse, WebhookError> {
+        self.send_signed(method, url, params, false).await
+    }
+
+    /// Like [`Webhooks::send`] but with a corrupted `X-Twilio-Signature` (signed with another
+    /// key), as a forger would: the receiver must refuse it. Returns the HTTP status it got.
+    pub async fn send_forged(
+        &self,
+        method: &str,
+        url: &str,
+        params: &[(String, String)],
+    ) -> Result<u16, WebhookError> {
+        match self.send_signed(method, url, params, true).await {
+            Ok(r) => Ok(r.status),
+            Err(WebhookError::Status { status }) => Ok(status),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn send_signed(
+        &self,
+        method: &str,
+        url: &str,
+        params: &[(String, String)],
+        forge: bool,
+    ) -> Result<WebhookResponse, WebhookError> {
+        let key = if forge {
+            format!("forged-{}", self.auth_token)
+        } else {
+            self.auth_token.clone()
+        };
         let mut parsed = parse_url(url)?;
         let request = if method.eq_ignore_ascii_case("GET") {
             parsed
                 .query_pairs_mut()
                 .extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             let full = parsed.to_string();
-            let sig = signature::sign(&self.auth_token, &full, &[]);
+            let sig = signature::sign(&key, &full, &[]);
             self.client.get(full).header("X-Twilio-Signature", sig)
         } else {
             let full = parsed.to_string();
-            let sig = signature::sign(&self.auth_token, &full, params);
+            let sig = signature::sign(&key, &full, params);
             let body = serde_urlencoded::to_string(params)
                 .map_err(|e| WebhookError::Transport(e.to_string()))?;
             self.client

@@ -13,6 +13,7 @@ mod api_security;
 mod booking;
 mod calling_window;
 mod campaign_controls;
+mod chaos;
 mod do_not_call;
 mod languages;
 mod lead_delete;
