@@ -8,6 +8,7 @@ use crate::llm::{ChatMessage, ChatModel};
 use crate::prompt;
 use crate::store::Store;
 use crate::telephony::{CallInfo, Telephony};
+use crate::tts::Voice;
 use crate::types::{
     CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, Offer,
     RedirectInput, SummarizeInput,
@@ -26,6 +27,7 @@ pub struct CallActivities {
     llm: Arc<dyn ChatModel>,
     booking: Arc<BookingDesk>,
     store: Store,
+    voice: Option<Arc<Voice>>,
 }
 
 impl CallActivities {
@@ -41,7 +43,14 @@ impl CallActivities {
             llm,
             booking,
             store,
+            voice: None,
         }
+    }
+
+    /// Speaks the model's replies with `voice` (text-to-speech) instead of `<Say>`.
+    pub fn with_voice(mut self, voice: Option<Arc<Voice>>) -> Self {
+        self.voice = voice;
+        self
     }
 }
 
@@ -238,11 +247,20 @@ impl CallActivities {
             confidence: None,
         });
         let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
-        let persisted = match self
-            .store
-            .insert_turns(&input.call_id, &new_turns, Some(intent))
-            .await
-        {
+        // The reply's speech is synthesised while the transcript is written: the caller waits
+        // for the longer of the two, not their sum.
+        let speak = async {
+            match &self.voice {
+                Some(voice) => voice.audio_url(input.lead.language, &text).await,
+                None => None,
+            }
+        };
+        let (written, audio_url) = tokio::join!(
+            self.store
+                .insert_turns(&input.call_id, &new_turns, Some(intent)),
+            speak
+        );
+        let persisted = match written {
             Ok(()) => true,
             Err(err) => {
                 tracing::warn!(error = %err, call_id = %input.call_id, "transcript write deferred");
@@ -257,6 +275,7 @@ impl CallActivities {
                 slots: booking.offered,
                 slots_offered: booking.slots_offered,
             }),
+            audio_url,
         })
     }
 }

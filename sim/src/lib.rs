@@ -8,6 +8,8 @@
 //! (`/calendar/v3/...`, see [`google`]) and Zoom Server-to-Server OAuth and
 //! meetings (`/oauth/token`, `/v2/...`, see [`zoom`]). A second listener is a
 //! plaintext SMTP sink ([`smtp`]) whose messages are listed at `/sim/mail`.
+//! ElevenLabs text to speech (`POST /v1/text-to-speech/{voice}`, see [`tts`]) answers with
+//! audio the TwiML executor can hear back when it runs `<Play>`.
 //!
 //! Test and demo control lives under `/sim` ([`inspect`]): reset, fault
 //! injection (`POST|GET|DELETE /sim/faults`), call records, calendar events
@@ -37,6 +39,7 @@ pub mod recording;
 pub mod smtp;
 pub mod state;
 pub mod store;
+pub mod tts;
 pub mod twilio;
 pub mod twiml_exec;
 pub mod zoom;
@@ -88,6 +91,7 @@ impl Sim {
             google: google::Google::new()?,
             zoom: zoom::Zoom::default(),
             mail: smtp::Mailbox::default(),
+            tts: tts::Speech::default(),
             config,
         });
         let router = Router::new()
@@ -98,6 +102,7 @@ impl Sim {
             .merge(google::router())
             .merge(zoom::router())
             .merge(smtp::router())
+            .merge(tts::router())
             .fallback(|| async { (StatusCode::NOT_FOUND, "no such simulator endpoint") })
             .with_state(state.clone());
         Ok(Sim {

@@ -26,6 +26,8 @@ pub struct AppState {
     pub zoom: Zoom,
     /// Messages received by the SMTP sink.
     pub mail: Mailbox,
+    /// ElevenLabs text-to-speech requests answered.
+    pub tts: crate::tts::Speech,
 }
 
 /// The handle axum handlers receive.

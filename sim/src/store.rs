@@ -185,6 +185,9 @@ pub struct Faults {
     /// Next n SMTP messages are refused after DATA with `451 4.3.0 Temporary failure`.
     #[serde(default)]
     pub smtp_451: u32,
+    /// Next n ElevenLabs text-to-speech requests answer 500.
+    #[serde(default)]
+    pub tts_500: u32,
 }
 
 /// Which fault counter to consume.
@@ -208,6 +211,8 @@ pub enum FaultKind {
     Zoom500,
     /// `smtp_451`.
     Smtp451,
+    /// `tts_500`.
+    Tts500,
 }
 
 #[derive(Default)]
@@ -347,6 +352,7 @@ impl Store {
             .saturating_add(add.calendar_insert_403);
         f.zoom_500 = f.zoom_500.saturating_add(add.zoom_500);
         f.smtp_451 = f.smtp_451.saturating_add(add.smtp_451);
+        f.tts_500 = f.tts_500.saturating_add(add.tts_500);
         *f
     }
 
@@ -375,6 +381,7 @@ impl Store {
             FaultKind::CalendarInsert403 => &mut inner.faults.calendar_insert_403,
             FaultKind::Zoom500 => &mut inner.faults.zoom_500,
             FaultKind::Smtp451 => &mut inner.faults.smtp_451,
+            FaultKind::Tts500 => &mut inner.faults.tts_500,
         };
         if *counter > 0 {
             *counter -= 1;

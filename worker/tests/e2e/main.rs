@@ -23,6 +23,7 @@ mod lists;
 mod live_events;
 mod openapi;
 mod outbound_webhooks;
+mod speech;
 mod transfer;
 mod webhooks;
 mod worker_crash;
