@@ -6,6 +6,8 @@
 //! - [`video`]: the [`VideoMeetings`](video::VideoMeetings) port and its Zoom adapter.
 //! - [`tts`]: the [`SpeechSynthesizer`](tts::SpeechSynthesizer) port, its ElevenLabs adapter and
 //!   the shared speech cache behind signed links ([`links`]).
+//! - [`stt`]: the [`Transcriber`](stt::Transcriber) port and its Deepgram adapter (recordings
+//!   transcribed after the call).
 //! - [`mail`]: the [`Mailer`](mail::Mailer) port and its SMTP adapter.
 //! - [`store`] and [`meeting_store`]: Postgres projections (leads, calls, turns, do-not-call,
 //!   meetings and their reservations, invite receipts).
@@ -29,6 +31,7 @@ mod oauth;
 pub mod prompt;
 pub mod settings;
 pub mod store;
+pub mod stt;
 pub mod telemetry;
 pub mod telephony;
 pub mod tts;

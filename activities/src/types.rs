@@ -172,3 +172,12 @@ pub struct SummarizeInput {
     /// The lead's language, for the prompt.
     pub language: callwright_domain::Language,
 }
+
+/// Transcribe an answered call's recording.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TranscribeInput {
+    /// Our `calls` row (its `recording_url` is read from Postgres).
+    pub call_id: String,
+    /// The lead's language, for the recogniser.
+    pub language: callwright_domain::Language,
+}

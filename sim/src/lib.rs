@@ -9,7 +9,9 @@
 //! meetings (`/oauth/token`, `/v2/...`, see [`zoom`]). A second listener is a
 //! plaintext SMTP sink ([`smtp`]) whose messages are listed at `/sim/mail`.
 //! ElevenLabs text to speech (`POST /v1/text-to-speech/{voice}`, see [`tts`]) answers with
-//! audio the TwiML executor can hear back when it runs `<Play>`.
+//! audio the TwiML executor can hear back when it runs `<Play>`; Deepgram pre-recorded
+//! transcription (`POST /v1/listen`, see [`deepgram`]) transcribes its own recordings from
+//! what was said on the call.
 //!
 //! Test and demo control lives under `/sim` ([`inspect`]): reset, fault
 //! injection (`POST|GET|DELETE /sim/faults`), call records, calendar events
@@ -30,6 +32,7 @@ pub mod amd;
 pub mod call_driver;
 pub mod callbacks;
 pub mod config;
+pub mod deepgram;
 pub mod google;
 pub mod inspect;
 pub mod llm;
@@ -92,6 +95,7 @@ impl Sim {
             zoom: zoom::Zoom::default(),
             mail: smtp::Mailbox::default(),
             tts: tts::Speech::default(),
+            deepgram: deepgram::Transcriptions::default(),
             config,
         });
         let router = Router::new()
@@ -103,6 +107,7 @@ impl Sim {
             .merge(zoom::router())
             .merge(smtp::router())
             .merge(tts::router())
+            .merge(deepgram::router())
             .fallback(|| async { (StatusCode::NOT_FOUND, "no such simulator endpoint") })
             .with_state(state.clone());
         Ok(Sim {

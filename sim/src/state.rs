@@ -28,6 +28,8 @@ pub struct AppState {
     pub mail: Mailbox,
     /// ElevenLabs text-to-speech requests answered.
     pub tts: crate::tts::Speech,
+    /// Deepgram transcription requests answered.
+    pub deepgram: crate::deepgram::Transcriptions,
 }
 
 /// The handle axum handlers receive.

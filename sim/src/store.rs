@@ -188,6 +188,9 @@ pub struct Faults {
     /// Next n ElevenLabs text-to-speech requests answer 500.
     #[serde(default)]
     pub tts_500: u32,
+    /// Next n Deepgram transcription requests answer 500.
+    #[serde(default)]
+    pub deepgram_500: u32,
 }
 
 /// Which fault counter to consume.
@@ -213,6 +216,8 @@ pub enum FaultKind {
     Smtp451,
     /// `tts_500`.
     Tts500,
+    /// `deepgram_500`.
+    Deepgram500,
 }
 
 #[derive(Default)]
@@ -353,6 +358,7 @@ impl Store {
         f.zoom_500 = f.zoom_500.saturating_add(add.zoom_500);
         f.smtp_451 = f.smtp_451.saturating_add(add.smtp_451);
         f.tts_500 = f.tts_500.saturating_add(add.tts_500);
+        f.deepgram_500 = f.deepgram_500.saturating_add(add.deepgram_500);
         *f
     }
 
@@ -382,6 +388,7 @@ impl Store {
             FaultKind::Zoom500 => &mut inner.faults.zoom_500,
             FaultKind::Smtp451 => &mut inner.faults.smtp_451,
             FaultKind::Tts500 => &mut inner.faults.tts_500,
+            FaultKind::Deepgram500 => &mut inner.faults.deepgram_500,
         };
         if *counter > 0 {
             *counter -= 1;

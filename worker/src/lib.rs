@@ -14,6 +14,7 @@ use callwright_activities::calendar::{Calendar, GoogleCalendar};
 use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
 use callwright_activities::mail::SmtpMailer;
 use callwright_activities::store::{MIGRATOR, Store};
+use callwright_activities::stt::{Deepgram, Transcriber};
 use callwright_activities::telephony::{TwilioClient, TwilioConfig};
 use callwright_activities::tts::{ElevenLabs, Voice};
 use callwright_activities::video::{VideoMeetings, ZoomClient};
@@ -135,6 +136,13 @@ pub async fn run(
         }
         None => None,
     };
+    let transcriber: Option<Arc<dyn Transcriber>> = match &config.deepgram {
+        Some(deepgram) => {
+            tracing::info!(base_url = %deepgram.base_url, model = %deepgram.model, "recordings transcribed by Deepgram");
+            Some(Arc::new(Deepgram::new(deepgram.clone())?))
+        }
+        None => None,
+    };
     let store = Store::new(pool);
     let telephony = Arc::new(TwilioClient::new(TwilioConfig {
         base_url: config.twilio_base_url.clone(),
@@ -181,7 +189,8 @@ pub async fn run(
         .register_workflow::<MeetingChangeWorkflow>()?
         .register_activities(
             CallActivities::new(telephony.clone(), llm, desk, store.clone())
-                .with_voice(voice.clone()),
+                .with_voice(voice.clone())
+                .with_transcriber(transcriber),
         )
         .register_activities(meetings)
         .max_cached_workflows(config.max_cached_workflows)

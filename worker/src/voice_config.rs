@@ -1,7 +1,9 @@
-//! Settings of the voice providers: ElevenLabs text to speech. Unset `ELEVENLABS_API_KEY`
-//! turns it off (every line is spoken with Twilio's `<Say>`).
+//! Settings of the voice providers: ElevenLabs text to speech and Deepgram speech to text.
+//! Unset `ELEVENLABS_API_KEY` turns speech off (every line is spoken with Twilio's `<Say>`);
+//! unset `DEEPGRAM_API_KEY` skips transcribing recordings (shown as `skipped`).
 
 use callwright_activities::settings::{ConfigError, number, var};
+use callwright_activities::stt::DeepgramConfig;
 use callwright_activities::tts::ElevenLabsConfig;
 use callwright_domain::Language;
 use secrecy::SecretString;
@@ -62,9 +64,51 @@ impl SpeechConfig {
     }
 }
 
+/// Deepgram settings; `None` when `DEEPGRAM_API_KEY` is unset.
+pub fn deepgram_from_lookup(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<DeepgramConfig>, ConfigError> {
+    let Some(key) = lookup("DEEPGRAM_API_KEY").filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let base_url = var(
+        lookup,
+        "DEEPGRAM_BASE_URL",
+        Some("https://api.deepgram.com"),
+    )?;
+    url::Url::parse(&base_url)
+        .map_err(|e| ConfigError(format!("DEEPGRAM_BASE_URL '{base_url}' is not a URL: {e}")))?;
+    Ok(Some(DeepgramConfig {
+        base_url,
+        api_key: SecretString::from(key),
+        model: var(lookup, "DEEPGRAM_MODEL", Some("nova-3"))?,
+        timeout: Duration::from_millis(number(lookup, "DEEPGRAM_TIMEOUT_MS", "120000")?),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deepgram_is_off_without_a_key_and_defaults_to_nova_3() {
+        assert!(deepgram_from_lookup(&|_: &str| None).unwrap().is_none());
+        let lookup = |k: &str| (k == "DEEPGRAM_API_KEY").then(|| "dg".to_owned());
+        let config = deepgram_from_lookup(&lookup).unwrap().unwrap();
+        assert_eq!(config.model, "nova-3");
+        assert_eq!(config.base_url, "https://api.deepgram.com");
+        let bad = |k: &str| match k {
+            "DEEPGRAM_API_KEY" => Some("dg".to_owned()),
+            "DEEPGRAM_BASE_URL" => Some("not a url".to_owned()),
+            _ => None,
+        };
+        assert!(
+            deepgram_from_lookup(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("DEEPGRAM_BASE_URL")
+        );
+    }
 
     #[test]
     fn off_without_a_key_and_per_language_voices_with_one() {

@@ -17,6 +17,7 @@ use crate::{options, search};
 use callwright_activities::meetings::{InviteInput, ReleaseInput};
 use callwright_activities::types::{
     ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput, SummarizeInput,
+    TranscribeInput,
 };
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, speech};
@@ -48,6 +49,8 @@ const BOOKING_PATCH: &str = "book-meeting";
 const SUMMARY_PATCH: &str = "post-call-summary";
 /// Versioning marker: the dial asks for the call's fixed lines as synthesised speech.
 const SPEECH_PATCH: &str = "tts-speech";
+/// Versioning marker: an answered call's recording is transcribed after it.
+const TRANSCRIPT_PATCH: &str = "recording-transcript";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +172,9 @@ impl LeadWorkflow {
             }
             if Self::callee_spoke(ctx) && ctx.patched(SUMMARY_PATCH) {
                 Self::summarize(ctx).await;
+            }
+            if Self::conversed(ctx) && ctx.patched(TRANSCRIPT_PATCH) {
+                Self::transcribe(ctx).await;
             }
             let now = utc(ctx.workflow_time());
             let wait = match next {
@@ -692,6 +698,35 @@ impl LeadWorkflow {
                         .any(|t| t.speaker == Speaker::Callee && !t.text.trim().is_empty())
                 })
         })
+    }
+
+    /// Whether the attempt's call was answered by a person (a conversation was opened).
+    fn conversed(ctx: &WorkflowContext<Self>) -> bool {
+        ctx.state(|s| s.call.as_ref().is_some_and(|c| c.conversation.is_some()))
+    }
+
+    /// The recording's transcript (speech to text). Like the summary, it never costs the lead:
+    /// the activity settles its own status (`skipped` without a provider) and the workflow
+    /// goes on whatever happens.
+    async fn transcribe(ctx: &mut WorkflowContext<Self>) {
+        let input = ctx.state(|s| {
+            let call_id = s.call.as_ref()?.call_id.clone()?;
+            Some(TranscribeInput {
+                call_id,
+                language: s.input.lead.language,
+            })
+        });
+        let Some(input) = input else { return };
+        if let Err(err) = ctx
+            .execute_activity(
+                CallActivities::transcribe_recording,
+                input,
+                options::transcription(),
+            )
+            .await
+        {
+            tracing::warn!(error = ?err, "no recording transcript");
+        }
     }
 
     /// The post-call summary. A model that keeps failing costs the summary, never the lead: the

@@ -13,7 +13,7 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 /// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
 /// recorded by `worker/tests/e2e/booking.rs`; then both of those again with the
 /// `post-call-summary` patch (`summarize_call` after each answered call).
-const FIXTURES: [&str; 8] = [
+const FIXTURES: [&str; 9] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
@@ -22,6 +22,7 @@ const FIXTURES: [&str; 8] = [
     "booked_call_summary",
     "no_answer_then_retry_summary",
     "speech_call",
+    "transcribed_call",
 ];
 
 #[tokio::test]

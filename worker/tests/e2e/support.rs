@@ -84,6 +84,8 @@ pub struct StackOptions {
     pub api_env: Vec<(&'static str, String)>,
     /// Speak through ElevenLabs (the simulator's) instead of `<Say>`.
     pub tts: bool,
+    /// Transcribe recordings with Deepgram (the simulator's).
+    pub stt: bool,
 }
 
 impl Default for StackOptions {
@@ -94,6 +96,7 @@ impl Default for StackOptions {
             worker_env: Vec::new(),
             api_env: Vec::new(),
             tts: false,
+            stt: false,
         }
     }
 }
@@ -204,6 +207,10 @@ impl Stack {
             ] {
                 worker_env.push((k.to_owned(), v));
             }
+        }
+        if options.stt {
+            worker_env.push(("DEEPGRAM_API_KEY".to_owned(), "sim-dg-key".to_owned()));
+            worker_env.push(("DEEPGRAM_BASE_URL".to_owned(), sim_url.clone()));
         }
         for (k, v) in &options.worker_env {
             worker_env.retain(|(key, _)| key != k);
