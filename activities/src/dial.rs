@@ -33,7 +33,7 @@ impl DialActivities {
         }
     }
 
-    /// Synthesises each call's fixed lines (`DialInput::speech`) with `voice` while it rings.
+    /// Synthesises each call's fixed lines (`DialInput::speech`) with `voice` before dialling.
     pub fn with_voice(mut self, voice: Option<Arc<Voice>>) -> Self {
         self.voice = voice;
         self
@@ -142,9 +142,15 @@ impl DialActivities {
             recording_callback: self.webhook("recording", &input),
             ring_timeout_secs: input.ring_timeout_secs,
         };
-        // Speech is prepared alongside the provider request: its misses cost no ringing time.
-        let (placed, audio) = tokio::join!(self.telephony.place_call(&place), self.speech(&input));
-        let call_sid = placed.map_err(ProviderError::into_activity)?;
+        // Speech first, then the call: the greeting's audio must be in the workflow before the
+        // callee answers (a voice webhook that comes first gets the greeting with <Say>). Cache
+        // hits cost milliseconds; a miss delays the dial, not anyone on the line.
+        let audio = self.speech(&input).await;
+        let call_sid = self
+            .telephony
+            .place_call(&place)
+            .await
+            .map_err(ProviderError::into_activity)?;
         self.store
             .set_call_sid(claim.call_id, &call_sid)
             .await
