@@ -22,6 +22,12 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 /// Model rounds in one turn: look up slots, book, then speak.
 const MAX_TOOL_ROUNDS: u32 = 3;
 
+/// How far into a turn the reply's speech may still be waited for: the turn's local activity
+/// has 6 s (`callwright_workflows::options::converse`), and a slow model plus a slow
+/// synthesis must not time the turn out (the caller would hear the apology). Past it the
+/// reply is said with `<Say>`.
+const SPEECH_DEADLINE: std::time::Duration = std::time::Duration::from_millis(5_000);
+
 /// The activities of the main task queue.
 pub struct CallActivities {
     telephony: Arc<dyn Telephony>,
@@ -284,6 +290,7 @@ impl CallActivities {
 impl CallActivities {
     /// The body of [`CallActivities::converse`].
     async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
+        let started = std::time::Instant::now();
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
         let system =
@@ -350,10 +357,18 @@ impl CallActivities {
         let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
         // The reply's speech is synthesised while the transcript is written: the caller waits
         // for the longer of the two, not their sum.
+        let budget = SPEECH_DEADLINE.saturating_sub(started.elapsed());
         let speak = async {
             match &self.voice {
-                Some(voice) => voice.audio_url(input.lead.language, &text).await,
-                None => None,
+                Some(voice) if !budget.is_zero() => {
+                    tokio::time::timeout(budget, voice.audio_url(input.lead.language, &text))
+                        .await
+                        .unwrap_or_else(|_| {
+                            tracing::warn!("no time left in the turn for speech; saying the reply");
+                            None
+                        })
+                }
+                _ => None,
             }
         };
         let (written, audio_url) = tokio::join!(
