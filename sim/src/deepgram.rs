@@ -45,6 +45,13 @@ impl Transcriptions {
     pub fn list(&self) -> Vec<Listen> {
         self.done.lock().map(|d| d.clone()).unwrap_or_default()
     }
+
+    /// Forgets every request (`POST /sim/reset`).
+    pub fn reset(&self) {
+        if let Ok(mut done) = self.done.lock() {
+            done.clear();
+        }
+    }
 }
 
 /// Routes of the listen endpoint and its inspection.

@@ -55,6 +55,13 @@ impl Speech {
         self.done.lock().map(|d| d.clone()).unwrap_or_default()
     }
 
+    /// Forgets every request (`POST /sim/reset`).
+    pub fn reset(&self) {
+        if let Ok(mut done) = self.done.lock() {
+            done.clear();
+        }
+    }
+
     fn record(&self, s: Synthesis) {
         if let Ok(mut done) = self.done.lock() {
             done.push(s);
