@@ -268,6 +268,11 @@ sim_stack_env() {
     "LLM_BASE_URL=http://127.0.0.1:$sim/v1" \
     "LLM_API_KEY=sim-llm-key" \
     "LLM_MODEL=scripted-sales-1" \
+    "ELEVENLABS_BASE_URL=http://127.0.0.1:$sim" \
+    "ELEVENLABS_API_KEY=sim-xi-key" \
+    "ELEVENLABS_VOICE_ID=sim-voice" \
+    "DEEPGRAM_BASE_URL=http://127.0.0.1:$sim" \
+    "DEEPGRAM_API_KEY=sim-dg-key" \
     "BUSINESS_NAME=Acme Solar" \
     "GOOGLE_CALENDAR_BASE_URL=http://127.0.0.1:$sim/calendar/v3" \
     "GOOGLE_CALENDAR_ID=sales@acme-solar.example" \

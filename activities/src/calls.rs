@@ -7,10 +7,12 @@ use crate::error::{ProviderError, db_error};
 use crate::llm::{ChatMessage, ChatModel};
 use crate::prompt;
 use crate::store::Store;
+use crate::stt::{RecordingTranscriptStatus, TRANSCRIBE_ATTEMPTS, Transcriber};
 use crate::telephony::{CallInfo, Telephony};
+use crate::tts::Voice;
 use crate::types::{
     CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, Offer,
-    RedirectInput, SummarizeInput,
+    RedirectInput, SummarizeInput, TranscribeInput,
 };
 use callwright_domain::conversation::{Speaker, Turn};
 use std::sync::Arc;
@@ -20,12 +22,20 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 /// Model rounds in one turn: look up slots, book, then speak.
 const MAX_TOOL_ROUNDS: u32 = 3;
 
+/// How far into a turn the reply's speech may still be waited for: the turn's local activity
+/// has 6 s (`callwright_workflows::options::converse`), and a slow model plus a slow
+/// synthesis must not time the turn out (the caller would hear the apology). Past it the
+/// reply is said with `<Say>`.
+const SPEECH_DEADLINE: std::time::Duration = std::time::Duration::from_millis(5_000);
+
 /// The activities of the main task queue.
 pub struct CallActivities {
     telephony: Arc<dyn Telephony>,
     llm: Arc<dyn ChatModel>,
     booking: Arc<BookingDesk>,
     store: Store,
+    voice: Option<Arc<Voice>>,
+    stt: Option<Arc<dyn Transcriber>>,
 }
 
 impl CallActivities {
@@ -41,7 +51,21 @@ impl CallActivities {
             llm,
             booking,
             store,
+            voice: None,
+            stt: None,
         }
+    }
+
+    /// Transcribes recordings after the call with `stt` (speech to text).
+    pub fn with_transcriber(mut self, stt: Option<Arc<dyn Transcriber>>) -> Self {
+        self.stt = stt;
+        self
+    }
+
+    /// Speaks the model's replies with `voice` (text-to-speech) instead of `<Say>`.
+    pub fn with_voice(mut self, voice: Option<Arc<Voice>>) -> Self {
+        self.voice = voice;
+        self
     }
 }
 
@@ -157,6 +181,98 @@ impl CallActivities {
         Ok(())
     }
 
+    /// Transcribes the call's recording into a two-speaker, timestamped transcript stored with
+    /// the call. Without a speech-to-text provider the status is `skipped`; until the provider
+    /// announces the recording (its callback comes after the call) it retries, and its last try
+    /// records `no_recording`. Idempotent: a settled status is kept.
+    ///
+    /// The worker downloads the recording with the account's credentials and posts the bytes
+    /// to the transcriber, rather than handing it a signed link to our API: the transcription
+    /// then depends on neither the API being up nor it being reachable from the provider when
+    /// the provider gets round to fetching (a failed fetch on their side comes back as an opaque
+    /// 4xx that no retry of ours could tell from a bad request), and no link to a recording is
+    /// given to a third party. The cost is the recording passing through the worker once
+    /// (about 1 MB a minute of call), after the call, off the hot path.
+    #[activity]
+    pub async fn transcribe_recording(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        input: TranscribeInput,
+    ) -> Result<RecordingTranscriptStatus, ActivityError> {
+        let last_try = ctx.info().attempt >= TRANSCRIBE_ATTEMPTS;
+        let store = self.store.clone();
+        let call_id = input.call_id.clone();
+        let settle = |status| async move {
+            store
+                .save_recording_transcript(&call_id, status, None)
+                .await
+                .map_err(db_error)?;
+            Ok::<_, ActivityError>(status)
+        };
+        let Some(stt) = self.stt.clone() else {
+            return settle(RecordingTranscriptStatus::Skipped).await;
+        };
+        let Some((url, status)) = self
+            .store
+            .recording_for_transcript(&input.call_id)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(RecordingTranscriptStatus::NoRecording);
+        };
+        if let Some(settled) = status
+            .as_deref()
+            .and_then(RecordingTranscriptStatus::from_code)
+        {
+            return Ok(settled);
+        }
+        let Some(url) = url else {
+            if last_try {
+                return settle(RecordingTranscriptStatus::NoRecording).await;
+            }
+            return Err(ProviderError {
+                provider: "twilio",
+                message: "the recording has not been announced yet".into(),
+                status: None,
+                retryable: true,
+                retry_after: None,
+            }
+            .into_activity());
+        };
+        let transcribed = async {
+            let audio = self.telephony.fetch_recording(&url).await?;
+            stt.transcribe(audio, "audio/wav", input.language).await
+        }
+        .await;
+        match transcribed {
+            Ok(utterances) => {
+                self.store
+                    .save_recording_transcript(
+                        &input.call_id,
+                        RecordingTranscriptStatus::Done,
+                        Some(&utterances),
+                    )
+                    .await
+                    .map_err(db_error)?;
+                tracing::info!(call_id = %input.call_id, utterances = utterances.len(), "recording transcribed");
+                Ok(RecordingTranscriptStatus::Done)
+            }
+            Err(err) if !err.retryable || last_try => {
+                tracing::warn!(error = %err, call_id = %input.call_id, "recording not transcribed");
+                self.store
+                    .save_recording_transcript(
+                        &input.call_id,
+                        RecordingTranscriptStatus::Failed,
+                        None,
+                    )
+                    .await
+                    .map_err(db_error)?;
+                Err(err.into_activity())
+            }
+            Err(err) => Err(err.into_activity()),
+        }
+    }
+
     /// A page of a campaign's leads, in calling order.
     #[activity]
     pub async fn campaign_leads(
@@ -174,6 +290,7 @@ impl CallActivities {
 impl CallActivities {
     /// The body of [`CallActivities::converse`].
     async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
+        let started = std::time::Instant::now();
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
         let system = prompt::system_prompt(
@@ -244,11 +361,28 @@ impl CallActivities {
             language: Some(input.lead.language),
         });
         let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
-        let persisted = match self
-            .store
-            .insert_turns(&input.call_id, &new_turns, Some(intent))
-            .await
-        {
+        // The reply's speech is synthesised while the transcript is written: the caller waits
+        // for the longer of the two, not their sum.
+        let budget = SPEECH_DEADLINE.saturating_sub(started.elapsed());
+        let speak = async {
+            match &self.voice {
+                Some(voice) if !budget.is_zero() => {
+                    tokio::time::timeout(budget, voice.audio_url(input.lead.language, &text))
+                        .await
+                        .unwrap_or_else(|_| {
+                            tracing::warn!("no time left in the turn for speech; saying the reply");
+                            None
+                        })
+                }
+                _ => None,
+            }
+        };
+        let (written, audio_url) = tokio::join!(
+            self.store
+                .insert_turns(&input.call_id, &new_turns, Some(intent)),
+            speak
+        );
+        let persisted = match written {
             Ok(()) => true,
             Err(err) => {
                 tracing::warn!(error = %err, call_id = %input.call_id, "transcript write deferred");
@@ -263,6 +397,7 @@ impl CallActivities {
                 slots: booking.offered,
                 slots_offered: booking.slots_offered,
             }),
+            audio_url,
         })
     }
 }

@@ -6,8 +6,10 @@
 use crate::error::{ProviderError, db_error};
 use crate::store::Store;
 use crate::telephony::{PlaceCall, Telephony};
+use crate::tts::Voice;
 use crate::types::{DialInput, DialOutput};
 use chrono::Duration;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -17,6 +19,7 @@ pub struct DialActivities {
     telephony: Arc<dyn Telephony>,
     store: Store,
     public_base_url: String,
+    voice: Option<Arc<Voice>>,
 }
 
 impl DialActivities {
@@ -26,6 +29,24 @@ impl DialActivities {
             telephony,
             store,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+            voice: None,
+        }
+    }
+
+    /// Synthesises each call's fixed lines (`DialInput::speech`) with `voice` before dialling.
+    pub fn with_voice(mut self, voice: Option<Arc<Voice>>) -> Self {
+        self.voice = voice;
+        self
+    }
+
+    /// Signed audio links for the call's fixed lines; empty without text-to-speech. Cache hits
+    /// cost one indexed lookup each; misses go to the provider concurrently.
+    async fn speech(&self, input: &DialInput) -> BTreeMap<String, String> {
+        match &self.voice {
+            Some(voice) if !input.speech.is_empty() => {
+                voice.audio_urls(input.lead.language, &input.speech).await
+            }
+            _ => BTreeMap::new(),
         }
     }
 
@@ -75,7 +96,12 @@ impl DialActivities {
             .map_err(db_error)?;
         let call_id = claim.call_id.to_string();
         if let Some(call_sid) = claim.call_sid {
-            return Ok(DialOutput::Placed { call_id, call_sid });
+            let audio = self.speech(&input).await;
+            return Ok(DialOutput::Placed {
+                call_id,
+                call_sid,
+                audio,
+            });
         }
         if ctx.info().attempt > 1 {
             // An earlier execution may have dialled and died before recording the answer: adopt
@@ -99,23 +125,30 @@ impl DialActivities {
                         .set_call_sid(claim.call_id, &call.sid)
                         .await
                         .map_err(db_error)?;
+                    let audio = self.speech(&input).await;
                     return Ok(DialOutput::Placed {
                         call_id,
                         call_sid: call.sid,
+                        audio,
                     });
                 }
             }
         }
+        let place = PlaceCall {
+            to: phone.to_owned(),
+            voice_url: self.webhook("voice", &input),
+            status_callback: self.webhook("status", &input),
+            amd_callback: self.webhook("amd", &input),
+            recording_callback: self.webhook("recording", &input),
+            ring_timeout_secs: input.ring_timeout_secs,
+        };
+        // Speech first, then the call: the greeting's audio must be in the workflow before the
+        // callee answers (a voice webhook that comes first gets the greeting with <Say>). Cache
+        // hits cost milliseconds; a miss delays the dial, not anyone on the line.
+        let audio = self.speech(&input).await;
         let call_sid = self
             .telephony
-            .place_call(&PlaceCall {
-                to: phone.to_owned(),
-                voice_url: self.webhook("voice", &input),
-                status_callback: self.webhook("status", &input),
-                amd_callback: self.webhook("amd", &input),
-                recording_callback: self.webhook("recording", &input),
-                ring_timeout_secs: input.ring_timeout_secs,
-            })
+            .place_call(&place)
             .await
             .map_err(ProviderError::into_activity)?;
         self.store
@@ -123,6 +156,10 @@ impl DialActivities {
             .await
             .map_err(db_error)?;
         tracing::info!(%call_sid, lead_id = %input.lead.lead_id, attempt = input.attempt, "dialled");
-        Ok(DialOutput::Placed { call_id, call_sid })
+        Ok(DialOutput::Placed {
+            call_id,
+            call_sid,
+            audio,
+        })
     }
 }

@@ -4,6 +4,10 @@
 //! - [`llm`]: the [`ChatModel`](llm::ChatModel) port and its OpenAI-compatible adapter.
 //! - [`calendar`]: the [`Calendar`](calendar::Calendar) port and its Google Calendar adapter.
 //! - [`video`]: the [`VideoMeetings`](video::VideoMeetings) port and its Zoom adapter.
+//! - [`tts`]: the [`SpeechSynthesizer`](tts::SpeechSynthesizer) port, its ElevenLabs adapter and
+//!   the shared speech cache behind signed links ([`links`]).
+//! - [`stt`]: the [`Transcriber`](stt::Transcriber) port and its Deepgram adapter (recordings
+//!   transcribed after the call).
 //! - [`mail`]: the [`Mailer`](mail::Mailer) port and its SMTP adapter.
 //! - [`store`] and [`meeting_store`]: Postgres projections (leads, calls, turns, do-not-call,
 //!   meetings and their reservations, invite receipts).
@@ -18,6 +22,7 @@ pub mod calendar;
 pub mod calls;
 pub mod dial;
 pub mod error;
+pub mod links;
 pub mod llm;
 pub mod mail;
 pub mod meeting_store;
@@ -26,8 +31,10 @@ mod oauth;
 pub mod prompt;
 pub mod settings;
 pub mod store;
+pub mod stt;
 pub mod telemetry;
 pub mod telephony;
+pub mod tts;
 pub mod types;
 pub mod video;
 

@@ -86,6 +86,37 @@ impl Store {
         Ok(())
     }
 
+    /// A call's announced recording URL and where its transcription stands (`None`: no such
+    /// call).
+    pub async fn recording_for_transcript(
+        &self,
+        call_id: &str,
+    ) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
+        sqlx::query_as("SELECT recording_url, recording_transcript_status FROM calls WHERE id = $1")
+            .bind(parse_uuid(call_id)?)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Settles a call's recording transcript (once: a settled status is kept).
+    pub async fn save_recording_transcript(
+        &self,
+        call_id: &str,
+        status: crate::stt::RecordingTranscriptStatus,
+        utterances: Option<&[crate::stt::RecordedUtterance]>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE calls SET recording_transcript_status = $2, recording_transcript = $3
+             WHERE id = $1 AND recording_transcript_status IS NULL",
+        )
+        .bind(parse_uuid(call_id)?)
+        .bind(status.code())
+        .bind(utterances.map(sqlx::types::Json))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// True when the lead was deleted through the API (its workflow may still be running).
     pub async fn is_deleted(&self, lead_id: &str) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar::<_, bool>(

@@ -55,6 +55,8 @@ pub trait Telephony: Send + Sync {
     async fn fetch_call(&self, sid: &str) -> Result<CallInfo, ProviderError>;
     /// Replaces what a live call is doing with this TwiML.
     async fn redirect_call(&self, sid: &str, twiml: &str) -> Result<(), ProviderError>;
+    /// Downloads a call recording (the `RecordingUrl` the provider announced) as WAV bytes.
+    async fn fetch_recording(&self, recording_url: &str) -> Result<Vec<u8>, ProviderError>;
 }
 
 /// Twilio credentials and endpoint.
@@ -204,6 +206,34 @@ impl Telephony for TwilioClient {
             .send(self.http.get(self.url(&format!("Calls/{sid}.json"))))
             .await?;
         Ok(r.into())
+    }
+
+    /// The media is the recording resource URL plus the format, behind the account's Basic
+    /// auth (Twilio's default for recordings).
+    #[tracing::instrument(skip(self), err)]
+    async fn fetch_recording(&self, recording_url: &str) -> Result<Vec<u8>, ProviderError> {
+        let resp = self
+            .http
+            .get(format!("{recording_url}.wav"))
+            .basic_auth(
+                &self.config.account_sid,
+                Some(self.config.auth_token.expose_secret()),
+            )
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport("twilio", &e))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let wait = retry_after(resp.headers());
+            let body = resp.text().await.unwrap_or_default();
+            return Err(ProviderError::from_status("twilio", status, wait, &body));
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ProviderError::transport("twilio", &e))?;
+        Ok(bytes.to_vec())
     }
 
     #[tracing::instrument(skip(self, twiml), err)]

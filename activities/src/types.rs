@@ -4,6 +4,7 @@ use callwright_domain::conversation::{OfferedSlot, Turn};
 use callwright_domain::{AgentAction, AnsweredBy, AttemptOutcome, CallStatus, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Dial one attempt.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18,6 +19,10 @@ pub struct DialInput {
     pub campaign_id: Option<String>,
     /// Seconds to ring.
     pub ring_timeout_secs: u32,
+    /// Lines the agent may say on this call (greeting, voicemail, fixed phrases): synthesised
+    /// while the phone rings when text-to-speech is configured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speech: Vec<String>,
 }
 
 /// What came of a dial.
@@ -30,6 +35,10 @@ pub enum DialOutput {
         call_id: String,
         /// Provider call id.
         call_sid: String,
+        /// Signed `<Play>` links to `DialInput::speech` lines, by exact text (lines whose
+        /// synthesis failed, or all of them without text-to-speech, are absent).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        audio: BTreeMap<String, String>,
     },
     /// Not dialled: the number is on the do-not-call list.
     DoNotCall,
@@ -102,6 +111,10 @@ pub struct ConverseOutput {
     /// Slots offered in this turn, if any.
     #[serde(default)]
     pub offer: Option<Offer>,
+    /// A signed `<Play>` link to the reply (trimmed) spoken, when text-to-speech is configured
+    /// and worked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
 }
 
 /// Record a finished attempt.
@@ -160,5 +173,14 @@ pub struct SummarizeInput {
     /// Our `calls` row (its transcript is read from Postgres).
     pub call_id: String,
     /// The lead's language, for the prompt.
+    pub language: callwright_domain::Language,
+}
+
+/// Transcribe an answered call's recording.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TranscribeInput {
+    /// Our `calls` row (its `recording_url` is read from Postgres).
+    pub call_id: String,
+    /// The lead's language, for the recogniser.
     pub language: callwright_domain::Language,
 }

@@ -10,6 +10,7 @@ use crate::twiml::{Twiml, Verb};
 use crate::{CallSettings, Language};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Who spoke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -103,6 +104,23 @@ pub struct Conversation {
     /// Every change of language during the call, in order.
     #[serde(default)]
     pub switches: Vec<LanguageSwitch>,
+    /// Synthesised audio of lines the agent may say: exact text → `<Play>` URL. A line
+    /// without audio here is spoken with `<Say>` in the language's voice (the fallback when
+    /// text-to-speech is not configured or failed).
+    #[serde(default)]
+    pub audio: BTreeMap<String, String>,
+}
+
+/// The verb that speaks `text`: `<Play>` of its synthesised audio when `audio` has it,
+/// otherwise `<Say>` with the language's voice.
+pub fn speech(audio: &BTreeMap<String, String>, text: &str, language: Language) -> Verb {
+    match audio.get(text) {
+        Some(url) => Verb::Play { url: url.clone() },
+        None => Verb::Say {
+            text: text.to_owned(),
+            language,
+        },
+    }
 }
 
 impl Conversation {
@@ -120,6 +138,7 @@ impl Conversation {
             offered: Vec::new(),
             slots_offered: 0,
             switches: Vec::new(),
+            audio: BTreeMap::new(),
         }
     }
 
@@ -262,8 +281,9 @@ impl Conversation {
             return self.close_then(ConversationEnd::Agent { action }, text, now, transfer);
         }
         if self.callee_turns >= settings.max_turns {
-            let text = format!("{text} {}", phrases.max_turns_goodbye);
-            return self.close(ConversationEnd::MaxTurns, text, now);
+            // Two verbs, so each part can play its own audio; one line in the transcript.
+            let parts = [text, phrases.max_turns_goodbye.clone()];
+            return self.close_parts(ConversationEnd::MaxTurns, &parts, now, None);
         }
         self.agent_says(text, now)
     }
@@ -283,7 +303,7 @@ impl Conversation {
     }
 
     fn close(&mut self, end: ConversationEnd, text: String, now: DateTime<Utc>) -> Twiml {
-        self.close_then(end, text, now, None)
+        self.close_parts(end, &[text], now, None)
     }
 
     /// Says the last line, runs `then` (a transfer), and hangs up.
@@ -294,9 +314,23 @@ impl Conversation {
         now: DateTime<Utc>,
         then: Option<Verb>,
     ) -> Twiml {
-        self.push(Speaker::Agent, text.clone(), now, None);
+        self.close_parts(end, &[text], now, then)
+    }
+
+    /// Says the last line (in parts, one verb each), runs `then`, and hangs up.
+    fn close_parts(
+        &mut self,
+        end: ConversationEnd,
+        parts: &[String],
+        now: DateTime<Utc>,
+        then: Option<Verb>,
+    ) -> Twiml {
+        self.push(Speaker::Agent, parts.join(" "), now, None);
         self.end = Some(end);
-        let mut twiml = Twiml::new().say(text, self.language);
+        let mut twiml = Twiml::new();
+        for part in parts {
+            twiml = twiml.push(speech(&self.audio, part, self.language));
+        }
         if let Some(verb) = then {
             twiml = twiml.push(verb);
         }
@@ -311,10 +345,7 @@ impl Conversation {
                 action: format!("{}&turn={turn}", self.action_base),
                 language: self.language,
                 timeout_secs: 6,
-                prompt: vec![Verb::Say {
-                    text: prompt,
-                    language: self.language,
-                }],
+                prompt: vec![speech(&self.audio, &prompt, self.language)],
             })
             // Reached only if the Gather ends without posting (it posts even when empty).
             .hangup()
@@ -430,6 +461,39 @@ mod tests {
         );
         assert_eq!(c.end, Some(ConversationEnd::Agent { action }));
         assert_eq!(c.turns.len(), 5);
+    }
+
+    #[test]
+    fn lines_with_audio_play_it_and_the_rest_are_said() {
+        let s = CallSettings {
+            max_turns: 1,
+            ..CallSettings::default()
+        };
+        let p = phrases(Language::En);
+        let mut c = Conversation::new(Language::En, "turn?wf=w&attempt=1".into());
+        c.audio
+            .insert("Hello".into(), "https://api.test/tts/a.wav?x=1&y=2".into());
+        let doc = c.open("Hello".into(), now()).render();
+        assert!(
+            doc.contains("<Play>https://api.test/tts/a.wav?x=1&amp;y=2</Play>")
+                && !doc.contains("<Say"),
+            "{doc}"
+        );
+        c.audio.insert(
+            p.max_turns_goodbye.clone(),
+            "https://api.test/tts/b.wav".into(),
+        );
+        assert_eq!(c.hear(Some("hmm"), Some(0.9), now(), &s, p), Step::AskModel);
+        let doc = c.answer("Tell me more?", None, now(), &s, p).render();
+        // The model's line has no audio (said); the fixed goodbye has (played).
+        assert!(
+            doc.contains("Tell me more?</Say><Play>https://api.test/tts/b.wav</Play><Hangup/>"),
+            "{doc}"
+        );
+        assert_eq!(
+            c.turns.last().map(|t| t.text.clone()),
+            Some(format!("Tell me more? {}", p.max_turns_goodbye))
+        );
     }
 
     #[test]

@@ -70,6 +70,12 @@ pub struct LanguageProfile {
     pub twilio_say: &'static str,
     /// Text direction for display.
     pub right_to_left: bool,
+    /// ElevenLabs `model_id` for this language: `eleven_flash_v2_5` (lowest latency) where it
+    /// covers the language; Hebrew needs `eleven_v3` (neither `eleven_flash_v2_5` nor
+    /// `eleven_multilingual_v2` speaks it).
+    pub elevenlabs_model: &'static str,
+    /// Deepgram `language` for transcribing recordings with `nova-3`.
+    pub deepgram_language: &'static str,
 }
 
 const PROFILES: [LanguageProfile; 15] = [
@@ -81,6 +87,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.en-US-Standard-C",
         twilio_say: "en-US",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "en-US",
     },
     LanguageProfile {
         language: Language::He,
@@ -90,6 +98,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.he-IL-Standard-A",
         twilio_say: "he-IL",
         right_to_left: true,
+        elevenlabs_model: "eleven_v3",
+        deepgram_language: "he",
     },
     LanguageProfile {
         language: Language::Fr,
@@ -99,6 +109,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.fr-FR-Standard-A",
         twilio_say: "fr-FR",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "fr",
     },
     LanguageProfile {
         language: Language::De,
@@ -108,6 +120,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.de-DE-Standard-A",
         twilio_say: "de-DE",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "de",
     },
     LanguageProfile {
         language: Language::Es,
@@ -117,6 +131,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.es-ES-Standard-A",
         twilio_say: "es-ES",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "es",
     },
     // Arabic: Saudi recogniser; Google's only Arabic voices are `ar-XA` (Modern Standard).
     LanguageProfile {
@@ -127,6 +143,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.ar-XA-Standard-A",
         twilio_say: "ar-XA",
         right_to_left: true,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "ar",
     },
     LanguageProfile {
         language: Language::It,
@@ -136,6 +154,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.it-IT-Standard-A",
         twilio_say: "it-IT",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "it",
     },
     // Portuguese: Brazilian for every Portuguese-speaking country (Brazil has most callees).
     LanguageProfile {
@@ -146,6 +166,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.pt-BR-Standard-A",
         twilio_say: "pt-BR",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "pt-BR",
     },
     LanguageProfile {
         language: Language::Nl,
@@ -155,6 +177,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.nl-NL-Standard-A",
         twilio_say: "nl-NL",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "nl",
     },
     LanguageProfile {
         language: Language::Ru,
@@ -164,6 +188,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.ru-RU-Standard-A",
         twilio_say: "ru-RU",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "ru",
     },
     LanguageProfile {
         language: Language::Pl,
@@ -173,6 +199,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.pl-PL-Standard-A",
         twilio_say: "pl-PL",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "pl",
     },
     LanguageProfile {
         language: Language::Tr,
@@ -182,6 +210,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.tr-TR-Standard-A",
         twilio_say: "tr-TR",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "tr",
     },
     LanguageProfile {
         language: Language::Ja,
@@ -191,6 +221,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.ja-JP-Standard-A",
         twilio_say: "ja-JP",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "ja",
     },
     LanguageProfile {
         language: Language::Hi,
@@ -200,6 +232,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.hi-IN-Standard-A",
         twilio_say: "hi-IN",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "hi",
     },
     // Mandarin: Google's recogniser code and its `cmn-CN` voices.
     LanguageProfile {
@@ -210,6 +244,8 @@ const PROFILES: [LanguageProfile; 15] = [
         twilio_voice: "Google.cmn-CN-Standard-A",
         twilio_say: "cmn-CN",
         right_to_left: false,
+        elevenlabs_model: "eleven_flash_v2_5",
+        deepgram_language: "zh-CN",
     },
 ];
 
@@ -384,10 +420,16 @@ mod tests {
                 p.twilio_gather,
                 p.twilio_voice,
                 p.twilio_say,
+                p.elevenlabs_model,
+                p.deepgram_language,
             ] {
                 assert!(!field.is_empty(), "{lang}: empty provider code");
             }
             assert!(p.bcp47.starts_with(lang.code()));
+            // ElevenLabs' flash and multilingual v2 models do not speak Hebrew; v3 does.
+            if lang == Language::He {
+                assert_eq!(p.elevenlabs_model, "eleven_v3");
+            }
         }
     }
 

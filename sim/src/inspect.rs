@@ -45,6 +45,8 @@ async fn reset(State(state): State<SharedState>) -> Response {
     state.google.reset();
     state.zoom.reset();
     state.mail.reset();
+    state.tts.reset();
+    state.deepgram.reset();
     tracing::info!("simulator state reset");
     Json(json!({"reset": true})).into_response()
 }

@@ -8,6 +8,10 @@
 //! (`/calendar/v3/...`, see [`google`]) and Zoom Server-to-Server OAuth and
 //! meetings (`/oauth/token`, `/v2/...`, see [`zoom`]). A second listener is a
 //! plaintext SMTP sink ([`smtp`]) whose messages are listed at `/sim/mail`.
+//! ElevenLabs text to speech (`POST /v1/text-to-speech/{voice}`, see [`tts`]) answers with
+//! audio the TwiML executor can hear back when it runs `<Play>`; Deepgram pre-recorded
+//! transcription (`POST /v1/listen`, see [`deepgram`]) transcribes its own recordings from
+//! what was said on the call.
 //!
 //! Test and demo control lives under `/sim` ([`inspect`]): reset, fault
 //! injection (`POST|GET|DELETE /sim/faults`), call records, calendar events
@@ -29,6 +33,7 @@ pub mod call_driver;
 pub mod callbacks;
 pub mod chaos;
 pub mod config;
+pub mod deepgram;
 pub mod google;
 pub mod inspect;
 pub mod llm;
@@ -38,6 +43,7 @@ pub mod recording;
 pub mod smtp;
 pub mod state;
 pub mod store;
+pub mod tts;
 pub mod twilio;
 pub mod twiml_exec;
 pub mod zoom;
@@ -89,6 +95,8 @@ impl Sim {
             google: google::Google::new()?,
             zoom: zoom::Zoom::default(),
             mail: smtp::Mailbox::default(),
+            tts: tts::Speech::default(),
+            deepgram: deepgram::Transcriptions::default(),
             config,
         });
         let router = Router::new()
@@ -100,6 +108,8 @@ impl Sim {
             .merge(google::router())
             .merge(zoom::router())
             .merge(smtp::router())
+            .merge(tts::router())
+            .merge(deepgram::router())
             .fallback(|| async { (StatusCode::NOT_FOUND, "no such simulator endpoint") })
             .with_state(state.clone());
         Ok(Sim {

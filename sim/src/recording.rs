@@ -48,7 +48,7 @@ async fn fetch(
     Ok(match ext {
         // The simulator only has WAV; an MP3 request gets WAV bytes with the WAV type.
         "" | "wav" | "mp3" => {
-            ([(header::CONTENT_TYPE, "audio/x-wav")], tone_wav(1.0)).into_response()
+            ([(header::CONTENT_TYPE, "audio/x-wav")], recording_wav(sid)).into_response()
         }
         "json" => axum::Json(json!({
             "sid": sid,
@@ -74,6 +74,43 @@ async fn remove(
     }
     state.store.remove_recording(sid);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The chunk id that names the recording inside the simulator's WAV files.
+const SID_CHUNK: &[u8; 4] = b"cwrs";
+
+/// A recording's media: a second of tone plus a private chunk naming the recording (players
+/// skip chunks they do not know), so the simulated Deepgram knows which call it hears.
+pub fn recording_wav(recording_sid: &str) -> Vec<u8> {
+    let mut wav = tone_wav(1.0);
+    let sid = recording_sid.as_bytes();
+    wav.extend_from_slice(SID_CHUNK);
+    wav.extend_from_slice(&u32::try_from(sid.len()).unwrap_or(0).to_le_bytes());
+    wav.extend_from_slice(sid);
+    if sid.len() % 2 == 1 {
+        wav.push(0); // chunks are word-aligned
+    }
+    let riff_len = u32::try_from(wav.len() - 8).unwrap_or(u32::MAX);
+    wav[4..8].copy_from_slice(&riff_len.to_le_bytes());
+    wav
+}
+
+/// The recording a [`recording_wav`] file names, walking its RIFF chunks.
+pub fn recording_sid(wav: &[u8]) -> Option<String> {
+    if wav.get(0..4)? != b"RIFF" || wav.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let mut at = 12;
+    while at + 8 <= wav.len() {
+        let id = wav.get(at..at + 4)?;
+        let len = u32::from_le_bytes(wav.get(at + 4..at + 8)?.try_into().ok()?) as usize;
+        let body = wav.get(at + 8..at + 8 + len)?;
+        if id == SID_CHUNK {
+            return String::from_utf8(body.to_vec()).ok();
+        }
+        at += 8 + len + len % 2;
+    }
+    None
 }
 
 /// A mono 16-bit PCM WAV holding `seconds` of a quiet 440 Hz tone.
@@ -104,6 +141,16 @@ pub fn tone_wav(seconds: f64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recording_names_itself_in_a_valid_wav() {
+        let wav = recording_wav("RE123");
+        let riff_len = u32::from_le_bytes([wav[4], wav[5], wav[6], wav[7]]);
+        assert_eq!(riff_len as usize, wav.len() - 8);
+        assert_eq!(recording_sid(&wav).as_deref(), Some("RE123"));
+        assert_eq!(recording_sid(&tone_wav(0.1)), None);
+        assert_eq!(recording_sid(b"garbage"), None);
+    }
 
     #[test]
     fn wav_header_is_consistent() {

@@ -26,6 +26,10 @@ pub struct AppState {
     pub zoom: Zoom,
     /// Messages received by the SMTP sink.
     pub mail: Mailbox,
+    /// ElevenLabs text-to-speech requests answered.
+    pub tts: crate::tts::Speech,
+    /// Deepgram transcription requests answered.
+    pub deepgram: crate::deepgram::Transcriptions,
 }
 
 /// The handle axum handlers receive.

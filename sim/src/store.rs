@@ -187,6 +187,12 @@ pub struct Faults {
     /// Next n SMTP messages are refused after DATA with `451 4.3.0 Temporary failure`.
     #[serde(default)]
     pub smtp_451: u32,
+    /// Next n ElevenLabs text-to-speech requests answer 500.
+    #[serde(default)]
+    pub tts_500: u32,
+    /// Next n Deepgram transcription requests answer 500.
+    #[serde(default)]
+    pub deepgram_500: u32,
 }
 
 /// Which fault counter to consume.
@@ -210,6 +216,10 @@ pub enum FaultKind {
     Zoom500,
     /// `smtp_451`.
     Smtp451,
+    /// `tts_500`.
+    Tts500,
+    /// `deepgram_500`.
+    Deepgram500,
 }
 
 #[derive(Default)]
@@ -351,6 +361,8 @@ impl Store {
             .saturating_add(add.calendar_insert_403);
         f.zoom_500 = f.zoom_500.saturating_add(add.zoom_500);
         f.smtp_451 = f.smtp_451.saturating_add(add.smtp_451);
+        f.tts_500 = f.tts_500.saturating_add(add.tts_500);
+        f.deepgram_500 = f.deepgram_500.saturating_add(add.deepgram_500);
         *f
     }
 
@@ -379,6 +391,8 @@ impl Store {
             FaultKind::CalendarInsert403 => &mut inner.faults.calendar_insert_403,
             FaultKind::Zoom500 => &mut inner.faults.zoom_500,
             FaultKind::Smtp451 => &mut inner.faults.smtp_451,
+            FaultKind::Tts500 => &mut inner.faults.tts_500,
+            FaultKind::Deepgram500 => &mut inner.faults.deepgram_500,
         };
         if *counter > 0 {
             *counter -= 1;

@@ -246,18 +246,31 @@ async fn prompt(ctx: &mut CallCtx, verb: &Verb, base: &str) -> Flow {
             flow
         }
         Verb::Play { url } => {
-            let detail = match webhook::resolve(base, url) {
+            // Fetched like Twilio does; simulated speech is heard like a <Say> of its text.
+            let (detail, heard) = match webhook::resolve(base, url) {
                 Ok(target) => {
                     match guard(&mut ctx.rx, ctx.state.webhooks.fetch_media(&target)).await {
                         Err(control) => return interrupt(ctx, control),
-                        Ok(Ok(bytes)) => format!("Play {target}: {bytes} bytes"),
-                        Ok(Err(e)) => format!("Play {target}: fetch failed: {e}"),
+                        Ok(Ok(bytes)) => match crate::tts::decode(&bytes) {
+                            Some(text) => (format!("Play {target}: speech: {text}"), Some(text)),
+                            None => (format!("Play {target}: {} bytes", bytes.len()), None),
+                        },
+                        Ok(Err(e)) => (format!("Play {target}: fetch failed: {e}"), None),
                     }
                 }
-                Err(e) => format!("Play: {e}"),
+                Err(e) => (format!("Play: {e}"), None),
             };
             ctx.state.store.event(&ctx.sid, "verb", detail);
-            wait(ctx, 2.0).await
+            let Some(text) = heard else {
+                return wait(ctx, 2.0).await;
+            };
+            ctx.state.store.say(&ctx.sid, "agent", &text);
+            let flow = wait(ctx, speaking_secs(&text)).await;
+            if matches!(flow, Flow::Next) && ctx.persona.hear(&text) {
+                ctx.state.store.event(&ctx.sid, "callee", "callee hung up");
+                return Flow::Stop(End::CalleeHungUp);
+            }
+            flow
         }
         Verb::Pause { length } => {
             ctx.state

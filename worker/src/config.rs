@@ -48,6 +48,10 @@ pub struct WorkerConfig {
     pub outbound: Option<crate::outbound::OutboundConfig>,
     /// Where to serve Prometheus metrics (`METRICS_BIND`, e.g. `0.0.0.0:9464`; unset: none).
     pub metrics_bind: Option<std::net::SocketAddr>,
+    /// Text to speech (ElevenLabs); `None`: lines are spoken with `<Say>`.
+    pub speech: Option<crate::voice_config::SpeechConfig>,
+    /// Speech to text of recordings (Deepgram); `None`: transcripts are `skipped`.
+    pub deepgram: Option<callwright_activities::stt::DeepgramConfig>,
 }
 
 impl WorkerConfig {
@@ -101,6 +105,8 @@ impl WorkerConfig {
                 }
                 None => None,
             },
+            speech: crate::voice_config::SpeechConfig::from_lookup(l)?,
+            deepgram: crate::voice_config::deepgram_from_lookup(l)?,
             metrics_bind: match l("METRICS_BIND").filter(|v| !v.trim().is_empty()) {
                 Some(v) => Some(
                     v.parse()

@@ -5,6 +5,7 @@
 pub mod booking_config;
 pub mod config;
 pub mod outbound;
+pub mod voice_config;
 
 pub use config::WorkerConfig;
 
@@ -13,7 +14,9 @@ use callwright_activities::calendar::{Calendar, GoogleCalendar};
 use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
 use callwright_activities::mail::SmtpMailer;
 use callwright_activities::store::{MIGRATOR, Store};
+use callwright_activities::stt::{Deepgram, Transcriber};
 use callwright_activities::telephony::{TwilioClient, TwilioConfig};
+use callwright_activities::tts::{ElevenLabs, Voice};
 use callwright_activities::video::{VideoMeetings, ZoomClient};
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
 use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
@@ -120,6 +123,26 @@ pub async fn run(
     if let Some(out) = config.outbound.clone() {
         tokio::spawn(outbound::run(pool.clone(), out, outbound_stopped));
     }
+    let voice = match &config.speech {
+        Some(speech) => {
+            tracing::info!(base_url = %speech.elevenlabs.base_url, "text to speech: ElevenLabs");
+            Some(Arc::new(Voice::new(
+                Arc::new(ElevenLabs::new(speech.elevenlabs.clone())?),
+                pool.clone(),
+                secrecy::ExposeSecret::expose_secret(&config.twilio_auth_token),
+                &config.public_base_url,
+                speech.link_ttl,
+            )))
+        }
+        None => None,
+    };
+    let transcriber: Option<Arc<dyn Transcriber>> = match &config.deepgram {
+        Some(deepgram) => {
+            tracing::info!(base_url = %deepgram.base_url, model = %deepgram.model, "recordings transcribed by Deepgram");
+            Some(Arc::new(Deepgram::new(deepgram.clone())?))
+        }
+        None => None,
+    };
     let store = Store::new(pool);
     let telephony = Arc::new(TwilioClient::new(TwilioConfig {
         base_url: config.twilio_base_url.clone(),
@@ -164,22 +187,19 @@ pub async fn run(
         .register_workflow::<LeadWorkflow>()?
         .register_workflow::<CampaignWorkflow>()?
         .register_workflow::<MeetingChangeWorkflow>()?
-        .register_activities(CallActivities::new(
-            telephony.clone(),
-            llm,
-            desk,
-            store.clone(),
-        ))
+        .register_activities(
+            CallActivities::new(telephony.clone(), llm, desk, store.clone())
+                .with_voice(voice.clone())
+                .with_transcriber(transcriber),
+        )
         .register_activities(meetings)
         .max_cached_workflows(config.max_cached_workflows)
         .graceful_shutdown_period(Duration::from_secs(5))
         .build();
     let dial_options = WorkerOptions::new(config.dial_task_queue.clone())
-        .register_activities(DialActivities::new(
-            telephony,
-            store,
-            config.public_base_url.clone(),
-        ))
+        .register_activities(
+            DialActivities::new(telephony, store, config.public_base_url.clone()).with_voice(voice),
+        )
         .max_task_queue_activities_per_second(config.dial_calls_per_second)
         .graceful_shutdown_period(Duration::from_secs(5))
         .build();

@@ -17,9 +17,10 @@ use crate::{options, search};
 use callwright_activities::meetings::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_activities::types::{
     ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput, SummarizeInput,
+    TranscribeInput,
 };
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
-use callwright_domain::conversation::{Conversation, Speaker, Step};
+use callwright_domain::conversation::{Conversation, Speaker, Step, speech};
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::{fill, phrases};
@@ -27,6 +28,7 @@ use callwright_domain::twiml::Twiml;
 use callwright_domain::window::{next_common_opening, next_opening};
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::workflows::select;
@@ -51,6 +53,10 @@ const LANGUAGE_SWITCH_PATCH: &str = "language-switch";
 /// (`release_unbooked`); found by the reliability suite, where the model failing right after
 /// `book_meeting` left the slot reserved for good.
 const RELEASE_UNBOOKED_PATCH: &str = "release-unbooked";
+/// Versioning marker: the dial asks for the call's fixed lines as synthesised speech.
+const SPEECH_PATCH: &str = "tts-speech";
+/// Versioning marker: an answered call's recording is transcribed after it.
+const TRANSCRIPT_PATCH: &str = "recording-transcript";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +81,8 @@ struct LiveCall {
     persisted: usize,
     voicemail: Voicemail,
     turns_in_flight: u32,
+    /// Synthesised audio of the call's fixed lines (from the dial): text → `<Play>` URL.
+    audio: BTreeMap<String, String>,
 }
 
 impl LiveCall {
@@ -91,6 +99,7 @@ impl LiveCall {
             persisted: 0,
             voicemail: Voicemail::NotNeeded,
             turns_in_flight: 0,
+            audio: BTreeMap::new(),
         }
     }
 
@@ -171,6 +180,9 @@ impl LeadWorkflow {
             }
             if Self::callee_spoke(ctx) && ctx.patched(SUMMARY_PATCH) {
                 Self::summarize(ctx).await;
+            }
+            if Self::conversed(ctx) && ctx.patched(TRANSCRIPT_PATCH) {
+                Self::transcribe(ctx).await;
             }
             let now = utc(ctx.workflow_time());
             let wait = match next {
@@ -297,12 +309,16 @@ impl LeadWorkflow {
         if call.answered_by.is_some_and(AnsweredBy::is_machine) && call.voicemail != Voicemail::Left
         {
             call.voicemail = Voicemail::Left;
-            return Twiml::new().say(voicemail, language).hangup().render();
+            return Twiml::new()
+                .push(speech(&call.audio, &voicemail, language))
+                .hangup()
+                .render();
         }
         let twiml = match call.conversation.as_mut() {
             Some(conversation) => conversation.repeat_last(),
             None => {
                 let mut conversation = Conversation::new(language, action_base);
+                conversation.audio = call.audio.clone();
                 let twiml = conversation.open(greeting, now);
                 call.conversation = Some(conversation);
                 twiml
@@ -526,6 +542,9 @@ impl LeadWorkflow {
             let p = phrases(conversation.language);
             match reply {
                 Ok(out) => {
+                    if let Some(url) = out.audio_url {
+                        conversation.audio.insert(out.reply.trim().to_owned(), url);
+                    }
                     if let Some(offer) = out.offer {
                         conversation.offered = offer.slots;
                         conversation.slots_offered = offer.slots_offered;
@@ -541,8 +560,25 @@ impl LeadWorkflow {
         })
     }
 
+    /// Every fixed line the agent may say on a call to `lead`, filled in: synthesised with the
+    /// dial (when text-to-speech is on) so none of them waits on the provider mid-call.
+    fn fixed_lines(lead: &callwright_domain::LeadProfile, business: &str) -> Vec<String> {
+        let p = phrases(lead.language);
+        vec![
+            fill(&p.greeting, &lead.name, business),
+            fill(&p.voicemail, &lead.name, business),
+            p.reprompt_silence.clone(),
+            p.ask_again.clone(),
+            p.goodbye.clone(),
+            p.max_turns_goodbye.clone(),
+            p.opt_out_confirmation.clone(),
+            p.error_apology.clone(),
+        ]
+    }
+
     /// Dials and follows one call to its end; returns what came of it.
     async fn run_attempt(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<AttemptOutcome> {
+        let with_speech = ctx.patched(SPEECH_PATCH);
         let (dial_input, dial_queue) = ctx.state_mut(|s| {
             s.attempt += 1;
             s.call = Some(LiveCall::new(s.attempt));
@@ -552,6 +588,11 @@ impl LeadWorkflow {
                 lead: s.input.lead.clone(),
                 campaign_id: s.input.campaign_id.clone(),
                 ring_timeout_secs: s.input.settings.ring_timeout_secs,
+                speech: if with_speech {
+                    Self::fixed_lines(&s.input.lead, &s.input.settings.business_name)
+                } else {
+                    Vec::new()
+                },
             };
             (input, s.input.dial_task_queue.clone())
         });
@@ -561,8 +602,12 @@ impl LeadWorkflow {
         let placed = ctx
             .execute_activity(DialActivities::dial, dial_input, options::dial(&dial_queue))
             .await;
-        let (call_id, call_sid) = match placed {
-            Ok(DialOutput::Placed { call_id, call_sid }) => (call_id, call_sid),
+        let (call_id, call_sid, audio) = match placed {
+            Ok(DialOutput::Placed {
+                call_id,
+                call_sid,
+                audio,
+            }) => (call_id, call_sid, audio),
             Ok(DialOutput::DoNotCall) => return Ok(AttemptOutcome::DoNotCall),
             Ok(DialOutput::LeadDeleted) => return Ok(AttemptOutcome::Canceled),
             Err(_) => return Ok(AttemptOutcome::Failed),
@@ -571,6 +616,7 @@ impl LeadWorkflow {
             if let Some(call) = s.call.as_mut() {
                 call.call_id = Some(call_id);
                 call.call_sid.get_or_insert(call_sid);
+                call.audio = audio;
             }
         });
         Self::follow_call(ctx).await?;
@@ -623,7 +669,10 @@ impl LeadWorkflow {
                     let text = fill(&p.voicemail, &lead.name, &s.input.settings.business_name);
                     Some(RedirectInput {
                         call_sid: call.call_sid.clone()?,
-                        twiml: Twiml::new().say(text, lead.language).hangup().render(),
+                        twiml: Twiml::new()
+                            .push(speech(&call.audio, &text, lead.language))
+                            .hangup()
+                            .render(),
                     })
                 });
                 match voicemail {
@@ -688,6 +737,35 @@ impl LeadWorkflow {
                         .any(|t| t.speaker == Speaker::Callee && !t.text.trim().is_empty())
                 })
         })
+    }
+
+    /// Whether the attempt's call was answered by a person (a conversation was opened).
+    fn conversed(ctx: &WorkflowContext<Self>) -> bool {
+        ctx.state(|s| s.call.as_ref().is_some_and(|c| c.conversation.is_some()))
+    }
+
+    /// The recording's transcript (speech to text). Like the summary, it never costs the lead:
+    /// the activity settles its own status (`skipped` without a provider) and the workflow
+    /// goes on whatever happens.
+    async fn transcribe(ctx: &mut WorkflowContext<Self>) {
+        let input = ctx.state(|s| {
+            let call_id = s.call.as_ref()?.call_id.clone()?;
+            Some(TranscribeInput {
+                call_id,
+                language: s.input.lead.language,
+            })
+        });
+        let Some(input) = input else { return };
+        if let Err(err) = ctx
+            .execute_activity(
+                CallActivities::transcribe_recording,
+                input,
+                options::transcription(),
+            )
+            .await
+        {
+            tracing::warn!(error = ?err, "no recording transcript");
+        }
     }
 
     /// The post-call summary. A model that keeps failing costs the summary, never the lead: the

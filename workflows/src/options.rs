@@ -41,6 +41,19 @@ pub fn summary() -> ActivityOptions {
         .build()
 }
 
+/// Transcribing a recording after the call: the provider announces the recording a little
+/// after the call ends, so the first tries may find none yet; the last try settles the status
+/// (`TRANSCRIBE_ATTEMPTS`, about two minutes in all).
+pub fn transcription() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(180))
+        .retry_policy(retry(
+            Duration::from_secs(2),
+            Duration::from_secs(30),
+            callwright_activities::stt::TRANSCRIBE_ATTEMPTS,
+        ))
+        .build()
+}
+
 /// Calendar, video and email steps of a booking: retried with backoff (429, 5xx, timeouts)
 /// for up to a day; a refusal that will not change (a 4xx) fails the step at once.
 pub fn booking() -> ActivityOptions {

@@ -14,8 +14,9 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 /// recorded by `worker/tests/e2e/booking.rs`; then both of those again with the
 /// `post-call-summary` patch (`summarize_call` after each answered call); then a French call whose
 /// callee moved to English (the `language-switch` patch), recorded by `worker/tests/e2e/languages.rs`;
-/// then a call whose model failed after reserving a slot (the `release-unbooked` patch).
-const FIXTURES: [&str; 9] = [
+/// then a call whose model failed after reserving a slot (the `release-unbooked` patch); then calls
+/// with synthesised speech (`tts-speech`) and a transcribed recording (`recording-transcript`).
+const FIXTURES: [&str; 11] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
@@ -25,6 +26,8 @@ const FIXTURES: [&str; 9] = [
     "no_answer_then_retry_summary",
     "language_switch",
     "llm_failure_release_unbooked",
+    "speech_call",
+    "transcribed_call",
 ];
 
 #[tokio::test]

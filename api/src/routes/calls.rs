@@ -6,6 +6,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use callwright_activities::stt::{RecordedUtterance, RecordingTranscriptStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -156,6 +157,15 @@ pub struct TurnRow {
     spoken_at: DateTime<Utc>,
 }
 
+/// The columns of a call beyond its summary row: outcome detail, post-call summary, and the
+/// recording transcript's status and utterances.
+type CallExtras = (
+    Option<Value>,
+    Option<Value>,
+    Option<String>,
+    Option<sqlx::types::Json<Vec<RecordedUtterance>>>,
+);
+
 /// `GET /api/calls/{id}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallDetail {
@@ -171,6 +181,12 @@ pub struct CallDetail {
     /// Both sides, in order, with ASR confidence for the callee's lines. Text is stored and
     /// returned as spoken (UTF-8; right-to-left scripts are not reordered).
     transcript: Vec<TurnRow>,
+    /// Where transcribing the recording after the call stands: `done`, `skipped` (no
+    /// speech-to-text provider configured), `no_recording`, `failed`; null until settled.
+    recording_transcript_status: Option<RecordingTranscriptStatus>,
+    /// The recording transcribed (when `done`): agent and callee utterances with their start
+    /// and end in seconds from the start of the recording.
+    recording_transcript: Vec<RecordedUtterance>,
 }
 
 /// One call with its transcript.
@@ -200,11 +216,14 @@ pub async fn get_one(
     .fetch_optional(&state.db)
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
-    let (outcome_detail, summary): (Option<Value>, Option<Value>) =
-        sqlx::query_as("SELECT outcome_detail, summary FROM calls WHERE id = $1")
-            .bind(id)
-            .fetch_one(&state.db)
-            .await?;
+    let (outcome_detail, summary, recording_status, recording_transcript): CallExtras =
+        sqlx::query_as(
+            "SELECT outcome_detail, summary, recording_transcript_status, recording_transcript
+         FROM calls WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
     let transcript: Vec<TurnRow> = sqlx::query_as(
         "SELECT idx, speaker, text, confidence, intent, language, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
     )
@@ -216,5 +235,9 @@ pub async fn get_one(
         outcome_detail,
         summary,
         transcript,
+        recording_transcript_status: recording_status
+            .as_deref()
+            .and_then(RecordingTranscriptStatus::from_code),
+        recording_transcript: recording_transcript.map(|j| j.0).unwrap_or_default(),
     }))
 }

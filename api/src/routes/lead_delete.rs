@@ -230,6 +230,19 @@ async fn erase(
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;
+    // The recording's transcript, and synthesised speech that names the lead (the greeting and
+    // voicemail): the speech cache only costs a new synthesis if a line is needed again.
+    sqlx::query("UPDATE calls SET recording_transcript = NULL WHERE lead_id = $1")
+        .bind(lead_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM tts_audio WHERE strpos(text, (SELECT name FROM leads WHERE id = $1)) > 0
+           AND length((SELECT name FROM leads WHERE id = $1)) > 0",
+    )
+    .bind(lead_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE meetings SET attendee_name = '(erased)', attendee_email = '', title = 'Meeting (erased lead)'
          WHERE lead_id = $1",

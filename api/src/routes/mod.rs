@@ -17,6 +17,7 @@ mod meetings;
 pub mod openapi;
 mod page;
 mod recordings;
+mod speech;
 mod twilio_hook;
 mod upload;
 mod webhooks;
@@ -109,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(crate::metrics::render))
         // Signed links instead of a key, so an <audio> element can play them.
         .route("/recordings/{id}", get(recordings::play))
+        // Twilio fetches the agent's synthesised speech for <Play> the same way.
+        .route("/tts/{file}", get(speech::play))
         .merge(openapi::router())
         .merge(api)
         .merge(twilio)

@@ -53,6 +53,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::calls::get_one,
         super::recordings::link,
         super::recordings::play,
+        super::speech::play,
         super::meetings::list,
         super::meetings::get_one,
         super::meetings::set_status,
@@ -174,7 +175,7 @@ impl Modify for CommonErrors {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
             let twilio = path.starts_with("/twilio/");
-            let recordings = path.starts_with("/recordings/");
+            let recordings = path.starts_with("/recordings/") || path.starts_with("/tts/");
             for operation in [
                 &mut item.get,
                 &mut item.post,

@@ -3,8 +3,9 @@
 //! without the key; that route checks the signature and streams the audio from Twilio with the
 //! account's credentials, so the Twilio URL and credentials never reach the browser.
 //!
-//! The signing key is derived from the Twilio auth token, so every replica of the API accepts
-//! links any other replica made, and rotating the token revokes every outstanding link.
+//! The links are signed by [`callwright_activities::links`] (the scheme `/tts` links share), with
+//! a key derived from the Twilio auth token, so every replica of the API accepts links any
+//! other replica made, and rotating the token revokes every outstanding link.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -13,17 +14,11 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use callwright_activities::links::{LinkError, LinkSigner, RECORDING_LINKS};
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// A short-lived link to a call's recording.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -57,20 +52,12 @@ fn parse_call_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a call id")))
 }
 
-/// The key links are signed with, derived from the Twilio auth token (see the module docs).
-fn link_key(state: &AppState) -> Result<HmacSha256, ApiError> {
-    let mut derive =
-        HmacSha256::new_from_slice(state.config.twilio_auth_token.expose_secret().as_bytes())
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("link key: {e}")))?;
-    derive.update(b"callwright recording links v1");
-    HmacSha256::new_from_slice(&derive.finalize().into_bytes())
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("link key: {e}")))
-}
-
-fn sign(state: &AppState, call: Uuid, expires: i64) -> Result<String, ApiError> {
-    let mut mac = link_key(state)?;
-    mac.update(format!("{call}\n{expires}").as_bytes());
-    Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+/// The recording links' signer (see the module docs).
+fn signer(state: &AppState) -> LinkSigner {
+    LinkSigner::new(
+        state.config.twilio_auth_token.expose_secret(),
+        RECORDING_LINKS,
+    )
 }
 
 async fn recording_url(state: &AppState, call: Uuid) -> Result<String, ApiError> {
@@ -118,7 +105,7 @@ pub async fn link(
     let url = format!(
         "{}/recordings/{call}?expires={expires}&signature={}",
         state.config.public_base_url,
-        sign(&state, call, expires)?
+        signer(&state).sign(&call.to_string(), expires)
     );
     Ok(if q.redirect {
         Redirect::temporary(&url).into_response()
@@ -148,17 +135,24 @@ pub async fn play(
     Query(q): Query<Signed>,
 ) -> Result<Response, ApiError> {
     let call = parse_call_id(&id)?;
-    let expected = sign(&state, call, q.expires)?;
-    if !bool::from(expected.as_bytes().ct_eq(q.signature.as_bytes())) {
-        return Err(ApiError::LinkRejected(
-            "the recording link's signature does not match".into(),
-        ));
-    }
-    if Utc::now().timestamp() > q.expires {
-        return Err(ApiError::LinkRejected(
-            "the recording link has expired: ask GET /api/calls/{id}/recording for a new one"
-                .into(),
-        ));
+    match signer(&state).verify(
+        &call.to_string(),
+        q.expires,
+        &q.signature,
+        Utc::now().timestamp(),
+    ) {
+        Ok(()) => {}
+        Err(LinkError::BadSignature) => {
+            return Err(ApiError::LinkRejected(
+                "the recording link's signature does not match".into(),
+            ));
+        }
+        Err(LinkError::Expired) => {
+            return Err(ApiError::LinkRejected(
+                "the recording link has expired: ask GET /api/calls/{id}/recording for a new one"
+                    .into(),
+            ));
+        }
     }
     let url = recording_url(&state, call).await?;
     // Twilio's RecordingUrl names the resource; the media is that URL plus the format.

@@ -128,8 +128,9 @@ impl Webhooks {
         Ok(WebhookResponse { status, body })
     }
 
-    /// Downloads a media file (for `<Play>`) and returns its size in bytes.
-    pub async fn fetch_media(&self, url: &str) -> Result<usize, WebhookError> {
+    /// Downloads a media file (for `<Play>`) and returns its bytes. Like Twilio (error 13420),
+    /// a response that is not audio is refused.
+    pub async fn fetch_media(&self, url: &str) -> Result<Vec<u8>, WebhookError> {
         let parsed = parse_url(url)?;
         let response = self
             .client
@@ -141,11 +142,22 @@ impl Webhooks {
         if !(200..300).contains(&status) {
             return Err(WebhookError::Status { status });
         }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !content_type.starts_with("audio/") {
+            return Err(WebhookError::Transport(format!(
+                "Play: invalid Content-Type '{content_type}' (13420)"
+            )));
+        }
         let bytes = response
             .bytes()
             .await
             .map_err(|e| WebhookError::Transport(e.to_string()))?;
-        Ok(bytes.len())
+        Ok(bytes.to_vec())
     }
 }
 

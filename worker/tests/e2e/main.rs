@@ -24,6 +24,8 @@ mod lists;
 mod live_events;
 mod openapi;
 mod outbound_webhooks;
+mod speech;
+mod transcription;
 mod transfer;
 mod webhooks;
 mod worker_crash;

@@ -82,6 +82,10 @@ pub struct StackOptions {
     pub worker_env: Vec<(&'static str, &'static str)>,
     /// Extra API settings (e.g. `UPLOAD_MAX_BYTES`), overriding the defaults.
     pub api_env: Vec<(&'static str, String)>,
+    /// Speak through ElevenLabs (the simulator's) instead of `<Say>`.
+    pub tts: bool,
+    /// Transcribe recordings with Deepgram (the simulator's).
+    pub stt: bool,
 }
 
 impl Default for StackOptions {
@@ -91,9 +95,15 @@ impl Default for StackOptions {
             twilio_base_url: None,
             worker_env: Vec::new(),
             api_env: Vec::new(),
+            tts: false,
+            stt: false,
         }
     }
 }
+
+/// The ElevenLabs voice stacks with `tts` speak with, and their Hebrew one.
+pub const SIM_VOICE: &str = "sim-voice";
+pub const SIM_VOICE_HE: &str = "sim-voice-he";
 
 /// The sales calendar the worker books on (in the simulator).
 pub const CALENDAR_ID: &str = "sales@acme-solar.test";
@@ -188,6 +198,20 @@ impl Stack {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
+        if options.tts {
+            for (k, v) in [
+                ("ELEVENLABS_API_KEY", "sim-xi-key".to_owned()),
+                ("ELEVENLABS_BASE_URL", sim_url.clone()),
+                ("ELEVENLABS_VOICE_ID", SIM_VOICE.to_owned()),
+                ("ELEVENLABS_VOICE_ID_HE", SIM_VOICE_HE.to_owned()),
+            ] {
+                worker_env.push((k.to_owned(), v));
+            }
+        }
+        if options.stt {
+            worker_env.push(("DEEPGRAM_API_KEY".to_owned(), "sim-dg-key".to_owned()));
+            worker_env.push(("DEEPGRAM_BASE_URL".to_owned(), sim_url.clone()));
+        }
         for (k, v) in &options.worker_env {
             worker_env.retain(|(key, _)| key != k);
             worker_env.push(((*k).to_owned(), (*v).to_owned()));
