@@ -30,6 +30,9 @@ pub struct ChaosConfig {
     pub llm_slow: f64,
     /// How long a slow chat completion takes (past the worker's `LLM_TIMEOUT_MS`).
     pub llm_slow_ms: u64,
+    /// Chat completions answered 500 when they follow a successful `book_meeting` tool result:
+    /// the model failing right after the agent reserved a slot.
+    pub llm_500_after_booking: f64,
     /// Authenticated Google Calendar requests answered 500 `backendError`.
     pub calendar_500: f64,
     /// SMTP messages refused after DATA with `451 4.3.0`.
@@ -54,6 +57,7 @@ impl ChaosConfig {
             ("llm_429", self.llm_429),
             ("llm_500", self.llm_500),
             ("llm_slow", self.llm_slow),
+            ("llm_500_after_booking", self.llm_500_after_booking),
             ("calendar_500", self.calendar_500),
             ("smtp_451", self.smtp_451),
             ("webhook_duplicate", self.webhook_duplicate),
@@ -79,6 +83,8 @@ pub struct ChaosCounters {
     pub llm_500: u64,
     /// Chat completions slowed down.
     pub llm_slow: u64,
+    /// Chat completions answered 500 right after a booking.
+    pub llm_500_after_booking: u64,
     /// Calendar requests answered 500 by a rate.
     pub calendar_500: u64,
     /// SMTP messages refused with 451 by a rate.

@@ -436,6 +436,17 @@ impl Store {
         f(&mut self.lock().chaos_counters);
     }
 
+    /// Whether this chat completion, which follows a successful booking, should fail in chaos
+    /// mode (counted).
+    pub fn fail_after_booking(&self) -> bool {
+        let mut inner = self.lock();
+        if !chaos::roll(inner.chaos.llm_500_after_booking) {
+            return false;
+        }
+        inner.chaos_counters.llm_500_after_booking += 1;
+        true
+    }
+
     /// How long this chat completion should stall in chaos mode, if it should.
     pub fn llm_stall(&self) -> Option<std::time::Duration> {
         let mut inner = self.lock();

@@ -167,7 +167,24 @@ async fn completions(
             None,
         );
     }
+    if follows_booking(&request) && state.store.fail_after_booking() {
+        return openai_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The server had an error while processing your request. Sorry about that!",
+            None,
+        );
+    }
     Json(respond(&request)).into_response()
+}
+
+/// Whether the request's last message is a successful `book_meeting` tool result.
+fn follows_booking(request: &ChatRequest) -> bool {
+    request.messages.last().is_some_and(|m| {
+        m.role == "tool"
+            && serde_json::from_str::<Value>(&content_text(m.content.as_ref()))
+                .is_ok_and(|v| v["tool"] == "book_meeting" && v["booked"] == Value::Bool(true))
+    })
 }
 
 fn respond(request: &ChatRequest) -> Value {

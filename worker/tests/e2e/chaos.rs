@@ -8,6 +8,8 @@
 //!   500s and SMTP 451s at a rate: nothing is lost, every meeting gets one event and one invite.
 //! - An LLM outage during a call: the agent apologises and hangs up rather than going silent,
 //!   and the lead is called back.
+//! - The model failing right after the agent reserved a slot: the reservation is given back
+//!   rather than holding the slot for good.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -328,4 +330,52 @@ async fn llm_outage_apologises_then_calls_back() {
         )
         .unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failure_right_after_booking_gives_the_slot_back() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    // The model fails on every completion that follows a successful reservation, so the agent
+    // apologises instead of confirming, on both attempts.
+    set_chaos(&stack, json!({"llm_500_after_booking": 1.0})).await;
+    let ids = stack.create_leads(&[("Dana", "+4915123456800")]).await;
+    let campaign = stack.start_campaign(&ids, 1, 2).await;
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+    wait_leads_finished(&stack, &ids).await;
+    assert_eq!(detail["leads"][0]["outcome"], "failed", "{detail}");
+    let counters = sim_json(&stack, "chaos").await["counters"].clone();
+    assert!(
+        counters["llm_500_after_booking"].as_u64().unwrap() > 0,
+        "the fault never fired: {counters}"
+    );
+    let meetings: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, failure FROM meetings")
+            .fetch_all(&stack.db)
+            .await
+            .unwrap();
+    assert!(!meetings.is_empty(), "no slot was ever reserved");
+    for (status, failure) in &meetings {
+        assert_eq!(
+            status, "failed",
+            "a reservation nobody was told about: {meetings:?}"
+        );
+        assert!(
+            failure.is_some(),
+            "a released reservation says why: {meetings:?}"
+        );
+    }
+    let events = sim_json(&stack, "calendar/events").await;
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        0,
+        "no calendar event: {events}"
+    );
+    assert_eq!(
+        sim_json(&stack, "mail").await.as_array().unwrap().len(),
+        0,
+        "no invite"
+    );
 }
