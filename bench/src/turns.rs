@@ -64,11 +64,34 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// Posts a webhook signed with [`AUTH_TOKEN`], as Twilio would; returns status and body.
+pub async fn signed(
+    http: &reqwest::Client,
+    url: &str,
+    params: &[(&str, &str)],
+) -> anyhow::Result<(u16, String)> {
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let signature = sign(AUTH_TOKEN, url, &owned);
+    let resp = http
+        .post(url)
+        .header("X-Twilio-Signature", signature)
+        .form(params)
+        .send()
+        .await?;
+    Ok((resp.status().as_u16(), resp.text().await?))
+}
+
 /// One live call as the benchmark drives it.
-struct Call {
-    voice_url: String,
-    status_url: String,
-    sid: String,
+pub struct Call {
+    /// The voice webhook the dial named (the turn URL is derived from it).
+    pub voice_url: String,
+    /// The status callback the dial named.
+    pub status_url: String,
+    /// The call SID the lead workflow holds.
+    pub sid: String,
 }
 
 /// Drives the turn path of an API at `api`.
@@ -112,23 +135,11 @@ impl TurnBench {
     }
 
     async fn signed(&self, url: &str, params: &[(&str, &str)]) -> anyhow::Result<(u16, String)> {
-        let owned: Vec<(String, String)> = params
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let signature = sign(AUTH_TOKEN, url, &owned);
-        let resp = self
-            .http
-            .post(url)
-            .header("X-Twilio-Signature", signature)
-            .form(params)
-            .send()
-            .await?;
-        Ok((resp.status().as_u16(), resp.text().await?))
+        signed(&self.http, url, params).await
     }
 
     /// Starts `count` live calls: leads, a campaign over them, the dials, the voice webhooks.
-    async fn open_calls(&mut self, count: usize) -> anyhow::Result<Vec<Call>> {
+    pub async fn open_calls(&mut self, count: usize) -> anyhow::Result<Vec<Call>> {
         let mut ids = Vec::with_capacity(count);
         while ids.len() < count {
             self.next_number += 1;
