@@ -8,9 +8,13 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Form, Json, Router};
 use callwright_api::signature::sign;
+use futures::StreamExt as _;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Leads per campaign when calls are opened (see [`TurnBench::open_calls`]).
+const CALLS_PER_CAMPAIGN: usize = 20;
 
 /// Auth token shared by the stub, the API and the worker.
 pub const AUTH_TOKEN: &str = "bench-token";
@@ -158,20 +162,28 @@ impl TurnBench {
         }
         let settings = json!({"business_name": "Bench", "max_attempts": 1, "max_turns": 1_000_000,
                               "max_call_secs": 3600, "calling_window": {"start_minute": 0, "end_minute": 1440}});
-        let (status, body) = self
-            .post_json(
-                "/api/campaigns/start",
-                json!({"lead_ids": ids, "max_concurrent": count, "settings": settings}),
-            )
-            .await?;
-        anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
-        let campaign = body["campaign_id"].as_str().unwrap_or_default().to_owned();
+        // A campaign workflow starts its leads one after another (a workflow task round trip
+        // each), so the calls are opened by several small campaigns side by side.
+        let mut campaigns = Vec::new();
+        for chunk in ids.chunks(CALLS_PER_CAMPAIGN) {
+            let (status, body) = self
+                .post_json(
+                    "/api/campaigns/start",
+                    json!({"lead_ids": chunk, "max_concurrent": chunk.len(), "settings": settings}),
+                )
+                .await?;
+            anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
+            campaigns.push(body["campaign_id"].as_str().unwrap_or_default().to_owned());
+        }
         let deadline = Instant::now() + Duration::from_secs(600);
         let forms = loop {
             let forms: Vec<Vec<(String, String)>> = match self.dialled.lock() {
                 Ok(d) => d
                     .iter()
-                    .filter(|f| field(f, "StatusCallback").contains(&campaign))
+                    .filter(|f| {
+                        let callback = field(f, "StatusCallback");
+                        campaigns.iter().any(|c| callback.contains(c.as_str()))
+                    })
                     .cloned()
                     .collect(),
                 Err(_) => anyhow::bail!("stub lock poisoned"),
@@ -187,17 +199,21 @@ impl TurnBench {
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         // The stub invented the SIDs; the workflow learns its SID from the dial activity's result.
-        let mut calls = Vec::with_capacity(count);
-        for form in forms {
+        let this = &*self;
+        let calls: Vec<Call> = futures::stream::iter(forms.into_iter().map(|form| async move {
             let voice_url = field(&form, "Url").to_owned();
-            let lead = self.lead_for(&voice_url).await?;
-            calls.push(Call {
+            let sid = this.lead_for(&voice_url).await?;
+            anyhow::Ok(Call {
                 voice_url,
                 status_url: field(&form, "StatusCallback").to_owned(),
-                sid: lead,
-            });
-        }
-        let this = &*self;
+                sid,
+            })
+        }))
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
         let answers = calls.iter().map(|call| async move {
             let (status, twiml) = this
                 .signed(
@@ -214,8 +230,14 @@ impl TurnBench {
             );
             anyhow::Ok(())
         });
-        for answered in futures::future::join_all(answers).await {
-            answered?;
+        // A bounded number at a time: a thousand updates at once would queue past the API's
+        // 30-second request timeout on a busy machine.
+        let answered: Vec<anyhow::Result<()>> = futures::stream::iter(answers)
+            .buffer_unordered(32)
+            .collect()
+            .await;
+        for answer in answered {
+            answer?;
         }
         Ok(calls)
     }
