@@ -26,7 +26,7 @@ demo-down: ## Stop everything `make demo` started (keeps data and logs in .run/d
 deps: ## Install what is missing: PostgreSQL, Temporal CLI, cargo-nextest, Chromium (Node.js 20.19+ checked)
 	@scripts/deps.sh
 
-bench: ## Benchmarks (turn overhead, CSV import, analytics) → docs/benchmarks.md (e.g. BENCH_ARGS='--only csv --csv-rows 100000')
+bench: ## Benchmarks (turn overhead, CSV import, analytics, concurrency, campaign throughput) → docs/benchmarks.md (e.g. BENCH_ARGS='--only csv --csv-rows 100000')
 	@scripts/bench.sh $(BENCH_ARGS)
 
 bench-dashboard: ## The live calls view with 500 calls streaming, in headless Chromium → docs/benchmarks.md

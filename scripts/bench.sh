@@ -3,7 +3,9 @@
 # docs/benchmarks.md (between its markers) with the command that produced it.
 #
 #   scripts/bench.sh [--levels 1,100,500,1000] [--turns 10] [--csv-rows 100000,1000000]
-#                    [--analytics-calls 1000000] [--only turns|csv|analytics]
+#                    [--analytics-calls 1000000] [--steps 250,500,750,1000,1250,1500]
+#                    [--hold-secs 60] [--leads 10000]
+#                    [--only turns|csv|analytics|concurrency|throughput]
 #
 # Starts a private Postgres and a Temporal dev server with its SQLite file (as `make demo`
 # does) on free ports, builds the release benchmark, runs it, stops the servers.
@@ -16,6 +18,9 @@ LEVELS=1,100,500,1000
 TURNS=10
 CSV_ROWS=100000,1000000
 ANALYTICS_CALLS=1000000
+STEPS=250,500,750,1000,1250,1500
+HOLD_SECS=60
+LEADS=10000
 ONLY=
 while (($#)); do
   case $1 in
@@ -23,6 +28,9 @@ while (($#)); do
   --turns) TURNS=$2; shift ;;
   --csv-rows) CSV_ROWS=$2; shift ;;
   --analytics-calls) ANALYTICS_CALLS=$2; shift ;;
+  --steps) STEPS=$2; shift ;;
+  --hold-secs) HOLD_SECS=$2; shift ;;
+  --leads) LEADS=$2; shift ;;
   --only) ONLY=$2; shift ;;
   *) die "unknown argument $1 (see scripts/bench.sh)" ;;
   esac
@@ -34,6 +42,12 @@ start_private_servers callwright-bench
 cargo build --release --locked -p callwright-bench
 BENCH="${CARGO_TARGET_DIR:-target}/release/callwright-bench"
 export TEMPORAL_ADDRESS="http://127.0.0.1:$TPORT" DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/callwright"
+# The servers' process ids, so the concurrency and throughput benchmarks can say whose CPU it was.
+BENCH_TEMPORAL_PID=$(cat "$T_DIR/temporal.pid")
+PG_ROOT=$PG_DIR
+if [[ -s $PG_DIR/pg-root ]]; then PG_ROOT=$(<"$PG_DIR/pg-root"); fi
+BENCH_POSTGRES_PID=$(head -n1 "$PG_ROOT/data/postmaster.pid")
+export BENCH_TEMPORAL_PID BENCH_POSTGRES_PID
 
 # replace_section NAME TEXT: puts TEXT between <!-- bench:NAME:start --> and :end in the doc.
 replace_section() {
@@ -74,6 +88,26 @@ if [[ -z $ONLY || $ONLY == analytics ]]; then
   log "running: $CMD"
   TABLE=$(RUST_LOG=warn "$BENCH" analytics --calls "$ANALYTICS_CALLS")
   replace_section analytics "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == concurrency ]]; then
+  CMD="make bench  # scripts/bench.sh --only concurrency --steps $STEPS --hold-secs $HOLD_SECS"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" concurrency --steps "$STEPS" --hold-secs "$HOLD_SECS")
+  replace_section concurrency "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == throughput ]]; then
+  # Ten campaigns side by side, ten calls in flight each: one campaign starts its leads one at a
+  # time (see docs/benchmarks.md), and more calls in flight only add webhook timeouts here.
+  CMD="make bench  # scripts/bench.sh --only throughput --leads $LEADS (10 campaigns, max_concurrent 10 each)"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" throughput --leads "$LEADS" --campaigns 10 --max-concurrent 10)
+  replace_section throughput "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
 
 $TABLE"
   echo "$TABLE"

@@ -15,13 +15,18 @@
 //!
 //! `callwright-bench csv-import [--rows 1000000]` measures the CSV lead upload instead (see
 //! [`csv_import`]); `callwright-bench analytics [--calls 1000000]` the analytics endpoints on a
-//! seeded database (see [`analytics`]).
+//! seeded database (see [`analytics`]); `callwright-bench concurrency` the live calls one
+//! machine holds at a 10-second turn cadence (see [`concurrency`]); `callwright-bench
+//! throughput [--leads 10000]` leads per hour through a whole campaign (see [`throughput`]).
 
 mod analytics;
+mod concurrency;
 mod csv_import;
 mod floor;
 mod scratch;
+mod stack;
 mod stats;
+mod throughput;
 mod turns;
 
 use callwright_api::{ApiConfig, Application};
@@ -111,6 +116,22 @@ async fn main() -> anyhow::Result<()> {
         Some("csv-import") => {
             callwright_activities::telemetry::init("warn");
             return csv_import::run(&argv[1..]).await;
+        }
+        Some("concurrency") => {
+            callwright_activities::telemetry::init("warn");
+            return concurrency::run(&argv[1..]).await;
+        }
+        Some("throughput") => {
+            callwright_activities::telemetry::init("warn");
+            return throughput::run(&argv[1..]).await;
+        }
+        Some(stack::API_MODE) => {
+            callwright_activities::telemetry::init("warn");
+            return stack::serve_api().await;
+        }
+        Some(stack::WORKER_MODE) => {
+            callwright_activities::telemetry::init("warn");
+            return stack::serve_worker().await;
         }
         Some(csv_import::API_MODE) => {
             callwright_activities::telemetry::init("warn");

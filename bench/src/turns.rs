@@ -8,9 +8,13 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Form, Json, Router};
 use callwright_api::signature::sign;
+use futures::StreamExt as _;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Leads per campaign when calls are opened (see [`TurnBench::open_calls`]).
+const CALLS_PER_CAMPAIGN: usize = 20;
 
 /// Auth token shared by the stub, the API and the worker.
 pub const AUTH_TOKEN: &str = "bench-token";
@@ -64,11 +68,34 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// Posts a webhook signed with [`AUTH_TOKEN`], as Twilio would; returns status and body.
+pub async fn signed(
+    http: &reqwest::Client,
+    url: &str,
+    params: &[(&str, &str)],
+) -> anyhow::Result<(u16, String)> {
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let signature = sign(AUTH_TOKEN, url, &owned);
+    let resp = http
+        .post(url)
+        .header("X-Twilio-Signature", signature)
+        .form(params)
+        .send()
+        .await?;
+    Ok((resp.status().as_u16(), resp.text().await?))
+}
+
 /// One live call as the benchmark drives it.
-struct Call {
-    voice_url: String,
-    status_url: String,
-    sid: String,
+pub struct Call {
+    /// The voice webhook the dial named (the turn URL is derived from it).
+    pub voice_url: String,
+    /// The status callback the dial named.
+    pub status_url: String,
+    /// The call SID the lead workflow holds.
+    pub sid: String,
 }
 
 /// Drives the turn path of an API at `api`.
@@ -112,23 +139,11 @@ impl TurnBench {
     }
 
     async fn signed(&self, url: &str, params: &[(&str, &str)]) -> anyhow::Result<(u16, String)> {
-        let owned: Vec<(String, String)> = params
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let signature = sign(AUTH_TOKEN, url, &owned);
-        let resp = self
-            .http
-            .post(url)
-            .header("X-Twilio-Signature", signature)
-            .form(params)
-            .send()
-            .await?;
-        Ok((resp.status().as_u16(), resp.text().await?))
+        signed(&self.http, url, params).await
     }
 
     /// Starts `count` live calls: leads, a campaign over them, the dials, the voice webhooks.
-    async fn open_calls(&mut self, count: usize) -> anyhow::Result<Vec<Call>> {
+    pub async fn open_calls(&mut self, count: usize) -> anyhow::Result<Vec<Call>> {
         let mut ids = Vec::with_capacity(count);
         while ids.len() < count {
             self.next_number += 1;
@@ -147,20 +162,28 @@ impl TurnBench {
         }
         let settings = json!({"business_name": "Bench", "max_attempts": 1, "max_turns": 1_000_000,
                               "max_call_secs": 3600, "calling_window": {"start_minute": 0, "end_minute": 1440}});
-        let (status, body) = self
-            .post_json(
-                "/api/campaigns/start",
-                json!({"lead_ids": ids, "max_concurrent": count, "settings": settings}),
-            )
-            .await?;
-        anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
-        let campaign = body["campaign_id"].as_str().unwrap_or_default().to_owned();
+        // A campaign workflow starts its leads one after another (a workflow task round trip
+        // each), so the calls are opened by several small campaigns side by side.
+        let mut campaigns = Vec::new();
+        for chunk in ids.chunks(CALLS_PER_CAMPAIGN) {
+            let (status, body) = self
+                .post_json(
+                    "/api/campaigns/start",
+                    json!({"lead_ids": chunk, "max_concurrent": chunk.len(), "settings": settings}),
+                )
+                .await?;
+            anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
+            campaigns.push(body["campaign_id"].as_str().unwrap_or_default().to_owned());
+        }
         let deadline = Instant::now() + Duration::from_secs(600);
         let forms = loop {
             let forms: Vec<Vec<(String, String)>> = match self.dialled.lock() {
                 Ok(d) => d
                     .iter()
-                    .filter(|f| field(f, "StatusCallback").contains(&campaign))
+                    .filter(|f| {
+                        let callback = field(f, "StatusCallback");
+                        campaigns.iter().any(|c| callback.contains(c.as_str()))
+                    })
                     .cloned()
                     .collect(),
                 Err(_) => anyhow::bail!("stub lock poisoned"),
@@ -176,17 +199,21 @@ impl TurnBench {
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         // The stub invented the SIDs; the workflow learns its SID from the dial activity's result.
-        let mut calls = Vec::with_capacity(count);
-        for form in forms {
+        let this = &*self;
+        let calls: Vec<Call> = futures::stream::iter(forms.into_iter().map(|form| async move {
             let voice_url = field(&form, "Url").to_owned();
-            let lead = self.lead_for(&voice_url).await?;
-            calls.push(Call {
+            let sid = this.lead_for(&voice_url).await?;
+            anyhow::Ok(Call {
                 voice_url,
                 status_url: field(&form, "StatusCallback").to_owned(),
-                sid: lead,
-            });
-        }
-        let this = &*self;
+                sid,
+            })
+        }))
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
         let answers = calls.iter().map(|call| async move {
             let (status, twiml) = this
                 .signed(
@@ -203,8 +230,14 @@ impl TurnBench {
             );
             anyhow::Ok(())
         });
-        for answered in futures::future::join_all(answers).await {
-            answered?;
+        // A bounded number at a time: a thousand updates at once would queue past the API's
+        // 30-second request timeout on a busy machine.
+        let answered: Vec<anyhow::Result<()>> = futures::stream::iter(answers)
+            .buffer_unordered(32)
+            .collect()
+            .await;
+        for answer in answered {
+            answer?;
         }
         Ok(calls)
     }
