@@ -724,7 +724,6 @@ impl LeadWorkflow {
         }
     }
 
-    /// Writes the attempt to the projections and to the workflow's own record.
     /// Whether the callee said anything on the attempt's call (a summary has something to read).
     fn callee_spoke(ctx: &WorkflowContext<Self>) -> bool {
         ctx.state(|s| {
@@ -788,6 +787,7 @@ impl LeadWorkflow {
         }
     }
 
+    /// Writes the attempt to the projections and to the workflow's own record.
     async fn record_attempt(
         ctx: &mut WorkflowContext<Self>,
         outcome: &AttemptOutcome,

@@ -15,8 +15,10 @@ use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOption
 /// `post-call-summary` patch (`summarize_call` after each answered call); then a French call whose
 /// callee moved to English (the `language-switch` patch), recorded by `worker/tests/e2e/languages.rs`;
 /// then a call whose model failed after reserving a slot (the `release-unbooked` patch); then calls
-/// with synthesised speech (`tts-speech`) and a transcribed recording (`recording-transcript`).
-const FIXTURES: [&str; 11] = [
+/// with synthesised speech (`tts-speech`) and a transcribed recording (`recording-transcript`);
+/// and a campaign (by `worker/tests/e2e/lifecycle.rs`) starting its leads one at a time, then
+/// in batches (the `batch-starts` patch).
+const FIXTURES: [&str; 13] = [
     "interested_call",
     "no_answer_then_retry",
     "interested_call_window",
@@ -28,6 +30,8 @@ const FIXTURES: [&str; 11] = [
     "llm_failure_release_unbooked",
     "speech_call",
     "transcribed_call",
+    "campaign_one_at_a_time",
+    "campaign_batched",
 ];
 
 #[tokio::test]

@@ -68,12 +68,21 @@ fn count(events: &[HistoryEvent], kind: EventType) -> usize {
 }
 
 pub(crate) async fn record_fixture(stack: &Stack, workflow_id: &str, name: &str) {
+    record_history::<LeadWorkflow>(stack, workflow_id, name).await;
+}
+
+/// Writes the history of any workflow to `CALLWRIGHT_RECORD_HISTORIES/<name>.json`, if set.
+pub(crate) async fn record_history<W: temporalio_common::HasWorkflowDefinition>(
+    stack: &Stack,
+    workflow_id: &str,
+    name: &str,
+) {
     let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") else {
         return;
     };
     let json = stack
         .temporal
-        .get_workflow_handle::<LeadWorkflow>(workflow_id.to_owned())
+        .get_workflow_handle::<W>(workflow_id.to_owned())
         .fetch_history(WorkflowFetchHistoryOptions::default())
         .to_json()
         .await
@@ -224,6 +233,12 @@ async fn every_persona_reaches_its_outcome() {
         &stack,
         &lead_workflow(&campaign, &ids[0]),
         "interested_call",
+    )
+    .await;
+    record_history::<callwright_workflows::CampaignWorkflow>(
+        &stack,
+        &callwright_workflows::campaign::campaign_workflow_id(&campaign),
+        "campaign",
     )
     .await;
     record_fixture(
