@@ -22,7 +22,6 @@ use crate::stack::{self, Processes};
 use crate::stats::{ms, summarise};
 use crate::turns::{self, Call, TurnBench};
 use callwright_sim::{Sim, SimConfig};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -176,47 +175,29 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     })
     .await?;
     let sim_url = sim.base_url();
-    let llm_url = format!("{sim_url}/v1");
     let smtp_port = sim.smtp_port();
     sim.spawn();
     let (twilio_url, dialled) = turns::twilio_stub().await?;
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
     let run = &scratch.id;
-    let env: BTreeMap<String, String> = [
-        ("API_BIND", format!("127.0.0.1:{api_port}")),
-        ("DATABASE_URL", scratch.url.clone()),
-        ("TEMPORAL_ADDRESS", scratch.temporal_address.clone()),
-        ("TASK_QUEUE", format!("bench-{run}")),
-        ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
-        ("DIAL_CALLS_PER_SECOND", "1000".to_owned()),
-        ("PUBLIC_BASE_URL", api.clone()),
-        ("TWILIO_BASE_URL", twilio_url),
-        ("TWILIO_ACCOUNT_SID", "ACbench".to_owned()),
-        ("TWILIO_AUTH_TOKEN", turns::AUTH_TOKEN.to_owned()),
-        ("TWILIO_FROM_NUMBER", "+15005550006".to_owned()),
-        ("LLM_BASE_URL", llm_url),
-        ("LLM_API_KEY", "bench".to_owned()),
-        ("LLM_MODEL", "scripted".to_owned()),
-        // The worker needs a calendar configured; these turns never book.
-        ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
-        ("GOOGLE_TOKEN_URI", format!("{sim_url}/token")),
-        ("GOOGLE_OAUTH_CLIENT_ID", "sim-client-id".to_owned()),
-        ("GOOGLE_OAUTH_CLIENT_SECRET", "sim-client-secret".to_owned()),
-        ("GOOGLE_OAUTH_REFRESH_TOKEN", "sim-refresh-token".to_owned()),
-        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
-        ("BOOKING_ORGANIZER_EMAIL", "bench@example.com".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    // The worker first: both run the migrations (under Postgres's advisory lock).
-    let mut worker = stack::spawn(stack::WORKER_MODE, &env)?;
-    let mut api_child = stack::spawn(stack::API_MODE, &env)?;
-    stack::wait_ready(&format!("{api}/readyz"), Duration::from_secs(60)).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    worker.ensure_running("worker")?;
-    api_child.ensure_running("API")?;
+    // The worker needs a calendar configured; these turns never book.
+    let providers = stack::Providers {
+        sim_url,
+        twilio_url,
+        account_sid: "ACbench".to_owned(),
+        auth_token: turns::AUTH_TOKEN.to_owned(),
+        smtp_port,
+    };
+    let env = stack::ServiceEnv {
+        run,
+        api_port,
+        database_url: &scratch.url,
+        temporal_address: &scratch.temporal_address,
+        dial_cps: 1000.0,
+    }
+    .vars(&providers);
+    let (mut api_child, mut worker) = stack::start_services(&env, &api).await?;
     let api_key = callwright_api::auth::create_key(
         &sqlx::PgPool::connect(&scratch.url).await?,
         &format!("bench {run}"),

@@ -33,7 +33,6 @@ use callwright_api::{ApiConfig, Application};
 use callwright_sim::{Sim, SimConfig};
 use callwright_worker::WorkerConfig;
 use stats::{Summary, ms};
-use std::collections::HashMap;
 use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
 
 struct Args {
@@ -153,38 +152,27 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let sim_url = sim.base_url();
-    let llm_url = format!("{sim_url}/v1");
     let smtp_port = sim.smtp_port();
     sim.spawn();
     let (twilio_url, dialled) = turns::twilio_stub().await?;
-    let api_port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
-    let env: HashMap<&str, String> = HashMap::from([
-        ("API_BIND", format!("127.0.0.1:{api_port}")),
-        ("DATABASE_URL", database_url.clone()),
-        ("TEMPORAL_ADDRESS", temporal_address.clone()),
-        ("TASK_QUEUE", format!("bench-{run}")),
-        ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
-        ("DIAL_CALLS_PER_SECOND", "1000".to_owned()),
-        ("PUBLIC_BASE_URL", api.clone()),
-        ("TWILIO_BASE_URL", twilio_url),
-        ("TWILIO_ACCOUNT_SID", "ACbench".to_owned()),
-        ("TWILIO_AUTH_TOKEN", turns::AUTH_TOKEN.to_owned()),
-        ("TWILIO_FROM_NUMBER", "+15005550006".to_owned()),
-        ("LLM_BASE_URL", llm_url),
-        ("LLM_API_KEY", "bench".to_owned()),
-        ("LLM_MODEL", "scripted".to_owned()),
-        // Booking goes to the simulator's Google, Zoom and mail server.
-        ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
-        ("GOOGLE_TOKEN_URI", format!("{sim_url}/token")),
-        ("GOOGLE_OAUTH_CLIENT_ID", "sim-client-id".to_owned()),
-        ("GOOGLE_OAUTH_CLIENT_SECRET", "sim-client-secret".to_owned()),
-        ("GOOGLE_OAUTH_REFRESH_TOKEN", "sim-refresh-token".to_owned()),
-        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
-        ("BOOKING_ORGANIZER_EMAIL", "bench@example.com".to_owned()),
-    ]);
+    // Booking goes to the simulator's Google, Zoom and mail server.
+    let providers = stack::Providers {
+        sim_url,
+        twilio_url,
+        account_sid: "ACbench".to_owned(),
+        auth_token: turns::AUTH_TOKEN.to_owned(),
+        smtp_port,
+    };
+    let env = stack::ServiceEnv {
+        run: &run,
+        api_port,
+        database_url: &database_url,
+        temporal_address: &temporal_address,
+        dial_cps: 1000.0,
+    }
+    .vars(&providers);
     let lookup = |k: &str| env.get(k).cloned();
     let app = Application::build(ApiConfig::from_lookup(lookup)?).await?;
     tokio::spawn(app.run_until(std::future::pending()));

@@ -67,6 +67,86 @@ pub fn spawn(mode: &str, env: &BTreeMap<String, String>) -> anyhow::Result<Child
     })
 }
 
+/// How a benchmark's API and worker reach the simulated providers.
+pub struct Providers {
+    /// The simulator's base URL: Google, the LLM (at `/v1`), mail settings.
+    pub sim_url: String,
+    /// Twilio's REST base URL (the simulator, or the turn benchmark's stub).
+    pub twilio_url: String,
+    /// The Twilio account SID.
+    pub account_sid: String,
+    /// The Twilio auth token (webhook signatures).
+    pub auth_token: String,
+    /// The simulator's SMTP port.
+    pub smtp_port: u16,
+}
+
+/// A benchmark run's services: its scratch database and task queues (`run`), the API on
+/// `api_port`, every provider at the simulator, dials at `dial_cps` a second.
+pub struct ServiceEnv<'a> {
+    /// The run id (task queue names).
+    pub run: &'a str,
+    /// The API's port.
+    pub api_port: u16,
+    /// The scratch database.
+    pub database_url: &'a str,
+    /// The Temporal frontend.
+    pub temporal_address: &'a str,
+    /// `DIAL_CALLS_PER_SECOND`.
+    pub dial_cps: f64,
+}
+
+impl ServiceEnv<'_> {
+    /// The environment the API and the worker are configured from.
+    pub fn vars(&self, p: &Providers) -> BTreeMap<String, String> {
+        let (run, sim_url) = (self.run, &p.sim_url);
+        [
+            ("API_BIND", format!("127.0.0.1:{}", self.api_port)),
+            ("DATABASE_URL", self.database_url.to_owned()),
+            ("TEMPORAL_ADDRESS", self.temporal_address.to_owned()),
+            ("TASK_QUEUE", format!("bench-{run}")),
+            ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
+            ("DIAL_CALLS_PER_SECOND", self.dial_cps.to_string()),
+            (
+                "PUBLIC_BASE_URL",
+                format!("http://127.0.0.1:{}", self.api_port),
+            ),
+            ("TWILIO_BASE_URL", p.twilio_url.clone()),
+            ("TWILIO_ACCOUNT_SID", p.account_sid.clone()),
+            ("TWILIO_AUTH_TOKEN", p.auth_token.clone()),
+            ("TWILIO_FROM_NUMBER", "+15005550006".to_owned()),
+            ("LLM_BASE_URL", format!("{sim_url}/v1")),
+            ("LLM_API_KEY", "bench".to_owned()),
+            ("LLM_MODEL", "scripted".to_owned()),
+            ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
+            ("GOOGLE_TOKEN_URI", format!("{sim_url}/token")),
+            ("GOOGLE_OAUTH_CLIENT_ID", "sim-client-id".to_owned()),
+            ("GOOGLE_OAUTH_CLIENT_SECRET", "sim-client-secret".to_owned()),
+            ("GOOGLE_OAUTH_REFRESH_TOKEN", "sim-refresh-token".to_owned()),
+            ("SMTP_URL", format!("smtp://127.0.0.1:{}", p.smtp_port)),
+            ("BOOKING_ORGANIZER_EMAIL", "bench@example.com".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+}
+
+/// Starts the worker, then the API (both run the migrations, under Postgres's advisory lock),
+/// from `env`, and waits until the API at `api` is ready and both still run.
+pub async fn start_services(
+    env: &BTreeMap<String, String>,
+    api: &str,
+) -> anyhow::Result<(Child, Child)> {
+    let mut worker = spawn(WORKER_MODE, env)?;
+    let mut api_child = spawn(API_MODE, env)?;
+    wait_ready(&format!("{api}/readyz"), Duration::from_secs(60)).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    worker.ensure_running("worker")?;
+    api_child.ensure_running("API")?;
+    Ok((api_child, worker))
+}
+
 /// Waits until `url` answers 200 (the API's `/readyz`).
 pub async fn wait_ready(url: &str, within: Duration) -> anyhow::Result<()> {
     let http = reqwest::Client::new();

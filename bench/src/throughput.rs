@@ -19,7 +19,6 @@ use crate::scratch::Scratch;
 use crate::stack::{self, Processes};
 use callwright_sim::{Sim, SimConfig};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// At most this many leads (10 area codes × 10 exchanges × 100 lines ending in 01).
@@ -102,38 +101,22 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
     let run = &scratch.id;
-    let env: BTreeMap<String, String> = [
-        ("API_BIND", format!("127.0.0.1:{api_port}")),
-        ("DATABASE_URL", scratch.url.clone()),
-        ("TEMPORAL_ADDRESS", scratch.temporal_address.clone()),
-        ("TASK_QUEUE", format!("bench-{run}")),
-        ("DIAL_TASK_QUEUE", format!("bench-dial-{run}")),
-        ("DIAL_CALLS_PER_SECOND", args.cps.to_string()),
-        ("PUBLIC_BASE_URL", api.clone()),
-        ("TWILIO_BASE_URL", sim_url.clone()),
-        ("TWILIO_ACCOUNT_SID", account),
-        ("TWILIO_AUTH_TOKEN", token),
-        ("TWILIO_FROM_NUMBER", "+15005550006".to_owned()),
-        ("LLM_BASE_URL", format!("{sim_url}/v1")),
-        ("LLM_API_KEY", "bench".to_owned()),
-        ("LLM_MODEL", "scripted".to_owned()),
-        ("GOOGLE_CALENDAR_BASE_URL", format!("{sim_url}/calendar/v3")),
-        ("GOOGLE_TOKEN_URI", format!("{sim_url}/token")),
-        ("GOOGLE_OAUTH_CLIENT_ID", "sim-client-id".to_owned()),
-        ("GOOGLE_OAUTH_CLIENT_SECRET", "sim-client-secret".to_owned()),
-        ("GOOGLE_OAUTH_REFRESH_TOKEN", "sim-refresh-token".to_owned()),
-        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
-        ("BOOKING_ORGANIZER_EMAIL", "bench@example.com".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let mut worker = stack::spawn(stack::WORKER_MODE, &env)?;
-    let mut api_child = stack::spawn(stack::API_MODE, &env)?;
-    stack::wait_ready(&format!("{api}/readyz"), Duration::from_secs(60)).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    worker.ensure_running("worker")?;
-    api_child.ensure_running("API")?;
+    let providers = stack::Providers {
+        twilio_url: sim_url.clone(),
+        account_sid: account,
+        auth_token: token,
+        sim_url,
+        smtp_port,
+    };
+    let env = stack::ServiceEnv {
+        run,
+        api_port,
+        database_url: &scratch.url,
+        temporal_address: &scratch.temporal_address,
+        dial_cps: args.cps,
+    }
+    .vars(&providers);
+    let (mut api_child, mut worker) = stack::start_services(&env, &api).await?;
     let db = sqlx::PgPool::connect(&scratch.url).await?;
     let key = callwright_api::auth::create_key(&db, &format!("bench {run}"))
         .await?
