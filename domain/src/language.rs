@@ -62,7 +62,10 @@ pub struct LanguageProfile {
     /// BCP 47 tag spoken on the call.
     pub bcp47: &'static str,
     /// Twilio `<Gather language>`: the recogniser's code, which is not always the BCP 47 tag
-    /// (Hebrew is `iw-IL` on Twilio's Google recognisers, Mandarin `cmn-Hans-CN`).
+    /// (Hebrew is `iw-IL` on Twilio's Google recognisers, Mandarin `cmn-Hans-CN`). No
+    /// `speechModel` is set: Twilio then picks the speech-to-text provider and model for the
+    /// language itself and fails over to another provider in an outage, which a fixed model
+    /// per language would give up.
     pub twilio_gather: &'static str,
     /// Twilio `<Say voice>`: a Google voice Twilio offers for this language.
     pub twilio_voice: &'static str,
