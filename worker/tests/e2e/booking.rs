@@ -26,29 +26,6 @@ async fn create_leads(stack: &Stack, leads: &[(String, String, Option<String>)])
     ids
 }
 
-async fn sim_get(stack: &Stack, path: &str) -> Value {
-    stack
-        .http
-        .get(format!("{}{path}", stack.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn sim_faults(stack: &Stack, faults: Value) {
-    let resp = stack
-        .http
-        .post(format!("{}/sim/faults", stack.sim))
-        .json(&faults)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "faults: {}", resp.status());
-}
-
 async fn clear_faults(stack: &Stack) {
     let resp = stack
         .http
@@ -61,16 +38,13 @@ async fn clear_faults(stack: &Stack) {
 
 /// Messages the simulated mail server accepted.
 async fn mail(stack: &Stack) -> Vec<Value> {
-    sim_get(stack, "/sim/mail")
-        .await
-        .as_array()
-        .unwrap()
-        .clone()
+    stack.sim_get("/sim/mail").await.as_array().unwrap().clone()
 }
 
 /// Live (not cancelled) events on the sales calendar.
 async fn events(stack: &Stack) -> Vec<Value> {
-    sim_get(stack, "/sim/calendar/events")
+    stack
+        .sim_get("/sim/calendar/events")
         .await
         .as_array()
         .unwrap()
@@ -458,7 +432,9 @@ async fn a_worker_killed_between_event_and_invite_sends_one_invite() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
     // The mail server refuses for now: the invite step keeps retrying after the event exists.
-    sim_faults(&stack, json!({"smtp_451": 1000})).await;
+    stack
+        .sim_post("/sim/faults", json!({"smtp_451": 1000}))
+        .await;
     let ids = create_leads(
         &stack,
         &[(
@@ -498,12 +474,14 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
     stack.start_worker();
     // An expired token (401: refreshed once, the call does not notice) and a Zoom outage after
     // the call (the step is retried with backoff).
-    sim_faults(&stack, json!({"calendar_401": 1, "zoom_500": 2})).await;
+    stack
+        .sim_post("/sim/faults", json!({"calendar_401": 1, "zoom_500": 2}))
+        .await;
     call_one(&stack, "Dana Levi", "+972527654300", "dana@example.com").await;
     wait_bookings_settled(&stack, 1, Duration::from_secs(120)).await;
     assert_eq!(events(&stack).await.len(), 1);
     assert_eq!(mail(&stack).await.len(), 1);
-    let tokens = sim_get(&stack, "/sim/google/tokens").await;
+    let tokens = stack.sim_get("/sim/google/tokens").await;
     assert!(
         tokens.as_array().unwrap().len() >= 2,
         "the token was refreshed: {tokens}"
@@ -511,7 +489,9 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
 
     // The calendar is down during a call: the agent does not go silent or invent a time; it
     // apologises and the caller is called back instead.
-    sim_faults(&stack, json!({"calendar_500": 1000})).await;
+    stack
+        .sim_post("/sim/faults", json!({"calendar_500": 1000}))
+        .await;
     let ids = call_one(&stack, "Hans Weber", "+4915123456700", "hans@example.de").await;
     clear_faults(&stack).await;
     let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
@@ -520,7 +500,9 @@ async fn calendar_errors_retry_refresh_degrade_or_fail_with_a_reason() {
 
     // A refusal that will not change: the step fails at once with Google's reason, the slot is
     // released, and the lead's page says why.
-    sim_faults(&stack, json!({"calendar_insert_403": 1})).await;
+    stack
+        .sim_post("/sim/faults", json!({"calendar_insert_403": 1}))
+        .await;
     let ids = call_one(&stack, "Jean Martin", "+33612345600", "jean@example.fr").await;
     let lead = wait_for("the failed meeting", Duration::from_secs(60), || async {
         let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;

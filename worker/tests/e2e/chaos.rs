@@ -11,11 +11,11 @@
 //! - The model failing right after the agent reserved a slot: the reservation is given back
 //!   rather than holding the slot for good.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
+use crate::support::{Stack, StackOptions, lead_workflow, query_param, wait_for};
 
 /// The outcome each simulator persona (the number's last two digits) ends with.
 const PERSONA_OUTCOMES: [&str; 16] = [
@@ -36,38 +36,6 @@ const PERSONA_OUTCOMES: [&str; 16] = [
     "interested",         // 14 asks for another day
     "interested",         // 15 gives its email
 ];
-
-fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    url.split(['?', '&'])
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-}
-
-async fn sim_json(stack: &Stack, path: &str) -> Value {
-    stack
-        .http
-        .get(format!("{}/sim/{path}", stack.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn set_chaos(stack: &Stack, config: Value) {
-    let resp = stack
-        .http
-        .post(format!("{}/sim/chaos", stack.sim))
-        .json(&config)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        resp.status().is_success(),
-        "POST /sim/chaos: {}",
-        resp.status()
-    );
-}
 
 /// Waits for every lead workflow to be done (or parked until its callback).
 async fn wait_leads_finished(stack: &Stack, ids: &[String]) {
@@ -121,7 +89,7 @@ async fn assert_one_event_and_invite_per_meeting(stack: &Stack) -> usize {
             .await
             .unwrap();
     assert_eq!(unconfirmed, 0, "meetings left reserved");
-    let events = sim_json(stack, "calendar/events").await;
+    let events = stack.sim_get("/sim/calendar/events").await;
     let live = events
         .as_array()
         .unwrap()
@@ -133,7 +101,7 @@ async fn assert_one_event_and_invite_per_meeting(stack: &Stack) -> usize {
         confirmed.len(),
         "calendar events per confirmed meeting"
     );
-    let mail = sim_json(stack, "mail").await;
+    let mail = stack.sim_get("/sim/mail").await;
     let mut received: BTreeMap<String, usize> = BTreeMap::new();
     for m in mail.as_array().unwrap() {
         let id = m["message_id"].as_str().unwrap_or_default();
@@ -155,12 +123,13 @@ async fn assert_one_event_and_invite_per_meeting(stack: &Stack) -> usize {
 async fn webhook_chaos_changes_no_outcome() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
-    set_chaos(
-        &stack,
-        json!({"webhook_duplicate": 0.25, "webhook_reorder": 0.25, "webhook_delay": 0.1,
+    stack
+        .sim_post(
+            "/sim/chaos",
+            json!({"webhook_duplicate": 0.25, "webhook_reorder": 0.25, "webhook_delay": 0.1,
                "webhook_delay_ms": 2000, "webhook_bad_signature": 0.1}),
-    )
-    .await;
+        )
+        .await;
     let phones: Vec<String> = (0..16).map(|p| format!("+49151234567{p:02}")).collect();
     let leads: Vec<(&str, &str)> = phones.iter().map(|p| ("Chaos", p.as_str())).collect();
     let ids = stack.create_leads(&leads).await;
@@ -193,7 +162,7 @@ async fn webhook_chaos_changes_no_outcome() {
     assert_no_double_dial(&stack).await;
     assert_one_event_and_invite_per_meeting(&stack).await;
 
-    let counters = sim_json(&stack, "chaos").await["counters"].clone();
+    let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
     for key in [
         "webhooks_duplicated",
         "webhooks_reordered",
@@ -215,12 +184,13 @@ async fn provider_faults_lose_nothing() {
     })
     .await;
     stack.start_worker();
-    set_chaos(
-        &stack,
-        json!({"llm_429": 0.05, "llm_500": 0.05, "llm_slow": 0.05, "llm_slow_ms": 2500,
+    stack
+        .sim_post(
+            "/sim/chaos",
+            json!({"llm_429": 0.05, "llm_500": 0.05, "llm_slow": 0.05, "llm_slow_ms": 2500,
                "calendar_500": 0.1, "smtp_451": 0.3}),
-    )
-    .await;
+        )
+        .await;
     let phones: Vec<String> = [0, 1, 2, 12, 14, 15, 0, 1]
         .iter()
         .enumerate()
@@ -245,7 +215,7 @@ async fn provider_faults_lose_nothing() {
         meetings > 0,
         "no meeting booked under provider faults: {detail}"
     );
-    let counters = sim_json(&stack, "chaos").await["counters"].clone();
+    let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
     let injected: u64 = ["llm_429", "llm_500", "llm_slow", "calendar_500", "smtp_451"]
         .iter()
         .map(|k| counters[*k].as_u64().unwrap())
@@ -258,7 +228,7 @@ async fn llm_outage_apologises_then_calls_back() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
     // Every chat completion fails until the first call is over.
-    set_chaos(&stack, json!({"llm_500": 1.0})).await;
+    stack.sim_post("/sim/chaos", json!({"llm_500": 1.0})).await;
     let ids = stack.create_leads(&[("Ann", "+14155552702")]).await;
     let campaign = stack.start_campaign(&ids, 1, 2).await;
     let first = wait_for(
@@ -270,7 +240,7 @@ async fn llm_outage_apologises_then_calls_back() {
         },
     )
     .await;
-    set_chaos(&stack, json!({})).await;
+    stack.sim_post("/sim/chaos", json!({})).await;
 
     // The callee heard an apology that promises a callback, as the last thing said, not silence.
     let apology =
@@ -338,7 +308,9 @@ async fn a_failure_right_after_booking_gives_the_slot_back() {
     stack.start_worker();
     // The model fails on every completion that follows a successful reservation, so the agent
     // apologises instead of confirming, on both attempts.
-    set_chaos(&stack, json!({"llm_500_after_booking": 1.0})).await;
+    stack
+        .sim_post("/sim/chaos", json!({"llm_500_after_booking": 1.0}))
+        .await;
     let ids = stack.create_leads(&[("Dana", "+4915123456800")]).await;
     let campaign = stack.start_campaign(&ids, 1, 2).await;
     let detail = stack
@@ -346,7 +318,7 @@ async fn a_failure_right_after_booking_gives_the_slot_back() {
         .await;
     wait_leads_finished(&stack, &ids).await;
     assert_eq!(detail["leads"][0]["outcome"], "failed", "{detail}");
-    let counters = sim_json(&stack, "chaos").await["counters"].clone();
+    let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
     assert!(
         counters["llm_500_after_booking"].as_u64().unwrap() > 0,
         "the fault never fired: {counters}"
@@ -367,14 +339,14 @@ async fn a_failure_right_after_booking_gives_the_slot_back() {
             "a released reservation says why: {meetings:?}"
         );
     }
-    let events = sim_json(&stack, "calendar/events").await;
+    let events = stack.sim_get("/sim/calendar/events").await;
     assert_eq!(
         events.as_array().unwrap().len(),
         0,
         "no calendar event: {events}"
     );
     assert_eq!(
-        sim_json(&stack, "mail").await.as_array().unwrap().len(),
+        stack.sim_get("/sim/mail").await.as_array().unwrap().len(),
         0,
         "no invite"
     );

@@ -3,22 +3,13 @@
 //! the callee hears; each line is synthesised once (the cache is shared); a tampered link is
 //! refused; and a provider that fails falls back to `<Say>` without the caller hearing silence.
 
-use crate::support::{SIM_VOICE, SIM_VOICE_HE, Stack, StackOptions, always_open, lead_workflow};
+use crate::support::{SIM_VOICE, SIM_VOICE_HE, Stack, StackOptions, lead_workflow};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
 async fn run_campaign(stack: &Stack, leads: &[String]) -> (String, Value) {
-    let (status, body) = stack
-        .post(
-            "/api/campaigns/start",
-            json!({"lead_ids": leads, "max_concurrent": 1,
-                   "settings": {"business_name": "Acme Solar", "max_attempts": 1,
-                                "calling_window": always_open()}}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let campaign = body["campaign_id"].as_str().unwrap().to_owned();
+    let campaign = stack.start_campaign(leads, 1, 1).await;
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(180))
         .await;
@@ -46,12 +37,7 @@ fn agent_lines(call: &Value) -> Vec<String> {
 }
 
 async fn syntheses(stack: &Stack) -> Vec<Value> {
-    reqwest::get(format!("{}/sim/tts", stack.sim))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    serde_json::from_value(stack.sim_get("/sim/tts").await).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -223,13 +209,9 @@ async fn a_failing_speech_provider_falls_back_to_say_without_silence() {
     })
     .await;
     stack.start_worker();
-    let faults = reqwest::Client::new()
-        .post(format!("{}/sim/faults", stack.sim))
-        .json(&json!({"tts_500": 1000}))
-        .send()
-        .await
-        .unwrap();
-    assert!(faults.status().is_success());
+    stack
+        .sim_post("/sim/faults", json!({"tts_500": 1000}))
+        .await;
     let ids = stack
         .create_leads(&[("Grace Hopper", "+14155550100")])
         .await;

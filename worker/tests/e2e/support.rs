@@ -377,14 +377,37 @@ impl Stack {
 
     /// Every call the simulator has seen.
     pub async fn sim_calls(&self) -> Vec<Value> {
+        serde_json::from_value(self.sim_get("/sim/calls").await).expect("a list of calls")
+    }
+
+    /// A simulator inspection endpoint (`/sim/...`, `/sim/calendar/events`, ...).
+    pub async fn sim_get(&self, path: &str) -> Value {
         let resp = self
             .http
-            .get(format!("{}/sim/calls", self.sim))
+            .get(format!("{}{path}", self.sim))
             .send()
             .await
             .expect("sim answers");
         resp.json().await.expect("JSON")
     }
+
+    /// Configures the simulator (`/sim/faults`, `/sim/chaos`); it must accept.
+    pub async fn sim_post(&self, path: &str, body: Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.sim))
+            .json(&body)
+            .send()
+            .await
+            .expect("sim answers");
+        assert!(resp.status().is_success(), "POST {path}: {}", resp.status());
+    }
+}
+
+/// A query parameter of a URL (the simulator keeps each call's callback URLs).
+pub fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    url.split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 impl Drop for Stack {

@@ -2,7 +2,7 @@
 //! answered call's recording becomes a timestamped agent/callee transcript returned by
 //! `GET /api/calls/{id}`; without it the transcript is `skipped`, not failed.
 
-use crate::support::{Stack, StackOptions, always_open, lead_workflow, wait_for};
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -25,16 +25,7 @@ async fn call_of(stack: &Stack, lead: &str) -> Value {
 }
 
 async fn run(stack: &Stack, leads: &[String]) -> String {
-    let (status, body) = stack
-        .post(
-            "/api/campaigns/start",
-            json!({"lead_ids": leads, "max_concurrent": 2,
-                   "settings": {"business_name": "Acme Solar", "max_attempts": 1,
-                                "calling_window": always_open()}}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let campaign = body["campaign_id"].as_str().unwrap().to_owned();
+    let campaign = stack.start_campaign(leads, 2, 1).await;
     stack
         .wait_campaign_done(&campaign, Duration::from_secs(180))
         .await;
@@ -97,12 +88,8 @@ async fn an_answered_call_is_transcribed_into_two_timed_speakers() {
             .collect();
         assert_eq!(heard, live, "{language}");
     }
-    let requests: Vec<Value> = reqwest::get(format!("{}/sim/deepgram", stack.sim))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let requests: Vec<Value> =
+        serde_json::from_value(stack.sim_get("/sim/deepgram").await).unwrap();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     for r in &requests {
         let p = &r["params"];

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Stack, StackOptions, wait_for};
+use crate::support::{Stack, StackOptions, query_param, wait_for};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -25,11 +25,6 @@ const LEADS: [(&str, &str); 16] = [
     ("Cat", "+14155552606"),
     ("Dan", "+14155552613"),
 ];
-
-fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    url.split(['?', '&'])
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-}
 
 async fn live_calls(stack: &Stack) -> usize {
     stack
