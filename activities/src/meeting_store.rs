@@ -313,7 +313,8 @@ impl Store {
         .await
     }
 
-    /// Writes the send receipt of an invite.
+    /// Writes the send record of an invite at the mailer's commit point (not yet confirmed by
+    /// the mail server).
     pub async fn record_invite(
         &self,
         meeting_id: Uuid,
@@ -331,6 +332,45 @@ impl Store {
         .bind(method)
         .bind(message_id)
         .bind(recipient)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks an invite's send record as accepted by the mail server.
+    pub async fn confirm_invite(
+        &self,
+        meeting_id: Uuid,
+        sequence: i32,
+        method: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE meeting_invites SET accepted_at = now()
+             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
+        )
+        .bind(meeting_id)
+        .bind(sequence)
+        .bind(method)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes back the send record of an invite the mail server refused after the commit point,
+    /// so that a retry sends it.
+    pub async fn forget_invite(
+        &self,
+        meeting_id: Uuid,
+        sequence: i32,
+        method: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "DELETE FROM meeting_invites
+             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
+        )
+        .bind(meeting_id)
+        .bind(sequence)
+        .bind(method)
         .execute(self.pool())
         .await?;
         Ok(())

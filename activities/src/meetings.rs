@@ -7,7 +7,7 @@
 use crate::booking::BookingSettings;
 use crate::calendar::{Attendee, Calendar, EventSpec};
 use crate::error::{ProviderError, db_error};
-use crate::mail::{InviteEmail, Mailer};
+use crate::mail::{Delivery, InviteEmail, Mailer, SendRecord};
 use crate::meeting_store::Meeting;
 use crate::store::Store;
 use crate::video::{VideoMeetings, VideoRequest};
@@ -285,9 +285,11 @@ impl MeetingActivities {
         })
     }
 
-    /// Emails one revision of the invite, once: a send receipt keyed by (meeting, sequence,
-    /// method) is checked before and written after the mail server accepts it, and the
-    /// Message-ID is stable, so even a resend after a crash between the two is recognisable.
+    /// Emails one revision of the invite, once. Its send record, keyed by (meeting, sequence,
+    /// method), is checked first and written at the mailer's commit point, the last moment the
+    /// mail server can still discard the message (see [`crate::mail::SmtpMailer`]), so a retry
+    /// after a crash at any point neither sends it twice nor leaves it unsent. The Message-ID is
+    /// stable per revision either way.
     #[activity]
     pub async fn send_invite(
         self: Arc<Self>,
@@ -313,21 +315,33 @@ impl MeetingActivities {
             return Ok(InviteSent::Skipped);
         }
         let email = self.email(&m, &input);
-        self.mailer
-            .send(&email)
+        let record = InviteRecord {
+            store: &self.store,
+            meeting_id: m.id,
+            sequence: input.sequence,
+            method,
+            message_id: &email.message_id,
+            recipient: &m.attendee_email,
+        };
+        match self
+            .mailer
+            .send(&email, &record)
             .await
-            .map_err(ProviderError::into_activity)?;
-        self.store
-            .record_invite(
-                m.id,
-                input.sequence,
-                method,
-                &email.message_id,
-                &m.attendee_email,
-            )
-            .await
-            .map_err(db_error)?;
-        tracing::info!(meeting_id = %m.id, sequence = input.sequence, method, "invite sent");
+            .map_err(ProviderError::into_activity)?
+        {
+            Delivery::Accepted => {
+                self.store
+                    .confirm_invite(m.id, input.sequence, method)
+                    .await
+                    .map_err(db_error)?;
+                tracing::info!(meeting_id = %m.id, sequence = input.sequence, method, "invite sent");
+            }
+            Delivery::Unconfirmed(why) => {
+                tracing::warn!(meeting_id = %m.id, sequence = input.sequence, method, %why,
+                    "invite sent without the server's confirmation; not sent again");
+                metrics::counter!("callwright_invites_unconfirmed_total").increment(1);
+            }
+        }
         metrics::counter!("callwright_invites_sent_total", "method" => method).increment(1);
         Ok(InviteSent::Sent)
     }
@@ -412,5 +426,65 @@ impl MeetingActivities {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// The send record of one invite revision in `meeting_invites`, written at the mailer's commit
+/// point.
+struct InviteRecord<'a> {
+    store: &'a Store,
+    meeting_id: uuid::Uuid,
+    sequence: i32,
+    method: &'a str,
+    message_id: &'a str,
+    recipient: &'a str,
+}
+
+#[async_trait::async_trait]
+impl SendRecord for InviteRecord<'_> {
+    async fn commit(&self) -> Result<(), ProviderError> {
+        self.store
+            .record_invite(
+                self.meeting_id,
+                self.sequence,
+                self.method,
+                self.message_id,
+                self.recipient,
+            )
+            .await
+            .map_err(|e| record_error(&e))
+    }
+
+    async fn refused(&self) -> Result<(), ProviderError> {
+        // A record left behind would stop every retry from sending: try a few times.
+        let mut tries = 0;
+        loop {
+            match self
+                .store
+                .forget_invite(self.meeting_id, self.sequence, self.method)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) if tries >= 3 => {
+                    tracing::error!(meeting_id = %self.meeting_id, error = %e,
+                        "refused invite's send record not taken back; it will not be retried");
+                    return Err(record_error(&e));
+                }
+                Err(_) => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(500 * tries)).await;
+                }
+            }
+        }
+    }
+}
+
+fn record_error(err: &sqlx::Error) -> ProviderError {
+    ProviderError {
+        provider: "postgres",
+        message: format!("invite send record: {err}"),
+        status: None,
+        retryable: true,
+        retry_after: None,
     }
 }

@@ -165,9 +165,12 @@ impl Telephony for TwilioClient {
             ("Method", "POST"),
             ("StatusCallback", call.status_callback.as_str()),
             ("StatusCallbackMethod", "POST"),
-            ("StatusCallbackEvent", "initiated"),
+            // Each callback is a signal, a workflow task and history events on the Temporal
+            // server, which bounds leads per hour. `initiated` says no more than the dial's own
+            // reply, and the answer already reaches the workflow as the `voice` webhook (its
+            // update moves the call to in-progress), so only `ringing` (shown live) and the
+            // final status are asked for.
             ("StatusCallbackEvent", "ringing"),
-            ("StatusCallbackEvent", "answered"),
             ("StatusCallbackEvent", "completed"),
             ("MachineDetection", "DetectMessageEnd"),
             ("AsyncAmd", "true"),

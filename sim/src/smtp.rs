@@ -3,11 +3,14 @@
 //! `GET /sim/mail` and `GET /sim/mail/{id}/raw`.
 //!
 //! Supported: greeting `220`; `EHLO` (advertises `8BITMIME`, `SMTPUTF8`,
-//! `SIZE`, `AUTH PLAIN LOGIN`, `ENHANCEDSTATUSCODES`) and `HELO`; `AUTH PLAIN`
-//! and `AUTH LOGIN` with any credentials; `MAIL FROM`, `RCPT TO`, `DATA` (dot
-//! unstuffing, ends on CRLF.CRLF); `RSET`, `NOOP`, `VRFY`, `HELP`, `QUIT`.
-//! No `STARTTLS` (answered `454`). The `smtp_451` fault refuses the next
-//! message after its data with `451 4.3.0 Temporary failure` (nothing stored).
+//! `SIZE`, `AUTH PLAIN LOGIN`, `ENHANCEDSTATUSCODES`, `CHUNKING`) and `HELO`;
+//! `AUTH PLAIN` and `AUTH LOGIN` with any credentials; `MAIL FROM`, `RCPT TO`,
+//! `DATA` (dot unstuffing, ends on CRLF.CRLF) and `BDAT` (RFC 3030 chunks, the
+//! message is accepted on `LAST`; a connection closed before it delivers
+//! nothing); `RSET`, `NOOP`, `VRFY`, `HELP`, `QUIT`. No `STARTTLS` (answered
+//! `454`). The `smtp_451` fault refuses the next message at its end (after the
+//! data, or on `BDAT ... LAST`) with `451 4.3.0 Temporary failure` (nothing
+//! stored).
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -55,7 +58,7 @@ pub struct Mail {
     pub subject: Option<String>,
     /// `Message-ID` header as sent (with its angle brackets).
     pub message_id: Option<String>,
-    /// When the final `.` was received.
+    /// When the end of the message (the final `.`, or `BDAT ... LAST`) was received.
     pub received_at: DateTime<Utc>,
     /// The message (RFC 5322 text, CRLF line ends, dot-unstuffed), lossily UTF-8.
     pub raw: String,
@@ -220,12 +223,18 @@ struct Session {
     auth_user: Option<String>,
     from: Option<String>,
     to: Vec<String>,
+    /// The chunks received so far by `BDAT` in this transaction.
+    chunks: Vec<u8>,
+    /// A `BDAT` chunk took the message past the size limit.
+    chunks_too_big: bool,
 }
 
 impl Session {
     fn reset_transaction(&mut self) {
         self.from = None;
         self.to.clear();
+        self.chunks.clear();
+        self.chunks_too_big = false;
     }
 }
 
@@ -269,7 +278,7 @@ async fn session(stream: TcpStream, state: SharedState) -> std::io::Result<()> {
                 s.esmtp = verb == "EHLO";
                 let text = if s.esmtp {
                     format!(
-                        "250-{HOSTNAME} Hello {args}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE {MAX_MESSAGE_BYTES}\r\n250-AUTH PLAIN LOGIN\r\n250 ENHANCEDSTATUSCODES"
+                        "250-{HOSTNAME} Hello {args}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE {MAX_MESSAGE_BYTES}\r\n250-AUTH PLAIN LOGIN\r\n250-CHUNKING\r\n250 ENHANCEDSTATUSCODES"
                     )
                 } else {
                     format!("250 {HOSTNAME}")
@@ -300,6 +309,10 @@ async fn session(stream: TcpStream, state: SharedState) -> std::io::Result<()> {
                     let text = data(&mut reader, &mut s, &state).await?;
                     reply(&mut writer, &text).await?;
                 }
+            }
+            "BDAT" => {
+                let text = bdat(&mut reader, &mut s, &state, args).await?;
+                reply(&mut writer, &text).await?;
             }
             "RSET" => {
                 s.reset_transaction();
@@ -418,14 +431,80 @@ async fn data<R: AsyncBufRead + Unpin>(
             message.extend_from_slice(b"\r\n");
         }
     }
+    Ok(accept(s, state, message, too_big))
+}
+
+/// `BDAT <size> [LAST]`: reads exactly `size` octets; the message is complete on `LAST`.
+async fn bdat<R: AsyncBufRead + Unpin>(
+    reader: &mut R,
+    s: &mut Session,
+    state: &SharedState,
+    args: &str,
+) -> std::io::Result<String> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let (size, last) = match words.as_slice() {
+        [size] => (size.parse::<usize>().ok(), false),
+        [size, last] if last.eq_ignore_ascii_case("LAST") => (size.parse::<usize>().ok(), true),
+        _ => (None, false),
+    };
+    let Some(size) = size else {
+        // Without a size the chunk cannot be told apart from the commands after it.
+        return Ok("501 5.5.4 Syntax: BDAT size [LAST]".into());
+    };
+    // The chunk follows the command whatever the reply, so it is always read (or skipped).
+    let fits = s.chunks.len() + size <= MAX_MESSAGE_BYTES;
+    let mut chunk = Vec::new();
+    let read = if fits {
+        (&mut *reader)
+            .take(size as u64)
+            .read_to_end(&mut chunk)
+            .await?
+    } else {
+        let skipped = tokio::io::copy(
+            &mut (&mut *reader).take(size as u64),
+            &mut tokio::io::sink(),
+        )
+        .await?;
+        usize::try_from(skipped).unwrap_or(usize::MAX)
+    };
+    if read < size {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "connection closed during BDAT",
+        ));
+    }
+    if s.from.is_none() {
+        return Ok("503 5.5.1 Error: need MAIL command".into());
+    }
+    if s.to.is_empty() {
+        return Ok("503 5.5.1 Error: need RCPT command".into());
+    }
+    if !fits {
+        s.chunks_too_big = true;
+    }
+    if !s.chunks_too_big {
+        s.chunks.extend_from_slice(&chunk);
+    }
+    if !last {
+        return Ok(format!("250 2.0.0 {size} octets received"));
+    }
+    let message = std::mem::take(&mut s.chunks);
+    let too_big = std::mem::take(&mut s.chunks_too_big);
+    Ok(accept(s, state, message, too_big))
+}
+
+/// The end of a message: stores it (or refuses it) and ends the transaction.
+fn accept(s: &mut Session, state: &SharedState, message: Vec<u8>, too_big: bool) -> String {
     let from = s.from.take().unwrap_or_default();
     let to = std::mem::take(&mut s.to);
+    s.chunks.clear();
+    s.chunks_too_big = false;
     if too_big {
-        return Ok("552 5.3.4 Message size exceeds fixed maximum message size".into());
+        return "552 5.3.4 Message size exceeds fixed maximum message size".into();
     }
     if state.store.take_fault(FaultKind::Smtp451) {
         tracing::info!("fault smtp_451: message refused");
-        return Ok("451 4.3.0 Temporary failure".into());
+        return "451 4.3.0 Temporary failure".into();
     }
     let headers = parse_headers(&message);
     let header = |name: &str| {
@@ -449,7 +528,7 @@ async fn data<R: AsyncBufRead + Unpin>(
     };
     tracing::info!(mail = %id, from = %mail.from, to = ?mail.to, subject = ?mail.subject, "mail accepted");
     state.mail.push(mail);
-    Ok(format!("250 2.0.0 Ok: queued as {id}"))
+    format!("250 2.0.0 Ok: queued as {id}")
 }
 
 async fn auth<R, W>(

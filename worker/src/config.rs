@@ -40,7 +40,10 @@ pub struct WorkerConfig {
     pub llm_model: String,
     /// Per-request model timeout (`LLM_TIMEOUT_MS`, default 5000).
     pub llm_timeout: Duration,
-    /// Workflows kept in the worker's cache (`MAX_CACHED_WORKFLOWS`, default 10000).
+    /// Workflows kept in the worker's cache (`MAX_CACHED_WORKFLOWS`, default 2000). The cache is
+    /// least-recently-used: live calls, touched on every turn, stay in it, while leads parked
+    /// until a callback or a retry (about 150 KiB each) are evicted and replayed from their
+    /// history when their timer fires. Keep it above the live calls a worker carries.
     pub max_cached_workflows: usize,
     /// Calendar, video, mail and slot rules.
     pub booking: BookingConfig,
@@ -91,7 +94,7 @@ impl WorkerConfig {
             llm_api_key: SecretString::from(var(l, "LLM_API_KEY", None)?),
             llm_model: var(l, "LLM_MODEL", Some("gpt-4o-mini"))?,
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
-            max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "10000")?,
+            max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "2000")?,
             booking: BookingConfig::from_lookup(l)?,
             outbound: match l("OUTBOUND_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
                 Some(url) => {

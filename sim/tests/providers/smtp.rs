@@ -314,3 +314,115 @@ async fn lettre_sends_and_sees_the_temporary_failure() {
             .contains(".une ligne avec un point")
     );
 }
+
+async fn mail_count(base: &str) -> usize {
+    let (_, mails) = json(
+        client()
+            .get(format!("{base}/sim/mail"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    mails.as_array().unwrap().len()
+}
+
+/// RFC 3030: chunks are taken as they are (no dot-stuffing) and the message exists only once
+/// `BDAT ... LAST` arrives; the 451 fault refuses it there.
+#[tokio::test]
+async fn bdat_chunks_become_one_message_on_last() {
+    let sim = start().await;
+    let (mut c, _) = Conn::open(sim.smtp).await;
+    let ehlo = c.send("EHLO product.test").await;
+    assert!(ehlo.contains("CHUNKING"), "{ehlo}");
+    let (head, tail) = MESSAGE.split_at(120);
+    let tail = tail.trim_end_matches(".\r\n");
+
+    assert!(
+        c.send("MAIL FROM:<agent@callwright.test>")
+            .await
+            .starts_with("250")
+    );
+    // The 3 octets of the refused chunk are read, not taken for a command.
+    let early = c.send_raw("BDAT 3\r\nabc").await;
+    assert!(
+        early.starts_with("503"),
+        "BDAT needs a recipient first: {early}"
+    );
+    assert!(
+        c.send("RCPT TO:<lead@example.com>")
+            .await
+            .starts_with("250")
+    );
+    let first = c.send_raw(&format!("BDAT {}\r\n{head}", head.len())).await;
+    assert!(first.starts_with("250"), "{first}");
+    let second = c.send_raw(&format!("BDAT {}\r\n{tail}", tail.len())).await;
+    assert!(second.starts_with("250"), "{second}");
+    assert_eq!(mail_count(&sim.base).await, 0, "nothing before LAST");
+    let queued = c.send("BDAT 0 LAST").await;
+    assert!(queued.starts_with("250 2.0.0 Ok: queued as"), "{queued}");
+
+    let (_, mails) = json(
+        client()
+            .get(format!("{}/sim/mail", sim.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let mails = mails.as_array().unwrap();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0]["message_id"], "<abc123@callwright.test>");
+    assert_eq!(
+        mails[0]["raw"],
+        format!("{head}{tail}"),
+        "chunks are not unstuffed"
+    );
+
+    add_faults(&sim.base, json!({"smtp_451": 1})).await;
+    assert!(
+        c.send("MAIL FROM:<agent@callwright.test>")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        c.send("RCPT TO:<lead@example.com>")
+            .await
+            .starts_with("250")
+    );
+    let refused = c
+        .send_raw(&format!("BDAT {} LAST\r\n{head}", head.len()))
+        .await;
+    assert!(refused.starts_with("451"), "{refused}");
+    assert_eq!(mail_count(&sim.base).await, 1);
+    assert!(c.send("BDAT x").await.starts_with("501"));
+    assert!(c.send("BDAT 1 NOW").await.starts_with("501"));
+    assert!(c.send("QUIT").await.starts_with("221"));
+}
+
+/// A client that goes away before `BDAT ... LAST` has delivered nothing.
+#[tokio::test]
+async fn bdat_without_last_delivers_nothing() {
+    let sim = start().await;
+    let (mut c, _) = Conn::open(sim.smtp).await;
+    c.send("EHLO product.test").await;
+    assert!(
+        c.send("MAIL FROM:<agent@callwright.test>")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        c.send("RCPT TO:<lead@example.com>")
+            .await
+            .starts_with("250")
+    );
+    let chunk = c
+        .send_raw(&format!("BDAT {}\r\n{MESSAGE}", MESSAGE.len()))
+        .await;
+    assert!(chunk.starts_with("250"), "{chunk}");
+    drop(c);
+    // A later session on the same server sees the sink still empty.
+    let (mut again, _) = Conn::open(sim.smtp).await;
+    assert!(again.send("NOOP").await.starts_with("250"));
+    assert_eq!(mail_count(&sim.base).await, 0);
+}
