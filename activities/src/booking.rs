@@ -212,8 +212,12 @@ impl BookingDesk {
         if let Some(seed) = spread {
             // Callers who just lost a slot were all racing for the earliest ones: start each
             // one's fresh offer at a different point among the next few dozen free slots, so
-            // they do not all collide again on the same next slot.
-            let window = (free.len() / 2).min(SPREAD_WINDOW);
+            // they do not all collide again on the same next slot. Each further loss on the
+            // same call widens that window, so a caller unlucky twice moves further away from
+            // where the crowd is booking.
+            let offer_size = self.settings.offer_size.max(1);
+            let rounds = usize::try_from(first_number).unwrap_or(0) / offer_size;
+            let window = (free.len() / 2).min(SPREAD_WINDOW.saturating_mul(rounds.max(1)));
             if window > 0 {
                 let skip = usize::try_from(seed % window as u64).unwrap_or(0);
                 free.drain(..skip);
