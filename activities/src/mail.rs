@@ -218,30 +218,21 @@ impl SmtpMailer {
             .await
             .map_err(|_| timed_out("connecting"))?
             .map_err(smtp_error)?;
-        let text = match String::from_utf8(body) {
+        // Without CHUNKING: DATA, then the record (a crash between the two resends).
+        let text = match std::str::from_utf8(&body) {
             Ok(text) if chunking => text,
-            // Without CHUNKING: DATA, then the record (a crash between the two resends).
-            Ok(text) => {
-                return self
-                    .send_with_data(conn, &envelope, text.as_bytes(), record)
-                    .await;
-            }
-            Err(e) => {
-                return self
-                    .send_with_data(conn, &envelope, e.as_bytes(), record)
-                    .await;
-            }
+            _ => return self.send_with_data(conn, &envelope, &body, record).await,
         };
         let before_commit = async {
             conn.command(Mail::new(
                 envelope.from().cloned(),
-                mail_parameters(&envelope, &text),
+                mail_parameters(&envelope, text),
             ))
             .await?;
             for to in envelope.to() {
                 conn.command(Rcpt::new(to.clone(), vec![])).await?;
             }
-            conn.command(Bdat::Chunk(&text)).await
+            conn.command(Bdat::Chunk(text)).await
         };
         match timeout(self.timeout, before_commit).await {
             Ok(Ok(_)) => {}

@@ -295,7 +295,8 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Whether this invite (meeting, sequence, method) was already accepted by the mail server.
+    /// Whether this invite (meeting, sequence, method) has a send record: the mail server
+    /// accepted it, or it went past the mailer's commit point. Either way it is not sent again.
     pub async fn invite_sent(
         &self,
         meeting_id: Uuid,
@@ -344,16 +345,13 @@ impl Store {
         sequence: i32,
         method: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE meeting_invites SET accepted_at = now()
-             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
+        self.unconfirmed_invite(
+            "UPDATE meeting_invites SET accepted_at = now()",
+            meeting_id,
+            sequence,
+            method,
         )
-        .bind(meeting_id)
-        .bind(sequence)
-        .bind(method)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Takes back the send record of an invite the mail server refused after the commit point,
@@ -364,15 +362,28 @@ impl Store {
         sequence: i32,
         method: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "DELETE FROM meeting_invites
-             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
-        )
-        .bind(meeting_id)
-        .bind(sequence)
-        .bind(method)
-        .execute(self.pool())
-        .await?;
+        self.unconfirmed_invite("DELETE FROM meeting_invites", meeting_id, sequence, method)
+            .await
+    }
+
+    /// Runs `statement` (an UPDATE or DELETE on `meeting_invites`) on one invite's send record
+    /// while the mail server has not confirmed it.
+    async fn unconfirmed_invite(
+        &self,
+        statement: &str,
+        meeting_id: Uuid,
+        sequence: i32,
+        method: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "{statement} WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL"
+        );
+        sqlx::query(&sql)
+            .bind(meeting_id)
+            .bind(sequence)
+            .bind(method)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -454,20 +454,13 @@ async fn bdat<R: AsyncBufRead + Unpin>(
     // The chunk follows the command whatever the reply, so it is always read (or skipped).
     let fits = s.chunks.len() + size <= MAX_MESSAGE_BYTES;
     let mut chunk = Vec::new();
+    let mut limited = (&mut *reader).take(size as u64);
     let read = if fits {
-        (&mut *reader)
-            .take(size as u64)
-            .read_to_end(&mut chunk)
-            .await?
+        tokio::io::copy(&mut limited, &mut chunk).await?
     } else {
-        let skipped = tokio::io::copy(
-            &mut (&mut *reader).take(size as u64),
-            &mut tokio::io::sink(),
-        )
-        .await?;
-        usize::try_from(skipped).unwrap_or(usize::MAX)
+        tokio::io::copy(&mut limited, &mut tokio::io::sink()).await?
     };
-    if read < size {
+    if read < size as u64 {
         return Err(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
             "connection closed during BDAT",
@@ -497,8 +490,7 @@ async fn bdat<R: AsyncBufRead + Unpin>(
 fn accept(s: &mut Session, state: &SharedState, message: Vec<u8>, too_big: bool) -> String {
     let from = s.from.take().unwrap_or_default();
     let to = std::mem::take(&mut s.to);
-    s.chunks.clear();
-    s.chunks_too_big = false;
+    s.reset_transaction();
     if too_big {
         return "552 5.3.4 Message size exceeds fixed maximum message size".into();
     }

@@ -250,9 +250,7 @@ async fn a_booked_call_lands_on_the_calendar_with_one_invite() {
     for step in ["confirm_meeting", "send_invite"] {
         assert!(history.contains(step), "history lacks {step}");
     }
-    if let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") {
-        std::fs::write(std::path::Path::new(&dir).join("booked_call.json"), history).unwrap();
-    }
+    crate::lifecycle::save_fixture("booked_call", &history);
 
     // An operator moves the Hebrew lead's meeting: the event moves, an updated invite
     // (SEQUENCE 1) goes out. Then cancels it: the event is cancelled, a CANCEL goes out.

@@ -15,7 +15,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::support::{Stack, StackOptions, lead_workflow, query_param, wait_for};
+use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 
 /// The outcome each simulator persona (the number's last two digits) ends with.
 const PERSONA_OUTCOMES: [&str; 16] = [
@@ -51,26 +51,6 @@ async fn wait_leads_finished(stack: &Stack, ids: &[String]) {
         )
         .await;
     }
-}
-
-/// No (workflow, attempt) dialled twice; returns the number of calls placed.
-async fn assert_no_double_dial(stack: &Stack) -> usize {
-    let calls = stack.sim_calls().await;
-    let mut per_attempt: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for call in &calls {
-        let url = call["status_callback"].as_str().unwrap_or_default();
-        let key = (
-            query_param(url, "wf").unwrap_or_default().to_owned(),
-            query_param(url, "attempt").unwrap_or_default().to_owned(),
-        );
-        *per_attempt.entry(key).or_default() += 1;
-    }
-    let doubles: Vec<_> = per_attempt.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(
-        doubles.is_empty(),
-        "attempts dialled more than once: {doubles:?}"
-    );
-    calls.len()
 }
 
 /// Confirmed meetings = live calendar events, each with exactly one invitation email.
@@ -159,7 +139,7 @@ async fn webhook_chaos_changes_no_outcome() {
             phones[i]
         );
     }
-    assert_no_double_dial(&stack).await;
+    stack.assert_no_double_dial().await;
     assert_one_event_and_invite_per_meeting(&stack).await;
 
     let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
@@ -209,7 +189,7 @@ async fn provider_faults_lose_nothing() {
             "lead without an outcome: {lead}"
         );
     }
-    assert_no_double_dial(&stack).await;
+    stack.assert_no_double_dial().await;
     let meetings = assert_one_event_and_invite_per_meeting(&stack).await;
     assert!(
         meetings > 0,
@@ -266,7 +246,7 @@ async fn llm_outage_apologises_then_calls_back() {
         .wait_campaign_done(&campaign, Duration::from_secs(120))
         .await;
     assert_eq!(detail["leads"][0]["outcome"], "not_interested", "{detail}");
-    assert_eq!(assert_no_double_dial(&stack).await, 2);
+    assert_eq!(stack.assert_no_double_dial().await.len(), 2);
     let outcomes: Vec<Option<String>> =
         sqlx::query_scalar("SELECT outcome FROM calls ORDER BY attempt")
             .fetch_all(&stack.db)
@@ -293,13 +273,7 @@ async fn llm_outage_apologises_then_calls_back() {
         history.contains("release_unbooked"),
         "history lacks release_unbooked"
     );
-    if let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") {
-        std::fs::write(
-            std::path::Path::new(&dir).join("llm_failure_release_unbooked.json"),
-            history,
-        )
-        .unwrap();
-    }
+    crate::lifecycle::save_fixture("llm_failure_release_unbooked", &history);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -77,9 +77,9 @@ pub(crate) async fn record_history<W: temporalio_common::HasWorkflowDefinition>(
     workflow_id: &str,
     name: &str,
 ) {
-    let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") else {
+    if std::env::var_os("CALLWRIGHT_RECORD_HISTORIES").is_none() {
         return;
-    };
+    }
     let json = stack
         .temporal
         .get_workflow_handle::<W>(workflow_id.to_owned())
@@ -87,11 +87,19 @@ pub(crate) async fn record_history<W: temporalio_common::HasWorkflowDefinition>(
         .to_json()
         .await
         .expect("history JSON");
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.json")),
-        json,
-    )
-    .expect("write fixture");
+    save_fixture(name, json);
+}
+
+/// Writes a history already fetched (the SDK's JSON) as `CALLWRIGHT_RECORD_HISTORIES/<name>.json`,
+/// if set.
+pub(crate) fn save_fixture(name: &str, history: impl AsRef<[u8]>) {
+    if let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") {
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("{name}.json")),
+            history,
+        )
+        .expect("write fixture");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

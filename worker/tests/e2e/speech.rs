@@ -63,18 +63,8 @@ async fn the_agent_plays_synthesised_speech_from_signed_links_and_synthesises_ea
     let (campaign, detail) = run_campaign(&stack, &ids).await;
     assert_eq!(detail["outcomes"]["interested"], 2, "{detail}");
     // The replay fixture of a call spoken with synthesised speech (`tts-speech` patch).
-    if let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") {
-        let history = stack
-            .temporal
-            .get_workflow_handle::<callwright_workflows::LeadWorkflow>(lead_workflow(
-                &campaign, &ids[0],
-            ))
-            .fetch_history(Default::default())
-            .to_json()
-            .await
-            .unwrap();
-        std::fs::write(std::path::Path::new(&dir).join("speech_call.json"), history).unwrap();
-    }
+    crate::lifecycle::record_fixture(&stack, &lead_workflow(&campaign, &ids[0]), "speech_call")
+        .await;
     assert_eq!(detail["outcomes"]["not_interested"], 1, "{detail}");
 
     let calls = stack.sim_calls().await;

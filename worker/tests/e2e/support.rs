@@ -380,6 +380,28 @@ impl Stack {
         serde_json::from_value(self.sim_get("/sim/calls").await).expect("a list of calls")
     }
 
+    /// Asserts that no (workflow, attempt) was dialled twice (read from each simulated call's
+    /// status callback URL); returns the calls placed.
+    pub async fn assert_no_double_dial(&self) -> Vec<Value> {
+        let calls = self.sim_calls().await;
+        let mut per_attempt: std::collections::BTreeMap<(String, String), usize> =
+            std::collections::BTreeMap::new();
+        for call in &calls {
+            let url = call["status_callback"].as_str().unwrap_or_default();
+            let key = (
+                query_param(url, "wf").unwrap_or_default().to_owned(),
+                query_param(url, "attempt").unwrap_or_default().to_owned(),
+            );
+            *per_attempt.entry(key).or_default() += 1;
+        }
+        let doubles: Vec<_> = per_attempt.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            doubles.is_empty(),
+            "attempts dialled more than once: {doubles:?}"
+        );
+        calls
+    }
+
     /// A simulator inspection endpoint (`/sim/...`, `/sim/calendar/events`, ...).
     pub async fn sim_get(&self, path: &str) -> Value {
         let resp = self

@@ -111,22 +111,12 @@ async fn an_answered_call_is_transcribed_into_two_timed_speakers() {
         "{languages:?}"
     );
 
-    if let Ok(dir) = std::env::var("CALLWRIGHT_RECORD_HISTORIES") {
-        let history = stack
-            .temporal
-            .get_workflow_handle::<callwright_workflows::LeadWorkflow>(lead_workflow(
-                &campaign, &ids[0],
-            ))
-            .fetch_history(Default::default())
-            .to_json()
-            .await
-            .unwrap();
-        std::fs::write(
-            std::path::Path::new(&dir).join("transcribed_call.json"),
-            history,
-        )
-        .unwrap();
-    }
+    crate::lifecycle::record_fixture(
+        &stack,
+        &lead_workflow(&campaign, &ids[0]),
+        "transcribed_call",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

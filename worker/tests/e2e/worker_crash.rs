@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::support::{Stack, StackOptions, query_param, wait_for};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::support::{Stack, StackOptions, wait_for};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 const LEADS: [(&str, &str); 16] = [
@@ -118,21 +118,7 @@ async fn killing_the_worker_mid_campaign_loses_no_lead() {
 
     // No attempt was dialled twice: one simulator call per (workflow, attempt), and the
     // projection knows every call that was placed.
-    let calls = stack.sim_calls().await;
-    let mut per_attempt: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for call in &calls {
-        let url = call["status_callback"].as_str().unwrap_or_default();
-        let key = (
-            query_param(url, "wf").unwrap_or_default().to_owned(),
-            query_param(url, "attempt").unwrap_or_default().to_owned(),
-        );
-        *per_attempt.entry(key).or_default() += 1;
-    }
-    let doubles: Vec<_> = per_attempt.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(
-        doubles.is_empty(),
-        "attempts dialled more than once: {doubles:?}"
-    );
+    let calls = stack.assert_no_double_dial().await;
     let projected: BTreeSet<String> =
         sqlx::query_scalar("SELECT call_sid FROM calls WHERE call_sid IS NOT NULL")
             .fetch_all(&stack.db)
