@@ -211,13 +211,17 @@ impl BookingDesk {
         let mut free = free_slots(now, &busy, &self.settings.rules, tz);
         if let Some(seed) = spread {
             // Callers who just lost a slot were all racing for the earliest ones: start each
-            // one's fresh offer at a different point among the next few dozen free slots, so
-            // they do not all collide again on the same next slot. Each further loss on the
-            // same call widens that window, so a caller unlucky twice moves further away from
-            // where the crowd is booking.
+            // one's fresh offer at a different point among the free slots, so they do not all
+            // collide again on the same next slot. The first loss looks among the next few
+            // dozen; a caller who lost again moves anywhere in the horizon, away from where the
+            // crowd is booking.
             let offer_size = self.settings.offer_size.max(1);
-            let rounds = usize::try_from(first_number).unwrap_or(0) / offer_size;
-            let window = (free.len() / 2).min(SPREAD_WINDOW.saturating_mul(rounds.max(1)));
+            let lost_before = usize::try_from(first_number).unwrap_or(0) / offer_size > 1;
+            let window = if lost_before {
+                free.len().saturating_sub(offer_size)
+            } else {
+                (free.len() / 2).min(SPREAD_WINDOW)
+            };
             if window > 0 {
                 let skip = usize::try_from(seed % window as u64).unwrap_or(0);
                 free.drain(..skip);
