@@ -311,15 +311,21 @@ mod tests {
         }
     }
 
-    /// The agent's own fixed phrases are long, natural sentences in each language: every one of
-    /// them must be recognised as its language, never as another.
+    /// The agent's own fixed phrases in each language: none may be taken for another language,
+    /// and the sentences long enough to tell must be recognised as their own.
     #[test]
     fn every_fixed_phrase_is_recognised_as_its_language() {
         for language in Language::ALL {
             let p = phrases(language);
+            for text in [&p.opener, &p.reprompt_silence] {
+                let detected = detect_language(text);
+                assert!(
+                    detected.is_none_or(|d| d == language),
+                    "{language:?} phrase detected as {detected:?}: {text}"
+                );
+            }
             for text in [
-                &p.greeting,
-                &p.reprompt_silence,
+                &p.disclosure,
                 &p.goodbye,
                 &p.max_turns_goodbye,
                 &p.opt_out_confirmation,

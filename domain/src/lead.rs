@@ -3,6 +3,7 @@
 use crate::window::CallingWindow;
 use crate::{E164, Language};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Everything a lead workflow needs to know about the person it calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,11 @@ pub struct LeadProfile {
     pub email: Option<String>,
     /// Company, if known.
     pub company: Option<String>,
+    /// The lead's other columns (an upload's unmapped columns, `fields` of `POST /api/leads`):
+    /// text, numbers or booleans by column name, for the agent's templates
+    /// (`{{ lead.fields.plan }}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, serde_json::Value>,
 }
 
 /// Seconds to wait before the next attempt, per retryable outcome.

@@ -3,6 +3,7 @@
 //! Everything here is deterministic and free of I/O so that workflows can call it during replay
 //! and unit tests can cover it exhaustively.
 
+pub mod agent;
 pub mod booking;
 pub mod call;
 pub mod conversation;
@@ -14,6 +15,7 @@ pub mod outcome;
 pub mod phone;
 pub mod phrases;
 pub mod safety;
+pub mod stats;
 pub mod summary;
 pub mod timezone;
 pub mod twiml;

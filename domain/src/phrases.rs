@@ -8,8 +8,12 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phrases {
-    /// Opening: names the business, discloses the AI assistant and the recording.
-    pub greeting: String,
+    /// What opens every call, whatever the agent: names the business (`{business}`), addresses
+    /// the lead (`{name}`), says the caller is an AI assistant and that the call is recorded.
+    pub disclosure: String,
+    /// Said after the disclosure when the agent has no greeting of its own in this language: a
+    /// neutral question that asks for nothing but a moment.
+    pub opener: String,
     /// Said after a silent turn.
     pub reprompt_silence: String,
     /// Said after a turn the recogniser was unsure of.
@@ -93,8 +97,9 @@ pub fn phrases(language: Language) -> &'static Phrases {
 fn fallback() -> Phrases {
     let bye = "Thank you, goodbye.".to_owned();
     Phrases {
-        greeting: "Hello {name}, this is the AI assistant of {business}. This call is recorded."
+        disclosure: "Hello {name}, this is the AI assistant of {business}. This call is recorded."
             .to_owned(),
+        opener: "Do you have a moment?".to_owned(),
         reprompt_silence: "Are you still there?".to_owned(),
         ask_again: "Could you say that again?".to_owned(),
         goodbye: bye.clone(),
@@ -160,7 +165,8 @@ mod tests {
             let p: Phrases =
                 serde_json::from_str(source(lang)).unwrap_or_else(|e| panic!("{lang}: {e}"));
             for (key, text) in [
-                ("greeting", &p.greeting),
+                ("disclosure", &p.disclosure),
+                ("opener", &p.opener),
                 ("reprompt_silence", &p.reprompt_silence),
                 ("ask_again", &p.ask_again),
                 ("goodbye", &p.goodbye),
@@ -172,12 +178,12 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{lang}.{key} is empty");
             }
             assert!(
-                p.greeting.contains("{business}"),
-                "{lang}: greeting must name the business"
+                p.disclosure.contains("{business}"),
+                "{lang}: the disclosure must name the business"
             );
             assert!(
-                p.greeting.contains("{name}"),
-                "{lang}: greeting must address the lead"
+                p.disclosure.contains("{name}"),
+                "{lang}: the disclosure must address the lead"
             );
             assert!(
                 p.voicemail.contains("{business}"),
@@ -187,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn greetings_disclose_ai_and_recording() {
+    fn disclosures_say_ai_and_recording() {
         let disclosures = [
             (Language::En, "AI assistant", "recorded"),
             (Language::He, "בינה המלאכותית", "מוקלטת"),
@@ -211,7 +217,7 @@ mod tests {
             "a language lacks its row"
         );
         for (lang, ai, recorded) in disclosures {
-            let g = &phrases(lang).greeting;
+            let g = &phrases(lang).disclosure;
             assert!(g.contains(ai) && g.contains(recorded), "{lang}: {g}");
         }
     }
