@@ -30,6 +30,8 @@ SEARCH_ATTRIBUTES=(
   Outcome=Keyword
   Attempt=Int
   LeadPhase=Keyword
+  AgentId=Keyword
+  AgentVersion=Int
 )
 
 TEMPORAL=$(temporal_bin) || die "Temporal CLI not found (run scripts/deps.sh)"

@@ -9,6 +9,7 @@ use crate::llm::{ToolCall, ToolSpec};
 use crate::meeting_store::{NewReservation, Reservation};
 use crate::store::Store;
 use crate::types::ConverseInput;
+use callwright_domain::agent::{AgentSpec, TemplateVars, render};
 use callwright_domain::booking::{BookingRules, Interval, free_slots, offer, slot_label};
 use callwright_domain::conversation::OfferedSlot;
 use callwright_domain::{AgentAction, LeadProfile};
@@ -196,9 +197,11 @@ impl BookingDesk {
 
     /// Slots to propose to the lead: from `day` (lead-local) on, the `time` preferred, spread
     /// pseudo-randomly by `spread` (after a slot was taken under the caller).
+    #[allow(clippy::too_many_arguments)]
     async fn find(
         &self,
         lead: &LeadProfile,
+        minutes: u32,
         now: DateTime<Utc>,
         day: Option<NaiveDate>,
         time: Option<NaiveTime>,
@@ -208,7 +211,12 @@ impl BookingDesk {
         let tz = lead_zone(lead);
         let horizon = now + Duration::days(i64::from(self.settings.rules.lookahead_days) + 1);
         let busy = self.busy(now, horizon).await?;
-        let mut free = free_slots(now, &busy, &self.settings.rules, tz);
+        // The agent's meeting length; the team's hours, buffer and notice.
+        let rules = BookingRules {
+            slot_minutes: minutes,
+            ..self.settings.rules.clone()
+        };
+        let mut free = free_slots(now, &busy, &rules, tz);
         if let Some(seed) = spread {
             // Callers who just lost a slot were all racing for the earliest ones: start each
             // one's fresh offer at a different point among the free slots, so they do not all
@@ -272,8 +280,10 @@ impl BookingDesk {
         &self,
         call: &ToolCall,
         input: &ConverseInput,
+        agent: &AgentSpec,
         state: &mut TurnBooking,
     ) -> Result<Value, ProviderError> {
+        let minutes = agent.meeting.minutes;
         let arg = |k: &str| {
             call.arguments
                 .get(k)
@@ -287,7 +297,7 @@ impl BookingDesk {
                 let day = arg("day").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 let time = arg("time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
                 let slots = self
-                    .find(lead, input.now, day, time, None, state.slots_offered)
+                    .find(lead, minutes, input.now, day, time, None, state.slots_offered)
                     .await?;
                 self.remember(state, &slots);
                 Ok(json!({"tool": "check_availability", "slots": Self::slots_json(&slots, lead)}))
@@ -299,7 +309,7 @@ impl BookingDesk {
                 else {
                     // The model may only book what was offered: offer again.
                     let slots = self
-                        .find(lead, input.now, None, None, None, state.slots_offered)
+                        .find(lead, minutes, input.now, None, None, None, state.slots_offered)
                         .await?;
                     self.remember(state, &slots);
                     return Ok(
@@ -316,7 +326,7 @@ impl BookingDesk {
                         json!({"tool": "book_meeting", "booked": false, "reason": "email_needed"}),
                     );
                 };
-                if let Some(meeting_id) = self.reserve(input, &slot, &email).await? {
+                if let Some(meeting_id) = self.reserve(input, agent, &slot, &email).await? {
                     let tz = lead_zone(lead);
                     state.booked = Some(AgentAction::BookMeeting {
                         meeting_id: meeting_id.to_string(),
@@ -334,6 +344,7 @@ impl BookingDesk {
                 let slots = self
                     .find(
                         lead,
+                        minutes,
                         input.now,
                         None,
                         None,
@@ -361,6 +372,7 @@ impl BookingDesk {
     async fn reserve(
         &self,
         input: &ConverseInput,
+        agent: &AgentSpec,
         slot: &OfferedSlot,
         email: &str,
     ) -> Result<Option<uuid::Uuid>, ProviderError> {
@@ -376,6 +388,9 @@ impl BookingDesk {
             return Ok(None);
         }
         let lead = &input.lead;
+        // The meeting's title and description in the lead's language (the call's).
+        let vars = TemplateVars::new(agent, lead, lead.language, input.now);
+        let localized = |map| agent.localized(map, lead.language).map(|t| render(t, &vars));
         let reservation = NewReservation {
             lead_id: lead.lead_id.clone(),
             campaign_id: input.campaign_id.clone(),
@@ -385,7 +400,11 @@ impl BookingDesk {
             start: slot.start,
             end: slot.end,
             buffer,
-            title: format!("{} × {}", input.business_name, lead.name),
+            title: localized(&agent.meeting.title)
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| format!("{} × {}", agent.business_name, lead.name)),
+            description: localized(&agent.meeting.description),
+            trial: input.trial,
             timezone: lead.timezone.clone(),
             language: lead.language.code().to_owned(),
             attendee_name: lead.name.clone(),

@@ -2,19 +2,25 @@
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
+use crate::agents::{AgentBook, AgentError, AgentVersion};
 use crate::booking::{self, BookingDesk, TurnBooking};
+use crate::embeddings::Embedder;
 use crate::error::{ProviderError, db_error};
-use crate::llm::{ChatMessage, ChatModel};
+use crate::llm::{ChatMessage, ChatModel, ChatParams, ToolCall};
 use crate::prompt;
+use crate::script::call_script;
 use crate::store::Store;
 use crate::stt::{RecordingTranscriptStatus, TRANSCRIBE_ATTEMPTS, Transcriber};
 use crate::telephony::{CallInfo, Telephony};
 use crate::tts::Voice;
 use crate::types::{
-    CampaignLead, ConverseInput, ConverseOutput, FinishAttemptInput, LeadPageInput, Offer,
-    RedirectInput, SummarizeInput, TranscribeInput,
+    CampaignLead, ConverseInput, ConverseOutput, DialOutput, FinishAttemptInput, LeadPageInput,
+    Offer, OpenChatInput, RedirectInput, SummarizeInput, TranscribeInput,
 };
-use callwright_domain::conversation::{Speaker, Turn};
+use callwright_domain::agent::knowledge::{KnowledgeMode, SEARCH_RESULTS};
+use callwright_domain::agent::{TemplateVars, render};
+use callwright_domain::conversation::{Speaker, ToolUse, Turn};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
@@ -34,6 +40,8 @@ pub struct CallActivities {
     llm: Arc<dyn ChatModel>,
     booking: Arc<BookingDesk>,
     store: Store,
+    agents: Arc<AgentBook>,
+    embedder: Option<Arc<dyn Embedder>>,
     voice: Option<Arc<Voice>>,
     stt: Option<Arc<dyn Transcriber>>,
 }
@@ -45,15 +53,25 @@ impl CallActivities {
         llm: Arc<dyn ChatModel>,
         booking: Arc<BookingDesk>,
         store: Store,
+        agents: Arc<AgentBook>,
     ) -> Self {
         Self {
             telephony,
             llm,
             booking,
             store,
+            agents,
+            embedder: None,
             voice: None,
             stt: None,
         }
+    }
+
+    /// Searches agents' large knowledge with `embedder` (the same model their passages were
+    /// embedded with when saved).
+    pub fn with_embedder(mut self, embedder: Option<Arc<dyn Embedder>>) -> Self {
+        self.embedder = embedder;
+        self
     }
 
     /// Transcribes recordings after the call with `stt` (speech to text).
@@ -139,46 +157,58 @@ impl CallActivities {
 
     /// Fills the post-call summary from the stored transcript (the model must call
     /// `record_summary`) and stores it with the call. Idempotent: a call keeps its first summary.
+    ///
+    /// The same model call extracts the answers to the agent's qualification questions, typed
+    /// as each question says. The last try that fails settles the summary as `failed`, so the
+    /// CRM's `call_ended` (which waits for it) still goes out.
     #[activity]
     pub async fn summarize_call(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: SummarizeInput,
     ) -> Result<(), ActivityError> {
-        let transcript = self
+        let last_try = ctx.info().attempt >= crate::SUMMARY_ATTEMPTS;
+        let result = self.summarize(&input).await;
+        if result.is_err() && last_try {
+            self.store
+                .summary_failed(&input.call_id)
+                .await
+                .map_err(db_error)?;
+        }
+        result
+    }
+
+    /// Opens a trial's text channel: claims the attempt's call row (live at once, no number
+    /// dialled) and renders the agent's opening for the trial's lead.
+    #[activity]
+    pub async fn open_chat(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: OpenChatInput,
+    ) -> Result<DialOutput, ActivityError> {
+        let agent = self
+            .agents
+            .get(&input.agent)
+            .await
+            .map_err(AgentError::into_activity)?;
+        let chat_sid = chat_sid(&input.workflow_id);
+        let claim = self
             .store
-            .transcript_for_summary(&input.call_id)
+            .claim_chat(
+                &input.workflow_id,
+                input.attempt,
+                &input.lead,
+                &input.agent,
+                &chat_sid,
+            )
             .await
             .map_err(db_error)?;
-        let Some(transcript) = transcript else {
-            return Ok(()); // summarised already, or nothing was said
-        };
-        let messages = prompt::summary_messages(input.language, &transcript);
-        let reply = self
-            .llm
-            .complete(&messages, &[prompt::summary_tool()])
-            .await
-            .map_err(ProviderError::into_activity)?;
-        let summary = reply
-            .tool_calls
-            .iter()
-            .filter(|c| c.name == "record_summary")
-            .find_map(|c| callwright_domain::summary::CallSummary::from_tool_args(&c.arguments))
-            .ok_or_else(|| {
-                ProviderError {
-                    provider: "llm",
-                    message: "the model did not call record_summary with a valid summary".into(),
-                    status: None,
-                    retryable: true,
-                    retry_after: None,
-                }
-                .into_activity()
-            })?;
-        self.store
-            .save_summary(&input.call_id, &summary)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        Ok(DialOutput::Placed {
+            call_id: claim.call_id.to_string(),
+            call_sid: claim.call_sid.unwrap_or(chat_sid),
+            audio: Default::default(),
+            script: call_script(&agent, &input.lead, chrono::Utc::now()),
+        })
     }
 
     /// Transcribes the call's recording into a two-speaker, timestamped transcript stored with
@@ -281,71 +311,213 @@ impl CallActivities {
         input: LeadPageInput,
     ) -> Result<Vec<CampaignLead>, ActivityError> {
         self.store
-            .campaign_leads(&input.campaign_id, input.after_seq, input.limit)
+            .campaign_leads(&input.campaign_id, input.after_seq, input.limit, &input.plan)
             .await
             .map_err(db_error)
     }
 }
 
+/// The id a trial's chat goes by where a phone call has its provider's call id.
+pub fn chat_sid(workflow_id: &str) -> String {
+    format!("chat-{workflow_id}")
+}
+
+/// Runs the tools the model may use inside a turn: the booking tools and the knowledge search.
+fn is_turn_tool(call: &ToolCall) -> bool {
+    booking::is_booking_tool(call) || call.name == "search_knowledge"
+}
+
 impl CallActivities {
+    /// The agent version a turn speaks with.
+    async fn agent(&self, input: &ConverseInput) -> Result<Arc<AgentVersion>, ActivityError> {
+        self.agents
+            .get(&input.agent)
+            .await
+            .map_err(AgentError::into_activity)
+    }
+
+    /// The passages of the agent's knowledge nearest to the model's query.
+    async fn search_knowledge(&self, agent: &AgentVersion, call: &ToolCall) -> Value {
+        let query = call
+            .arguments
+            .get("query")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or_default();
+        let unavailable =
+            || json!({"tool": "search_knowledge", "passages": [], "error": "search_unavailable"});
+        let Some(embedder) = self.embedder.as_ref().filter(|_| !query.is_empty()) else {
+            return unavailable();
+        };
+        // Vectors of another model than the passages' would compare nonsense.
+        if agent.embedding_model.as_deref() != Some(embedder.model()) {
+            tracing::warn!(agent = ?agent.agent, "the knowledge was embedded with another model");
+            return unavailable();
+        }
+        match embedder.embed(&[query.to_owned()]).await {
+            Ok(vectors) => {
+                let passages: Vec<Value> = vectors
+                    .first()
+                    .map(|v| agent.nearest(v, SEARCH_RESULTS))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| json!({"source": p.source, "text": p.text}))
+                    .collect();
+                json!({"tool": "search_knowledge", "passages": passages})
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "knowledge search failed");
+                unavailable()
+            }
+        }
+    }
+
+    /// The body of [`CallActivities::summarize_call`].
+    async fn summarize(&self, input: &SummarizeInput) -> Result<(), ActivityError> {
+        let transcript = self
+            .store
+            .transcript_for_summary(&input.call_id)
+            .await
+            .map_err(db_error)?;
+        let Some(transcript) = transcript else {
+            return Ok(()); // summarised already, or nothing was said
+        };
+        let agent = self
+            .agents
+            .get(&input.agent)
+            .await
+            .map_err(AgentError::into_activity)?;
+        let questions = &agent.spec.questions;
+        let messages = prompt::summary_messages(input.language, questions, &transcript);
+        let params = ChatParams {
+            model: agent.spec.model.as_deref(),
+            temperature: Some(0.0),
+        };
+        let reply = self
+            .llm
+            .complete(&messages, &[prompt::summary_tool(questions)], &params)
+            .await
+            .map_err(ProviderError::into_activity)?;
+        let (summary, answers) = reply
+            .tool_calls
+            .iter()
+            .filter(|c| c.name == "record_summary")
+            .find_map(|c| {
+                let summary =
+                    callwright_domain::summary::CallSummary::from_tool_args(&c.arguments)?;
+                let answers =
+                    callwright_domain::summary::answers_from_tool_args(&c.arguments, questions);
+                Some((summary, answers))
+            })
+            .ok_or_else(|| {
+                ProviderError {
+                    provider: "llm",
+                    message: "the model did not call record_summary with a valid summary".into(),
+                    status: None,
+                    retryable: true,
+                    retry_after: None,
+                }
+                .into_activity()
+            })?;
+        self.store
+            .save_summary(&input.call_id, &summary, &answers)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     /// The body of [`CallActivities::converse`].
     async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
         let started = std::time::Instant::now();
+        let agent = self.agent(&input).await?;
         let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
         let local_now = input.now.with_timezone(&tz).fixed_offset();
+        let vars = TemplateVars::new(&agent.spec, &input.lead, input.lead.language, input.now);
         let system = prompt::system_prompt(
+            &agent,
             &input.lead,
-            &input.business_name,
+            &render(&agent.spec.instructions, &vars),
             local_now,
             &input.offered,
             input.heard_language,
         );
         let mut messages = prompt::messages(system, &input.turns);
-        let tools = prompt::tools(input.can_transfer);
+        let tools = prompt::tools(input.can_transfer, agent.mode == KnowledgeMode::Search);
+        let params = ChatParams {
+            model: agent.spec.model.as_deref(),
+            temperature: agent.spec.temperature,
+        };
         let mut booking = TurnBooking {
             offered: input.offered.clone(),
             slots_offered: input.slots_offered,
             ..TurnBooking::default()
         };
-        // The model may look up slots or book one, read the result and answer, within the turn.
+        let mut used: Vec<ToolUse> = Vec::new();
+        // The model may search its knowledge, look up slots or book one, read the results and
+        // answer, within the turn.
         let mut rounds = 0;
         let reply = loop {
             rounds += 1;
             let reply = self
                 .llm
-                .complete(&messages, &tools)
+                .complete(&messages, &tools, &params)
                 .await
                 .map_err(ProviderError::into_activity)?;
-            let booking_calls: Vec<_> = reply
+            let turn_calls: Vec<_> = reply
                 .tool_calls
                 .iter()
-                .filter(|c| booking::is_booking_tool(c))
+                .filter(|c| is_turn_tool(c))
                 .cloned()
                 .collect();
-            if booking_calls.is_empty() || booking.booked.is_some() || rounds >= MAX_TOOL_ROUNDS {
+            if turn_calls.is_empty() || booking.booked.is_some() || rounds >= MAX_TOOL_ROUNDS {
                 break reply;
             }
             messages.push(ChatMessage::assistant_calls(
                 reply.content.clone(),
-                booking_calls.clone(),
+                turn_calls.clone(),
             ));
-            for call in &booking_calls {
-                // A calendar that is down must not leave the caller in silence: the model hears
-                // there is no time to offer and proposes a callback instead.
-                let result = match self.booking.run_tool(call, &input, &mut booking).await {
-                    Ok(result) => result,
-                    Err(err) => {
-                        tracing::warn!(error = %err, tool = %call.name, "booking tool unavailable");
-                        booking::unavailable(call)
+            for call in &turn_calls {
+                let result = if call.name == "search_knowledge" {
+                    self.search_knowledge(&agent, call).await
+                } else {
+                    // A calendar that is down must not leave the caller in silence: the model
+                    // hears there is no time to offer and proposes a callback instead.
+                    match self
+                        .booking
+                        .run_tool(call, &input, &agent.spec, &mut booking)
+                        .await
+                    {
+                        Ok(result) => result,
+                        Err(err) => {
+                            tracing::warn!(error = %err, tool = %call.name, "booking tool unavailable");
+                            booking::unavailable(call)
+                        }
                     }
                 };
                 messages.push(ChatMessage::tool(&call.id, &result));
+                used.push(ToolUse {
+                    name: call.name.clone(),
+                    arguments: call.arguments.clone(),
+                    result: Some(result),
+                });
             }
         };
         let action = booking
             .booked
             .clone()
             .or_else(|| prompt::parse_action(&reply.tool_calls, input.now));
+        // The decision the model took, if any, after the tools it ran in the turn.
+        used.extend(
+            reply
+                .tool_calls
+                .iter()
+                .filter(|c| !is_turn_tool(c))
+                .map(|c| ToolUse {
+                    name: c.name.clone(),
+                    arguments: c.arguments.clone(),
+                    result: None,
+                }),
+        );
         let text = reply.content.unwrap_or_default();
         let mut new_turns: Vec<Turn> = input
             .turns
@@ -364,22 +536,24 @@ impl CallActivities {
         // The reply's speech is synthesised while the transcript is written: the caller waits
         // for the longer of the two, not their sum.
         let budget = SPEECH_DEADLINE.saturating_sub(started.elapsed());
+        let language = input.lead.language;
         let speak = async {
             match &self.voice {
-                Some(voice) if !budget.is_zero() => {
-                    tokio::time::timeout(budget, voice.audio_url(input.lead.language, &text))
-                        .await
-                        .unwrap_or_else(|_| {
-                            tracing::warn!("no time left in the turn for speech; saying the reply");
-                            None
-                        })
-                }
+                Some(voice) if !budget.is_zero() && !input.trial => tokio::time::timeout(
+                    budget,
+                    voice.audio_url(language, agent.spec.tts_voice(language), &text),
+                )
+                .await
+                .unwrap_or_else(|_| {
+                    tracing::warn!("no time left in the turn for speech; saying the reply");
+                    None
+                }),
                 _ => None,
             }
         };
         let (written, audio_url) = tokio::join!(
             self.store
-                .insert_turns(&input.call_id, &new_turns, Some(intent)),
+                .insert_turns(&input.call_id, &new_turns, Some(intent), &used),
             speak
         );
         let persisted = match written {
@@ -398,6 +572,7 @@ impl CallActivities {
                 slots_offered: booking.slots_offered,
             }),
             audio_url,
+            tools: used,
         })
     }
 }

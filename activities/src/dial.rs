@@ -3,11 +3,13 @@
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
+use crate::agents::{AgentBook, AgentVersion};
 use crate::error::{ProviderError, db_error};
+use crate::script::{call_script, fixed_lines};
 use crate::store::Store;
 use crate::telephony::{PlaceCall, Telephony};
 use crate::tts::Voice;
-use crate::types::{DialInput, DialOutput};
+use crate::types::{CallScript, DialInput, DialOutput};
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,16 +20,23 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 pub struct DialActivities {
     telephony: Arc<dyn Telephony>,
     store: Store,
+    agents: Arc<AgentBook>,
     public_base_url: String,
     voice: Option<Arc<Voice>>,
 }
 
 impl DialActivities {
     /// `public_base_url` is where the provider reaches our webhooks (the API's public URL).
-    pub fn new(telephony: Arc<dyn Telephony>, store: Store, public_base_url: String) -> Self {
+    pub fn new(
+        telephony: Arc<dyn Telephony>,
+        store: Store,
+        agents: Arc<AgentBook>,
+        public_base_url: String,
+    ) -> Self {
         Self {
             telephony,
             store,
+            agents,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             voice: None,
         }
@@ -39,14 +48,27 @@ impl DialActivities {
         self
     }
 
-    /// Signed audio links for the call's fixed lines; empty without text-to-speech. Cache hits
-    /// cost one indexed lookup each; misses go to the provider concurrently.
-    async fn speech(&self, input: &DialInput) -> BTreeMap<String, String> {
+    /// Signed audio links for the call's fixed lines, in the agent's voice for the language;
+    /// empty without text-to-speech. Cache hits cost one indexed lookup each; misses go to the
+    /// provider concurrently.
+    async fn speech(
+        &self,
+        input: &DialInput,
+        agent: &AgentVersion,
+        script: &CallScript,
+    ) -> BTreeMap<String, String> {
+        let language = input.lead.language;
         match &self.voice {
-            Some(voice) if !input.speech.is_empty() => {
-                voice.audio_urls(input.lead.language, &input.speech).await
+            Some(voice) => {
+                voice
+                    .audio_urls(
+                        language,
+                        agent.spec.tts_voice(language),
+                        &fixed_lines(script, &input.lead),
+                    )
+                    .await
             }
-            _ => BTreeMap::new(),
+            None => BTreeMap::new(),
         }
     }
 
@@ -70,7 +92,17 @@ impl DialActivities {
         ctx: ActivityContext,
         input: DialInput,
     ) -> Result<DialOutput, ActivityError> {
-        let phone = input.lead.phone.as_str();
+        let Some(phone) = input.lead.phone.as_ref().map(|p| p.as_str()) else {
+            // A lead without a number (a trial's) is never dialled; the workflow does not ask.
+            return Err(ProviderError {
+                provider: "twilio",
+                message: "the lead has no number to dial".into(),
+                status: None,
+                retryable: false,
+                retry_after: None,
+            }
+            .into_activity());
+        };
         if self.store.is_dnc(phone).await.map_err(db_error)? {
             tracing::info!(lead_id = %input.lead.lead_id, "not dialling: number is on the do-not-call list");
             return Ok(DialOutput::DoNotCall);
@@ -84,6 +116,12 @@ impl DialActivities {
             tracing::info!(lead_id = %input.lead.lead_id, "not dialling: the lead was deleted");
             return Ok(DialOutput::LeadDeleted);
         }
+        let agent = self
+            .agents
+            .get(&input.agent)
+            .await
+            .map_err(crate::agents::AgentError::into_activity)?;
+        let script = call_script(&agent, &input.lead, chrono::Utc::now());
         let claim = self
             .store
             .claim_dial(
@@ -91,16 +129,18 @@ impl DialActivities {
                 input.attempt,
                 &input.lead,
                 input.campaign_id.as_deref(),
+                &input.agent,
             )
             .await
             .map_err(db_error)?;
         let call_id = claim.call_id.to_string();
         if let Some(call_sid) = claim.call_sid {
-            let audio = self.speech(&input).await;
+            let audio = self.speech(&input, &agent, &script).await;
             return Ok(DialOutput::Placed {
                 call_id,
                 call_sid,
                 audio,
+                script,
             });
         }
         if ctx.info().attempt > 1 {
@@ -125,11 +165,12 @@ impl DialActivities {
                         .set_call_sid(claim.call_id, &call.sid)
                         .await
                         .map_err(db_error)?;
-                    let audio = self.speech(&input).await;
+                    let audio = self.speech(&input, &agent, &script).await;
                     return Ok(DialOutput::Placed {
                         call_id,
                         call_sid: call.sid,
                         audio,
+                        script,
                     });
                 }
             }
@@ -145,7 +186,7 @@ impl DialActivities {
         // Speech first, then the call: the greeting's audio must be in the workflow before the
         // callee answers (a voice webhook that comes first gets the greeting with <Say>). Cache
         // hits cost milliseconds; a miss delays the dial, not anyone on the line.
-        let audio = self.speech(&input).await;
+        let audio = self.speech(&input, &agent, &script).await;
         let call_sid = self
             .telephony
             .place_call(&place)
@@ -160,6 +201,7 @@ impl DialActivities {
             call_id,
             call_sid,
             audio,
+            script,
         })
     }
 }

@@ -12,15 +12,21 @@
 //! - [`store`] and [`meeting_store`]: Postgres projections (leads, calls, turns, do-not-call,
 //!   meetings and their reservations, invite receipts).
 //! - [`booking`]: the booking tools the model calls during a turn.
+//! - [`agents`], [`prompt`] and [`script`]: agent versions (saved by the API, cached by the
+//!   worker), the system prompt and tools built from them, and the lines said without the model.
+//! - [`embeddings`]: the [`Embedder`](embeddings::Embedder) port and its OpenAI-compatible
+//!   adapter, for agents' knowledge past the inline budget.
 //! - [`calls`], [`dial`] and [`meetings`]: the `#[activities]` the workflows schedule.
 //!
 //! Errors from providers are classified once, in [`error`]: retryable (5xx, 408, 429 with the
 //! provider's `Retry-After`, timeouts) or not (other 4xx).
 
+pub mod agents;
 pub mod booking;
 pub mod calendar;
 pub mod calls;
 pub mod dial;
+pub mod embeddings;
 pub mod error;
 pub mod links;
 pub mod llm;
@@ -29,6 +35,7 @@ pub mod meeting_store;
 pub mod meetings;
 mod oauth;
 pub mod prompt;
+pub mod script;
 pub mod settings;
 pub mod store;
 pub mod stt;
@@ -37,6 +44,10 @@ pub mod telephony;
 pub mod tts;
 pub mod types;
 pub mod video;
+
+/// Tries of the post-call summary (`callwright_workflows::options::summary`): its last one
+/// settles the summary as failed.
+pub const SUMMARY_ATTEMPTS: u32 = 4;
 
 pub use calls::CallActivities;
 pub use dial::DialActivities;

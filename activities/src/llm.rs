@@ -107,6 +107,19 @@ pub struct ChatReply {
     pub tool_calls: Vec<ToolCall>,
 }
 
+/// What an agent may choose of a completion: its own model and temperature.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ChatParams<'a> {
+    /// The model (default: the deployment's).
+    pub model: Option<&'a str>,
+    /// Sampling temperature (default [`DEFAULT_TEMPERATURE`]).
+    pub temperature: Option<f32>,
+}
+
+/// Temperature when the agent sets none: low, so the agent keeps to its instructions and
+/// tools, not so low that every call sounds the same.
+pub const DEFAULT_TEMPERATURE: f32 = 0.3;
+
 /// A chat model with tool calling.
 #[async_trait]
 pub trait ChatModel: Send + Sync {
@@ -115,6 +128,7 @@ pub trait ChatModel: Send + Sync {
         &self,
         messages: &[ChatMessage],
         tools: &[ToolSpec],
+        params: &ChatParams<'_>,
     ) -> Result<ChatReply, ProviderError>;
 }
 
@@ -177,11 +191,12 @@ struct WireFunction {
 
 #[async_trait]
 impl ChatModel for OpenAiChat {
-    #[tracing::instrument(skip_all, fields(model = %self.config.model), err)]
+    #[tracing::instrument(skip_all, fields(model = %params.model.unwrap_or(&self.config.model)), err)]
     async fn complete(
         &self,
         messages: &[ChatMessage],
         tools: &[ToolSpec],
+        params: &ChatParams<'_>,
     ) -> Result<ChatReply, ProviderError> {
         let tools: Vec<_> = tools
             .iter()
@@ -193,10 +208,10 @@ impl ChatModel for OpenAiChat {
             })
             .collect();
         let body = serde_json::json!({
-            "model": self.config.model,
+            "model": params.model.unwrap_or(&self.config.model),
             "messages": messages.iter().map(ChatMessage::wire).collect::<Vec<_>>(),
             "tools": tools,
-            "temperature": 0.3,
+            "temperature": params.temperature.unwrap_or(DEFAULT_TEMPERATURE),
         });
         let url = format!(
             "{}/chat/completions",

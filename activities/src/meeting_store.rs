@@ -26,8 +26,12 @@ pub struct Meeting {
     pub starts_at: DateTime<Utc>,
     /// End.
     pub ends_at: DateTime<Utc>,
-    /// Title (calendar event summary, invite subject).
+    /// Title (calendar event summary, invite subject), in the lead's language.
     pub title: String,
+    /// The agent's description of the meeting, in the lead's language (event and invite).
+    pub description: Option<String>,
+    /// Booked in a trial chat: released when the trial ends, never on a real calendar.
+    pub trial: bool,
     /// The lead's zone.
     pub timezone: String,
     /// The lead's language.
@@ -59,7 +63,7 @@ pub struct Meeting {
 }
 
 /// All columns of [`Meeting`], for `SELECT`s.
-pub const MEETING_COLUMNS: &str = "id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at, title, timezone, language, attendee_name, attendee_email, status, sequence, calendar_event_id, calendar_link, video_provider, video_meeting_id, video_url, failure, created_at, updated_at";
+pub const MEETING_COLUMNS: &str = "id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at, title, description, trial, timezone, language, attendee_name, attendee_email, status, sequence, calendar_event_id, calendar_link, video_provider, video_meeting_id, video_url, failure, created_at, updated_at";
 
 /// A slot to reserve for a lead.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +86,10 @@ pub struct NewReservation {
     pub buffer: chrono::Duration,
     /// Title.
     pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Booked in a trial chat.
+    pub trial: bool,
     /// The lead's zone.
     pub timezone: String,
     /// The lead's language code.
@@ -139,9 +147,9 @@ impl Store {
         let inserted = sqlx::query_as::<_, Meeting>(&format!(
             "INSERT INTO meetings (id, lead_id, campaign_id, call_id, workflow_id, calendar_id,
                  starts_at, ends_at, blocks, timezone, language, attendee_name, attendee_email,
-                 status, calendar_event_id, title)
+                 status, calendar_event_id, title, description, trial)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, tstzrange($7, $9, '[)'), $10, $11, $12, $13,
-                 'reserved', $14, $15)
+                 'reserved', $14, $15, $16, $17)
              RETURNING {MEETING_COLUMNS}"
         ))
         .bind(id)
@@ -160,6 +168,8 @@ impl Store {
         // Google's client-supplied event ids are base32hex: a UUID's hex digits qualify.
         .bind(id.simple().to_string())
         .bind(&r.title)
+        .bind(&r.description)
+        .bind(r.trial)
         .fetch_one(&mut *tx)
         .await;
         match inserted {
@@ -275,6 +285,20 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Cancels the meetings a trial's workflow booked, giving their slots back; returns how
+    /// many.
+    pub async fn release_trial_meetings(&self, workflow_id: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE meetings SET status = 'cancelled', failure = 'released: the trial ended',
+                    updated_at = now()
+             WHERE workflow_id = $1 AND trial AND status IN ('reserved', 'confirmed')",
+        )
+        .bind(workflow_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// Fails every meeting still `reserved` for a lead workflow, giving its slot back; returns

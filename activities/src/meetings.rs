@@ -154,7 +154,10 @@ impl MeetingActivities {
             start: m.starts_at,
             end: m.ends_at,
             summary: m.title.clone(),
-            description: fill(line),
+            description: match m.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                Some(about) => format!("{}\n\n{about}", fill(line)),
+                None => fill(line),
+            },
             video_url: m.video_url.clone(),
             organizer_email: self.settings.organizer_email.clone(),
             organizer_name: self.settings.organizer_name.clone(),
@@ -245,10 +248,16 @@ impl MeetingActivities {
         let spec = EventSpec {
             event_id: m.calendar_event_id.clone(),
             summary: m.title.clone(),
-            description: format!(
-                "Booked by Callwright on a call with {} ({}).",
-                m.attendee_name, m.attendee_email
-            ),
+            description: {
+                let booked = format!(
+                    "Booked by Callwright on a call with {} ({}).",
+                    m.attendee_name, m.attendee_email
+                );
+                match m.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                    Some(about) => format!("{about}\n\n{booked}"),
+                    None => booked,
+                }
+            },
             start: m.starts_at,
             end: m.ends_at,
             timezone: m.timezone.clone(),
@@ -386,6 +395,20 @@ impl MeetingActivities {
             tracing::info!(workflow_id = %input.workflow_id, freed, "unbooked reservation released");
         }
         Ok(freed)
+    }
+
+    /// Releases the meetings a trial booked (the trial is over: they were never real).
+    /// Idempotent; returns how many were released.
+    #[activity]
+    pub async fn release_trial_meetings(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        workflow_id: String,
+    ) -> Result<u64, ActivityError> {
+        self.store
+            .release_trial_meetings(&workflow_id)
+            .await
+            .map_err(db_error)
     }
 
     /// Applies the meeting's current state to the calendar and the video provider after an

@@ -1,21 +1,109 @@
 //! What the model is told on every turn (system prompt, tools) and how its tool calls become
 //! [`AgentAction`]s.
+//!
+//! The system prompt is ordered from what never changes to what changes every turn, so a
+//! provider's prompt cache holds the longest possible prefix:
+//!
+//! 1. the product's rules and the agent (business, goal, questions, knowledge, tool rules):
+//!    the same for every call of an agent version ([`preamble`], built once per version);
+//! 2. the agent's instructions rendered for the lead, and who the callee is: the same for
+//!    every turn of a call;
+//! 3. this turn: the conversation's language, the language heard, the callee's local time and
+//!    the slots on offer.
 
+use crate::agents::AgentVersion;
 use crate::llm::{ChatMessage, ToolCall, ToolSpec};
+use callwright_domain::agent::knowledge::KnowledgeMode;
+use callwright_domain::agent::{AgentSpec, Question};
 use callwright_domain::conversation::{OfferedSlot, Speaker, Turn};
-use callwright_domain::{AgentAction, EndCallReason, LeadProfile};
+use callwright_domain::{AgentAction, EndCallReason, Language, LeadProfile};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::json;
+use std::fmt::Write as _;
 
-/// The system prompt for a call with `lead` (in `lead.language`, the conversation's), at
-/// `local_now` in the lead's zone, with the slots currently offered and the language recognised
-/// in the callee's last words.
+/// The part of the system prompt shared by every call of an agent version: the product's
+/// rules, the agent, its questions, its knowledge (whole, or how to search it) and how to use
+/// the tools.
+pub fn preamble(spec: &AgentSpec, mode: KnowledgeMode) -> String {
+    let business = &spec.business_name;
+    let mut p = format!(
+        "You are the AI phone assistant of {business}, on a live outbound phone call. Speak \
+         in one or two short spoken sentences: no lists, no markdown, no emoji. You have \
+         already greeted the callee, said you are an AI assistant and that the call is \
+         recorded; if asked, confirm again that you are an AI. Never make up facts, prices or \
+         promises.\n\n## Agent\nBusiness: {business}\nGoal: {}\n",
+        spec.goal
+    );
+    if !spec.questions.is_empty() {
+        p.push_str(
+            "\n## Qualification questions\nAsk each question below naturally, one at a time, \
+             before you offer a meeting (skip any the callee has already answered; if they \
+             would rather not say, move on). Do not offer a meeting before the questions are \
+             asked, unless the callee asks for one.\n",
+        );
+        for q in &spec.questions {
+            let _ = writeln!(p, "{}", question_line(q));
+        }
+    }
+    match mode {
+        KnowledgeMode::None => {
+            let _ = write!(
+                p,
+                "\n## Knowledge\nYou have no documents about {business}: for any question \
+                 about its offer, say you do not know and offer the meeting.\n"
+            );
+        }
+        KnowledgeMode::Inline => {
+            let _ = write!(
+                p,
+                "\n## Knowledge\nAnswer questions about {business} only from this knowledge; \
+                 when it does not say, say you do not know and offer the meeting.\n"
+            );
+            for doc in &spec.knowledge {
+                let _ = write!(p, "### {}\n{}\n", doc.title, doc.content.trim());
+            }
+        }
+        KnowledgeMode::Search => {
+            let _ = write!(
+                p,
+                "\n## Knowledge\nThe knowledge about {business} is in a search index: before \
+                 you answer a question about {business} or its offer, call search_knowledge \
+                 with the question, and answer only from the passages it returns; when they do \
+                 not say, say you do not know and offer the meeting.\n"
+            );
+        }
+    }
+    p.push_str(
+        "\n## Booking and tools\nWhen the callee is interested (and the questions are asked), \
+         call check_availability (with the day and time they mention, if any) and propose two \
+         or three of the returned slots by their labels. Never propose or confirm a time that \
+         check_availability did not return. When the callee picks one, call book_meeting with \
+         its slot id and, if no email is on file, the email address they give you (ask for \
+         it). If book_meeting says the slot was taken, apologise and offer the new slots it \
+         returns. Once booked, confirm the time and the email address and say goodbye. When \
+         the callee asks to be called back later, call schedule_callback. When they ask not to \
+         be called again, call opt_out. When they are not interested, call end_call. Whenever \
+         you call one of these, also write the short sentence you say before hanging up.\n",
+    );
+    p
+}
+
+/// A question as the prompt lists it: `- id (type): text`.
+pub fn question_line(q: &Question) -> String {
+    format!("- {} ({}): {}", q.id, q.answer().prompt_label(), q.text)
+}
+
+/// The system prompt of one turn of a call with `lead` (in `lead.language`, the
+/// conversation's), at `local_now` in the lead's zone, with the instructions already rendered
+/// for the lead, the slots currently offered and the language recognised in the callee's last
+/// words.
 pub fn system_prompt(
+    agent: &AgentVersion,
     lead: &LeadProfile,
-    business: &str,
+    instructions: &str,
     local_now: DateTime<FixedOffset>,
     offered: &[OfferedSlot],
-    heard: Option<callwright_domain::Language>,
+    heard: Option<Language>,
 ) -> String {
     let lang = lead.language.profile();
     let heard = heard.map_or("not recognised", |l| l.profile().english_name);
@@ -25,59 +113,59 @@ pub fn system_prompt(
         .map(|c| format!(" of {c}"))
         .unwrap_or_default();
     let email = lead.email.as_deref().unwrap_or("none");
+    let mut p = String::with_capacity(agent.preamble.len() + instructions.len() + 600);
+    p.push_str(&agent.preamble);
+    let _ = write!(
+        p,
+        "\n## Instructions\n{}\n\n## This call\nCallee: {}{company}\nCallee email on file: {email}\n\
+         Conversation language: {}\nLanguage recognised in the callee's last words: {heard}\n\
+         Current local time for the callee: {} ({})\n",
+        instructions.trim(),
+        lead.name,
+        lang.bcp47,
+        local_now.to_rfc3339(),
+        local_now.format("%A"),
+    );
     // Each slot in the offset it has on its own day (the zone may change offset before then).
     let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let slots = if offered.is_empty() {
-        "Offered slots: none".to_owned()
+    if offered.is_empty() {
+        p.push_str("Offered slots: none\n");
     } else {
-        let lines: Vec<String> = offered
-            .iter()
-            .map(|s| {
-                format!(
-                    "- {}: {} | {}",
-                    s.id,
-                    s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
-                    s.label
-                )
-            })
-            .collect();
-        format!("Offered slots:\n{}", lines.join("\n"))
-    };
-    format!(
-        "You are the AI phone assistant of {business}, on a live outbound phone call with {name}{company}.\n\
-         Conversation language: {tag}\n\
-         Language recognised in the callee's last words: {heard}\n\
-         Current local time for the callee: {now} ({weekday})\n\
-         Callee email on file: {email}\n\
-         {slots}\n\
-         Always answer in {language_name}, in one or two short spoken sentences: no lists, no markdown, no emoji. \
-         (If the callee has just moved to another of our languages, the conversation language above has \
-         already followed them.)\n\
-         You have already greeted the callee, said you are an AI assistant and that the call is recorded; \
-         if asked, confirm again that you are an AI.\n\
-         Your goal: find out whether the callee is interested in a short meeting with one of our advisers \
-         about lowering their energy costs, and if so book it.\n\
-         Booking: when the callee is interested, call check_availability (with the day and time they \
-         mention, if any) and propose two or three of the returned slots by their labels. Never propose \
-         or confirm a time that check_availability did not return. When the callee picks one, call \
-         book_meeting with its slot id and, if no email is on file, the email address they give you \
-         (ask for it). If book_meeting says the slot was taken, apologise and offer the new slots it \
-         returns. Once booked, confirm the time and the email address and say goodbye.\n\
-         Other tools: when the callee asks to be called back later, call schedule_callback. When they \
-         ask not to be called again, call opt_out. When they are not interested, call end_call. Whenever \
-         you call one of these, also write the short sentence you say before hanging up. Never make up \
-         prices or promises; offer the meeting instead.",
-        name = lead.name,
-        tag = lang.bcp47,
-        now = local_now.to_rfc3339(),
-        weekday = local_now.format("%A"),
-        language_name = lang.english_name,
-    )
+        p.push_str("Offered slots:\n");
+        for s in offered {
+            let _ = writeln!(
+                p,
+                "- {}: {} | {}",
+                s.id,
+                s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
+                s.label
+            );
+        }
+    }
+    let _ = write!(
+        p,
+        "Always answer in {}. (If the callee has just moved to another of our languages, the \
+         conversation language above has already followed them.)",
+        lang.english_name
+    );
+    p
 }
 
-/// The tools the agent may use: the booking tools, then the ones that end the call.
-pub fn tools(can_transfer: bool) -> Vec<ToolSpec> {
+/// The tools the agent may use: the booking tools, the knowledge search when the agent's
+/// knowledge is searched, then the ones that end the call.
+pub fn tools(can_transfer: bool, search: bool) -> Vec<ToolSpec> {
     let mut tools = crate::booking::tools();
+    if search {
+        tools.push(ToolSpec {
+            name: "search_knowledge",
+            description: "Search the business's knowledge for passages that answer a question. Answer only from what it returns.",
+            parameters: json!({
+                "type": "object",
+                "properties": {"query": {"type": "string", "description": "The question, in the callee's words"}},
+                "required": ["query"]
+            }),
+        });
+    }
     tools.extend([
         ToolSpec {
             name: "schedule_callback",
@@ -116,27 +204,38 @@ pub fn tools(can_transfer: bool) -> Vec<ToolSpec> {
     tools
 }
 
-/// The `record_summary` tool, the only one offered when summarising a call.
-pub fn summary_tool() -> ToolSpec {
+/// The `record_summary` tool, the only one offered when summarising a call: the fixed summary
+/// and, when the agent has questions, their typed answers.
+pub fn summary_tool(questions: &[Question]) -> ToolSpec {
     ToolSpec {
         name: "record_summary",
-        description: "Record the summary of the sales call for the sales team.",
-        parameters: callwright_domain::summary::summary_schema(),
+        description: "Record the summary of the sales call, and the lead's answers to the qualification questions, for the sales team.",
+        parameters: callwright_domain::summary::summary_schema(questions),
     }
 }
 
 /// Asks for a call's summary: the transcript as one user message, `Agent:`/`Lead:` lines.
 pub fn summary_messages(
-    language: callwright_domain::Language,
+    language: Language,
+    questions: &[Question],
     transcript: &str,
 ) -> Vec<ChatMessage> {
-    let system = format!(
+    let mut system = format!(
         "You summarise outbound sales calls for the sales team. Read the transcript and call \
          record_summary exactly once: the lead's interest from 1 (not at all) to 5 (agreed to a \
          meeting), the objections and questions the lead raised (in the words of the call), the \
          next step agreed, and the language spoken.\nConversation language: {}",
         language.code()
     );
+    if !questions.is_empty() {
+        system.push_str(
+            "\nQualification questions (fill `answers` with what the lead said, typed as the \
+             schema says; leave out any the lead did not answer):\n",
+        );
+        for q in questions {
+            let _ = writeln!(system, "{}", question_line(q));
+        }
+    }
     vec![
         ChatMessage::new("system", system),
         ChatMessage::new("user", format!("Transcript:\n{transcript}")),
@@ -145,7 +244,8 @@ pub fn summary_messages(
 
 /// The chat history: system prompt, then the transcript as assistant/user messages.
 pub fn messages(system: String, turns: &[Turn]) -> Vec<ChatMessage> {
-    let mut out = vec![ChatMessage::new("system", system)];
+    let mut out = Vec::with_capacity(turns.len() + 1);
+    out.push(ChatMessage::new("system", system));
     for turn in turns.iter().filter(|t| !t.text.is_empty()) {
         let role = match turn.speaker {
             Speaker::Agent => "assistant",
@@ -167,19 +267,11 @@ pub fn parse_action(calls: &[ToolCall], now: DateTime<Utc>) -> Option<AgentActio
                 .and_then(|v| v.as_str())
                 .map(str::to_owned)
         };
-        let future_time = |key: &str| {
-            text(key).filter(|t| {
-                DateTime::parse_from_rfc3339(t).is_ok_and(|at| at.with_timezone(&Utc) > now)
-            })
-        };
         match call.name.as_str() {
-            "record_interest" => {
-                future_time("meeting_time").map(|meeting_time| AgentAction::RecordInterest {
-                    meeting_time,
-                    notes: text("notes"),
+            "schedule_callback" => text("callback_at")
+                .filter(|t| {
+                    DateTime::parse_from_rfc3339(t).is_ok_and(|at| at.with_timezone(&Utc) > now)
                 })
-            }
-            "schedule_callback" => future_time("callback_at")
                 .map(|callback_at| AgentAction::ScheduleCallback { callback_at }),
             "opt_out" => Some(AgentAction::OptOut),
             "transfer_to_human" => Some(AgentAction::TransferToHuman {
@@ -198,90 +290,4 @@ pub fn parse_action(calls: &[ToolCall], now: DateTime<Utc>) -> Option<AgentActio
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn call(name: &str, args: serde_json::Value) -> ToolCall {
-        ToolCall {
-            id: "call_1".into(),
-            name: name.into(),
-            arguments: args,
-        }
-    }
-
-    #[test]
-    fn parses_tool_calls_into_actions() {
-        let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let interest = call(
-            "record_interest",
-            json!({"meeting_time": "2026-11-26T15:00:00+02:00"}),
-        );
-        assert!(matches!(
-            parse_action(&[interest], now),
-            Some(AgentAction::RecordInterest { .. })
-        ));
-        assert_eq!(
-            parse_action(&[call("opt_out", json!(null))], now),
-            Some(AgentAction::OptOut)
-        );
-        let bad_time = call("record_interest", json!({"meeting_time": "Thursday at 3"}));
-        assert_eq!(parse_action(&[bad_time], now), None);
-        let past = call(
-            "schedule_callback",
-            json!({"callback_at": "2020-01-01T10:00:00Z"}),
-        );
-        assert_eq!(parse_action(&[past], now), None);
-        assert_eq!(parse_action(&[call("unknown_tool", json!({}))], now), None);
-    }
-
-    #[test]
-    fn prompt_names_language_and_local_time() {
-        let lead = LeadProfile {
-            lead_id: "l".into(),
-            name: "Dana".into(),
-            phone: callwright_domain::E164::parse("+972527654321", None).unwrap(),
-            language: callwright_domain::Language::He,
-            timezone: "Asia/Jerusalem".into(),
-            window_timezones: vec![],
-            email: None,
-            company: None,
-        };
-        let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").unwrap();
-        let p = system_prompt(&lead, "Acme", now, &[], None);
-        assert!(p.contains("Conversation language: he-IL"));
-        assert!(p.contains("Language recognised in the callee's last words: not recognised"));
-        let heard = system_prompt(
-            &lead,
-            "Acme",
-            now,
-            &[],
-            Some(callwright_domain::Language::En),
-        );
-        assert!(heard.contains("Language recognised in the callee's last words: English"));
-        assert!(
-            p.contains("Current local time for the callee: 2026-11-24T12:00:00+02:00 (Tuesday)")
-        );
-        assert!(p.contains("Hebrew"));
-        assert!(p.contains("Callee email on file: none"));
-        assert!(p.contains("Offered slots: none"));
-        let slot = OfferedSlot {
-            id: "s1".into(),
-            start: DateTime::parse_from_rfc3339("2026-11-26T13:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-            end: DateTime::parse_from_rfc3339("2026-11-26T13:30:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-            label: "יום חמישי, 26 בנובמבר בשעה 15:00".into(),
-        };
-        let p = system_prompt(&lead, "Acme", now, &[slot], None);
-        assert!(
-            p.contains(
-                "Offered slots:\n- s1: 2026-11-26T15:00:00+02:00 | יום חמישי, 26 בנובמבר בשעה 15:00"
-            ),
-            "{p}"
-        );
-    }
-}
+mod tests;

@@ -2,7 +2,8 @@
 //! again after a crash or a retry.
 
 use crate::types::{CampaignLead, FinishAttemptInput};
-use callwright_domain::conversation::{Speaker, Turn};
+use callwright_domain::agent::{AgentPlan, AgentRef};
+use callwright_domain::conversation::{Speaker, ToolUse, Turn};
 use callwright_domain::{AttemptOutcome, E164, LeadProfile};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -72,17 +73,35 @@ impl Store {
         Ok(Some(lines.join("\n")))
     }
 
-    /// Stores a call's summary (the first one stays).
+    /// Stores a call's summary and its qualification answers (the first ones stay), and
+    /// settles the summary's status (which sends the CRM's `call_ended`).
     pub async fn save_summary(
         &self,
         call_id: &str,
         summary: &callwright_domain::summary::CallSummary,
+        answers: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE calls SET summary = $2 WHERE id = $1 AND summary IS NULL")
-            .bind(parse_uuid(call_id)?)
-            .bind(sqlx::types::Json(summary))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE calls SET summary = $2, answers = $3, summary_status = 'done'
+             WHERE id = $1 AND summary IS NULL",
+        )
+        .bind(parse_uuid(call_id)?)
+        .bind(sqlx::types::Json(summary))
+        .bind(sqlx::types::Json(answers))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Settles a summary that will not come (the model kept failing), so the CRM still hears
+    /// of the call's end.
+    pub async fn summary_failed(&self, call_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE calls SET summary_status = 'failed' WHERE id = $1 AND summary_status = 'pending'",
+        )
+        .bind(parse_uuid(call_id)?)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -135,12 +154,42 @@ impl Store {
         attempt: u32,
         lead: &LeadProfile,
         campaign_id: Option<&str>,
+        agent: &AgentRef,
+    ) -> Result<DialClaim, sqlx::Error> {
+        self.claim_call(workflow_id, attempt, lead, campaign_id, agent, None)
+            .await
+    }
+
+    /// Claims the `calls` row of a trial's chat: no number is dialled, the call is live at
+    /// once under the id `chat_sid`.
+    pub async fn claim_chat(
+        &self,
+        workflow_id: &str,
+        attempt: u32,
+        lead: &LeadProfile,
+        agent: &AgentRef,
+        chat_sid: &str,
+    ) -> Result<DialClaim, sqlx::Error> {
+        self.claim_call(workflow_id, attempt, lead, None, agent, Some(chat_sid))
+            .await
+    }
+
+    async fn claim_call(
+        &self,
+        workflow_id: &str,
+        attempt: u32,
+        lead: &LeadProfile,
+        campaign_id: Option<&str>,
+        agent: &AgentRef,
+        chat_sid: Option<&str>,
     ) -> Result<DialClaim, sqlx::Error> {
         let lead_id = parse_uuid(&lead.lead_id)?;
         let campaign_id = campaign_id.map(parse_uuid).transpose()?;
         let row: (Uuid, Option<String>, DateTime<Utc>) = sqlx::query_as(
-            "INSERT INTO calls (id, lead_id, campaign_id, workflow_id, attempt, status, language)
-             VALUES ($1, $2, $3, $4, $5, 'dialing', $6)
+            "INSERT INTO calls (id, lead_id, campaign_id, workflow_id, attempt, status, language,
+                                agent_id, agent_version, call_sid, trial)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $9::text IS NULL THEN 'dialing' ELSE 'in-progress' END,
+                     $6, $7, $8, $9, $9::text IS NOT NULL)
              ON CONFLICT (workflow_id, attempt) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
              RETURNING id, call_sid, dialed_at",
         )
@@ -150,6 +199,9 @@ impl Store {
         .bind(workflow_id)
         .bind(i32::try_from(attempt).unwrap_or(i32::MAX))
         .bind(lead.language.code())
+        .bind(parse_uuid(&agent.agent_id)?)
+        .bind(i32::try_from(agent.version).unwrap_or(i32::MAX))
+        .bind(chat_sid)
         .fetch_one(&self.pool)
         .await?;
         Ok(DialClaim {
@@ -185,8 +237,9 @@ impl Store {
         call_id: &str,
         turns: &[Turn],
         intent: Option<&str>,
+        tools: &[ToolUse],
     ) -> Result<(), sqlx::Error> {
-        insert_turns(&self.pool, parse_uuid(call_id)?, turns, intent).await
+        insert_turns(&self.pool, parse_uuid(call_id)?, turns, intent, tools).await
     }
 
     /// Records a finished attempt: the call row, the rest of its transcript, the lead's latest
@@ -201,7 +254,9 @@ impl Store {
             let detail = serde_json::to_value(&input.outcome).unwrap_or_default();
             sqlx::query(
                 "UPDATE calls SET status = COALESCE($2, status), answered_by = $3, outcome = $4,
-                        outcome_detail = $5, ended_at = $6, duration_secs = $7
+                        outcome_detail = $5, ended_at = $6, duration_secs = $7,
+                        summary_status = CASE WHEN $8 THEN COALESCE(summary_status, 'pending')
+                                              ELSE summary_status END
                  WHERE id = $1",
             )
             .bind(call_id)
@@ -215,9 +270,10 @@ impl Store {
                     .duration_secs
                     .map(|d| i32::try_from(d).unwrap_or(i32::MAX)),
             )
+            .bind(input.summary_expected)
             .execute(&mut *tx)
             .await?;
-            insert_turns(&mut *tx, call_id, &input.turns, None).await?;
+            insert_turns(&mut *tx, call_id, &input.turns, None, &[]).await?;
         }
         sqlx::query(
             "UPDATE leads SET last_outcome = $2, last_outcome_at = $3, attempts = GREATEST(attempts, $4)
@@ -243,77 +299,115 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if input.outcome == AttemptOutcome::OptedOut {
+        if let (AttemptOutcome::OptedOut, Some(phone)) = (&input.outcome, &input.phone) {
             sqlx::query("INSERT INTO dnc (phone, reason) VALUES ($1, 'opted out on a call') ON CONFLICT DO NOTHING")
-                .bind(&input.phone)
+                .bind(phone)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await
     }
 
-    /// Leads of a campaign after `after_seq`, in calling order.
+    /// Leads of a campaign after `after_seq`, in calling order, each with the agent version
+    /// the campaign's plan gives it (recorded on the campaign's lead row, for the A/B results).
     pub async fn campaign_leads(
         &self,
         campaign_id: &str,
         after_seq: i32,
         limit: i32,
+        plan: &AgentPlan,
     ) -> Result<Vec<CampaignLead>, sqlx::Error> {
-        type Row = (
-            i32,
-            Uuid,
-            String,
-            String,
-            String,
-            String,
-            Vec<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.window_timezones, l.email, l.company
+        let campaign = parse_uuid(campaign_id)?;
+        let rows: Vec<LeadRow> = sqlx::query_as(
+            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.window_timezones,
+                    l.email, l.company, l.fields
              FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
              WHERE cl.campaign_id = $1 AND cl.seq > $2 AND l.deleted_at IS NULL
              ORDER BY cl.seq LIMIT $3",
         )
-        .bind(parse_uuid(campaign_id)?)
+        .bind(campaign)
         .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(
-                |(seq, id, name, phone, language, timezone, window_timezones, email, company)| {
-                    let decode = |e: String| sqlx::Error::Decode(e.into());
-                    Ok(CampaignLead {
-                        seq,
-                        lead: LeadProfile {
-                            lead_id: id.to_string(),
-                            name,
-                            phone: E164::parse(&phone, None).map_err(|e| decode(e.to_string()))?,
-                            language: language.parse().map_err(
-                                |e: callwright_domain::language::UnknownLanguage| {
-                                    decode(e.to_string())
-                                },
-                            )?,
-                            timezone,
-                            window_timezones,
-                            email,
-                            company,
-                        },
-                    })
-                },
+        let leads: Vec<CampaignLead> = rows
+            .into_iter()
+            .map(|row| {
+                let seq = row.0;
+                let lead = row.into_profile()?;
+                let agent = plan.agent_for(&lead.lead_id);
+                Ok(CampaignLead { seq, lead, agent })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        if !leads.is_empty() {
+            let seqs: Vec<i32> = leads.iter().map(|l| l.seq).collect();
+            let versions: Vec<i32> = leads
+                .iter()
+                .map(|l| i32::try_from(l.agent.version).unwrap_or(i32::MAX))
+                .collect();
+            sqlx::query(
+                "UPDATE campaign_leads cl SET agent_version = t.version
+                 FROM UNNEST($2::int[], $3::int[]) AS t(seq, version)
+                 WHERE cl.campaign_id = $1 AND cl.seq = t.seq",
             )
-            .collect()
+            .bind(campaign)
+            .bind(seqs)
+            .bind(versions)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(leads)
     }
 }
 
-/// Writes transcript lines (idempotently); `intent` goes with the last callee line among them.
+/// A lead row as workflows need it: seq, id, name, phone, language, zone, zones, email,
+/// company, fields.
+type LeadRow = (
+    i32,
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+    sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>,
+);
+
+trait IntoProfile {
+    fn into_profile(self) -> Result<LeadProfile, sqlx::Error>;
+}
+
+impl IntoProfile for LeadRow {
+    fn into_profile(self) -> Result<LeadProfile, sqlx::Error> {
+        let (_, id, name, phone, language, timezone, window_timezones, email, company, fields) =
+            self;
+        let decode = |e: String| sqlx::Error::Decode(e.into());
+        Ok(LeadProfile {
+            lead_id: id.to_string(),
+            name,
+            phone: Some(E164::parse(&phone, None).map_err(|e| decode(e.to_string()))?),
+            language: language
+                .parse()
+                .map_err(|e: callwright_domain::language::UnknownLanguage| decode(e.to_string()))?,
+            timezone,
+            window_timezones,
+            email,
+            company,
+            fields: fields.0,
+        })
+    }
+}
+
+/// Writes transcript lines (idempotently); `intent` goes with the last callee line among them
+/// and `tools` with the last agent line.
 async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     exec: E,
     call_id: Uuid,
     turns: &[Turn],
     intent: Option<&str>,
+    tools: &[ToolUse],
 ) -> Result<(), sqlx::Error> {
     if turns.is_empty() {
         return Ok(());
@@ -337,9 +431,16 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     let confidence: Vec<Option<f32>> = turns.iter().map(|t| t.confidence).collect();
     let at: Vec<DateTime<Utc>> = turns.iter().map(|t| t.at).collect();
     let language: Vec<Option<&str>> = turns.iter().map(|t| t.language.map(|l| l.code())).collect();
+    let last_agent = turns.iter().rposition(|t| t.speaker == Speaker::Agent);
+    let tool_uses: Vec<Option<serde_json::Value>> = (0..turns.len())
+        .map(|i| {
+            (Some(i) == last_agent && !tools.is_empty())
+                .then(|| serde_json::to_value(tools).unwrap_or_default())
+        })
+        .collect();
     sqlx::query(
-        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language)
-         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[])
+        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language, tools)
+         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])
          ON CONFLICT (call_id, idx) DO NOTHING",
     )
     .bind(call_id)
@@ -350,6 +451,7 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     .bind(at)
     .bind(intents)
     .bind(language)
+    .bind(tool_uses)
     .execute(exec)
     .await?;
     Ok(())

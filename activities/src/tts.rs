@@ -205,15 +205,24 @@ impl Voice {
         }
     }
 
-    /// A signed link to `text` spoken in `language`, synthesising it on a cache miss; `None`
-    /// (say it with `<Say>`) when that fails.
+    /// A signed link to `text` spoken in `language` (in the agent's own voice `voice_id` when
+    /// it has one for the language), synthesising it on a cache miss; `None` (say it with
+    /// `<Say>`) when that fails.
     #[tracing::instrument(skip_all, fields(language = %language, chars = text.len()))]
-    pub async fn audio_url(&self, language: Language, text: &str) -> Option<String> {
+    pub async fn audio_url(
+        &self,
+        language: Language,
+        voice_id: Option<&str>,
+        text: &str,
+    ) -> Option<String> {
         let text = text.trim();
         if text.is_empty() {
             return None;
         }
-        let voice = self.synth.voice(language);
+        let mut voice = self.synth.voice(language);
+        if let Some(id) = voice_id {
+            voice.voice_id = id.to_owned();
+        }
         let hash = voice.content_hash(text);
         let started = std::time::Instant::now();
         let cached = sqlx::query_scalar::<_, bool>(
@@ -253,10 +262,11 @@ impl Voice {
     pub async fn audio_urls(
         &self,
         language: Language,
+        voice_id: Option<&str>,
         texts: &[String],
     ) -> BTreeMap<String, String> {
         let found = futures::future::join_all(texts.iter().map(|text| async move {
-            let url = self.audio_url(language, text).await?;
+            let url = self.audio_url(language, voice_id, text).await?;
             Some((text.trim().to_owned(), url))
         }))
         .await;

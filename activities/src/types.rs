@@ -1,7 +1,10 @@
 //! Inputs and outputs of the activities (what workflow histories record).
 
-use callwright_domain::conversation::{OfferedSlot, Turn};
-use callwright_domain::{AgentAction, AnsweredBy, AttemptOutcome, CallStatus, LeadProfile};
+use callwright_domain::agent::{AgentPlan, AgentRef};
+use callwright_domain::conversation::{OfferedSlot, ToolUse, Turn};
+use callwright_domain::{
+    AgentAction, AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,10 +22,34 @@ pub struct DialInput {
     pub campaign_id: Option<String>,
     /// Seconds to ring.
     pub ring_timeout_secs: u32,
-    /// Lines the agent may say on this call (greeting, voicemail, fixed phrases): synthesised
-    /// while the phone rings when text-to-speech is configured.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub speech: Vec<String>,
+    /// The agent version that speaks on this call.
+    pub agent: AgentRef,
+}
+
+/// Open a trial's text channel: the attempt's call row, and the agent's opening lines.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenChatInput {
+    /// The lead workflow's id.
+    pub workflow_id: String,
+    /// Attempt number (always 1 for a trial).
+    pub attempt: u32,
+    /// The trial's lead.
+    pub lead: LeadProfile,
+    /// The agent version on trial.
+    pub agent: AgentRef,
+}
+
+/// What the agent says on a call without the model, rendered for the lead by the activity that
+/// opens the call (the agent's templates are read there, never in the workflow).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallScript {
+    /// The opening: the disclosure, then the agent's greeting.
+    pub greeting: String,
+    /// The message left on an answering machine.
+    pub voicemail: String,
+    /// The agent's `<Say>` voices by language, overriding the language table's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub say_voices: BTreeMap<Language, String>,
 }
 
 /// What came of a dial.
@@ -35,10 +62,13 @@ pub enum DialOutput {
         call_id: String,
         /// Provider call id.
         call_sid: String,
-        /// Signed `<Play>` links to `DialInput::speech` lines, by exact text (lines whose
-        /// synthesis failed, or all of them without text-to-speech, are absent).
+        /// Signed `<Play>` links to the call's fixed lines (the script's and the language
+        /// file's), by exact text (lines whose synthesis failed, or all of them without
+        /// text-to-speech, are absent).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         audio: BTreeMap<String, String>,
+        /// The agent's lines for this call.
+        script: CallScript,
     },
     /// Not dialled: the number is on the do-not-call list.
     DoNotCall,
@@ -62,8 +92,11 @@ pub struct ConverseInput {
     pub call_id: String,
     /// Who we talk to.
     pub lead: LeadProfile,
-    /// Business name for the prompt.
-    pub business_name: String,
+    /// The agent version that speaks.
+    pub agent: AgentRef,
+    /// A trial (text channel): its meeting is marked as a trial and nothing is synthesised.
+    #[serde(default)]
+    pub trial: bool,
     /// Workflow time of this turn.
     pub now: DateTime<Utc>,
     /// The transcript so far, ending with the callee's turn.
@@ -115,6 +148,9 @@ pub struct ConverseOutput {
     /// and worked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
+    /// The tools the model used in the turn, in order (shown in transcripts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolUse>,
 }
 
 /// Record a finished attempt.
@@ -124,8 +160,8 @@ pub struct FinishAttemptInput {
     pub lead_id: String,
     /// Campaign id, if any.
     pub campaign_id: Option<String>,
-    /// Number called (added to do-not-call on opt-out).
-    pub phone: String,
+    /// Number called (added to do-not-call on opt-out); none on a trial.
+    pub phone: Option<String>,
     /// Attempt number.
     pub attempt: u32,
     /// The `calls` row, when a call was placed.
@@ -145,6 +181,9 @@ pub struct FinishAttemptInput {
     /// True when this is the lead's last word in its campaign for now (done, or parked until a
     /// callback).
     pub settled: bool,
+    /// A post-call summary follows (the callee spoke): the CRM's `call_ended` waits for it.
+    #[serde(default)]
+    pub summary_expected: bool,
 }
 
 /// A page of a campaign's leads.
@@ -156,6 +195,8 @@ pub struct LeadPageInput {
     pub after_seq: i32,
     /// Page size.
     pub limit: i32,
+    /// The campaign's agent: each lead of the page is given its version here.
+    pub plan: AgentPlan,
 }
 
 /// One lead of a campaign, in calling order.
@@ -165,6 +206,8 @@ pub struct CampaignLead {
     pub seq: i32,
     /// The lead.
     pub lead: LeadProfile,
+    /// The agent version that calls it (the plan's pick for the lead).
+    pub agent: AgentRef,
 }
 
 /// Summarise an answered call.
@@ -174,6 +217,8 @@ pub struct SummarizeInput {
     pub call_id: String,
     /// The lead's language, for the prompt.
     pub language: callwright_domain::Language,
+    /// The agent version that spoke (its questions are answered in the summary).
+    pub agent: AgentRef,
 }
 
 /// Transcribe an answered call's recording.

@@ -2,6 +2,7 @@
 //! names the missing or malformed variable.
 
 pub use callwright_activities::settings::ConfigError;
+use callwright_activities::embeddings::EmbeddingsConfig;
 use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -34,8 +35,11 @@ pub struct ApiConfig {
     pub twilio_account_sid: Option<String>,
     /// How long a signed recording link stays valid (`RECORDING_LINK_TTL_SECS`, default 300).
     pub recording_link_ttl: std::time::Duration,
-    /// Default business name said in greetings (`BUSINESS_NAME`).
-    pub business_name: String,
+    /// The embeddings endpoint agents' large knowledge is embedded with at save:
+    /// `LLM_BASE_URL` (default OpenAI's), `LLM_API_KEY` and `EMBEDDING_MODEL` (default
+    /// `text-embedding-3-small`), as the worker's; unset without `LLM_API_KEY` (agents must then
+    /// keep their knowledge within the inline budget).
+    pub embeddings: Option<EmbeddingsConfig>,
     /// Largest lead upload accepted, in bytes (`UPLOAD_MAX_BYTES`, default 200 MiB); over it the
     /// upload is refused with a 413 as soon as the limit is crossed.
     pub upload_max_bytes: u64,
@@ -98,7 +102,15 @@ impl ApiConfig {
                 "RECORDING_LINK_TTL_SECS",
                 "300",
             )?),
-            business_name: var(&lookup, "BUSINESS_NAME", Some("Callwright"))?,
+            embeddings: match lookup("LLM_API_KEY").filter(|k| !k.trim().is_empty()) {
+                Some(key) => Some(EmbeddingsConfig {
+                    base_url: var(&lookup, "LLM_BASE_URL", Some("https://api.openai.com/v1"))?,
+                    api_key: SecretString::from(key),
+                    model: var(&lookup, "EMBEDDING_MODEL", Some("text-embedding-3-small"))?,
+                    timeout: std::time::Duration::from_secs(60),
+                }),
+                None => None,
+            },
             upload_max_bytes: number(
                 &lookup,
                 "UPLOAD_MAX_BYTES",

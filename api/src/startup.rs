@@ -3,6 +3,7 @@
 use crate::events::EventHub;
 use crate::state::AppState;
 use crate::{ApiConfig, routes};
+use callwright_activities::embeddings::{Embedder, OpenAiEmbeddings};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -26,6 +27,10 @@ impl Application {
         let temporal =
             crate::temporal::connect(&config.temporal_address, &config.temporal_namespace).await?;
         let listener = TcpListener::bind(config.bind).await?;
+        let embedder: Option<std::sync::Arc<dyn Embedder>> = match &config.embeddings {
+            Some(c) => Some(std::sync::Arc::new(OpenAiEmbeddings::new(c.clone())?)),
+            None => None,
+        };
         Ok(Self {
             listener,
             state: AppState {
@@ -37,6 +42,7 @@ impl Application {
                 http: reqwest::Client::builder()
                     .connect_timeout(Duration::from_secs(5))
                     .build()?,
+                embedder,
             },
         })
     }

@@ -21,4 +21,6 @@ pub struct AppState {
     pub events: EventHub,
     /// Outbound HTTP (recordings at Twilio).
     pub http: reqwest::Client,
+    /// Embeds agents' large knowledge at save (none without `LLM_API_KEY`).
+    pub embedder: Option<std::sync::Arc<dyn callwright_activities::embeddings::Embedder>>,
 }

@@ -41,6 +41,20 @@ pub struct Turn {
     pub language: Option<Language>,
 }
 
+/// A tool the agent used while answering a line (kept with the line, shown in transcripts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ToolUse {
+    /// The tool (`check_availability`, `book_meeting`, `search_knowledge`, `end_call`, ...).
+    pub name: String,
+    /// What the model passed it.
+    #[schema(value_type = Object)]
+    pub arguments: serde_json::Value,
+    /// What it returned to the model (none for the tools that end the call).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<serde_json::Value>,
+}
+
 /// The callee answered in another supported language, and the agent went over to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LanguageSwitch {
@@ -109,16 +123,25 @@ pub struct Conversation {
     /// text-to-speech is not configured or failed).
     #[serde(default)]
     pub audio: BTreeMap<String, String>,
+    /// The agent's `<Say>` voices, by language (the language table's voice otherwise).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub say_voices: BTreeMap<Language, String>,
 }
 
 /// The verb that speaks `text`: `<Play>` of its synthesised audio when `audio` has it,
-/// otherwise `<Say>` with the language's voice.
-pub fn speech(audio: &BTreeMap<String, String>, text: &str, language: Language) -> Verb {
+/// otherwise `<Say>` with `voice` (the agent's for the language) or the language's own.
+pub fn speech(
+    audio: &BTreeMap<String, String>,
+    text: &str,
+    language: Language,
+    voice: Option<&str>,
+) -> Verb {
     match audio.get(text) {
         Some(url) => Verb::Play { url: url.clone() },
         None => Verb::Say {
             text: text.to_owned(),
             language,
+            voice: voice.map(str::to_owned),
         },
     }
 }
@@ -139,7 +162,18 @@ impl Conversation {
             slots_offered: 0,
             switches: Vec::new(),
             audio: BTreeMap::new(),
+            say_voices: BTreeMap::new(),
         }
+    }
+
+    /// The verb that speaks `text` in the conversation's language and voice.
+    pub fn speech(&self, text: &str) -> Verb {
+        speech(
+            &self.audio,
+            text,
+            self.language,
+            self.say_voices.get(&self.language).map(String::as_str),
+        )
     }
 
     /// The supported language the callee's words are clearly in, when it is not the one spoken.
@@ -184,14 +218,18 @@ impl Conversation {
 
     /// Says the agent's last line again and listens (a repeated voice webhook).
     pub fn repeat_last(&mut self) -> Twiml {
-        let last = self
-            .turns
+        let last = self.last_agent_line();
+        self.gather(last)
+    }
+
+    /// What the agent said last.
+    pub fn last_agent_line(&self) -> String {
+        self.turns
             .iter()
             .rev()
             .find(|t| t.speaker == Speaker::Agent)
             .map(|t| t.text.clone())
-            .unwrap_or_default();
-        self.gather(last)
+            .unwrap_or_default()
     }
 
     /// Whether the callee said anything yet.
@@ -329,7 +367,7 @@ impl Conversation {
         self.end = Some(end);
         let mut twiml = Twiml::new();
         for part in parts {
-            twiml = twiml.push(speech(&self.audio, part, self.language));
+            twiml = twiml.push(self.speech(part));
         }
         if let Some(verb) = then {
             twiml = twiml.push(verb);
@@ -345,7 +383,7 @@ impl Conversation {
                 action: format!("{}&turn={turn}", self.action_base),
                 language: self.language,
                 timeout_secs: 6,
-                prompt: vec![speech(&self.audio, &prompt, self.language)],
+                prompt: vec![self.speech(&prompt)],
             })
             // Reached only if the Gather ends without posting (it posts even when empty).
             .hangup()

@@ -12,8 +12,8 @@ pub struct LeadProfile {
     pub lead_id: String,
     /// Display name.
     pub name: String,
-    /// Number to dial.
-    pub phone: E164,
+    /// Number to dial; none for a trial's lead, which is talked to over a text channel.
+    pub phone: Option<E164>,
     /// Language to speak.
     pub language: Language,
     /// IANA time zone of the lead (times are shown and told to the model in it).
@@ -31,6 +31,55 @@ pub struct LeadProfile {
     /// (`{{ lead.fields.plan }}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// Most columns a lead's `fields` may hold.
+pub const MAX_FIELDS: usize = 50;
+/// Longest field name, in characters.
+pub const MAX_FIELD_NAME: usize = 64;
+/// Longest text value of a field, in characters.
+pub const MAX_FIELD_VALUE: usize = 1_000;
+
+/// A lead's own columns, checked: at most [`MAX_FIELDS`] names of 1 to [`MAX_FIELD_NAME`]
+/// characters, each holding text (up to [`MAX_FIELD_VALUE`] characters), a number or a
+/// boolean; empty text and nulls are left out. The error names the field (`fields.plan: ...`).
+pub fn lead_fields(
+    given: impl IntoIterator<Item = (String, serde_json::Value)>,
+) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    use serde_json::Value;
+    let mut out = BTreeMap::new();
+    for (name, value) in given {
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > MAX_FIELD_NAME {
+            return Err(format!(
+                "fields: a column name must have 1 to {MAX_FIELD_NAME} characters ('{}')",
+                name.chars().take(80).collect::<String>()
+            ));
+        }
+        let value = match value {
+            Value::Null => continue,
+            Value::String(s) if s.trim().is_empty() => continue,
+            Value::String(s) if s.chars().count() > MAX_FIELD_VALUE => {
+                return Err(format!(
+                    "fields.{name}: at most {MAX_FIELD_VALUE} characters"
+                ));
+            }
+            Value::String(s) => Value::String(s.trim().to_owned()),
+            v @ (Value::Number(_) | Value::Bool(_)) => v,
+            Value::Array(_) | Value::Object(_) => {
+                return Err(format!(
+                    "fields.{name}: must be text, a number or a boolean"
+                ));
+            }
+        };
+        if out.insert(name.clone(), value).is_some() {
+            return Err(format!("fields.{name}: given twice"));
+        }
+        if out.len() > MAX_FIELDS {
+            return Err(format!("fields: at most {MAX_FIELDS} columns"));
+        }
+    }
+    Ok(out)
 }
 
 /// Seconds to wait before the next attempt, per retryable outcome.
@@ -64,8 +113,6 @@ impl Default for RetryCadence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CallSettings {
-    /// Name of the business the agent calls for (said in the greeting).
-    pub business_name: String,
     /// Attempts per lead, callbacks excluded.
     pub max_attempts: u32,
     /// Wait before retrying, by outcome.
@@ -96,7 +143,6 @@ pub struct CallSettings {
 impl Default for CallSettings {
     fn default() -> Self {
         Self {
-            business_name: "Callwright".to_owned(),
             max_attempts: 3,
             retry: RetryCadence::default(),
             max_turns: 12,
@@ -171,6 +217,29 @@ pub fn default_timezone(phone: &E164) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lead_fields_are_checked_and_named() {
+        use serde_json::json;
+        let ok = lead_fields([
+            ("plan".to_owned(), json!(" Pro ")),
+            ("seats".to_owned(), json!(12)),
+            ("vip".to_owned(), json!(true)),
+            ("empty".to_owned(), json!("")),
+            ("nothing".to_owned(), json!(null)),
+        ])
+        .expect("valid");
+        assert_eq!(ok.get("plan"), Some(&json!("Pro")));
+        assert_eq!(ok.len(), 3);
+        let err = lead_fields([("tags".to_owned(), json!(["a"]))]).expect_err("array");
+        assert!(err.starts_with("fields.tags: "), "{err}");
+        let err = lead_fields([("x".to_owned(), json!("y".repeat(1_001)))]).expect_err("long");
+        assert!(err.starts_with("fields.x: "), "{err}");
+        let err = lead_fields([(" ".to_owned(), json!("y"))]).expect_err("no name");
+        assert!(err.starts_with("fields: "), "{err}");
+        let many = (0..51).map(|i| (format!("c{i}"), json!(i)));
+        assert!(lead_fields(many).is_err());
+    }
 
     #[test]
     fn default_zones_are_real_iana_zones() {

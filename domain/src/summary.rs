@@ -2,8 +2,10 @@
 //! (a `record_summary` tool call whose parameters are [`summary_schema`]); it is stored with the
 //! call and returned by the API.
 
+use crate::agent::Question;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// Longest text kept per field, in characters.
 const MAX_TEXT: usize = 500;
@@ -26,9 +28,11 @@ pub struct CallSummary {
     pub language: String,
 }
 
-/// The JSON schema of the `record_summary` tool's parameters.
-pub fn summary_schema() -> Value {
-    json!({
+/// The JSON schema of the `record_summary` tool's parameters: the fixed summary, and an
+/// `answers` object with one typed property per qualification question (none required: a lead
+/// may not have answered).
+pub fn summary_schema(questions: &[Question]) -> Value {
+    let mut schema = json!({
         "type": "object",
         "properties": {
             "interest_level": {"type": "integer", "minimum": 1, "maximum": 5,
@@ -39,7 +43,35 @@ pub fn summary_schema() -> Value {
             "language": {"type": "string", "description": "code of the language spoken, e.g. en"}
         },
         "required": ["interest_level", "objections", "questions", "next_step", "language"]
-    })
+    });
+    if !questions.is_empty() {
+        let properties: serde_json::Map<String, Value> = questions
+            .iter()
+            .map(|q| {
+                let mut property = q.answer().json_schema();
+                property["description"] = Value::String(q.text.clone());
+                (q.id.clone(), property)
+            })
+            .collect();
+        schema["properties"]["answers"] = json!({"type": "object", "properties": properties});
+    }
+    schema
+}
+
+/// The typed answers in the model's `record_summary` arguments: for each question, its answer
+/// held to the question's type ([`crate::agent::AnswerType::coerce`]); answers of unknown
+/// questions, of the wrong type or empty are left out.
+pub fn answers_from_tool_args(args: &Value, questions: &[Question]) -> BTreeMap<String, Value> {
+    let Some(given) = args.get("answers").and_then(Value::as_object) else {
+        return BTreeMap::new();
+    };
+    questions
+        .iter()
+        .filter_map(|q| {
+            let value = q.answer().coerce(given.get(&q.id)?)?;
+            Some((q.id.clone(), value))
+        })
+        .collect()
 }
 
 impl CallSummary {
@@ -96,5 +128,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!((s.interest_level, s.next_step.len()), (1, MAX_TEXT));
+    }
+
+    #[test]
+    fn answers_follow_the_questions_types() {
+        use crate::agent::{AnswerKind, Question};
+        let questions = vec![
+            Question::new("seats", "How many seats?", AnswerKind::Number, &[]),
+            Question::new("owner", "Own it?", AnswerKind::Boolean, &[]),
+            Question::new("plan", "Which plan?", AnswerKind::OneOf, &["basic", "pro"]),
+        ];
+        let schema = summary_schema(&questions);
+        assert_eq!(schema["properties"]["answers"]["properties"]["seats"]["type"], "number");
+        assert_eq!(schema["properties"]["answers"]["properties"]["plan"]["enum"], json!(["basic", "pro"]));
+        assert!(summary_schema(&[])["properties"].get("answers").is_none());
+        let answers = answers_from_tool_args(
+            &json!({"answers": {"seats": "40", "owner": "maybe", "plan": "Pro", "other": 1}}),
+            &questions,
+        );
+        assert_eq!(answers.get("seats"), Some(&json!(40)));
+        assert_eq!(answers.get("plan"), Some(&json!("pro")));
+        assert!(!answers.contains_key("owner") && !answers.contains_key("other"));
+        assert!(answers_from_tool_args(&json!({}), &questions).is_empty());
     }
 }

@@ -9,8 +9,10 @@ pub enum Verb {
     Say {
         /// What to say.
         text: String,
-        /// Which voice.
+        /// Which language (and, unless `voice` is set, the language's voice).
         language: Language,
+        /// A voice of the agent's choosing for this language (`Polly.Joanna`, ...).
+        voice: Option<String>,
     },
     /// Play audio from a URL.
     Play {
@@ -72,6 +74,7 @@ impl Twiml {
         self.push(Verb::Say {
             text: text.into(),
             language,
+            voice: None,
         })
     }
 
@@ -98,11 +101,15 @@ impl Twiml {
 
 fn render_verb(verb: &Verb, out: &mut String) {
     match verb {
-        Verb::Say { text, language } => {
+        Verb::Say {
+            text,
+            language,
+            voice,
+        } => {
             let p = language.profile();
             out.push_str(&format!(
                 r#"<Say voice="{}" language="{}">{}</Say>"#,
-                escape(p.twilio_voice),
+                escape(voice.as_deref().unwrap_or(p.twilio_voice)),
                 escape(p.twilio_say),
                 escape(text)
             ));
@@ -195,6 +202,7 @@ mod tests {
                 prompt: vec![Verb::Say {
                     text: "שלום".into(),
                     language: Language::He,
+                    voice: None,
                 }],
             })
             .hangup()
@@ -253,7 +261,9 @@ mod tests {
     fn check_verb(node: roxmltree::Node<'_, '_>, verb: &Verb, xml: &str) {
         let text = || node.text().unwrap_or_default().to_owned();
         match verb {
-            Verb::Say { text: t, language } => {
+            Verb::Say {
+                text: t, language, ..
+            } => {
                 assert_eq!(node.tag_name().name(), "Say");
                 assert_eq!(text(), expected(t), "{xml:?}");
                 assert_eq!(
@@ -379,7 +389,11 @@ mod tests {
             let language = prop::sample::select(Language::ALL.to_vec());
             let leaf = prop_oneof![
                 (nasty_text(), language.clone())
-                    .prop_map(|(text, language)| Verb::Say { text, language }),
+                    .prop_map(|(text, language)| Verb::Say {
+                        text,
+                        language,
+                        voice: None,
+                    }),
                 nasty_text().prop_map(|url| Verb::Play { url }),
                 nasty_text().prop_map(|url| Verb::Redirect { url }),
                 any::<u32>().prop_map(|secs| Verb::Pause { secs }),

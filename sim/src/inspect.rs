@@ -47,6 +47,7 @@ async fn reset(State(state): State<SharedState>) -> Response {
     state.mail.reset();
     state.tts.reset();
     state.deepgram.reset();
+    state.llm_requests.reset();
     tracing::info!("simulator state reset");
     Json(json!({"reset": true})).into_response()
 }

@@ -2,8 +2,9 @@
 //!
 //! One HTTP server on loopback that speaks Twilio's REST API and call
 //! behaviour (signed webhooks, TwiML, AMD, recordings) and an
-//! OpenAI-compatible chat completions endpoint backed by a scripted model,
-//! with scripted callee personas chosen by the dialled number. The same
+//! OpenAI-compatible chat completions endpoint backed by a scripted model that says only
+//! what the product's system prompt gives it, plus hashed embeddings, with scripted callee
+//! personas chosen by the dialled number. The same
 //! server speaks Google OAuth 2.0 (`POST /token`) and Calendar API v3
 //! (`/calendar/v3/...`, see [`google`]) and Zoom Server-to-Server OAuth and
 //! meetings (`/oauth/token`, `/v2/...`, see [`zoom`]). A second listener is a
@@ -15,8 +16,9 @@
 //!
 //! Test and demo control lives under `/sim` ([`inspect`]): reset, fault
 //! injection (`POST|GET|DELETE /sim/faults`), call records, calendar events
-//! and busy blocks, Zoom meetings, received mail, and the simulator's Google
-//! service-account key file (`GET /sim/google/service-account.json`).
+//! and busy blocks, Zoom meetings, received mail, the requests the model received
+//! (`GET /sim/llm/requests`), and the simulator's Google service-account key file
+//! (`GET /sim/google/service-account.json`).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -31,6 +33,7 @@
 pub mod amd;
 pub mod call_driver;
 pub mod callbacks;
+pub mod callee_answers;
 pub mod chaos;
 pub mod config;
 pub mod deepgram;
@@ -97,6 +100,7 @@ impl Sim {
             mail: smtp::Mailbox::default(),
             tts: tts::Speech::default(),
             deepgram: deepgram::Transcriptions::default(),
+            llm_requests: llm::requests::RequestLog::default(),
             config,
         });
         let router = Router::new()

@@ -5,7 +5,7 @@
 //!
 //! | suffix | persona | behaviour |
 //! |---|---|---|
-//! | 00 | `books` | proposes "Thursday at 3 pm"; picks the first offered slot, a random one (1st–3rd) after "just taken", gives `lead{last 4 digits}@example.com` when asked, goodbye after the confirmation |
+//! | 00 | `books` | proposes "Thursday at 3 pm"; answers qualification questions; picks the first offered slot, a random one (1st–3rd) after "just taken", gives `lead{last 4 digits}@example.com` when asked, goodbye after the confirmation |
 //! | 01 | `asks_questions_then_books` | asks what you offer and the price, then as 00 |
 //! | 02 | `not_interested` | declines |
 //! | 03 | `callback` | asks to be called back tomorrow at 17:00 |
@@ -26,12 +26,17 @@
 //! The booking personas react to what the agent says ([`phrases::agent_cue`]):
 //! an offer, "that slot was just taken", a request for the email address, "no
 //! free slots" (answered with "call me back tomorrow at 5 pm"), a goodbye.
+//! A question the agent asks after the callee has spoken, with no such cue and none of the
+//! scripted model's "shall we meet / do you have a minute / say again" prompts
+//! ([`phrases::is_open_question`]), is a qualification question: they answer it from what
+//! is asked ([`callee_answers`]) and then carry on with their script.
 //! Anything else advances their script (propose a time, then confirm). They
 //! say goodbye after [`MAX_OFFERS`] offers, and hang up after
 //! [`MAX_EXCHANGES`] turns.
 
 use rand::Rng as _;
 
+use crate::callee_answers;
 use crate::phrases::{self, AgentCue, Lang, Line};
 
 /// A persona gives up (hangs up) after this many exchanges.
@@ -176,6 +181,8 @@ pub struct Persona {
     behaves_as: PersonaKind,
     lang: Lang,
     email: String,
+    seed: u32,
+    question: Option<String>,
     turns: u32,
     step: usize,
     cue: AgentCue,
@@ -202,6 +209,8 @@ impl Persona {
             behaves_as,
             lang: Lang::from_number(to),
             email: format!("lead{last4}@example.com"),
+            seed: last4.parse().unwrap_or(0),
+            question: None,
             turns: 0,
             step: 0,
             cue: AgentCue::Other,
@@ -249,8 +258,15 @@ impl Persona {
     pub fn hear(&mut self, agent_text: &str) -> bool {
         match phrases::agent_cue(agent_text) {
             AgentCue::Goodbye => self.heard_goodbye = true,
+            // The opening, heard before the callee said anything, asks nothing to answer.
+            AgentCue::Other if self.turns > 0 && phrases::is_open_question(agent_text) => {
+                self.question = Some(agent_text.to_owned());
+            }
             AgentCue::Other => {}
-            cue => self.cue = cue,
+            cue => {
+                self.cue = cue;
+                self.question = None;
+            }
         }
         self.armed_hangup
     }
@@ -303,6 +319,13 @@ impl Persona {
     /// A booking persona's turn: react to the agent's last cue, else follow the script.
     fn booking(&mut self) -> Reply {
         let cue = std::mem::replace(&mut self.cue, AgentCue::Other);
+        if cue == AgentCue::Other
+            && let Some(asked) = self.question.take()
+        {
+            let answer = callee_answers::answer(&asked, self.lang, self.seed);
+            return speak(&answer, clear_confidence());
+        }
+        self.question = None;
         let text = match cue {
             AgentCue::NoSlots => phrases::line(Line::CallbackLater, self.lang).to_owned(),
             AgentCue::AskEmail => phrases::email_line(self.lang, &self.email),
@@ -394,7 +417,26 @@ fn clear_confidence() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::replies;
+    use crate::llm::agent::Brief;
+    use crate::llm::grounded::{self, Grounding};
+    use crate::llm::replies::{self, Question};
+
+    fn brief() -> Brief {
+        Brief {
+            business: Some("Acme Solar".into()),
+            goal: Some("a review of your energy bills".into()),
+            ..Brief::default()
+        }
+    }
+
+    fn answer(lang: Lang, kind: Question) -> String {
+        let brief = brief();
+        let grounding = Grounding {
+            brief: &brief,
+            can_search: false,
+        };
+        grounded::answer(kind, "?", lang, &grounding).content
+    }
 
     fn text(r: Reply) -> String {
         match r {
@@ -493,14 +535,16 @@ mod tests {
                 ("08", Line::WhoIsThis),
             ] {
                 let mut p = Persona::new(&format!("{prefix}45{suffix}"), 1);
-                assert!(!p.hear(&replies::greeting(lang)));
+                assert!(!p.hear(&grounded::greeting(lang, &brief())));
                 assert_eq!(text(p.reply()), phrases::line(first, lang), "{lang:?}");
             }
             let mut p = Persona::new(&format!("{prefix}4501"), 1);
-            p.hear(&replies::greeting(lang));
+            p.hear(&grounded::greeting(lang, &brief()));
             assert_eq!(text(p.reply()), phrases::line(Line::AskOffer, lang));
-            p.hear(&replies::answer(lang, replies::Question::Offer));
+            p.hear(&answer(lang, Question::Offer));
             assert_eq!(text(p.reply()), phrases::line(Line::AskCost, lang));
+            p.hear(&answer(lang, Question::Cost));
+            assert_eq!(text(p.reply()), phrases::line(Line::ProposeTime, lang));
             let p = Persona::new(&format!("{prefix}4505"), 1);
             assert_eq!(
                 p.machine_greeting(),
@@ -528,7 +572,7 @@ mod tests {
         for (prefix, lang) in LANGS {
             let mut p = Persona::new(&format!("{prefix}4500"), 1);
             assert_eq!(p.email(), "lead4500@example.com");
-            assert!(!p.hear(&replies::greeting(lang)));
+            assert!(!p.hear(&grounded::greeting(lang, &brief())));
             assert_eq!(text(p.reply()), phrases::line(Line::ProposeTime, lang));
             p.hear(&replies::offer(lang, &labels()));
             let pick = text(p.reply());
@@ -629,6 +673,98 @@ mod tests {
         assert_eq!(text(p.reply()), phrases::line(Line::Goodbye, Lang::En));
         assert_eq!(p.reply(), Reply::HangUp);
         const { assert!(MAX_EXCHANGES >= 14) };
+    }
+
+    #[test]
+    fn booking_callees_answer_qualification_questions_then_carry_on_in_every_language() {
+        use crate::callee_answers::tests::QUESTIONS;
+        use crate::llm::agent::AnswerKind;
+        use crate::llm::answers;
+        use crate::llm::intent::{Intent, classify};
+
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00+02:00").expect("t");
+        for ((prefix, lang), (q_lang, questions)) in LANGS.into_iter().zip(QUESTIONS) {
+            assert_eq!(lang, q_lang);
+            let kinds = [
+                AnswerKind::Number,
+                AnswerKind::YesNo,
+                AnswerKind::OneOf(crate::callee_answers::options(questions[2]).expect("options")),
+                AnswerKind::Text,
+            ];
+            for suffix in ["00", "01", "13", "14", "15"] {
+                let mut p = Persona::new(&format!("{prefix}45{suffix}"), 1);
+                // An opening that asks something is no question to answer.
+                p.hear(questions[1]);
+                let first = text(p.reply());
+                assert_ne!(
+                    first,
+                    crate::callee_answers::answer(questions[1], lang, 4500)
+                );
+                let spoken_lang = p.lang;
+                for (question, kind) in questions.iter().zip(&kinds) {
+                    p.hear(question);
+                    let said = text(p.reply());
+                    // The model takes it as an answer, never as an ending or a question...
+                    let intent = classify(&said, &[], now);
+                    assert!(
+                        !matches!(
+                            intent,
+                            Intent::OptOut
+                                | Intent::NotInterested
+                                | Intent::Callback(_)
+                                | Intent::Question(_)
+                        ),
+                        "{lang:?} {suffix}: {said} is {intent:?}"
+                    );
+                    // ...and the summary reads it by type.
+                    let read = answers::read(kind, &said);
+                    assert!(read.is_some(), "{lang:?} {suffix}: {question} -> {said}");
+                    let seed: u32 = format!("45{suffix}").parse().expect("digits");
+                    if *kind == AnswerKind::Number {
+                        let n = crate::callee_answers::number_for(seed);
+                        assert_eq!(read, Some(serde_json::json!(n)), "{said}");
+                    }
+                    if spoken_lang == lang && *kind == AnswerKind::YesNo {
+                        assert_eq!(
+                            read,
+                            Some(serde_json::json!(seed.is_multiple_of(2))),
+                            "{said}"
+                        );
+                    }
+                }
+                // Then the script goes on where it was, and an offer is picked from.
+                let next = text(p.reply());
+                assert_ne!(next, first, "{lang:?} {suffix}");
+                p.hear(&replies::offer(p.lang, &labels()));
+                let pick = text(p.reply());
+                assert!(
+                    picked(&pick).is_some() || crate::llm::booking::asks_another_day(&pick),
+                    "{lang:?} {suffix}: {pick}"
+                );
+            }
+            // The other callees keep to their line.
+            let mut p = Persona::new(&format!("{prefix}4502"), 1);
+            p.reply();
+            p.hear(questions[0]);
+            assert_eq!(text(p.reply()), phrases::line(Line::Goodbye, lang));
+        }
+    }
+
+    #[test]
+    fn the_models_own_questions_are_not_answered() {
+        for (prefix, lang) in LANGS {
+            let mut p = Persona::new(&format!("{prefix}4500"), 1);
+            p.reply();
+            for prompt in [
+                replies::repeat(lang),
+                replies::callback_when(lang),
+                replies::propose_meeting(lang),
+                grounded::greeting(lang, &brief()),
+                answer(lang, Question::Who),
+            ] {
+                assert!(!phrases::is_open_question(&prompt), "{lang:?}: {prompt}");
+            }
+        }
     }
 
     #[test]

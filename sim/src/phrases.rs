@@ -675,6 +675,79 @@ const OFFER_CUES: &[&str] = &[
     "我可以为您安排",
 ];
 
+/// The scripted model's own questions that ask the callee for nothing but to go on (a
+/// minute to talk, a short meeting, to repeat, when to call back): a callee hears them as a
+/// prompt to continue its script, not as a question to answer.
+const SCRIPT_QUESTION_CUES: &[&str] = &[
+    "short meeting",
+    "a minute",
+    "say that again",
+    "call you back",
+    "פגישה קצרה",
+    "יש לך דקה",
+    "לחזור על זה",
+    "שנחזור אליך",
+    "court rendez vous",
+    "une minute",
+    "pourriez vous repeter",
+    "vous rappeler",
+    "kurzer termin",
+    "eine minute",
+    "wiederholen",
+    "zuruckrufen",
+    "breve reunion",
+    "un minuto",
+    "repetirlo",
+    "que le llame",
+    "breve incontro",
+    "ripetere",
+    "richiamarla",
+    "اجتماع قصير",
+    "لديك دقيقة",
+    "تعيد ما قلت",
+    "نعاود الاتصال",
+    "reuniao rapida",
+    "um minuto",
+    "pode repetir",
+    "ligar de volta",
+    "kort gesprek",
+    "minuutje",
+    "herhalen",
+    "terugbellen",
+    "короткую встречу",
+    "встретиться ненадолго",
+    "минутк",
+    "повторить",
+    "перезвонили",
+    "krotkie spotkanie",
+    "zajac chwile",
+    "powtorzyc",
+    "moge oddzwonic",
+    "kisa bir toplanti",
+    "dakikaniz var",
+    "tekrar edebilir",
+    "tekrar arayabilirim",
+    "短いお打ち合わせ",
+    "少しだけお時間",
+    "もう一度おっしゃって",
+    "いつ頃お電話",
+    "छोटी मीटिंग",
+    "एक मिनट",
+    "दोबारा कह",
+    "दोबारा फ़ोन करना",
+    "简短开个会",
+    "一分钟",
+    "再说一遍",
+    "回电话",
+];
+
+/// Whether an agent line asks the callee something to answer (a qualification question):
+/// a question that is none of the scripted model's prompts to go on.
+pub fn is_open_question(text: &str) -> bool {
+    use crate::llm::text::{fold, has_any};
+    text.contains(['?', '？', '؟']) && !has_any(&fold(text), SCRIPT_QUESTION_CUES)
+}
+
 /// Classifies an agent line for the booking dialogue.
 pub fn agent_cue(text: &str) -> AgentCue {
     use crate::llm::text::{fold, has_any};

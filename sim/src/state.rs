@@ -30,6 +30,8 @@ pub struct AppState {
     pub tts: crate::tts::Speech,
     /// Deepgram transcription requests answered.
     pub deepgram: crate::deepgram::Transcriptions,
+    /// The latest chat-completion and embeddings request bodies.
+    pub llm_requests: crate::llm::requests::RequestLog,
 }
 
 /// The handle axum handlers receive.

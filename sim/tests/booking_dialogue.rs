@@ -74,9 +74,13 @@ fn system(lang: &str, email: Option<&str>, offered: &[Slot]) -> String {
 }
 
 async fn chat(sim: &str, messages: &[Value]) -> Value {
+    chat_with(sim, messages, tools()).await
+}
+
+async fn chat_with(sim: &str, messages: &[Value], tools: Value) -> Value {
     let response = reqwest::Client::new()
         .post(format!("{sim}/v1/chat/completions"))
-        .json(&json!({"model": "gpt-4o-mini", "messages": messages, "tools": tools(), "temperature": 0.3}))
+        .json(&json!({"model": "gpt-4o-mini", "messages": messages, "tools": tools, "temperature": 0.3}))
         .send()
         .await
         .unwrap();
@@ -310,6 +314,8 @@ struct Product {
     booked: Option<(String, String)>,
     messages: Vec<Value>,
     tools_called: Vec<String>,
+    agent: Option<Agent>,
+    first_search: Option<Value>,
 }
 
 impl Product {
@@ -323,7 +329,30 @@ impl Product {
             booked: None,
             messages: Vec::new(),
             tools_called: Vec::new(),
+            agent: None,
+            first_search: None,
         }
+    }
+
+    fn system(&self) -> String {
+        let call = system(self.lang, self.email_on_file.as_deref(), &self.offered);
+        match &self.agent {
+            Some(agent) => format!(
+                "{}\n## This call\nCallee: Dana Levi of Acme Ltd\n{call}",
+                agent.prompt()
+            ),
+            None => call,
+        }
+    }
+
+    fn tools(&self) -> Value {
+        let mut tools = tools();
+        if self.agent.as_ref().is_some_and(|a| a.search) {
+            tools.as_array_mut().unwrap().push(json!({"type": "function", "function": {
+                "name": "search_knowledge", "description": "Search the knowledge.",
+                "parameters": {"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}}}));
+        }
+        tools
     }
 
     fn free_slots(&self, day: NaiveDate, time: Option<NaiveTime>) -> Vec<Slot> {
@@ -350,6 +379,13 @@ impl Product {
 
     fn run_tool(&mut self, name: &str, args: &Value) -> Value {
         match name {
+            "search_knowledge" => {
+                self.first_search.get_or_insert_with(|| args.clone());
+                json!({"tool": name, "passages": [
+                    {"source": "Warranty", "text": WARRANTY},
+                    {"source": "Pricing", "text": PRICING},
+                ]})
+            }
             "check_availability" => {
                 let day = args["day"]
                     .as_str()
@@ -392,7 +428,7 @@ impl Product {
     /// One turn: the callee's words (if any) in, the agent's line out; `true`
     /// when the call ends after it.
     async fn turn(&mut self, sim: &str, heard: Option<&str>) -> (String, bool) {
-        let system = system(self.lang, self.email_on_file.as_deref(), &self.offered);
+        let system = self.system();
         if self.messages.is_empty() {
             self.messages
                 .push(json!({"role": "system", "content": system}));
@@ -404,7 +440,7 @@ impl Product {
                 .push(json!({"role": "user", "content": words}));
         }
         for _ in 0..3 {
-            let reply = chat(sim, &self.messages).await;
+            let reply = chat_with(sim, &self.messages, self.tools()).await;
             self.messages.push(reply.clone());
             let Some(calls) = reply["tool_calls"].as_array() else {
                 return (reply["content"].as_str().unwrap().to_owned(), false);
@@ -413,7 +449,10 @@ impl Product {
             for c in calls {
                 let name = c["function"]["name"].as_str().unwrap().to_owned();
                 self.tools_called.push(name.clone());
-                if matches!(name.as_str(), "check_availability" | "book_meeting") {
+                if matches!(
+                    name.as_str(),
+                    "check_availability" | "book_meeting" | "search_knowledge"
+                ) {
                     let args: Value =
                         serde_json::from_str(c["function"]["arguments"].as_str().unwrap()).unwrap();
                     let result = self.run_tool(&name, &args);
@@ -433,8 +472,11 @@ impl Product {
 }
 
 async fn dialogue(sim: &str, to: &str, lang: &'static str, email_on_file: Option<&str>) -> Product {
+    run(sim, to, Product::new(lang, email_on_file)).await
+}
+
+async fn run(sim: &str, to: &str, mut product: Product) -> Product {
     let mut persona = Persona::new(to, 1);
-    let mut product = Product::new(lang, email_on_file);
     let (mut line, mut ended) = product.turn(sim, None).await;
     for _ in 0..=MAX_EXCHANGES {
         persona.hear(&line);
@@ -513,5 +555,355 @@ async fn scripted_callees_book_in_every_language() {
             product.booked.map(|b| b.1).as_deref(),
             Some("on@file.example")
         );
+    }
+}
+
+const PRICING: &str = "Panels start at 49 euros a month with no upfront cost.";
+const WARRANTY: &str = "Every installation carries a 25-year warranty.";
+const GOAL: &str = "a 30-minute review of your energy bills with one of our advisers";
+
+/// An agent configured by a user: questions in the campaign's language, knowledge inline or
+/// behind `search_knowledge`.
+#[derive(Clone)]
+struct Agent {
+    /// How many, yes/no, one of `options`, open.
+    questions: [&'static str; 4],
+    options: [&'static str; 3],
+    search: bool,
+}
+
+impl Agent {
+    fn prompt(&self) -> String {
+        let [many, yes_no, choice, open] = self.questions;
+        let [a, b, c] = self.options;
+        let knowledge = if self.search {
+            "Look anything up with the search_knowledge tool before you answer.".to_owned()
+        } else {
+            format!(
+                "Answer only from this knowledge.\n### Pricing\n{PRICING}\n### Warranty\n{WARRANTY}"
+            )
+        };
+        format!(
+            "You are the AI phone assistant of Acme Solar, on a live outbound phone call.\n\n\
+             ## Agent\nBusiness: Acme Solar\nGoal: {GOAL}\n\n\
+             ## Qualification questions\nAsk each question below, one at a time.\n\
+             - employees (number): {many}\n\
+             - owns_building (yes/no): {yes_no}\n\
+             - plan (one of: {a} | {b} | {c}): {choice}\n\
+             - challenge (text): {open}\n\n\
+             ## Knowledge\n{knowledge}\n\n\
+             ## Booking and tools\nBook a short meeting.\n\n\
+             ## Instructions\nTalk about savings.\n"
+        )
+    }
+
+    fn summary_system(&self) -> String {
+        let [many, yes_no, choice, open] = self.questions;
+        let [a, b, c] = self.options;
+        format!(
+            "You summarise outbound sales calls.\nQualification questions (fill answers):\n\
+             - employees (number): {many}\n- owns_building (yes/no): {yes_no}\n\
+             - plan (one of: {a} | {b} | {c}): {choice}\n- challenge (text): {open}\n\
+             Conversation language: en"
+        )
+    }
+}
+
+/// Per language: the campaign's questions and the options of its choice.
+const AGENTS: [(&str, &str, [&str; 4], [&str; 3]); 15] = [
+    (
+        "+1555123",
+        "en-US",
+        [
+            "How many people work at your company?",
+            "Do you own the building you work in?",
+            "Which plan are you on today?",
+            "What is your biggest challenge with energy today?",
+        ],
+        ["basic", "pro", "enterprise"],
+    ),
+    (
+        "+97250123",
+        "he-IL",
+        [
+            "כמה אנשים עובדים בחברה שלכם?",
+            "האם הבניין שבו אתם עובדים בבעלותכם?",
+            "באיזו תוכנית אתם היום?",
+            "מה האתגר הגדול ביותר שלכם עם אנרגיה?",
+        ],
+        ["בסיסית", "מקצועית", "ארגונית"],
+    ),
+    (
+        "+3361234",
+        "fr-FR",
+        [
+            "Combien de personnes travaillent dans votre entreprise ?",
+            "Êtes-vous propriétaire de vos locaux ?",
+            "Quelle formule avez-vous aujourd'hui ?",
+            "Quel est votre plus grand défi avec l'énergie ?",
+        ],
+        ["basique", "pro", "entreprise"],
+    ),
+    (
+        "+4915112",
+        "de-DE",
+        [
+            "Wie viele Mitarbeiter hat Ihre Firma?",
+            "Gehört Ihnen das Gebäude, in dem Sie arbeiten?",
+            "Welchen Tarif haben Sie heute?",
+            "Was ist Ihre größte Herausforderung bei Energie?",
+        ],
+        ["Basis", "Pro", "Enterprise"],
+    ),
+    (
+        "+3461234",
+        "es-ES",
+        [
+            "¿Cuántas personas trabajan en su empresa?",
+            "¿Es usted propietario del edificio?",
+            "¿Qué plan tiene hoy?",
+            "¿Cuál es su mayor reto con la energía?",
+        ],
+        ["básico", "pro", "empresa"],
+    ),
+    (
+        "+3931234",
+        "it-IT",
+        [
+            "Quante persone lavorano nella sua azienda?",
+            "L'edificio in cui lavorate è di vostra proprietà?",
+            "Che piano avete oggi?",
+            "Qual è la vostra sfida più grande con l'energia?",
+        ],
+        ["base", "pro", "enterprise"],
+    ),
+    (
+        "+96650123",
+        "ar-SA",
+        [
+            "كم عدد الموظفين في شركتكم؟",
+            "هل تملكون المبنى الذي تعملون فيه؟",
+            "ما هي خطتكم الحالية؟",
+            "ما هو أكبر تحد لديكم في مجال الطاقة؟",
+        ],
+        ["أساسية", "احترافية", "مؤسسية"],
+    ),
+    (
+        "+55119123",
+        "pt-BR",
+        [
+            "Quantas pessoas trabalham na sua empresa?",
+            "O prédio onde vocês trabalham é próprio?",
+            "Qual plano vocês têm hoje?",
+            "Qual é o seu maior desafio com energia?",
+        ],
+        ["básico", "pro", "empresarial"],
+    ),
+    (
+        "+3161234",
+        "nl-NL",
+        [
+            "Hoeveel mensen werken er bij uw bedrijf?",
+            "Bent u eigenaar van het pand?",
+            "Welk abonnement heeft u nu?",
+            "Wat is uw grootste uitdaging met energie?",
+        ],
+        ["basis", "pro", "enterprise"],
+    ),
+    (
+        "+7912345",
+        "ru-RU",
+        [
+            "Сколько человек работает в вашей компании?",
+            "Здание, в котором вы работаете, принадлежит вам?",
+            "Какой у вас сейчас тариф?",
+            "Какая у вас самая большая проблема с энергией?",
+        ],
+        ["базовый", "про", "корпоративный"],
+    ),
+    (
+        "+4851234",
+        "pl-PL",
+        [
+            "Ile osób pracuje w Państwa firmie?",
+            "Czy budynek, w którym Państwo pracują, jest Państwa własnością?",
+            "Jaki macie dziś plan?",
+            "Jakie jest Państwa największe wyzwanie związane z energią?",
+        ],
+        ["podstawowy", "pro", "firmowy"],
+    ),
+    (
+        "+9053212",
+        "tr-TR",
+        [
+            "Şirketinizde kaç kişi çalışıyor?",
+            "Çalıştığınız binanın sahibi misiniz?",
+            "Bugün hangi paketi kullanıyorsunuz?",
+            "Enerjiyle ilgili en büyük zorluğunuz nedir?",
+        ],
+        ["temel", "pro", "kurumsal"],
+    ),
+    (
+        "+8190123",
+        "ja-JP",
+        [
+            "御社には何人の社員がいますか？",
+            "お仕事をされている建物は自社所有ですか？",
+            "現在のプランはどれですか？",
+            "エネルギーに関する一番の課題は何ですか？",
+        ],
+        ["ベーシック", "プロ", "エンタープライズ"],
+    ),
+    (
+        "+9198123",
+        "hi-IN",
+        [
+            "आपकी कंपनी में कितने लोग काम करते हैं?",
+            "क्या जिस इमारत में आप काम करते हैं वह आपकी अपनी है?",
+            "आज आप कौन सा प्लान इस्तेमाल करते हैं?",
+            "ऊर्जा को लेकर आपकी सबसे बड़ी चुनौती क्या है?",
+        ],
+        ["बेसिक", "प्रो", "एंटरप्राइज़"],
+    ),
+    (
+        "+8613812",
+        "zh-CN",
+        [
+            "贵公司有多少员工？",
+            "你们办公的大楼是自有的吗？",
+            "您目前使用哪个套餐？",
+            "您在能源方面最大的挑战是什么？",
+        ],
+        ["基础", "专业", "企业"],
+    ),
+];
+
+/// The `record_summary` arguments the scripted model gives for `product`'s call.
+async fn summary(sim: &str, agent: &Agent, product: &Product) -> Value {
+    let transcript: Vec<String> = product
+        .messages
+        .iter()
+        .filter_map(|m| {
+            let text = m["content"].as_str().filter(|t| !t.is_empty())?;
+            match m["role"].as_str()? {
+                "assistant" => Some(format!("Agent: {text}")),
+                "user" => Some(format!("Lead: {text}")),
+                _ => None,
+            }
+        })
+        .collect();
+    let [a, b, c] = agent.options;
+    let tool = json!([{"type": "function", "function": {"name": "record_summary", "parameters": {
+        "type": "object", "properties": {"interest_level": {"type": "integer"}, "answers": {"type": "object", "properties": {
+            "employees": {"type": "number"}, "owns_building": {"type": "boolean"},
+            "plan": {"type": "string", "enum": [a, b, c]}, "challenge": {"type": "string"}}}}}}}]);
+    let messages = [
+        json!({"role": "system", "content": agent.summary_system()}),
+        json!({"role": "user", "content": format!("Transcript:\n{}", transcript.join("\n"))}),
+    ];
+    let reply = chat_with(sim, &messages, tool).await;
+    let (name, args, _) = call(&reply);
+    assert_eq!(name, "record_summary");
+    args
+}
+
+#[tokio::test]
+async fn configured_agents_qualify_answer_from_knowledge_and_book_in_every_language() {
+    let sim = start_sim().await;
+    for (prefix, lang, questions, options) in AGENTS {
+        for search in [false, true] {
+            for suffix in ["00", "01", "13", "14", "15"] {
+                let to = format!("{prefix}45{suffix}");
+                let agent = Agent {
+                    questions,
+                    options,
+                    search,
+                };
+                let mut product = Product::new(lang, None);
+                product.agent = Some(agent.clone());
+                let product = run(&sim, &to, product).await;
+                let transcript = format!("{to} search={search}: {:#}", json!(product.messages));
+                let (label, email) = product.booked.clone().expect(&transcript);
+                assert_eq!(email, format!("lead45{suffix}@example.com"), "{transcript}");
+                assert!(!label.is_empty());
+
+                // The opening names the business and the goal; nothing else is pitched.
+                let said: Vec<&str> = product
+                    .messages
+                    .iter()
+                    .filter(|m| m["role"] == "assistant")
+                    .filter_map(|m| m["content"].as_str())
+                    .collect();
+                assert!(
+                    said[0].contains("Acme Solar") && said[0].contains(GOAL),
+                    "{transcript}"
+                );
+                assert!(
+                    !said.iter().any(|s| s.contains("Callwright")),
+                    "{transcript}"
+                );
+
+                // Every question asked once, in order, before the calendar is searched, which
+                // is then searched around the time the callee proposed before the questions.
+                let asked: Vec<usize> = questions
+                    .iter()
+                    .map(|q| {
+                        let at: Vec<usize> = said
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, s)| s.contains(q))
+                            .map(|(i, _)| i)
+                            .collect();
+                        assert_eq!(at.len(), 1, "{q}: {transcript}");
+                        at[0]
+                    })
+                    .collect();
+                assert!(asked.windows(2).all(|w| w[0] < w[1]), "{transcript}");
+                let first_search = product
+                    .messages
+                    .iter()
+                    .position(|m| m["tool_calls"][0]["function"]["name"] == "check_availability")
+                    .expect("a calendar search");
+                let first_search_args: Value = serde_json::from_str(
+                    product.messages[first_search]["tool_calls"][0]["function"]["arguments"]
+                        .as_str()
+                        .unwrap(),
+                )
+                .unwrap();
+                assert_eq!(
+                    first_search_args,
+                    json!({"day": "2026-11-26", "time": "15:00"}),
+                    "{transcript}"
+                );
+                let choice = &said[asked[2]];
+                assert!(options.iter().all(|o| choice.contains(o)), "{choice}");
+
+                // The price question is answered from the knowledge, searched first when the
+                // knowledge is behind the tool.
+                if suffix == "01" {
+                    assert!(said.iter().any(|s| s.contains(PRICING)), "{transcript}");
+                    assert!(said.iter().any(|s| s.contains(GOAL)), "{transcript}");
+                    assert_eq!(product.first_search.is_some(), search, "{transcript}");
+                }
+
+                // The summary reads each answer by its type.
+                let args = summary(&sim, &agent, &product).await;
+                let answers = &args["answers"];
+                assert!(
+                    answers["employees"].as_f64().is_some_and(|n| n > 24.0),
+                    "{args}"
+                );
+                assert!(answers["owns_building"].is_boolean(), "{args}");
+                assert!(
+                    options.iter().any(|o| answers["plan"] == *o),
+                    "{args}: {transcript}"
+                );
+                assert!(
+                    answers["challenge"].as_str().is_some_and(|t| !t.is_empty()),
+                    "{args}"
+                );
+                assert_eq!(args["interest_level"], 5, "{args}");
+            }
+        }
     }
 }

@@ -7,6 +7,9 @@ use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::time::Duration;
 
+/// Default of `EMBEDDING_MODEL`: OpenAI's small multilingual embeddings model.
+pub const DEFAULT_EMBEDDING_MODEL: &str = "text-embedding-3-small";
+
 /// Everything the worker needs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -40,6 +43,9 @@ pub struct WorkerConfig {
     pub llm_model: String,
     /// Per-request model timeout (`LLM_TIMEOUT_MS`, default 5000).
     pub llm_timeout: Duration,
+    /// Embeddings model of the same endpoint, for agents' large knowledge (`EMBEDDING_MODEL`,
+    /// default `text-embedding-3-small`; the API embeds with the same one).
+    pub embedding_model: String,
     /// Workflows kept in the worker's cache (`MAX_CACHED_WORKFLOWS`, default 2000). The cache is
     /// least-recently-used: live calls, touched on every turn, stay in it, while leads parked
     /// until a callback or a retry (about 150 KiB each) are evicted and replayed from their
@@ -94,6 +100,7 @@ impl WorkerConfig {
             llm_api_key: SecretString::from(var(l, "LLM_API_KEY", None)?),
             llm_model: var(l, "LLM_MODEL", Some("gpt-4o-mini"))?,
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
+            embedding_model: var(l, "EMBEDDING_MODEL", Some(DEFAULT_EMBEDDING_MODEL))?,
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "2000")?,
             booking: BookingConfig::from_lookup(l)?,
             outbound: match l("OUTBOUND_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {

@@ -9,7 +9,9 @@ pub mod voice_config;
 
 pub use config::WorkerConfig;
 
+use callwright_activities::agents::AgentBook;
 use callwright_activities::booking::BookingDesk;
+use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
 use callwright_activities::calendar::{Calendar, GoogleCalendar};
 use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
 use callwright_activities::mail::SmtpMailer;
@@ -71,7 +73,7 @@ async fn register_search_attributes(client: &Client, namespace: &str) {
         Err(status) if status.code() == temporalio_client::tonic::Code::AlreadyExists => {}
         Err(status) => tracing::warn!(
             error = %status.message(),
-            "could not register search attributes; register CampaignId, LeadId, Language, Outcome, LeadPhase (Keyword) and Attempt (Int) by hand"
+            "could not register search attributes; register CampaignId, LeadId, Language, Outcome, LeadPhase, AgentId (Keyword), Attempt and AgentVersion (Int) by hand"
         ),
     }
 }
@@ -156,6 +158,13 @@ pub async fn run(
         model: config.llm_model.clone(),
         timeout: config.llm_timeout,
     })?);
+    let embedder: Arc<dyn Embedder> = Arc::new(OpenAiEmbeddings::new(EmbeddingsConfig {
+        base_url: config.llm_base_url.clone(),
+        api_key: config.llm_api_key.clone(),
+        model: config.embedding_model.clone(),
+        timeout: config.llm_timeout,
+    })?);
+    let agents = Arc::new(AgentBook::new(store.pool().clone()));
 
     let booking = &config.booking;
     let calendar: Arc<dyn Calendar> = Arc::new(GoogleCalendar::new(booking.calendar.clone())?);
@@ -188,7 +197,8 @@ pub async fn run(
         .register_workflow::<CampaignWorkflow>()?
         .register_workflow::<MeetingChangeWorkflow>()?
         .register_activities(
-            CallActivities::new(telephony.clone(), llm, desk, store.clone())
+            CallActivities::new(telephony.clone(), llm, desk, store.clone(), agents.clone())
+                .with_embedder(Some(embedder))
                 .with_voice(voice.clone())
                 .with_transcriber(transcriber),
         )
@@ -198,7 +208,8 @@ pub async fn run(
         .build();
     let dial_options = WorkerOptions::new(config.dial_task_queue.clone())
         .register_activities(
-            DialActivities::new(telephony, store, config.public_base_url.clone()).with_voice(voice),
+            DialActivities::new(telephony, store, agents, config.public_base_url.clone())
+                .with_voice(voice),
         )
         .max_task_queue_activities_per_second(config.dial_calls_per_second)
         .graceful_shutdown_period(Duration::from_secs(5))

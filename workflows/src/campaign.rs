@@ -10,13 +10,13 @@
 
 use crate::lead::LeadWorkflow;
 use crate::messages::{
-    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, LeadInput, LeadSettled,
+    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput,
+    LeadSettled,
 };
 use crate::{options, search};
 use callwright_activities::CallActivities;
 use callwright_activities::types::{CampaignLead, LeadPageInput};
 use std::collections::VecDeque;
-use temporalio_common::search_attributes::SearchAttributes;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::workflows::join_all;
 use temporalio_sdk::{
@@ -28,13 +28,9 @@ use temporalio_sdk::{
 /// Leads fetched per page.
 const PAGE_SIZE: i32 = 100;
 
-/// Most lead workflows started together (one workflow task, one round of server calls).
+/// Most lead workflows started together (one workflow task, one round of server calls; one
+/// child at a time held a campaign to some 1.2 leads a second on a loaded machine).
 const START_BATCH: usize = 50;
-
-/// Versioning marker: free slots are filled with a batch of child starts awaited together,
-/// not one child at a time (which held a campaign to about one start per workflow task round
-/// trip, some 1.2 leads a second on a loaded machine).
-const BATCH_START_PATCH: &str = "batch-starts";
 
 /// The workflow id of a lead's workflow in a campaign.
 pub fn lead_workflow_id(campaign_id: &str, lead_id: &str) -> String {
@@ -80,6 +76,7 @@ impl CampaignWorkflow {
                     campaign_id: s.input.campaign_id.clone(),
                     after_seq: s.input.carried.cursor,
                     limit: PAGE_SIZE,
+                    plan: s.input.settings.agent.clone(),
                 });
                 let leads = ctx
                     .execute_activity(CallActivities::campaign_leads, request, options::durable())
@@ -97,12 +94,7 @@ impl CampaignWorkflow {
             })
             .await?;
             if ctx.state(Self::can_start) {
-                let batch = if ctx.patched(BATCH_START_PATCH) {
-                    START_BATCH
-                } else {
-                    1
-                };
-                Self::start_batch(ctx, batch).await;
+                Self::start_batch(ctx, START_BATCH).await;
             }
             if ctx.state(|s| s.starts_this_run >= s.input.settings.starts_per_run.max(1))
                 || ctx.continue_as_new_suggested()
@@ -201,19 +193,25 @@ impl CampaignWorkflow {
             settings: self.input.settings.call.clone(),
             dial_task_queue: self.input.settings.dial_task_queue.clone(),
             prior_attempts: 0,
+            agent: next.agent.clone(),
+            channel: Channel::Phone,
         };
         let lead_id = &next.lead.lead_id;
-        let attributes = SearchAttributes::new([
-            search::CAMPAIGN_ID.value_set(campaign_id.clone()),
-            search::LEAD_ID.value_set(lead_id.clone()),
-            search::LANGUAGE.value_set(next.lead.language.code().to_owned()),
-            search::LEAD_PHASE.value_set("pending".to_owned()),
-        ]);
+        let attributes = search::lead_attributes(Some(&campaign_id), &next.lead, &next.agent);
+        let number = next
+            .lead
+            .phone
+            .as_ref()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
         let options = ChildWorkflowOptions::builder()
             .workflow_id(lead_workflow_id(&campaign_id, lead_id))
             .parent_close_policy(ParentClosePolicy::Abandon)
             .search_attributes(attributes)
-            .static_summary(format!("{} ({})", next.lead.name, next.lead.phone))
+            .static_summary(format!(
+                "{} ({number}), agent v{}",
+                next.lead.name, next.agent.version
+            ))
             .build();
         (input, options)
     }

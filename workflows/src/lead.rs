@@ -10,20 +10,20 @@
 
 use crate::campaign::CampaignWorkflow;
 use crate::messages::{
-    AmdEvent, AttemptRecord, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView, StatusEvent,
-    TurnRequest, VoiceRequest,
+    AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
+    StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
 use crate::{options, search};
 use callwright_activities::meetings::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_activities::types::{
-    ConverseInput, DialInput, DialOutput, FinishAttemptInput, RedirectInput, SummarizeInput,
-    TranscribeInput,
+    CallScript, ConverseInput, DialInput, DialOutput, FinishAttemptInput, OpenChatInput,
+    RedirectInput, SummarizeInput, TranscribeInput,
 };
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
-use callwright_domain::conversation::{Conversation, Speaker, Step, speech};
+use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::outcome::{NextStep, next_step};
-use callwright_domain::phrases::{fill, phrases};
+use callwright_domain::phrases::phrases;
 use callwright_domain::twiml::Twiml;
 use callwright_domain::window::{next_common_opening, next_opening};
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
@@ -38,25 +38,6 @@ use temporalio_sdk::{
 };
 
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Versioning marker: histories recorded before calling windows existed replay without them.
-const CALLING_WINDOW_PATCH: &str = "calling-window";
-/// Versioning marker: a stopped lead's outcome is written to the projections.
-const RECORD_STOP_PATCH: &str = "record-stop";
-/// Versioning marker: a meeting reserved on the call is put on the calendar and invited to.
-const BOOKING_PATCH: &str = "book-meeting";
-/// Summarising every answered call after it (`summarize_call`) came after this patch.
-const SUMMARY_PATCH: &str = "post-call-summary";
-/// Following a callee who answers in another supported language came after this patch.
-const LANGUAGE_SWITCH_PATCH: &str = "language-switch";
-/// Versioning marker: a call that booked nothing frees any slot it reserved
-/// (`release_unbooked`); found by the reliability suite, where the model failing right after
-/// `book_meeting` left the slot reserved for good.
-const RELEASE_UNBOOKED_PATCH: &str = "release-unbooked";
-/// Versioning marker: the dial asks for the call's fixed lines as synthesised speech.
-const SPEECH_PATCH: &str = "tts-speech";
-/// Versioning marker: an answered call's recording is transcribed after it.
-const TRANSCRIPT_PATCH: &str = "recording-transcript";
 
 /// Whether a voicemail is owed on the live call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +64,8 @@ struct LiveCall {
     turns_in_flight: u32,
     /// Synthesised audio of the call's fixed lines (from the dial): text → `<Play>` URL.
     audio: BTreeMap<String, String>,
+    /// The agent's lines for this call, rendered when the call was opened.
+    script: Option<CallScript>,
 }
 
 impl LiveCall {
@@ -100,6 +83,7 @@ impl LiveCall {
             voicemail: Voicemail::NotNeeded,
             turns_in_flight: 0,
             audio: BTreeMap::new(),
+            script: None,
         }
     }
 
@@ -151,8 +135,9 @@ impl LeadWorkflow {
     #[run]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<LeadResult> {
         // `stopped`: the lead ended on the operator's stop, not on an attempt's outcome.
+        let chat = ctx.state(|s| s.input.channel == Channel::Chat);
         let (outcome, stopped) = loop {
-            if ctx.patched(CALLING_WINDOW_PATCH) {
+            if !chat {
                 Self::wait_for_window(ctx).await;
             }
             if ctx.state(|s| s.stop_requested) {
@@ -166,22 +151,29 @@ impl LeadWorkflow {
                     s.input.settings.clone(),
                 )
             });
-            let next = next_step(&outcome, attempt - callbacks, callbacks, &settings);
+            // A trial is one conversation: nothing is retried or called back.
+            let next = if chat {
+                NextStep::Finish
+            } else {
+                next_step(&outcome, attempt - callbacks, callbacks, &settings)
+            };
             Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
-            if let AttemptOutcome::Interested {
+            if chat {
+                // Nothing a trial books is real: its slot goes back now.
+                Self::release_trial(ctx).await?;
+            } else if let AttemptOutcome::Interested {
                 meeting_id: Some(meeting_id),
                 ..
             } = &outcome
-                && ctx.patched(BOOKING_PATCH)
             {
                 Self::complete_booking(ctx, meeting_id.clone()).await?;
-            } else if Self::callee_spoke(ctx) && ctx.patched(RELEASE_UNBOOKED_PATCH) {
+            } else if Self::callee_spoke(ctx) {
                 Self::release_unbooked(ctx, &outcome).await?;
             }
-            if Self::callee_spoke(ctx) && ctx.patched(SUMMARY_PATCH) {
+            if Self::callee_spoke(ctx) {
                 Self::summarize(ctx).await;
             }
-            if Self::conversed(ctx) && ctx.patched(TRANSCRIPT_PATCH) {
+            if Self::conversed(ctx) && !chat {
                 Self::transcribe(ctx).await;
             }
             let now = utc(ctx.workflow_time());
@@ -216,7 +208,7 @@ impl LeadWorkflow {
                 };
             }
         };
-        if stopped && ctx.patched(RECORD_STOP_PATCH) {
+        if stopped {
             Self::record_stop(ctx).await?;
         }
         Self::notify_campaign(ctx, &outcome).await;
@@ -291,46 +283,21 @@ impl LeadWorkflow {
     /// The call was answered: greet (business name, AI disclosure, recording notice) and listen.
     /// Spoken while AMD still runs, so a person never waits on silence.
     #[update]
-    pub fn voice(&mut self, ctx: &mut SyncWorkflowContext<Self>, req: VoiceRequest) -> String {
+    pub async fn voice(ctx: &mut WorkflowContext<Self>, req: VoiceRequest) -> TurnReply {
+        // The call's script arrives with the dial's result; a provider that answers before
+        // that result reaches the workflow waits for it here (milliseconds).
+        let _ = ctx
+            .wait_condition(|s: &Self| {
+                s.live(req.attempt, &req.call_sid)
+                    .is_none_or(|c| c.script.is_some() || c.status.is_final())
+            })
+            .await;
         let now = utc(ctx.workflow_time());
-        let lead = &self.input.lead;
-        let p = phrases(lead.language);
-        let greeting = fill(&p.greeting, &lead.name, &self.input.settings.business_name);
-        let voicemail = fill(&p.voicemail, &lead.name, &self.input.settings.business_name);
-        let action_base = format!("turn?wf={}&attempt={}", self.workflow_id, req.attempt);
-        let language = lead.language;
-        let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
-            return Twiml::new().hangup().render();
-        };
-        call.call_sid.get_or_insert(req.call_sid);
-        if call.status.advances_to(CallStatus::InProgress) {
-            call.status = CallStatus::InProgress;
+        let reply = ctx.state_mut(|s| s.answer(&req, now));
+        if ctx.state(|s| s.live(req.attempt, &req.call_sid).is_some()) {
+            Self::set_phase(ctx, LeadPhase::InCall);
         }
-        if call.answered_by.is_some_and(AnsweredBy::is_machine) && call.voicemail != Voicemail::Left
-        {
-            call.voicemail = Voicemail::Left;
-            return Twiml::new()
-                .push(speech(&call.audio, &voicemail, language))
-                .hangup()
-                .render();
-        }
-        let twiml = match call.conversation.as_mut() {
-            Some(conversation) => conversation.repeat_last(),
-            None => {
-                let mut conversation = Conversation::new(language, action_base);
-                conversation.audio = call.audio.clone();
-                let twiml = conversation.open(greeting, now);
-                call.conversation = Some(conversation);
-                twiml
-            }
-        };
-        if self.phase != LeadPhase::InCall {
-            self.phase = LeadPhase::InCall;
-            ctx.upsert_search_attributes([
-                search::LEAD_PHASE.value_set(LeadPhase::InCall.code().to_owned())
-            ]);
-        }
-        twiml.render()
+        reply
     }
 
     #[update_validator(turn)]
@@ -359,7 +326,7 @@ impl LeadWorkflow {
 
     /// One callee turn in, the agent's TwiML out.
     #[update]
-    pub async fn turn(ctx: &mut WorkflowContext<Self>, req: TurnRequest) -> String {
+    pub async fn turn(ctx: &mut WorkflowContext<Self>, req: TurnRequest) -> TurnReply {
         let now = utc(ctx.workflow_time());
         // The callee answered in another of our languages: go over to it, visibly (the switch is
         // in the state query, the `Language` search attribute follows it).
@@ -369,9 +336,7 @@ impl LeadWorkflow {
                 .as_ref()?
                 .other_language_heard(req.speech.as_deref())
         });
-        if let Some(to) = heard
-            && ctx.patched(LANGUAGE_SWITCH_PATCH)
-        {
+        if let Some(to) = heard {
             ctx.state_mut(|s| {
                 if let Some(conversation) = s
                     .live_mut(req.attempt, &req.call_sid)
@@ -390,17 +355,24 @@ impl LeadWorkflow {
             let p = phrases(conversation.language);
             Some(conversation.hear(req.speech.as_deref(), req.confidence, now, &settings, p))
         });
-        let twiml = match step {
-            None => Twiml::new().hangup(),
-            Some(Step::Reply(twiml)) => twiml,
+        let (twiml, tools) = match step {
+            None => (Twiml::new().hangup(), Vec::new()),
+            Some(Step::Reply(twiml)) => (twiml, Vec::new()),
             Some(Step::AskModel) => Self::ask_model(ctx, &req, now).await,
         };
         ctx.state_mut(|s| {
-            if let Some(call) = s.call.as_mut() {
-                call.turns_in_flight = call.turns_in_flight.saturating_sub(1);
+            let Some(call) = s.call.as_mut() else {
+                return TurnReply::hang_up();
+            };
+            call.turns_in_flight = call.turns_in_flight.saturating_sub(1);
+            let conversation = call.conversation.as_ref();
+            TurnReply {
+                twiml: twiml.render(),
+                say: conversation.map(Conversation::last_agent_line).unwrap_or_default(),
+                tools,
+                ended: conversation.is_none_or(|c| c.end.is_some()),
             }
-        });
-        twiml.render()
+        })
     }
 
     /// Where the lead stands, with the live transcript.
@@ -424,11 +396,59 @@ impl LeadWorkflow {
             attempts: self.attempts.clone(),
             next_action_at: self.next_action_at,
             outcome: self.outcome.clone(),
+            agent: self.input.agent.clone(),
         }
     }
 }
 
 impl LeadWorkflow {
+    /// The answered call's first words: the voicemail when a machine answered, else the
+    /// greeting (the disclosure, then the agent's own words), or the last line again when the
+    /// provider asks twice.
+    fn answer(&mut self, req: &VoiceRequest, now: DateTime<Utc>) -> TurnReply {
+        let action_base = format!("turn?wf={}&attempt={}", self.workflow_id, req.attempt);
+        let language = self.input.lead.language;
+        let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
+            return TurnReply::hang_up();
+        };
+        call.call_sid.get_or_insert(req.call_sid.clone());
+        if call.status.advances_to(CallStatus::InProgress) {
+            call.status = CallStatus::InProgress;
+        }
+        let script = call.script.clone().unwrap_or_default();
+        let say_voice = script.say_voices.get(&language).map(String::as_str);
+        if call.answered_by.is_some_and(AnsweredBy::is_machine) && call.voicemail != Voicemail::Left
+        {
+            call.voicemail = Voicemail::Left;
+            return TurnReply {
+                twiml: Twiml::new()
+                    .push(speech(&call.audio, &script.voicemail, language, say_voice))
+                    .hangup()
+                    .render(),
+                say: script.voicemail,
+                tools: Vec::new(),
+                ended: true,
+            };
+        }
+        let (twiml, said) = match call.conversation.as_mut() {
+            Some(conversation) => (conversation.repeat_last(), conversation.last_agent_line()),
+            None => {
+                let mut conversation = Conversation::new(language, action_base);
+                conversation.audio = call.audio.clone();
+                conversation.say_voices = script.say_voices.clone();
+                let twiml = conversation.open(script.greeting.clone(), now);
+                call.conversation = Some(conversation);
+                (twiml, script.greeting)
+            }
+        };
+        TurnReply {
+            twiml: twiml.render(),
+            say: said,
+            tools: Vec::new(),
+            ended: false,
+        }
+    }
+
     fn live(&self, attempt: u32, call_sid: &str) -> Option<&LiveCall> {
         self.call.as_ref().filter(|c| {
             c.attempt == attempt && c.call_sid.as_deref().is_none_or(|sid| sid == call_sid)
@@ -468,7 +488,7 @@ impl LeadWorkflow {
                     .input
                     .settings
                     .calling_window
-                    .for_region(lead.phone.region())
+                    .for_region(lead.phone.as_ref().and_then(|p| p.region()))
                     .clone();
                 (primary, zones, window)
             });
@@ -502,7 +522,7 @@ impl LeadWorkflow {
         ctx: &WorkflowContext<Self>,
         req: &TurnRequest,
         now: DateTime<Utc>,
-    ) -> Twiml {
+    ) -> (Twiml, Vec<ToolUse>) {
         let input = ctx.state(|s| {
             let call = s.call.as_ref()?;
             let conversation = call.conversation.as_ref()?;
@@ -514,7 +534,8 @@ impl LeadWorkflow {
                 call_id: call.call_id.clone()?,
                 heard_language: conversation.last_heard_language(),
                 lead,
-                business_name: s.input.settings.business_name.clone(),
+                agent: s.input.agent.clone(),
+                trial: s.input.channel == Channel::Chat,
                 now,
                 turns: conversation.turns.clone(),
                 persist_from: call.persisted,
@@ -526,7 +547,7 @@ impl LeadWorkflow {
             })
         });
         let Some(input) = input else {
-            return Twiml::new().hangup();
+            return (Twiml::new().hangup(), Vec::new());
         };
         let reply = ctx
             .execute_local_activity(CallActivities::converse, input, options::converse())
@@ -534,10 +555,10 @@ impl LeadWorkflow {
         ctx.state_mut(|s| {
             let settings = s.input.settings.clone();
             let Some(call) = s.live_mut(req.attempt, &req.call_sid) else {
-                return Twiml::new().hangup();
+                return (Twiml::new().hangup(), Vec::new());
             };
             let Some(conversation) = call.conversation.as_mut() else {
-                return Twiml::new().hangup();
+                return (Twiml::new().hangup(), Vec::new());
             };
             let p = phrases(conversation.language);
             match reply {
@@ -553,61 +574,54 @@ impl LeadWorkflow {
                     if out.persisted {
                         call.persisted = conversation.turns.len();
                     }
-                    twiml
+                    (twiml, out.tools)
                 }
-                Err(_) => conversation.fail(now, p),
+                Err(_) => (conversation.fail(now, p), Vec::new()),
             }
         })
     }
 
-    /// Every fixed line the agent may say on a call to `lead`, filled in: synthesised with the
-    /// dial (when text-to-speech is on) so none of them waits on the provider mid-call.
-    fn fixed_lines(lead: &callwright_domain::LeadProfile, business: &str) -> Vec<String> {
-        let p = phrases(lead.language);
-        vec![
-            fill(&p.greeting, &lead.name, business),
-            fill(&p.voicemail, &lead.name, business),
-            p.reprompt_silence.clone(),
-            p.ask_again.clone(),
-            p.goodbye.clone(),
-            p.max_turns_goodbye.clone(),
-            p.opt_out_confirmation.clone(),
-            p.error_apology.clone(),
-        ]
-    }
-
     /// Dials and follows one call to its end; returns what came of it.
     async fn run_attempt(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<AttemptOutcome> {
-        let with_speech = ctx.patched(SPEECH_PATCH);
-        let (dial_input, dial_queue) = ctx.state_mut(|s| {
+        let chat = ctx.state(|s| s.input.channel == Channel::Chat);
+        let attempt = ctx.state_mut(|s| {
             s.attempt += 1;
             s.call = Some(LiveCall::new(s.attempt));
-            let input = DialInput {
-                workflow_id: s.workflow_id.clone(),
-                attempt: s.attempt,
-                lead: s.input.lead.clone(),
-                campaign_id: s.input.campaign_id.clone(),
-                ring_timeout_secs: s.input.settings.ring_timeout_secs,
-                speech: if with_speech {
-                    Self::fixed_lines(&s.input.lead, &s.input.settings.business_name)
-                } else {
-                    Vec::new()
-                },
-            };
-            (input, s.input.dial_task_queue.clone())
+            s.attempt
         });
-        let attempt = i64::from(dial_input.attempt);
-        ctx.upsert_search_attributes([search::ATTEMPT.value_set(attempt)]);
+        ctx.upsert_search_attributes([search::ATTEMPT.value_set(i64::from(attempt))]);
         Self::set_phase(ctx, LeadPhase::Dialing);
-        let placed = ctx
-            .execute_activity(DialActivities::dial, dial_input, options::dial(&dial_queue))
-            .await;
-        let (call_id, call_sid, audio) = match placed {
+        let placed = if chat {
+            let input = ctx.state(|s| OpenChatInput {
+                workflow_id: s.workflow_id.clone(),
+                attempt,
+                lead: s.input.lead.clone(),
+                agent: s.input.agent.clone(),
+            });
+            ctx.execute_activity(CallActivities::open_chat, input, options::live_call())
+                .await
+        } else {
+            let (input, queue) = ctx.state(|s| {
+                let input = DialInput {
+                    workflow_id: s.workflow_id.clone(),
+                    attempt,
+                    lead: s.input.lead.clone(),
+                    campaign_id: s.input.campaign_id.clone(),
+                    ring_timeout_secs: s.input.settings.ring_timeout_secs,
+                    agent: s.input.agent.clone(),
+                };
+                (input, s.input.dial_task_queue.clone())
+            });
+            ctx.execute_activity(DialActivities::dial, input, options::dial(&queue))
+                .await
+        };
+        let (call_id, call_sid, audio, script) = match placed {
             Ok(DialOutput::Placed {
                 call_id,
                 call_sid,
                 audio,
-            }) => (call_id, call_sid, audio),
+                script,
+            }) => (call_id, call_sid, audio, script),
             Ok(DialOutput::DoNotCall) => return Ok(AttemptOutcome::DoNotCall),
             Ok(DialOutput::LeadDeleted) => return Ok(AttemptOutcome::Canceled),
             Err(_) => return Ok(AttemptOutcome::Failed),
@@ -617,9 +631,19 @@ impl LeadWorkflow {
                 call.call_id = Some(call_id);
                 call.call_sid.get_or_insert(call_sid);
                 call.audio = audio;
+                call.script = Some(script);
+                if chat {
+                    // A chat is answered by the operator who opened it.
+                    call.status = CallStatus::InProgress;
+                    call.answered_by = Some(AnsweredBy::Human);
+                }
             }
         });
-        Self::follow_call(ctx).await?;
+        if chat {
+            Self::follow_chat(ctx).await;
+        } else {
+            Self::follow_call(ctx).await?;
+        }
         Ok(ctx.state(|s| {
             let Some(call) = s.call.as_ref() else {
                 return AttemptOutcome::Failed;
@@ -632,6 +656,29 @@ impl LeadWorkflow {
                 conversation.is_some_and(Conversation::callee_spoke),
             )
         }))
+    }
+
+    /// Waits until a trial's chat is over: the agent ended the conversation, the operator
+    /// ended the trial (a `completed` status), or it sat idle past the call's limit.
+    async fn follow_chat(ctx: &mut WorkflowContext<Self>) {
+        let limit = ctx.state(|s| s.input.settings.max_call_secs);
+        select! {
+            _ = ctx.wait_condition(|s: &Self| {
+                s.stop_requested
+                    || s.call.as_ref().is_none_or(|c| {
+                        c.is_over()
+                            || (c.turns_in_flight == 0
+                                && c.conversation.as_ref().is_some_and(|v| v.end.is_some()))
+                    })
+            }) => {}
+            _ = ctx.timer(Duration::from_secs(limit)) => {}
+        };
+        ctx.state_mut(|s| {
+            if let Some(call) = s.call.as_mut() {
+                call.status = CallStatus::Completed;
+                call.turns_in_flight = 0;
+            }
+        });
     }
 
     /// Waits until the call is over, leaving a voicemail when AMD asks for one. If the final
@@ -665,12 +712,12 @@ impl LeadWorkflow {
                         .as_mut()
                         .filter(|c| c.voicemail == Voicemail::Due && !c.status.is_final())?;
                     call.voicemail = Voicemail::Left;
-                    let p = phrases(lead.language);
-                    let text = fill(&p.voicemail, &lead.name, &s.input.settings.business_name);
+                    let script = call.script.as_ref()?;
+                    let voice = script.say_voices.get(&lead.language).map(String::as_str);
                     Some(RedirectInput {
                         call_sid: call.call_sid.clone()?,
                         twiml: Twiml::new()
-                            .push(speech(&call.audio, &text, lead.language))
+                            .push(speech(&call.audio, &script.voicemail, lead.language, voice))
                             .hangup()
                             .render(),
                     })
@@ -776,6 +823,7 @@ impl LeadWorkflow {
             Some(SummarizeInput {
                 call_id,
                 language: spoken.unwrap_or(s.input.lead.language),
+                agent: s.input.agent.clone(),
             })
         });
         let Some(input) = input else { return };
@@ -794,6 +842,9 @@ impl LeadWorkflow {
         settled: bool,
     ) -> WorkflowResult<()> {
         let ended_at = utc(ctx.workflow_time());
+        // The summary runs exactly when the callee spoke (see `run`): the CRM's `call_ended`
+        // waits for it then.
+        let summary_expected = Self::callee_spoke(ctx);
         let input = ctx.state(|s| {
             let call = s.call.as_ref();
             let turns = call
@@ -802,7 +853,7 @@ impl LeadWorkflow {
             FinishAttemptInput {
                 lead_id: s.input.lead.lead_id.clone(),
                 campaign_id: s.input.campaign_id.clone(),
-                phone: s.input.lead.phone.as_str().to_owned(),
+                phone: s.input.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
                 attempt: s.attempt,
                 call_id: call.and_then(|c| c.call_id.clone()),
                 status: call.filter(|c| c.call_id.is_some()).map(|c| c.status),
@@ -812,6 +863,7 @@ impl LeadWorkflow {
                 turns,
                 ended_at,
                 settled,
+                summary_expected,
             }
         });
         ctx.execute_activity(CallActivities::finish_attempt, input, options::durable())
@@ -881,6 +933,18 @@ impl LeadWorkflow {
         Ok(())
     }
 
+    /// A trial is over: whatever it booked is given back.
+    async fn release_trial(ctx: &WorkflowContext<Self>) -> WorkflowResult<()> {
+        let workflow_id = ctx.state(|s| s.workflow_id.clone());
+        ctx.execute_activity(
+            MeetingActivities::release_trial_meetings,
+            workflow_id,
+            options::durable(),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// A call the callee spoke on ended without a booking: give back any slot reserved on it.
     async fn release_unbooked(
         ctx: &WorkflowContext<Self>,
@@ -909,7 +973,7 @@ impl LeadWorkflow {
         let input = ctx.state(|s| FinishAttemptInput {
             lead_id: s.input.lead.lead_id.clone(),
             campaign_id: s.input.campaign_id.clone(),
-            phone: s.input.lead.phone.as_str().to_owned(),
+            phone: s.input.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
             attempt: s.attempt,
             call_id: None,
             status: None,
@@ -919,6 +983,7 @@ impl LeadWorkflow {
             turns: Vec::new(),
             ended_at,
             settled: true,
+            summary_expected: false,
         });
         ctx.execute_activity(CallActivities::finish_attempt, input, options::durable())
             .await?;

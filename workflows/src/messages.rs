@@ -1,6 +1,7 @@
 //! What goes in and out of the workflows: inputs, signals, updates and query views.
 
-use callwright_domain::conversation::{LanguageSwitch, Turn};
+use callwright_domain::agent::{AgentPlan, AgentRef};
+use callwright_domain::conversation::{LanguageSwitch, ToolUse, Turn};
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallSettings, CallStatus, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,53 @@ pub struct LeadInput {
     /// only its own against `max_attempts`.
     #[serde(default)]
     pub prior_attempts: u32,
+    /// The agent version that speaks, fixed for the life of the workflow (every retry and
+    /// callback): editing the agent never changes a call in progress.
+    pub agent: AgentRef,
+    /// How the lead is reached.
+    #[serde(default)]
+    pub channel: Channel,
+}
+
+/// How a lead workflow talks to its lead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Phone calls through the telephony provider (dial, webhooks, TwiML).
+    #[default]
+    Phone,
+    /// A trial: an operator types as the callee; one attempt, no number, no retries, and any
+    /// meeting booked is released when it ends.
+    Chat,
+}
+
+/// What the agent says back on a call: the TwiML for the telephony provider, and the same
+/// reply as text for a chat (with the tools the model used).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TurnReply {
+    /// The next TwiML document.
+    pub twiml: String,
+    /// What the agent says (empty when nothing: a stale or refused turn).
+    #[serde(default)]
+    pub say: String,
+    /// The tools the model used in the turn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolUse>,
+    /// The agent ended the conversation with this reply.
+    #[serde(default)]
+    pub ended: bool,
+}
+
+impl TurnReply {
+    /// Nothing to say: hang up (a turn for a call that is not live).
+    pub fn hang_up() -> Self {
+        Self {
+            twiml: callwright_domain::twiml::Twiml::new().hangup().render(),
+            say: String::new(),
+            tools: Vec::new(),
+            ended: true,
+        }
+    }
 }
 
 /// A Twilio call progress callback, already verified and parsed by the API.
@@ -153,6 +201,8 @@ pub struct LeadView {
     pub next_action_at: Option<DateTime<Utc>>,
     /// Final outcome, once done.
     pub outcome: Option<AttemptOutcome>,
+    /// The agent version that speaks.
+    pub agent: AgentRef,
 }
 
 /// A lead workflow's result.
@@ -187,6 +237,8 @@ pub struct CampaignSettings {
     /// Lead starts per workflow run before it continues as new (bounds the history).
     #[serde(default = "default_starts_per_run")]
     pub starts_per_run: u32,
+    /// The agent, and its version per lead (one, or an A/B split).
+    pub agent: AgentPlan,
 }
 
 fn default_starts_per_run() -> u32 {

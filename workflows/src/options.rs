@@ -37,7 +37,11 @@ pub fn durable() -> ActivityOptions {
 /// The post-call summary: one model call; a few tries, then the workflow goes on without it.
 pub fn summary() -> ActivityOptions {
     ActivityOptions::with_start_to_close_timeout(Duration::from_secs(60))
-        .retry_policy(retry(Duration::from_secs(2), Duration::from_secs(30), 4))
+        .retry_policy(retry(
+            Duration::from_secs(2),
+            Duration::from_secs(30),
+            callwright_activities::SUMMARY_ATTEMPTS,
+        ))
         .build()
 }
 

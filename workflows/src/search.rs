@@ -16,12 +16,38 @@ pub const ATTEMPT: SearchAttributeKey<i64> = SearchAttributeKey::int("Attempt");
 /// Where the lead stands (`dialing`, `in_call`, `waiting_retry`, ...).
 pub const LEAD_PHASE: SearchAttributeKey<String> = SearchAttributeKey::keyword("LeadPhase");
 
+/// The agent that speaks on a lead's calls.
+pub const AGENT_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("AgentId");
+/// The agent's version (an A/B split gives leads different ones).
+pub const AGENT_VERSION: SearchAttributeKey<i64> = SearchAttributeKey::int("AgentVersion");
+
 /// Every custom attribute with its type, for registration.
-pub const ALL: [(&str, &str); 6] = [
+pub const ALL: [(&str, &str); 8] = [
     ("CampaignId", "Keyword"),
     ("LeadId", "Keyword"),
     ("Language", "Keyword"),
     ("Outcome", "Keyword"),
     ("Attempt", "Int"),
     ("LeadPhase", "Keyword"),
+    ("AgentId", "Keyword"),
+    ("AgentVersion", "Int"),
 ];
+
+/// The attributes a lead workflow starts with.
+pub fn lead_attributes(
+    campaign_id: Option<&str>,
+    lead: &callwright_domain::LeadProfile,
+    agent: &callwright_domain::agent::AgentRef,
+) -> temporalio_common::search_attributes::SearchAttributes {
+    let mut values = vec![
+        LEAD_ID.value_set(lead.lead_id.clone()),
+        LANGUAGE.value_set(lead.language.code().to_owned()),
+        LEAD_PHASE.value_set("pending".to_owned()),
+        AGENT_ID.value_set(agent.agent_id.clone()),
+        AGENT_VERSION.value_set(i64::from(agent.version)),
+    ];
+    if let Some(campaign) = campaign_id {
+        values.push(CAMPAIGN_ID.value_set(campaign.to_owned()));
+    }
+    temporalio_common::search_attributes::SearchAttributes::new(values)
+}

@@ -85,7 +85,7 @@ fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Split {
 /// index ranges) in the campaign (`$3`), for a `WITH raw AS (…)`.
 const RAW_CALLS: &str = "SELECT c.* FROM calls c
     WHERE ((c.dialed_at >= $1 AND c.dialed_at < $2) OR (c.dialed_at >= $9 AND c.dialed_at < $10))
-      AND ($3::uuid IS NULL OR c.campaign_id = $3)";
+      AND ($3::uuid IS NULL OR c.campaign_id = $3) AND NOT c.trial";
 
 /// The rollup rows of the hours `[$4, $5)` in the campaign (`$3`; calls without a campaign are
 /// filed under the nil UUID, which no campaign has).
@@ -209,7 +209,7 @@ pub async fn overview(
     let meetings: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM meetings
          WHERE created_at >= $1 AND created_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)
-           AND status NOT IN ('failed')",
+           AND status NOT IN ('failed') AND NOT trial",
     )
     .bind(from)
     .bind(to)
@@ -398,7 +398,7 @@ pub async fn calls_over_time(
            SELECT c.* FROM calls c
            WHERE c.dialed_at >= $11 AND c.dialed_at < $12
              AND date_trunc('hour', c.dialed_at, 'UTC') = ANY($13)
-             AND ($3::uuid IS NULL OR c.campaign_id = $3))
+             AND ($3::uuid IS NULL OR c.campaign_id = $3) AND NOT c.trial)
          SELECT start, sum(dials)::int8 AS dials, sum(connected)::int8 AS connected,
                 sum(conversations)::int8 AS conversations
          FROM (

@@ -21,6 +21,11 @@ pub struct CallQuery {
     lead_id: Option<Uuid>,
     /// Only this campaign's calls.
     campaign_id: Option<Uuid>,
+    /// Only calls by this agent.
+    agent_id: Option<Uuid>,
+    /// Only calls by this version of the agent (with `agent_id`).
+    #[param(minimum = 1)]
+    agent_version: Option<i32>,
     /// Only calls with this outcome.
     #[param(value_type = Option<super::openapi::OutcomeCode>, inline)]
     outcome: Option<String>,
@@ -71,9 +76,15 @@ pub struct CallSummary {
     duration_secs: Option<i32>,
     /// Whether a recording is kept.
     has_recording: bool,
+    /// The agent that spoke.
+    agent_id: Option<Uuid>,
+    /// Its version.
+    agent_version: Option<i32>,
+    /// A trial chat of the agent (`POST /api/agents/{id}/trials`), not a phone call.
+    trial: bool,
 }
 
-const SUMMARY_COLUMNS: &str = "c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id, c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language, c.dialed_at, c.ended_at, c.duration_secs, c.recording_url IS NOT NULL AS has_recording";
+const SUMMARY_COLUMNS: &str = "c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id, c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language, c.dialed_at, c.ended_at, c.duration_secs, c.recording_url IS NOT NULL AS has_recording, c.agent_id, c.agent_version, c.trial";
 
 /// A page of calls.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -119,6 +130,9 @@ pub async fn list(
            AND ($4::timestamptz IS NULL OR c.dialed_at >= $4)
            AND ($5::timestamptz IS NULL OR c.dialed_at < $5)
            AND ($6::timestamptz IS NULL OR (c.dialed_at, c.id) < ($6, $7))
+           AND ($9::uuid IS NULL OR c.agent_id = $9)
+           AND ($10::int IS NULL OR c.agent_version = $10)
+           AND NOT c.trial
          ORDER BY c.dialed_at DESC, c.id DESC LIMIT $8"
     ))
     .bind(q.lead_id)
@@ -129,6 +143,8 @@ pub async fn list(
     .bind(before.map(|c| c.at))
     .bind(before.map(|c| c.id))
     .bind(limit + 1)
+    .bind(q.agent_id)
+    .bind(q.agent_version)
     .fetch_all(&state.db)
     .await?;
     let (calls, next_cursor) = page::finish(rows, limit, |c| (c.dialed_at, c.id));
@@ -153,13 +169,17 @@ pub struct TurnRow {
     /// The line's language: the one the agent spoke, or the one recognised in the callee's
     /// words (absent when they do not tell). A change shows where the callee switched.
     language: Option<String>,
+    /// On an agent line: the tools the model used to answer (name, arguments, result), in order.
+    #[schema(value_type = Option<Vec<callwright_domain::conversation::ToolUse>>)]
+    tools: Option<Value>,
     /// When.
     spoken_at: DateTime<Utc>,
 }
 
-/// The columns of a call beyond its summary row: outcome detail, post-call summary, and the
-/// recording transcript's status and utterances.
+/// The columns of a call beyond its summary row: outcome detail, post-call summary, answers,
+/// and the recording transcript's status and utterances.
 type CallExtras = (
+    Option<Value>,
     Option<Value>,
     Option<Value>,
     Option<String>,
@@ -178,6 +198,11 @@ pub struct CallDetail {
     /// the model wrote it after an answered call.
     #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
     summary: Option<Value>,
+    /// The answers to the agent's qualification questions, by question id, typed as each
+    /// question says (a number, a boolean, one of its options, or text); once the post-call
+    /// summary is written. Unanswered questions are absent.
+    #[schema(value_type = Option<Object>)]
+    answers: Option<Value>,
     /// Both sides, in order, with ASR confidence for the callee's lines. Text is stored and
     /// returned as spoken (UTF-8; right-to-left scripts are not reordered).
     transcript: Vec<TurnRow>,
@@ -216,16 +241,16 @@ pub async fn get_one(
     .fetch_optional(&state.db)
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
-    let (outcome_detail, summary, recording_status, recording_transcript): CallExtras =
+    let (outcome_detail, summary, answers, recording_status, recording_transcript): CallExtras =
         sqlx::query_as(
-            "SELECT outcome_detail, summary, recording_transcript_status, recording_transcript
+            "SELECT outcome_detail, summary, answers, recording_transcript_status, recording_transcript
          FROM calls WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&state.db)
         .await?;
     let transcript: Vec<TurnRow> = sqlx::query_as(
-        "SELECT idx, speaker, text, confidence, intent, language, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
+        "SELECT idx, speaker, text, confidence, intent, language, tools, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
     )
     .bind(id)
     .fetch_all(&state.db)
@@ -234,6 +259,7 @@ pub async fn get_one(
         call,
         outcome_detail,
         summary,
+        answers,
         transcript,
         recording_transcript_status: recording_status
             .as_deref()

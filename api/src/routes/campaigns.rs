@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use callwright_domain::CallSettings;
+use callwright_domain::agent::{AgentPlan, PlanError, Variant};
 use callwright_workflows::CampaignWorkflow;
 use callwright_workflows::campaign::campaign_workflow_id;
 use callwright_workflows::messages::{CampaignInput, CampaignProgress, CampaignSettings};
@@ -45,10 +46,83 @@ pub struct StartCampaign {
     /// Lead starts per campaign workflow run before it continues as new (default 500).
     #[schema(minimum = 1)]
     starts_per_run: Option<u32>,
-    /// Calling rules; anything left out takes its default (business name from the server).
+    /// The agent that speaks (required): one version, its latest, or an A/B split.
+    agent: CampaignAgent,
+    /// Calling rules; anything left out takes its default.
     #[serde(default)]
     #[schema(value_type = Option<CallSettings>)]
     settings: Option<serde_json::Value>,
+}
+
+/// The agent of a campaign: `{"id"}` calls with its latest version when the campaign starts,
+/// `{"id", "version"}` with that version, `{"id", "variants": [{"version", "weight"}, ...]}`
+/// splits the leads between versions by weight (each lead's version is picked from its id,
+/// so it keeps it through every retry and callback).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignAgent {
+    /// The agent.
+    id: Uuid,
+    /// A pinned version.
+    #[schema(minimum = 1)]
+    version: Option<u32>,
+    /// An A/B split between versions of this agent.
+    variants: Option<Vec<Variant>>,
+}
+
+impl CampaignAgent {
+    /// The plan, with every version checked to be this agent's.
+    async fn plan(&self, db: &sqlx::PgPool) -> Result<AgentPlan, ApiError> {
+        let latest: Option<i32> =
+            sqlx::query_scalar("SELECT latest_version FROM agents WHERE id = $1")
+                .bind(self.id)
+                .fetch_optional(db)
+                .await?;
+        let Some(latest) = latest else {
+            return Err(ApiError::Unprocessable(format!(
+                "agent.id: no agent {}",
+                self.id
+            )));
+        };
+        let plan = match (&self.version, &self.variants) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::Unprocessable(
+                    "agent.variants: give a version or variants, not both".into(),
+                ));
+            }
+            (Some(version), None) => AgentPlan::single(self.id.to_string(), *version),
+            (None, Some(variants)) => AgentPlan {
+                agent_id: self.id.to_string(),
+                variants: variants.clone(),
+            },
+            (None, None) => {
+                AgentPlan::single(self.id.to_string(), u32::try_from(latest).unwrap_or(1))
+            }
+        };
+        plan.validate().map_err(|e| {
+            let field = match &e {
+                PlanError::ZeroWeight(i) | PlanError::Duplicate(i, _) => {
+                    format!("agent.variants[{i}]")
+                }
+                PlanError::Empty | PlanError::TooHeavy => "agent.variants".to_owned(),
+            };
+            ApiError::Unprocessable(format!("{field}: {e}"))
+        })?;
+        for (i, variant) in plan.variants.iter().enumerate() {
+            if variant.version == 0 || i64::from(variant.version) > i64::from(latest) {
+                let field = if self.variants.is_some() {
+                    format!("agent.variants[{i}].version")
+                } else {
+                    "agent.version".to_owned()
+                };
+                return Err(ApiError::Unprocessable(format!(
+                    "{field}: agent {} has no version {} (its versions are 1 to {latest})",
+                    self.id, variant.version
+                )));
+            }
+        }
+        Ok(plan)
+    }
 }
 
 /// The started campaign.
@@ -126,7 +200,7 @@ impl LeadSource {
             Self::Ids(ids) => {
                 let missing: Vec<Uuid> = sqlx::query_scalar(
                     "SELECT id FROM UNNEST($1::uuid[]) AS t(id)
-                     WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL) LIMIT 10",
+                     WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL AND NOT l.trial) LIMIT 10",
                 )
                 .bind(ids)
                 .fetch_all(&mut **tx)
@@ -216,7 +290,7 @@ impl LeadSource {
         (status = 400, description = "Malformed JSON body", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
-        (status = 422, description = "Not exactly one of lead_ids, filter and import_id; no leads, or none matching; an unknown lead or import; or invalid settings (`error.field` names it)", body = ErrorBody),
+        (status = 422, description = "Not exactly one of lead_ids, filter and import_id; no leads, or none matching; an unknown lead or import; an unknown agent or version, a split with a zero weight or a version listed twice; or invalid settings (`error.field` names it)", body = ErrorBody),
     )
 )]
 pub async fn start(
@@ -228,19 +302,21 @@ pub async fn start(
         None => None,
     };
     let source = LeadSource::of(&req, saved.as_ref())?;
+    let plan = req.agent.plan(&state.db).await?;
+    if req
+        .settings
+        .as_ref()
+        .is_some_and(|s| s.get("business_name").is_some())
+    {
+        return Err(ApiError::Unprocessable(
+            "settings.business_name: the business is the agent's (its business_name)".into(),
+        ));
+    }
     let mut call: CallSettings = match req.settings {
         Some(value) => serde_json::from_value(value)
             .map_err(|e| ApiError::Unprocessable(format!("settings: {e}")))?,
-        None => CallSettings {
-            business_name: state.config.business_name.clone(),
-            ..CallSettings::default()
-        },
+        None => CallSettings::default(),
     };
-    if call.business_name.trim().is_empty()
-        || call.business_name == CallSettings::default().business_name
-    {
-        call.business_name = state.config.business_name.clone();
-    }
     if let Some(raw) = call.transfer_number.take() {
         let number = callwright_domain::E164::parse(&raw, None)
             .map_err(|e| ApiError::Unprocessable(format!("settings.transfer_number: {e}")))?;
@@ -273,13 +349,16 @@ pub async fn start(
         call,
         dial_task_queue: state.config.dial_task_queue.clone(),
         starts_per_run,
+        agent: plan,
     };
     let mut tx = state.db.begin().await?;
-    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count) VALUES ($1, $2, $3, $4, 0)")
+    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count, agent_id, agent_plan) VALUES ($1, $2, $3, $4, 0, $5, $6)")
         .bind(campaign_id)
         .bind(req.name.unwrap_or_else(|| format!("Campaign {}", Utc::now().format("%Y-%m-%d %H:%M"))))
         .bind(&workflow_id)
         .bind(serde_json::to_value(&settings).map_err(anyhow::Error::from)?)
+        .bind(req.agent.id)
+        .bind(sqlx::types::Json(&settings.agent))
         .execute(&mut *tx)
         .await?;
     let lead_count = source.enrol(&mut tx, campaign_id).await?;

@@ -12,7 +12,7 @@ use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use callwright_activities::store::Store;
 use callwright_workflows::campaign::{campaign_workflow_id, lead_workflow_id};
-use callwright_workflows::messages::{CampaignSettings, LeadInput};
+use callwright_workflows::messages::{CampaignSettings, Channel, LeadInput};
 use callwright_workflows::{LeadWorkflow, search};
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -26,7 +26,6 @@ use temporalio_common::protos::temporal::api::enums::v1::{EventType, ResetReappl
 use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_common::protos::temporal::api::workflowservice::v1::ResetWorkflowExecutionRequest;
-use temporalio_common::search_attributes::SearchAttributes;
 use uuid::Uuid;
 
 /// A started run.
@@ -150,19 +149,15 @@ pub async fn retry(
     }
     let settings: CampaignSettings = serde_json::from_value(settings)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("campaign settings: {e}")))?;
-    let lead = Store::new(state.db.clone())
-        .campaign_leads(&campaign, seq - 1, 1)
+    // The same version as before: the plan's pick for the lead.
+    let next = Store::new(state.db.clone())
+        .campaign_leads(&campaign, seq - 1, 1, &settings.agent)
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id} in campaign {campaign}")))?
-        .lead;
-    let attributes = SearchAttributes::new([
-        search::CAMPAIGN_ID.value_set(campaign.clone()),
-        search::LEAD_ID.value_set(lead.lead_id.clone()),
-        search::LANGUAGE.value_set(lead.language.code().to_owned()),
-        search::LEAD_PHASE.value_set("pending".to_owned()),
-    ]);
+        .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id} in campaign {campaign}")))?;
+    let (lead, agent) = (next.lead, next.agent);
+    let attributes = search::lead_attributes(Some(&campaign), &lead, &agent);
     // Attempt numbers continue after the earlier runs' calls: (workflow id, attempt) names one
     // call, and the dial activity would otherwise find the old call and not dial.
     let prior: Option<i32> =
@@ -178,6 +173,8 @@ pub async fn retry(
         settings: settings.call,
         dial_task_queue: settings.dial_task_queue,
         prior_attempts: prior.and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
+        agent,
+        channel: Channel::Phone,
     };
     let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
         .search_attributes(attributes)

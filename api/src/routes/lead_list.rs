@@ -103,7 +103,7 @@ pub struct Binds {
 
 impl LeadFilter {
     /// The condition over `leads l` (live leads only), with the filter in `$1`..`$6`.
-    pub const WHERE: &'static str = "l.deleted_at IS NULL
+    pub const WHERE: &'static str = "l.deleted_at IS NULL AND NOT l.trial
            AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM campaign_leads cl
                                              WHERE cl.lead_id = l.id AND cl.campaign_id = $1))
            AND ($2::text IS NULL OR l.language = $2)

@@ -41,6 +41,11 @@ pub struct NewLead {
     /// Region for numbers given in national form (e.g. "US").
     #[schema(example = "US")]
     region: Option<String>,
+    /// The lead's own data, for the agent's templates (`{{ lead.fields.plan }}`): up to 50
+    /// names, each text (up to 1,000 characters), a number or a boolean.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>, example = json!({"plan": "Pro", "seats": 12}))]
+    fields: Option<serde_json::Map<String, Value>>,
 }
 
 /// A lead as the API returns it.
@@ -73,9 +78,12 @@ pub struct Lead {
     last_outcome_at: Option<DateTime<Utc>>,
     /// Created at.
     created_at: DateTime<Utc>,
+    /// The lead's own data (an upload's other columns, or `fields` given on create).
+    #[schema(value_type = Object)]
+    fields: sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
 }
 
-const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone, window_timezones, attempts, last_outcome, last_outcome_at, created_at";
+const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone, window_timezones, attempts, last_outcome, last_outcome_at, created_at, fields";
 
 /// Creates a lead. The phone number is normalised to E.164; language and time zone default
 /// from it. A number that already exists is a 409 naming the existing lead.
@@ -129,9 +137,11 @@ pub async fn create(
             "email: '{email}' is not an email address"
         )));
     }
+    let fields = callwright_domain::lead::lead_fields(new.fields.unwrap_or_default())
+        .map_err(ApiError::Unprocessable)?;
     let inserted: Option<Lead> = sqlx::query_as(&format!(
-        "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING RETURNING {LEAD_COLUMNS}"
+        "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, fields)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING RETURNING {LEAD_COLUMNS}"
     ))
     .bind(Uuid::new_v4())
     .bind(name)
@@ -141,6 +151,7 @@ pub async fn create(
     .bind(language.code())
     .bind(zones.primary)
     .bind(zones.window)
+    .bind(sqlx::types::Json(&fields))
     .fetch_optional(&state.db)
     .await?;
     match inserted {
@@ -190,6 +201,14 @@ pub struct CallRow {
     /// The post-call summary, once written.
     #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
     summary: Option<Value>,
+    /// The agent that spoke.
+    agent_id: Option<Uuid>,
+    /// Its version.
+    agent_version: Option<i32>,
+    /// The answers to the agent's qualification questions, typed as each question says
+    /// (a number, a boolean, one of its options, or text), by question id.
+    #[schema(value_type = Option<Object>)]
+    answers: Option<Value>,
 }
 
 /// `GET /api/leads/{id}`.
@@ -228,7 +247,7 @@ pub async fn get_one(
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a lead id")))?;
     let lead: Lead = sqlx::query_as(&format!(
-        "SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1 AND deleted_at IS NULL"
+        "SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1 AND deleted_at IS NULL AND NOT trial"
     ))
     .bind(id)
     .fetch_optional(&state.db)
@@ -236,7 +255,7 @@ pub async fn get_one(
     .ok_or_else(|| ApiError::NotFound(format!("no lead {id} (or it was deleted)")))?;
     let calls: Vec<CallRow> = sqlx::query_as(
         "SELECT id, campaign_id, attempt, call_sid, status, answered_by, outcome, outcome_detail, dialed_at,
-                ended_at, duration_secs, recording_url, summary
+                ended_at, duration_secs, recording_url, summary, agent_id, agent_version, answers
          FROM calls WHERE lead_id = $1 ORDER BY dialed_at",
     )
     .bind(id)

@@ -91,7 +91,7 @@ pub async fn list(
     let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let meetings: Vec<Meeting> = sqlx::query_as(&format!(
         "SELECT {MEETING_COLUMNS} FROM meetings
-         WHERE ($1::text IS NULL OR status = $1)
+         WHERE NOT trial AND ($1::text IS NULL OR status = $1)
            AND ($2::uuid IS NULL OR lead_id = $2)
            AND ($3::uuid IS NULL OR campaign_id = $3)
            AND ($4::timestamptz IS NULL OR starts_at >= $4)

@@ -1,6 +1,7 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root, the
 //! OpenAPI document at `/openapi.json`, Swagger UI at `/docs` and the dashboard at `/`.
 
+mod agents;
 mod analytics;
 mod calls;
 mod campaign_list;
@@ -88,6 +89,21 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::require_key,
         ));
+    // Agents: the same key, with room for a large knowledge base in the body.
+    let agents = Router::new()
+        .route("/api/agents", post(agents::create).get(agents::list))
+        .route("/api/agents/rules", get(agents::rules))
+        .route("/api/agents/{id}", get(agents::get_one).put(agents::update))
+        .route("/api/agents/{id}/versions", get(agents::list_versions))
+        .route(
+            "/api/agents/{id}/versions/{version}",
+            get(agents::get_version),
+        )
+        .layer(DefaultBodyLimit::max(agents::MAX_AGENT_BODY))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_key,
+        ));
     // CSV uploads: the same key, but no request timeout (they are merged after that layer):
     // streaming up to UPLOAD_MAX_BYTES and importing a million rows takes longer than 30 s.
     let uploads = Router::new()
@@ -114,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tts/{file}", get(speech::play))
         .merge(openapi::router())
         .merge(api)
+        .merge(agents)
         .merge(twilio)
         .fallback_service(crate::dashboard::service(&state.config))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))

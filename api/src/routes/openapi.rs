@@ -30,6 +30,13 @@ Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created wi
 The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
     ),
     paths(
+        super::agents::create,
+        super::agents::list,
+        super::agents::rules,
+        super::agents::get_one,
+        super::agents::update,
+        super::agents::list_versions,
+        super::agents::get_version,
         super::leads::create,
         super::lead_list::list,
         super::upload::upload,
@@ -74,6 +81,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
     components(schemas(ErrorBody)),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(
+        (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
         (name = "leads", description = "Create, upload, list and read leads"),
         (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
         (name = "calls", description = "Every attempt, with its transcript"),
@@ -307,6 +315,18 @@ pub enum MeetingStatus {
     Completed,
     /// The lead did not come.
     NoShow,
+}
+
+/// An agent as `multipart/form-data` (documentation only).
+#[derive(ToSchema)]
+pub struct AgentForm {
+    /// The agent as JSON (`AgentSpec`).
+    #[schema(value_type = String)]
+    pub agent: String,
+    /// Knowledge documents (Markdown or plain text, UTF-8), any number; each file's name is its
+    /// title.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub knowledge: Vec<Vec<u8>>,
 }
 
 /// `POST /api/leads/upload` as `multipart/form-data` (documentation only).

@@ -2,7 +2,8 @@
 //!
 //! The body is either the CSV itself (`Content-Type: text/csv`) or `multipart/form-data` with
 //! the CSV in a `file` part. It is parsed as it arrives: a header row (case-insensitive names,
-//! any order, unknown columns ignored; `name` and `phone` required), then one lead a line,
+//! any order; `name` and `phone` required; every other column is kept with the lead as one of
+//! its `fields`, for the agent's templates), then one lead a line,
 //! validated like `POST /api/leads` (phone to E.164, language and time zone from the number
 //! unless given). Valid rows go to Postgres with `COPY` into a temporary staging table as they
 //! come, in batches; at the end of the file one `INSERT … SELECT … ON CONFLICT (phone) DO
@@ -18,6 +19,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
+use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
@@ -103,8 +105,9 @@ pub struct ImportReport {
     pub rejected: u64,
     /// Valid rows whose number was earlier in the file or already a lead.
     pub duplicates: u64,
-    /// Header columns that were not used.
-    pub ignored_columns: Vec<String>,
+    /// The other columns of the header, kept with each lead as its `fields` (for the agent's
+    /// templates: `{{ lead.fields.<column> }}`).
+    pub field_columns: Vec<String>,
     /// The first [`LISTED_ROWS`] rejected rows, by line.
     pub rejected_rows: Vec<RejectedRow>,
     /// The first [`LISTED_ROWS`] duplicate rows, by line.
@@ -174,7 +177,7 @@ impl IntoResponse for UploadError {
     security(("bearer" = [])),
     params(UploadQuery),
     request_body(
-        description = "The CSV: a header row (`name` and `phone` required; `email`, `company`, `language`, `timezone`, `notes`, `region` optional; any order, case-insensitive, unknown columns ignored), then one lead a line. Sent as the body itself, or as the `file` part of a form.",
+        description = "The CSV: a header row (`name` and `phone` required; `email`, `company`, `language`, `timezone`, `notes`, `region` optional; any order, case-insensitive; every other column is kept as one of the lead's `fields`, at most 50, names up to 64 characters, values up to 1,000), then one lead a line. Sent as the body itself, or as the `file` part of a form.",
         content(
             (String = "text/csv", example = "name,phone,email\nDana Levi,+14155552671,dana@example.com\n"),
             (super::openapi::UploadForm = "multipart/form-data"),
@@ -428,20 +431,21 @@ pub struct Columns {
     region: Option<usize>,
     /// Fields in the header.
     width: usize,
-    /// Header names that are not columns of a lead.
-    ignored: Vec<String>,
+    /// The other columns (position, name as written): kept as the lead's `fields`.
+    extra: Vec<(usize, String)>,
 }
 
 impl Columns {
     /// Reads the header row: names trimmed and case-insensitive (a UTF-8 byte-order mark before
-    /// the first is dropped), any order, unknown ones ignored; `name` and `phone` required and
-    /// no known column twice.
+    /// the first is dropped), any order; `name` and `phone` required and no known column twice.
+    /// Every other named column is kept as one of the lead's `fields` (up to
+    /// [`MAX_FIELDS`], names up to [`MAX_FIELD_NAME`] characters, each once).
     pub fn from_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut found: [Option<usize>; 8] = [None; 8];
         const KNOWN: [&str; 8] = [
             "name", "phone", "email", "language", "timezone", "company", "notes", "region",
         ];
-        let mut ignored = Vec::new();
+        let mut extra: Vec<(usize, String)> = Vec::new();
         let mut width = 0;
         for (i, raw) in fields.into_iter().enumerate() {
             width = i + 1;
@@ -454,8 +458,26 @@ impl Columns {
                     found[k] = Some(i);
                 }
                 None if key.is_empty() => {}
-                None => ignored.push(shown(raw.trim()).into_owned()),
+                None => {
+                    let name = raw.trim_start_matches('\u{feff}').trim();
+                    if name.chars().count() > MAX_FIELD_NAME {
+                        return Err(format!(
+                            "header: the column name '{}' is longer than {MAX_FIELD_NAME} characters",
+                            shown(name)
+                        ));
+                    }
+                    if extra.iter().any(|(_, n)| n == name) {
+                        return Err(format!("header: the column '{}' appears twice", shown(name)));
+                    }
+                    extra.push((i, name.to_owned()));
+                }
             }
+        }
+        if extra.len() > MAX_FIELDS {
+            return Err(format!(
+                "header: at most {MAX_FIELDS} columns besides name, phone, email, language, timezone, company, notes and region (got {})",
+                extra.len()
+            ));
         }
         let required = |k: usize| {
             found[k].ok_or_else(|| {
@@ -475,8 +497,13 @@ impl Columns {
             notes: found[6],
             region: found[7],
             width,
-            ignored,
+            extra,
         })
+    }
+
+    /// The names of the columns kept as fields.
+    fn field_names(&self) -> Vec<String> {
+        self.extra.iter().map(|(_, n)| n.clone()).collect()
     }
 
     fn used(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
@@ -505,6 +532,8 @@ pub struct ValidRow<'a> {
     language: Language,
     zones: LeadZones,
     notes: Option<&'a str>,
+    /// The other columns' non-empty values, as a JSON object.
+    fields: String,
 }
 
 /// A value quoted back to the client, cut to [`SHOWN_CHARS`] characters.
@@ -533,6 +562,23 @@ pub fn validate_row<'a>(
         if fields[i].contains('\0') {
             return Err(format!("{column}: contains a NUL character"));
         }
+    }
+    let mut extra = serde_json::Map::new();
+    for (i, column) in &columns.extra {
+        let value = fields[*i].trim();
+        if value.is_empty() {
+            continue;
+        }
+        if value.contains('\0') {
+            return Err(format!("fields.{}: contains a NUL character", shown(column)));
+        }
+        if value.chars().count() > MAX_FIELD_VALUE {
+            return Err(format!(
+                "fields.{}: longer than {MAX_FIELD_VALUE} characters",
+                shown(column)
+            ));
+        }
+        extra.insert(column.clone(), serde_json::Value::String(value.to_owned()));
     }
     let get = |i: Option<usize>| i.map(|i| fields[i].trim()).filter(|v| !v.is_empty());
     let name = fields[columns.name].trim();
@@ -594,6 +640,7 @@ pub fn validate_row<'a>(
         language,
         zones,
         notes: get(columns.notes),
+        fields: serde_json::Value::Object(extra).to_string(),
     })
 }
 
@@ -615,7 +662,7 @@ fn push_copy_value(buf: &mut Vec<u8>, value: Option<&str>) {
 }
 
 /// Appends a staging-table row: `line, name, phone, email, company, language, timezone,
-/// window_timezones, notes`.
+/// window_timezones, notes, fields`.
 fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &ValidRow<'_>) {
     buf.extend_from_slice(line.to_string().as_bytes());
     for value in [
@@ -642,6 +689,8 @@ fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &ValidRow<'_>) {
     buf.push(b'}');
     buf.push(b'\t');
     push_copy_value(buf, row.notes);
+    buf.push(b'\t');
+    push_copy_value(buf, Some(&row.fields));
     buf.push(b'\n');
 }
 
@@ -652,7 +701,7 @@ struct ReadOutcome {
     staged: u64,
     rejected: u64,
     rejected_rows: Vec<RejectedRow>,
-    ignored_columns: Vec<String>,
+    field_columns: Vec<String>,
 }
 
 async fn import<R>(
@@ -669,14 +718,14 @@ where
         "CREATE TEMPORARY TABLE leads_import_staging (
              line bigint NOT NULL, name text NOT NULL, phone text NOT NULL, email text,
              company text, language text NOT NULL, timezone text NOT NULL,
-             window_timezones text[] NOT NULL, notes text
+             window_timezones text[] NOT NULL, notes text, fields jsonb NOT NULL
          ) ON COMMIT DROP",
     )
     .execute(&mut *tx)
     .await?;
     let mut copy = tx
         .copy_in_raw(
-            "COPY leads_import_staging (line, name, phone, email, company, language, timezone, window_timezones, notes) FROM STDIN",
+            "COPY leads_import_staging (line, name, phone, email, company, language, timezone, window_timezones, notes, fields) FROM STDIN",
         )
         .await?;
     let read = read_csv(reader, limits, &mut copy).await;
@@ -700,8 +749,8 @@ where
         "WITH firsts AS (
              SELECT DISTINCT ON (phone) * FROM leads_import_staging ORDER BY phone, line
          ), created AS (
-             INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, notes)
-             SELECT gen_random_uuid(), name, phone, email, company, language, timezone, window_timezones, notes
+             INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, notes, fields)
+             SELECT gen_random_uuid(), name, phone, email, company, language, timezone, window_timezones, notes, fields
              FROM firsts
              ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING
              RETURNING id, phone
@@ -767,7 +816,7 @@ where
         accepted,
         rejected: read.rejected,
         duplicates,
-        ignored_columns: read.ignored_columns,
+        field_columns: read.field_columns,
         rejected_rows: read.rejected_rows,
         duplicate_rows,
     })
@@ -829,14 +878,14 @@ pub struct ParsedUpload {
     pub rows: u64,
     /// The valid rows, as the staging-table rows the upload sends to Postgres (`COPY` text
     /// format: `line, name, phone, email, company, language, timezone, window_timezones,
-    /// notes`, tab-separated, one a line).
+    /// notes, fields`, tab-separated, one a line).
     pub copy_rows: Vec<u8>,
     /// Rows that failed validation.
     pub rejected: u64,
     /// The first [`LISTED_ROWS`] of them, with line and reason.
     pub rejected_rows: Vec<RejectedRow>,
-    /// Header columns that were not used.
-    pub ignored_columns: Vec<String>,
+    /// The other columns of the header, kept as the leads' `fields`.
+    pub field_columns: Vec<String>,
 }
 
 /// Runs the upload's CSV reader and row validation over `data` without a database (for
@@ -859,7 +908,7 @@ pub async fn parse_upload(
             copy_rows,
             rejected: read.rejected,
             rejected_rows: read.rejected_rows,
-            ignored_columns: read.ignored_columns,
+            field_columns: read.field_columns,
         }),
         Err(UploadError::Api(err)) => Err(err.to_string()),
         Err(other) => Err(format!("{other:?}")),
@@ -940,7 +989,7 @@ where
         }
     };
     let mut out = ReadOutcome {
-        ignored_columns: columns.ignored.clone(),
+        field_columns: columns.field_names(),
         ..ReadOutcome::default()
     };
     let mut batch: Vec<u8> = Vec::with_capacity(BATCH_BYTES + 64 * 1024);
@@ -1018,8 +1067,22 @@ mod tests {
         assert_eq!(c.name, 3);
         assert_eq!(c.notes, Some(4));
         assert_eq!(c.language, None);
-        assert_eq!(c.ignored, vec!["Shoe Size".to_owned()]);
+        assert_eq!(c.extra, vec![(2, "Shoe Size".to_owned())]);
         assert_eq!(c.width, 5);
+    }
+
+    #[test]
+    fn other_columns_become_the_leads_fields() {
+        let c = columns("name,phone,Plan,Seats,Notes");
+        let r = row(&c, "Ada,+14155550100, Pro ,,call me").unwrap();
+        assert_eq!(r.fields, r#"{"Plan":"Pro"}"#);
+        let long = format!("Ada,+14155550100,{},,", "x".repeat(1_001));
+        assert!(row(&c, &long).unwrap_err().starts_with("fields.Plan: "));
+        let err = Columns::from_header("name,phone,Plan,Plan".split(',')).unwrap_err();
+        assert!(err.contains("'Plan' appears twice"), "{err}");
+        let wide: Vec<String> = (0..51).map(|i| format!("c{i}")).collect();
+        let header = format!("name,phone,{}", wide.join(","));
+        assert!(Columns::from_header(header.split(',')).is_err());
     }
 
     #[test]
@@ -1222,7 +1285,12 @@ mod tests {
         let staged: Vec<&str> = text.lines().collect();
         for row in &staged {
             let fields: Vec<&str> = row.split('\t').collect();
-            assert_eq!(fields.len(), 9, "{row:?}");
+            assert_eq!(fields.len(), 10, "{row:?}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&fields[9].replace("\\\\", "\\"))
+                    .is_ok_and(|v| v.is_object()),
+                "{row:?}"
+            );
             let line: u64 = fields[0].parse().expect("line number");
             lines.push(line);
             let name = fields[1];
@@ -1250,7 +1318,8 @@ mod tests {
                     "row", "name", "phone", "email", "language", "timezone", "company", "notes",
                     "region",
                 ]
-                .contains(&field),
+                .contains(&field)
+                    || field.starts_with("fields."),
                 "{rejected:?}"
             );
         }

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use callwright_domain::twiml::Twiml;
 use callwright_domain::{AnsweredBy, CallStatus};
 use callwright_workflows::LeadWorkflow;
-use callwright_workflows::messages::{AmdEvent, StatusEvent, TurnRequest, VoiceRequest};
+use callwright_workflows::messages::{
+    AmdEvent, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+};
 use temporalio_client::errors::WorkflowUpdateError;
 use temporalio_client::{WorkflowExecuteUpdateOptions, WorkflowSignalOptions};
 use temporalio_common::{HasWorkflowDefinition, SignalDefinition, UpdateDefinition};
@@ -60,7 +62,7 @@ async fn update_lead<U>(
     update_id: String,
 ) -> Result<Response, ApiError>
 where
-    U: UpdateDefinition<Workflow = LeadRun, Output = String>,
+    U: UpdateDefinition<Workflow = LeadRun, Output = TurnReply>,
     U::Input: Send,
 {
     let options = WorkflowExecuteUpdateOptions::builder()
@@ -247,9 +249,9 @@ pub async fn turn(State(state): State<AppState>, hook: Verified) -> Result<Respo
 
 /// A rejected update (stale call, turn out of order, workflow gone) hangs up rather than
 /// leaving the callee in silence; an unreachable Temporal is a 503 so Twilio's fallback runs.
-fn update_response(result: Result<String, WorkflowUpdateError>) -> Result<Response, ApiError> {
+fn update_response(result: Result<TurnReply, WorkflowUpdateError>) -> Result<Response, ApiError> {
     match result {
-        Ok(body) => Ok(twiml(body)),
+        Ok(reply) => Ok(twiml(reply.twiml)),
         Err(WorkflowUpdateError::Rpc(status)) if status.code() == tonic_code_unavailable() => {
             Err(ApiError::Unavailable(format!("temporal: {status}")))
         }

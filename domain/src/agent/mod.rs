@@ -174,7 +174,12 @@ impl AnswerType {
             (Self::Number, Value::Number(_)) => Some(value.clone()),
             (Self::Number, Value::String(s)) => {
                 let n: f64 = s.trim().replace(',', ".").parse().ok()?;
-                serde_json::Number::from_f64(n).map(Value::Number)
+                // Whole numbers stay integers (40, not 40.0) in the API and the export.
+                if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                    Some(Value::from(n as i64))
+                } else {
+                    serde_json::Number::from_f64(n).map(Value::Number)
+                }
             }
             (Self::Boolean, Value::Bool(_)) => Some(value.clone()),
             (Self::OneOf { options }, Value::String(s)) => options

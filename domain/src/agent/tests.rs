@@ -30,7 +30,7 @@ fn lead() -> LeadProfile {
     LeadProfile {
         lead_id: "l1".into(),
         name: "Dana Levi".into(),
-        phone: E164::parse("+14155550100", None).expect("phone"),
+        phone: Some(E164::parse("+14155550100", None).expect("phone")),
         language: Language::En,
         timezone: "America/Los_Angeles".into(),
         window_timezones: vec![],

@@ -14,6 +14,7 @@
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Timelike};
 use serde_json::{Value, json};
 
+use super::grounded::{self, Grounding};
 use super::intent::{self, Decision, Intent};
 use super::replies;
 use super::text::{fold, has_any, rfind};
@@ -573,6 +574,10 @@ pub struct Turn<'a> {
     pub earlier_user: Vec<&'a str>,
     /// The agent's previous line, if any.
     pub last_agent: Option<&'a str>,
+    /// Earlier user and assistant texts with their role, newest first.
+    pub history: Vec<(&'a str, &'a str)>,
+    /// What questions are answered from.
+    pub grounding: Grounding<'a>,
 }
 
 fn decision(content: String, tool: Option<(&str, Value)>) -> Decision {
@@ -582,7 +587,8 @@ fn decision(content: String, tool: Option<(&str, Value)>) -> Decision {
     }
 }
 
-fn check_availability(lang: Lang, day: NaiveDate, time: Option<(u32, u32)>) -> Decision {
+/// A `check_availability` call from `day` (around `time`), with the filler said meanwhile.
+pub fn check_availability(lang: Lang, day: NaiveDate, time: Option<(u32, u32)>) -> Decision {
     let mut args = json!({"day": day.format("%Y-%m-%d").to_string()});
     if let Some((h, m)) = time {
         args["time"] = json!(format!("{h:02}:{m:02}"));
@@ -611,7 +617,7 @@ pub fn decide(last: &str, turn: &Turn<'_>) -> Decision {
         intent,
         Intent::OptOut | Intent::NotInterested | Intent::Callback(_)
     ) {
-        return intent::decide(&intent, lang, now);
+        return intent::decide(&intent, last, lang, now, &turn.grounding);
     }
     let email = find_email(last).or_else(|| turn.earlier_user.iter().find_map(|t| find_email(t)));
     let offered = &turn.offered;
@@ -632,7 +638,7 @@ pub fn decide(last: &str, turn: &Turn<'_>) -> Decision {
             Intent::Interested if proposed_callback => decision(replies::callback_when(lang), None),
             Intent::Interested => check_availability(lang, tomorrow, None),
             _ if asks_another_day(&clean) => check_availability(lang, tomorrow, None),
-            Intent::Question(kind) => decision(replies::answer(lang, kind), None),
+            Intent::Question(kind) => grounded::answer(kind, last, lang, &turn.grounding),
             _ => decision(replies::repeat(lang), None),
         };
     }
@@ -659,7 +665,7 @@ pub fn decide(last: &str, turn: &Turn<'_>) -> Decision {
         Intent::Meeting(_) | Intent::Interested if offered.len() == 1 => {
             book(lang, &offered[0], email)
         }
-        Intent::Question(kind) => decision(replies::answer(lang, kind), None),
+        Intent::Question(kind) => grounded::answer(kind, last, lang, &turn.grounding),
         _ => decision(replies::offer(lang, &labels(offered)), None),
     }
 }
@@ -709,6 +715,9 @@ pub fn after_tool(lang: Lang, content: &str, email_on_file: Option<&str>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::agent::Brief;
+
+    static NO_BRIEF: Brief = Brief::EMPTY;
 
     const LANGS: [Lang; crate::phrases::LANGS] = Lang::ALL;
 
@@ -728,8 +737,13 @@ mod tests {
             now: now(),
             offered,
             earlier: earlier_user.clone(),
+            history: earlier_user.iter().map(|t| ("user", *t)).collect(),
             earlier_user,
             last_agent: None,
+            grounding: Grounding {
+                brief: &NO_BRIEF,
+                can_search: false,
+            },
         }
     }
 

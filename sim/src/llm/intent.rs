@@ -5,6 +5,7 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde_json::{Value, json};
 
+use super::grounded::{self, Grounding};
 use super::replies::{self, Question};
 use super::text::{fold, has_any};
 use super::when;
@@ -415,6 +416,71 @@ const WHO: &[&str] = &[
     "哪位",
     "谁",
 ];
+/// "What do you offer?", "What is this about?" (answered with the goal of the call).
+const OFFER: &[&str] = &[
+    "offer",
+    "what do you do",
+    "what is this about",
+    "what s this about",
+    "what is it about",
+    "what are you selling",
+    "you sell",
+    "מציע",
+    "במה מדובר",
+    "על מה",
+    "מה אתם עושים",
+    "propose",
+    "proposez",
+    "offre",
+    "offrez",
+    "de quoi s agit",
+    "a quel sujet",
+    "vous faites quoi",
+    "bietet",
+    "bieten",
+    "worum geht",
+    "was machen sie",
+    "ofrece",
+    "ofrecen",
+    "de que se trata",
+    "a que se dedican",
+    "offrite",
+    "di cosa si tratta",
+    "di che si tratta",
+    "تقدم",
+    "تقدمون",
+    "ما الموضوع",
+    "بخصوص ماذا",
+    "oferece",
+    "oferecem",
+    "do que se trata",
+    "sobre o que",
+    "biedt",
+    "bieden",
+    "waar gaat het over",
+    "waarover",
+    "предлага",
+    "о чем",
+    "в чем дело",
+    "oferuje",
+    "oferujecie",
+    "o co chodzi",
+    "czym sie zajmuj",
+    "sunuyor",
+    "sunuyorsunuz",
+    "ne hakkinda",
+    "konu ne",
+    "提供",
+    "何の件",
+    "ご用件",
+    "何のお電話",
+    "ऑफ़र",
+    "किस बारे में",
+    "क्या करती है",
+    "什么事",
+    "关于什么",
+    "做什么",
+];
 const QUESTION_START: &[&str] = &[
     "what",
     "how",
@@ -488,6 +554,11 @@ const QUESTION_START: &[&str] = &[
     "क्यों",
     "कैसे",
 ];
+
+/// Whether `text` asks about a price ("how much", "combien", "いくら", ...).
+pub fn asks_price(text: &str) -> bool {
+    has_any(&fold(text), COST)
+}
 
 /// Asking for a person instead of the assistant (matched on folded text).
 pub const WANTS_PERSON: &[&str] = &[
@@ -577,8 +648,10 @@ pub fn classify(last: &str, earlier: &[&str], now: DateTime<FixedOffset>) -> Int
             Question::Cost
         } else if has_any(&text, WHO) {
             Question::Who
-        } else {
+        } else if has_any(&text, OFFER) {
             Question::Offer
+        } else {
+            Question::Other
         };
         return Intent::Question(kind);
     }
@@ -601,8 +674,18 @@ fn rfc3339(at: DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-/// Turns an intent into the reply, in `lang`.
-pub fn decide(intent: &Intent, lang: Lang, now: DateTime<FixedOffset>) -> Decision {
+/// Turns an intent into the reply, in `lang`; a question the callee asked in `words` is
+/// answered from what the prompt gives the model ([`Grounding`]).
+pub fn decide(
+    intent: &Intent,
+    words: &str,
+    lang: Lang,
+    now: DateTime<FixedOffset>,
+    grounding: &Grounding<'_>,
+) -> Decision {
+    if let Intent::Question(kind) = intent {
+        return grounded::answer(*kind, words, lang, grounding);
+    }
     let (content, tool) = match intent {
         Intent::OptOut => (replies::opted_out(lang), Some(("opt_out", json!({})))),
         Intent::NotInterested => (
@@ -624,8 +707,7 @@ pub fn decide(intent: &Intent, lang: Lang, now: DateTime<FixedOffset>) -> Decisi
                 }),
             )),
         ),
-        Intent::Question(kind) => (replies::answer(lang, *kind), None),
-        Intent::Interested => (replies::propose_meeting(lang), None),
+        Intent::Interested | Intent::Question(_) => (replies::propose_meeting(lang), None),
         Intent::Unclear => (replies::repeat(lang), None),
     };
     Decision {
@@ -637,7 +719,14 @@ pub fn decide(intent: &Intent, lang: Lang, now: DateTime<FixedOffset>) -> Decisi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::agent::Brief;
     use crate::phrases::{self, Line};
+
+    static NO_BRIEF: Brief = Brief::EMPTY;
+    const NOTHING: Grounding<'static> = Grounding {
+        brief: &NO_BRIEF,
+        can_search: false,
+    };
 
     fn now() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-11-24T10:15:00+02:00").expect("time")
@@ -670,6 +759,17 @@ mod tests {
                 "{lang:?}"
             );
             assert_eq!(c(Line::Confirm), Intent::Interested, "{lang:?}");
+            for (asked, kind) in [
+                ("Which warranty do you give?", Question::Other),
+                ("Is it safe?", Question::Other),
+                ("What is this about?", Question::Offer),
+            ] {
+                assert_eq!(
+                    classify(asked, &[], now()),
+                    Intent::Question(kind),
+                    "{asked}"
+                );
+            }
             let earlier = [say(Line::ProposeTime)];
             assert_eq!(
                 classify(say(Line::Confirm), &earlier, now()),
@@ -685,23 +785,44 @@ mod tests {
 
     #[test]
     fn decisions_carry_tools() {
-        let d = decide(&classify("jeudi à 15h", &[], now()), Lang::Fr, now());
+        let d = decide(
+            &classify("jeudi à 15h", &[], now()),
+            "jeudi à 15h",
+            Lang::Fr,
+            now(),
+            &NOTHING,
+        );
         let (name, args) = d.tool.expect("tool");
         assert_eq!(name, "record_interest");
         assert_eq!(args["meeting_time"], "2026-11-26T15:00:00+02:00");
         assert!(d.content.contains("jeudi à 15h00"));
-        let d = decide(&Intent::OptOut, Lang::He, now());
+        let d = decide(&Intent::OptOut, "", Lang::He, now(), &NOTHING);
         assert_eq!(d.tool.map(|t| t.0).as_deref(), Some("opt_out"));
         let d = decide(
             &classify("木曜日の15時はいかがですか？", &[], now()),
+            "木曜日の15時はいかがですか？",
             Lang::Ja,
             now(),
+            &NOTHING,
         );
         assert_eq!(
             d.tool.expect("tool").1["meeting_time"],
             "2026-11-26T15:00:00+02:00"
         );
         assert!(d.content.contains("木曜日の15:00"), "{}", d.content);
+        // A question is answered from the prompt only: here it says nothing.
+        let d = decide(
+            &Intent::Question(Question::Cost),
+            "Was kostet das?",
+            Lang::De,
+            now(),
+            &NOTHING,
+        );
+        assert!(
+            d.content.starts_with(grounded::dont_know(Lang::De)),
+            "{}",
+            d.content
+        );
     }
 
     #[test]
@@ -710,13 +831,13 @@ mod tests {
         for lang in Lang::ALL {
             let others: Vec<Lang> = Lang::ALL.into_iter().filter(|l| *l != lang).collect();
             for reply in [
-                replies::greeting(lang),
+                grounded::greeting(lang, &NO_BRIEF),
                 replies::propose_meeting(lang),
                 replies::repeat(lang),
                 replies::opted_out(lang),
             ] {
                 for other in &others {
-                    assert_ne!(reply, replies::greeting(*other), "{lang:?}");
+                    assert_ne!(reply, grounded::greeting(*other, &NO_BRIEF), "{lang:?}");
                     assert_ne!(reply, replies::repeat(*other), "{lang:?}");
                 }
             }

@@ -1,20 +1,34 @@
-//! OpenAI-compatible chat completions endpoint backed by a scripted model.
+//! OpenAI-compatible chat completions and embeddings endpoints backed by a scripted model.
 //!
-//! The model reads `Conversation language:`, `Current local time for the
-//! callee:`, `Callee email on file:` and `Offered slots:` from the system
-//! prompt, classifies the last user message (see [`intent`]) and answers with
-//! localised content and, when the request offers it, a tool call.
+//! The model reads the agent from the system prompt ([`agent`]: business, goal,
+//! qualification questions, inline knowledge) and the call's context (`Conversation
+//! language:`, `Current local time for the callee:`, `Callee email on file:`, `Offered
+//! slots:`), classifies the last user message (see [`intent`]) and answers with localised
+//! content and, when the request offers it, a tool call. What it says about the business
+//! comes from the prompt only ([`grounded`]): the goal, who is calling, passages quoted from
+//! the knowledge ([`knowledge`], searched first when `search_knowledge` is offered), else "I
+//! don't know".
 //!
 //! When `check_availability` or `book_meeting` is offered it follows the
-//! booking protocol ([`booking`]): interest → `check_availability`, a pick →
-//! `book_meeting`, and after a tool result it speaks from the last result
-//! (offer, slot taken, email needed, confirmation). Otherwise it keeps the
-//! older `record_interest` flow.
+//! booking protocol ([`booking`]), asking the qualification questions first ([`qualify`]):
+//! interest → questions → `check_availability`, a pick → `book_meeting`, and after a tool
+//! result it speaks from the last result (offer, slot taken, email needed, confirmation).
+//! Otherwise it keeps the older `record_interest` flow.
+//!
+//! Every request body is kept for inspection ([`requests`], `GET /sim/llm/requests`).
 
+pub mod agent;
+pub mod answers;
 pub mod booking;
+pub mod embeddings;
+pub mod grounded;
 pub mod intent;
+pub mod knowledge;
+pub mod qualify;
 pub mod replies;
+pub mod requests;
 pub mod summary;
+pub mod terms;
 pub mod text;
 pub mod when;
 
@@ -33,12 +47,16 @@ use serde_json::{Value, json};
 use crate::phrases::Lang;
 use crate::state::SharedState;
 use crate::store::FaultKind;
+use grounded::Grounding;
+use requests::Endpoint;
 
-/// Routes under `/v1`.
+/// Routes under `/v1`, and the inspection of what the model received.
 pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/v1/chat/completions", post(completions))
+        .route("/v1/embeddings", post(embeddings::embeddings))
         .route("/v1/models", get(models))
+        .route("/sim/llm/requests", get(requests::list))
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +84,8 @@ struct ToolDef {
 #[derive(Debug, Deserialize)]
 struct FunctionDef {
     name: String,
+    #[serde(default)]
+    parameters: Option<Value>,
 }
 
 fn openai_error(status: StatusCode, kind: &str, message: &str, code: Option<&str>) -> Response {
@@ -102,25 +122,29 @@ fn prompt_context(system: &str) -> (Lang, DateTime<FixedOffset>) {
     (lang, now)
 }
 
-async fn completions(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// What every model request goes through: the bearer key (when one is configured), the
+/// request log, the configured delay and chaos stall, and the injected 500 and 429 faults.
+async fn admit(
+    state: &SharedState,
+    headers: &HeaderMap,
+    endpoint: Endpoint,
+    body: &Bytes,
+) -> Result<(), Response> {
     if let Some(key) = &state.config.llm_api_key {
         let expected = format!("Bearer {key}");
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         if given.map(str::trim) != Some(expected.as_str()) {
-            return openai_error(
+            return Err(openai_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_request_error",
                 "Incorrect API key provided.",
                 Some("invalid_api_key"),
-            );
+            ));
         }
     }
+    state.llm_requests.record(endpoint, body);
     if state.config.llm_delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(state.config.llm_delay_ms)).await;
     }
@@ -128,12 +152,12 @@ async fn completions(
         tokio::time::sleep(stall).await;
     }
     if state.store.take_fault(FaultKind::Llm500) {
-        return openai_error(
+        return Err(openai_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "The server had an error while processing your request. Sorry about that!",
             None,
-        );
+        ));
     }
     if state.store.take_fault(FaultKind::Llm429) {
         let mut response = openai_error(
@@ -145,7 +169,18 @@ async fn completions(
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(1u32));
-        return response;
+        return Err(response);
+    }
+    Ok(())
+}
+
+async fn completions(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = admit(&state, &headers, Endpoint::Chat, &body).await {
+        return refused;
     }
     let request: ChatRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
@@ -203,6 +238,7 @@ fn respond(request: &ChatRequest) -> Value {
         .join("\n");
     let (lang, now) = prompt_context(&system);
     let email_on_file = booking::email_on_file(&system);
+    let brief = agent::parse(&system);
 
     let tools_allowed = !matches!(&request.tool_choice, Some(Value::String(s)) if s == "none");
     let offered = |name: &str| {
@@ -212,33 +248,46 @@ fn respond(request: &ChatRequest) -> Value {
             .any(|t| t.function.as_ref().is_some_and(|f| f.name == name))
     };
     let booking_mode = offered("check_availability") || offered("book_meeting");
+    let grounding = Grounding {
+        brief: &brief,
+        can_search: tools_allowed && offered("search_knowledge"),
+    };
 
     if offered("record_summary") {
         let transcript = texts.last().map(String::as_str).unwrap_or_default();
+        let mut summary = summary::summarize(transcript, lang, now, &brief.questions);
+        if summary.get("answers").is_none() && summary_wants_answers(request) {
+            summary["answers"] = json!({});
+        }
         return reply_json(
             request,
             &texts,
             &intent::Decision {
                 content: String::new(),
-                tool: Some((
-                    "record_summary".to_owned(),
-                    summary::summarize(transcript, lang, now),
-                )),
+                tool: Some(("record_summary".to_owned(), summary)),
             },
         );
     }
     let last_role = request.messages.last().map(|m| m.role.as_str());
     let last_user = request.messages.iter().rposition(|m| m.role == "user");
     let decision = match (last_role, last_user) {
-        (Some("tool"), _) => intent::Decision {
-            content: texts
-                .last()
-                .and_then(|t| booking::after_tool(lang, t, email_on_file.as_deref()))
-                .unwrap_or_else(|| replies::after_tool(lang)),
-            tool: None,
-        },
+        (Some("tool"), _) => {
+            // A search result answers the callee's last words.
+            let words = last_user.map_or("", |i| texts[i].as_str());
+            intent::Decision {
+                content: texts
+                    .last()
+                    .and_then(|t| {
+                        booking::after_tool(lang, t, email_on_file.as_deref()).or_else(|| {
+                            grounded::after_search(lang, t, words, intent::asks_price(words))
+                        })
+                    })
+                    .unwrap_or_else(|| replies::after_tool(lang)),
+                tool: None,
+            }
+        }
         (_, None) => intent::Decision {
-            content: replies::greeting(lang),
+            content: grounded::greeting(lang, &brief),
             tool: None,
         },
         (_, Some(idx)) => {
@@ -285,14 +334,22 @@ fn respond(request: &ChatRequest) -> Value {
                     earlier,
                     earlier_user: spoken(&["user"]),
                     last_agent: assistant.first().copied(),
+                    history: before
+                        .iter()
+                        .filter(|(role, text)| {
+                            matches!(*role, "user" | "assistant") && !text.trim().is_empty()
+                        })
+                        .copied()
+                        .collect(),
+                    grounding,
                 };
-                let decision = booking::decide(&texts[idx], &turn);
+                let decision = qualify::decide(&texts[idx], &turn, &brief.questions);
                 tracing::debug!(?decision, text = %texts[idx], "scripted model booking decision");
                 decision
             } else {
                 let intent = intent::classify(&texts[idx], &earlier, now);
                 tracing::debug!(?intent, text = %texts[idx], "scripted model decision");
-                intent::decide(&intent, lang, now)
+                intent::decide(&intent, &texts[idx], lang, now, &grounding)
             }
         }
     };
@@ -304,6 +361,18 @@ fn respond(request: &ChatRequest) -> Value {
         ..decision
     };
     reply_json(request, &texts, &decision)
+}
+
+/// Whether the `record_summary` tool's schema has an `answers` property to fill.
+fn summary_wants_answers(request: &ChatRequest) -> bool {
+    request.tools.iter().any(|t| {
+        t.function.as_ref().is_some_and(|f| {
+            f.name == "record_summary"
+                && f.parameters
+                    .as_ref()
+                    .is_some_and(|p| p["properties"].get("answers").is_some())
+        })
+    })
 }
 
 /// The chat-completion body of a decision.
@@ -343,7 +412,10 @@ fn reply_json(request: &ChatRequest, texts: &[String], decision: &intent::Decisi
 async fn models() -> Response {
     Json(json!({
         "object": "list",
-        "data": [{"id": "callwright-sim", "object": "model", "created": 0, "owned_by": "callwright-sim"}],
+        "data": [
+            {"id": "callwright-sim", "object": "model", "created": 0, "owned_by": "callwright-sim"},
+            {"id": embeddings::MODEL, "object": "model", "created": 0, "owned_by": "callwright-sim"},
+        ],
     }))
     .into_response()
 }

@@ -4,15 +4,17 @@ use chrono::{DateTime, Datelike, FixedOffset, Timelike, Weekday};
 
 use crate::phrases::{LANGS, Lang, pick};
 
-/// Kinds of questions the model can answer.
+/// Kinds of questions the callee asks the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
-    /// What does the company offer?
+    /// What is this call about, what do you offer? (The goal of the call.)
     Offer,
-    /// How much does it cost?
+    /// How much does it cost? (The knowledge, preferring a passage with a price.)
     Cost,
-    /// Who is calling?
+    /// Who is calling? (The business.)
     Who,
+    /// Anything else. (The knowledge.)
+    Other,
 }
 
 fn weekday_name(lang: Lang, day: Weekday) -> &'static str {
@@ -158,28 +160,6 @@ fn clock(lang: Lang, at: DateTime<FixedOffset>) -> String {
     } else {
         format!("{:02}:{:02}", at.hour(), at.minute())
     }
-}
-
-/// Opening line when the conversation has no user message yet.
-pub fn greeting(lang: Lang) -> String {
-    pick(lang, [
-        "Hello! This is Alex calling from Callwright. We help companies automate their outbound calls. Do you have a minute?",
-        "שלום! כאן אלכס מ-Callwright. אנחנו עוזרים לחברות להפוך שיחות יוצאות לאוטומטיות. יש לך דקה?",
-        "Bonjour ! Ici Alex de Callwright. Nous aidons les entreprises à automatiser leurs appels sortants. Avez-vous une minute ?",
-        "Guten Tag! Hier ist Alex von Callwright. Wir helfen Unternehmen, ausgehende Anrufe zu automatisieren. Haben Sie eine Minute?",
-        "¡Hola! Soy Alex, de Callwright. Ayudamos a las empresas a automatizar sus llamadas salientes. ¿Tiene un minuto?",
-        "Buongiorno! Sono Alex di Callwright. Aiutiamo le aziende ad automatizzare le chiamate in uscita. Ha un minuto?",
-        "مرحبا! معك أليكس من Callwright. نحن نساعد الشركات على أتمتة مكالماتها الصادرة. هل لديك دقيقة؟",
-        "Olá! Aqui é o Alex, da Callwright. Ajudamos empresas a automatizar suas ligações de saída. Você tem um minuto?",
-        "Goedendag! U spreekt met Alex van Callwright. Wij helpen bedrijven hun uitgaande gesprekken te automatiseren. Heeft u even een minuutje?",
-        "Здравствуйте! Это Алекс из Callwright. Мы помогаем компаниям автоматизировать исходящие звонки. У вас есть минутка?",
-        "Dzień dobry! Tu Alex z Callwright. Pomagamy firmom automatyzować połączenia wychodzące. Czy mogę zająć chwilę?",
-        "Merhaba! Ben Callwright'tan Alex. Şirketlerin giden aramalarını otomatikleştirmelerine yardımcı oluyoruz. Bir dakikanız var mı?",
-        "こんにちは。Callwrightのアレックスと申します。企業の発信業務の自動化をお手伝いしております。少しだけお時間よろしいでしょうか？",
-        "नमस्ते! मैं Callwright से एलेक्स बोल रहा हूँ। हम कंपनियों को आउटगोइंग कॉल स्वचालित करने में मदद करते हैं। क्या आपके पास एक मिनट है?",
-        "您好！我是Callwright的Alex。我们帮助企业实现外呼自动化。您现在方便聊一分钟吗？",
-    ])
-    .to_owned()
 }
 
 /// Confirms a booked meeting and says goodbye.
@@ -418,96 +398,6 @@ pub fn not_interested(lang: Lang) -> String {
     .to_owned()
 }
 
-/// Answers a question and asks for a meeting.
-pub fn answer(lang: Lang, question: Question) -> String {
-    let answer = match question {
-        Question::Offer => pick(
-            lang,
-            [
-                "We help companies automate their outbound calls with an AI assistant that books meetings straight into their calendar.",
-                "אנחנו עוזרים לחברות להפוך את השיחות היוצאות שלהן לאוטומטיות בעזרת עוזר בינה מלאכותית שקובע פגישות ישירות ביומן.",
-                "Nous aidons les entreprises à automatiser leurs appels sortants avec un assistant IA qui prend les rendez-vous directement dans leur agenda.",
-                "Wir helfen Unternehmen, ihre ausgehenden Anrufe mit einem KI-Assistenten zu automatisieren, der Termine direkt in den Kalender einträgt.",
-                "Ayudamos a las empresas a automatizar sus llamadas salientes con un asistente de IA que agenda reuniones directamente en su calendario.",
-                "Aiutiamo le aziende ad automatizzare le chiamate in uscita con un assistente IA che fissa gli appuntamenti direttamente in agenda.",
-                "نحن نساعد الشركات على أتمتة مكالماتها الصادرة بمساعد ذكاء اصطناعي يحجز الاجتماعات مباشرة في تقويمها.",
-                "Ajudamos empresas a automatizar suas ligações de saída com um assistente de IA que marca reuniões direto na agenda.",
-                "Wij helpen bedrijven hun uitgaande gesprekken te automatiseren met een AI-assistent die afspraken direct in de agenda zet.",
-                "Мы помогаем компаниям автоматизировать исходящие звонки с помощью ИИ-ассистента, который записывает встречи прямо в календарь.",
-                "Pomagamy firmom automatyzować połączenia wychodzące dzięki asystentowi AI, który umawia spotkania bezpośrednio w kalendarzu.",
-                "Şirketlerin giden aramalarını, toplantıları doğrudan takvime kaydeden bir yapay zekâ asistanıyla otomatikleştirmelerine yardımcı oluyoruz.",
-                "私たちは、会議を直接カレンダーに登録するAIアシスタントで、企業の発信業務の自動化をお手伝いしています。",
-                "हम कंपनियों को एक एआई सहायक के ज़रिए उनकी आउटगोइंग कॉल स्वचालित करने में मदद करते हैं, जो मीटिंग सीधे कैलेंडर में बुक कर देता है।",
-                "我们用AI助手帮助企业实现外呼自动化，助手可以直接把会议安排进日历。",
-            ],
-        ),
-        Question::Cost => pick(
-            lang,
-            [
-                "The price depends on your call volume and starts at a small monthly fee; in a short meeting we can give you an exact quote.",
-                "המחיר תלוי בכמות השיחות ומתחיל בתשלום חודשי קטן; בפגישה קצרה נוכל לתת לך הצעת מחיר מדויקת.",
-                "Le prix dépend de votre volume d'appels et commence par un petit abonnement mensuel ; lors d'un court rendez-vous nous pourrons vous faire un devis précis.",
-                "Der Preis hängt von Ihrem Anrufvolumen ab und beginnt bei einer kleinen Monatsgebühr; in einem kurzen Termin können wir Ihnen ein genaues Angebot machen.",
-                "El precio depende de su volumen de llamadas y empieza con una pequeña cuota mensual; en una breve reunión podemos darle un presupuesto exacto.",
-                "Il prezzo dipende dal volume di chiamate e parte da un piccolo canone mensile; in un breve incontro possiamo farle un preventivo preciso.",
-                "يعتمد السعر على حجم مكالماتكم ويبدأ برسوم شهرية بسيطة؛ في اجتماع قصير يمكننا أن نقدم لكم عرض سعر دقيقا.",
-                "O preço depende do seu volume de ligações e começa com uma pequena mensalidade; numa reunião rápida podemos passar um orçamento exato.",
-                "De prijs hangt af van uw belvolume en begint bij een klein maandbedrag; in een kort gesprek kunnen we u een exacte offerte geven.",
-                "Цена зависит от объёма звонков и начинается с небольшой ежемесячной платы; на короткой встрече мы подготовим точное предложение.",
-                "Cena zależy od liczby połączeń i zaczyna się od niewielkiej miesięcznej opłaty; na krótkim spotkaniu przygotujemy dokładną ofertę.",
-                "Fiyat, arama hacminize bağlı ve küçük bir aylık ücretle başlıyor; kısa bir toplantıda size net bir teklif sunabiliriz.",
-                "料金は通話量によって異なり、少額の月額料金から始まります。短いお打ち合わせで正確なお見積もりをお出しできます。",
-                "कीमत आपकी कॉल की संख्या पर निर्भर करती है और एक छोटे मासिक शुल्क से शुरू होती है; एक छोटी मीटिंग में हम आपको सटीक कोटेशन दे सकते हैं।",
-                "价格取决于您的通话量，起步只是一笔很低的月费；简短开个会，我们就能给您准确报价。",
-            ],
-        ),
-        Question::Who => pick(
-            lang,
-            [
-                "This is Alex, an assistant calling on behalf of Callwright. We help companies automate their outbound calls.",
-                "כאן אלכס, עוזר שמתקשר בשם Callwright. אנחנו עוזרים לחברות להפוך שיחות יוצאות לאוטומטיות.",
-                "Ici Alex, un assistant qui appelle de la part de Callwright. Nous aidons les entreprises à automatiser leurs appels sortants.",
-                "Hier ist Alex, ein Assistent im Auftrag von Callwright. Wir helfen Unternehmen, ausgehende Anrufe zu automatisieren.",
-                "Soy Alex, un asistente que llama en nombre de Callwright. Ayudamos a las empresas a automatizar sus llamadas salientes.",
-                "Sono Alex, un assistente che chiama per conto di Callwright. Aiutiamo le aziende ad automatizzare le chiamate in uscita.",
-                "معك أليكس، مساعد يتصل نيابة عن Callwright. نحن نساعد الشركات على أتمتة مكالماتها الصادرة.",
-                "Aqui é o Alex, um assistente que liga em nome da Callwright. Ajudamos empresas a automatizar suas ligações de saída.",
-                "U spreekt met Alex, een assistent die belt namens Callwright. Wij helpen bedrijven hun uitgaande gesprekken te automatiseren.",
-                "Это Алекс, ассистент, который звонит от имени Callwright. Мы помогаем компаниям автоматизировать исходящие звонки.",
-                "Tu Alex, asystent dzwoniący w imieniu Callwright. Pomagamy firmom automatyzować połączenia wychodzące.",
-                "Ben Alex, Callwright adına arayan bir asistanım. Şirketlerin giden aramalarını otomatikleştirmelerine yardımcı oluyoruz.",
-                "Callwrightの代理でお電話しているアシスタントのアレックスです。企業の発信業務の自動化をお手伝いしています。",
-                "मैं एलेक्स हूँ, Callwright की ओर से कॉल करने वाला सहायक। हम कंपनियों को उनकी आउटगोइंग कॉल स्वचालित करने में मदद करते हैं।",
-                "我是Alex，代表Callwright致电的助手。我们帮助企业实现外呼自动化。",
-            ],
-        ),
-    };
-    let ask = pick(
-        lang,
-        [
-            "Would a short meeting this week suit you?",
-            "האם פגישה קצרה השבוע תתאים לך?",
-            "Un court rendez-vous cette semaine vous conviendrait-il ?",
-            "Würde Ihnen ein kurzer Termin diese Woche passen?",
-            "¿Le vendría bien una breve reunión esta semana?",
-            "Le andrebbe bene un breve incontro questa settimana?",
-            "هل يناسبك اجتماع قصير هذا الأسبوع؟",
-            "Uma reunião rápida esta semana seria boa para você?",
-            "Zou een kort gesprek deze week u uitkomen?",
-            "Вам удобно провести короткую встречу на этой неделе?",
-            "Czy odpowiadałoby Państwu krótkie spotkanie w tym tygodniu?",
-            "Bu hafta kısa bir toplantı size uyar mı?",
-            "今週、短いお打ち合わせのお時間をいただけますでしょうか？",
-            "क्या इस हफ़्ते एक छोटी मीटिंग आपके लिए ठीक रहेगी?",
-            "这周方便抽时间简短开个会吗？",
-        ],
-    );
-    match lang {
-        Lang::Ja | Lang::Zh => format!("{answer}{ask}"),
-        _ => format!("{answer} {ask}"),
-    }
-}
-
 /// Reacts to interest without a time by proposing one.
 pub fn propose_meeting(lang: Lang) -> String {
     pick(lang, [
@@ -580,9 +470,9 @@ pub fn after_tool(lang: Lang) -> String {
     .to_owned()
 }
 
-/// Joins slot labels as spoken: "A, B or C" (with the language's own comma
-/// and "or").
-fn spoken_list(lang: Lang, labels: &[String]) -> String {
+/// Joins slot labels (or a question's options) as spoken: "A, B or C" (with the language's
+/// own comma and "or").
+pub fn spoken_list(lang: Lang, labels: &[String]) -> String {
     let or = pick(
         lang,
         [

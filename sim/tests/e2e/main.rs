@@ -4,6 +4,7 @@
 
 mod agent;
 mod calls;
+mod embeddings;
 mod llm;
 mod rest;
 mod stub;

@@ -1,0 +1,333 @@
+//! Agent versions in Postgres: saved by the API (validated, knowledge past the inline budget
+//! cut into passages and embedded), read by the activities of every call.
+//!
+//! A version never changes once written (a trigger refuses it), so the worker keeps the
+//! versions it has read in memory ([`AgentBook`]): a turn reads its agent without a database
+//! round trip.
+
+use crate::embeddings::Embedder;
+use crate::error::ProviderError;
+use callwright_domain::agent::knowledge::{self, KnowledgeMode, Passage};
+use callwright_domain::agent::{AgentRef, AgentSpec};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+/// Versions kept in a worker's memory (each holds its passages' vectors: a few MB for a large
+/// knowledge base).
+const CACHED_VERSIONS: usize = 32;
+
+/// One saved version of an agent, as the activities use it.
+#[derive(Debug, Clone)]
+pub struct AgentVersion {
+    /// Which version.
+    pub agent: AgentRef,
+    /// What its owner wrote.
+    pub spec: AgentSpec,
+    /// How its knowledge reaches the model.
+    pub mode: KnowledgeMode,
+    /// Searchable passages (`Search` mode only).
+    pub passages: Vec<Passage>,
+    /// Their embeddings, in the same order.
+    pub vectors: Vec<Vec<f32>>,
+    /// The model the passages were embedded with.
+    pub embedding_model: Option<String>,
+    /// The part of every turn's system prompt that is the same for all its calls
+    /// ([`crate::prompt::preamble`]).
+    pub preamble: String,
+}
+
+impl AgentVersion {
+    /// The passages nearest to `query_vector`, nearest first.
+    pub fn nearest(&self, query_vector: &[f32], k: usize) -> Vec<&Passage> {
+        knowledge::nearest(query_vector, &self.vectors, k)
+            .into_iter()
+            .filter_map(|i| self.passages.get(i))
+            .collect()
+    }
+}
+
+/// Why a version could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// No such agent version.
+    #[error("agent {0} version {1} does not exist")]
+    NotFound(String, u32),
+    /// The stored spec no longer reads (a bug: specs are validated before they are stored).
+    #[error("agent {0} version {1} is unreadable: {2}")]
+    Corrupt(String, u32, String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl AgentError {
+    /// As an activity failure: a missing or unreadable version will not heal on a retry.
+    pub fn into_activity(self) -> temporalio_sdk::activities::ActivityError {
+        match self {
+            Self::Db(e) => crate::error::db_error(e),
+            other => ProviderError {
+                provider: "agents",
+                message: other.to_string(),
+                status: None,
+                retryable: false,
+                retry_after: None,
+            }
+            .into_activity(),
+        }
+    }
+}
+
+/// Reads agent versions, keeping the latest few in memory.
+pub struct AgentBook {
+    pool: PgPool,
+    cache: Mutex<HashMap<AgentRef, Arc<AgentVersion>>>,
+}
+
+impl AgentBook {
+    /// A book over this database.
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The version `agent` names.
+    pub async fn get(&self, agent: &AgentRef) -> Result<Arc<AgentVersion>, AgentError> {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(agent).cloned())
+        {
+            return Ok(hit);
+        }
+        let loaded = Arc::new(load(&self.pool, agent).await?);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHED_VERSIONS {
+                // Versions in use are read again on their next turn; an LRU buys nothing at
+                // this size.
+                cache.clear();
+            }
+            cache.insert(agent.clone(), loaded.clone());
+        }
+        Ok(loaded)
+    }
+}
+
+fn parse_id(agent: &AgentRef) -> Result<Uuid, AgentError> {
+    Uuid::parse_str(&agent.agent_id)
+        .map_err(|_| AgentError::NotFound(agent.agent_id.clone(), agent.version))
+}
+
+/// Reads one version and, for a searched one, its passages.
+pub async fn load(pool: &PgPool, agent: &AgentRef) -> Result<AgentVersion, AgentError> {
+    let id = parse_id(agent)?;
+    let version = i32::try_from(agent.version).unwrap_or(i32::MAX);
+    let row: Option<(serde_json::Value, String, Option<String>)> = sqlx::query_as(
+        "SELECT spec, knowledge_mode, embedding_model FROM agent_versions
+         WHERE agent_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(pool)
+    .await?;
+    let Some((spec, mode, embedding_model)) = row else {
+        return Err(AgentError::NotFound(agent.agent_id.clone(), agent.version));
+    };
+    let spec: AgentSpec = serde_json::from_value(spec)
+        .map_err(|e| AgentError::Corrupt(agent.agent_id.clone(), agent.version, e.to_string()))?;
+    let mode = match mode.as_str() {
+        "inline" => KnowledgeMode::Inline,
+        "search" => KnowledgeMode::Search,
+        _ => KnowledgeMode::None,
+    };
+    let (mut passages, mut vectors) = (Vec::new(), Vec::new());
+    if mode == KnowledgeMode::Search {
+        let rows: Vec<(String, String, Vec<f32>)> = sqlx::query_as(
+            "SELECT source, text, embedding FROM knowledge_passages
+             WHERE agent_id = $1 AND version = $2 ORDER BY idx",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_all(pool)
+        .await?;
+        for (source, text, vector) in rows {
+            passages.push(Passage { source, text });
+            vectors.push(vector);
+        }
+    }
+    Ok(AgentVersion {
+        agent: agent.clone(),
+        preamble: crate::prompt::preamble(&spec, mode),
+        spec,
+        mode,
+        passages,
+        vectors,
+        embedding_model,
+    })
+}
+
+/// Why a version could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// No such agent to add a version to.
+    #[error("no agent {0}")]
+    NotFound(Uuid),
+    /// The knowledge is past the inline budget and no embeddings endpoint is configured.
+    #[error(
+        "knowledge: over {} characters the knowledge is searched per turn, which needs an embeddings endpoint (LLM_BASE_URL, LLM_API_KEY, EMBEDDING_MODEL); shorten it or configure one",
+        knowledge::INLINE_BUDGET
+    )]
+    NoEmbedder,
+    /// The embeddings provider failed.
+    #[error("knowledge: the embeddings provider failed: {0}")]
+    Embeddings(ProviderError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// The text a passage is embedded as: its source's title gives it context.
+fn embedding_text(p: &Passage) -> String {
+    format!("{}\n{}", p.source, p.text)
+}
+
+/// Embeds `passages` with `embedder`, reusing vectors already computed for the same model and
+/// text.
+async fn embed_passages(
+    pool: &PgPool,
+    embedder: &dyn Embedder,
+    passages: &[Passage],
+) -> Result<Vec<Vec<f32>>, SaveError> {
+    let texts: Vec<String> = passages.iter().map(embedding_text).collect();
+    let hashes: Vec<Vec<u8>> = texts
+        .iter()
+        .map(|t| Sha256::digest(t.as_bytes()).to_vec())
+        .collect();
+    let known: Vec<(Vec<u8>, Vec<f32>)> = sqlx::query_as(
+        "SELECT text_sha256, embedding FROM knowledge_embeddings
+         WHERE model = $1 AND text_sha256 = ANY($2)",
+    )
+    .bind(embedder.model())
+    .bind(&hashes)
+    .fetch_all(pool)
+    .await?;
+    let known: HashMap<Vec<u8>, Vec<f32>> = known.into_iter().collect();
+    let missing: Vec<usize> = (0..texts.len())
+        .filter(|&i| !known.contains_key(&hashes[i]))
+        .collect();
+    let fresh = if missing.is_empty() {
+        Vec::new()
+    } else {
+        let inputs: Vec<String> = missing.iter().map(|&i| texts[i].clone()).collect();
+        embedder
+            .embed(&inputs)
+            .await
+            .map_err(SaveError::Embeddings)?
+    };
+    let mut fresh_by_hash: HashMap<Vec<u8>, Vec<f32>> = HashMap::new();
+    for (&i, vector) in missing.iter().zip(fresh) {
+        sqlx::query(
+            "INSERT INTO knowledge_embeddings (model, text_sha256, embedding) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(embedder.model())
+        .bind(&hashes[i])
+        .bind(&vector)
+        .execute(pool)
+        .await?;
+        fresh_by_hash.insert(hashes[i].clone(), vector);
+    }
+    Ok(hashes
+        .iter()
+        .map(|h| {
+            known
+                .get(h)
+                .or_else(|| fresh_by_hash.get(h))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// Saves `spec` (already validated) as a new agent (`agent_id` None) or as the next version of
+/// one; returns the agent's id and the new version. Knowledge past the inline budget is cut
+/// into passages and embedded first (outside the transaction: a provider may be slow).
+pub async fn save_version(
+    pool: &PgPool,
+    agent_id: Option<Uuid>,
+    spec: &AgentSpec,
+    embedder: Option<&dyn Embedder>,
+) -> Result<(Uuid, u32), SaveError> {
+    let mode = knowledge::mode(&spec.knowledge);
+    let (passages, vectors, model) = if mode == KnowledgeMode::Search {
+        let embedder = embedder.ok_or(SaveError::NoEmbedder)?;
+        let passages = knowledge::passages(&spec.knowledge);
+        let vectors = embed_passages(pool, embedder, &passages).await?;
+        (passages, vectors, Some(embedder.model().to_owned()))
+    } else {
+        (Vec::new(), Vec::new(), None)
+    };
+    let mut tx = pool.begin().await?;
+    let (id, version) = match agent_id {
+        None => {
+            let id = Uuid::new_v4();
+            sqlx::query("INSERT INTO agents (id, name, latest_version) VALUES ($1, $2, 1)")
+                .bind(id)
+                .bind(&spec.name)
+                .execute(&mut *tx)
+                .await?;
+            (id, 1)
+        }
+        Some(id) => {
+            let version: Option<i32> = sqlx::query_scalar(
+                "UPDATE agents SET latest_version = latest_version + 1, name = $2, updated_at = now()
+                 WHERE id = $1 RETURNING latest_version",
+            )
+            .bind(id)
+            .bind(&spec.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+            (id, version.ok_or(SaveError::NotFound(id))?)
+        }
+    };
+    let mode_code = match mode {
+        KnowledgeMode::None => "none",
+        KnowledgeMode::Inline => "inline",
+        KnowledgeMode::Search => "search",
+    };
+    sqlx::query(
+        "INSERT INTO agent_versions (agent_id, version, spec, knowledge_mode, embedding_model)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(sqlx::types::Json(spec))
+    .bind(mode_code)
+    .bind(model)
+    .execute(&mut *tx)
+    .await?;
+    if !passages.is_empty() {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO knowledge_passages (agent_id, version, idx, source, text, embedding) ",
+        );
+        insert.push_values(
+            passages.iter().zip(&vectors).enumerate(),
+            |mut row, (i, (p, v))| {
+                row.push_bind(id)
+                    .push_bind(version)
+                    .push_bind(i32::try_from(i).unwrap_or(i32::MAX))
+                    .push_bind(&p.source)
+                    .push_bind(&p.text)
+                    .push_bind(v);
+            },
+        );
+        insert.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok((id, u32::try_from(version).unwrap_or_default()))
+}
