@@ -297,7 +297,15 @@ impl BookingDesk {
                 let day = arg("day").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 let time = arg("time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
                 let slots = self
-                    .find(lead, minutes, input.now, day, time, None, state.slots_offered)
+                    .find(
+                        lead,
+                        minutes,
+                        input.now,
+                        day,
+                        time,
+                        None,
+                        state.slots_offered,
+                    )
                     .await?;
                 self.remember(state, &slots);
                 Ok(json!({"tool": "check_availability", "slots": Self::slots_json(&slots, lead)}))
@@ -309,7 +317,15 @@ impl BookingDesk {
                 else {
                     // The model may only book what was offered: offer again.
                     let slots = self
-                        .find(lead, minutes, input.now, None, None, None, state.slots_offered)
+                        .find(
+                            lead,
+                            minutes,
+                            input.now,
+                            None,
+                            None,
+                            None,
+                            state.slots_offered,
+                        )
                         .await?;
                     self.remember(state, &slots);
                     return Ok(
@@ -390,7 +406,11 @@ impl BookingDesk {
         let lead = &input.lead;
         // The meeting's title and description in the lead's language (the call's).
         let vars = TemplateVars::new(agent, lead, lead.language, input.now);
-        let localized = |map| agent.localized(map, lead.language).map(|t| render(t, &vars));
+        let localized = |map| {
+            agent
+                .localized(map, lead.language)
+                .map(|t| render(t, &vars))
+        };
         let reservation = NewReservation {
             lead_id: lead.lead_id.clone(),
             campaign_id: input.campaign_id.clone(),

@@ -311,7 +311,12 @@ impl CallActivities {
         input: LeadPageInput,
     ) -> Result<Vec<CampaignLead>, ActivityError> {
         self.store
-            .campaign_leads(&input.campaign_id, input.after_seq, input.limit, &input.plan)
+            .campaign_leads(
+                &input.campaign_id,
+                input.after_seq,
+                input.limit,
+                &input.plan,
+            )
             .await
             .map_err(db_error)
     }

@@ -67,10 +67,7 @@ impl Embedder for OpenAiEmbeddings {
 
     #[tracing::instrument(skip_all, fields(model = %self.config.model, texts = texts.len()), err)]
     async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ProviderError> {
-        let url = format!(
-            "{}/embeddings",
-            self.config.base_url.trim_end_matches('/')
-        );
+        let url = format!("{}/embeddings", self.config.base_url.trim_end_matches('/'));
         let mut out = Vec::with_capacity(texts.len());
         for batch in texts.chunks(BATCH) {
             let body = serde_json::json!({"model": self.config.model, "input": batch});

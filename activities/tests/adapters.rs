@@ -4,7 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_activities::llm::{ChatMessage, ChatModel, OpenAiChat, OpenAiConfig};
+use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
+use callwright_activities::llm::{ChatMessage, ChatModel, ChatParams, OpenAiChat, OpenAiConfig};
 use callwright_activities::prompt::tools;
 use callwright_activities::telephony::{PlaceCall, Telephony, TwilioClient, TwilioConfig};
 use callwright_sim::{Sim, SimConfig};
@@ -162,7 +163,11 @@ fn french_booking() -> Vec<ChatMessage> {
 async fn llm_tool_calls_come_back_parsed() {
     let base = sim(0).await;
     let reply = llm(&base, Duration::from_secs(5))
-        .complete(&french_booking(), &tools(false))
+        .complete(
+            &french_booking(),
+            &tools(false, false),
+            &ChatParams::default(),
+        )
         .await
         .unwrap();
     assert_eq!(reply.tool_calls.len(), 1, "{reply:?}");
@@ -185,7 +190,7 @@ async fn llm_tool_calls_come_back_parsed() {
     ]});
     messages.push(ChatMessage::tool(&call.id, &slots));
     let offer = llm(&base, Duration::from_secs(5))
-        .complete(&messages, &tools(false))
+        .complete(&messages, &tools(false, false), &ChatParams::default())
         .await
         .unwrap();
     let text = offer.content.unwrap_or_default();
@@ -200,14 +205,112 @@ async fn llm_server_errors_and_timeouts_are_retryable() {
     let base = sim(0).await;
     fault(&base, json!({"llm_500": 1})).await;
     let err = llm(&base, Duration::from_secs(5))
-        .complete(&french_booking(), &tools(false))
+        .complete(
+            &french_booking(),
+            &tools(false, false),
+            &ChatParams::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!((err.status, err.retryable), (Some(500), true), "{err}");
     let slow = sim(1500).await;
     let err = llm(&slow, Duration::from_millis(200))
-        .complete(&french_booking(), &tools(false))
+        .complete(
+            &french_booking(),
+            &tools(false, false),
+            &ChatParams::default(),
+        )
         .await
         .unwrap_err();
     assert!(err.retryable && err.status.is_none(), "{err}");
+}
+
+fn embeddings(base_url: &str) -> OpenAiEmbeddings {
+    OpenAiEmbeddings::new(EmbeddingsConfig {
+        base_url: format!("{base_url}/v1"),
+        api_key: SecretString::from("key".to_owned()),
+        model: "sim-embed".to_owned(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap()
+}
+
+/// The agent's model and temperature go on the wire; without them, the deployment's model and
+/// the default temperature.
+#[tokio::test]
+async fn llm_requests_carry_the_agents_model_and_temperature() {
+    let base = sim(0).await;
+    let params = ChatParams {
+        model: Some("gpt-4.1"),
+        temperature: Some(0.9),
+    };
+    llm(&base, Duration::from_secs(5))
+        .complete(&french_booking(), &tools(false, true), &params)
+        .await
+        .unwrap();
+    llm(&base, Duration::from_secs(5))
+        .complete(
+            &french_booking(),
+            &tools(false, false),
+            &ChatParams::default(),
+        )
+        .await
+        .unwrap();
+    let log: Value = reqwest::get(format!("{base}/sim/llm/requests"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chats: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["endpoint"] == "chat")
+        .collect();
+    assert_eq!(chats.len(), 2, "{log}");
+    assert_eq!(chats[0]["body"]["model"], "gpt-4.1");
+    assert!((chats[0]["body"]["temperature"].as_f64().unwrap() - 0.9).abs() < 1e-6);
+    let names: Vec<&str> = chats[0]["body"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["function"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"search_knowledge"), "{names:?}");
+    assert_eq!(chats[1]["body"]["model"], "scripted");
+    assert!((chats[1]["body"]["temperature"].as_f64().unwrap() - 0.3).abs() < 1e-6);
+}
+
+/// Embeddings: one vector per text in order, batched; similar texts are near; a 5xx is
+/// retryable and a 401 is not.
+#[tokio::test]
+async fn embeddings_come_back_in_order_and_errors_are_classified() {
+    let base = sim(0).await;
+    let texts: Vec<String> = (0..300)
+        .map(|i| format!("passage number {i} about solar panel warranties"))
+        .chain(["the weather in Paris".to_owned()])
+        .collect();
+    let vectors = embeddings(&base).embed(&texts).await.unwrap();
+    assert_eq!(vectors.len(), texts.len());
+    let query = &embeddings(&base)
+        .embed(&["how long is the warranty on solar panels".to_owned()])
+        .await
+        .unwrap()[0];
+    let near = callwright_domain::agent::knowledge::cosine(query, &vectors[0]);
+    let far = callwright_domain::agent::knowledge::cosine(query, &vectors[300]);
+    assert!(near > far, "{near} <= {far}");
+    fault(&base, json!({"llm_500": 1})).await;
+    let err = embeddings(&base).embed(&texts[..1]).await.unwrap_err();
+    assert_eq!((err.status, err.retryable), (Some(500), true), "{err}");
+    let mut config = SimConfig::for_tests(0.05);
+    config.llm_api_key = Some("right".to_owned());
+    let strict = Sim::build(config).await.unwrap();
+    let strict_url = strict.base_url();
+    strict.spawn();
+    let err = embeddings(&strict_url)
+        .embed(&texts[..1])
+        .await
+        .unwrap_err();
+    assert_eq!((err.status, err.retryable), (Some(401), false), "{err}");
 }

@@ -53,6 +53,8 @@ fn reservation(lead_id: &str, workflow: &str, start: DateTime<Utc>) -> NewReserv
         end: start + Duration::minutes(30),
         buffer: Duration::minutes(15),
         title: "Meeting".to_owned(),
+        description: None,
+        trial: false,
         timezone: "UTC".to_owned(),
         language: "en".to_owned(),
         attendee_name: "L".to_owned(),

@@ -1,8 +1,8 @@
 //! Typed settings, read once from the environment at start and validated with a message that
 //! names the missing or malformed variable.
 
-pub use callwright_activities::settings::ConfigError;
 use callwright_activities::embeddings::EmbeddingsConfig;
+pub use callwright_activities::settings::ConfigError;
 use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::net::SocketAddr;

@@ -139,8 +139,14 @@ mod tests {
             Question::new("plan", "Which plan?", AnswerKind::OneOf, &["basic", "pro"]),
         ];
         let schema = summary_schema(&questions);
-        assert_eq!(schema["properties"]["answers"]["properties"]["seats"]["type"], "number");
-        assert_eq!(schema["properties"]["answers"]["properties"]["plan"]["enum"], json!(["basic", "pro"]));
+        assert_eq!(
+            schema["properties"]["answers"]["properties"]["seats"]["type"],
+            "number"
+        );
+        assert_eq!(
+            schema["properties"]["answers"]["properties"]["plan"]["enum"],
+            json!(["basic", "pro"])
+        );
         assert!(summary_schema(&[])["properties"].get("answers").is_none());
         let answers = answers_from_tool_args(
             &json!({"answers": {"seats": "40", "owner": "maybe", "plan": "Pro", "other": 1}}),

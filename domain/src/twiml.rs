@@ -388,12 +388,11 @@ mod tests {
         fn verb() -> impl Strategy<Value = Verb> {
             let language = prop::sample::select(Language::ALL.to_vec());
             let leaf = prop_oneof![
-                (nasty_text(), language.clone())
-                    .prop_map(|(text, language)| Verb::Say {
-                        text,
-                        language,
-                        voice: None,
-                    }),
+                (nasty_text(), language.clone()).prop_map(|(text, language)| Verb::Say {
+                    text,
+                    language,
+                    voice: None,
+                }),
                 nasty_text().prop_map(|url| Verb::Play { url }),
                 nasty_text().prop_map(|url| Verb::Redirect { url }),
                 any::<u32>().prop_map(|secs| Verb::Pause { secs }),

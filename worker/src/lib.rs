@@ -11,8 +11,8 @@ pub use config::WorkerConfig;
 
 use callwright_activities::agents::AgentBook;
 use callwright_activities::booking::BookingDesk;
-use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
 use callwright_activities::calendar::{Calendar, GoogleCalendar};
+use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
 use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
 use callwright_activities::mail::SmtpMailer;
 use callwright_activities::store::{MIGRATOR, Store};

@@ -10,8 +10,7 @@
 
 use crate::lead::LeadWorkflow;
 use crate::messages::{
-    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput,
-    LeadSettled,
+    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput, LeadSettled,
 };
 use crate::{options, search};
 use callwright_activities::CallActivities;

@@ -368,7 +368,9 @@ impl LeadWorkflow {
             let conversation = call.conversation.as_ref();
             TurnReply {
                 twiml: twiml.render(),
-                say: conversation.map(Conversation::last_agent_line).unwrap_or_default(),
+                say: conversation
+                    .map(Conversation::last_agent_line)
+                    .unwrap_or_default(),
                 tools,
                 ended: conversation.is_none_or(|c| c.end.is_some()),
             }

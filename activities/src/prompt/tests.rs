@@ -58,7 +58,10 @@ fn now() -> DateTime<FixedOffset> {
 fn the_prompt_runs_from_the_agent_to_this_turn() {
     let agent = version(spec());
     let p = system_prompt(&agent, &lead(), "Pitch the roof audit.", now(), &[], None);
-    let at = |needle: &str| p.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {p}"));
+    let at = |needle: &str| {
+        p.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in {p}"))
+    };
     // Unchanging first (cacheable), then the call, then the turn.
     assert!(at("Business: Acme Solar") < at("## Qualification questions"));
     assert!(at("## Qualification questions") < at("## Knowledge"));
@@ -95,7 +98,9 @@ fn offered_slots_are_listed_in_the_leads_offset() {
     };
     let p = system_prompt(&agent, &lead(), "x", now(), &[slot], None);
     assert!(
-        p.contains("Offered slots:\n- s1: 2026-11-26T15:00:00+02:00 | יום חמישי, 26 בנובמבר בשעה 15:00"),
+        p.contains(
+            "Offered slots:\n- s1: 2026-11-26T15:00:00+02:00 | יום חמישי, 26 בנובמבר בשעה 15:00"
+        ),
         "{p}"
     );
 }
@@ -117,7 +122,11 @@ fn large_knowledge_is_searched_not_inlined() {
     spec.knowledge.clear();
     spec.questions.clear();
     let agent = version(spec);
-    assert!(agent.preamble.contains("You have no documents about Acme Solar"));
+    assert!(
+        agent
+            .preamble
+            .contains("You have no documents about Acme Solar")
+    );
     assert!(!agent.preamble.contains("Qualification questions"));
 }
 
@@ -126,7 +135,10 @@ fn summaries_ask_for_the_agents_answers() {
     let questions = spec().questions;
     let m = summary_messages(Language::Fr, &questions, "Agent: hi\nLead: hello");
     assert!(m[0].content.contains("Conversation language: fr"));
-    assert!(m[0].content.contains("- employees (number): How many people work there?"));
+    assert!(
+        m[0].content
+            .contains("- employees (number): How many people work there?")
+    );
     let tool = summary_tool(&questions);
     assert_eq!(
         tool.parameters["properties"]["answers"]["properties"]["plan"]["enum"],
@@ -150,12 +162,18 @@ fn parses_tool_calls_into_actions() {
         parse_action(&[call("opt_out", json!(null))], now),
         Some(AgentAction::OptOut)
     );
-    let later = call("schedule_callback", json!({"callback_at": "2026-11-25T17:00:00+02:00"}));
+    let later = call(
+        "schedule_callback",
+        json!({"callback_at": "2026-11-25T17:00:00+02:00"}),
+    );
     assert!(matches!(
         parse_action(&[later], now),
         Some(AgentAction::ScheduleCallback { .. })
     ));
-    let past = call("schedule_callback", json!({"callback_at": "2020-01-01T10:00:00Z"}));
+    let past = call(
+        "schedule_callback",
+        json!({"callback_at": "2020-01-01T10:00:00Z"}),
+    );
     assert_eq!(parse_action(&[past], now), None);
     let bad = call("schedule_callback", json!({"callback_at": "tomorrow"}));
     assert_eq!(parse_action(&[bad], now), None);

@@ -120,7 +120,11 @@ fn parse_spec(bytes: &[u8]) -> Result<AgentSpec, ApiError> {
                 return Err(ApiError::BadRequest(format!("malformed JSON: {inner}")));
             }
             // serde names the body itself `.`; a missing field is named inside the message.
-            let field = if path == "." { "agent".to_owned() } else { path };
+            let field = if path == "." {
+                "agent".to_owned()
+            } else {
+                path
+            };
             Err(invalid(format!("{field}: {inner}")))
         }
     }
@@ -144,7 +148,9 @@ fn knowledge_file(
         let t = t.to_ascii_lowercase();
         t.starts_with("text/") || t == "application/octet-stream" || t == "application/markdown"
     });
-    let content = std::str::from_utf8(bytes).ok().filter(|t| !t.contains('\0'));
+    let content = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| !t.contains('\0'));
     match (textual_type, content) {
         (true, Some(text)) => Ok(KnowledgeDoc {
             title,
@@ -221,7 +227,11 @@ async fn read_spec(request: Request) -> Result<AgentSpec, ApiError> {
 }
 
 /// Validates and stores a version; the error names the field.
-async fn save(state: &AppState, agent_id: Option<Uuid>, spec: AgentSpec) -> Result<(Uuid, i32), ApiError> {
+async fn save(
+    state: &AppState,
+    agent_id: Option<Uuid>,
+    spec: AgentSpec,
+) -> Result<(Uuid, i32), ApiError> {
     spec.validate().map_err(invalid)?;
     let embedder = state.embedder.as_deref();
     match save_version(&state.db, agent_id, &spec, embedder).await {
@@ -247,9 +257,8 @@ pub async fn version_view(
     .bind(version)
     .fetch_optional(&state.db)
     .await?;
-    let (spec, knowledge_mode, created_at) = row.ok_or_else(|| {
-        ApiError::NotFound(format!("agent {agent_id} has no version {version}"))
-    })?;
+    let (spec, knowledge_mode, created_at) = row
+        .ok_or_else(|| ApiError::NotFound(format!("agent {agent_id} has no version {version}")))?;
     Ok(AgentVersionView {
         agent_id,
         version,
@@ -286,7 +295,10 @@ pub async fn create(
     let spec = read_spec(request).await?;
     let (id, version) = save(&state, None, spec).await?;
     tracing::info!(agent_id = %id, "agent created");
-    Ok((StatusCode::CREATED, Json(version_view(&state, id, version).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(version_view(&state, id, version).await?),
+    ))
 }
 
 /// Saves a new version of an agent (the earlier ones stay as they were: calls in progress keep
@@ -319,7 +331,10 @@ pub async fn update(
     let spec = read_spec(request).await?;
     let (id, version) = save(&state, Some(id), spec).await?;
     tracing::info!(agent_id = %id, version, "agent version saved");
-    Ok((StatusCode::CREATED, Json(version_view(&state, id, version).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(version_view(&state, id, version).await?),
+    ))
 }
 
 /// Every agent, most recently saved first.
@@ -479,15 +494,28 @@ mod tests {
 
     #[test]
     fn knowledge_files_must_be_text() {
-        let doc = knowledge_file(0, Some("dir/pricing.md"), Some("text/markdown"), b"# Prices\n49 EUR")
-            .expect("text");
+        let doc = knowledge_file(
+            0,
+            Some("dir/pricing.md"),
+            Some("text/markdown"),
+            b"# Prices\n49 EUR",
+        )
+        .expect("text");
         assert_eq!(doc.title, "pricing.md");
         assert_eq!(doc.format, DocFormat::Markdown);
-        let doc = knowledge_file(1, Some("faq.txt"), None, "\u{feff}Q: hi".as_bytes()).expect("text");
-        assert_eq!((doc.format, doc.content.as_str()), (DocFormat::Text, "Q: hi"));
+        let doc =
+            knowledge_file(1, Some("faq.txt"), None, "\u{feff}Q: hi".as_bytes()).expect("text");
+        assert_eq!(
+            (doc.format, doc.content.as_str()),
+            (DocFormat::Text, "Q: hi")
+        );
         let err = knowledge_file(2, Some("deck.pdf"), Some("application/pdf"), b"%PDF-1.7")
             .expect_err("pdf");
-        assert!(err.to_string().starts_with("knowledge[2]: 'deck.pdf' is not a text document"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("knowledge[2]: 'deck.pdf' is not a text document"),
+            "{err}"
+        );
         let err = knowledge_file(3, Some("x.txt"), Some("text/plain"), &[0xff, 0xfe, 0x00])
             .expect_err("binary");
         assert!(err.to_string().starts_with("knowledge[3]:"), "{err}");

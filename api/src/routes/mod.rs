@@ -1,8 +1,10 @@
 //! The router: REST under `/api`, Twilio webhooks under `/twilio`, health at the root, the
 //! OpenAPI document at `/openapi.json`, Swagger UI at `/docs` and the dashboard at `/`.
 
+mod agent_analytics;
 mod agents;
 mod analytics;
+mod call_export;
 mod calls;
 mod campaign_list;
 mod campaigns;
@@ -19,6 +21,7 @@ pub mod openapi;
 mod page;
 mod recordings;
 mod speech;
+mod trials;
 mod twilio_hook;
 mod upload;
 mod webhooks;
@@ -63,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/campaigns/{id}", get(campaigns::get_one))
         .route("/api/campaigns/{id}/{action}", post(campaigns::control))
         .route("/api/analytics/overview", get(analytics::overview))
+        .route("/api/analytics/agents", get(agent_analytics::agents))
         .route(
             "/api/analytics/call-outcomes",
             get(analytics::call_outcomes),
@@ -77,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/events", get(crate::events::stream))
         .route("/api/calls", get(calls::list))
+        .route("/api/calls/export", get(call_export::export))
         .route("/api/calls/{id}", get(calls::get_one))
         .route("/api/calls/{id}/recording", get(recordings::link))
         .route("/api/meetings", get(meetings::list))
@@ -99,6 +104,10 @@ pub fn router(state: AppState) -> Router {
             "/api/agents/{id}/versions/{version}",
             get(agents::get_version),
         )
+        .route("/api/agents/{id}/trials", post(trials::start))
+        .route("/api/trials/{id}", get(trials::get_one))
+        .route("/api/trials/{id}/messages", post(trials::message))
+        .route("/api/trials/{id}/end", post(trials::end))
         .layer(DefaultBodyLimit::max(agents::MAX_AGENT_BODY))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

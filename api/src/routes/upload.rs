@@ -19,13 +19,13 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
+use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS};
 use callwright_domain::timezone::{LeadZones, lead_zones};
 use callwright_domain::{E164, Language};
 use csv_async::{AsyncReaderBuilder, ByteRecord};
@@ -467,7 +467,10 @@ impl Columns {
                         ));
                     }
                     if extra.iter().any(|(_, n)| n == name) {
-                        return Err(format!("header: the column '{}' appears twice", shown(name)));
+                        return Err(format!(
+                            "header: the column '{}' appears twice",
+                            shown(name)
+                        ));
                     }
                     extra.push((i, name.to_owned()));
                 }
@@ -570,7 +573,10 @@ pub fn validate_row<'a>(
             continue;
         }
         if value.contains('\0') {
-            return Err(format!("fields.{}: contains a NUL character", shown(column)));
+            return Err(format!(
+                "fields.{}: contains a NUL character",
+                shown(column)
+            ));
         }
         if value.chars().count() > MAX_FIELD_VALUE {
             return Err(format!(
@@ -1160,15 +1166,15 @@ mod tests {
 
     #[test]
     fn copy_rows_escape_text_format() {
-        let c = columns("name,phone,notes");
-        let fields = ["Tab\there", "+14155550100", "back\\slash\nnew line"];
+        let c = columns("name,phone,notes,Plan");
+        let fields = ["Tab\there", "+14155550100", "back\\slash\nnew line", "a\\b"];
         let r = validate_row(&c, &fields, None).unwrap();
         let mut buf = Vec::new();
         push_copy_row(&mut buf, 7, &r);
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
-            "7\tTab\\there\t+14155550100\t\\N\t\\N\ten\tAmerica/Los_Angeles\t{\"America/Los_Angeles\"}\tback\\\\slash\\nnew line\n"
+            "7\tTab\\there\t+14155550100\t\\N\t\\N\ten\tAmerica/Los_Angeles\t{\"America/Los_Angeles\"}\tback\\\\slash\\nnew line\t{\"Plan\":\"a\\\\\\\\b\"}\n"
         );
     }
 

@@ -12,9 +12,7 @@ use axum::response::{IntoResponse, Response};
 use callwright_domain::twiml::Twiml;
 use callwright_domain::{AnsweredBy, CallStatus};
 use callwright_workflows::LeadWorkflow;
-use callwright_workflows::messages::{
-    AmdEvent, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
-};
+use callwright_workflows::messages::{AmdEvent, StatusEvent, TurnReply, TurnRequest, VoiceRequest};
 use temporalio_client::errors::WorkflowUpdateError;
 use temporalio_client::{WorkflowExecuteUpdateOptions, WorkflowSignalOptions};
 use temporalio_common::{HasWorkflowDefinition, SignalDefinition, UpdateDefinition};

@@ -22,12 +22,12 @@ async fn leads_wait_for_their_local_calling_window() {
         .weekday()
         .number_from_monday();
     let allowed = (today - 1 + 3) % 7 + 1;
-    let settings = |days: serde_json::Value| json!({"business_name": "Acme Solar", "max_attempts": 1, "calling_window": {"start_minute": 480, "end_minute": 1260, "days": days}});
+    let settings = |days: serde_json::Value| json!({"max_attempts": 1, "calling_window": {"start_minute": 480, "end_minute": 1260, "days": days}});
 
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"lead_ids": ids, "settings": settings(json!([]))}),
+            json!({"lead_ids": ids, "agent": stack.agent(), "settings": settings(json!([]))}),
         )
         .await;
     assert_eq!(status, 422, "a window that never opens is refused: {body}");
@@ -42,7 +42,7 @@ async fn leads_wait_for_their_local_calling_window() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"lead_ids": ids, "settings": settings(json!([allowed]))}),
+            json!({"lead_ids": ids, "agent": stack.agent(), "settings": settings(json!([allowed]))}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -109,12 +109,11 @@ async fn a_country_window_holds_that_countrys_leads_only() {
     let mut window = crate::support::always_open();
     window["countries"] =
         json!({"FR": {"start_minute": 600, "end_minute": 1200, "days": [allowed]}});
-    let settings =
-        json!({"business_name": "Acme Solar", "max_attempts": 1, "calling_window": window});
+    let settings = json!({"max_attempts": 1, "calling_window": window});
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"lead_ids": ids, "settings": settings, "max_concurrent": 2}),
+            json!({"lead_ids": ids, "agent": stack.agent(), "settings": settings, "max_concurrent": 2}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -164,7 +163,7 @@ async fn a_country_window_holds_that_countrys_leads_only() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"lead_ids": ids, "settings": {"calling_window": bad}}),
+            json!({"lead_ids": ids, "agent": stack.agent(), "settings": {"calling_window": bad}}),
         )
         .await;
     assert_eq!(status, 422, "{body}");

@@ -12,7 +12,7 @@ async fn start(stack: &Stack, ids: &[String], max_concurrent: u32, starts_per_ru
         .post(
             "/api/campaigns/start",
             json!({"lead_ids": ids, "max_concurrent": max_concurrent, "starts_per_run": starts_per_run,
-                   "settings": {"business_name": "Acme Solar", "max_attempts": 1, "retry": retry, "calling_window": always_open()}}),
+                   "agent": stack.agent(), "settings": {"max_attempts": 1, "retry": retry, "calling_window": always_open()}}),
         )
         .await;
     assert_eq!(status, 201, "{body}");

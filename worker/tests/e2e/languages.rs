@@ -191,7 +191,13 @@ async fn every_new_language_greets_books_and_invites_in_that_language() {
         let greeting = &transcript[0];
         assert_eq!(greeting["speaker"], "agent");
         let said = greeting["text"].as_str().unwrap();
-        assert_eq!(said, fill(&p.greeting, case.name, "Acme Solar"), "{lang}");
+        // The disclosure, then (the test agent has no greeting of its own) the neutral opener.
+        let expected = callwright_domain::agent::join_sentences(
+            lang,
+            &fill(&p.disclosure, case.name, "Acme Solar"),
+            &p.opener,
+        );
+        assert_eq!(said, expected, "{lang}");
         assert!(
             said.contains(case.ai) && said.contains(case.recorded),
             "{lang}: {said}"
@@ -284,7 +290,12 @@ fn product_and_simulator_agree_on_every_country() {
         // The scripted model reads the prompt's BCP 47 tag.
         assert_eq!(Lang::from_tag(lang.profile().bcp47).code(), lang.code());
         // The callee hears our greeting as an opening, not as an offer or a goodbye.
-        let greeting = fill(&phrases(lang).greeting, "Dana", "Acme Solar");
+        let p = phrases(lang);
+        let greeting = callwright_domain::agent::join_sentences(
+            lang,
+            &fill(&p.disclosure, "Dana", "Acme Solar"),
+            &p.opener,
+        );
         assert_eq!(sim_phrases::agent_cue(&greeting), AgentCue::Other, "{lang}");
     }
 }
@@ -292,7 +303,7 @@ fn product_and_simulator_agree_on_every_country() {
 /// A French lead who asks a question in French, then says "Sorry, can we continue in English?":
 /// the agent goes over to English from that turn on (the model is told, the recogniser listens
 /// in English, the booking is said and invited in English), and the workflow records the switch
-/// where the Temporal UI shows it (the `language-switch` marker and the `Language` search
+/// where the Temporal UI shows it (the `Language` search
 /// attribute) and in the transcript's per-line languages.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_callee_who_answers_in_another_language_is_followed() {
@@ -374,7 +385,7 @@ async fn a_callee_who_answers_in_another_language_is_followed() {
     assert_eq!(said_in.first(), Some(&"fr-FR"), "{sim_call:#}");
     assert_eq!(said_in.last(), Some(&"en-US"), "{sim_call:#}");
 
-    // In the workflow's history: the patch marker, and the search attribute set to English.
+    // In the workflow's history: the search attribute set to English.
     let workflow_id = lead_workflow(&campaign, &id);
     let events = history(&stack, &workflow_id).await;
     let upserted_english = events.iter().any(|e| match &e.attributes {
@@ -386,14 +397,5 @@ async fn a_callee_who_answers_in_another_language_is_followed() {
         _ => false,
     });
     assert!(upserted_english, "no Language=en upsert in the history");
-    let marker = events.iter().any(|e| match &e.attributes {
-        Some(Attributes::MarkerRecordedEventAttributes(m)) => m
-            .details
-            .values()
-            .flat_map(|p| p.payloads.iter())
-            .any(|p| String::from_utf8_lossy(&p.data).contains("language-switch")),
-        _ => false,
-    });
-    assert!(marker, "no language-switch patch marker in the history");
     record_fixture(&stack, &workflow_id, "language_switch").await;
 }

@@ -78,7 +78,8 @@ async fn a_spreadsheet_export_imports_and_bad_rows_are_reported_by_line() {
     assert_eq!(report["accepted"], 4, "{report}");
     assert_eq!(report["rejected"], 6, "{report}");
     assert_eq!(report["duplicates"], 0, "{report}");
-    assert_eq!(report["ignored_columns"], serde_json::json!(["Shoe Size"]));
+    // A column the product does not know is kept as the lead's own field (for templates).
+    assert_eq!(report["field_columns"], serde_json::json!(["Shoe Size"]));
     let rejected = rejected(&report);
     let lines: Vec<u64> = rejected.iter().map(|(l, _)| *l).collect();
     // Line 2's value spans two lines, so the rows after it are one further down.
@@ -133,6 +134,12 @@ async fn a_spreadsheet_export_imports_and_bad_rows_are_reported_by_line() {
         ada.notes.as_deref(),
         Some("likes solar, asked twice\r\nabout batteries")
     );
+    let fields: serde_json::Value =
+        sqlx::query_scalar("SELECT fields FROM leads WHERE phone = '+14155550100'")
+            .fetch_one(&stack.db)
+            .await
+            .unwrap();
+    assert_eq!(fields, serde_json::json!({"Shoe Size": "42"}));
     let dana = lead("Dana Levi");
     assert_eq!(
         (dana.language.as_str(), dana.timezone.as_str()),

@@ -242,7 +242,7 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"filter": {"language": "he"}, "settings": settings}),
+            json!({"filter": {"language": "he"}, "agent": stack.agent(), "settings": settings}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -259,7 +259,7 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"import_id": import_id, "settings": settings}),
+            json!({"import_id": import_id, "agent": stack.agent(), "settings": settings}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -270,7 +270,7 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"filter": {"language": "fr", "status": "new"}, "settings": settings}),
+            json!({"filter": {"language": "fr", "status": "new"}, "agent": stack.agent(), "settings": settings}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -290,7 +290,7 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
     let (status, body) = stack
         .post(
             "/api/campaigns/start",
-            json!({"filter_id": filter_id, "settings": settings}),
+            json!({"filter_id": filter_id, "agent": stack.agent(), "settings": settings}),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -328,6 +328,8 @@ async fn campaigns_start_from_a_filter_or_an_upload() {
         (json!({"filter_id": filter_id}), "filter_id"),
         (json!({"filter": {"colour": "red"}}), ""),
     ] {
+        let mut request = request;
+        request["agent"] = stack.agent();
         let (status, body) = stack.post("/api/campaigns/start", request.clone()).await;
         assert_eq!(status, 422, "{request}: {body}");
         if !field.is_empty() {

@@ -68,6 +68,8 @@ pub struct Stack {
     pub worker_metrics: String,
     /// Extra worker environment (booking rules and the like).
     pub worker_env: Vec<(String, String)>,
+    /// The agent campaigns call with unless a test says otherwise ([`default_agent`]).
+    pub agent_id: String,
     worker: Option<Child>,
     log_dir: std::path::PathBuf,
     workers_started: usize,
@@ -144,7 +146,9 @@ impl Stack {
             ("PUBLIC_BASE_URL", api.clone()),
             ("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token),
             ("TWILIO_ACCOUNT_SID", SimConfig::default().account_sid),
-            ("BUSINESS_NAME", "Acme Solar".to_owned()),
+            // Agents' large knowledge is embedded with the simulator's model.
+            ("LLM_BASE_URL", format!("{sim_url}/v1")),
+            ("LLM_API_KEY", "test-key".to_owned()),
         ]);
         env.extend(options.api_env.iter().map(|(k, v)| (*k, v.clone())));
         let config = ApiConfig::from_lookup(|k| env.get(k).cloned()).expect("API config");
@@ -216,7 +220,8 @@ impl Stack {
             worker_env.retain(|(key, _)| key != k);
             worker_env.push(((*k).to_owned(), (*v).to_owned()));
         }
-        Stack {
+        let mut stack = Stack {
+            agent_id: String::new(),
             db,
             database_url,
             temporal,
@@ -242,7 +247,39 @@ impl Stack {
             worker: None,
             log_dir,
             workers_started: 0,
-        }
+        };
+        stack.agent_id = stack.create_agent(default_agent()).await.0;
+        stack
+    }
+
+    /// Saves `spec` as a new agent; returns its id and version (1).
+    pub async fn create_agent(&self, spec: Value) -> (String, u32) {
+        let (status, body) = self.post("/api/agents", spec).await;
+        assert_eq!(status, 201, "agent create: {body}");
+        (
+            body["agent_id"].as_str().expect("agent id").to_owned(),
+            u32::try_from(body["version"].as_u64().expect("version")).expect("small"),
+        )
+    }
+
+    /// Saves `spec` as the next version of `agent_id`; returns the version.
+    pub async fn save_agent(&self, agent_id: &str, spec: Value) -> u32 {
+        let resp = self
+            .http
+            .put(format!("{}/api/agents/{agent_id}", self.api))
+            .json(&spec)
+            .send()
+            .await
+            .expect("API answers");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 201, "agent save: {body}");
+        u32::try_from(body["version"].as_u64().expect("version")).expect("small")
+    }
+
+    /// The `agent` of a campaign calling with the stack's default agent.
+    pub fn agent(&self) -> Value {
+        json!({"id": self.agent_id})
     }
 
     /// Starts (or restarts) the worker binary.
@@ -356,7 +393,8 @@ impl Stack {
             "name": "test",
             "lead_ids": lead_ids,
             "max_concurrent": max_concurrent,
-            "settings": {"business_name": "Acme Solar", "max_attempts": max_attempts, "retry": retry, "ring_timeout_secs": 10, "max_call_secs": 120, "calling_window": always_open()},
+            "agent": self.agent(),
+            "settings": {"max_attempts": max_attempts, "retry": retry, "ring_timeout_secs": 10, "max_call_secs": 120, "calling_window": always_open()},
         });
         let (status, body) = self.post("/api/campaigns/start", body).await;
         assert_eq!(status, 201, "campaign start: {body}");
@@ -436,6 +474,20 @@ impl Drop for Stack {
     fn drop(&mut self) {
         self.kill_worker();
     }
+}
+
+/// The agent of most tests: Acme Solar's energy review (test data, like the leads), with no
+/// questions and a line of knowledge.
+pub fn default_agent() -> Value {
+    json!({
+        "name": "Acme Solar energy review",
+        "business_name": "Acme Solar",
+        "goal": "a short meeting with one of our advisers about lowering your energy costs",
+        "instructions": "You call {{ lead.first_name }} to offer a free review of their energy bills. \
+            Handle objections briefly and propose the meeting.",
+        "knowledge": [{"title": "Pricing", "content": "The review is free; panels start at 49 euros a month."}],
+        "meeting": {"title": {"en": "Energy review with {{ business }}"}, "minutes": 30}
+    })
 }
 
 /// A calling window open around the clock: the suite runs at any hour, and the window itself is

@@ -7,15 +7,14 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 async fn campaign(stack: &Stack, lead: &str, transfer: Option<&str>) -> (u16, Value) {
-    let mut settings =
-        json!({"business_name": "Acme Solar", "max_attempts": 1, "calling_window": always_open()});
+    let mut settings = json!({"max_attempts": 1, "calling_window": always_open()});
     if let Some(number) = transfer {
         settings["transfer_number"] = json!(number);
     }
     stack
         .post(
             "/api/campaigns/start",
-            json!({"lead_ids": [lead], "settings": settings}),
+            json!({"lead_ids": [lead], "agent": stack.agent(), "settings": settings}),
         )
         .await
 }

@@ -1,0 +1,364 @@
+//! `GET /api/analytics/agents`: how each agent version does, judged on what a sales manager
+//! cares about (meetings booked per conversation, meetings held, no-shows, opt-outs), with a
+//! 95% interval on the booking rate and whether the two leading versions really differ.
+//!
+//! Counts are of the calls dialled in the window (trials excluded); `leads` counts the leads
+//! each version was given in the campaigns in scope (whenever they were reached). A meeting
+//! counts as booked when a call reserved it and it did not fail to reach the calendar (a
+//! meeting later cancelled still counts: the agent booked it); held and no-show follow the
+//! statuses reps set on meetings.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use callwright_domain::stats::{Z95, two_proportion_p, wilson};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A difference is called real at this p-value or below (95% sure).
+const SIGNIFICANCE: f64 = 0.05;
+
+/// `GET /api/analytics/agents` filters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AgentWindow {
+    /// Calls dialled at or after (default: 30 days before `to`).
+    from: Option<DateTime<Utc>>,
+    /// Calls dialled before (default: now).
+    to: Option<DateTime<Utc>>,
+    /// Only this campaign.
+    campaign_id: Option<Uuid>,
+    /// Only this agent.
+    agent_id: Option<Uuid>,
+}
+
+/// One agent version's results.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VersionResults {
+    /// The agent.
+    agent_id: Uuid,
+    /// Its name (latest).
+    agent_name: String,
+    /// The version.
+    version: i32,
+    /// Leads given this version in the campaigns in scope.
+    leads: i64,
+    /// Calls placed.
+    dials: i64,
+    /// Calls answered.
+    connects: i64,
+    /// Calls that were conversations with a person.
+    conversations: i64,
+    /// Meetings booked on those calls.
+    meetings_booked: i64,
+    /// meetings_booked / conversations.
+    booking_rate: Option<f64>,
+    /// The booking rate's 95% interval (Wilson score), low end.
+    booking_rate_low: f64,
+    /// … and high end.
+    booking_rate_high: f64,
+    /// Booked meetings that took place (status `completed`).
+    meetings_held: i64,
+    /// Booked meetings the lead missed (status `no_show`).
+    no_shows: i64,
+    /// Conversations that ended in an opt-out.
+    opt_outs: i64,
+    /// opt_outs / conversations.
+    opt_out_rate: Option<f64>,
+    /// Mean length of an answered call, seconds.
+    mean_call_secs: Option<f64>,
+}
+
+/// The two leading versions compared.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Comparison {
+    /// The version with the higher booking rate.
+    leader_version: i32,
+    /// The other.
+    other_version: i32,
+    /// Booking rates (leader, other).
+    leader_rate: f64,
+    /// The other's booking rate.
+    other_rate: f64,
+    /// Two-sided p-value of "the rates are equal" (two-proportion z-test).
+    p_value: f64,
+    /// p_value ≤ 0.05: 95% sure the leader books more.
+    significant: bool,
+    /// In words: "Version 2 books more: 18% vs 11%, 95% sure." or "No difference yet: …".
+    summary: String,
+}
+
+/// `GET /api/analytics/agents`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentResults {
+    /// Window start.
+    from: DateTime<Utc>,
+    /// Window end.
+    to: DateTime<Utc>,
+    /// Per agent version, by agent then version.
+    versions: Vec<VersionResults>,
+    /// The two versions of one agent with the most conversations, compared on booking rate
+    /// (absent unless two versions of the same agent had conversations).
+    comparison: Option<Comparison>,
+}
+
+fn ratio(a: i64, b: i64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+/// Compares the two versions of the first agent with the most conversations.
+fn compare(versions: &[VersionResults]) -> Option<Comparison> {
+    let agent = versions.iter().max_by_key(|v| v.conversations)?.agent_id;
+    let mut same: Vec<&VersionResults> = versions
+        .iter()
+        .filter(|v| v.agent_id == agent && v.conversations > 0)
+        .collect();
+    same.sort_by_key(|v| std::cmp::Reverse(v.conversations));
+    let (a, b) = (same.first()?, same.get(1)?);
+    let (leader, other) = if a.booking_rate.unwrap_or(0.0) >= b.booking_rate.unwrap_or(0.0) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let p_value = two_proportion_p(
+        count(leader.meetings_booked),
+        count(leader.conversations),
+        count(other.meetings_booked),
+        count(other.conversations),
+    );
+    let (lr, or) = (
+        leader.booking_rate.unwrap_or(0.0),
+        other.booking_rate.unwrap_or(0.0),
+    );
+    let significant = p_value <= SIGNIFICANCE && lr > or;
+    let summary = if significant {
+        format!(
+            "Version {} books more: {} vs {}, 95% sure.",
+            leader.version,
+            percent(lr),
+            percent(or)
+        )
+    } else {
+        format!(
+            "No difference yet: version {} {} vs version {} {} ({} and {} conversations); keep calling.",
+            leader.version,
+            percent(lr),
+            other.version,
+            percent(or),
+            leader.conversations,
+            other.conversations
+        )
+    };
+    Some(Comparison {
+        leader_version: leader.version,
+        other_version: other.version,
+        leader_rate: lr,
+        other_rate: or,
+        p_value,
+        significant,
+        summary,
+    })
+}
+
+/// Per agent version: leads, dials, connects, conversations, meetings booked with the booking
+/// rate's 95% interval, meetings held, no-shows, opt-outs and mean call length; and whether
+/// the two leading versions differ.
+#[utoipa::path(
+    get,
+    path = "/api/analytics/agents",
+    operation_id = "analyticsAgents",
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(AgentWindow),
+    responses(
+        (status = 200, description = "Results per agent version", body = AgentResults),
+        (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
+    )
+)]
+pub async fn agents(
+    State(state): State<AppState>,
+    Query(q): Query<AgentWindow>,
+) -> Result<Json<AgentResults>, ApiError> {
+    let to = q.to.unwrap_or_else(Utc::now);
+    let from = match q.from {
+        Some(from) => from,
+        None => to
+            .checked_sub_signed(Duration::days(30))
+            .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
+    };
+    if from >= to {
+        return Err(ApiError::BadRequest("from: must be before 'to'".into()));
+    }
+    type CallRow = (Uuid, i32, i64, i64, i64, i64, Option<f64>, i64, i64, i64);
+    let rows: Vec<CallRow> = sqlx::query_as(
+        "SELECT c.agent_id, c.agent_version,
+                count(*) FILTER (WHERE c.call_sid IS NOT NULL),
+                count(*) FILTER (WHERE c.status = 'completed'),
+                count(*) FILTER (WHERE callwright_is_conversation(c.outcome)),
+                count(*) FILTER (WHERE c.outcome = 'opted_out'),
+                avg(c.duration_secs)::float8 FILTER (WHERE c.status = 'completed'),
+                COALESCE(sum(m.booked), 0)::int8,
+                COALESCE(sum(m.held), 0)::int8,
+                COALESCE(sum(m.no_shows), 0)::int8
+         FROM calls c
+         LEFT JOIN LATERAL (
+             SELECT count(*) FILTER (WHERE status <> 'failed') AS booked,
+                    count(*) FILTER (WHERE status = 'completed') AS held,
+                    count(*) FILTER (WHERE status = 'no_show') AS no_shows
+             FROM meetings WHERE call_id = c.id AND NOT trial
+         ) m ON true
+         WHERE NOT c.trial AND c.agent_id IS NOT NULL
+           AND c.dialed_at >= $1 AND c.dialed_at < $2
+           AND ($3::uuid IS NULL OR c.campaign_id = $3)
+           AND ($4::uuid IS NULL OR c.agent_id = $4)
+         GROUP BY 1, 2",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(q.campaign_id)
+    .bind(q.agent_id)
+    .fetch_all(&state.db)
+    .await?;
+    let leads: Vec<(Uuid, i32, i64)> = sqlx::query_as(
+        "SELECT c.agent_id, cl.agent_version, count(*)
+         FROM campaign_leads cl JOIN campaigns c ON c.id = cl.campaign_id
+         WHERE cl.agent_version IS NOT NULL AND c.agent_id IS NOT NULL
+           AND ($1::uuid IS NULL OR c.id = $1)
+           AND ($2::uuid IS NULL OR c.agent_id = $2)
+         GROUP BY 1, 2",
+    )
+    .bind(q.campaign_id)
+    .bind(q.agent_id)
+    .fetch_all(&state.db)
+    .await?;
+    let names: BTreeMap<Uuid, String> = sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT id, name FROM agents WHERE ($1::uuid IS NULL OR id = $1)",
+    )
+    .bind(q.agent_id)
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .collect();
+    let mut by_version: BTreeMap<(Uuid, i32), VersionResults> = BTreeMap::new();
+    let blank = |agent_id: Uuid, version: i32| VersionResults {
+        agent_id,
+        agent_name: names.get(&agent_id).cloned().unwrap_or_default(),
+        version,
+        leads: 0,
+        dials: 0,
+        connects: 0,
+        conversations: 0,
+        meetings_booked: 0,
+        booking_rate: None,
+        booking_rate_low: 0.0,
+        booking_rate_high: 1.0,
+        meetings_held: 0,
+        no_shows: 0,
+        opt_outs: 0,
+        opt_out_rate: None,
+        mean_call_secs: None,
+    };
+    for (agent_id, version, n) in leads {
+        by_version
+            .entry((agent_id, version))
+            .or_insert_with(|| blank(agent_id, version))
+            .leads = n;
+    }
+    for (
+        agent_id,
+        version,
+        dials,
+        connects,
+        conversations,
+        opt_outs,
+        mean,
+        booked,
+        held,
+        no_shows,
+    ) in rows
+    {
+        let v = by_version
+            .entry((agent_id, version))
+            .or_insert_with(|| blank(agent_id, version));
+        v.dials = dials;
+        v.connects = connects;
+        v.conversations = conversations;
+        v.opt_outs = opt_outs;
+        v.mean_call_secs = mean;
+        v.meetings_booked = booked;
+        v.meetings_held = held;
+        v.no_shows = no_shows;
+    }
+    let versions: Vec<VersionResults> = by_version
+        .into_values()
+        .map(|mut v| {
+            v.booking_rate = ratio(v.meetings_booked, v.conversations);
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            let (low, high) = wilson(count(v.meetings_booked), count(v.conversations), Z95);
+            v.booking_rate_low = low;
+            v.booking_rate_high = high;
+            v.opt_out_rate = ratio(v.opt_outs, v.conversations);
+            v
+        })
+        .collect();
+    let comparison = compare(&versions);
+    Ok(Json(AgentResults {
+        from,
+        to,
+        versions,
+        comparison,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(v: i32, conversations: i64, booked: i64) -> VersionResults {
+        VersionResults {
+            agent_id: Uuid::nil(),
+            agent_name: "a".into(),
+            version: v,
+            leads: 0,
+            dials: 0,
+            connects: 0,
+            conversations,
+            meetings_booked: booked,
+            booking_rate: ratio(booked, conversations),
+            booking_rate_low: 0.0,
+            booking_rate_high: 1.0,
+            meetings_held: 0,
+            no_shows: 0,
+            opt_outs: 0,
+            opt_out_rate: None,
+            mean_call_secs: None,
+        }
+    }
+
+    #[test]
+    fn says_which_version_books_more_only_when_sure() {
+        let sure = compare(&[version(1, 500, 55), version(2, 500, 90)]).expect("two versions");
+        assert_eq!((sure.leader_version, sure.other_version), (2, 1));
+        assert!(sure.significant);
+        assert_eq!(sure.summary, "Version 2 books more: 18% vs 11%, 95% sure.");
+        let early = compare(&[version(1, 50, 6), version(2, 50, 9)]).expect("two versions");
+        assert!(!early.significant);
+        assert!(
+            early.summary.starts_with("No difference yet"),
+            "{}",
+            early.summary
+        );
+        assert!(compare(&[version(1, 50, 6)]).is_none());
+        assert!(compare(&[version(1, 50, 6), version(2, 0, 0)]).is_none());
+    }
+}

@@ -1,0 +1,632 @@
+//! Trials: an operator chats with an agent as the callee, before any lead is dialled.
+//!
+//! A trial is a lead workflow with a text channel instead of the telephone: the same greeting,
+//! the same turn path (`turn` updates, the same local activity, the same model, prompt and
+//! booking tools against the real calendar), the same transcript and post-call summary. What
+//! differs is what a trial must not do: no number is dialled or added to the do-not-call list,
+//! nothing is retried, the trial's lead and calls stay out of lists, analytics and webhooks, and
+//! a meeting it books is marked as a trial and released when the trial ends.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use callwright_activities::calls::chat_sid;
+use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
+use callwright_domain::agent::AgentRef;
+use callwright_domain::conversation::ToolUse;
+use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
+use callwright_workflows::LeadWorkflow;
+use callwright_workflows::messages::{
+    Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+};
+use callwright_workflows::search;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use temporalio_client::{
+    WorkflowExecuteUpdateOptions, WorkflowSignalOptions, WorkflowStartOptions,
+};
+use uuid::Uuid;
+
+/// A trial left without a message ends after this long (its workflow's call limit).
+const IDLE_SECS: u64 = 30 * 60;
+/// Longest message an operator may type, in characters.
+const MAX_MESSAGE: usize = 2_000;
+
+/// `POST /api/agents/{id}/trials` body.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrial {
+    /// The version to try (default: the latest).
+    #[schema(minimum = 1)]
+    version: Option<u32>,
+    /// The language to talk in (default: the lead's, else the agent's own).
+    #[schema(value_type = Option<String>, example = "fr")]
+    language: Option<String>,
+    /// Play this lead (its name, company, email, zone and fields fill the templates).
+    lead_id: Option<Uuid>,
+    /// Or play a lead described here.
+    lead: Option<TrialLead>,
+}
+
+/// A made-up lead for a trial.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrialLead {
+    /// Name (default "Trial caller").
+    name: Option<String>,
+    /// Email (the booking tool asks for one otherwise).
+    email: Option<String>,
+    /// Company.
+    company: Option<String>,
+    /// IANA time zone (default UTC).
+    timezone: Option<String>,
+    /// The lead's own data, as for `POST /api/leads`.
+    #[schema(value_type = Option<Object>)]
+    fields: Option<serde_json::Map<String, Value>>,
+}
+
+/// `POST /api/trials/{id}/messages` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrialMessage {
+    /// What the callee says (1 to 2,000 characters).
+    #[schema(min_length = 1, max_length = 2000)]
+    text: String,
+}
+
+/// The agent's answer to one message.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrialReply {
+    /// What the agent says.
+    reply: String,
+    /// The tools the model used to answer (name, arguments, result), in order.
+    tools: Vec<ToolUse>,
+    /// The agent ended the conversation (a booking confirmed, a goodbye, an opt-out): the
+    /// trial is over.
+    ended: bool,
+}
+
+/// One line of a trial's transcript.
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TrialLine {
+    /// Position, from 0.
+    idx: i32,
+    /// `agent` or `callee`.
+    speaker: String,
+    /// What was said.
+    text: String,
+    /// On an agent line: the tools the model used.
+    #[schema(value_type = Option<Vec<ToolUse>>)]
+    tools: Option<Value>,
+    /// When.
+    spoken_at: DateTime<Utc>,
+}
+
+/// A trial and where it stands.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrialView {
+    /// Trial id.
+    id: Uuid,
+    /// The agent tried.
+    agent_id: Uuid,
+    /// Its version.
+    version: i32,
+    /// The language of the chat.
+    language: String,
+    /// The lead workflow that runs it (visible in the Temporal UI).
+    workflow_id: String,
+    /// Started.
+    created_at: DateTime<Utc>,
+    /// Ended (by the agent, by `POST /api/trials/{id}/end`, or idle for 30 minutes).
+    ended_at: Option<DateTime<Utc>>,
+    /// The outcome, once over.
+    outcome: Option<String>,
+    /// Every line so far, with the tools the agent used.
+    transcript: Vec<TrialLine>,
+    /// Meetings the trial booked: `reserved` while it runs, `cancelled` ("released: the trial
+    /// ended") after; never on the calendar for real.
+    meetings: Vec<Meeting>,
+    /// The qualification answers extracted after the trial ended.
+    #[schema(value_type = Option<Object>)]
+    answers: Option<Value>,
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::Unprocessable(message.into())
+}
+
+/// The lead a trial plays, as a row to insert: name, email, company, language, zone, fields.
+struct TrialLeadRow {
+    name: String,
+    email: Option<String>,
+    company: Option<String>,
+    language: Language,
+    timezone: String,
+    fields: std::collections::BTreeMap<String, Value>,
+}
+
+async fn trial_lead(
+    state: &AppState,
+    req: &NewTrial,
+    agent_language: Language,
+) -> Result<TrialLeadRow, ApiError> {
+    let language = match req.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        Some(l) => Some(
+            l.parse::<Language>()
+                .map_err(|e| invalid(format!("language: {e}")))?,
+        ),
+        None => None,
+    };
+    if req.lead_id.is_some() && req.lead.is_some() {
+        return Err(invalid("lead: give lead_id or lead, not both"));
+    }
+    if let Some(id) = req.lead_id {
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT name, email, company, language, timezone, fields FROM leads
+             WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
+        )
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
+        let (name, email, company, lead_language, timezone, fields) =
+            row.ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+        return Ok(TrialLeadRow {
+            name: name.clone(),
+            email,
+            company,
+            language: language.unwrap_or_else(|| lead_language.parse().unwrap_or(agent_language)),
+            timezone,
+            fields: fields.0,
+        });
+    }
+    let given = req.lead.as_ref();
+    let name = given
+        .and_then(|l| l.name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("Trial caller");
+    if name.chars().count() > 200 {
+        return Err(invalid("lead.name: at most 200 characters"));
+    }
+    let timezone = given
+        .and_then(|l| l.timezone.as_deref())
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or("UTC");
+    let timezone = timezone.parse::<chrono_tz::Tz>().map_err(|_| {
+        invalid(format!(
+            "lead.timezone: '{timezone}' is not an IANA time zone"
+        ))
+    })?;
+    let email = given
+        .and_then(|l| l.email.as_deref())
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = email
+        && (!email.contains('@') || email.starts_with('@') || email.ends_with('@'))
+    {
+        return Err(invalid(format!(
+            "lead.email: '{email}' is not an email address"
+        )));
+    }
+    let fields = callwright_domain::lead::lead_fields(
+        given.and_then(|l| l.fields.clone()).unwrap_or_default(),
+    )
+    .map_err(|e| invalid(format!("lead.{e}")))?;
+    Ok(TrialLeadRow {
+        name: name.to_owned(),
+        email: email.map(str::to_owned),
+        company: given.and_then(|l| l.company.clone()),
+        language: language.unwrap_or(agent_language),
+        timezone: timezone.name().to_owned(),
+        fields,
+    })
+}
+
+/// The workflow id of a trial.
+fn trial_workflow_id(trial_id: Uuid) -> String {
+    format!("trial-{trial_id}")
+}
+
+/// Starts a trial: the agent greets (the disclosure, then its greeting) and waits for the
+/// operator's first message.
+#[utoipa::path(
+    post,
+    path = "/api/agents/{id}/trials",
+    operation_id = "startTrial",
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Agent id")),
+    request_body(content = NewTrial, description = "Version, language and the lead to play; all optional."),
+    responses(
+        (status = 201, description = "Started; the greeting is the transcript's first line", body = TrialView),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 404, description = "No such agent", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "An unknown version, language or lead, or an invalid made-up lead (`error.field` names it)", body = ErrorBody),
+    )
+)]
+pub async fn start(
+    State(state): State<AppState>,
+    Path(agent_id): Path<Uuid>,
+    body: Option<Json<NewTrial>>,
+) -> Result<(StatusCode, Json<TrialView>), ApiError> {
+    let req = body.map(|Json(b)| b).unwrap_or_default();
+    let latest: Option<i32> = sqlx::query_scalar("SELECT latest_version FROM agents WHERE id = $1")
+        .bind(agent_id)
+        .fetch_optional(&state.db)
+        .await?;
+    let latest = latest.ok_or_else(|| ApiError::NotFound(format!("no agent {agent_id}")))?;
+    let version = match req.version {
+        Some(v) if v == 0 || i64::from(v) > i64::from(latest) => {
+            return Err(invalid(format!(
+                "version: agent {agent_id} has no version {v} (its versions are 1 to {latest})"
+            )));
+        }
+        Some(v) => i32::try_from(v).unwrap_or(latest),
+        None => latest,
+    };
+    let agent_language: Option<String> = sqlx::query_scalar(
+        "SELECT spec->>'language' FROM agent_versions WHERE agent_id = $1 AND version = $2",
+    )
+    .bind(agent_id)
+    .bind(version)
+    .fetch_one(&state.db)
+    .await?;
+    let agent_language = agent_language
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(Language::En);
+    let lead = trial_lead(&state, &req, agent_language).await?;
+    let trial_id = Uuid::new_v4();
+    let lead_id = Uuid::new_v4();
+    let workflow_id = trial_workflow_id(trial_id);
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, fields, trial)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, ARRAY[$6], $7, true)",
+    )
+    .bind(lead_id)
+    .bind(&lead.name)
+    .bind(&lead.email)
+    .bind(&lead.company)
+    .bind(lead.language.code())
+    .bind(&lead.timezone)
+    .bind(sqlx::types::Json(&lead.fields))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO agent_trials (id, agent_id, version, lead_id, workflow_id, language)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(trial_id)
+    .bind(agent_id)
+    .bind(version)
+    .bind(lead_id)
+    .bind(&workflow_id)
+    .bind(lead.language.code())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let agent = AgentRef {
+        agent_id: agent_id.to_string(),
+        version: u32::try_from(version).unwrap_or(1),
+    };
+    let profile = LeadProfile {
+        lead_id: lead_id.to_string(),
+        name: lead.name,
+        phone: None,
+        language: lead.language,
+        timezone: lead.timezone,
+        window_timezones: Vec::new(),
+        email: lead.email,
+        company: lead.company,
+        fields: lead.fields,
+    };
+    let input = LeadInput {
+        lead: profile.clone(),
+        campaign_id: None,
+        campaign_workflow_id: None,
+        settings: CallSettings {
+            max_attempts: 1,
+            max_call_secs: IDLE_SECS,
+            ..CallSettings::default()
+        },
+        dial_task_queue: state.config.dial_task_queue.clone(),
+        prior_attempts: 0,
+        agent: agent.clone(),
+        channel: Channel::Chat,
+    };
+    let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
+        .search_attributes(search::lead_attributes(None, &profile, &agent))
+        .static_summary(format!("Trial of agent {agent_id} v{version}"))
+        .build();
+    state
+        .temporal
+        .start_workflow(LeadWorkflow::run, input, options)
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("could not start the trial: {e}")))?;
+    // The greeting: the same `voice` update a phone call's answer sends.
+    let greeting = VoiceRequest {
+        attempt: 1,
+        call_sid: chat_sid(&workflow_id),
+    };
+    update(
+        &state,
+        &workflow_id,
+        LeadWorkflow::voice,
+        greeting,
+        format!("{workflow_id}:voice"),
+    )
+    .await?;
+    tracing::info!(%trial_id, %agent_id, version, "trial started");
+    Ok((StatusCode::CREATED, Json(view(&state, trial_id).await?)))
+}
+
+async fn update<U>(
+    state: &AppState,
+    workflow_id: &str,
+    which: U,
+    input: U::Input,
+    update_id: String,
+) -> Result<TurnReply, ApiError>
+where
+    U: temporalio_common::UpdateDefinition<
+            Workflow = <LeadWorkflow as temporalio_common::HasWorkflowDefinition>::Run,
+            Output = TurnReply,
+        >,
+    U::Input: Send,
+{
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .update_id(update_id)
+        .build();
+    state
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(workflow_id.to_owned())
+        .execute_update(which, input, options)
+        .await
+        .map_err(|e| ApiError::Conflict {
+            message: format!("the trial did not take the message: {e}"),
+            existing_id: None,
+        })
+}
+
+async fn trial_row(
+    state: &AppState,
+    id: Uuid,
+) -> Result<
+    (
+        Uuid,
+        i32,
+        String,
+        String,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Uuid,
+    ),
+    ApiError,
+> {
+    sqlx::query_as(
+        "SELECT agent_id, version, language, workflow_id, created_at, ended_at, lead_id
+         FROM agent_trials WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("no trial {id}")))
+}
+
+async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
+    let (agent_id, version, language, workflow_id, created_at, ended_at, _) =
+        trial_row(state, id).await?;
+    type CallRow = (Uuid, Option<String>, Option<Value>, Option<DateTime<Utc>>);
+    let call: Option<CallRow> = sqlx::query_as(
+        "SELECT id, outcome, answers, ended_at FROM calls WHERE workflow_id = $1
+         ORDER BY attempt LIMIT 1",
+    )
+    .bind(&workflow_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let call_ended = call.as_ref().and_then(|c| c.3);
+    let (transcript, outcome, answers) = match call {
+        Some((call_id, outcome, answers, _)) => {
+            let lines: Vec<TrialLine> = sqlx::query_as(
+                "SELECT idx, speaker, text, tools, spoken_at FROM call_turns
+                 WHERE call_id = $1 ORDER BY idx",
+            )
+            .bind(call_id)
+            .fetch_all(&state.db)
+            .await?;
+            (lines, outcome, answers)
+        }
+        None => (Vec::new(), None, None),
+    };
+    let meetings: Vec<Meeting> = sqlx::query_as(&format!(
+        "SELECT {MEETING_COLUMNS} FROM meetings WHERE workflow_id = $1 ORDER BY created_at"
+    ))
+    .bind(&workflow_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(TrialView {
+        id,
+        agent_id,
+        version,
+        language,
+        workflow_id,
+        created_at,
+        ended_at: ended_at.or(call_ended),
+        outcome,
+        transcript,
+        meetings,
+        answers,
+    })
+}
+
+/// Says something to the agent as the callee; the agent's answer comes back with the tools it
+/// used.
+#[utoipa::path(
+    post,
+    path = "/api/trials/{id}/messages",
+    operation_id = "sendTrialMessage",
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Trial id")),
+    request_body(content = TrialMessage),
+    responses(
+        (status = 200, description = "The agent's answer", body = TrialReply),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 404, description = "No such trial", body = ErrorBody),
+        (status = 409, description = "The trial is over", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "`text` empty or over 2,000 characters", body = ErrorBody),
+    )
+)]
+pub async fn message(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(msg): Json<TrialMessage>,
+) -> Result<Json<TrialReply>, ApiError> {
+    let text = msg.text.trim();
+    if text.is_empty() {
+        return Err(invalid("text: must not be empty"));
+    }
+    if text.chars().count() > MAX_MESSAGE {
+        return Err(invalid(format!("text: at most {MAX_MESSAGE} characters")));
+    }
+    let (.., ended_at, _) = trial_row(&state, id).await?;
+    let workflow_id = trial_workflow_id(id);
+    if ended_at.is_some() {
+        return Err(ApiError::Conflict {
+            message: format!("trial {id} is over"),
+            existing_id: None,
+        });
+    }
+    // The workflow numbers the callee's turns (one per listen); the next is one past those
+    // heard so far.
+    let view = state
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(workflow_id.clone())
+        .query(LeadWorkflow::state, (), Default::default())
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("temporal: {e}")))?;
+    if view.outcome.is_some() {
+        return Err(ApiError::Conflict {
+            message: format!("trial {id} is over"),
+            existing_id: None,
+        });
+    }
+    let heard = view
+        .transcript
+        .iter()
+        .filter(|t| t.speaker == callwright_domain::conversation::Speaker::Callee)
+        .count();
+    let turn = u32::try_from(heard).unwrap_or(u32::MAX).saturating_add(1);
+    let request = TurnRequest {
+        attempt: 1,
+        call_sid: chat_sid(&workflow_id),
+        turn,
+        speech: Some(text.to_owned()),
+        confidence: Some(1.0),
+    };
+    let reply = update(
+        &state,
+        &workflow_id,
+        LeadWorkflow::turn,
+        request,
+        format!("{workflow_id}:turn:{turn}"),
+    )
+    .await?;
+    if reply.ended {
+        mark_ended(&state, id).await?;
+    }
+    Ok(Json(TrialReply {
+        reply: reply.say,
+        tools: reply.tools,
+        ended: reply.ended,
+    }))
+}
+
+async fn mark_ended(state: &AppState, id: Uuid) -> Result<(), ApiError> {
+    sqlx::query("UPDATE agent_trials SET ended_at = COALESCE(ended_at, now()) WHERE id = $1")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// A trial: its transcript with the tools the agent used, its meetings, its answers.
+#[utoipa::path(
+    get,
+    path = "/api/trials/{id}",
+    operation_id = "getTrial",
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Trial id")),
+    responses(
+        (status = 200, description = "The trial", body = TrialView),
+        (status = 404, description = "No such trial", body = ErrorBody),
+    )
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<TrialView>, ApiError> {
+    Ok(Json(view(&state, id).await?))
+}
+
+/// Ends a trial (the callee hangs up): the workflow records the conversation, releases any
+/// meeting it booked and summarises it. Idempotent.
+#[utoipa::path(
+    post,
+    path = "/api/trials/{id}/end",
+    operation_id = "endTrial",
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Trial id")),
+    responses(
+        (status = 202, description = "Ending: the meeting is released within moments", body = TrialView),
+        (status = 404, description = "No such trial", body = ErrorBody),
+    )
+)]
+pub async fn end(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<(StatusCode, Json<TrialView>), ApiError> {
+    trial_row(&state, id).await?;
+    let workflow_id = trial_workflow_id(id);
+    let hang_up = StatusEvent {
+        attempt: 1,
+        call_sid: chat_sid(&workflow_id),
+        status: CallStatus::Completed,
+        sequence: None,
+        duration_secs: None,
+        answered_by: None,
+    };
+    let signalled = state
+        .temporal
+        .get_workflow_handle::<LeadWorkflow>(workflow_id.clone())
+        .signal(
+            LeadWorkflow::call_status,
+            hang_up,
+            WorkflowSignalOptions::builder()
+                .request_id(format!("{workflow_id}:end"))
+                .build(),
+        )
+        .await;
+    if let Err(err) = signalled {
+        // A trial whose workflow is already over has nothing left to end.
+        tracing::debug!(error = %err, %id, "trial already over");
+    }
+    mark_ended(&state, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(view(&state, id).await?)))
+}
