@@ -5,7 +5,8 @@
 #   scripts/bench.sh [--levels 1,100,500,1000] [--turns 10] [--csv-rows 100000,1000000]
 #                    [--analytics-calls 1000000] [--steps 250,500,750,1000,1250,1500]
 #                    [--hold-secs 60] [--leads 10000]
-#                    [--only turns|csv|analytics|concurrency|throughput]
+#                    [--agent-kb 20] [--agent-levels 1,100]
+#                    [--only turns|agent|prompt|csv|analytics|concurrency|throughput]
 #
 # Starts a private Postgres and a Temporal dev server with its SQLite file (as `make demo`
 # does) on free ports, builds the release benchmark, runs it, stops the servers.
@@ -21,6 +22,8 @@ ANALYTICS_CALLS=1000000
 STEPS=250,500,750,1000,1250,1500
 HOLD_SECS=60
 LEADS=10000
+AGENT_KB=20
+AGENT_LEVELS=1,100
 ONLY=
 while (($#)); do
   case $1 in
@@ -31,6 +34,8 @@ while (($#)); do
   --steps) STEPS=$2; shift ;;
   --hold-secs) HOLD_SECS=$2; shift ;;
   --leads) LEADS=$2; shift ;;
+  --agent-kb) AGENT_KB=$2; shift ;;
+  --agent-levels) AGENT_LEVELS=$2; shift ;;
   --only) ONLY=$2; shift ;;
   *) die "unknown argument $1 (see scripts/bench.sh)" ;;
   esac
@@ -70,6 +75,24 @@ if [[ -z $ONLY || $ONLY == turns ]]; then
   log "running: $CMD"
   TABLE=$(RUST_LOG=warn "$BENCH" --levels "$LEVELS" --turns "$TURNS")
   replace_section turns "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == agent ]]; then
+  CMD="make bench  # scripts/bench.sh --only agent --agent-kb $AGENT_KB --agent-levels $AGENT_LEVELS --turns $TURNS"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb "$AGENT_KB")
+  replace_section turns-agent "Command: \`$CMD\` (run $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == prompt ]]; then
+  CMD="make bench  # scripts/bench.sh --only prompt --agent-kb $AGENT_KB"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" prompt --agent-kb "0,$AGENT_KB")
+  replace_section prompt "Command: \`$CMD\` (run $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg))
 
 $TABLE"
   echo "$TABLE"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What `make demo` runs: the whole stack on this machine, no Docker, then the demo driver.
 #
-#   make demo              # stack stays up after the campaign; Ctrl-C (or make demo-down) stops it
+#   make demo              # stack stays up after the campaigns; Ctrl-C (or make demo-down) stops it
 #   DEMO_EXIT=1 make demo  # tear down after the driver and exit with its status
 #
-# The driver (callwright-demo) runs the campaign, then waits up to 60 s for the meetings booked
-# on the calls to be confirmed and their invites to reach the simulator's SMTP sink (it reads
-# both from the simulator, --sim); it exits 2 if the campaign did not complete and 3 if a meeting
-# stayed reserved or an invite is missing.
+# The driver (callwright-demo) saves the demo's agents (sim/data/demo-agents/), runs two
+# campaigns (the energy agent's versions 1 and 2 split 50/50 over DEMO_LEADS, the software agent
+# over DEMO_CRM_LEADS), then waits up to 60 s for the meetings booked on the calls to be confirmed
+# and their invites to reach the simulator's SMTP sink (it reads both from the simulator, --sim);
+# it exits 2 if a campaign did not complete and 3 if a meeting stayed reserved or an invite is
+# missing.
 #
 # Ports (env overrides): DEMO_TEMPORAL_PORT=7233 DEMO_UI_PORT=8233 DEMO_PG_PORT=55432
 # DEMO_API_PORT=8080 DEMO_SIM_PORT=8090 DEMO_SMTP_PORT=2525. State in .run/demo/ (DEMO_STATE_DIR): Postgres data
@@ -27,6 +29,7 @@ API_PORT=${DEMO_API_PORT:-8080}
 SIM_PORT=${DEMO_SIM_PORT:-8090}
 SMTP_PORT=${DEMO_SMTP_PORT:-2525}
 LEADS=${DEMO_LEADS:-sim/data/demo-leads.csv}
+CRM_LEADS=${DEMO_CRM_LEADS:-sim/data/demo-leads-crm.csv}
 BIN=${CARGO_TARGET_DIR:-$CW_REPO/target}/debug
 
 scripts/deps.sh
@@ -113,7 +116,7 @@ export CALLWRIGHT_API_KEY
 printf 'export CALLWRIGHT_API_KEY=%q   # API key of this demo run\n' "$CALLWRIGHT_API_KEY" >>"$ENVF"
 echo "Dashboard: http://127.0.0.1:$API_PORT/ (sign in with the API key $CALLWRIGHT_API_KEY)"
 "$BIN/callwright-demo" --api "http://127.0.0.1:$API_PORT" --sim "http://127.0.0.1:$SIM_PORT" \
-  --leads "$LEADS" --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
+  --leads "$LEADS" --crm-leads "$CRM_LEADS" --agents sim/data/demo-agents --temporal-ui "http://127.0.0.1:$UI_PORT" || driver_status=$?
 if ((driver_status != 0)); then
   log "demo driver failed (exit $driver_status); logs: $STATE/{api,worker,sim}.log"
 fi

@@ -19,10 +19,12 @@
 //! machine holds at a 10-second turn cadence (see [`concurrency`]); `callwright-bench
 //! throughput [--leads 10000]` leads per hour through a whole campaign (see [`throughput`]).
 
+mod agent;
 mod analytics;
 mod concurrency;
 mod csv_import;
 mod floor;
+mod prompt_build;
 mod scratch;
 mod stack;
 mod stats;
@@ -38,12 +40,14 @@ use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
 struct Args {
     levels: Vec<usize>,
     turns: usize,
+    agent_kb: usize,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         levels: vec![1, 10, 100],
         turns: 20,
+        agent_kb: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -58,7 +62,10 @@ fn parse_args() -> anyhow::Result<Args> {
                     .collect::<Result<_, _>>()?
             }
             "--turns" => args.turns = value.parse()?,
-            other => anyhow::bail!("unknown flag {other} (use --levels 1,10,100 --turns 20)"),
+            "--agent-kb" => args.agent_kb = value.parse()?,
+            other => anyhow::bail!(
+                "unknown flag {other} (use --levels 1,10,100 --turns 20 --agent-kb 0)"
+            ),
         }
     }
     Ok(args)
@@ -120,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
             callwright_activities::telemetry::init("warn");
             return concurrency::run(&argv[1..]).await;
         }
+        Some("prompt") => return prompt_build::run(&argv[1..]),
         Some("throughput") => {
             callwright_activities::telemetry::init("warn");
             return throughput::run(&argv[1..]).await;
@@ -212,12 +220,22 @@ async fn measure(
     dialled: turns::Dialled,
 ) -> anyhow::Result<String> {
     let mut out = vec![
-        format!("Machine: {}. Each caller takes turns back to back (closed loop), {} per caller.", machine(), args.turns),
+        format!(
+            "Machine: {}. Each caller takes turns back to back (closed loop), {} per caller; the agent: {}.",
+            machine(),
+            args.turns,
+            if args.agent_kb == 0 {
+                "small (~0.2 KB of instructions and knowledge)".to_owned()
+            } else {
+                format!("{} KB of instructions and inline knowledge", args.agent_kb)
+            }
+        ),
         String::new(),
         "| concurrent calls | turns | failed | turn p50 ms | p90 | p99 | max | turns/s | floor p50 ms | p90 | p99 | max | updates/s | p50 ratio | p99 ratio |".to_owned(),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
     ];
     let mut bench = turns::TurnBench::new(api, api_key, dialled)?;
+    bench.agent_kb = args.agent_kb;
     for &level in &args.levels {
         eprintln!("level {level}: floor …");
         let floor = floor::run(client, level, args.turns).await?;

@@ -146,9 +146,16 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
         "upload: {status} {report}"
     );
     let settings = json!({
-        "business_name": "Bench", "max_attempts": 1, "max_turns": 4,
+        "max_attempts": 1, "max_turns": 4,
         "calling_window": {"start_minute": 0, "end_minute": 1440},
     });
+    let keyed = reqwest::Client::builder()
+        .default_headers(reqwest::header::HeaderMap::from_iter([(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {key}").parse()?,
+        )]))
+        .build()?;
+    let agent = crate::agent::create(&keyed, &api, &crate::agent::spec(0)).await?;
     let procs = Processes::new(api_child.pid, worker.pid);
     let load_before = stack::load_average();
     let cpu_before = procs.cpu();
@@ -170,7 +177,7 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             .bearer_auth(&key)
             .json(
                 &json!({"lead_ids": chunk, "max_concurrent": args.max_concurrent,
-                          "settings": settings}),
+                          "agent": {"id": agent}, "settings": settings}),
             )
             .send()
             .await?;

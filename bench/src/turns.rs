@@ -104,6 +104,10 @@ pub struct TurnBench {
     pub http: reqwest::Client,
     pub dialled: Dialled,
     next_number: u32,
+    /// The agent campaigns call with (created on first use).
+    agent_id: Option<String>,
+    /// Its size in KB (`--agent-kb`): 0 for a small one.
+    pub agent_kb: usize,
 }
 
 impl TurnBench {
@@ -122,6 +126,8 @@ impl TurnBench {
             http,
             dialled,
             next_number: 1000,
+            agent_id: None,
+            agent_kb: 0,
         })
     }
 
@@ -160,7 +166,17 @@ impl TurnBench {
                 other => anyhow::bail!("creating a lead: {other} {body}"),
             }
         }
-        let settings = json!({"business_name": "Bench", "max_attempts": 1, "max_turns": 1_000_000,
+        let agent = match &self.agent_id {
+            Some(id) => id.clone(),
+            None => {
+                let id =
+                    crate::agent::create(&self.http, &self.api, &crate::agent::spec(self.agent_kb))
+                        .await?;
+                self.agent_id = Some(id.clone());
+                id
+            }
+        };
+        let settings = json!({"max_attempts": 1, "max_turns": 1_000_000,
                               "max_call_secs": 3600, "calling_window": {"start_minute": 0, "end_minute": 1440}});
         // A campaign workflow starts its leads one after another (a workflow task round trip
         // each), so the calls are opened by several small campaigns side by side.
@@ -169,7 +185,8 @@ impl TurnBench {
             let (status, body) = self
                 .post_json(
                     "/api/campaigns/start",
-                    json!({"lead_ids": chunk, "max_concurrent": chunk.len(), "settings": settings}),
+                    json!({"lead_ids": chunk, "max_concurrent": chunk.len(),
+                           "agent": {"id": agent}, "settings": settings}),
                 )
                 .await?;
             anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");

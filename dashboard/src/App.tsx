@@ -3,6 +3,7 @@ import { Route, Routes } from "react-router-dom";
 import { apiKey } from "./api/client";
 import { Layout } from "./components/Layout";
 import { hub } from "./live/hub";
+import { AgentPage, Agents, NewAgent } from "./pages/Agents";
 import { CampaignPage, Campaigns, NewCampaign } from "./pages/Campaigns";
 import { LeadPage } from "./pages/LeadPage";
 import { Leads } from "./pages/Leads";
@@ -33,6 +34,9 @@ export function App() {
           <Route path="/live" element={<LiveCalls />} />
           <Route path="/leads" element={<Leads />} />
           <Route path="/leads/:id" element={<LeadPage />} />
+          <Route path="/agents" element={<Agents />} />
+          <Route path="/agents/new" element={<NewAgent />} />
+          <Route path="/agents/:id" element={<AgentPage />} />
           <Route path="/campaigns" element={<Campaigns />} />
           <Route path="/campaigns/new" element={<NewCampaign />} />
           <Route path="/campaigns/:id" element={<CampaignPage />} />

@@ -61,6 +61,30 @@ export function language(code: string): string {
   return LANGUAGES[code] ?? code;
 }
 
+/** Every language an agent can speak, in the API's order. */
+export const LANGUAGE_CODES = ["en", "he", "fr", "de", "es", "ar", "it", "pt", "nl", "ru", "pl", "tr", "ja", "hi", "zh"];
+
+/** Hebrew and Arabic read right to left. */
+export function isRtl(code: string | null | undefined): boolean {
+  return code === "he" || code === "ar";
+}
+
+/** The `dir` of text written in `code`: "rtl" for Hebrew and Arabic, else "auto". */
+export function dirOf(code: string | null | undefined): "rtl" | "auto" {
+  return isRtl(code) ? "rtl" : "auto";
+}
+
+/** A rate as a whole percentage: 0.183 → "18%". */
+export function percent(ratio: number | null | undefined): string {
+  return ratio === null || ratio === undefined ? "–" : `${Math.round(ratio * 100)}%`;
+}
+
+/** A rate with its 95% interval: "18% (12–25%)". */
+export function rateWithInterval(rate: number | null | undefined, low: number, high: number): string {
+  if (rate === null || rate === undefined) return "–";
+  return `${percent(rate)} (${Math.round(low * 100)}–${percent(high)})`;
+}
+
 /** Local midnight `days` days ago in `tz`, as an instant (for date range presets). */
 export function startOfDay(tz: string, daysAgo = 0, now = new Date()): Date {
   const parts = new Intl.DateTimeFormat("en-US", {

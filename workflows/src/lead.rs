@@ -275,9 +275,14 @@ impl LeadWorkflow {
         _ctx: &WorkflowContextView,
         req: &VoiceRequest,
     ) -> Result<(), HandlerError> {
-        self.live(req.attempt, &req.call_sid)
-            .map(|_| ())
-            .ok_or_else(|| "no such live call".into())
+        // A trial's chat is opened by the API right after it starts the workflow, maybe before
+        // the workflow has opened the call: the handler waits for it.
+        let chat_opening = self.input.channel == Channel::Chat && self.call.is_none();
+        if chat_opening || self.live(req.attempt, &req.call_sid).is_some() {
+            Ok(())
+        } else {
+            Err("no such live call".into())
+        }
     }
 
     /// The call was answered: greet (business name, AI disclosure, recording notice) and listen.
@@ -287,9 +292,9 @@ impl LeadWorkflow {
         // The call's script arrives with the dial's result; a provider that answers before
         // that result reaches the workflow waits for it here (milliseconds).
         let _ = ctx
-            .wait_condition(|s: &Self| {
-                s.live(req.attempt, &req.call_sid)
-                    .is_none_or(|c| c.script.is_some() || c.status.is_final())
+            .wait_condition(|s: &Self| match s.live(req.attempt, &req.call_sid) {
+                Some(c) => c.script.is_some() || c.status.is_final(),
+                None => s.input.channel == Channel::Phone || s.outcome.is_some(),
             })
             .await;
         let now = utc(ctx.workflow_time());

@@ -206,7 +206,7 @@ pub async fn agents(
                 count(*) FILTER (WHERE c.status = 'completed'),
                 count(*) FILTER (WHERE callwright_is_conversation(c.outcome)),
                 count(*) FILTER (WHERE c.outcome = 'opted_out'),
-                avg(c.duration_secs)::float8 FILTER (WHERE c.status = 'completed'),
+                (avg(c.duration_secs) FILTER (WHERE c.status = 'completed'))::float8,
                 COALESCE(sum(m.booked), 0)::int8,
                 COALESCE(sum(m.held), 0)::int8,
                 COALESCE(sum(m.no_shows), 0)::int8

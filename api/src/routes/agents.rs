@@ -474,6 +474,180 @@ pub async fn rules(State(state): State<AppState>) -> Json<AgentRules> {
     })
 }
 
+/// `POST /api/agents/preview` body.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The agent as edited (not saved).
+    spec: serde_json::Value,
+    /// Render for this lead (default: a sample lead with no company, email or fields).
+    lead_id: Option<Uuid>,
+    /// In this language (default: the lead's, else the agent's own).
+    #[schema(value_type = Option<String>, example = "fr")]
+    language: Option<String>,
+}
+
+/// A problem the preview found: a value the chosen lead lacks, with no `default`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PreviewProblem {
+    /// The template's field.
+    field: String,
+    /// What is missing.
+    message: String,
+}
+
+/// What a call with the chosen lead would start with.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentPreview {
+    /// The opening line (the product's disclosure, then the agent's greeting).
+    greeting: String,
+    /// The system prompt of the call's first turn, exactly as the model would get it.
+    system_prompt: String,
+    /// The meeting's title in the call's language.
+    meeting_title: String,
+    /// Its description, if any.
+    meeting_description: Option<String>,
+    /// How the knowledge reaches the model: `none`, `inline` or `search`.
+    knowledge_mode: String,
+    /// Values the chosen lead lacks (rendered empty on a call): write a `default(...)`.
+    problems: Vec<PreviewProblem>,
+}
+
+/// Renders an agent (as edited, unsaved) for a lead: the greeting, the first turn's system
+/// prompt and the meeting's title, with any template value the lead lacks listed.
+#[utoipa::path(
+    post,
+    path = "/api/agents/preview",
+    operation_id = "previewAgent",
+    tag = "agents",
+    security(("bearer" = [])),
+    request_body(content = PreviewRequest),
+    responses(
+        (status = 200, description = "The preview", body = AgentPreview),
+        (status = 400, description = "Malformed JSON body", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "The agent is invalid, or no such lead (`error.field` names it)", body = ErrorBody),
+    )
+)]
+pub async fn preview(
+    State(state): State<AppState>,
+    Json(req): Json<PreviewRequest>,
+) -> Result<Json<AgentPreview>, ApiError> {
+    use callwright_activities::agents::AgentVersion;
+    use callwright_domain::agent::template::render_strict;
+    use callwright_domain::agent::{AgentRef, TemplateVars, opening, render};
+    use callwright_domain::{Language, LeadProfile};
+    let bytes = serde_json::to_vec(&req.spec).map_err(|e| ApiError::Internal(e.into()))?;
+    let spec = parse_spec(&bytes).map_err(|e| match e {
+        ApiError::Unprocessable(m) => ApiError::Unprocessable(format!("spec.{m}")),
+        other => other,
+    })?;
+    spec.validate()
+        .map_err(|e| invalid(format!("spec.{}: {}", e.field, e.message)))?;
+    let mut lead = LeadProfile {
+        lead_id: Uuid::nil().to_string(),
+        name: "Dana Levi".to_owned(),
+        phone: None,
+        language: spec.language,
+        timezone: "UTC".to_owned(),
+        window_timezones: Vec::new(),
+        email: None,
+        company: None,
+        fields: Default::default(),
+    };
+    if let Some(id) = req.lead_id {
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT name, email, company, language, timezone, fields FROM leads
+             WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
+        )
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
+        let (name, email, company, language, timezone, fields) =
+            row.ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+        lead.name = name;
+        lead.email = email;
+        lead.company = company;
+        lead.language = language.parse().unwrap_or(spec.language);
+        lead.timezone = timezone;
+        lead.fields = fields.0;
+    }
+    if let Some(l) = req.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        lead.language = l
+            .parse::<Language>()
+            .map_err(|e| invalid(format!("language: {e}")))?;
+    }
+    let now = Utc::now();
+    let vars = TemplateVars::new(&spec, &lead, lead.language, now);
+    let mut problems = Vec::new();
+    let mut check = |field: String, source: &str| {
+        if let Err(message) = render_strict(source, &vars) {
+            problems.push(PreviewProblem { field, message });
+        }
+    };
+    check("instructions".to_owned(), &spec.instructions);
+    if let Some(g) = spec.greetings.get(&lead.language) {
+        check(format!("greetings.{}", lead.language), g);
+    }
+    let title_lang = if spec.meeting.title.contains_key(&lead.language) {
+        lead.language
+    } else {
+        spec.language
+    };
+    if let Some(t) = spec.localized(&spec.meeting.title, lead.language) {
+        check(format!("meeting.title.{title_lang}"), t);
+    }
+    let mode = knowledge::mode(&spec.knowledge);
+    let version = AgentVersion {
+        agent: AgentRef {
+            agent_id: Uuid::nil().to_string(),
+            version: 0,
+        },
+        preamble: callwright_activities::prompt::preamble(&spec, mode),
+        spec: spec.clone(),
+        mode,
+        passages: Vec::new(),
+        vectors: Vec::new(),
+        embedding_model: None,
+    };
+    let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let system_prompt = callwright_activities::prompt::system_prompt(
+        &version,
+        &lead,
+        &render(&spec.instructions, &vars),
+        now.with_timezone(&tz).fixed_offset(),
+        &[],
+        None,
+    );
+    let p = callwright_domain::phrases::phrases(lead.language);
+    Ok(Json(AgentPreview {
+        greeting: opening(&spec, lead.language, &vars, p),
+        system_prompt,
+        meeting_title: spec
+            .localized(&spec.meeting.title, lead.language)
+            .map(|t| render(t, &vars))
+            .unwrap_or_default(),
+        meeting_description: spec
+            .localized(&spec.meeting.description, lead.language)
+            .map(|t| render(t, &vars)),
+        knowledge_mode: match mode {
+            knowledge::KnowledgeMode::None => "none",
+            knowledge::KnowledgeMode::Inline => "inline",
+            knowledge::KnowledgeMode::Search => "search",
+        }
+        .to_owned(),
+        problems,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

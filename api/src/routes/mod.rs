@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
     let agents = Router::new()
         .route("/api/agents", post(agents::create).get(agents::list))
         .route("/api/agents/rules", get(agents::rules))
+        .route("/api/agents/preview", post(agents::preview))
         .route("/api/agents/{id}", get(agents::get_one).put(agents::update))
         .route("/api/agents/{id}/versions", get(agents::list_versions))
         .route(

@@ -33,6 +33,7 @@ The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-S
         super::agents::create,
         super::agents::list,
         super::agents::rules,
+        super::agents::preview,
         super::agents::get_one,
         super::agents::update,
         super::agents::list_versions,

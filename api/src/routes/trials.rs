@@ -438,7 +438,7 @@ async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
     .fetch_optional(&state.db)
     .await?;
     let call_ended = call.as_ref().and_then(|c| c.3);
-    let (transcript, outcome, answers) = match call {
+    let (mut transcript, outcome, answers) = match call {
         Some((call_id, outcome, answers, _)) => {
             let lines: Vec<TrialLine> = sqlx::query_as(
                 "SELECT idx, speaker, text, tools, spoken_at FROM call_turns
@@ -451,6 +451,33 @@ async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
         }
         None => (Vec::new(), None, None),
     };
+    // Lines the workflow holds that are not written yet (the greeting, until the first
+    // answer), from its state while it runs.
+    if outcome.is_none()
+        && let Ok(live) = state
+            .temporal
+            .get_workflow_handle::<LeadWorkflow>(workflow_id.clone())
+            .query(LeadWorkflow::state, (), Default::default())
+            .await
+    {
+        let written = transcript.last().map_or(-1, |l| l.idx);
+        transcript.extend(
+            live.transcript
+                .into_iter()
+                .filter(|t| i64::from(t.index) > i64::from(written))
+                .map(|t| TrialLine {
+                    idx: i32::try_from(t.index).unwrap_or(i32::MAX),
+                    speaker: match t.speaker {
+                        callwright_domain::conversation::Speaker::Agent => "agent",
+                        callwright_domain::conversation::Speaker::Callee => "callee",
+                    }
+                    .to_owned(),
+                    text: t.text,
+                    tools: None,
+                    spoken_at: t.at,
+                }),
+        );
+    }
     let meetings: Vec<Meeting> = sqlx::query_as(&format!(
         "SELECT {MEETING_COLUMNS} FROM meetings WHERE workflow_id = $1 ORDER BY created_at"
     ))

@@ -70,6 +70,11 @@ export interface CallRow {
   duration_secs?: number | null;
   recording_url?: string | null;
   summary?: CallSummaryNote | null;
+  /** The agent that spoke, and its version. */
+  agent_id?: string | null;
+  agent_version?: number | null;
+  /** Answers to the agent's qualification questions (once the post-call summary is written). */
+  answers?: Answers | null;
 }
 
 /** `CallSummary` (domain): the post-call summary. */
@@ -106,9 +111,17 @@ export interface LeadView {
   next_action_at?: string | null;
 }
 
+/** A lead's own data (an upload's other columns): text, a number or a boolean. */
+export type LeadFields = Record<string, string | number | boolean>;
+
+/** Typed answers to an agent's qualification questions, by question id. */
+export type Answers = Record<string, string | number | boolean | null>;
+
 /** `LeadDetail`. */
 export interface LeadDetail extends LeadSummary {
   window_timezones: string[];
+  /** The lead's own columns, for the agent's templates (`{{ lead.fields.plan }}`). */
+  fields?: LeadFields;
   calls: CallRow[];
   meetings: Meeting[];
   workflow_id?: string | null;
@@ -131,6 +144,10 @@ export interface CallSummary {
   ended_at?: string | null;
   duration_secs?: number | null;
   has_recording: boolean;
+  agent_id?: string | null;
+  agent_version?: number | null;
+  /** A trial chat of the agent, not a phone call. */
+  trial?: boolean;
 }
 
 /** `CallPage`. */
@@ -149,11 +166,22 @@ export interface TurnRow {
   intent?: string | null;
   /** The line's language (`en`, `he`, ...): the agent's, or the one recognised in the lead's words. */
   language?: string | null;
+  /** On an agent line: the tools the model used to answer, in order. */
+  tools?: ToolUse[] | null;
   spoken_at: string;
+}
+
+/** `ToolUse`: a tool the model called (`check_availability`, `book_meeting`, ...). */
+export interface ToolUse {
+  name: string;
+  arguments: unknown;
+  /** What it returned to the model (none for the tools that end the call). */
+  result?: unknown;
 }
 
 /** `CallDetail`. */
 export interface CallDetail extends CallSummary {
+  answers?: Answers | null;
   transcript: TurnRow[];
 }
 
@@ -164,7 +192,8 @@ export interface ImportReport {
   accepted: number;
   rejected: number;
   duplicates: number;
-  ignored_columns: string[];
+  /** The header's other columns, kept with each lead as its `fields`. */
+  field_columns: string[];
   rejected_rows: { line: number; reason: string }[];
   duplicate_rows: {
     line: number;
@@ -242,14 +271,30 @@ export interface CallingWindow {
   days: number[];
 }
 
-/** `StartCampaign`. */
+/** `Variant`: a version and its relative share of a campaign's leads. */
+export interface Variant {
+  version: number;
+  weight: number;
+}
+
+/**
+ * `CampaignAgent`: `{id}` calls with the latest version, `{id, version}` pins one,
+ * `{id, variants}` splits the leads between versions by weight.
+ */
+export interface CampaignAgent {
+  id: string;
+  version?: number;
+  variants?: Variant[];
+}
+
+/** `StartCampaign` (the business is the agent's: `settings.business_name` is refused). */
 export interface StartCampaign {
   name?: string;
   lead_ids?: string[];
   import_id?: string;
   max_concurrent?: number;
+  agent: CampaignAgent;
   settings?: {
-    business_name?: string;
     max_attempts?: number;
     retry?: RetryCadence;
     calling_window?: CallingWindow;
@@ -272,6 +317,9 @@ export interface Meeting {
   starts_at: string;
   ends_at: string;
   title: string;
+  description?: string | null;
+  /** Booked in a trial chat: released when the trial ends, never on a real calendar. */
+  trial?: boolean;
   timezone: string;
   language: string;
   attendee_name: string;
@@ -288,6 +336,225 @@ export interface Meeting {
 export interface MeetingPage {
   meetings: Meeting[];
   next_cursor?: string | null;
+}
+
+/** The languages an agent speaks: `en he fr de es ar it pt nl ru pl tr ja hi zh`. */
+export type LanguageCode = string;
+
+/** Texts per language (`{"en": "...", "fr": "..."}`): MiniJinja templates. */
+export type PerLanguage = Record<LanguageCode, string>;
+
+/** `AnswerKind`. */
+export type AnswerKind = "text" | "number" | "boolean" | "one_of";
+
+/** `Question`: asked naturally, one at a time, before a meeting is offered. */
+export interface Question {
+  /** Key of the answer: `a-z 0-9 _`, starting with a letter; unique within the agent. */
+  id: string;
+  text: string;
+  type: AnswerKind;
+  /** The choices of a `one_of` question (2 to 20); absent for the other types. */
+  options?: string[];
+}
+
+/** `KnowledgeDoc`: what the agent answers from, and never beyond. */
+export interface KnowledgeDoc {
+  title: string;
+  format: "markdown" | "text";
+  content: string;
+}
+
+/** `MeetingSpec`: the meeting the agent books. The agent's own language must have a title. */
+export interface MeetingSpec {
+  title: PerLanguage;
+  description?: PerLanguage;
+  /** 10 to 240 (default 30). */
+  minutes: number;
+}
+
+/** `VoiceOverride`: voices for one language, overriding the deployment's. */
+export interface VoiceOverride {
+  /** The text-to-speech provider's voice id. */
+  tts_voice?: string;
+  /** Twilio's `<Say voice>` (`Polly.Joanna`, ...). */
+  say_voice?: string;
+}
+
+/** `AgentSpec`: one version of an agent, as its owner writes it. */
+export interface AgentSpec {
+  /** For the team; never said on a call. */
+  name: string;
+  /** Said in the disclosure that opens every call. */
+  business_name: string;
+  /** What the meeting is for, in one phrase. */
+  goal: string;
+  /** The language the owner writes in: the fallback for texts given per language. */
+  language: LanguageCode;
+  /** The pitch and how to handle objections (a template). */
+  instructions: string;
+  /** Said after the product's disclosure, per language (templates). */
+  greetings: PerLanguage;
+  questions: Question[];
+  knowledge: KnowledgeDoc[];
+  meeting: MeetingSpec;
+  voices: Record<LanguageCode, VoiceOverride>;
+  /** The chat model (default: the deployment's). */
+  model?: string;
+  /** 0 to 2 (default 0.3). */
+  temperature?: number;
+}
+
+/** `AgentSummary`: an agent in the list. */
+export interface AgentSummary {
+  id: string;
+  /** Of its latest version. */
+  name: string;
+  latest_version: number;
+  created_at: string;
+  /** Last saved. */
+  updated_at: string;
+}
+
+/** How knowledge reaches the model: whole in every prompt, or searched per turn. */
+export type KnowledgeMode = "none" | "inline" | "search";
+
+/** `AgentVersionView`: one saved version. */
+export interface AgentVersionView {
+  agent_id: string;
+  version: number;
+  created_at: string;
+  knowledge_mode: KnowledgeMode;
+  /** Characters of instructions and knowledge. */
+  size_chars: number;
+  spec: AgentSpec;
+}
+
+/** `VersionSummary`: a version in an agent's history. */
+export interface VersionSummary {
+  version: number;
+  name: string;
+  knowledge_mode: KnowledgeMode;
+  created_at: string;
+}
+
+/** `AgentDetail`: the agent, its latest version and every version, newest first. */
+export interface AgentDetail extends AgentSummary {
+  latest: AgentVersionView;
+  versions: VersionSummary[];
+}
+
+/** `AgentRules`: what templates may use, and the knowledge budget. */
+export interface AgentRules {
+  /** `lead.name`, `lead.fields.<column>`, ... */
+  variables: { name: string; description: string }[];
+  /** Knowledge up to this many characters goes into every prompt whole. */
+  inline_knowledge_chars: number;
+  /** Whether knowledge past the budget can be searched (an embeddings endpoint). */
+  search_available: boolean;
+}
+
+/** `PreviewRequest`: the agent as edited (unsaved). */
+export interface PreviewRequest {
+  spec: AgentSpec;
+  lead_id?: string;
+  language?: LanguageCode;
+}
+
+/** `AgentPreview`: what a call with the chosen lead would start with. */
+export interface AgentPreview {
+  /** The product's disclosure, then the agent's greeting. */
+  greeting: string;
+  system_prompt: string;
+  meeting_title: string;
+  meeting_description?: string | null;
+  knowledge_mode: KnowledgeMode;
+  /** Values the lead lacks (rendered empty on a call): write a `default(...)`. */
+  problems: { field: string; message: string }[];
+}
+
+/** `NewTrial`: all optional; `lead_id` or a made-up `lead`, not both. */
+export interface NewTrial {
+  version?: number;
+  language?: LanguageCode;
+  lead_id?: string;
+  lead?: { name?: string; email?: string; company?: string; timezone?: string; fields?: LeadFields };
+}
+
+/** `TrialLine`: one line of a trial's transcript. */
+export interface TrialLine {
+  idx: number;
+  /** `agent` or `callee`. */
+  speaker: string;
+  text: string;
+  tools?: ToolUse[] | null;
+  spoken_at: string;
+}
+
+/** `TrialView`: a trial chat and where it stands. */
+export interface TrialView {
+  id: string;
+  agent_id: string;
+  version: number;
+  language: LanguageCode;
+  workflow_id: string;
+  created_at: string;
+  ended_at?: string | null;
+  outcome?: string | null;
+  /** The first line is the greeting. */
+  transcript: TrialLine[];
+  /** `reserved` while the trial runs, `cancelled` (released) after it ends. */
+  meetings: Meeting[];
+  /** Extracted after the trial ended. */
+  answers?: Answers | null;
+}
+
+/** `TrialReply`: the agent's answer to one message. */
+export interface TrialReply {
+  reply: string;
+  tools: ToolUse[];
+  /** The agent ended the conversation: the trial is over. */
+  ended: boolean;
+}
+
+/** `VersionResults`: one agent version's results (`GET /api/analytics/agents`). */
+export interface VersionResults {
+  agent_id: string;
+  agent_name: string;
+  version: number;
+  leads: number;
+  dials: number;
+  connects: number;
+  conversations: number;
+  meetings_booked: number;
+  /** meetings_booked / conversations, with its 95% interval (Wilson). */
+  booking_rate?: number | null;
+  booking_rate_low: number;
+  booking_rate_high: number;
+  meetings_held: number;
+  no_shows: number;
+  opt_outs: number;
+  opt_out_rate?: number | null;
+  mean_call_secs?: number | null;
+}
+
+/** `Comparison`: the two versions of one agent with the most conversations. */
+export interface Comparison {
+  leader_version: number;
+  other_version: number;
+  leader_rate: number;
+  other_rate: number;
+  p_value: number;
+  significant: boolean;
+  /** "Version 2 books more: 18% vs 11%, 95% sure." or "No difference yet: …". */
+  summary: string;
+}
+
+/** `AgentResults`. */
+export interface AgentResults {
+  from: string;
+  to: string;
+  versions: VersionResults[];
+  comparison?: Comparison | null;
 }
 
 /** A live event from `GET /api/events` (the JSON `data` of each SSE message). */

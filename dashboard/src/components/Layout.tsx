@@ -8,6 +8,7 @@ const NAV = [
   ["/", "Overview"],
   ["/live", "Live calls"],
   ["/leads", "Leads"],
+  ["/agents", "Agents"],
   ["/campaigns", "Campaigns"],
   ["/meetings", "Meetings"],
 ] as const;

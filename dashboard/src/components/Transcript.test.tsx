@@ -19,6 +19,21 @@ describe("Transcript", () => {
     expect(screen.getAllByRole("note").map((n) => n.textContent)).toEqual(["Now in English"]);
   });
 
+  it("shows an agent line's tools as chips that open to their arguments and result", () => {
+    const tools = [
+      { name: "check_availability", arguments: { day: "2026-11-26" }, result: { slots: [] } },
+      { name: "end_call", arguments: { reason: "booked" } },
+    ];
+    render(<Transcript turns={[{ idx: 0, speaker: "agent", text: "One moment.", tools, spoken_at: at }, { idx: 1, speaker: "callee", text: "Ok", spoken_at: at }]} />);
+    const chips = [...document.querySelectorAll(".tool")];
+    expect(chips.map((c) => c.querySelector("summary")?.textContent)).toEqual(["check_availability", "end_call"]);
+    expect(chips.every((c) => !(c as HTMLDetailsElement).open)).toBe(true);
+    expect(chips[0]?.textContent).toContain('"day": "2026-11-26"');
+    expect(chips[0]?.textContent).toContain("Result");
+    expect(chips[1]?.textContent).not.toContain("Result");
+    expect(document.querySelectorAll(".turn.callee .tool")).toHaveLength(0);
+  });
+
   it("marks nothing in a call held in one language, or in lines written before languages were kept", () => {
     const old = turns.map((t) => ({ ...t, language: undefined }));
     render(<Transcript turns={old} />);

@@ -1,21 +1,34 @@
 import { useEffect, useRef } from "react";
 import type { TurnRow } from "../api/types";
 import { label, language } from "../format";
+import { ToolCalls } from "./ToolCalls";
 
 /**
  * A call's turns, agent and callee. Every line is `dir="auto"`, so Hebrew or Arabic reads
  * right to left while the layout stays put; a live one keeps the newest line in view. Where the
  * agent went over to another language (the lead answered in it), the first line in the new
- * language is marked.
+ * language is marked. An agent line shows the tools the model used for it (`check_availability`,
+ * ...), each opening to its arguments and result. A trial chat in Hebrew or Arabic passes
+ * `dir="rtl"` and its own speaker names.
  */
-export function Transcript({ turns, live = false }: { turns: TurnRow[]; live?: boolean }) {
+export function Transcript({
+  turns,
+  live = false,
+  dir,
+  names = { agent: "Agent", callee: "Lead" },
+}: {
+  turns: TurnRow[];
+  live?: boolean;
+  dir?: "rtl" | "ltr";
+  names?: { agent: string; callee: string };
+}) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (live) end.current?.scrollIntoView?.({ block: "nearest" });
   }, [turns.length, live]);
   if (!turns.length) return <p className="muted">{live ? "Waiting for the first words…" : "No transcript."}</p>;
   return (
-    <ol className="transcript" aria-live={live ? "polite" : undefined}>
+    <ol className="transcript" aria-live={live ? "polite" : undefined} dir={dir}>
       {turns.map((t, i) => {
         const to = switchedTo(turns, i);
         return (
@@ -25,7 +38,7 @@ export function Transcript({ turns, live = false }: { turns: TurnRow[]; live?: b
                 Now in {language(to)}
               </span>
             )}
-            <span className="who">{t.speaker === "agent" ? "Agent" : "Lead"}</span>
+            <span className="who">{t.speaker === "agent" ? names.agent : names.callee}</span>
             <p dir="auto">{t.text}</p>
             {t.intent && t.speaker !== "agent" && (
               <span className={`intent i-${t.intent}`} title="What the agent understood">
@@ -37,6 +50,7 @@ export function Transcript({ turns, live = false }: { turns: TurnRow[]; live?: b
                 {Math.round(t.confidence * 100)}%
               </span>
             )}
+            {t.speaker === "agent" && <ToolCalls tools={t.tools} />}
           </li>
         );
       })}

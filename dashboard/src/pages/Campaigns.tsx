@@ -1,6 +1,10 @@
 import { useState } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
-import { api, query } from "../api/client";
+import { agentBody, AgentPlanPicker, pickerField, type AgentChoice } from "../agents/AgentPlanPicker";
+import { AgentResults } from "../agents/AgentResults";
+import type { FieldProblem } from "../agents/fields";
+import { api, ApiError, query } from "../api/client";
+import { download } from "../api/download";
 import type { CampaignDetail, CampaignPage, CampaignState, ImportReport, LiveEvent, StartCampaign, StartedCampaign } from "../api/types";
 import { BarList } from "../components/charts";
 import { ErrorLine, PageHead } from "../components/Layout";
@@ -106,6 +110,7 @@ export function CampaignPage() {
             {label(a)}
           </button>
         ))}
+        <ExportButton campaignId={d.id} name={d.name} onError={setError} />
         {link && (
           <a className="button secondary" href={link} target="_blank" rel="noreferrer">
             Workflow in Temporal ↗
@@ -131,6 +136,7 @@ export function CampaignPage() {
           ))}
         </div>
       </section>
+      <AgentResults campaignId={d.id} from={d.created_at} />
       <div className="grid2">
         <section className="card">
           <h2>Outcomes</h2>
@@ -160,12 +166,32 @@ export function CampaignPage() {
   );
 }
 
+/** Downloads the campaign's calls as CSV (the API needs the key: fetched, then saved from a Blob). */
+function ExportButton({ campaignId, name, onError }: { campaignId: string; name: string; onError: (e: string | null) => void }) {
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    onError(null);
+    try {
+      await download(`/api/calls/export${query({ campaign_id: campaignId })}`, `calls-${name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || campaignId}.csv`);
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button className="secondary" onClick={() => void run()} disabled={busy}>
+      {busy ? "Exporting…" : "Export calls (CSV)"}
+    </button>
+  );
+}
+
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /** The form's fields, in the units a manager thinks in. */
 export interface CampaignForm {
   name: string;
-  businessName: string;
   maxConcurrent: number;
   maxAttempts: number;
   windowStart: string;
@@ -176,7 +202,6 @@ export interface CampaignForm {
 
 export const DEFAULT_FORM: CampaignForm = {
   name: "",
-  businessName: "",
   maxConcurrent: 10,
   maxAttempts: 3,
   windowStart: "08:00",
@@ -193,15 +218,15 @@ const minutes = (hhmm: string) => {
 /** Which leads a campaign calls: a selection, or every lead an upload created. */
 export type LeadPick = { lead_ids: string[] } | { import_id: string };
 
-/** The `POST /api/campaigns/start` body of a form. */
-export function startBody(form: CampaignForm, leads: LeadPick): StartCampaign {
+/** The `POST /api/campaigns/start` body of a form (the business is the agent's). */
+export function startBody(form: CampaignForm, leads: LeadPick, agent: AgentChoice): StartCampaign {
   const r = form.retryMinutes;
   return {
     ...(form.name.trim() ? { name: form.name.trim() } : {}),
     ...leads,
     max_concurrent: form.maxConcurrent,
+    agent: agentBody(agent),
     settings: {
-      ...(form.businessName.trim() ? { business_name: form.businessName.trim() } : {}),
       max_attempts: form.maxAttempts,
       retry: {
         no_answer_secs: r.no_answer * 60,
@@ -226,6 +251,8 @@ export function NewCampaign() {
   const [source, setSource] = useState<"selection" | "upload">(state?.leadIds?.length ? "selection" : "upload");
   const [upload, setUpload] = useState<ImportReport | null>(null);
   const [form, setForm] = useState<CampaignForm>(DEFAULT_FORM);
+  const [agent, setAgent] = useState<AgentChoice | null>(null);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof CampaignForm>(k: K, v: CampaignForm[K]) => setForm((f) => ({ ...f, [k]: v }));
@@ -235,14 +262,18 @@ export function NewCampaign() {
     source === "upload" ? (upload?.accepted ? { import_id: upload.import_id } : null) : leadIds.length ? { lead_ids: leadIds } : null;
   const leadCount = source === "upload" ? (upload?.accepted ?? 0) : leadIds.length;
   const start = async () => {
-    if (!pick) return;
+    if (!pick || !agent) return;
     setBusy(true);
     setError(null);
+    setProblem(null);
     try {
-      const started = await api<StartedCampaign>("/api/campaigns/start", { method: "POST", body: startBody(form, pick) });
+      const started = await api<StartedCampaign>("/api/campaigns/start", { method: "POST", body: startBody(form, pick, agent) });
       navigate(`/campaigns/${started.campaign_id}`);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      // A refusal of the agent's versions or weights shows next to them.
+      const field = e instanceof ApiError ? pickerField(e.field, agent) : null;
+      if (field) setProblem({ field, message: e instanceof Error ? e.message : String(e) });
+      else setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
     }
   };
@@ -270,13 +301,11 @@ export function NewCampaign() {
           <b>{leadCount}</b> leads will be called.
         </p>
       </section>
+      <AgentPlanPicker choice={agent} onChange={setAgent} problem={problem} />
       <section className="card form">
         <h2>Settings</h2>
         <label>
           Name <input value={form.name} onChange={(e) => set("name", e.target.value)} placeholder="Campaign and the start time" dir="auto" />
-        </label>
-        <label>
-          Business name <input value={form.businessName} onChange={(e) => set("businessName", e.target.value)} placeholder="The server's default" dir="auto" />
         </label>
         <label>
           Calls at once <input type="number" min={1} value={form.maxConcurrent} onChange={(e) => set("maxConcurrent", Number(e.target.value))} />
@@ -312,7 +341,8 @@ export function NewCampaign() {
           ))}
         </fieldset>
         <ErrorLine error={error} />
-        <button disabled={!pick || busy || !form.days.length} onClick={() => void start()}>
+        {problem && <p className="error">Not started: see the agent above.</p>}
+        <button disabled={!pick || !agent || busy || !form.days.length} onClick={() => void start()} title={agent ? undefined : "Choose an agent first"}>
           Start campaign
         </button>
       </section>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, hasOperation } from "../api/client";
 import type { CallDetail, CallRow, CallSummaryNote, LeadDetail, LiveEvent, RecordingLink } from "../api/types";
+import { AnswersTable, LeadFieldsTable } from "../components/KeyValues";
 import { ErrorLine, PageHead } from "../components/Layout";
 import { Transcript } from "../components/Transcript";
 import { temporalLink } from "../config";
@@ -72,6 +73,10 @@ export function LeadPage() {
         </dl>
       </section>
       <section className="card">
+        <h2>Fields</h2>
+        <LeadFieldsTable fields={l.fields} />
+      </section>
+      <section className="card">
         <h2>Attempts</h2>
         {l.calls.length === 0 && <p className="muted">Not called yet.</p>}
         {[...l.calls].reverse().map((c) => (
@@ -118,7 +123,7 @@ export function SummaryNote({ summary }: { summary: CallSummaryNote }) {
   );
 }
 
-function Attempt({ call, tz }: { call: CallRow; tz: string }) {
+export function Attempt({ call, tz }: { call: CallRow; tz: string }) {
   const [open, setOpen] = useState(false);
   const detail = useApi<CallDetail>(open ? `/api/calls/${call.id}` : null);
   // Recordings play through a short-lived signed link: the provider's URL needs its credentials.
@@ -128,8 +133,17 @@ function Attempt({ call, tz }: { call: CallRow; tz: string }) {
       <summary>
         <b>Attempt {call.attempt}</b> · {dateTime(call.dialed_at, tz)} · {duration(call.duration_secs)} ·{" "}
         {call.outcome ? <span className={`outcome o-${call.outcome}`}>{label(call.outcome)}</span> : label(call.status)}
+        {call.agent_id && (
+          <>
+            {" · "}
+            <Link to={`/agents/${call.agent_id}`} className="agent-version" onClick={(e) => e.stopPropagation()}>
+              Agent v{call.agent_version ?? "?"}
+            </Link>
+          </>
+        )}
       </summary>
       {call.summary && <SummaryNote summary={call.summary} />}
+      <AnswersTable answers={call.answers} />
       <div className="recording">
         {call.recording_url ? (
           link.data ? (

@@ -13,7 +13,7 @@ describe("ImportReportView", () => {
           accepted: 3,
           rejected: 1,
           duplicates: 1,
-          ignored_columns: ["favourite_colour"],
+          field_columns: ["plan"],
           rejected_rows: [{ line: 4, reason: "phone: '12' is not a phone number" }],
           duplicate_rows: [{ line: 6, phone: "+14155550100", first_line: 2 }],
         }}
@@ -23,7 +23,7 @@ describe("ImportReportView", () => {
     expect([tile("Accepted"), tile("Rejected"), tile("Duplicates")]).toEqual(["3", "1", "1"]);
     expect(screen.getByText("phone: '12' is not a phone number")).toBeTruthy();
     expect(screen.getByText("repeats line 2", { exact: false })).toBeTruthy();
-    expect(screen.getByText("Ignored columns: favourite_colour")).toBeTruthy();
+    expect(screen.getByTestId("field-columns").textContent).toBe("Kept as lead fields: plan (for the agent's templates: {{ lead.fields.plan }})");
   });
 });
 

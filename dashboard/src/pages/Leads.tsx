@@ -189,7 +189,7 @@ export function Upload({ onDone, onReport }: { onDone?: () => void; onReport?: (
   return (
     <section className="card">
       <h2>Upload leads (CSV)</h2>
-      <p className="muted">Columns: name, phone (required); email, company, language, timezone, notes, region.</p>
+      <p className="muted">Columns: name, phone (required); email, company, language, timezone, notes, region. Any other column is kept with each lead as a field.</p>
       <div className="filters">
         <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-label="CSV file" />
         <input placeholder="Region for national numbers (e.g. US)" value={region} onChange={(e) => setRegion(e.target.value)} aria-label="Region" size={30} />
@@ -230,7 +230,11 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           <div className="tile-value">{report.duplicates}</div>
         </div>
       </div>
-      {report.ignored_columns.length > 0 && <p className="muted">Ignored columns: {report.ignored_columns.join(", ")}</p>}
+      {report.field_columns.length > 0 && (
+        <p className="muted" data-testid="field-columns">
+          Kept as lead fields: {report.field_columns.join(", ")} (for the agent's templates: <code>{`{{ lead.fields.${report.field_columns[0]} }}`}</code>)
+        </p>
+      )}
       {report.rejected_rows.length > 0 && (
         <details open>
           <summary>Rejected rows</summary>

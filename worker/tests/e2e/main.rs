@@ -8,6 +8,7 @@
 
 mod support;
 
+mod agents;
 mod analytics_rollup;
 mod api_security;
 mod booking;

@@ -205,12 +205,14 @@ impl Suite {
     /// Creates `n` leads and starts a campaign over them; returns the campaign id.
     async fn start_campaign(&self, run: &Run, n: usize) -> anyhow::Result<String> {
         let ids = run.api.create_leads(&phones(n)).await?;
+        let agent = run.api.post("/api/agents", &chaos_agent()).await?;
         let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
         let body = json!({
             "name": format!("chaos {}", run.name),
             "lead_ids": ids,
             "max_concurrent": self.args.concurrency,
-            "settings": {"business_name": "Acme Solar", "max_attempts": 3, "retry": retry,
+            "agent": {"id": agent["agent_id"]},
+            "settings": {"max_attempts": 3, "retry": retry,
                          "ring_timeout_secs": 10, "max_call_secs": 120,
                          "calling_window": {"start_minute": 0, "end_minute": 1440}},
         });
@@ -706,4 +708,17 @@ async fn main() -> anyhow::Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The agent the chaos campaigns call with (the scripted callers book, decline and opt out as
+/// they do with any agent).
+fn chaos_agent() -> Value {
+    json!({
+        "name": "Chaos agent",
+        "business_name": "Acme Solar",
+        "goal": "a short meeting with an adviser about lowering your energy costs",
+        "instructions": "Offer {{ lead.first_name }} a free review of their energy bills and book it.",
+        "knowledge": [{"title": "Pricing", "content": "The review is free."}],
+        "meeting": {"title": {"en": "Energy review"}, "minutes": 30}
+    })
 }

@@ -210,7 +210,6 @@ pub fn app_vars(
         ("LLM_BASE_URL", format!("{sim}/v1")),
         ("LLM_API_KEY", "sim-llm-key".into()),
         ("LLM_MODEL", "scripted-sales-1".into()),
-        ("BUSINESS_NAME", "Acme Solar".into()),
         ("GOOGLE_CALENDAR_BASE_URL", format!("{sim}/calendar/v3")),
         ("GOOGLE_CALENDAR_ID", "sales@acme-solar.example".into()),
         ("GOOGLE_TOKEN_URI", format!("{sim}/token")),

@@ -1,5 +1,5 @@
-//! The product's HTTP API, as the demo uses it: create leads, start a campaign, read it and
-//! its meetings.
+//! The product's HTTP API, as the demo uses it: create agents and leads, start campaigns, read
+//! them, their meetings, the per-version results and the calls export.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::csv::LeadRow;
@@ -17,8 +18,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long to keep retrying while the API refuses connections at start.
 const STARTUP_WAIT: Duration = Duration::from_secs(20);
 
-/// Concurrency cap of the demo campaign.
-const MAX_CONCURRENT: u32 = 12;
 /// Page size of `GET /api/meetings` (the API's maximum).
 const MEETINGS_PAGE: u32 = 500;
 /// Most meeting pages read (a demo campaign has far fewer meetings).
@@ -143,6 +142,83 @@ struct MeetingPage {
     next_cursor: Option<String>,
 }
 
+/// One saved version of an agent (`POST /api/agents`, `PUT /api/agents/{id}`,
+/// `GET /api/agents/{id}/versions/{version}`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AgentVersion {
+    /// The agent.
+    pub agent_id: String,
+    /// The version (1, 2, ...).
+    pub version: u32,
+    /// How its knowledge reaches the model: `none`, `inline` or `search`.
+    pub knowledge_mode: String,
+    /// The agent as saved.
+    pub spec: Value,
+}
+
+/// One agent of `GET /api/agents`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AgentSummary {
+    /// Agent id.
+    pub id: String,
+    /// Name of its latest version.
+    pub name: String,
+    /// Its latest version.
+    pub latest_version: u32,
+}
+
+/// `GET /api/analytics/agents` answer (only what the demo shows).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AgentResults {
+    /// Per agent version.
+    pub versions: Vec<VersionResults>,
+    /// The two leading versions compared, when two versions of one agent had conversations.
+    pub comparison: Option<Comparison>,
+}
+
+/// One agent version's results.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VersionResults {
+    /// The agent.
+    pub agent_id: String,
+    /// Its name.
+    pub agent_name: String,
+    /// The version.
+    pub version: u32,
+    /// Leads given this version.
+    pub leads: u64,
+    /// Calls placed.
+    pub dials: u64,
+    /// Calls that were conversations with a person.
+    pub conversations: u64,
+    /// Meetings booked on those calls.
+    pub meetings_booked: u64,
+    /// Booked / conversations (absent without conversations).
+    pub booking_rate: Option<f64>,
+    /// Low end of the booking rate's 95% interval.
+    pub booking_rate_low: f64,
+    /// High end of the booking rate's 95% interval.
+    pub booking_rate_high: f64,
+    /// Conversations that ended in an opt-out.
+    pub opt_outs: u64,
+}
+
+/// The two leading versions compared on booking rate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Comparison {
+    /// Two-sided p-value of "the rates are equal".
+    pub p_value: f64,
+    /// Whether the leader really books more (95% sure).
+    pub significant: bool,
+    /// The comparison in one sentence.
+    pub summary: String,
+}
+
 impl Api {
     /// A client of the API at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> anyhow::Result<Self> {
@@ -188,11 +264,19 @@ impl Api {
     /// its id and whether it already existed.
     pub async fn create_lead(&self, lead: &LeadRow) -> anyhow::Result<(String, bool)> {
         let mut body = json!({"name": lead.name, "phone": lead.phone});
-        if let Some(email) = &lead.email {
-            body["email"] = json!(email);
+        for (key, value) in [
+            ("email", &lead.email),
+            ("language", &lead.language),
+            ("company", &lead.company),
+            ("timezone", &lead.timezone),
+            ("region", &lead.region),
+        ] {
+            if let Some(value) = value {
+                body[key] = json!(value);
+            }
         }
-        if let Some(language) = &lead.language {
-            body["language"] = json!(language);
+        if !lead.fields.is_empty() {
+            body["fields"] = json!(lead.fields);
         }
         let response = self
             .http
@@ -219,52 +303,116 @@ impl Api {
         Ok((id.to_owned(), status == StatusCode::CONFLICT))
     }
 
-    /// Starts the demo campaign over `lead_ids`.
-    pub async fn start_campaign(&self, name: &str, lead_ids: &[String]) -> anyhow::Result<Started> {
+    /// Creates an agent from `spec` (its version 1).
+    pub async fn create_agent(&self, spec: &Value) -> anyhow::Result<AgentVersion> {
+        let request = self
+            .http
+            .post(format!("{}/api/agents", self.base))
+            .json(spec);
+        self.send(request, "POST /api/agents").await
+    }
+
+    /// Saves `spec` as the next version of agent `id`.
+    pub async fn save_agent(&self, id: &str, spec: &Value) -> anyhow::Result<AgentVersion> {
+        let request = self
+            .http
+            .put(format!("{}/api/agents/{id}", self.base))
+            .json(spec);
+        self.send(request, "PUT /api/agents/{id}").await
+    }
+
+    /// Every agent, most recently saved first.
+    pub async fn agents(&self) -> anyhow::Result<Vec<AgentSummary>> {
+        let request = self.http.get(format!("{}/api/agents", self.base));
+        self.send(request, "GET /api/agents").await
+    }
+
+    /// One version of an agent, as saved.
+    pub async fn agent_version(&self, id: &str, version: u32) -> anyhow::Result<AgentVersion> {
+        let request = self
+            .http
+            .get(format!("{}/api/agents/{id}/versions/{version}", self.base));
+        self.send(request, "GET /api/agents/{id}/versions/{version}")
+            .await
+    }
+
+    /// Starts a campaign over `lead_ids` with `agent` (`{"id", "version"}` or
+    /// `{"id", "variants"}`) and at most `max_concurrent` leads in flight.
+    pub async fn start_campaign(
+        &self,
+        name: &str,
+        lead_ids: &[String],
+        agent: &Value,
+        max_concurrent: u32,
+    ) -> anyhow::Result<Started> {
         let body = json!({
             "name": name,
             "lead_ids": lead_ids,
-            "max_concurrent": MAX_CONCURRENT,
+            "agent": agent,
+            "max_concurrent": max_concurrent,
             "settings": demo_settings(),
         });
-        let response = self
+        let request = self
             .http
             .post(format!("{}/api/campaigns/start", self.base))
-            .json(&body)
-            .send()
+            .json(&body);
+        self.send(request, "POST /api/campaigns/start")
             .await
-            .context("POST /api/campaigns/start")?;
-        let status = response.status();
-        if !status.is_success() {
-            let json: Value = response.json().await.unwrap_or(Value::Null);
-            bail!(
-                "starting the campaign failed ({status}): {}",
-                refusal(status, &json)
-            );
-        }
-        response
-            .json()
-            .await
-            .context("reading the started campaign")
+            .context("starting the campaign")
     }
 
     /// Reads the campaign's progress, live phases and leads.
     pub async fn campaign(&self, id: &str) -> anyhow::Result<CampaignDetail> {
+        let request = self.http.get(format!("{}/api/campaigns/{id}", self.base));
+        self.send(request, "GET /api/campaigns/{id}").await
+    }
+
+    /// The campaign's results per agent version, and the comparison of the two leading ones.
+    pub async fn agent_results(&self, campaign_id: &str) -> anyhow::Result<AgentResults> {
+        let request = self
+            .http
+            .get(format!("{}/api/analytics/agents", self.base))
+            .query(&[("campaign_id", campaign_id)]);
+        self.send(request, "GET /api/analytics/agents").await
+    }
+
+    /// The campaign's calls as CSV (`GET /api/calls/export`): one row per call, one column
+    /// per qualification question.
+    pub async fn calls_export(&self, campaign_id: &str) -> anyhow::Result<String> {
         let response = self
             .http
-            .get(format!("{}/api/campaigns/{id}", self.base))
+            .get(format!("{}/api/calls/export", self.base))
+            .query(&[("campaign_id", campaign_id)])
             .send()
             .await
-            .context("GET /api/campaigns/{id}")?;
+            .context("GET /api/calls/export")?;
         let status = response.status();
         if !status.is_success() {
             let json: Value = response.json().await.unwrap_or(Value::Null);
             bail!(
-                "GET /api/campaigns/{id}: {status}: {}",
+                "GET /api/calls/export: {status}: {}",
                 refusal(status, &json)
             );
         }
-        response.json().await.context("reading the campaign")
+        response.text().await.context("reading the calls export")
+    }
+
+    /// Sends `request` and reads its JSON answer, or fails with the API's refusal.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> anyhow::Result<T> {
+        let response = request.send().await.with_context(|| what.to_owned())?;
+        let status = response.status();
+        if !status.is_success() {
+            let json: Value = response.json().await.unwrap_or(Value::Null);
+            bail!("{what}: {status}: {}", refusal(status, &json));
+        }
+        response
+            .json()
+            .await
+            .with_context(|| format!("reading the answer of {what}"))
     }
 
     /// Every meeting of the campaign, by start time (all pages).
@@ -302,12 +450,13 @@ impl Api {
     }
 }
 
-/// The calling rules of the demo campaign: short retry delays so it ends in minutes, and a
-/// calling window open around the clock because the demo calls simulated numbers whatever the
-/// hour in their countries (real campaigns default to 08:00-21:00 in each lead's local time).
+/// The calling rules of the demo campaigns: short retry delays so they end in minutes, room for
+/// the agents' qualification questions before the booking (16 callee turns, as many as a
+/// simulated caller takes), and a calling window open around the clock because the demo calls
+/// simulated numbers whatever the hour in their countries (real campaigns default to
+/// 08:00-21:00 in each lead's local time). The business is the agent's, not a setting.
 fn demo_settings() -> Value {
     json!({
-        "business_name": "Acme Solar",
         "max_attempts": 2,
         "retry": {
             "no_answer_secs": 5,
@@ -316,7 +465,7 @@ fn demo_settings() -> Value {
             "failed_secs": 5,
             "incomplete_secs": 5
         },
-        "max_turns": 10,
+        "max_turns": 16,
         "max_silences": 2,
         "max_unclear": 2,
         "min_confidence": 0.4,
@@ -438,6 +587,55 @@ mod tests {
         let s = demo_settings();
         assert_eq!(s["max_attempts"], 2);
         assert_eq!(s["retry"]["no_answer_secs"], 5);
-        assert_eq!(s["business_name"], "Acme Solar");
+        assert!(s.get("business_name").is_none(), "the API refuses it now");
+        assert_eq!(s["max_turns"], 16);
+    }
+
+    #[test]
+    fn agent_answers_deserialize() {
+        let saved: AgentVersion = serde_json::from_value(json!({
+            "agent_id": "a1", "version": 2, "created_at": "2026-01-01T00:00:00Z",
+            "knowledge_mode": "inline", "size_chars": 120,
+            "spec": {"name": "Acme", "questions": []}
+        }))
+        .unwrap();
+        assert_eq!((saved.agent_id.as_str(), saved.version), ("a1", 2));
+        assert_eq!(saved.spec["name"], "Acme");
+        let list: Vec<AgentSummary> = serde_json::from_value(json!([
+            {"id": "a1", "name": "Acme", "latest_version": 2,
+             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+        ]))
+        .unwrap();
+        assert_eq!(list[0].latest_version, 2);
+    }
+
+    #[test]
+    fn agent_results_deserialize() {
+        let results: AgentResults = serde_json::from_value(json!({
+            "from": "2026-01-01T00:00:00Z", "to": "2026-01-31T00:00:00Z",
+            "versions": [
+                {"agent_id": "a1", "agent_name": "Acme", "version": 1, "leads": 29, "dials": 35,
+                 "connects": 30, "conversations": 20, "meetings_booked": 12, "booking_rate": 0.6,
+                 "booking_rate_low": 0.39, "booking_rate_high": 0.78, "meetings_held": 0,
+                 "no_shows": 0, "opt_outs": 2, "opt_out_rate": 0.1, "mean_call_secs": 40.5},
+                {"agent_id": "a1", "agent_name": "Acme", "version": 2, "leads": 3, "dials": 0,
+                 "connects": 0, "conversations": 0, "meetings_booked": 0, "booking_rate": null,
+                 "booking_rate_low": 0.0, "booking_rate_high": 0.0, "meetings_held": 0,
+                 "no_shows": 0, "opt_outs": 0, "opt_out_rate": null, "mean_call_secs": null}
+            ],
+            "comparison": {"leader_version": 1, "other_version": 2, "leader_rate": 0.6,
+                           "other_rate": 0.5, "p_value": 0.4, "significant": false,
+                           "summary": "No difference yet."}
+        }))
+        .unwrap();
+        assert_eq!(results.versions.len(), 2);
+        assert_eq!(results.versions[0].booking_rate, Some(0.6));
+        assert_eq!(results.versions[1].booking_rate, None);
+        let comparison = results.comparison.unwrap();
+        assert!(!comparison.significant);
+        assert_eq!(comparison.summary, "No difference yet.");
+        let none: AgentResults =
+            serde_json::from_value(json!({"versions": [], "comparison": null})).unwrap();
+        assert!(none.comparison.is_none());
     }
 }

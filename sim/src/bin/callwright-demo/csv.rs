@@ -1,5 +1,9 @@
-//! The demo's lead list: a small CSV reader (RFC 4180 quoting, BOM, CRLF) for the
-//! `name,phone,email,language` format of `sim/data/demo-leads.csv`.
+//! The demo's lead lists: a small CSV reader (RFC 4180 quoting, BOM, CRLF) for the
+//! `name,phone,email,language` format of `sim/data/demo-leads.csv`, where any other column
+//! (`plan`, `seats` in `sim/data/demo-leads-crm.csv`) is kept as one of the lead's `fields`,
+//! as the API's upload does; and the same reader for the API's calls export.
+
+use std::collections::BTreeMap;
 
 use anyhow::{Context as _, bail};
 
@@ -18,6 +22,15 @@ pub struct LeadRow {
     pub email: Option<String>,
     /// Language code (`en`, `he`, ...), if given; the API guesses it from the number otherwise.
     pub language: Option<String>,
+    /// Company, if given.
+    pub company: Option<String>,
+    /// IANA time zone, if given; the API guesses it from the number otherwise.
+    pub timezone: Option<String>,
+    /// Region of a number in national form (`US`), if given.
+    pub region: Option<String>,
+    /// Every other non-empty column, by its header name: the lead's own data, for the agent's
+    /// templates (`{{ lead.fields.plan }}`).
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A parsed record: its starting line, its raw text and its fields.
@@ -34,7 +47,8 @@ pub fn read_leads(path: &str) -> anyhow::Result<Vec<LeadRow>> {
 }
 
 /// Parses the lead file's text: a header naming at least `name` and `phone` (in any order;
-/// `email` and `language` are optional columns), then one lead per record.
+/// `email`, `language`, `company`, `timezone` and `region` are optional columns, any other
+/// named column is a field), then one lead per record.
 pub fn parse_leads(text: &str) -> anyhow::Result<Vec<LeadRow>> {
     let mut records = parse_records(text)?.into_iter();
     let Some(header) = records.next() else {
@@ -50,12 +64,22 @@ pub fn parse_leads(text: &str) -> anyhow::Result<Vec<LeadRow>> {
     Ok(leads)
 }
 
-/// Where each known column is in the header.
+/// Columns the API takes as lead attributes; every other named column is a field.
+const KNOWN: [&str; 7] = [
+    "name", "phone", "email", "language", "company", "timezone", "region",
+];
+
+/// Where each known column is in the header, and the other columns.
 struct Columns {
     name: usize,
     phone: usize,
     email: Option<usize>,
     language: Option<usize>,
+    company: Option<usize>,
+    timezone: Option<usize>,
+    region: Option<usize>,
+    /// The other named columns: position and name.
+    extra: Vec<(usize, String)>,
 }
 
 impl Columns {
@@ -68,11 +92,26 @@ impl Columns {
         };
         let name = find("name").context("the header has no `name` column")?;
         let phone = find("phone").context("the header has no `phone` column")?;
+        let mut extra: Vec<(usize, String)> = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            let h = h.trim();
+            if h.is_empty() || KNOWN.iter().any(|k| h.eq_ignore_ascii_case(k)) {
+                continue;
+            }
+            if extra.iter().any(|(_, n)| n == h) {
+                bail!("the header names the column `{h}` twice");
+            }
+            extra.push((i, h.to_owned()));
+        }
         Ok(Self {
             name,
             phone,
             email: find("email"),
             language: find("language"),
+            company: find("company"),
+            timezone: find("timezone"),
+            region: find("region"),
+            extra,
         })
     }
 
@@ -89,15 +128,29 @@ impl Columns {
                 record.raw
             );
         }
+        let fields = self
+            .extra
+            .iter()
+            .filter_map(|(i, column)| Some((column.clone(), optional(Some(*i))?)))
+            .collect();
         Ok(LeadRow {
             line: record.line,
-            raw: record.raw,
             name,
             phone,
             email: optional(self.email),
             language: optional(self.language),
+            company: optional(self.company),
+            timezone: optional(self.timezone),
+            region: optional(self.region),
+            fields,
+            raw: record.raw,
         })
     }
+}
+
+/// Splits CSV text into rows of fields (the header first), as [`parse_leads`] reads it.
+pub fn parse_rows(text: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    Ok(parse_records(text)?.into_iter().map(|r| r.fields).collect())
 }
 
 /// Splits CSV text into records of fields. Quoted fields may contain commas, doubled quotes
@@ -243,6 +296,56 @@ mod tests {
         assert_eq!(leads[0].name, "Julien");
         assert_eq!(leads[0].phone, "+33612345601");
         assert_eq!(leads[0].email, None);
+    }
+
+    #[test]
+    fn other_columns_are_fields() {
+        let leads = parse_leads(
+            "Name,Phone,Company,plan,seats,Region\nA,+14155550300,Acme,Team,12,US\nB,+14155550301,,,,\n",
+        )
+        .unwrap();
+        assert_eq!(leads[0].company.as_deref(), Some("Acme"));
+        assert_eq!(leads[0].region.as_deref(), Some("US"));
+        let fields: Vec<(&str, &str)> = leads[0]
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(fields, [("plan", "Team"), ("seats", "12")]);
+        assert!(leads[1].fields.is_empty(), "empty cells are left out");
+        assert_eq!(leads[1].company, None);
+        assert!(parse_leads("name,phone,plan,plan\nA,+1,x,y\n").is_err());
+    }
+
+    #[test]
+    fn rows_keep_every_column() {
+        let rows = parse_rows("a,b\n1,\"x,y\"\n").unwrap();
+        assert_eq!(rows, [vec!["a", "b"], vec!["1", "x,y"]]);
+    }
+
+    #[test]
+    fn the_crm_file_parses() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-leads-crm.csv");
+        let leads = read_leads(path).unwrap();
+        assert!((4..=10).contains(&leads.len()), "{} leads", leads.len());
+        // The software agent's instructions read these columns, with a default when empty.
+        assert!(leads.iter().any(|l| l.fields.contains_key("plan")));
+        assert!(leads.iter().any(|l| !l.fields.contains_key("plan")));
+        assert!(leads.iter().any(|l| l.fields.contains_key("seats")));
+        let main = read_leads(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-leads.csv")).unwrap();
+        for lead in &leads {
+            assert!(
+                main.iter().all(|m| m.phone != lead.phone),
+                "{} is in both files",
+                lead.phone
+            );
+        }
+        for prefix in ["+1", "+972", "+33", "+49", "+34"] {
+            assert!(
+                leads.iter().any(|l| l.phone.starts_with(prefix)),
+                "no CRM lead on {prefix}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What the demo prints: the live table, the compact status line (when stdout is not a
-//! terminal), the final summary, the meetings booked and the links to look further.
+//! terminal), the final summary, the meetings booked, the results per agent version, a sample
+//! of the answers to the agent's questions and the links to look further.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{CampaignDetail, Live, Meeting};
+use crate::api::{AgentResults, CampaignDetail, Live, Meeting};
 use crate::sim::{CalendarEvent, Mail};
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
@@ -178,10 +179,15 @@ pub fn live_lines(
     lines
 }
 
-/// One compact status line, for logs and pipes.
-pub fn status_line(counts: &Counts, elapsed: Duration) -> String {
+/// One compact status line, for logs and pipes; `label` names the campaign.
+pub fn status_line(label: &str, counts: &Counts, elapsed: Duration) -> String {
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {label}:")
+    };
     let mut line = format!(
-        "[{}] {} settled {}/{} · pending {} · dialing {} · in call {} · waiting {}",
+        "[{}]{label} {} settled {}/{} · pending {} · dialing {} · in call {} · waiting {}",
         fmt_elapsed(elapsed),
         counts.status,
         counts.settled,
@@ -559,16 +565,264 @@ pub fn meetings_section(
     out
 }
 
-/// Where to look further: the campaign id, the Temporal UI, the API and the CLI.
-pub fn links(campaign_id: &str, api: &str, temporal_ui: &str) -> String {
+/// Where to look further: the campaign id, its agent in the dashboard, the Temporal UI, the
+/// API, the calls export and the CLI.
+pub fn links(campaign_id: &str, agent_id: &str, api: &str, temporal_ui: &str) -> String {
+    let api = api.trim_end_matches('/');
     format!(
         "Campaign:    {campaign_id}\n\
+         Agent:       {api}/agents/{agent_id} (API: {api}/api/agents/{agent_id})\n\
          Temporal UI: {}\n\
-         API:         {}/api/campaigns/{campaign_id}\n\
+         API:         {api}/api/campaigns/{campaign_id}\n\
+         Export:      {api}/api/calls/export?campaign_id={campaign_id}\n\
          CLI:         temporal workflow list --query 'CampaignId=\"{campaign_id}\"'\n",
         temporal_ui_url(temporal_ui, campaign_id),
-        api.trim_end_matches('/')
     )
+}
+
+/// The heading of a campaign's part of the summary.
+pub fn campaign_heading(label: &str, name: &str, agent: &str) -> String {
+    let title = format!("{label}: campaign \"{name}\"");
+    format!(
+        "{title}\n{}\nAgent: {agent}\n",
+        "═".repeat(title.chars().count())
+    )
+}
+
+/// `61%`.
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+/// The campaign's results per agent version: leads, calls, conversations, meetings booked and
+/// the booking rate with its 95% interval, then the comparison of the two leading versions.
+pub fn versions_section(results: &AgentResults, source: &str) -> String {
+    let mut out = format!("Agent versions (GET {source})\n");
+    if results.versions.is_empty() {
+        out.push_str("(no calls by an agent in this campaign yet)\n");
+        return out;
+    }
+    let header = [
+        "Version",
+        "Leads",
+        "Calls",
+        "Conversations",
+        "Booked",
+        "Booking rate (95% interval)",
+        "Opt-outs",
+    ];
+    let rows: Vec<[String; 7]> = results
+        .versions
+        .iter()
+        .map(|v| {
+            let rate = match v.booking_rate {
+                Some(rate) => format!(
+                    "{} ({}–{})",
+                    percent(rate),
+                    percent(v.booking_rate_low),
+                    percent(v.booking_rate_high)
+                ),
+                None => "—".to_owned(),
+            };
+            [
+                format!("v{}", v.version),
+                v.leads.to_string(),
+                v.dials.to_string(),
+                v.conversations.to_string(),
+                v.meetings_booked.to_string(),
+                rate,
+                v.opt_outs.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 7]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            // The version and the rate read left to right; the counts are right-aligned.
+            if i == 0 || i == 5 {
+                let _ = write!(text, "{cell:<w$}  ");
+            } else {
+                let _ = write!(text, "{cell:>w$}  ");
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", line(header));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
+    }
+    match &results.comparison {
+        Some(c) => {
+            let _ = writeln!(out, "{} (p = {:.2})", c.summary, c.p_value);
+        }
+        None if results.versions.len() == 1 => {
+            out.push_str("One version: nothing to compare.\n");
+        }
+        None => out.push_str("No comparison yet: fewer than two versions had conversations.\n"),
+    }
+    out
+}
+
+/// The calls of a campaign as the API exports them: which question each answer column holds,
+/// and the calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportedCalls {
+    /// The question ids, in the order of their columns.
+    pub questions: Vec<String>,
+    /// The calls, oldest first.
+    pub calls: Vec<ExportedCall>,
+}
+
+/// One call of the export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportedCall {
+    /// The lead.
+    pub lead_id: String,
+    /// The lead's name.
+    pub lead_name: String,
+    /// The call's language.
+    pub language: String,
+    /// The agent version that spoke.
+    pub agent_version: String,
+    /// Outcome code.
+    pub outcome: String,
+    /// The answers, one per question (empty when not answered).
+    pub answers: Vec<String>,
+}
+
+impl ExportedCall {
+    /// Whether the call has at least one answer.
+    pub fn answered(&self) -> bool {
+        self.answers.iter().any(|a| !a.is_empty())
+    }
+}
+
+/// The columns of the export before the questions' (the last of them).
+const LAST_FIXED_COLUMN: &str = "next_step";
+
+/// Reads the rows of `GET /api/calls/export` (the header first): the fixed columns by name,
+/// and the question columns after `next_step`.
+pub fn exported_calls(rows: &[Vec<String>]) -> anyhow::Result<ExportedCalls> {
+    let Some((header, rows)) = rows.split_first() else {
+        anyhow::bail!("the export is empty (no header)");
+    };
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow::anyhow!("the export has no `{name}` column"))
+    };
+    let lead_id = column("lead_id")?;
+    let lead_name = column("lead_name")?;
+    let language = column("language")?;
+    let version = column("agent_version")?;
+    let outcome = column("outcome")?;
+    let first_question = column(LAST_FIXED_COLUMN)? + 1;
+    let questions = header[first_question..].to_vec();
+    let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
+    let calls = rows
+        .iter()
+        .map(|row| ExportedCall {
+            lead_id: cell(row, lead_id),
+            lead_name: cell(row, lead_name),
+            language: cell(row, language),
+            agent_version: cell(row, version),
+            outcome: cell(row, outcome),
+            answers: (first_question..header.len())
+                .map(|i| cell(row, i))
+                .collect(),
+        })
+        .collect();
+    Ok(ExportedCalls { questions, calls })
+}
+
+/// Up to `n` answered calls, one per lead, taking the versions in turn (so an A/B split shows
+/// both).
+pub fn answer_sample(export: &ExportedCalls, n: usize) -> Vec<&ExportedCall> {
+    let mut by_version: BTreeMap<&str, Vec<&ExportedCall>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for call in export.calls.iter().filter(|c| c.answered()) {
+        if seen.insert(call.lead_id.as_str()) {
+            by_version
+                .entry(call.agent_version.as_str())
+                .or_default()
+                .push(call);
+        }
+    }
+    let mut queues: Vec<std::vec::IntoIter<&ExportedCall>> =
+        by_version.into_values().map(Vec::into_iter).collect();
+    let mut sample = Vec::new();
+    while sample.len() < n {
+        let before = sample.len();
+        for queue in &mut queues {
+            if sample.len() < n
+                && let Some(call) = queue.next()
+            {
+                sample.push(call);
+            }
+        }
+        if sample.len() == before {
+            break;
+        }
+    }
+    sample
+}
+
+/// The answers section: how many calls have answers, then a sample (version, outcome, one
+/// column per question, the lead last so that right-to-left names do not shift the columns).
+pub fn answers_section(export: &ExportedCalls, n: usize, source: &str) -> String {
+    let answered = export.calls.iter().filter(|c| c.answered()).count();
+    let mut out = format!(
+        "Answers to the agent's questions, on {answered} of {} calls (GET {source})\n",
+        export.calls.len()
+    );
+    let sample = answer_sample(export, n);
+    if sample.is_empty() {
+        out.push_str("(no answers extracted yet)\n");
+        return out;
+    }
+    let mut header: Vec<String> = vec!["Version".into(), "Outcome".into()];
+    header.extend(export.questions.iter().cloned());
+    header.push("Lead".into());
+    let rows: Vec<Vec<String>> = sample
+        .iter()
+        .map(|c| {
+            let mut row = vec![format!("v{}", c.agent_version), c.outcome.clone()];
+            row.extend(c.answers.iter().map(|a| {
+                if a.is_empty() {
+                    "—".to_owned()
+                } else {
+                    a.clone()
+                }
+            }));
+            row.push(format!("{} ({})", c.lead_name, c.language));
+            row
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String]| {
+        let mut text = String::new();
+        for (cell, w) in row.iter().zip(&widths) {
+            let _ = write!(text, "{cell:<w$}  ");
+        }
+        text.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row));
+    }
+    out
 }
 
 /// The Temporal UI's workflow list filtered to the campaign's workflows.
@@ -678,8 +932,12 @@ mod tests {
         assert!(lines[4].starts_with("  interested             1  ■"));
         assert_eq!(lines.last().unwrap(), "  (API: timed out)");
         assert_eq!(
-            status_line(&c, Duration::from_secs(5)),
+            status_line("", &c, Duration::from_secs(5)),
             "[00:05] running settled 2/4 · pending 1 · dialing 0 · in call 1 · waiting 0 | interested 1, zz_new 1"
+        );
+        assert!(
+            status_line("Acme Solar A/B", &c, Duration::from_secs(5))
+                .starts_with("[00:05] Acme Solar A/B: running settled 2/4 · ")
         );
     }
 
@@ -722,9 +980,124 @@ mod tests {
             "http://127.0.0.1:8233/namespaces/default/workflows?query=CampaignId%3D%227c9e6679-7425-40de-944b-e07fc1f90ae7%22"
         );
         assert_eq!(percent_encode("a b/é"), "a%20b%2F%C3%A9");
-        let text = links("x1", "http://api/", "http://ui");
+        let text = links("x1", "a9", "http://api/", "http://ui");
         assert!(text.contains("API:         http://api/api/campaigns/x1\n"));
+        assert!(
+            text.contains("Agent:       http://api/agents/a9 (API: http://api/api/agents/a9)\n")
+        );
+        assert!(text.contains("Export:      http://api/api/calls/export?campaign_id=x1\n"));
         assert!(text.contains("temporal workflow list --query 'CampaignId=\"x1\"'"));
+        let heading = campaign_heading("Acme Solar A/B", "Demo 1", "Acme (a9)");
+        let lines: Vec<&str> = heading.lines().collect();
+        assert_eq!(lines[0], "Acme Solar A/B: campaign \"Demo 1\"");
+        assert_eq!(lines[1].chars().count(), lines[0].chars().count());
+        assert_eq!(lines[2], "Agent: Acme (a9)");
+    }
+
+    fn results() -> AgentResults {
+        serde_json::from_value(json!({
+            "versions": [
+                {"agent_id": "a1", "agent_name": "Acme", "version": 1, "leads": 29, "dials": 35,
+                 "conversations": 20, "meetings_booked": 12, "booking_rate": 0.6,
+                 "booking_rate_low": 0.387, "booking_rate_high": 0.781, "opt_outs": 2},
+                {"agent_id": "a1", "agent_name": "Acme", "version": 2, "leads": 29, "dials": 33,
+                 "conversations": 0, "meetings_booked": 0, "booking_rate": null,
+                 "booking_rate_low": 0.0, "booking_rate_high": 0.0, "opt_outs": 0}
+            ],
+            "comparison": {"p_value": 0.4321, "significant": false,
+                           "summary": "No difference yet: version 1 60% vs version 2 50%; keep calling."}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn versions_section_rows_and_comparison() {
+        let text = versions_section(&results(), "http://api/api/analytics/agents?campaign_id=c1");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Agent versions (GET http://api/api/analytics/agents?campaign_id=c1)"
+        );
+        assert_eq!(
+            lines[1],
+            "Version  Leads  Calls  Conversations  Booked  Booking rate (95% interval)  Opt-outs"
+        );
+        assert_eq!(
+            lines[2],
+            "v1          29     35             20      12  60% (39%–78%)                       2"
+        );
+        assert!(
+            lines[3].starts_with("v2 ") && lines[3].contains("  —  "),
+            "{text}"
+        );
+        assert_eq!(
+            lines[4],
+            "No difference yet: version 1 60% vs version 2 50%; keep calling. (p = 0.43)"
+        );
+        let mut one = results();
+        one.versions.truncate(1);
+        one.comparison = None;
+        assert!(versions_section(&one, "x").ends_with("One version: nothing to compare.\n"));
+        let mut two = results();
+        two.comparison = None;
+        assert!(versions_section(&two, "x").contains("fewer than two versions"));
+        assert!(versions_section(&AgentResults::default(), "x").contains("no calls"));
+    }
+
+    /// An export of five calls: two leads of version 1 (one called twice), two of version 2,
+    /// one call without answers.
+    fn export() -> ExportedCalls {
+        let text = "call_id,lead_id,lead_name,phone,email,company,campaign_id,agent_id,agent_version,attempt,language,dialed_at,ended_at,duration_secs,status,outcome,meeting_start,interest_level,next_step,monthly_bill,owns_building,roof_type\n\
+            c1,a,Emily Carter,+1,,,k,g,1,1,en,t,t,40,completed,interested,m,4,meet,125,true,flat\n\
+            c2,b,נועה כהן,+972,,,k,g,2,1,he,t,t,40,completed,interested,m,4,meet,60,false,metal\n\
+            c3,a,Emily Carter,+1,,,k,g,1,2,en,t,t,40,completed,interested,m,4,meet,125,,\n\
+            c4,c,Léa Fontaine,+33,,,k,g,1,1,fr,t,t,40,completed,not_interested,,2,,,,\n\
+            c5,d,Lena Schäfer,+49,,,k,g,2,1,de,t,t,40,completed,interested,m,5,meet,30,,pitched\n";
+        exported_calls(&crate::csv::parse_rows(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_export_is_read_by_column_name() {
+        let e = export();
+        assert_eq!(e.questions, ["monthly_bill", "owns_building", "roof_type"]);
+        assert_eq!(e.calls.len(), 5);
+        assert_eq!(e.calls[1].lead_name, "נועה כהן");
+        assert_eq!(e.calls[1].answers, ["60", "false", "metal"]);
+        assert!(!e.calls[3].answered());
+        assert!(exported_calls(&[]).is_err());
+        assert!(exported_calls(&[vec!["lead_id".to_owned()]]).is_err());
+    }
+
+    #[test]
+    fn the_answer_sample_takes_versions_in_turn() {
+        let e = export();
+        let sample: Vec<&str> = answer_sample(&e, 3)
+            .iter()
+            .map(|c| c.lead_id.as_str())
+            .collect();
+        assert_eq!(sample, ["a", "b", "d"], "one call per lead, v1 then v2");
+        assert_eq!(answer_sample(&e, 1).len(), 1);
+        let text = answers_section(&e, 6, "http://api/export");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Answers to the agent's questions, on 4 of 5 calls (GET http://api/export)"
+        );
+        assert_eq!(
+            lines[1],
+            "Version  Outcome     monthly_bill  owns_building  roof_type  Lead"
+        );
+        assert_eq!(
+            lines[2],
+            "v1       interested  125           true           flat       Emily Carter (en)"
+        );
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(
+            lines[4].ends_with("—              pitched    Lena Schäfer (de)"),
+            "{text}"
+        );
+        let empty = ExportedCalls::default();
+        assert!(answers_section(&empty, 3, "x").contains("no answers extracted yet"));
     }
 
     /// Four meetings of the sample campaign: confirmed (invited), confirmed (not invited),
