@@ -1,53 +1,87 @@
-//! Replays recorded histories (the SDK's own JSON, recorded by `worker/tests/e2e/lifecycle.rs` with
-//! `CALLWRIGHT_RECORD_HISTORIES`) against today's workflow code. A change that would break
-//! running workflows (nondeterminism) fails here. A workflow change that alters history needs
-//! versioning (`ctx.patched`) so these still replay, plus a new fixture recorded with it.
+//! Replays recorded histories (the SDK's own JSON, recorded by the end-to-end tests with
+//! `CALLWRIGHT_RECORD_HISTORIES`) against today's workflow code: a change that would break a
+//! running workflow (nondeterminism) fails here, one test per history so a failure names it.
+//!
+//! The fixtures are the versioning baseline of `docs/versioning.md`: every workflow path a
+//! deployment can be in the middle of, recorded from the code as it was when the baseline was
+//! reset (no patch markers). A change that alters history adds a `ctx.patched(..)` branch and a
+//! fixture recorded with it; see that document for when a patch is deprecated and removed.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
+use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
 use temporalio_client::WorkflowHistory;
 use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
 
-/// Recorded before calling windows (no patch markers), then with the `calling-window` patch,
-/// then a call that booked a meeting (the `book-meeting` patch: calendar event and invite),
-/// recorded by `worker/tests/e2e/booking.rs`; then both of those again with the
-/// `post-call-summary` patch (`summarize_call` after each answered call); then a French call whose
-/// callee moved to English (the `language-switch` patch), recorded by `worker/tests/e2e/languages.rs`;
-/// then a call whose model failed after reserving a slot (the `release-unbooked` patch); then calls
-/// with synthesised speech (`tts-speech`) and a transcribed recording (`recording-transcript`);
-/// and a campaign (by `worker/tests/e2e/lifecycle.rs`) starting its leads one at a time, then
-/// in batches (the `batch-starts` patch).
-const FIXTURES: [&str; 13] = [
-    "interested_call",
-    "no_answer_then_retry",
-    "interested_call_window",
-    "no_answer_then_retry_window",
-    "booked_call",
-    "booked_call_summary",
-    "no_answer_then_retry_summary",
-    "language_switch",
-    "llm_failure_release_unbooked",
-    "speech_call",
-    "transcribed_call",
-    "campaign_one_at_a_time",
-    "campaign_batched",
-];
-
-#[tokio::test]
-async fn recorded_histories_replay_deterministically() {
+/// Replays `tests/histories/<name>.json`.
+async fn replay(name: &str) {
     let options = WorkflowReplayerOptions::new()
         .register_workflow::<LeadWorkflow>()
         .and_then(|o| o.register_workflow::<CampaignWorkflow>())
+        .and_then(|o| o.register_workflow::<MeetingChangeWorkflow>())
         .expect("workflows register")
         .build();
     let replayer = WorkflowReplayer::new(options).expect("replayer");
-    for name in FIXTURES {
-        let path = format!("{}/tests/histories/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let history = WorkflowHistory::from_json(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
-        if let Err(err) = replayer.replay_workflow(history).await {
-            panic!("{name} no longer replays: {err}");
-        }
+    let path = format!("{}/tests/histories/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let history = WorkflowHistory::from_json(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+    if let Err(err) = replayer.replay_workflow(history).await {
+        panic!("{name} no longer replays: {err}");
     }
 }
+
+/// One test per fixture: `fixture!(name, "what it recorded (and which test records it)")`.
+macro_rules! fixture {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[tokio::test]
+        async fn $name() {
+            replay(stringify!($name)).await;
+        }
+    };
+}
+
+fixture!(
+    interested_call,
+    "A call that agreed to meet (no booking tools used), then the summary (`lifecycle.rs`)."
+);
+fixture!(
+    no_answer_then_retry,
+    "No answer, a retry timer, an answered retry (`lifecycle.rs`)."
+);
+fixture!(
+    campaign,
+    "A campaign starting its leads in batches, settling them, completing (`lifecycle.rs`)."
+);
+fixture!(
+    booked_call,
+    "A call that booked a slot: confirm (event, video link), invite, summary (`booking.rs`)."
+);
+fixture!(
+    meeting_change,
+    "An operator moving a booked meeting: calendar, video, updated invite (`booking.rs`)."
+);
+fixture!(
+    language_switch,
+    "A French callee who goes over to English mid-call (`languages.rs`)."
+);
+fixture!(
+    llm_failure_release_unbooked,
+    "The model failing right after a booking: the reservation released (`chaos.rs`)."
+);
+fixture!(
+    speech_call,
+    "A call with synthesised speech from the dial (`speech.rs`)."
+);
+fixture!(
+    transcribed_call,
+    "An answered call whose recording is transcribed after it (`transcription.rs`)."
+);
+fixture!(
+    agent_call,
+    "An agent with its own greeting, a lead field and four typed questions (`agents.rs`)."
+);
+fixture!(
+    trial_chat,
+    "A trial over the chat channel: booked, ended, its meeting released (`agents.rs`)."
+);

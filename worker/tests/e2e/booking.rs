@@ -353,6 +353,12 @@ async fn a_booked_call_lands_on_the_calendar_with_one_invite() {
         || async { (events(&stack).await.len() == 2).then_some(()) },
     )
     .await;
+    crate::lifecycle::record_history::<callwright_workflows::MeetingChangeWorkflow>(
+        &stack,
+        &callwright_workflows::meeting::meeting_change_workflow_id(id, 1),
+        "meeting_change",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -64,6 +64,10 @@ async fn a_crm_receives_every_outcome_and_meeting_signed_and_retried() {
         .await;
     assert_eq!(status, 201);
     let lead_id = lead["id"].as_str().unwrap().to_owned();
+    // An agent with a qualification question: the CRM's `call_ended` carries its answer.
+    let mut spec = crate::support::default_agent();
+    spec["questions"] = json!([{"id": "employees", "text": "How many people work at your company?", "type": "number"}]);
+    stack.agent_id = stack.create_agent(spec).await.0;
     stack
         .start_campaign(std::slice::from_ref(&lead_id), 1, 1)
         .await;
@@ -131,4 +135,21 @@ async fn a_crm_receives_every_outcome_and_meeting_signed_and_retried() {
         .find(|e| e["type"] == "call_ended")
         .unwrap();
     assert_eq!(ended["data"]["outcome"], "interested");
+    // Sent once the post-call summary was written: with it, the agent version and the answer.
+    assert!(
+        ended["data"]["answers"]["employees"].is_number(),
+        "{ended:#}"
+    );
+    assert!(
+        ended["data"]["summary"]["interest_level"].is_number(),
+        "{ended:#}"
+    );
+    assert_eq!(ended["data"]["agent_version"], 1, "{ended:#}");
+    let ended_count = events
+        .iter()
+        .filter(|(_, b)| serde_json::from_str::<Value>(b).unwrap()["type"] == "call_ended")
+        .map(|(h, _)| h["x-callwright-event-id"].to_str().unwrap().to_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert_eq!(ended_count, 1, "one call_ended per call");
 }
