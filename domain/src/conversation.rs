@@ -479,7 +479,7 @@ mod tests {
             Step::AskModel
         );
         let doc = c
-            .answer("We help with energy costs.", None, now(), &s, p)
+            .answer("We survey roofs for solar panels.", None, now(), &s, p)
             .render();
         assert!(doc.contains("<Gather") && doc.contains("turn=2"), "{doc}");
         assert_eq!(

@@ -301,7 +301,7 @@ mod tests {
             dtstamp: utc("2026-11-20T10:15:00Z"),
             start: utc("2026-11-26T13:00:00Z"),
             end: utc("2026-11-26T13:30:00Z"),
-            summary: "Energy savings call: Acme, Inc.; with Dana".to_owned(),
+            summary: "Roof survey: Acme, Inc.; with Dana".to_owned(),
             description: "Agenda:\n1. Your bills, contracts; and costs\r\n2. Savings \\ next steps"
                 .to_owned(),
             video_url: Some("https://meet.example.com/abc-defg-hij?pwd=x,y;z".to_owned()),
@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(value(p, "TRANSP"), "OPAQUE");
         assert_eq!(
             unescape(value(p, "SUMMARY")),
-            "Energy savings call: Acme, Inc.; with Dana"
+            "Roof survey: Acme, Inc.; with Dana"
         );
         assert_eq!(
             unescape(value(p, "DESCRIPTION")),
@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(value(alarm, "TRIGGER"), "-PT15M");
         assert_eq!(
             unescape(value(alarm, "DESCRIPTION")),
-            "Energy savings call: Acme, Inc.; with Dana"
+            "Roof survey: Acme, Inc.; with Dana"
         );
         assert!(props(alarm, "DTSTAMP").is_empty() && props(alarm, "UID").is_empty());
 

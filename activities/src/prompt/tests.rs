@@ -8,14 +8,14 @@ fn spec() -> AgentSpec {
     serde_json::from_value(json!({
         "name": "Solar",
         "business_name": "Acme Solar",
-        "goal": "a 30-minute review of your energy bills",
+        "goal": "a 30-minute survey of your roof",
         "instructions": "Pitch the roof audit.",
         "questions": [
             {"id": "employees", "text": "How many people work there?", "type": "number"},
             {"id": "plan", "text": "Which plan are you on?", "type": "one_of", "options": ["basic", "pro"]}
         ],
         "knowledge": [{"title": "Pricing", "content": "Panels start at 49 euros a month."}],
-        "meeting": {"title": {"en": "Energy review"}}
+        "meeting": {"title": {"en": "Roof survey"}}
     }))
     .expect("spec")
 }
@@ -72,7 +72,7 @@ fn the_prompt_runs_from_the_agent_to_this_turn() {
     assert!(p.starts_with(&agent.preamble));
     assert!(p.contains("- employees (number): How many people work there?"));
     assert!(p.contains("- plan (one of: basic | pro): Which plan are you on?"));
-    assert!(p.contains("Goal: a 30-minute review of your energy bills"));
+    assert!(p.contains("Goal: a 30-minute survey of your roof"));
     assert!(p.contains("Conversation language: he-IL"));
     assert!(p.contains("Language recognised in the callee's last words: not recognised"));
     assert!(p.contains("Current local time for the callee: 2026-11-24T12:00:00+02:00 (Tuesday)"));

@@ -36,7 +36,7 @@ pub struct AgentSpec {
     pub name: String,
     /// The business the agent calls for: said in the disclosure that opens every call.
     pub business_name: String,
-    /// What the meeting is for, in one phrase ("a 30-minute review of your energy bills").
+    /// What the meeting is for, in one phrase ("a 30-minute demo of the product").
     pub goal: String,
     /// The language the owner writes in: the fallback for texts given per language.
     #[serde(default = "default_language")]

@@ -11,7 +11,7 @@ pub(crate) fn sample() -> AgentSpec {
     serde_json::from_value(json!({
         "name": "Solar pitch",
         "business_name": "Acme Solar",
-        "goal": "a 30-minute review of your energy bills",
+        "goal": "a 30-minute survey of your roof",
         "instructions": "Call {{ lead.first_name }} about {{ lead.fields.plan | default('their plan') }}.",
         "greetings": {"en": "I'm calling about your roof, {{ lead.first_name }}."},
         "questions": [
@@ -21,7 +21,7 @@ pub(crate) fn sample() -> AgentSpec {
             {"id": "pain", "text": "What bothers you most?", "type": "text"}
         ],
         "knowledge": [{"title": "Pricing", "content": "Panels start at 49 euros a month."}],
-        "meeting": {"title": {"en": "Energy review with {{ business }}", "fr": "Bilan énergie"}, "minutes": 45}
+        "meeting": {"title": {"en": "Roof survey with {{ business }}", "fr": "Visite du toit"}, "minutes": 45}
     }))
     .expect("sample agent")
 }
@@ -53,7 +53,7 @@ fn a_complete_agent_is_valid_and_round_trips() {
     let json = serde_json::to_value(&spec).expect("serialise");
     assert_eq!(json["questions"][2]["type"], "one_of");
     assert_eq!(json["questions"][2]["options"][1], "pro");
-    assert_eq!(json["meeting"]["title"]["fr"], "Bilan énergie");
+    assert_eq!(json["meeting"]["title"]["fr"], "Visite du toit");
     let back: AgentSpec = serde_json::from_value(json).expect("deserialise");
     assert_eq!(back, spec);
 }
@@ -279,11 +279,11 @@ fn localized_texts_fall_back_to_the_agents_language() {
     let spec = sample();
     assert_eq!(
         spec.localized(&spec.meeting.title, Language::Fr),
-        Some("Bilan énergie")
+        Some("Visite du toit")
     );
     assert_eq!(
         spec.localized(&spec.meeting.title, Language::He),
-        Some("Energy review with {{ business }}")
+        Some("Roof survey with {{ business }}")
     );
     assert_eq!(
         spec.localized(&spec.meeting.description, Language::He),
