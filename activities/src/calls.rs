@@ -385,7 +385,12 @@ impl CallActivities {
             .await
             .map_err(db_error)?;
         let Some(transcript) = transcript else {
-            return Ok(()); // summarised already, or nothing was said
+            // Summarised already, or nothing was said: nothing to wait for any more.
+            self.store
+                .summary_failed(&input.call_id)
+                .await
+                .map_err(db_error)?;
+            return Ok(());
         };
         let agent = self
             .agents

@@ -93,8 +93,8 @@ impl Store {
         Ok(())
     }
 
-    /// Settles a summary that will not come (the model kept failing), so the CRM still hears
-    /// of the call's end.
+    /// Settles a summary that will not come (the model kept failing, or there was nothing to
+    /// summarise), so the CRM still hears of the call's end. A written summary stays `done`.
     pub async fn summary_failed(&self, call_id: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE calls SET summary_status = 'failed' WHERE id = $1 AND summary_status = 'pending'",

@@ -479,6 +479,7 @@ pub async fn rules(State(state): State<AppState>) -> Json<AgentRules> {
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     /// The agent as edited (not saved).
+    #[schema(value_type = AgentSpec)]
     spec: serde_json::Value,
     /// Render for this lead (default: a sample lead with no company, email or fields).
     lead_id: Option<Uuid>,

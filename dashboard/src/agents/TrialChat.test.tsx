@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderWithRouter, stubFetch } from "../test-util";
 import { at, detail, meeting, trial } from "./fixtures";
-import { settled, TrialChat } from "./TrialChat";
+import { mergeLines, settled, TrialChat } from "./TrialChat";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -74,6 +74,21 @@ describe("TrialChat", () => {
     const line = await screen.findByText("שלום דנה!");
     expect(line.closest("ol")?.getAttribute("dir")).toBe("rtl");
     expect(screen.getByLabelText("Your message").getAttribute("dir")).toBe("rtl");
+  });
+
+  it("takes the server's lines once it has caught up, keeping a reply's tools it has not written yet", () => {
+    const mine = [
+      { idx: 0, speaker: "agent", text: "Hello", spoken_at: at },
+      { idx: 1, speaker: "callee", text: "Thursday?", spoken_at: at },
+      { idx: 2, speaker: "agent", text: "I have 15:00.", tools: [checked], spoken_at: at },
+    ];
+    expect(mergeLines(mine, mine.slice(0, 2))).toBe(mine);
+    const server = mine.map((l) => ({ ...l, tools: null, spoken_at: "2026-11-24T12:00:05Z" }));
+    expect(mergeLines(mine, server).map((l) => [l.spoken_at, l.tools?.[0]?.name ?? null])).toEqual([
+      ["2026-11-24T12:00:05Z", null],
+      ["2026-11-24T12:00:05Z", null],
+      ["2026-11-24T12:00:05Z", "check_availability"],
+    ]);
   });
 
   it("knows when an ended trial has settled", () => {

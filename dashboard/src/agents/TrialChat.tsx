@@ -28,8 +28,7 @@ export function TrialChat({ agent, dirty }: { agent: AgentDetail; dirty: boolean
   const [error, setError] = useState<string | null>(null);
   const show = useCallback((view: TrialView) => {
     setTrial(view);
-    // The server's transcript once it has caught up with what this page has shown.
-    setLines((mine) => (view.transcript.length >= mine.length ? view.transcript : mine));
+    setLines((mine) => mergeLines(mine, view.transcript));
     if (view.ended_at) setEnded(true);
   }, []);
   // The greeting may be recorded a moment after the trial starts: read until it is there.
@@ -235,6 +234,19 @@ function EndButton({ trialId, onEnded, onError }: { trialId: string; onEnded: (v
       End trial
     </button>
   );
+}
+
+/**
+ * The server's transcript once it has caught up with the lines this page has shown, keeping
+ * the tools of a reply on its line while the server's copy of it has none yet (a line read
+ * from the running workflow, before it is written).
+ */
+export function mergeLines(mine: TrialLine[], server: TrialLine[]): TrialLine[] {
+  if (server.length < mine.length) return mine;
+  return server.map((line, i) => {
+    const tools = mine[i]?.speaker === line.speaker ? mine[i]?.tools : null;
+    return !line.tools?.length && tools?.length ? { ...line, tools } : line;
+  });
 }
 
 /** Whether an ended trial has nothing left to change: no meeting still held, answers in. */

@@ -64,7 +64,7 @@ export function AddLanguage({ taken, onAdd, label }: { taken: string[]; onAdd: (
   if (!free.length) return null;
   return (
     <select className="add-language" value="" aria-label={label} onChange={(e) => e.target.value && onAdd(e.target.value)}>
-      <option value="">+ Add language…</option>
+      <option value="">+ {label}…</option>
       {free.map((l) => (
         <option key={l} value={l}>
           {language(l)}

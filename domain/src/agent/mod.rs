@@ -84,6 +84,7 @@ pub struct Question {
     pub text: String,
     /// The type of the answer.
     #[serde(rename = "type")]
+    #[schema(inline)]
     pub kind: AnswerKind,
     /// The choices of a `one_of` question (2 to 20); empty for the other types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

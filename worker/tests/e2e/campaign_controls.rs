@@ -46,7 +46,14 @@ async fn control(stack: &Stack, campaign: &str, action: &str) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pause_resume_and_continue_as_new() {
-    let mut stack = Stack::start(StackOptions::default()).await;
+    // The sales team works Los Angeles hours, like its leads: eight bookers then share a full
+    // day of slots, not the hour where UTC office hours meet their mornings (where two of them
+    // could run out of slots and ask for a callback).
+    let mut stack = Stack::start(StackOptions {
+        worker_env: vec![("BOOKING_TIMEZONE", "America/Los_Angeles")],
+        ..StackOptions::default()
+    })
+    .await;
     stack.start_worker();
     // Persona 00 (books a meeting) on eight US numbers.
     let ids = us_leads(&stack, 20, 8, "00").await;
