@@ -4,9 +4,10 @@
 //!
 //! Counts are of the calls dialled in the window (trials excluded); `leads` counts the leads
 //! each version was given in the campaigns in scope (whenever they were reached). A meeting
-//! counts as booked when a call reserved it and it did not fail to reach the calendar (a
-//! meeting later cancelled still counts: the agent booked it); held and no-show follow the
-//! statuses reps set on meetings.
+//! counts as booked when a call that ended as a conversation reserved it and it did not fail to
+//! reach the calendar (a meeting later cancelled still counts: the agent booked it), so the
+//! booking rate never counts a call still in progress; held and no-show follow the statuses
+//! reps set on meetings.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -207,9 +208,9 @@ pub async fn agents(
                 count(*) FILTER (WHERE callwright_is_conversation(c.outcome)),
                 count(*) FILTER (WHERE c.outcome = 'opted_out'),
                 (avg(c.duration_secs) FILTER (WHERE c.status = 'completed'))::float8,
-                COALESCE(sum(m.booked), 0)::int8,
-                COALESCE(sum(m.held), 0)::int8,
-                COALESCE(sum(m.no_shows), 0)::int8
+                COALESCE(sum(m.booked) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8,
+                COALESCE(sum(m.held) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8,
+                COALESCE(sum(m.no_shows) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8
          FROM calls c
          LEFT JOIN LATERAL (
              SELECT count(*) FILTER (WHERE status <> 'failed') AS booked,

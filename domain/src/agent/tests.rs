@@ -133,7 +133,8 @@ fn a_runaway_template_renders_as_its_source() {
 
 #[test]
 fn limits_are_enforced_naming_the_field() {
-    let cases: Vec<(Box<dyn Fn(&mut AgentSpec)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut AgentSpec)>;
+    let cases: Vec<(Change, &str)> = vec![
         (
             Box::new(|s| s.instructions = "x".repeat(20_001)),
             "instructions",

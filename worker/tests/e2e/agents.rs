@@ -503,7 +503,7 @@ async fn a_trial_chat_books_and_then_releases_its_meeting() {
     );
     let events = stack.sim_get("/sim/calendar/events").await;
     assert!(
-        events.as_array().map_or(true, Vec::is_empty)
+        events.as_array().is_none_or(Vec::is_empty)
             || events.as_object().is_some_and(|o| o.is_empty()),
         "{events:#}"
     );
