@@ -9,6 +9,7 @@
 //! booking rate never counts a call still in progress; held and no-show follow the statuses
 //! reps set on meetings.
 
+use super::analytics::ratio;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -105,11 +106,6 @@ pub struct AgentResults {
     /// The two versions of one agent with the most conversations, compared on booking rate
     /// (absent unless two versions of the same agent had conversations).
     comparison: Option<Comparison>,
-}
-
-fn ratio(a: i64, b: i64) -> Option<f64> {
-    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-    (b > 0).then(|| a as f64 / b as f64)
 }
 
 fn percent(rate: f64) -> String {

@@ -557,29 +557,15 @@ pub async fn preview(
         fields: Default::default(),
     };
     if let Some(id) = req.lead_id {
-        type Row = (
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT name, email, company, language, timezone, fields FROM leads
-             WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
-        )
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?;
-        let (name, email, company, language, timezone, fields) =
-            row.ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
-        lead.name = name;
-        lead.email = email;
-        lead.company = company;
-        lead.language = language.parse().unwrap_or(spec.language);
-        lead.timezone = timezone;
-        lead.fields = fields.0;
+        let found = super::trials::load_lead(&state, id)
+            .await?
+            .ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+        lead.name = found.name;
+        lead.email = found.email;
+        lead.company = found.company;
+        lead.language = found.language;
+        lead.timezone = found.timezone;
+        lead.fields = found.fields;
     }
     if let Some(l) = req.language.as_deref().filter(|l| !l.trim().is_empty()) {
         lead.language = l

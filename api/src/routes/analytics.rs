@@ -131,7 +131,8 @@ pub struct Overview {
     conversion: Option<f64>,
 }
 
-fn ratio(a: i64, b: i64) -> Option<f64> {
+/// `a / b`, none when `b` is zero.
+pub(super) fn ratio(a: i64, b: i64) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)] // counts far below 2^52
     (b > 0).then(|| a as f64 / b as f64)
 }

@@ -138,14 +138,46 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable(message.into())
 }
 
-/// The lead a trial plays, as a row to insert: name, email, company, language, zone, fields.
-struct TrialLeadRow {
-    name: String,
-    email: Option<String>,
-    company: Option<String>,
-    language: Language,
-    timezone: String,
-    fields: std::collections::BTreeMap<String, Value>,
+/// What of a lead an agent's templates read: name, email, company, language, zone, fields.
+pub(super) struct TrialLeadRow {
+    pub(super) name: String,
+    pub(super) email: Option<String>,
+    pub(super) company: Option<String>,
+    pub(super) language: Language,
+    pub(super) timezone: String,
+    pub(super) fields: std::collections::BTreeMap<String, Value>,
+}
+
+/// A live lead (not deleted, not a trial's) as an agent's templates read it.
+pub(super) async fn load_lead(
+    state: &AppState,
+    id: Uuid,
+) -> Result<Option<TrialLeadRow>, ApiError> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT name, email, company, language, timezone, fields FROM leads
+         WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(row.map(
+        |(name, email, company, language, timezone, fields)| TrialLeadRow {
+            name,
+            email,
+            company,
+            language: language.parse().unwrap_or(Language::En),
+            timezone,
+            fields: fields.0,
+        },
+    ))
 }
 
 async fn trial_lead(
@@ -164,30 +196,12 @@ async fn trial_lead(
         return Err(invalid("lead: give lead_id or lead, not both"));
     }
     if let Some(id) = req.lead_id {
-        type Row = (
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT name, email, company, language, timezone, fields FROM leads
-             WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
-        )
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?;
-        let (name, email, company, lead_language, timezone, fields) =
-            row.ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+        let lead = load_lead(state, id)
+            .await?
+            .ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
         return Ok(TrialLeadRow {
-            name: name.clone(),
-            email,
-            company,
-            language: language.unwrap_or_else(|| lead_language.parse().unwrap_or(agent_language)),
-            timezone,
-            fields: fields.0,
+            language: language.unwrap_or(lead.language),
+            ..lead
         });
     }
     let given = req.lead.as_ref();
