@@ -80,13 +80,20 @@ $TABLE"
   echo "$TABLE"
 fi
 if [[ -z $ONLY || $ONLY == agent ]]; then
+  # The same turn benchmark with a small agent and with an AGENT_KB one, one after the other on
+  # the same servers, so the agent's size is the only difference.
   CMD="make bench  # scripts/bench.sh --only agent --agent-kb $AGENT_KB --agent-levels $AGENT_LEVELS --turns $TURNS"
   log "running: $CMD"
-  TABLE=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb "$AGENT_KB")
-  replace_section turns-agent "Command: \`$CMD\` (run $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg))
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  SMALL=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb 0)
+  LARGE=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb "$AGENT_KB")
+  replace_section turns-agent "Command: \`$CMD\` (run $(date -u +%Y-%m-%d), load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after)
 
-$TABLE"
-  echo "$TABLE"
+$SMALL
+
+$LARGE"
+  echo "$SMALL"
+  echo "$LARGE"
 fi
 if [[ -z $ONLY || $ONLY == prompt ]]; then
   CMD="make bench  # scripts/bench.sh --only prompt --agent-kb $AGENT_KB"
