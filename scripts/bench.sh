@@ -80,20 +80,22 @@ $TABLE"
   echo "$TABLE"
 fi
 if [[ -z $ONLY || $ONLY == agent ]]; then
-  # The same turn benchmark with a small agent and with an AGENT_KB one, one after the other on
-  # the same servers, so the agent's size is the only difference.
+  # The same turn benchmark with a small agent and with an AGENT_KB one on the same servers, in
+  # the order small, large, large, small: the server's history grows with every run, so a fixed
+  # order would charge that growth to whichever agent runs second.
   CMD="make bench  # scripts/bench.sh --only agent --agent-kb $AGENT_KB --agent-levels $AGENT_LEVELS --turns $TURNS"
   log "running: $CMD"
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-  SMALL=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb 0)
-  LARGE=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb "$AGENT_KB")
+  TABLES=""
+  for KB in 0 "$AGENT_KB" "$AGENT_KB" 0; do
+    T=$(RUST_LOG=warn "$BENCH" --levels "$AGENT_LEVELS" --turns "$TURNS" --agent-kb "$KB")
+    TABLES="$TABLES
+
+$T"
+    echo "$T"
+  done
   replace_section turns-agent "Command: \`$CMD\` (run $(date -u +%Y-%m-%d), load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after)
-
-$SMALL
-
-$LARGE"
-  echo "$SMALL"
-  echo "$LARGE"
+$TABLES"
 fi
 if [[ -z $ONLY || $ONLY == prompt ]]; then
   CMD="make bench  # scripts/bench.sh --only prompt --agent-kb $AGENT_KB"

@@ -273,7 +273,6 @@ sim_stack_env() {
     "ELEVENLABS_VOICE_ID=sim-voice" \
     "DEEPGRAM_BASE_URL=http://127.0.0.1:$sim" \
     "DEEPGRAM_API_KEY=sim-dg-key" \
-    "BUSINESS_NAME=Acme Solar" \
     "GOOGLE_CALENDAR_BASE_URL=http://127.0.0.1:$sim/calendar/v3" \
     "GOOGLE_CALENDAR_ID=sales@acme-solar.example" \
     "GOOGLE_TOKEN_URI=http://127.0.0.1:$sim/token" \

@@ -349,6 +349,9 @@ async fn knowledge_questions_are_answered_from_the_knowledge() {
         .collect();
     let mut knowledge = filler;
     knowledge.push(json!({"title": "Price list", "content": "Panels cost 77 pounds per month with no deposit."}));
+    // The same fact for Hebrew callers: retrieval works on the callee's own words.
+    knowledge
+        .push(json!({"title": "מחירון", "content": "הפאנלים עולים 290 שקלים לחודש, בלי מקדמה."}));
     let (big, _) = stack
         .create_agent(agent_with(json!({"knowledge": knowledge})))
         .await;
@@ -402,6 +405,27 @@ async fn knowledge_questions_are_answered_from_the_knowledge() {
     assert!(
         requests.iter().all(|r| !system_of(r).contains("77 pounds")),
         "searched knowledge must not be in the prompt"
+    );
+
+    // A Hebrew caller asks the same in Hebrew and hears the Hebrew passage.
+    let ids = stack.create_leads(&[("נועה מחיר", "+972527654501")]).await;
+    let third = campaign(&stack, &ids, json!({"id": big}), 1).await;
+    stack
+        .wait_campaign_done(&third, Duration::from_secs(120))
+        .await;
+    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
+    let call = stack
+        .get(&format!(
+            "/api/calls/{}",
+            lead["calls"][0]["id"].as_str().unwrap()
+        ))
+        .await;
+    let transcript = call["transcript"].as_array().unwrap();
+    assert!(
+        transcript
+            .iter()
+            .any(|t| t["speaker"] == "agent" && t["text"].as_str().unwrap().contains("290 שקלים")),
+        "the Hebrew answer does not come from the Hebrew passage: {transcript:#?}"
     );
 }
 
