@@ -15,9 +15,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
-/// Versions kept in a worker's memory (each holds its passages' vectors: a few MB for a large
-/// knowledge base).
-const CACHED_VERSIONS: usize = 32;
+/// Memory the worker gives the versions it keeps, in bytes: a searched version holds its
+/// passages' vectors (a 1,500-dimension model over a million characters of knowledge is about
+/// 8 MB), the others little more than their prompt.
+const CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 /// One saved version of an agent, as the activities use it.
 #[derive(Debug, Clone)]
@@ -40,6 +41,30 @@ pub struct AgentVersion {
 }
 
 impl AgentVersion {
+    /// A version not (yet) saved, as an editor's preview builds its prompt from: no passages.
+    pub fn unsaved(spec: AgentSpec) -> Self {
+        let mode = knowledge::mode(&spec.knowledge);
+        Self {
+            agent: AgentRef {
+                agent_id: String::new(),
+                version: 0,
+            },
+            preamble: crate::prompt::preamble(&spec, mode),
+            spec,
+            mode,
+            passages: Vec::new(),
+            vectors: Vec::new(),
+            embedding_model: None,
+        }
+    }
+
+    /// Bytes it holds, roughly (its vectors dominate a searched version).
+    fn weight(&self) -> usize {
+        let vectors: usize = self.vectors.iter().map(|v| v.len() * 4).sum();
+        let passages: usize = self.passages.iter().map(|p| p.text.len()).sum();
+        vectors + passages + self.preamble.len() + self.spec.instructions.len()
+    }
+
     /// The passages nearest to `query_vector`, nearest first.
     pub fn nearest(&self, query_vector: &[f32], k: usize) -> Vec<&Passage> {
         knowledge::nearest(query_vector, &self.vectors, k)
@@ -83,7 +108,49 @@ impl AgentError {
 /// Reads agent versions, keeping the latest few in memory.
 pub struct AgentBook {
     pool: PgPool,
-    cache: Mutex<HashMap<AgentRef, Arc<AgentVersion>>>,
+    cache: Mutex<Cache>,
+}
+
+/// The versions in memory, least recently read first.
+#[derive(Default)]
+struct Cache {
+    versions: HashMap<AgentRef, (u64, Arc<AgentVersion>)>,
+    clock: u64,
+    bytes: usize,
+}
+
+impl Cache {
+    fn get(&mut self, agent: &AgentRef) -> Option<Arc<AgentVersion>> {
+        self.clock += 1;
+        let clock = self.clock;
+        let (used, version) = self.versions.get_mut(agent)?;
+        *used = clock;
+        Some(version.clone())
+    }
+
+    fn insert(&mut self, version: Arc<AgentVersion>) {
+        self.clock += 1;
+        self.bytes += version.weight();
+        if let Some((_, old)) = self
+            .versions
+            .insert(version.agent.clone(), (self.clock, version))
+        {
+            self.bytes = self.bytes.saturating_sub(old.weight());
+        }
+        while self.bytes > CACHE_BYTES && self.versions.len() > 1 {
+            let Some(oldest) = self
+                .versions
+                .iter()
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((_, gone)) = self.versions.remove(&oldest) {
+                self.bytes = self.bytes.saturating_sub(gone.weight());
+            }
+        }
+    }
 }
 
 impl AgentBook {
@@ -91,28 +158,18 @@ impl AgentBook {
     pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache::default()),
         }
     }
 
     /// The version `agent` names.
     pub async fn get(&self, agent: &AgentRef) -> Result<Arc<AgentVersion>, AgentError> {
-        if let Some(hit) = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|cache| cache.get(agent).cloned())
-        {
+        if let Some(hit) = self.cache.lock().ok().and_then(|mut c| c.get(agent)) {
             return Ok(hit);
         }
         let loaded = Arc::new(load(&self.pool, agent).await?);
         if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= CACHED_VERSIONS {
-                // Versions in use are read again on their next turn; an LRU buys nothing at
-                // this size.
-                cache.clear();
-            }
-            cache.insert(agent.clone(), loaded.clone());
+            cache.insert(loaded.clone());
         }
         Ok(loaded)
     }
@@ -140,11 +197,7 @@ pub async fn load(pool: &PgPool, agent: &AgentRef) -> Result<AgentVersion, Agent
     };
     let spec: AgentSpec = serde_json::from_value(spec)
         .map_err(|e| AgentError::Corrupt(agent.agent_id.clone(), agent.version, e.to_string()))?;
-    let mode = match mode.as_str() {
-        "inline" => KnowledgeMode::Inline,
-        "search" => KnowledgeMode::Search,
-        _ => KnowledgeMode::None,
-    };
+    let mode = KnowledgeMode::from_code(&mode);
     let (mut passages, mut vectors) = (Vec::new(), Vec::new());
     if mode == KnowledgeMode::Search {
         let rows: Vec<(String, String, Vec<f32>)> = sqlx::query_as(
@@ -229,18 +282,40 @@ async fn embed_passages(
             .await
             .map_err(SaveError::Embeddings)?
     };
+    // A provider that answers with fewer vectors, or vectors of other lengths, would leave
+    // passages no search can find: refuse the save instead.
+    let dimension = fresh.first().or(known.values().next()).map_or(0, Vec::len);
+    if fresh.len() != missing.len()
+        || dimension == 0
+        || fresh
+            .iter()
+            .chain(known.values())
+            .any(|v| v.len() != dimension)
+    {
+        return Err(SaveError::Embeddings(ProviderError::protocol(
+            "embeddings",
+            format!(
+                "{} vectors of unequal or zero length for {} texts",
+                fresh.len(),
+                missing.len()
+            ),
+        )));
+    }
     let mut fresh_by_hash: HashMap<Vec<u8>, Vec<f32>> = HashMap::new();
     for (&i, vector) in missing.iter().zip(fresh) {
-        sqlx::query(
-            "INSERT INTO knowledge_embeddings (model, text_sha256, embedding) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(embedder.model())
-        .bind(&hashes[i])
-        .bind(&vector)
-        .execute(pool)
-        .await?;
         fresh_by_hash.insert(hashes[i].clone(), vector);
+    }
+    for batch in fresh_by_hash.iter().collect::<Vec<_>>().chunks(1_000) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO knowledge_embeddings (model, text_sha256, embedding) ",
+        );
+        insert.push_values(batch, |mut row, (hash, vector)| {
+            row.push_bind(embedder.model())
+                .push_bind(*hash)
+                .push_bind(*vector);
+        });
+        insert.push(" ON CONFLICT DO NOTHING");
+        insert.build().execute(pool).await?;
     }
     Ok(hashes
         .iter()
@@ -295,11 +370,6 @@ pub async fn save_version(
             (id, version.ok_or(SaveError::NotFound(id))?)
         }
     };
-    let mode_code = match mode {
-        KnowledgeMode::None => "none",
-        KnowledgeMode::Inline => "inline",
-        KnowledgeMode::Search => "search",
-    };
     sqlx::query(
         "INSERT INTO agent_versions (agent_id, version, spec, knowledge_mode, embedding_model)
          VALUES ($1, $2, $3, $4, $5)",
@@ -307,7 +377,7 @@ pub async fn save_version(
     .bind(id)
     .bind(version)
     .bind(sqlx::types::Json(spec))
-    .bind(mode_code)
+    .bind(mode.code())
     .bind(model)
     .execute(&mut *tx)
     .await?;

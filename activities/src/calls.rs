@@ -169,13 +169,27 @@ impl CallActivities {
     ) -> Result<(), ActivityError> {
         let last_try = ctx.info().attempt >= crate::SUMMARY_ATTEMPTS;
         let result = self.summarize(&input).await;
-        if result.is_err() && last_try {
+        let final_failure = result.as_ref().err().is_some_and(|e| {
+            last_try || matches!(e, ActivityError::Application(f) if f.is_non_retryable())
+        });
+        if final_failure {
             self.store
                 .summary_failed(&input.call_id)
                 .await
                 .map_err(db_error)?;
         }
         result
+    }
+
+    /// Settles a call's summary as failed when the workflow gave up on it, so the CRM's
+    /// `call_ended` goes out without it. Idempotent (a written summary stays `done`).
+    #[activity]
+    pub async fn settle_summary(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        call_id: String,
+    ) -> Result<(), ActivityError> {
+        self.store.summary_failed(&call_id).await.map_err(db_error)
     }
 
     /// Opens a trial's text channel: claims the attempt's call row (live at once, no number

@@ -9,6 +9,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::time::Duration;
 
+/// The embeddings model when none is configured: OpenAI's small multilingual one.
+pub const DEFAULT_MODEL: &str = "text-embedding-3-small";
+
 /// Texts per request: providers cap a request's inputs (OpenAI at 2,048).
 const BATCH: usize = 256;
 

@@ -7,7 +7,7 @@
 //! 1. the product's rules and the agent (business, goal, questions, knowledge, tool rules):
 //!    the same for every call of an agent version ([`preamble`], built once per version);
 //! 2. the agent's instructions rendered for the lead, and who the callee is: the same for
-//!    every turn of a call;
+//!    every turn of a call (unless the instructions name the lead's local time);
 //! 3. this turn: the conversation's language, the language heard, the callee's local time and
 //!    the slots on offer.
 

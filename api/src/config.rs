@@ -106,7 +106,11 @@ impl ApiConfig {
                 Some(key) => Some(EmbeddingsConfig {
                     base_url: var(&lookup, "LLM_BASE_URL", Some("https://api.openai.com/v1"))?,
                     api_key: SecretString::from(key),
-                    model: var(&lookup, "EMBEDDING_MODEL", Some("text-embedding-3-small"))?,
+                    model: var(
+                        &lookup,
+                        "EMBEDDING_MODEL",
+                        Some(callwright_activities::embeddings::DEFAULT_MODEL),
+                    )?,
                     timeout: std::time::Duration::from_secs(60),
                 }),
                 None => None,

@@ -7,8 +7,7 @@
 use crate::stats::summarise;
 use callwright_activities::agents::AgentVersion;
 use callwright_activities::prompt;
-use callwright_domain::agent::knowledge;
-use callwright_domain::agent::{AgentRef, AgentSpec, TemplateVars, render};
+use callwright_domain::agent::{AgentSpec, TemplateVars, render};
 use callwright_domain::conversation::{Speaker, Turn};
 use callwright_domain::{E164, Language, LeadProfile};
 use std::time::{Duration, Instant};
@@ -38,19 +37,7 @@ pub fn run(argv: &[String]) -> anyhow::Result<()> {
     for kb in kbs {
         let spec: AgentSpec = serde_json::from_value(crate::agent::spec(kb))?;
         spec.validate()?;
-        let mode = knowledge::mode(&spec.knowledge);
-        let agent = AgentVersion {
-            agent: AgentRef {
-                agent_id: "bench".into(),
-                version: 1,
-            },
-            preamble: prompt::preamble(&spec, mode),
-            spec,
-            mode,
-            passages: Vec::new(),
-            vectors: Vec::new(),
-            embedding_model: None,
-        };
+        let agent = AgentVersion::unsaved(spec);
         let lead = LeadProfile {
             lead_id: "lead".into(),
             name: "Dana Levi".into(),

@@ -7,9 +7,6 @@ use callwright_activities::settings::{number, var};
 use secrecy::SecretString;
 use std::time::Duration;
 
-/// Default of `EMBEDDING_MODEL`: OpenAI's small multilingual embeddings model.
-pub const DEFAULT_EMBEDDING_MODEL: &str = "text-embedding-3-small";
-
 /// Everything the worker needs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -100,7 +97,11 @@ impl WorkerConfig {
             llm_api_key: SecretString::from(var(l, "LLM_API_KEY", None)?),
             llm_model: var(l, "LLM_MODEL", Some("gpt-4o-mini"))?,
             llm_timeout: Duration::from_millis(number(l, "LLM_TIMEOUT_MS", "5000")?),
-            embedding_model: var(l, "EMBEDDING_MODEL", Some(DEFAULT_EMBEDDING_MODEL))?,
+            embedding_model: var(
+                l,
+                "EMBEDDING_MODEL",
+                Some(callwright_activities::embeddings::DEFAULT_MODEL),
+            )?,
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "2000")?,
             booking: BookingConfig::from_lookup(l)?,
             outbound: match l("OUTBOUND_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {

@@ -315,7 +315,7 @@ impl LeadWorkflow {
             .live(req.attempt, &req.call_sid)
             .ok_or("no such live call")?;
         let conversation = call.conversation.as_ref().ok_or("call not answered yet")?;
-        if conversation.end.is_some() {
+        if conversation.end.is_some() || call.status.is_final() {
             return Err("the conversation is over".into());
         }
         if req.turn + 1 != conversation.next_turn {
@@ -668,24 +668,49 @@ impl LeadWorkflow {
     /// Waits until a trial's chat is over: the agent ended the conversation, the operator
     /// ended the trial (a `completed` status), or it sat idle past the call's limit.
     async fn follow_chat(ctx: &mut WorkflowContext<Self>) {
-        let limit = ctx.state(|s| s.input.settings.max_call_secs);
-        select! {
-            _ = ctx.wait_condition(|s: &Self| {
+        let idle = ctx.state(|s| s.input.settings.max_call_secs);
+        // The idle clock restarts with every line said.
+        let lines = |s: &Self| {
+            s.call
+                .as_ref()
+                .and_then(|c| c.conversation.as_ref())
+                .map_or(0, |v| v.turns.len())
+        };
+        loop {
+            let said = ctx.state(lines);
+            let woke = select! {
+                _ = ctx.wait_condition(move |s: &Self| {
+                    s.stop_requested
+                        || lines(s) != said
+                        || s.call.as_ref().is_none_or(|c| {
+                            c.is_over()
+                                || (c.turns_in_flight == 0
+                                    && c.conversation.as_ref().is_some_and(|v| v.end.is_some()))
+                        })
+                }) => true,
+                _ = ctx.timer(Duration::from_secs(idle)) => false,
+            };
+            let over = ctx.state(|s| {
                 s.stop_requested
                     || s.call.as_ref().is_none_or(|c| {
-                        c.is_over()
-                            || (c.turns_in_flight == 0
-                                && c.conversation.as_ref().is_some_and(|v| v.end.is_some()))
+                        c.status.is_final()
+                            || c.conversation.as_ref().is_some_and(|v| v.end.is_some())
                     })
-            }) => {}
-            _ = ctx.timer(Duration::from_secs(limit)) => {}
-        };
+            });
+            if over || !woke {
+                break;
+            }
+        }
+        // No turn may still be booking when the trial's meetings are released: the call is over
+        // for new turns from here (the turn validator refuses them), and a running one finishes.
         ctx.state_mut(|s| {
             if let Some(call) = s.call.as_mut() {
                 call.status = CallStatus::Completed;
-                call.turns_in_flight = 0;
             }
         });
+        let _ = ctx
+            .wait_condition(|s: &Self| s.call.as_ref().is_none_or(|c| c.turns_in_flight == 0))
+            .await;
     }
 
     /// Waits until the call is over, leaving a voicemail when AMD asks for one. If the final
@@ -834,11 +859,17 @@ impl LeadWorkflow {
             })
         });
         let Some(input) = input else { return };
+        let call_id = input.call_id.clone();
         if let Err(err) = ctx
             .execute_activity(CallActivities::summarize_call, input, options::summary())
             .await
         {
             tracing::warn!(error = ?err, "no post-call summary");
+            // However the summary failed (a refusal, a timeout, a worker gone on the last try),
+            // the CRM's `call_ended` waits for it no longer.
+            let _ = ctx
+                .execute_activity(CallActivities::settle_summary, call_id, options::durable())
+                .await;
         }
     }
 

@@ -204,6 +204,9 @@ async fn read_spec(request: Request) -> Result<AgentSpec, ApiError> {
             .await
             .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?;
         match name.as_str() {
+            "agent" if spec.is_some() => {
+                return Err(invalid("agent: send one 'agent' part"));
+            }
             "agent" => spec = Some(parse_spec(&bytes)?),
             "knowledge" => files.push((file_name, content_type, bytes)),
             other => {
@@ -536,11 +539,14 @@ pub async fn preview(
 ) -> Result<Json<AgentPreview>, ApiError> {
     use callwright_activities::agents::AgentVersion;
     use callwright_domain::agent::template::render_strict;
-    use callwright_domain::agent::{AgentRef, TemplateVars, opening, render};
+    use callwright_domain::agent::{TemplateVars, opening, render};
     use callwright_domain::{Language, LeadProfile};
     let bytes = serde_json::to_vec(&req.spec).map_err(|e| ApiError::Internal(e.into()))?;
     let spec = parse_spec(&bytes).map_err(|e| match e {
-        ApiError::Unprocessable(m) => ApiError::Unprocessable(format!("spec.{m}")),
+        ApiError::Unprocessable(m) => ApiError::Unprocessable(match m.strip_prefix("agent: ") {
+            Some(rest) => format!("spec: {rest}"),
+            None => format!("spec.{m}"),
+        }),
         other => other,
     })?;
     spec.validate()
@@ -592,19 +598,10 @@ pub async fn preview(
     if let Some(t) = spec.localized(&spec.meeting.title, lead.language) {
         check(format!("meeting.title.{title_lang}"), t);
     }
-    let mode = knowledge::mode(&spec.knowledge);
-    let version = AgentVersion {
-        agent: AgentRef {
-            agent_id: Uuid::nil().to_string(),
-            version: 0,
-        },
-        preamble: callwright_activities::prompt::preamble(&spec, mode),
-        spec: spec.clone(),
-        mode,
-        passages: Vec::new(),
-        vectors: Vec::new(),
-        embedding_model: None,
-    };
+    if let Some(d) = spec.localized(&spec.meeting.description, lead.language) {
+        check("meeting.description".to_owned(), d);
+    }
+    let version = AgentVersion::unsaved(spec.clone());
     let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
     let system_prompt = callwright_activities::prompt::system_prompt(
         &version,
@@ -625,12 +622,7 @@ pub async fn preview(
         meeting_description: spec
             .localized(&spec.meeting.description, lead.language)
             .map(|t| render(t, &vars)),
-        knowledge_mode: match mode {
-            knowledge::KnowledgeMode::None => "none",
-            knowledge::KnowledgeMode::Inline => "inline",
-            knowledge::KnowledgeMode::Search => "search",
-        }
-        .to_owned(),
+        knowledge_mode: version.mode.code().to_owned(),
         problems,
     }))
 }

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use callwright_domain::agent::AgentSpec;
+use callwright_domain::agent::Question;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -38,28 +38,8 @@ pub struct ExportQuery {
     to: Option<DateTime<Utc>>,
 }
 
-/// The fixed columns, before the questions'.
-const COLUMNS: [&str; 19] = [
-    "call_id",
-    "lead_id",
-    "lead_name",
-    "phone",
-    "email",
-    "company",
-    "campaign_id",
-    "agent_id",
-    "agent_version",
-    "attempt",
-    "language",
-    "dialed_at",
-    "ended_at",
-    "duration_secs",
-    "status",
-    "outcome",
-    "meeting_start",
-    "interest_level",
-    "next_step",
-];
+/// The fixed columns, before the questions' (no question may take one of these ids).
+const COLUMNS: [&str; 19] = callwright_domain::agent::RESERVED_QUESTION_IDS;
 
 /// A free-text cell, defused for spreadsheets.
 fn text(value: &str) -> String {
@@ -152,8 +132,9 @@ fn csv_line(cells: &[String]) -> Result<Vec<u8>, csv::Error> {
 
 /// The question ids of the agent versions in scope, in the order the agents ask them.
 async fn question_columns(state: &AppState, q: &ExportQuery) -> Result<Vec<String>, ApiError> {
-    let specs: Vec<sqlx::types::Json<AgentSpec>> = sqlx::query_scalar(
-        "SELECT v.spec FROM agent_versions v
+    // Only the questions: a spec may carry a megabyte of knowledge.
+    let specs: Vec<sqlx::types::Json<Vec<Question>>> = sqlx::query_scalar(
+        "SELECT COALESCE(v.spec->'questions', '[]'::jsonb) FROM agent_versions v
          WHERE (v.agent_id, v.version) IN (
              SELECT DISTINCT agent_id, agent_version FROM calls
              WHERE NOT trial AND agent_id IS NOT NULL
@@ -166,8 +147,8 @@ async fn question_columns(state: &AppState, q: &ExportQuery) -> Result<Vec<Strin
     .fetch_all(&state.db)
     .await?;
     let mut columns: Vec<String> = Vec::new();
-    for spec in specs {
-        for question in &spec.0.questions {
+    for questions in specs {
+        for question in &questions.0 {
             if !columns.contains(&question.id) {
                 columns.push(question.id.clone());
             }

@@ -120,6 +120,11 @@ pub async fn list(
             callwright_domain::AttemptOutcome::CODES.join(", ")
         )));
     }
+    if q.agent_version.is_some() && q.agent_id.is_none() {
+        return Err(ApiError::BadRequest(
+            "agent_version: give agent_id with it (versions are numbered per agent)".into(),
+        ));
+    }
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let rows: Vec<CallSummary> = sqlx::query_as(&format!(

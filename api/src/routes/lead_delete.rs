@@ -53,6 +53,7 @@ pub struct Deleted {
 }
 
 /// One run of one of the lead's workflows, from Temporal visibility.
+#[derive(Clone)]
 struct Run {
     workflow_id: String,
     run_id: String,
@@ -199,14 +200,26 @@ async fn settle_in_campaigns(state: &AppState, lead_id: Uuid) {
     }
 }
 
-/// Removes the lead's personal data. Everything outside Postgres goes first, so a failure there
-/// leaves the request repeatable with nothing half-erased in the projections.
+/// Removes the lead's personal data, and that of the trials that played it (their lead rows are
+/// copies of it). Everything outside Postgres goes first, so a failure there leaves the request
+/// repeatable with nothing half-erased in the projections.
 async fn erase(
     state: &AppState,
     lead_id: Uuid,
     runs: &[Run],
     result: &mut Deleted,
 ) -> Result<(), ApiError> {
+    let trials: Vec<Uuid> =
+        sqlx::query_scalar("SELECT lead_id FROM agent_trials WHERE source_lead_id = $1")
+            .bind(lead_id)
+            .fetch_all(&state.db)
+            .await?;
+    let mut people = vec![lead_id];
+    people.extend(&trials);
+    let mut runs = runs.to_vec();
+    for trial in &trials {
+        runs.extend(lead_runs(state, *trial).await?);
+    }
     let recordings: Vec<String> = sqlx::query_scalar(
         "SELECT recording_url FROM calls WHERE lead_id = $1 AND recording_url IS NOT NULL",
     )
@@ -214,46 +227,50 @@ async fn erase(
     .fetch_all(&state.db)
     .await?;
     result.deleted_recordings = recordings::delete_at_provider(state, &recordings).await?;
-    for run in runs {
+    for run in &runs {
         delete_history(state, run).await?;
         result.deleted_histories += 1;
     }
+    let lead_id = people.as_slice();
     let mut tx = state.db.begin().await?;
     result.deleted_transcript_turns = sqlx::query(
-        "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = $1)",
+        "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = ANY($1))",
     )
     .bind(lead_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query("UPDATE calls SET recording_url = NULL, outcome_detail = NULL, summary = NULL WHERE lead_id = $1")
+    sqlx::query("UPDATE calls SET recording_url = NULL, outcome_detail = NULL, summary = NULL, answers = NULL WHERE lead_id = ANY($1)")
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;
     // The recording's transcript, and synthesised speech that names the lead (the greeting and
     // voicemail): the speech cache only costs a new synthesis if a line is needed again.
-    sqlx::query("UPDATE calls SET recording_transcript = NULL WHERE lead_id = $1")
+    sqlx::query("UPDATE calls SET recording_transcript = NULL WHERE lead_id = ANY($1)")
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "DELETE FROM tts_audio WHERE strpos(text, (SELECT name FROM leads WHERE id = $1)) > 0
-           AND length((SELECT name FROM leads WHERE id = $1)) > 0",
+        "DELETE FROM tts_audio t USING leads l
+         WHERE l.id = ANY($1) AND length(l.name) > 0 AND strpos(t.text, l.name) > 0",
     )
     .bind(lead_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE meetings SET attendee_name = '(erased)', attendee_email = '', title = 'Meeting (erased lead)'
-         WHERE lead_id = $1",
+        "UPDATE meetings SET attendee_name = '(erased)', attendee_email = '', title = 'Meeting (erased lead)',
+                             description = NULL
+         WHERE lead_id = ANY($1)",
     )
     .bind(lead_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
         "UPDATE leads SET name = '(erased)', phone = NULL, email = NULL, company = NULL,
-                          notes = NULL, erased_at = coalesce(erased_at, now())
-         WHERE id = $1",
+                          notes = NULL, fields = '{}'::jsonb,
+                          deleted_at = coalesce(deleted_at, now()),
+                          erased_at = coalesce(erased_at, now())
+         WHERE id = ANY($1)",
     )
     .bind(lead_id)
     .execute(&mut *tx)

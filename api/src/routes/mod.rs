@@ -94,7 +94,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::require_key,
         ));
-    // Agents: the same key, with room for a large knowledge base in the body.
+    // Agents: the same key, with room for a large knowledge base in the body, and no request
+    // timeout (merged after that layer, like uploads): a save may embed a thousand passages, and
+    // a trial's turn waits on the model.
     let agents = Router::new()
         .route("/api/agents", post(agents::create).get(agents::list))
         .route("/api/agents/rules", get(agents::rules))
@@ -140,7 +142,6 @@ pub fn router(state: AppState) -> Router {
         .route("/tts/{file}", get(speech::play))
         .merge(openapi::router())
         .merge(api)
-        .merge(agents)
         .merge(twilio)
         .fallback_service(crate::dashboard::service(&state.config))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .merge(uploads)
+        .merge(agents)
         .layer(middleware::from_fn(json_errors))
         .route_layer(middleware::from_fn(crate::metrics::track))
         .layer(TraceLayer::new_for_http())

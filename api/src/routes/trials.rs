@@ -319,8 +319,8 @@ pub async fn start(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO agent_trials (id, agent_id, version, lead_id, workflow_id, language)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO agent_trials (id, agent_id, version, lead_id, workflow_id, language, source_lead_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(trial_id)
     .bind(agent_id)
@@ -328,6 +328,7 @@ pub async fn start(
     .bind(lead_id)
     .bind(&workflow_id)
     .bind(lead.language.code())
+    .bind(req.lead_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -365,11 +366,24 @@ pub async fn start(
         .search_attributes(search::lead_attributes(None, &profile, &agent))
         .static_summary(format!("Trial of agent {agent_id} v{version}"))
         .build();
-    state
+    if let Err(err) = state
         .temporal
         .start_workflow(LeadWorkflow::run, input, options)
         .await
-        .map_err(|e| ApiError::Unavailable(format!("could not start the trial: {e}")))?;
+    {
+        // Nothing runs: leave no trial behind that could never answer.
+        sqlx::query("DELETE FROM agent_trials WHERE id = $1")
+            .bind(trial_id)
+            .execute(&state.db)
+            .await?;
+        sqlx::query("DELETE FROM leads WHERE id = $1 AND trial")
+            .bind(lead_id)
+            .execute(&state.db)
+            .await?;
+        return Err(ApiError::Unavailable(format!(
+            "could not start the trial: {err}"
+        )));
+    }
     // The greeting: the same `voice` update a phone call's answer sends.
     let greeting = VoiceRequest {
         attempt: 1,
@@ -544,14 +558,27 @@ pub async fn message(
     if text.chars().count() > MAX_MESSAGE {
         return Err(invalid(format!("text: at most {MAX_MESSAGE} characters")));
     }
-    let (.., ended_at, _) = trial_row(&state, id).await?;
-    let workflow_id = trial_workflow_id(id);
-    if ended_at.is_some() {
-        return Err(ApiError::Conflict {
-            message: format!("trial {id} is over"),
-            existing_id: None,
-        });
+    let over = || ApiError::Conflict {
+        message: format!("trial {id} is over"),
+        existing_id: None,
+    };
+    // One message at a time per trial: the turn's number is read from the workflow, so two at
+    // once would both claim it (the row lock is held until the turn is answered).
+    let mut tx = state.db.begin().await?;
+    let ended: Option<bool> = sqlx::query_scalar(
+        "SELECT t.ended_at IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM calls c WHERE c.workflow_id = t.workflow_id AND c.outcome IS NOT NULL)
+         FROM agent_trials t WHERE t.id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match ended {
+        None => return Err(ApiError::NotFound(format!("no trial {id}"))),
+        Some(true) => return Err(over()),
+        Some(false) => {}
     }
+    let workflow_id = trial_workflow_id(id);
     // The workflow numbers the callee's turns (one per listen); the next is one past those
     // heard so far.
     let view = state
@@ -561,10 +588,7 @@ pub async fn message(
         .await
         .map_err(|e| ApiError::Unavailable(format!("temporal: {e}")))?;
     if view.outcome.is_some() {
-        return Err(ApiError::Conflict {
-            message: format!("trial {id} is over"),
-            existing_id: None,
-        });
+        return Err(over());
     }
     let heard = view
         .transcript
@@ -587,6 +611,7 @@ pub async fn message(
         format!("{workflow_id}:turn:{turn}"),
     )
     .await?;
+    tx.commit().await?;
     if reply.ended {
         mark_ended(&state, id).await?;
     }

@@ -28,6 +28,26 @@ pub enum KnowledgeMode {
     Search,
 }
 
+impl KnowledgeMode {
+    /// The stored code (`none`, `inline`, `search`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Inline => "inline",
+            Self::Search => "search",
+        }
+    }
+
+    /// From its stored code; anything unknown is `None`.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "inline" => Self::Inline,
+            "search" => Self::Search,
+            _ => Self::None,
+        }
+    }
+}
+
 /// Characters of all documents, titles included.
 pub fn total_chars(docs: &[KnowledgeDoc]) -> usize {
     docs.iter()

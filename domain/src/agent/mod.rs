@@ -174,7 +174,7 @@ impl AnswerType {
         match (self, value) {
             (Self::Number, Value::Number(_)) => Some(value.clone()),
             (Self::Number, Value::String(s)) => {
-                let n: f64 = s.trim().replace(',', ".").parse().ok()?;
+                let n = parse_number(s)?;
                 // Whole numbers stay integers (40, not 40.0) in the API and the export.
                 if n.fract() == 0.0 && n.abs() < 9.0e15 {
                     Some(Value::from(n as i64))
@@ -195,6 +195,30 @@ impl AnswerType {
     }
 }
 
+/// A number as a person writes it: "40", "12.5", "12,5", "1,200", "1.200,50", "€ 1 200".
+/// A lone comma is a decimal mark unless three digits follow it ("1,200" is twelve hundred).
+fn parse_number(text: &str) -> Option<f64> {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        .collect();
+    let normalised = match (kept.rfind('.'), kept.rfind(',')) {
+        // Both: the last one is the decimal mark.
+        (Some(dot), Some(comma)) if dot > comma => kept.replace(',', ""),
+        (Some(_), Some(_)) => kept.replace('.', "").replace(',', "."),
+        (None, Some(comma)) => {
+            let after = &kept[comma + 1..];
+            if after.len() == 3 && kept.matches(',').count() >= 1 {
+                kept.replace(',', "")
+            } else {
+                kept.replace(',', ".")
+            }
+        }
+        _ => kept,
+    };
+    normalised.parse().ok().filter(|n: &f64| n.is_finite())
+}
+
 /// A knowledge document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -207,6 +231,29 @@ pub struct KnowledgeDoc {
     /// The text.
     pub content: String,
 }
+
+/// Question ids a CSV export's own columns already use (an answer column must not shadow one).
+pub const RESERVED_QUESTION_IDS: [&str; 19] = [
+    "call_id",
+    "lead_id",
+    "lead_name",
+    "phone",
+    "email",
+    "company",
+    "campaign_id",
+    "agent_id",
+    "agent_version",
+    "attempt",
+    "language",
+    "dialed_at",
+    "ended_at",
+    "duration_secs",
+    "status",
+    "outcome",
+    "meeting_start",
+    "interest_level",
+    "next_step",
+];
 
 /// How a knowledge document is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

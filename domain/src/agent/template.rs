@@ -195,12 +195,23 @@ fn describe(err: &minijinja::Error) -> String {
     }
 }
 
+/// Longest text a template may render to, in characters: past it the text is cut (a greeting
+/// of `{{ "x" * 10000000 }}` must not put megabytes into a call's history or prompt).
+pub const MAX_RENDERED: usize = 40_000;
+
 /// Renders a template for a call. Values the lead lacks render as empty text (or the
 /// template's `default(…)`); a template that fails anyway (its fuel ran out, a filter refused
-/// a value) renders as its source with the markup left in, and the failure is logged by the
-/// caller's tracing: a call must never stop on a template.
+/// a value, `{{ lead.fields.seats - 1 }}` for a lead whose seats are text) renders as nothing,
+/// so the caller falls back (the greeting to the language's opener, the meeting title to the
+/// business and the lead's name): a call must never stop on a template, nor speak its markup.
 pub fn render(source: &str, vars: &TemplateVars) -> String {
-    render_with(source, vars, UndefinedBehavior::Chainable).unwrap_or_else(|_| source.to_owned())
+    match render_with(source, vars, UndefinedBehavior::Chainable) {
+        Ok(text) if text.chars().count() > MAX_RENDERED => {
+            text.chars().take(MAX_RENDERED).collect()
+        }
+        Ok(text) => text,
+        Err(_) => String::new(),
+    }
 }
 
 /// Renders strictly, for a preview: any value the lead lacks (without a `default`) is an

@@ -123,12 +123,24 @@ fn unknown_variables_and_broken_templates_are_refused_naming_the_field() {
 }
 
 #[test]
-fn a_runaway_template_renders_as_its_source() {
-    let spec = sample();
+fn a_runaway_or_failing_template_renders_as_nothing_and_the_greeting_falls_back() {
+    let mut spec = sample();
     let vars = TemplateVars::new(&spec, &lead(), Language::En, now());
     let source =
         "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}";
-    assert_eq!(render(source, &vars), source);
+    assert_eq!(render(source, &vars), "");
+    // Arithmetic on a text field fails for this lead: nothing of the template is said.
+    spec.greetings
+        .insert(Language::En, "{{ lead.fields.plan - 1 }} seats".into());
+    spec.validate().expect("valid at save");
+    let text = opening(&spec, Language::En, &vars, phrases(Language::En));
+    assert!(
+        text.ends_with(phrases(Language::En).opener.as_str()),
+        "{text}"
+    );
+    // Output is bounded whatever the template.
+    let huge = render("{{ 'x' * 100000 }}", &vars);
+    assert_eq!(huge.chars().count(), template::MAX_RENDERED);
 }
 
 #[test]
@@ -228,6 +240,10 @@ fn answers_are_held_to_their_types() {
     let q: Vec<AnswerType> = sample().questions.iter().map(Question::answer).collect();
     assert_eq!(q[0].coerce(&json!(42)), Some(json!(42)));
     assert_eq!(q[0].coerce(&json!("12,5")), Some(json!(12.5)));
+    assert_eq!(q[0].coerce(&json!("1,200")), Some(json!(1200)));
+    assert_eq!(q[0].coerce(&json!("about 1.200,50 €")), Some(json!(1200.5)));
+    assert_eq!(q[0].coerce(&json!("€ 1 200")), Some(json!(1200)));
+    assert_eq!(q[0].coerce(&json!("1,234.5")), Some(json!(1234.5)));
     assert_eq!(q[0].coerce(&json!("a dozen")), None);
     assert_eq!(q[1].coerce(&json!(true)), Some(json!(true)));
     assert_eq!(q[1].coerce(&json!("yes")), None);

@@ -151,6 +151,15 @@ impl AgentSpec {
                     "1 to 40 of a-z, 0-9 and _, starting with a letter",
                 ));
             }
+            if super::RESERVED_QUESTION_IDS.contains(&q.id.as_str()) {
+                return Err(FieldError::new(
+                    field("id"),
+                    format!(
+                        "`{}` is a column of the calls export: choose another id",
+                        q.id
+                    ),
+                ));
+            }
             if self.questions[..i].iter().any(|p| p.id == q.id) {
                 return Err(FieldError::new(
                     field("id"),

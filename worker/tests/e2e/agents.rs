@@ -690,3 +690,64 @@ async fn bad_agents_and_splits_are_refused_naming_the_field() {
         "{body}"
     );
 }
+
+/// A trial that played a real lead copied its name and fields: erasing the lead erases the
+/// trial's copy and transcript too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn erasing_a_lead_erases_the_trials_that_played_it() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let (status, lead) = stack
+        .post(
+            "/api/leads",
+            json!({"name": "Erin Erase", "phone": "+442071838999", "email": "erin@example.com",
+                   "fields": {"plan": "Secret-42"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{lead}");
+    let lead_id = lead["id"].as_str().unwrap().to_owned();
+    let (status, trial) = stack
+        .post(
+            &format!("/api/agents/{}/trials", stack.agent_id),
+            json!({"lead_id": lead_id}),
+        )
+        .await;
+    assert_eq!(status, 201, "{trial}");
+    let id = trial["id"].as_str().unwrap().to_owned();
+    let (status, _) = stack
+        .post(
+            &format!("/api/trials/{id}/messages"),
+            json!({"text": "Who is calling?"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = stack
+        .post(&format!("/api/trials/{id}/end"), json!({}))
+        .await;
+    assert_eq!(status, 202);
+    let resp = stack
+        .http
+        .delete(format!("{}/api/leads/{lead_id}?erase=true", stack.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let copies: Vec<(String, Option<String>, Value)> = sqlx::query_as(
+        "SELECT l.name, l.email, l.fields FROM agent_trials t JOIN leads l ON l.id = t.lead_id
+         WHERE t.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(copies, vec![("(erased)".to_owned(), None, json!({}))]);
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM call_turns t JOIN calls c ON c.id = t.call_id
+         JOIN agent_trials a ON a.workflow_id = c.workflow_id WHERE a.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(lines, 0);
+}
