@@ -9,13 +9,13 @@
 //! booking rate never counts a call still in progress; held and no-show follow the statuses
 //! reps set on meetings.
 
-use super::analytics::ratio;
+use super::analytics::{ratio, window_range};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use callwright_domain::stats::{Z95, two_proportion_p, wilson};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -186,16 +186,7 @@ pub async fn agents(
     State(state): State<AppState>,
     Query(q): Query<AgentWindow>,
 ) -> Result<Json<AgentResults>, ApiError> {
-    let to = q.to.unwrap_or_else(Utc::now);
-    let from = match q.from {
-        Some(from) => from,
-        None => to
-            .checked_sub_signed(Duration::days(30))
-            .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
-    };
-    if from >= to {
-        return Err(ApiError::BadRequest("from: must be before 'to'".into()));
-    }
+    let (from, to) = window_range(q.from, q.to)?;
     type CallRow = (Uuid, i32, i64, i64, i64, i64, Option<f64>, i64, i64, i64);
     let rows: Vec<CallRow> = sqlx::query_as(
         "SELECT c.agent_id, c.agent_version,

@@ -36,18 +36,27 @@ pub struct Window {
 
 impl Window {
     fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
-        let to = self.to.unwrap_or_else(Utc::now);
-        let from = match self.from {
-            Some(from) => from,
-            None => to
-                .checked_sub_signed(Duration::days(30))
-                .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
-        };
-        if from >= to {
-            return Err(ApiError::BadRequest("from: must be before 'to'".into()));
-        }
-        Ok((from, to))
+        window_range(self.from, self.to)
     }
+}
+
+/// A window's bounds: `to` defaults to now and `from` to 30 days before it; `from` must come
+/// first.
+pub(super) fn window_range(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
+    let to = to.unwrap_or_else(Utc::now);
+    let from = match from {
+        Some(from) => from,
+        None => to
+            .checked_sub_signed(Duration::days(30))
+            .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
+    };
+    if from >= to {
+        return Err(ApiError::BadRequest("from: must be before 'to'".into()));
+    }
+    Ok((from, to))
 }
 
 /// How a window `[from, to)` divides between the rollups and the calls table.
