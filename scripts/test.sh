@@ -5,7 +5,8 @@
 #
 # Installs missing tools, starts a private Postgres and a headless Temporal dev server on
 # free ports in a temp dir (stopped and removed on any exit), then runs, in order:
-#   cargo fmt --check; cargo clippy -D warnings; cargo nextest run (+ NEXTEST_ARGS);
+#   cargo fmt --check; cargo clippy -D warnings; the crates' dependency rules
+#   (scripts/check-deps.sh); cargo nextest run (+ NEXTEST_ARGS);
 #   the dashboard's checks (npm ci && npm test in dashboard/: tsc, eslint, Vitest); and its
 #   browser test against a real stack on these servers (scripts/dashboard-e2e.sh; skip it
 #   with DASHBOARD_E2E=0).
@@ -71,6 +72,7 @@ report_servers() {
 if ((LINT)); then
   cargo fmt --all -- --check || die "cargo fmt --check failed: run 'make fmt' (cargo fmt --all)"
   cargo clippy --workspace --all-targets --locked -- -D warnings || die "cargo clippy failed (warnings are errors)"
+  scripts/check-deps.sh || die "a crate broke its dependency rules (scripts/check-deps.sh)"
 fi
 
 status=0

@@ -8,7 +8,7 @@ use crate::error::ProviderError;
 use crate::llm::{ToolCall, ToolSpec};
 use crate::meeting_store::{NewReservation, Reservation};
 use crate::store::Store;
-use crate::types::ConverseInput;
+use callwright_contracts::activities::ConverseInput;
 use callwright_domain::agent::{AgentSpec, TemplateVars, render};
 use callwright_domain::booking::{BookingRules, Interval, free_slots, offer, slot_label};
 use callwright_domain::conversation::OfferedSlot;
@@ -113,7 +113,7 @@ pub fn is_booking_tool(call: &ToolCall) -> bool {
 }
 
 fn lead_zone(lead: &LeadProfile) -> chrono_tz::Tz {
-    lead.timezone.parse().unwrap_or(chrono_tz::UTC)
+    lead.timezone
 }
 
 /// A stable seed from text (FNV-1a), so a replayed or retried turn makes the same offer.
@@ -346,7 +346,7 @@ impl BookingDesk {
                     let tz = lead_zone(lead);
                     state.booked = Some(AgentAction::BookMeeting {
                         meeting_id: meeting_id.to_string(),
-                        start: slot.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
+                        start: slot.start.with_timezone(&tz).fixed_offset(),
                         label: slot.label.clone(),
                         email: email.clone(),
                     });
@@ -425,7 +425,7 @@ impl BookingDesk {
                 .unwrap_or_else(|| format!("{} × {}", agent.business_name, lead.name)),
             description: localized(&agent.meeting.description),
             trial: input.trial,
-            timezone: lead.timezone.clone(),
+            timezone: lead.timezone.name().to_owned(),
             language: lead.language.code().to_owned(),
             attendee_name: lead.name.clone(),
             attendee_email: email.to_owned(),

@@ -10,12 +10,13 @@ use crate::llm::{ChatMessage, ChatModel, ChatParams, ToolCall};
 use crate::prompt;
 use crate::script::call_script;
 use crate::store::Store;
-use crate::stt::{RecordingTranscriptStatus, TRANSCRIBE_ATTEMPTS, Transcriber};
-use crate::telephony::{CallInfo, Telephony};
+use crate::stt::Transcriber;
+use crate::telephony::Telephony;
 use crate::tts::Voice;
-use crate::types::{
-    CampaignLead, ConverseInput, ConverseOutput, DialOutput, FinishAttemptInput, LeadPageInput,
-    Offer, OpenChatInput, RedirectInput, SummarizeInput, TranscribeInput,
+use callwright_contracts::activities::{
+    CallInfo, CampaignLead, ConverseInput, ConverseOutput, DialOutput, FinishAttemptInput,
+    LeadPageInput, Offer, OpenChatInput, RecordingTranscriptStatus, RedirectInput, SummarizeInput,
+    TRANSCRIBE_ATTEMPTS, TranscribeInput,
 };
 use callwright_domain::agent::knowledge::{KnowledgeMode, SEARCH_RESULTS};
 use callwright_domain::agent::{TemplateVars, render};
@@ -93,7 +94,7 @@ impl CallActivities {
     /// (including the reply) to the transcript projection. Runs as a local activity inside the
     /// turn update, so a turn costs no extra server round trip. A projection failure does not fail
     /// the turn: the caller is waiting, and the turns are written again when the attempt ends.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::Converse)]
     pub async fn converse(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -108,7 +109,7 @@ impl CallActivities {
     }
 
     /// Replaces what a live call is doing (used to leave a voicemail once AMD hears a machine).
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::RedirectCall)]
     pub async fn redirect_call(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -129,7 +130,7 @@ impl CallActivities {
     }
 
     /// Asks the provider how a call stands (when its final status never arrived).
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::FetchCall)]
     pub async fn fetch_call(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -142,7 +143,7 @@ impl CallActivities {
     }
 
     /// Records a finished attempt in the projections (and the do-not-call list on opt-out).
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::FinishAttempt)]
     pub async fn finish_attempt(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -161,13 +162,13 @@ impl CallActivities {
     /// The same model call extracts the answers to the agent's qualification questions, typed
     /// as each question says. The last try that fails settles the summary as `failed`, so the
     /// CRM's `call_ended` (which waits for it) still goes out.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::SummarizeCall)]
     pub async fn summarize_call(
         self: Arc<Self>,
         ctx: ActivityContext,
         input: SummarizeInput,
     ) -> Result<(), ActivityError> {
-        let last_try = ctx.info().attempt >= crate::SUMMARY_ATTEMPTS;
+        let last_try = ctx.info().attempt >= callwright_contracts::SUMMARY_ATTEMPTS;
         let result = self.summarize(&input).await;
         let final_failure = result.as_ref().err().is_some_and(|e| {
             last_try || matches!(e, ActivityError::Application(f) if f.is_non_retryable())
@@ -183,7 +184,7 @@ impl CallActivities {
 
     /// Settles a call's summary as failed when the workflow gave up on it, so the CRM's
     /// `call_ended` goes out without it. Idempotent (a written summary stays `done`).
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::SettleSummary)]
     pub async fn settle_summary(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -194,7 +195,7 @@ impl CallActivities {
 
     /// Opens a trial's text channel: claims the attempt's call row (live at once, no number
     /// dialled) and renders the agent's opening for the trial's lead.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::OpenChat)]
     pub async fn open_chat(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -237,7 +238,7 @@ impl CallActivities {
     /// 4xx that no retry of ours could tell from a bad request), and no link to a recording is
     /// given to a third party. The cost is the recording passing through the worker once
     /// (about 1 MB a minute of call), after the call, off the hot path.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::TranscribeRecording)]
     pub async fn transcribe_recording(
         self: Arc<Self>,
         ctx: ActivityContext,
@@ -318,7 +319,7 @@ impl CallActivities {
     }
 
     /// A page of a campaign's leads, in calling order.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::call::CampaignLeads)]
     pub async fn campaign_leads(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -454,7 +455,7 @@ impl CallActivities {
     async fn turn(&self, input: ConverseInput) -> Result<ConverseOutput, ActivityError> {
         let started = std::time::Instant::now();
         let agent = self.agent(&input).await?;
-        let tz: chrono_tz::Tz = input.lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = input.lead.timezone;
         let local_now = input.now.with_timezone(&tz).fixed_offset();
         let vars = TemplateVars::new(&agent.spec, &input.lead, input.lead.language, input.now);
         let system = prompt::system_prompt(

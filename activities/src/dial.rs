@@ -9,7 +9,7 @@ use crate::script::{call_script, fixed_lines};
 use crate::store::Store;
 use crate::telephony::{PlaceCall, Telephony};
 use crate::tts::Voice;
-use crate::types::{CallScript, DialInput, DialOutput};
+use callwright_contracts::activities::{CallScript, DialInput, DialOutput};
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -86,7 +86,7 @@ impl DialActivities {
     /// and a retried execution that finds no provider id on it asks the provider whether the
     /// earlier execution's call went out before dialling again. The do-not-call list is checked
     /// right before dialling.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::dial::Dial)]
     pub async fn dial(
         self: Arc<Self>,
         ctx: ActivityContext,

@@ -42,12 +42,7 @@ pub mod stt;
 pub mod telemetry;
 pub mod telephony;
 pub mod tts;
-pub mod types;
 pub mod video;
-
-/// Tries of the post-call summary (`callwright_workflows::options::summary`): its last one
-/// settles the summary as failed.
-pub const SUMMARY_ATTEMPTS: u32 = 4;
 
 pub use calls::CallActivities;
 pub use dial::DialActivities;

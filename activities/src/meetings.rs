@@ -11,66 +11,18 @@ use crate::mail::{Delivery, InviteEmail, Mailer, SendRecord};
 use crate::meeting_store::Meeting;
 use crate::store::Store;
 use crate::video::{VideoMeetings, VideoRequest};
+use callwright_contracts::activities::{
+    ConfirmedMeeting, InviteInput, InviteSent, ReleaseInput, ReleaseUnbookedInput,
+};
 use callwright_domain::Language;
 use callwright_domain::booking::slot_label;
 use callwright_domain::invite::{Invite, InviteMethod};
 use callwright_domain::phrases::phrases;
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::ApplicationFailure;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-
-/// Send one revision of a meeting's invite.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteInput {
-    /// Meeting id.
-    pub meeting_id: String,
-    /// The revision (iCalendar SEQUENCE).
-    pub sequence: i32,
-    /// Request (book, move) or cancel.
-    pub method: InviteMethod,
-}
-
-/// What came of a send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InviteSent {
-    /// The mail server accepted it now.
-    Sent,
-    /// An earlier try already sent it.
-    AlreadySent,
-    /// Superseded (the meeting changed again or was cancelled first); nothing to send.
-    Skipped,
-}
-
-/// The meeting is on the calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfirmedMeeting {
-    /// Meeting status after the step (`confirmed`, or `cancelled` when the operator was faster).
-    pub status: String,
-    /// Join link, if any.
-    pub video_url: Option<String>,
-}
-
-/// Give up a reservation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReleaseInput {
-    /// Meeting id.
-    pub meeting_id: String,
-    /// Why, for the operator.
-    pub reason: String,
-}
-
-/// Give up whatever a lead workflow still holds reserved after a call that booked nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReleaseUnbookedInput {
-    /// The lead workflow the reservation was made for.
-    pub workflow_id: String,
-    /// Why, for the operator.
-    pub reason: String,
-}
 
 /// The meeting activities.
 pub struct MeetingActivities {
@@ -218,7 +170,7 @@ impl MeetingActivities {
     /// Puts a reserved meeting on the calendar with a video link. Idempotent: the video link is
     /// stored before the event is created, and the event carries our own id, so a retry finds
     /// both instead of making new ones. A meeting the operator cancelled meanwhile is left alone.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::ConfirmMeeting)]
     pub async fn confirm_meeting(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -299,7 +251,7 @@ impl MeetingActivities {
     /// mail server can still discard the message (see [`crate::mail::SmtpMailer`]), so a retry
     /// after a crash at any point neither sends it twice nor leaves it unsent. The Message-ID is
     /// stable per revision either way.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::SendInvite)]
     pub async fn send_invite(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -357,7 +309,7 @@ impl MeetingActivities {
 
     /// Gives a reservation up after its event could not be created for good: the slot is free
     /// again and the meeting says why (visible in the API).
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::ReleaseMeeting)]
     pub async fn release_meeting(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -380,7 +332,7 @@ impl MeetingActivities {
     /// before the confirmation): nobody was told about that meeting, so it must not hold the slot.
     /// Only a `reserved` meeting is touched (a confirmed one stands); returns how many were freed.
     /// Idempotent.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::ReleaseUnbooked)]
     pub async fn release_unbooked(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -399,7 +351,7 @@ impl MeetingActivities {
 
     /// Releases the meetings a trial booked (the trial is over: they were never real).
     /// Idempotent; returns how many were released.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::ReleaseTrialMeetings)]
     pub async fn release_trial_meetings(
         self: Arc<Self>,
         _ctx: ActivityContext,
@@ -414,7 +366,7 @@ impl MeetingActivities {
     /// Applies the meeting's current state to the calendar and the video provider after an
     /// operator's change: a cancelled meeting's event and video meeting are deleted, a moved one's
     /// are moved.
-    #[activity]
+    #[activity(definition = callwright_contracts::definitions::markers::meeting::ApplyMeetingChange)]
     pub async fn apply_meeting_change(
         self: Arc<Self>,
         _ctx: ActivityContext,

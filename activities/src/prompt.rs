@@ -127,7 +127,7 @@ pub fn system_prompt(
         local_now.format("%A"),
     );
     // Each slot in the offset it has on its own day (the zone may change offset before then).
-    let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = lead.timezone;
     if offered.is_empty() {
         p.push_str("Offered slots: none\n");
     } else {
@@ -269,9 +269,8 @@ pub fn parse_action(calls: &[ToolCall], now: DateTime<Utc>) -> Option<AgentActio
         };
         match call.name.as_str() {
             "schedule_callback" => text("callback_at")
-                .filter(|t| {
-                    DateTime::parse_from_rfc3339(t).is_ok_and(|at| at.with_timezone(&Utc) > now)
-                })
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .filter(|at| at.with_timezone(&Utc) > now)
                 .map(|callback_at| AgentAction::ScheduleCallback { callback_at }),
             "opt_out" => Some(AgentAction::OptOut),
             "transfer_to_human" => Some(AgentAction::TransferToHuman {

@@ -4,7 +4,7 @@
 //! read there.
 
 use crate::agents::AgentVersion;
-use crate::types::CallScript;
+use callwright_contracts::activities::CallScript;
 use callwright_domain::LeadProfile;
 use callwright_domain::agent::{self, TemplateVars};
 use callwright_domain::phrases::{fill, phrases};

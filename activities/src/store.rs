@@ -1,7 +1,7 @@
 //! Postgres projections written by activities. Every write is idempotent: an activity may run
 //! again after a crash or a retry.
 
-use crate::types::{CampaignLead, FinishAttemptInput};
+use callwright_contracts::activities::{CampaignLead, FinishAttemptInput};
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{Speaker, ToolUse, Turn};
 use callwright_domain::{AttemptOutcome, E164, LeadProfile};
@@ -121,7 +121,7 @@ impl Store {
     pub async fn save_recording_transcript(
         &self,
         call_id: &str,
-        status: crate::stt::RecordingTranscriptStatus,
+        status: callwright_contracts::activities::RecordingTranscriptStatus,
         utterances: Option<&[crate::stt::RecordedUtterance]>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
@@ -384,6 +384,10 @@ impl IntoProfile for LeadRow {
         let (_, id, name, phone, language, timezone, window_timezones, email, company, fields) =
             self;
         let decode = |e: String| sqlx::Error::Decode(e.into());
+        let zone = |z: &str| {
+            z.parse::<chrono_tz::Tz>()
+                .map_err(|_| decode(format!("'{z}' is not an IANA time zone")))
+        };
         Ok(LeadProfile {
             lead_id: id.to_string(),
             name,
@@ -391,8 +395,11 @@ impl IntoProfile for LeadRow {
             language: language
                 .parse()
                 .map_err(|e: callwright_domain::language::UnknownLanguage| decode(e.to_string()))?,
-            timezone,
-            window_timezones,
+            timezone: zone(&timezone)?,
+            window_timezones: window_timezones
+                .iter()
+                .map(|z| zone(z))
+                .collect::<Result<_, _>>()?,
             email,
             company,
             fields: fields.0,

@@ -28,43 +28,6 @@ pub struct RecordedUtterance {
     pub text: String,
 }
 
-/// Where transcribing a call's recording stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordingTranscriptStatus {
-    /// Transcribed: the utterances are stored.
-    Done,
-    /// No speech-to-text provider is configured (`DEEPGRAM_API_KEY` unset).
-    Skipped,
-    /// The provider never announced a recording of the call.
-    NoRecording,
-    /// The provider or the transcriber failed for good.
-    Failed,
-}
-
-/// Tries of `transcribe_recording` (the workflow's retry policy uses the same number): the
-/// last one settles the status instead of asking for another.
-pub const TRANSCRIBE_ATTEMPTS: u32 = 8;
-
-impl RecordingTranscriptStatus {
-    /// The status stored as `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Done, Self::Skipped, Self::NoRecording, Self::Failed]
-            .into_iter()
-            .find(|s| s.code() == code)
-    }
-
-    /// The code stored in `calls.recording_transcript_status`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Done => "done",
-            Self::Skipped => "skipped",
-            Self::NoRecording => "no_recording",
-            Self::Failed => "failed",
-        }
-    }
-}
-
 /// Transcribes recorded calls.
 #[async_trait]
 pub trait Transcriber: Send + Sync {

@@ -3,9 +3,10 @@
 
 use crate::error::{ProviderError, retry_after};
 use async_trait::async_trait;
+use callwright_contracts::activities::CallInfo;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::time::Duration;
 
 /// What to dial and where the provider reports back.
@@ -23,21 +24,6 @@ pub struct PlaceCall {
     pub recording_callback: String,
     /// Seconds to ring.
     pub ring_timeout_secs: u32,
-}
-
-/// A call as the provider sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallInfo {
-    /// Provider call id.
-    pub sid: String,
-    /// Provider status (Twilio spelling).
-    pub status: String,
-    /// Seconds, once ended.
-    pub duration_secs: Option<u32>,
-    /// AMD result, if any.
-    pub answered_by: Option<String>,
-    /// When the provider created it.
-    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// Places and controls phone calls.

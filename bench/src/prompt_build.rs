@@ -43,7 +43,7 @@ pub fn run(argv: &[String]) -> anyhow::Result<()> {
             name: "Dana Levi".into(),
             phone: Some(E164::parse("+14155550100", None)?),
             language: Language::En,
-            timezone: "America/Los_Angeles".into(),
+            timezone: chrono_tz::America::Los_Angeles,
             window_timezones: vec![],
             email: Some("dana@example.com".into()),
             company: Some("Levi & Co".into()),

@@ -486,9 +486,11 @@ mod tests {
             c.hear(Some("Thursday at 3 pm"), Some(0.9), now(), &s, p),
             Step::AskModel
         );
-        let action = AgentAction::RecordInterest {
-            meeting_time: "2026-11-26T15:00:00-05:00".into(),
-            notes: None,
+        let action = AgentAction::BookMeeting {
+            meeting_id: "m1".into(),
+            start: chrono::DateTime::parse_from_rfc3339("2026-11-26T15:00:00-05:00").expect("time"),
+            label: "Thursday at 3 pm".into(),
+            email: "ada@example.com".into(),
         };
         let doc = c
             .answer("Great, noted.", Some(action.clone()), now(), &s, p)

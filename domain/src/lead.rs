@@ -17,11 +17,11 @@ pub struct LeadProfile {
     /// Language to speak.
     pub language: Language,
     /// IANA time zone of the lead (times are shown and told to the model in it).
-    pub timezone: String,
+    pub timezone: chrono_tz::Tz,
     /// Every zone the lead may be in (a number's prefix can span zones); a call is placed only
     /// when all of them are inside the calling window. Empty means `timezone` alone.
     #[serde(default)]
-    pub window_timezones: Vec<String>,
+    pub window_timezones: Vec<chrono_tz::Tz>,
     /// Email, if known.
     pub email: Option<String>,
     /// Company, if known.
@@ -217,10 +217,10 @@ pub fn default_timezone(phone: &E164) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn lead_fields_are_checked_and_named() {
-        use serde_json::json;
         let ok = lead_fields([
             ("plan".to_owned(), json!(" Pro ")),
             ("seats".to_owned(), json!(12)),
@@ -271,5 +271,41 @@ mod tests {
             assert!(zone.parse::<chrono_tz::Tz>().is_ok(), "{zone}");
             assert_ne!(zone, "UTC", "{raw}");
         }
+    }
+
+    /// A lead profile travels in workflow payloads and is decoded again on every replay, on
+    /// whichever worker, with whatever libphonenumber data that worker was built with. The facts
+    /// the workflow decides by (the number's region picks the calling window) must come back as
+    /// they were recorded: decoding may not consult the numbering plan, or a data update that
+    /// withdraws a range (here `+1 555 000 0000`, which today's plan rejects) would fail the
+    /// decode or change a replayed decision.
+    #[test]
+    fn recorded_profiles_decode_without_the_numbering_plan() {
+        let profile = LeadProfile {
+            lead_id: "l1".into(),
+            name: "Ada".into(),
+            phone: Some(E164::parse("+14155552671", None).expect("valid")),
+            language: Language::En,
+            timezone: chrono_tz::America::Los_Angeles,
+            window_timezones: Vec::new(),
+            email: None,
+            company: None,
+            fields: BTreeMap::new(),
+        };
+        assert!(
+            E164::parse("+15550000000", None).is_err(),
+            "the plan rejects it today"
+        );
+        let mut recorded = serde_json::to_value(&profile).expect("encode");
+        match &mut recorded["phone"] {
+            serde_json::Value::String(number) => *number = "+15550000000".into(),
+            facts => facts["number"] = json!("+15550000000"),
+        }
+        let decoded: LeadProfile = serde_json::from_value(recorded).expect("decodes as recorded");
+        let phone = decoded.phone.expect("phone");
+        assert_eq!(phone.as_str(), "+15550000000");
+        assert_eq!(phone.region(), Some("US"));
+        assert_eq!(phone.country_code(), 1);
+        assert!(phone.is_geographic());
     }
 }

@@ -1,6 +1,7 @@
 //! What an attempt came to, and what happens next: pure functions of what the call did.
 
 use crate::{AnsweredBy, CallSettings, CallStatus};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Why the agent ended the call through the `end_call` tool.
@@ -15,15 +16,13 @@ pub enum EndCallReason {
     Other,
 }
 
-/// What the callee's latest line meant, as the agent acted on it: `book_meeting`, `interested`,
-/// `callback`, `opt_out`, `wants_a_person`, `not_interested`, `wrong_person`, `end_call`,
+/// What the callee's latest line meant, as the agent acted on it: `book_meeting`, `callback`, `opt_out`, `wants_a_person`, `not_interested`, `wrong_person`, `end_call`,
 /// `asks_for_times` (the
 /// agent looked up slots to offer) or `continue` (a question or small talk: the conversation
 /// goes on). Stored with the callee's line and shown live.
 pub fn turn_intent(action: Option<&AgentAction>, offered_slots: bool) -> &'static str {
     match action {
         Some(AgentAction::BookMeeting { .. }) => "book_meeting",
-        Some(AgentAction::RecordInterest { .. }) => "interested",
         Some(AgentAction::ScheduleCallback { .. }) => "callback",
         Some(AgentAction::OptOut) => "opt_out",
         Some(AgentAction::TransferToHuman { .. }) => "wants_a_person",
@@ -41,29 +40,22 @@ pub fn turn_intent(action: Option<&AgentAction>, offered_slots: bool) -> &'stati
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tool", rename_all = "snake_case")]
 pub enum AgentAction {
-    /// The callee agreed to meet at this time (RFC 3339 with the callee's offset).
-    RecordInterest {
-        /// Agreed meeting start.
-        meeting_time: String,
-        /// Free-form notes for the sales rep.
-        notes: Option<String>,
-    },
     /// A meeting was booked on the calendar during the call (the slot is reserved; the event and
     /// the invite follow once the call is over).
     BookMeeting {
         /// The `meetings` row holding the reservation.
         meeting_id: String,
-        /// Meeting start (RFC 3339 with the callee's offset).
-        start: String,
+        /// Meeting start, with the callee's offset.
+        start: DateTime<FixedOffset>,
         /// How the agent said the slot to the callee.
         label: String,
         /// Where the invite goes.
         email: String,
     },
-    /// The callee asked to be called back at this time (RFC 3339).
+    /// The callee asked to be called back at this time.
     ScheduleCallback {
-        /// When to call again.
-        callback_at: String,
+        /// When to call again, with the callee's offset.
+        callback_at: DateTime<FixedOffset>,
     },
     /// The callee asked never to be called again.
     OptOut,
@@ -107,8 +99,8 @@ pub enum ConversationEnd {
 pub enum AttemptOutcome {
     /// Agreed to a meeting.
     Interested {
-        /// Agreed meeting start (RFC 3339).
-        meeting_time: String,
+        /// Agreed meeting start, with the callee's offset.
+        meeting_time: DateTime<FixedOffset>,
         /// Notes from the call.
         notes: Option<String>,
         /// The booked meeting, when one was reserved on the call.
@@ -119,8 +111,8 @@ pub enum AttemptOutcome {
     NotInterested,
     /// Asked to be called back.
     CallbackRequested {
-        /// When (RFC 3339).
-        callback_at: String,
+        /// When, with the callee's offset.
+        callback_at: DateTime<FixedOffset>,
     },
     /// Asked never to be called again; the number is on the do-not-call list.
     OptedOut,
@@ -205,8 +197,8 @@ impl AttemptOutcome {
 pub enum NextStep {
     /// Dial again after this many seconds.
     RetryAfter(u64),
-    /// Call back at this RFC 3339 time.
-    CallbackAt(String),
+    /// Call back at this time.
+    CallbackAt(DateTime<Utc>),
     /// The lead is done.
     Finish,
 }
@@ -221,7 +213,7 @@ pub fn next_step(
 ) -> NextStep {
     match outcome {
         AttemptOutcome::CallbackRequested { callback_at } if callbacks < settings.max_callbacks => {
-            NextStep::CallbackAt(callback_at.clone())
+            NextStep::CallbackAt(callback_at.with_timezone(&Utc))
         }
         other => match other.retry_delay_secs(settings) {
             Some(secs) if attempt < settings.max_attempts => NextStep::RetryAfter(secs),
@@ -250,27 +242,19 @@ pub fn classify_attempt(
         match end {
             ConversationEnd::Agent { action } => {
                 return match action {
-                    AgentAction::RecordInterest {
-                        meeting_time,
-                        notes,
-                    } => AttemptOutcome::Interested {
-                        meeting_time: meeting_time.clone(),
-                        notes: notes.clone(),
-                        meeting_id: None,
-                    },
                     AgentAction::BookMeeting {
                         meeting_id,
                         start,
                         label,
                         email,
                     } => AttemptOutcome::Interested {
-                        meeting_time: start.clone(),
+                        meeting_time: *start,
                         notes: Some(format!("Meeting booked for {label}; invite to {email}.")),
                         meeting_id: Some(meeting_id.clone()),
                     },
                     AgentAction::ScheduleCallback { callback_at } => {
                         AttemptOutcome::CallbackRequested {
-                            callback_at: callback_at.clone(),
+                            callback_at: *callback_at,
                         }
                     }
                     AgentAction::OptOut => AttemptOutcome::OptedOut,
@@ -304,6 +288,10 @@ pub fn classify_attempt(
 mod tests {
     use super::*;
 
+    fn at(rfc3339: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(rfc3339).expect("a time")
+    }
+
     #[test]
     fn each_exchange_gets_the_intent_the_agent_acted_on() {
         let end = |reason| AgentAction::EndCall { reason };
@@ -319,7 +307,7 @@ mod tests {
         assert_eq!(turn_intent(None, true), "asks_for_times");
         assert_eq!(turn_intent(None, false), "continue");
         let callback = AgentAction::ScheduleCallback {
-            callback_at: "2026-11-25T17:00:00+01:00".into(),
+            callback_at: at("2026-11-25T17:00:00+01:00"),
         };
         assert_eq!(
             turn_intent(Some(&callback), true),
@@ -330,9 +318,11 @@ mod tests {
 
     fn interest() -> ConversationEnd {
         ConversationEnd::Agent {
-            action: AgentAction::RecordInterest {
-                meeting_time: "2026-11-26T15:00:00+02:00".into(),
-                notes: None,
+            action: AgentAction::BookMeeting {
+                meeting_id: "m1".into(),
+                start: at("2026-11-26T15:00:00+02:00"),
+                label: "Thursday at 3 pm".into(),
+                email: "ada@example.com".into(),
             },
         }
     }
@@ -387,13 +377,13 @@ mod tests {
         );
         let cb = ConversationEnd::Agent {
             action: AgentAction::ScheduleCallback {
-                callback_at: "x".into(),
+                callback_at: at("2026-11-25T17:00:00+02:00"),
             },
         };
         assert_eq!(
             classify_attempt(CallStatus::Completed, human, Some(&cb), true),
             AttemptOutcome::CallbackRequested {
-                callback_at: "x".into()
+                callback_at: at("2026-11-25T17:00:00+02:00")
             }
         );
     }
@@ -484,7 +474,7 @@ mod tests {
             assert_eq!(next_step(&done, 1, 0, &s), NextStep::Finish, "{done:?}");
         }
         let interested = AttemptOutcome::Interested {
-            meeting_time: "t".into(),
+            meeting_time: at("2026-11-25T17:00:00+02:00"),
             notes: None,
             meeting_id: None,
         };
@@ -495,11 +485,11 @@ mod tests {
     fn callbacks_are_honoured_up_to_their_cap() {
         let s = CallSettings::default();
         let cb = AttemptOutcome::CallbackRequested {
-            callback_at: "2026-11-25T17:00:00+02:00".into(),
+            callback_at: at("2026-11-25T17:00:00+02:00"),
         };
         assert_eq!(
             next_step(&cb, 3, 0, &s),
-            NextStep::CallbackAt("2026-11-25T17:00:00+02:00".into())
+            NextStep::CallbackAt(at("2026-11-25T15:00:00Z").with_timezone(&Utc))
         );
         assert_eq!(next_step(&cb, 1, s.max_callbacks, &s), NextStep::Finish);
     }
@@ -508,13 +498,13 @@ mod tests {
     fn codes_cover_every_outcome() {
         let all = [
             AttemptOutcome::Interested {
-                meeting_time: String::new(),
+                meeting_time: at("2026-11-25T17:00:00+02:00"),
                 notes: None,
                 meeting_id: None,
             },
             AttemptOutcome::NotInterested,
             AttemptOutcome::CallbackRequested {
-                callback_at: String::new(),
+                callback_at: at("2026-11-25T17:00:00+02:00"),
             },
             AttemptOutcome::OptedOut,
             AttemptOutcome::Voicemail,

@@ -14,9 +14,18 @@ pub enum PhoneError {
     Invalid(String),
 }
 
-/// A valid phone number in E.164 form (`+` and up to 15 digits), with its country calling code.
+/// A valid phone number in E.164 form (`+` and up to 15 digits), with what the numbering plan
+/// said about it when it was parsed: its country calling code, region and whether it is tied to
+/// a place.
+///
+/// It is parsed once, at the edge ([`E164::parse`]). Its serialised form carries those facts
+/// (`{"number": "+14155552671", "country_code": 1, "region": "US", "geographic": true}`) and
+/// decoding checks only the form of the number, never the numbering plan: a workflow payload
+/// is decoded again on every replay, on workers that may carry newer libphonenumber data, and
+/// the decisions taken from these facts (the calling window is chosen by region) must replay
+/// as they were made.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "RecordedNumber", into = "RecordedNumber")]
 pub struct E164 {
     text: String,
     country_code: u16,
@@ -141,16 +150,47 @@ impl fmt::Display for E164 {
     }
 }
 
-impl TryFrom<String> for E164 {
+/// The serialised form of an [`E164`]: the number and the facts parsed from it.
+#[derive(Serialize, Deserialize)]
+struct RecordedNumber {
+    number: String,
+    country_code: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    geographic: bool,
+}
+
+impl TryFrom<RecordedNumber> for E164 {
     type Error = PhoneError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value, None)
+    /// Checks the form only: `+`, 7 to 15 digits, starting with the calling code.
+    fn try_from(value: RecordedNumber) -> Result<Self, Self::Error> {
+        let code = value.country_code.to_string();
+        let consistent = fits_e164(&value.number)
+            && value.number[1..].starts_with(&code)
+            && value
+                .region
+                .as_deref()
+                .is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
+        if !consistent {
+            return Err(PhoneError::Invalid(value.number));
+        }
+        Ok(Self {
+            text: value.number,
+            country_code: value.country_code,
+            region: value.region,
+            geographic: value.geographic,
+        })
     }
 }
 
-impl From<E164> for String {
+impl From<E164> for RecordedNumber {
     fn from(value: E164) -> Self {
-        value.text
+        Self {
+            number: value.text,
+            country_code: value.country_code,
+            region: value.region,
+            geographic: value.geographic,
+        }
     }
 }
 
@@ -186,6 +226,26 @@ mod tests {
     }
 
     #[test]
+    fn recorded_numbers_keep_their_facts_and_malformed_ones_are_refused() {
+        let n = E164::parse("+39 06 6982", None).expect("a Vatican number");
+        let recorded = serde_json::to_value(&n).expect("encode");
+        assert_eq!(recorded["number"], "+39066982");
+        assert_eq!(serde_json::from_value::<E164>(recorded).expect("decode"), n);
+        for bad in [
+            serde_json::json!({"number": "+4412345678", "country_code": 1, "geographic": false}),
+            serde_json::json!({"number": "14155552671", "country_code": 1, "geographic": true}),
+            serde_json::json!({"number": "+1", "country_code": 1, "geographic": true}),
+            serde_json::json!({"number": "+14155552671", "country_code": 1, "region": "usa", "geographic": true}),
+            serde_json::json!("+14155552671"),
+        ] {
+            assert!(
+                serde_json::from_value::<E164>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn numbers_longer_than_e164_allows_are_invalid() {
         // Found by `make fuzz`: libphonenumber calls this German number valid, but it has 17
         // digits; it would have failed the database's CHECK (a 500, and a whole CSV upload
@@ -214,13 +274,12 @@ mod tests {
     }
 
     #[test]
-    fn serde_round_trip_validates() {
-        let n: E164 = serde_json::from_str("\"+33612345678\"").expect("valid French mobile");
+    fn serde_carries_the_parsed_facts() {
+        let n = E164::parse("+33612345678", None).expect("valid French mobile");
         assert_eq!(
-            serde_json::to_string(&n).expect("serialises"),
-            "\"+33612345678\""
+            serde_json::to_value(&n).expect("serialises"),
+            serde_json::json!({"number": "+33612345678", "country_code": 33, "region": "FR", "geographic": false})
         );
-        assert!(serde_json::from_str::<E164>("\"+999\"").is_err());
     }
 
     /// What the database's `CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')` accepts.
@@ -242,7 +301,11 @@ mod tests {
         assert!(db_check(n.as_str()), "{raw:?} ({region:?}) → {n:?}");
         assert_eq!(E164::parse(n.as_str(), None).as_ref(), Ok(&n), "{raw:?}");
         assert_eq!(E164::parse(n.as_str(), region).as_ref(), Ok(&n), "{raw:?}");
-        assert_eq!(E164::try_from(String::from(n.clone())).as_ref(), Ok(&n));
+        let recorded = serde_json::to_value(&n).expect("encode");
+        assert_eq!(
+            serde_json::from_value::<E164>(recorded).ok().as_ref(),
+            Some(&n)
+        );
         let zones = crate::timezone::lead_zones(&n, None);
         assert!(zones.window.contains(&zones.primary), "{n}: {zones:?}");
     }

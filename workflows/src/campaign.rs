@@ -13,8 +13,8 @@ use crate::messages::{
     CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput, LeadSettled,
 };
 use crate::{options, search};
-use callwright_activities::CallActivities;
-use callwright_activities::types::{CampaignLead, LeadPageInput};
+use callwright_contracts::CallActivities;
+use callwright_contracts::activities::{CampaignLead, LeadPageInput};
 use std::collections::VecDeque;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::workflows::join_all;

@@ -14,12 +14,12 @@ use crate::messages::{
     StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
 use crate::{options, search};
-use callwright_activities::meetings::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
-use callwright_activities::types::{
+use callwright_contracts::activities::{
     CallScript, ConverseInput, DialInput, DialOutput, FinishAttemptInput, OpenChatInput,
     RedirectInput, SummarizeInput, TranscribeInput,
 };
-use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
+use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
+use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::outcome::{NextStep, next_step};
@@ -186,9 +186,8 @@ impl LeadWorkflow {
                 NextStep::CallbackAt(at) => {
                     Self::set_phase(ctx, LeadPhase::WaitingCallback);
                     ctx.state_mut(|s| s.callbacks += 1);
-                    let at = DateTime::parse_from_rfc3339(&at)
-                        .map(|t| t.with_timezone(&Utc))
-                        .unwrap_or(now);
+                    // A time already past (the callee said "in five minutes" and the call ran
+                    // long) calls back at once.
                     (at - now).to_std().unwrap_or_default()
                 }
             };
@@ -482,15 +481,8 @@ impl LeadWorkflow {
             let now = utc(ctx.workflow_time());
             let (primary, zones, window) = ctx.state(|s| {
                 let lead = &s.input.lead;
-                let primary = lead
-                    .timezone
-                    .parse::<chrono_tz::Tz>()
-                    .unwrap_or(chrono_tz::UTC);
-                let zones: Vec<chrono_tz::Tz> = lead
-                    .window_timezones
-                    .iter()
-                    .filter_map(|z| z.parse().ok())
-                    .collect();
+                let primary = lead.timezone;
+                let zones = lead.window_timezones.clone();
                 let window = s
                     .input
                     .settings

@@ -11,8 +11,8 @@
 #![allow(missing_docs)]
 
 use crate::options;
-use callwright_activities::MeetingActivities;
-use callwright_activities::meetings::{InviteInput, InviteSent};
+use callwright_contracts::MeetingActivities;
+use callwright_contracts::activities::{InviteInput, InviteSent};
 use callwright_domain::invite::InviteMethod;
 use serde::{Deserialize, Serialize};
 use temporalio_macros::{workflow, workflow_methods};

@@ -40,7 +40,7 @@ pub fn summary() -> ActivityOptions {
         .retry_policy(retry(
             Duration::from_secs(2),
             Duration::from_secs(30),
-            callwright_activities::SUMMARY_ATTEMPTS,
+            callwright_contracts::SUMMARY_ATTEMPTS,
         ))
         .build()
 }
@@ -53,7 +53,7 @@ pub fn transcription() -> ActivityOptions {
         .retry_policy(retry(
             Duration::from_secs(2),
             Duration::from_secs(30),
-            callwright_activities::stt::TRANSCRIBE_ATTEMPTS,
+            callwright_contracts::activities::TRANSCRIBE_ATTEMPTS,
         ))
         .build()
 }

@@ -42,7 +42,7 @@ fn lead() -> LeadProfile {
         name: "Dana".into(),
         phone: Some(E164::parse("+972527654321", None).expect("phone")),
         language: Language::He,
-        timezone: "Asia/Jerusalem".into(),
+        timezone: chrono_tz::Asia::Jerusalem,
         window_timezones: vec![],
         email: None,
         company: None,

@@ -556,7 +556,7 @@ pub async fn preview(
         name: "Dana Levi".to_owned(),
         phone: None,
         language: spec.language,
-        timezone: "UTC".to_owned(),
+        timezone: chrono_tz::UTC,
         window_timezones: Vec::new(),
         email: None,
         company: None,
@@ -602,7 +602,7 @@ pub async fn preview(
         check("meeting.description".to_owned(), d);
     }
     let version = AgentVersion::unsaved(spec.clone());
-    let tz: chrono_tz::Tz = lead.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = lead.timezone;
     let system_prompt = callwright_activities::prompt::system_prompt(
         &version,
         &lead,

@@ -144,7 +144,7 @@ pub(super) struct TrialLeadRow {
     pub(super) email: Option<String>,
     pub(super) company: Option<String>,
     pub(super) language: Language,
-    pub(super) timezone: String,
+    pub(super) timezone: chrono_tz::Tz,
     pub(super) fields: std::collections::BTreeMap<String, Value>,
 }
 
@@ -168,16 +168,27 @@ pub(super) async fn load_lead(
     .bind(id)
     .fetch_optional(&state.db)
     .await?;
-    Ok(row.map(
-        |(name, email, company, language, timezone, fields)| TrialLeadRow {
+    // Both columns are checked when a lead is written; a value that fails here is a bug.
+    let stored = |what: &str, value: &str| {
+        ApiError::Internal(anyhow::anyhow!(
+            "lead {id}: stored {what} '{value}' is unknown"
+        ))
+    };
+    row.map(|(name, email, company, language, timezone, fields)| {
+        Ok(TrialLeadRow {
             name,
             email,
             company,
-            language: language.parse().unwrap_or(Language::En),
-            timezone,
+            language: language
+                .parse()
+                .map_err(|_| stored("language", &language))?,
+            timezone: timezone
+                .parse()
+                .map_err(|_| stored("timezone", &timezone))?,
             fields: fields.0,
-        },
-    ))
+        })
+    })
+    .transpose()
 }
 
 async fn trial_lead(
@@ -242,7 +253,7 @@ async fn trial_lead(
         email: email.map(str::to_owned),
         company: given.and_then(|l| l.company.clone()),
         language: language.unwrap_or(agent_language),
-        timezone: timezone.name().to_owned(),
+        timezone,
         fields,
     })
 }
@@ -314,7 +325,7 @@ pub async fn start(
     .bind(&lead.email)
     .bind(&lead.company)
     .bind(lead.language.code())
-    .bind(&lead.timezone)
+    .bind(lead.timezone.name())
     .bind(sqlx::types::Json(&lead.fields))
     .execute(&mut *tx)
     .await?;

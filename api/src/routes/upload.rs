@@ -1304,7 +1304,9 @@ mod tests {
             let phone = fields[2];
             assert!(crate::routes::upload::tests::db_check(phone), "{row:?}");
             assert_eq!(
-                E164::parse(phone, None).map(String::from).as_deref(),
+                E164::parse(phone, None)
+                    .map(|n| n.as_str().to_owned())
+                    .as_deref(),
                 Ok(phone)
             );
             assert!(fields[5].parse::<Language>().is_ok(), "{row:?}");

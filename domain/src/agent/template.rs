@@ -80,7 +80,6 @@ impl TemplateVars {
         language: Language,
         now: DateTime<Utc>,
     ) -> Self {
-        let zone: Option<chrono_tz::Tz> = lead.timezone.parse().ok();
         Self {
             business: spec.business_name.clone(),
             goal: spec.goal.clone(),
@@ -89,8 +88,8 @@ impl TemplateVars {
             company: lead.company.clone(),
             email: lead.email.clone(),
             language,
-            timezone: lead.timezone.clone(),
-            local_now: zone.map(|z| now.with_timezone(&z)),
+            timezone: lead.timezone.name().to_owned(),
+            local_now: Some(now.with_timezone(&lead.timezone)),
             fields: lead.fields.clone(),
         }
     }

@@ -32,7 +32,7 @@ fn lead() -> LeadProfile {
         name: "Dana Levi".into(),
         phone: Some(E164::parse("+14155550100", None).expect("phone")),
         language: Language::En,
-        timezone: "America/Los_Angeles".into(),
+        timezone: chrono_tz::America::Los_Angeles,
         window_timezones: vec![],
         email: None,
         company: Some("Levi & Co".into()),

@@ -1,7 +1,8 @@
-//! Inputs and outputs of the activities (what workflow histories record).
+//! The inputs and outputs of the activities: what workflow histories record.
 
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{OfferedSlot, ToolUse, Turn};
+use callwright_domain::invite::InviteMethod;
 use callwright_domain::{
     AgentAction, AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile,
 };
@@ -228,4 +229,106 @@ pub struct TranscribeInput {
     pub call_id: String,
     /// The lead's language, for the recogniser.
     pub language: callwright_domain::Language,
+}
+
+/// Send one revision of a meeting's invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInput {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// The revision (iCalendar SEQUENCE).
+    pub sequence: i32,
+    /// Request (book, move) or cancel.
+    pub method: InviteMethod,
+}
+
+/// What came of a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteSent {
+    /// The mail server accepted it now.
+    Sent,
+    /// An earlier try already sent it.
+    AlreadySent,
+    /// Superseded (the meeting changed again or was cancelled first); nothing to send.
+    Skipped,
+}
+
+/// The meeting is on the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmedMeeting {
+    /// Meeting status after the step (`confirmed`, or `cancelled` when the operator was faster).
+    pub status: String,
+    /// Join link, if any.
+    pub video_url: Option<String>,
+}
+
+/// Give up a reservation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseInput {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// Why, for the operator.
+    pub reason: String,
+}
+
+/// Give up whatever a lead workflow still holds reserved after a call that booked nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseUnbookedInput {
+    /// The lead workflow the reservation was made for.
+    pub workflow_id: String,
+    /// Why, for the operator.
+    pub reason: String,
+}
+
+/// A call as the provider sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallInfo {
+    /// Provider call id.
+    pub sid: String,
+    /// Provider status (Twilio spelling).
+    pub status: String,
+    /// Seconds, once ended.
+    pub duration_secs: Option<u32>,
+    /// AMD result, if any.
+    pub answered_by: Option<String>,
+    /// When the provider created it.
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Where transcribing a call's recording stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingTranscriptStatus {
+    /// Transcribed: the utterances are stored.
+    Done,
+    /// No speech-to-text provider is configured (`DEEPGRAM_API_KEY` unset).
+    Skipped,
+    /// The provider never announced a recording of the call.
+    NoRecording,
+    /// The provider or the transcriber failed for good.
+    Failed,
+}
+
+/// Tries of `transcribe_recording` (the workflow's retry policy uses the same number): the
+/// last one settles the status instead of asking for another.
+pub const TRANSCRIBE_ATTEMPTS: u32 = 8;
+
+impl RecordingTranscriptStatus {
+    /// The status stored as `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Done, Self::Skipped, Self::NoRecording, Self::Failed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    /// The code stored in `calls.recording_transcript_status`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Skipped => "skipped",
+            Self::NoRecording => "no_recording",
+            Self::Failed => "failed",
+        }
+    }
 }
