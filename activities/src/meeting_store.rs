@@ -3,6 +3,7 @@
 
 use crate::store::Store;
 use callwright_domain::booking::Interval;
+use callwright_domain::{MeetingEvent, MeetingStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -40,8 +41,9 @@ pub struct Meeting {
     pub attendee_name: String,
     /// Invitee email.
     pub attendee_email: String,
-    /// `reserved`, `confirmed`, `cancelled`, `failed`, `completed` or `no_show`.
-    pub status: String,
+    /// Where the meeting stands.
+    #[sqlx(try_from = "String")]
+    pub status: MeetingStatus,
     /// iCalendar SEQUENCE of the latest change.
     pub sequence: i32,
     /// Calendar event id.
@@ -120,6 +122,15 @@ fn sql_state(err: &sqlx::Error) -> Option<String> {
     }
 }
 
+/// The statuses whose meetings hold their slot, for `status = ANY(...)`.
+fn slot_holders() -> Vec<&'static str> {
+    MeetingStatus::ALL
+        .into_iter()
+        .filter(|s| s.holds_slot())
+        .map(MeetingStatus::code)
+        .collect()
+}
+
 impl Store {
     /// Reserves a slot. Of concurrent reservations of overlapping ranges on one calendar exactly
     /// one succeeds (exclusion constraint); the others get [`Reservation::Taken`]. A lead
@@ -129,13 +140,14 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let existing: Option<Meeting> = sqlx::query_as(&format!(
             "SELECT {MEETING_COLUMNS} FROM meetings
-             WHERE workflow_id = $1 AND status IN ('reserved', 'confirmed') FOR UPDATE"
+             WHERE workflow_id = $1 AND status = ANY($2) FOR UPDATE"
         ))
         .bind(&r.workflow_id)
+        .bind(slot_holders())
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(m) = existing {
-            if m.starts_at == r.start || m.status == "confirmed" {
+            if m.starts_at == r.start || m.status == MeetingStatus::Confirmed {
                 return Ok(Reservation::Held(Box::new(m)));
             }
             sqlx::query("DELETE FROM meetings WHERE id = $1")
@@ -149,7 +161,7 @@ impl Store {
                  starts_at, ends_at, blocks, timezone, language, attendee_name, attendee_email,
                  status, calendar_event_id, title, description, trial)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, tstzrange($7, $9, '[)'), $10, $11, $12, $13,
-                 'reserved', $14, $15, $16, $17)
+                 $18, $14, $15, $16, $17)
              RETURNING {MEETING_COLUMNS}"
         ))
         .bind(id)
@@ -170,6 +182,7 @@ impl Store {
         .bind(&r.title)
         .bind(&r.description)
         .bind(r.trial)
+        .bind(MeetingStatus::Reserved.code())
         .fetch_one(&mut *tx)
         .await;
         match inserted {
@@ -194,9 +207,10 @@ impl Store {
     pub async fn live_meeting_of(&self, workflow_id: &str) -> Result<Option<Meeting>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {MEETING_COLUMNS} FROM meetings
-             WHERE workflow_id = $1 AND status IN ('reserved', 'confirmed')"
+             WHERE workflow_id = $1 AND status = ANY($2)"
         ))
         .bind(workflow_id)
+        .bind(slot_holders())
         .fetch_optional(self.pool())
         .await
     }
@@ -210,12 +224,13 @@ impl Store {
     ) -> Result<Vec<Interval>, sqlx::Error> {
         let rows: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
             "SELECT lower(blocks), upper(blocks) FROM meetings
-             WHERE calendar_id = $1 AND status IN ('reserved', 'confirmed')
+             WHERE calendar_id = $1 AND status = ANY($4)
                AND blocks && tstzrange($2, $3, '[)')",
         )
         .bind(calendar_id)
         .bind(from)
         .bind(to)
+        .bind(slot_holders())
         .fetch_all(self.pool())
         .await?;
         Ok(rows
@@ -263,12 +278,14 @@ impl Store {
         calendar_link: Option<&str>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE meetings SET status = 'confirmed', calendar_link = COALESCE($2, calendar_link),
+            "UPDATE meetings SET status = $3, calendar_link = COALESCE($2, calendar_link),
                     failure = NULL, updated_at = now()
-             WHERE id = $1 AND status = 'reserved'",
+             WHERE id = $1 AND status = ANY($4)",
         )
         .bind(id)
         .bind(calendar_link)
+        .bind(MeetingEvent::PutOnCalendar.to().code())
+        .bind(MeetingEvent::PutOnCalendar.from_codes())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -277,11 +294,13 @@ impl Store {
     /// The meeting could not be created: it no longer holds its slot, and says why.
     pub async fn fail_meeting(&self, id: &str, reason: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE meetings SET status = 'failed', failure = $2, updated_at = now()
-             WHERE id = $1 AND status = 'reserved'",
+            "UPDATE meetings SET status = $3, failure = $2, updated_at = now()
+             WHERE id = $1 AND status = ANY($4)",
         )
         .bind(uuid(id)?)
         .bind(reason)
+        .bind(MeetingEvent::Abandoned.to().code())
+        .bind(MeetingEvent::Abandoned.from_codes())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -291,11 +310,13 @@ impl Store {
     /// many.
     pub async fn release_trial_meetings(&self, workflow_id: &str) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE meetings SET status = 'cancelled', failure = 'released: the trial ended',
+            "UPDATE meetings SET status = $2, failure = 'released: the trial ended',
                     updated_at = now()
-             WHERE workflow_id = $1 AND trial AND status IN ('reserved', 'confirmed')",
+             WHERE workflow_id = $1 AND trial AND status = ANY($3)",
         )
         .bind(workflow_id)
+        .bind(MeetingEvent::TrialEnded.to().code())
+        .bind(MeetingEvent::TrialEnded.from_codes())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
@@ -309,11 +330,13 @@ impl Store {
         reason: &str,
     ) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE meetings SET status = 'failed', failure = $2, updated_at = now()
-             WHERE workflow_id = $1 AND status = 'reserved'",
+            "UPDATE meetings SET status = $3, failure = $2, updated_at = now()
+             WHERE workflow_id = $1 AND status = ANY($4)",
         )
         .bind(workflow_id)
         .bind(reason)
+        .bind(MeetingEvent::Abandoned.to().code())
+        .bind(MeetingEvent::Abandoned.from_codes())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())

@@ -14,10 +14,10 @@ use crate::video::{VideoMeetings, VideoRequest};
 use callwright_contracts::activities::{
     ConfirmedMeeting, InviteInput, InviteSent, ReleaseInput, ReleaseUnbookedInput,
 };
-use callwright_domain::Language;
 use callwright_domain::booking::slot_label;
 use callwright_domain::invite::{Invite, InviteMethod};
 use callwright_domain::phrases::phrases;
+use callwright_domain::{Language, MeetingStatus};
 use chrono::Utc;
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -177,7 +177,7 @@ impl MeetingActivities {
         meeting_id: String,
     ) -> Result<ConfirmedMeeting, ActivityError> {
         let mut m = self.load(&meeting_id).await?;
-        if m.status != "reserved" {
+        if m.status != MeetingStatus::Reserved {
             return Ok(ConfirmedMeeting {
                 status: m.status,
                 video_url: m.video_url,
@@ -241,7 +241,7 @@ impl MeetingActivities {
         tracing::info!(meeting_id = %m.id, attendee_on_event = event.attendee_added, "meeting on the calendar");
         metrics::counter!("callwright_meetings_confirmed_total").increment(1);
         Ok(ConfirmedMeeting {
-            status: "confirmed".to_owned(),
+            status: MeetingStatus::Confirmed,
             video_url: m.video_url,
         })
     }
@@ -268,8 +268,10 @@ impl MeetingActivities {
             return Ok(InviteSent::AlreadySent);
         }
         let current = match input.method {
-            InviteMethod::Request => m.status == "confirmed" && m.sequence == input.sequence,
-            InviteMethod::Cancel => m.status == "cancelled",
+            InviteMethod::Request => {
+                m.status == MeetingStatus::Confirmed && m.sequence == input.sequence
+            }
+            InviteMethod::Cancel => m.status == MeetingStatus::Cancelled,
         };
         if !current {
             tracing::info!(meeting_id = %m.id, status = %m.status, "invite superseded; not sent");
@@ -373,8 +375,8 @@ impl MeetingActivities {
         meeting_id: String,
     ) -> Result<(), ActivityError> {
         let m = self.load(&meeting_id).await?;
-        match m.status.as_str() {
-            "cancelled" => {
+        match m.status {
+            MeetingStatus::Cancelled => {
                 self.calendar
                     .cancel_event(&m.calendar_event_id)
                     .await
@@ -386,7 +388,7 @@ impl MeetingActivities {
                         .map_err(ProviderError::into_activity)?;
                 }
             }
-            "confirmed" => {
+            MeetingStatus::Confirmed => {
                 self.calendar
                     .move_event(&m.calendar_event_id, m.starts_at, m.ends_at, &m.timezone)
                     .await
@@ -398,7 +400,12 @@ impl MeetingActivities {
                         .map_err(ProviderError::into_activity)?;
                 }
             }
-            _ => {}
+            // Nothing to change on the calendar: a reservation has no event yet, a failed
+            // one never had one, and a rep closing a meeting leaves the event as it was.
+            MeetingStatus::Reserved
+            | MeetingStatus::Failed
+            | MeetingStatus::Completed
+            | MeetingStatus::NoShow => {}
         }
         Ok(())
     }

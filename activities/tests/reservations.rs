@@ -135,6 +135,6 @@ async fn retries_buffers_and_releases() {
         Reservation::Held(_)
     ));
     let failed = store.meeting(&first.id.to_string()).await.unwrap().unwrap();
-    assert_eq!(failed.status, "failed");
+    assert_eq!(failed.status, callwright_domain::MeetingStatus::Failed);
     assert_eq!(failed.failure.as_deref(), Some("calendar said no"));
 }

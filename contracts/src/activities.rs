@@ -257,8 +257,8 @@ pub enum InviteSent {
 /// The meeting is on the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfirmedMeeting {
-    /// Meeting status after the step (`confirmed`, or `cancelled` when the operator was faster).
-    pub status: String,
+    /// Meeting status after the step (confirmed, or what an operator made of it first).
+    pub status: callwright_domain::MeetingStatus,
     /// Join link, if any.
     pub video_url: Option<String>,
 }

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod invite;
 pub mod language;
 pub mod lead;
+pub mod meeting;
 pub mod outcome;
 pub mod phone;
 pub mod phrases;
@@ -26,6 +27,7 @@ pub use call::{AnsweredBy, CallStatus};
 pub use invite::{Invite, InviteMethod};
 pub use language::Language;
 pub use lead::{CallSettings, LeadProfile, RetryCadence};
+pub use meeting::{MeetingEvent, MeetingStatus};
 pub use outcome::{
     AgentAction, AttemptOutcome, ConversationEnd, EndCallReason, NextStep, classify_attempt,
     next_step,

@@ -26,7 +26,7 @@ use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::phrases;
 use callwright_domain::twiml::Twiml;
 use callwright_domain::window::{next_common_opening, next_opening};
-use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, classify_attempt};
+use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, MeetingStatus, classify_attempt};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -933,7 +933,7 @@ impl LeadWorkflow {
             )
             .await;
         match confirmed {
-            Ok(meeting) if meeting.status == "confirmed" => {
+            Ok(meeting) if meeting.status == MeetingStatus::Confirmed => {
                 let invite = InviteInput {
                     meeting_id,
                     sequence: 0,

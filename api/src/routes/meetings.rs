@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
 use callwright_domain::invite::InviteMethod;
+use callwright_domain::meeting::{self, MeetingEvent, MeetingStatus};
 use callwright_workflows::MeetingChangeWorkflow;
 use callwright_workflows::meeting::{MeetingChange, meeting_change_workflow_id};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -19,24 +20,13 @@ use serde::{Deserialize, Serialize};
 use temporalio_client::WorkflowStartOptions;
 use uuid::Uuid;
 
-/// Statuses a meeting can have.
-pub(super) const STATUSES: [&str; 6] = [
-    "reserved",
-    "confirmed",
-    "cancelled",
-    "failed",
-    "completed",
-    "no_show",
-];
-
 /// `GET /api/meetings` filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only meetings with this status.
-    #[param(value_type = Option<super::openapi::MeetingStatus>, inline)]
-    status: Option<String>,
+    status: Option<MeetingStatus>,
     /// Only this lead's meetings.
     lead_id: Option<Uuid>,
     /// Only this campaign's meetings.
@@ -79,14 +69,6 @@ pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<MeetingPage>, ApiError> {
-    if let Some(status) = &q.status
-        && !STATUSES.contains(&status.as_str())
-    {
-        return Err(ApiError::BadRequest(format!(
-            "status '{status}' is not one of {}",
-            STATUSES.join(", ")
-        )));
-    }
     let limit = page::limit(q.limit)?;
     let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let meetings: Vec<Meeting> = sqlx::query_as(&format!(
@@ -99,7 +81,7 @@ pub async fn list(
            AND ($6::timestamptz IS NULL OR (starts_at, id) > ($6, $7))
          ORDER BY starts_at, id LIMIT $8"
     ))
-    .bind(&q.status)
+    .bind(q.status.map(MeetingStatus::code))
     .bind(q.lead_id)
     .bind(q.campaign_id)
     .bind(q.from)
@@ -151,6 +133,31 @@ pub async fn get_one(
     Ok(Json(load(&state, meeting_id(&id)?).await?))
 }
 
+/// What an operator or a rep makes of a meeting.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestedStatus {
+    /// Cancel it (the cancelling invite is sent).
+    Cancelled,
+    /// Move it to `start` (the updated invite is sent).
+    Rescheduled,
+    /// It took place.
+    Completed,
+    /// The lead did not come.
+    NoShow,
+}
+
+impl RequestedStatus {
+    fn event(self) -> MeetingEvent {
+        match self {
+            Self::Cancelled => MeetingEvent::Cancelled,
+            Self::Rescheduled => MeetingEvent::Rescheduled,
+            Self::Completed => MeetingEvent::Held,
+            Self::NoShow => MeetingEvent::NoShow,
+        }
+    }
+}
+
 /// `PATCH /api/meetings/{id}/status` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +165,7 @@ pub async fn get_one(
 pub struct StatusChange {
     /// `cancelled`, `rescheduled` (with `start`), `completed` or `no_show`.
     #[schema(example = "rescheduled")]
-    status: String,
+    status: RequestedStatus,
     /// New start, for `rescheduled`; the meeting keeps its length.
     start: Option<DateTime<Utc>>,
 }
@@ -189,43 +196,40 @@ pub async fn set_status(
 ) -> Result<Json<Meeting>, ApiError> {
     let id = meeting_id(&id)?;
     let current = load(&state, id).await?;
-    let live = current.status == "confirmed";
-    let method = match change.status.as_str() {
-        "cancelled" | "rescheduled" if !live => {
-            return Err(ApiError::Conflict {
-                message: format!(
-                    "meeting {id} is {}; only a confirmed meeting can be moved or cancelled",
-                    current.status
-                ),
-                existing_id: None,
-            });
-        }
-        "cancelled" => InviteMethod::Cancel,
-        "rescheduled" => InviteMethod::Request,
-        "completed" | "no_show" => {
-            if !matches!(
-                current.status.as_str(),
-                "confirmed" | "completed" | "no_show"
-            ) {
-                return Err(ApiError::Conflict {
-                    message: format!("meeting {id} is {}", current.status),
-                    existing_id: None,
-                });
-            }
-            let m: Meeting = sqlx::query_as(&format!(
-                "UPDATE meetings SET status = $2, updated_at = now() WHERE id = $1
-                 RETURNING {MEETING_COLUMNS}"
+    let event = change.status.event();
+    if let Err(refused) = meeting::apply(current.status, event) {
+        let message = match event {
+            MeetingEvent::Cancelled | MeetingEvent::Rescheduled => format!(
+                "meeting {id} is {}; only a confirmed meeting can be moved or cancelled",
+                refused.status
+            ),
+            _ => format!("meeting {id} is {}", refused.status),
+        };
+        return Err(ApiError::Conflict {
+            message,
+            existing_id: None,
+        });
+    }
+    let method = match event {
+        MeetingEvent::Cancelled => InviteMethod::Cancel,
+        MeetingEvent::Rescheduled => InviteMethod::Request,
+        _ => {
+            // A rep closing a meeting changes nothing on the calendar: no workflow to start.
+            // The status is compared and set in one statement, so a concurrent change wins
+            // or loses whole.
+            let m: Option<Meeting> = sqlx::query_as(&format!(
+                "UPDATE meetings SET status = $2, updated_at = now()
+                 WHERE id = $1 AND status = ANY($3) RETURNING {MEETING_COLUMNS}"
             ))
             .bind(id)
-            .bind(&change.status)
-            .fetch_one(&state.db)
+            .bind(event.to().code())
+            .bind(event.from_codes())
+            .fetch_optional(&state.db)
             .await?;
-            return Ok(Json(m));
-        }
-        other => {
-            return Err(ApiError::Unprocessable(format!(
-                "status '{other}' must be cancelled, rescheduled, completed or no_show"
-            )));
+            return m.map(Json).ok_or_else(|| ApiError::Conflict {
+                message: format!("meeting {id} changed meanwhile; read it again"),
+                existing_id: None,
+            });
         }
     };
     // The change and the start of its workflow stand or fall together: the row is written in a
@@ -234,10 +238,12 @@ pub async fn set_status(
     let updated: Result<Meeting, sqlx::Error> = match method {
         InviteMethod::Cancel => {
             sqlx::query_as(&format!(
-            "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, updated_at = now()
-                 WHERE id = $1 AND status = 'confirmed' RETURNING {MEETING_COLUMNS}"
-        ))
+                "UPDATE meetings SET status = $2, sequence = sequence + 1, updated_at = now()
+                 WHERE id = $1 AND status = ANY($3) RETURNING {MEETING_COLUMNS}"
+            ))
             .bind(id)
+            .bind(event.to().code())
+            .bind(event.from_codes())
             .fetch_one(&mut *tx)
             .await
         }
@@ -263,12 +269,14 @@ pub async fn set_status(
             sqlx::query_as(&format!(
                 "UPDATE meetings SET starts_at = $2, ends_at = $3,
                         blocks = tstzrange($2, $3 + (upper(blocks) - ends_at), '[)'),
-                        sequence = sequence + 1, updated_at = now()
-                 WHERE id = $1 AND status = 'confirmed' RETURNING {MEETING_COLUMNS}"
+                        status = $4, sequence = sequence + 1, updated_at = now()
+                 WHERE id = $1 AND status = ANY($5) RETURNING {MEETING_COLUMNS}"
             ))
             .bind(id)
             .bind(start)
             .bind(end)
+            .bind(event.to().code())
+            .bind(event.from_codes())
             .fetch_one(&mut *tx)
             .await
         }

@@ -306,24 +306,6 @@ pub enum BucketSize {
     Day,
 }
 
-/// A meeting's status (a test keeps these equal to what `GET /api/meetings` accepts).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum MeetingStatus {
-    /// Held on the calendar during the call; the event and invite follow.
-    Reserved,
-    /// On the calendar, invite sent.
-    Confirmed,
-    /// Cancelled by an operator.
-    Cancelled,
-    /// Could not be put on the calendar (see `failure`).
-    Failed,
-    /// Took place.
-    Completed,
-    /// The lead did not come.
-    NoShow,
-}
-
 /// An agent as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
 pub struct AgentForm {
@@ -638,10 +620,6 @@ mod tests {
         let mut filter = AttemptOutcome::CODES.to_vec();
         filter.push("none");
         assert_eq!(enum_values::<LeadOutcomeFilter>(), filter);
-        assert_eq!(
-            enum_values::<MeetingStatus>(),
-            super::super::meetings::STATUSES
-        );
         assert_eq!(enum_values::<Language>(), Language::ALL.map(Language::code));
     }
 
