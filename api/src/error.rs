@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use callwright_domain::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -31,6 +32,28 @@ pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "phone")]
     pub field: Option<String>,
+    /// On a 413: the limit the body went over, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_bytes: Option<u64>,
+}
+
+/// A refusal's words and, when it is about one, the request field it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The field (`phone`, `settings.max_attempts`, `fields.plan`), when there is one.
+    pub field: Option<String>,
+    /// What is wrong, for a person (without the field's name).
+    pub detail: String,
+}
+
+impl std::fmt::Display for Reason {
+    /// The message clients read: the field first when there is one (`phone: …`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.detail),
+            None => f.write_str(&self.detail),
+        }
+    }
 }
 
 /// Everything a handler can fail with.
@@ -38,10 +61,10 @@ pub struct ErrorDetail {
 pub enum ApiError {
     /// The request is malformed or invalid.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Reason),
     /// Well-formed but not acceptable (validation of content).
     #[error("{0}")]
-    Unprocessable(String),
+    Unprocessable(Reason),
     /// A webhook whose signature does not verify.
     #[error("invalid Twilio signature")]
     Forbidden,
@@ -55,8 +78,13 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
     /// A body over its size limit.
-    #[error("{0}")]
-    PayloadTooLarge(String),
+    #[error("{message}")]
+    PayloadTooLarge {
+        /// What was too large.
+        message: String,
+        /// The limit, in bytes.
+        limit_bytes: u64,
+    },
     /// A body in a media type the route does not take.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -86,10 +114,10 @@ impl From<sqlx::Error> for ApiError {
             // hold a NUL character, and its timestamps span 4713 BC to 294276 AD.
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 Some("22021" | "22P05") => {
-                    ApiError::BadRequest("text must not contain NUL (\\u0000) characters".into())
+                    ApiError::bad_request("text must not contain NUL (\\u0000) characters")
                 }
-                Some("22008") => ApiError::BadRequest(
-                    "a date is out of the supported range (4713 BC to 294276 AD)".into(),
+                Some("22008") => ApiError::bad_request(
+                    "a date is out of the supported range (4713 BC to 294276 AD)",
                 ),
                 _ => ApiError::Internal(err.into()),
             },
@@ -98,17 +126,55 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-/// The field a validation message names (`"phone: not a number"` → `phone`).
-fn field_of(message: &str) -> Option<&str> {
-    let (field, _) = message.split_once(": ")?;
-    field
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
-        .then_some(field)
-        .filter(|f| !f.is_empty())
+impl From<FieldError> for ApiError {
+    fn from(refused: FieldError) -> Self {
+        ApiError::invalid(refused.field, refused.message)
+    }
 }
 
 impl ApiError {
+    /// A 400 about the request as a whole.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::BadRequest(Reason {
+            field: None,
+            detail: message.into(),
+        })
+    }
+
+    /// A 400 about one field (a query parameter, a path segment, a form field).
+    pub fn bad_field(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        ApiError::BadRequest(Reason {
+            field: Some(field.into()),
+            detail: message.to_string(),
+        })
+    }
+
+    /// A 422 about the content as a whole.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        ApiError::Unprocessable(Reason {
+            field: None,
+            detail: message.into(),
+        })
+    }
+
+    /// A 422 about one field of the body.
+    pub fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        ApiError::Unprocessable(Reason {
+            field: Some(field.into()),
+            detail: message.to_string(),
+        })
+    }
+
+    /// The field the error is about, if any.
+    fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::BadRequest(reason) | ApiError::Unprocessable(reason) => {
+                reason.field.as_deref()
+            }
+            _ => None,
+        }
+    }
+
     /// Status and machine-readable code.
     fn kind(&self) -> (StatusCode, &'static str) {
         match self {
@@ -118,7 +184,7 @@ impl ApiError {
             ApiError::LinkRejected(_) => (StatusCode::FORBIDDEN, "link_rejected"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -129,14 +195,9 @@ impl ApiError {
     }
 }
 
-/// Every error body: `{"error": {"code", "message", "field"?}}`, plus `existing_id` on a
-/// conflict with an existing resource.
+/// An error body with no field: `{"error": {"code", "message"}}`.
 pub fn body(code: &str, message: &str) -> serde_json::Value {
-    let mut error = json!({"code": code, "message": message});
-    if let Some(field) = field_of(message) {
-        error["field"] = json!(field);
-    }
-    json!({ "error": error })
+    json!({ "error": { "code": code, "message": message } })
 }
 
 impl IntoResponse for ApiError {
@@ -154,14 +215,21 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let mut out = body(code, &message);
-        if let ApiError::Conflict {
-            existing_id: Some(id),
-            ..
-        } = &self
-        {
-            out["existing_id"] = json!(id);
-        }
+        let out = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                field: self.field().map(str::to_owned),
+                limit_bytes: match &self {
+                    ApiError::PayloadTooLarge { limit_bytes, .. } => Some(*limit_bytes),
+                    _ => None,
+                },
+            },
+            existing_id: match &self {
+                ApiError::Conflict { existing_id, .. } => existing_id.clone(),
+                _ => None,
+            },
+        };
         let mut response = (status, Json(out)).into_response();
         if status == StatusCode::UNAUTHORIZED
             && let Ok(v) = axum::http::HeaderValue::from_str("Bearer")
@@ -178,26 +246,53 @@ impl IntoResponse for ApiError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn validation_errors_name_their_field() {
-        assert_eq!(field_of("phone: '12' is not a number"), Some("phone"));
-        assert_eq!(
-            field_of("settings.max_attempts: too high"),
-            Some("settings.max_attempts")
-        );
-        assert_eq!(field_of("no lead 5"), None);
-        assert_eq!(field_of("the change was not made: x"), None);
-        let b = body("invalid", "email: not an address");
-        assert_eq!(b["error"]["field"], "email");
-        assert_eq!(b["error"]["code"], "invalid");
+    async fn sent(err: ApiError) -> (StatusCode, ErrorBody) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
     }
 
-    #[test]
-    fn error_bodies_match_the_documented_schema() {
-        let plain: ErrorBody = serde_json::from_value(body("not_found", "no lead 5")).unwrap();
-        assert_eq!(plain.error.field, None);
-        assert_eq!(plain.existing_id, None);
-        let named: ErrorBody = serde_json::from_value(body("invalid", "phone: bad")).unwrap();
-        assert_eq!(named.error.field.as_deref(), Some("phone"));
+    #[tokio::test]
+    async fn a_refusal_names_its_field_beside_the_message() {
+        let (status, body) = sent(ApiError::invalid("settings.max_attempts", "too high")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body.error.code, "invalid");
+        assert_eq!(body.error.field.as_deref(), Some("settings.max_attempts"));
+        assert_eq!(body.error.message, "settings.max_attempts: too high");
+        let (status, body) = sent(FieldError::new("fields.plan", "too long").into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body.error.field.as_deref(), Some("fields.plan"));
+    }
+
+    #[tokio::test]
+    async fn a_message_that_looks_like_a_field_is_not_taken_for_one() {
+        let (status, body) = sent(ApiError::unprocessable("nothing was listed: x")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body.error.field, None);
+        let (_, body) = sent(ApiError::NotFound("no lead 5".into())).await;
+        assert_eq!(body.error.field, None);
+        assert_eq!(body.existing_id, None);
+    }
+
+    #[tokio::test]
+    async fn conflicts_and_limits_carry_their_extra_facts() {
+        let (status, body) = sent(ApiError::Conflict {
+            message: "taken".into(),
+            existing_id: Some("42".into()),
+        })
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body.existing_id.as_deref(), Some("42"));
+        let (status, body) = sent(ApiError::PayloadTooLarge {
+            message: "too big".into(),
+            limit_bytes: 10,
+        })
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body.error.code, "too_large");
+        assert_eq!(body.error.limit_bytes, Some(10));
     }
 }

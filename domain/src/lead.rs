@@ -45,38 +45,48 @@ pub const MAX_FIELD_VALUE: usize = 1_000;
 /// boolean; empty text and nulls are left out. The error names the field (`fields.plan: ...`).
 pub fn lead_fields(
     given: impl IntoIterator<Item = (String, serde_json::Value)>,
-) -> Result<BTreeMap<String, serde_json::Value>, String> {
+) -> Result<BTreeMap<String, serde_json::Value>, crate::FieldError> {
+    use crate::FieldError;
     use serde_json::Value;
     let mut out = BTreeMap::new();
     for (name, value) in given {
         let name = name.trim().to_owned();
         if name.is_empty() || name.chars().count() > MAX_FIELD_NAME {
-            return Err(format!(
-                "fields: a column name must have 1 to {MAX_FIELD_NAME} characters ('{}')",
-                name.chars().take(80).collect::<String>()
+            return Err(FieldError::new(
+                "fields",
+                format!(
+                    "a column name must have 1 to {MAX_FIELD_NAME} characters ('{}')",
+                    crate::new_lead::shown(&name)
+                ),
             ));
         }
+        let field = || format!("fields.{name}");
         let value = match value {
             Value::Null => continue,
             Value::String(s) if s.trim().is_empty() => continue,
             Value::String(s) if s.chars().count() > MAX_FIELD_VALUE => {
-                return Err(format!(
-                    "fields.{name}: at most {MAX_FIELD_VALUE} characters"
+                return Err(FieldError::new(
+                    field(),
+                    format!("at most {MAX_FIELD_VALUE} characters"),
                 ));
             }
             Value::String(s) => Value::String(s.trim().to_owned()),
             v @ (Value::Number(_) | Value::Bool(_)) => v,
             Value::Array(_) | Value::Object(_) => {
-                return Err(format!(
-                    "fields.{name}: must be text, a number or a boolean"
+                return Err(FieldError::new(
+                    field(),
+                    "must be text, a number or a boolean",
                 ));
             }
         };
         if out.insert(name.clone(), value).is_some() {
-            return Err(format!("fields.{name}: given twice"));
+            return Err(FieldError::new(field(), "given twice"));
         }
         if out.len() > MAX_FIELDS {
-            return Err(format!("fields: at most {MAX_FIELDS} columns"));
+            return Err(FieldError::new(
+                "fields",
+                format!("at most {MAX_FIELDS} columns"),
+            ));
         }
     }
     Ok(out)
@@ -232,11 +242,11 @@ mod tests {
         assert_eq!(ok.get("plan"), Some(&json!("Pro")));
         assert_eq!(ok.len(), 3);
         let err = lead_fields([("tags".to_owned(), json!(["a"]))]).expect_err("array");
-        assert!(err.starts_with("fields.tags: "), "{err}");
+        assert_eq!(err.field, "fields.tags");
         let err = lead_fields([("x".to_owned(), json!("y".repeat(1_001)))]).expect_err("long");
-        assert!(err.starts_with("fields.x: "), "{err}");
+        assert_eq!(err.field, "fields.x");
         let err = lead_fields([(" ".to_owned(), json!("y"))]).expect_err("no name");
-        assert!(err.starts_with("fields: "), "{err}");
+        assert_eq!(err.field, "fields");
         let many = (0..51).map(|i| (format!("c{i}"), json!(i)));
         assert!(lead_fields(many).is_err());
     }

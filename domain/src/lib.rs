@@ -8,10 +8,12 @@ pub mod booking;
 pub mod call;
 pub mod conversation;
 pub mod detect;
+pub mod field;
 pub mod invite;
 pub mod language;
 pub mod lead;
 pub mod meeting;
+pub mod new_lead;
 pub mod outcome;
 pub mod phone;
 pub mod phrases;
@@ -24,10 +26,12 @@ pub mod window;
 
 pub use booking::{BookingError, BookingRules, Interval, free_slots, offer, slot_label};
 pub use call::{AnsweredBy, CallStatus};
+pub use field::FieldError;
 pub use invite::{Invite, InviteMethod};
 pub use language::Language;
 pub use lead::{CallSettings, LeadProfile, RetryCadence};
 pub use meeting::{MeetingEvent, MeetingStatus};
+pub use new_lead::{Email, LeadInput, NewLead};
 pub use outcome::{
     AgentAction, AttemptOutcome, ConversationEnd, EndCallReason, NextStep, classify_attempt,
     next_step,

@@ -7,7 +7,7 @@
 //! field, and nothing is stored unless the whole agent is valid.
 
 use super::openapi::AgentForm;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Reason};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -104,10 +104,6 @@ pub struct AgentRules {
     search_available: bool,
 }
 
-fn invalid(err: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(err.to_string())
-}
-
 /// The agent in a JSON body, a refusal naming the field that does not fit.
 fn parse_spec(bytes: &[u8]) -> Result<AgentSpec, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -117,7 +113,7 @@ fn parse_spec(bytes: &[u8]) -> Result<AgentSpec, ApiError> {
             let path = err.path().to_string();
             let inner = err.into_inner();
             if inner.is_syntax() || inner.is_eof() {
-                return Err(ApiError::BadRequest(format!("malformed JSON: {inner}")));
+                return Err(ApiError::bad_request(format!("malformed JSON: {inner}")));
             }
             // serde names the body itself `.`; a missing field is named inside the message.
             let field = if path == "." {
@@ -125,7 +121,7 @@ fn parse_spec(bytes: &[u8]) -> Result<AgentSpec, ApiError> {
             } else {
                 path
             };
-            Err(invalid(format!("{field}: {inner}")))
+            Err(ApiError::invalid(field, inner))
         }
     }
 }
@@ -161,9 +157,10 @@ fn knowledge_file(
             },
             content: text.trim_start_matches('\u{feff}').to_owned(),
         }),
-        _ => Err(invalid(format!(
-            "{field}: '{title}' is not a text document (upload Markdown or plain text in UTF-8)"
-        ))),
+        _ => Err(ApiError::invalid(
+            field,
+            format!("'{title}' is not a text document (upload Markdown or plain text in UTF-8)"),
+        )),
     }
 }
 
@@ -176,9 +173,13 @@ async fn read_spec(request: Request) -> Result<AgentSpec, ApiError> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     if kind.starts_with("application/json") {
-        let bytes = Bytes::from_request(request, &())
-            .await
-            .map_err(|e| ApiError::PayloadTooLarge(e.body_text()))?;
+        let bytes =
+            Bytes::from_request(request, &())
+                .await
+                .map_err(|e| ApiError::PayloadTooLarge {
+                    message: e.body_text(),
+                    limit_bytes: MAX_AGENT_BODY as u64,
+                })?;
         return parse_spec(&bytes);
     }
     if !kind.starts_with("multipart/form-data") {
@@ -186,37 +187,36 @@ async fn read_spec(request: Request) -> Result<AgentSpec, ApiError> {
             "send the agent as application/json, or as multipart/form-data with an 'agent' part, not '{kind}'"
         )));
     }
-    let mut multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?;
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+        ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
+    })?;
     let mut spec = None;
     let mut files = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
+    })? {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(str::to_owned);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?;
+        let bytes = field.bytes().await.map_err(|e| {
+            ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
+        })?;
         match name.as_str() {
             "agent" if spec.is_some() => {
-                return Err(invalid("agent: send one 'agent' part"));
+                return Err(ApiError::invalid("agent", "send one 'agent' part"));
             }
             "agent" => spec = Some(parse_spec(&bytes)?),
             "knowledge" => files.push((file_name, content_type, bytes)),
             other => {
-                return Err(invalid(format!(
-                    "{other}: unknown part (send 'agent' and 'knowledge' parts)"
-                )));
+                return Err(ApiError::invalid(
+                    other,
+                    "unknown part (send 'agent' and 'knowledge' parts)",
+                ));
             }
         }
     }
-    let mut spec = spec.ok_or_else(|| invalid("agent: the multipart body has no 'agent' part"))?;
+    let mut spec =
+        spec.ok_or_else(|| ApiError::invalid("agent", "the multipart body has no 'agent' part"))?;
     let first = spec.knowledge.len();
     for (i, (name, content_type, bytes)) in files.iter().enumerate() {
         spec.knowledge.push(knowledge_file(
@@ -235,12 +235,15 @@ async fn save(
     agent_id: Option<Uuid>,
     spec: AgentSpec,
 ) -> Result<(Uuid, i32), ApiError> {
-    spec.validate().map_err(invalid)?;
+    spec.validate()?;
     let embedder = state.embedder.as_deref();
     match save_version(&state.db, agent_id, &spec, embedder).await {
         Ok((id, version)) => Ok((id, i32::try_from(version).unwrap_or(i32::MAX))),
         Err(SaveError::NotFound(id)) => Err(ApiError::NotFound(format!("no agent {id}"))),
-        Err(err @ SaveError::NoEmbedder) => Err(invalid(err)),
+        Err(err @ SaveError::NoEmbedder) => Err(ApiError::invalid(
+            "knowledge",
+            err.to_string().trim_start_matches("knowledge: "),
+        )),
         Err(err @ SaveError::Embeddings(_)) => Err(ApiError::Unavailable(err.to_string())),
         Err(SaveError::Db(e)) => Err(e.into()),
     }
@@ -543,14 +546,21 @@ pub async fn preview(
     use callwright_domain::{Language, LeadProfile};
     let bytes = serde_json::to_vec(&req.spec).map_err(|e| ApiError::Internal(e.into()))?;
     let spec = parse_spec(&bytes).map_err(|e| match e {
-        ApiError::Unprocessable(m) => ApiError::Unprocessable(match m.strip_prefix("agent: ") {
-            Some(rest) => format!("spec: {rest}"),
-            None => format!("spec.{m}"),
-        }),
+        ApiError::Unprocessable(Reason {
+            field: Some(field),
+            detail,
+        }) => {
+            // The spec is nested under `spec` in this body: its fields are named from there.
+            let field = if field == "agent" {
+                "spec".to_owned()
+            } else {
+                format!("spec.{field}")
+            };
+            ApiError::invalid(field, detail)
+        }
         other => other,
     })?;
-    spec.validate()
-        .map_err(|e| invalid(format!("spec.{}: {}", e.field, e.message)))?;
+    spec.validate().map_err(|e| e.under("spec"))?;
     let mut lead = LeadProfile {
         lead_id: Uuid::nil().to_string(),
         name: "Dana Levi".to_owned(),
@@ -565,7 +575,7 @@ pub async fn preview(
     if let Some(id) = req.lead_id {
         let found = super::trials::load_lead(&state, id)
             .await?
-            .ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+            .ok_or_else(|| ApiError::invalid("lead_id", format!("no lead {id}")))?;
         lead.name = found.name;
         lead.email = found.email;
         lead.company = found.company;
@@ -576,7 +586,7 @@ pub async fn preview(
     if let Some(l) = req.language.as_deref().filter(|l| !l.trim().is_empty()) {
         lead.language = l
             .parse::<Language>()
-            .map_err(|e| invalid(format!("language: {e}")))?;
+            .map_err(|e| ApiError::invalid("language", format!("{e}")))?;
     }
     let now = Utc::now();
     let vars = TemplateVars::new(&spec, &lead, lead.language, now);

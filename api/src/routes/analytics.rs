@@ -51,10 +51,10 @@ pub(super) fn window_range(
         Some(from) => from,
         None => to
             .checked_sub_signed(Duration::days(30))
-            .ok_or_else(|| ApiError::BadRequest("to: too far in the past".into()))?,
+            .ok_or_else(|| ApiError::bad_field("to", "too far in the past"))?,
     };
     if from >= to {
-        return Err(ApiError::BadRequest("from: must be before 'to'".into()));
+        return Err(ApiError::bad_field("from", "must be before 'to'"));
     }
     Ok((from, to))
 }
@@ -362,14 +362,15 @@ pub async fn calls_over_time(
     let bucket = match w.bucket.as_deref().unwrap_or("day") {
         b @ ("hour" | "day") => b,
         other => {
-            return Err(ApiError::BadRequest(format!(
-                "bucket: '{other}' must be hour or day"
-            )));
+            return Err(ApiError::bad_field(
+                "bucket",
+                format!("'{other}' must be hour or day"),
+            ));
         }
     };
     let tz = w.tz.as_deref().unwrap_or("UTC");
     tz.parse::<chrono_tz::Tz>()
-        .map_err(|_| ApiError::BadRequest(format!("tz: '{tz}' is not an IANA time zone")))?;
+        .map_err(|_| ApiError::bad_field("tz", format!("'{tz}' is not an IANA time zone")))?;
     let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
     let split = split(from, to);
     // An hour of the rollup serves a bucket only when it lies inside one: the zone's offset is

@@ -175,8 +175,9 @@ pub async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if q.campaign_id.is_none() && q.agent_id.is_none() {
-        return Err(ApiError::BadRequest(
-            "campaign_id: give campaign_id or agent_id".into(),
+        return Err(ApiError::bad_field(
+            "campaign_id",
+            "give campaign_id or agent_id",
         ));
     }
     let questions = question_columns(&state, &q).await?;

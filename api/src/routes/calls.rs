@@ -116,14 +116,18 @@ pub async fn list(
     if let Some(outcome) = &q.outcome
         && !callwright_domain::AttemptOutcome::CODES.contains(&outcome.as_str())
     {
-        return Err(ApiError::BadRequest(format!(
-            "outcome: '{outcome}' is not one of {}",
-            callwright_domain::AttemptOutcome::CODES.join(", ")
-        )));
+        return Err(ApiError::bad_field(
+            "outcome",
+            format!(
+                "'{outcome}' is not one of {}",
+                callwright_domain::AttemptOutcome::CODES.join(", ")
+            ),
+        ));
     }
     if q.agent_version.is_some() && q.agent_id.is_none() {
-        return Err(ApiError::BadRequest(
-            "agent_version: give agent_id with it (versions are numbered per agent)".into(),
+        return Err(ApiError::bad_field(
+            "agent_version",
+            "give agent_id with it (versions are numbered per agent)",
         ));
     }
     let limit = page::limit(q.limit)?;
@@ -239,7 +243,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<CallDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a call id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a call id")))?;
     let call: CallSummary = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"
     ))

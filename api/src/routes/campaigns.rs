@@ -79,15 +79,16 @@ impl CampaignAgent {
                 .fetch_optional(db)
                 .await?;
         let Some(latest) = latest else {
-            return Err(ApiError::Unprocessable(format!(
-                "agent.id: no agent {}",
-                self.id
-            )));
+            return Err(ApiError::invalid(
+                "agent.id",
+                format!("no agent {}", self.id),
+            ));
         };
         let plan = match (&self.version, &self.variants) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::Unprocessable(
-                    "agent.variants: give a version or variants, not both".into(),
+                return Err(ApiError::invalid(
+                    "agent.variants",
+                    "give a version or variants, not both",
                 ));
             }
             (Some(version), None) => AgentPlan::single(self.id.to_string(), *version),
@@ -106,7 +107,7 @@ impl CampaignAgent {
                 }
                 PlanError::Empty | PlanError::TooHeavy => "agent.variants".to_owned(),
             };
-            ApiError::Unprocessable(format!("{field}: {e}"))
+            ApiError::invalid(field, e)
         })?;
         for (i, variant) in plan.variants.iter().enumerate() {
             if variant.version == 0 || i64::from(variant.version) > i64::from(latest) {
@@ -115,10 +116,13 @@ impl CampaignAgent {
                 } else {
                     "agent.version".to_owned()
                 };
-                return Err(ApiError::Unprocessable(format!(
-                    "{field}: agent {} has no version {} (its versions are 1 to {latest})",
-                    self.id, variant.version
-                )));
+                return Err(ApiError::invalid(
+                    field,
+                    format!(
+                        "agent {} has no version {} (its versions are 1 to {latest})",
+                        self.id, variant.version
+                    ),
+                ));
             }
         }
         Ok(plan)
@@ -154,27 +158,28 @@ impl LeadSource {
     fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
         let filter = match (&req.filter, saved) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::Unprocessable(ONE_SOURCE.into()));
+                return Err(ApiError::unprocessable(ONE_SOURCE));
             }
             (given, saved) => given.as_ref().or(saved),
         };
         match (&req.lead_ids, filter, req.import_id) {
             (Some(raw), None, None) => {
                 if raw.is_empty() {
-                    return Err(ApiError::Unprocessable(
-                        "lead_ids: at least one lead is needed".into(),
-                    ));
+                    return Err(ApiError::invalid("lead_ids", "at least one lead is needed"));
                 }
                 if raw.len() > MAX_LEADS {
-                    return Err(ApiError::Unprocessable(format!(
-                        "lead_ids: at most {MAX_LEADS} leads per request (use filter or import_id for more)"
-                    )));
+                    return Err(ApiError::invalid(
+                        "lead_ids",
+                        format!(
+                            "at most {MAX_LEADS} leads per request (use filter or import_id for more)"
+                        ),
+                    ));
                 }
                 let mut seen = HashSet::new();
                 let mut ids = Vec::with_capacity(raw.len());
                 for id in raw {
                     let id = Uuid::parse_str(id).map_err(|_| {
-                        ApiError::Unprocessable(format!("lead_ids: '{id}' is not a lead id"))
+                        ApiError::invalid("lead_ids", format!("'{id}' is not a lead id"))
                     })?;
                     if seen.insert(id) {
                         ids.push(id);
@@ -182,11 +187,11 @@ impl LeadSource {
                 }
                 Ok(Self::Ids(ids))
             }
-            (None, Some(filter), None) => Ok(Self::Filter(
-                filter.binds("filter.", ApiError::Unprocessable)?,
-            )),
+            (None, Some(filter), None) => {
+                Ok(Self::Filter(filter.binds("filter.", ApiError::invalid)?))
+            }
             (None, None, Some(import)) => Ok(Self::Import(import)),
-            _ => Err(ApiError::Unprocessable(ONE_SOURCE.into())),
+            _ => Err(ApiError::unprocessable(ONE_SOURCE)),
         }
     }
 
@@ -207,10 +212,10 @@ impl LeadSource {
                 .await?;
                 if !missing.is_empty() {
                     let list: Vec<String> = missing.iter().map(Uuid::to_string).collect();
-                    return Err(ApiError::Unprocessable(format!(
-                        "lead_ids: unknown leads {}",
-                        list.join(", ")
-                    )));
+                    return Err(ApiError::invalid(
+                        "lead_ids",
+                        format!("unknown leads {}", list.join(", ")),
+                    ));
                 }
                 sqlx::query(
                     "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
@@ -246,9 +251,10 @@ impl LeadSource {
                         .fetch_one(&mut **tx)
                         .await?;
                 if !known {
-                    return Err(ApiError::Unprocessable(format!(
-                        "import_id: no upload {import}"
-                    )));
+                    return Err(ApiError::invalid(
+                        "import_id",
+                        format!("no upload {import}"),
+                    ));
                 }
                 sqlx::query(
                     "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
@@ -269,9 +275,7 @@ impl LeadSource {
                 Self::Filter(_) => "filter",
                 Self::Import(_) => "import_id",
             };
-            return Err(ApiError::Unprocessable(format!(
-                "{field}: no live leads to call"
-            )));
+            return Err(ApiError::invalid(field, "no live leads to call"));
         }
         Ok(enrolled)
     }
@@ -308,41 +312,42 @@ pub async fn start(
         .as_ref()
         .is_some_and(|s| s.get("business_name").is_some())
     {
-        return Err(ApiError::Unprocessable(
-            "settings.business_name: the business is the agent's (its business_name)".into(),
+        return Err(ApiError::invalid(
+            "settings.business_name",
+            "the business is the agent's (its business_name)",
         ));
     }
     let mut call: CallSettings = match req.settings {
         Some(value) => serde_json::from_value(value)
-            .map_err(|e| ApiError::Unprocessable(format!("settings: {e}")))?,
+            .map_err(|e| ApiError::invalid("settings", format!("{e}")))?,
         None => CallSettings::default(),
     };
     if let Some(raw) = call.transfer_number.take() {
         let number = callwright_domain::E164::parse(&raw, None)
-            .map_err(|e| ApiError::Unprocessable(format!("settings.transfer_number: {e}")))?;
+            .map_err(|e| ApiError::invalid("settings.transfer_number", format!("{e}")))?;
         call.transfer_number = Some(number.as_str().to_owned());
     }
-    call.calling_window
-        .validate()
-        .map_err(|e| ApiError::Unprocessable(format!("settings.{e}")))?;
+    call.calling_window.validate().map_err(|e| {
+        ApiError::invalid(
+            "settings.calling_window",
+            e.to_string().trim_start_matches("calling window: "),
+        )
+    })?;
     if call.max_attempts == 0 {
-        return Err(ApiError::Unprocessable(
-            "settings.max_attempts: must be at least 1".into(),
+        return Err(ApiError::invalid(
+            "settings.max_attempts",
+            "must be at least 1",
         ));
     }
     let max_concurrent = req.max_concurrent.unwrap_or(10);
     if max_concurrent == 0 {
-        return Err(ApiError::Unprocessable(
-            "max_concurrent: must be at least 1".into(),
-        ));
+        return Err(ApiError::invalid("max_concurrent", "must be at least 1"));
     }
     let campaign_id = Uuid::new_v4();
     let workflow_id = campaign_workflow_id(&campaign_id.to_string());
     let starts_per_run = req.starts_per_run.unwrap_or(500);
     if starts_per_run == 0 {
-        return Err(ApiError::Unprocessable(
-            "starts_per_run: must be at least 1".into(),
-        ));
+        return Err(ApiError::invalid("starts_per_run", "must be at least 1"));
     }
     let settings = CampaignSettings {
         max_concurrent,
@@ -439,7 +444,7 @@ pub async fn control(
     Path((id, action)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a campaign id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a campaign id")))?;
     let action: Control = serde_json::from_value(serde_json::Value::String(action.clone()))
         .map_err(|_| ApiError::NotFound(format!("no action '{action}' (pause, resume, cancel)")))?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM campaigns WHERE id = $1)")
@@ -541,7 +546,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<CampaignDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a campaign id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a campaign id")))?;
     let (name, workflow_id, lead_count, created_at): (String, String, i32, DateTime<Utc>) =
         sqlx::query_as(
             "SELECT name, workflow_id, lead_count, created_at FROM campaigns WHERE id = $1",

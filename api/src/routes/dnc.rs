@@ -36,7 +36,7 @@ pub struct Entry {
 }
 
 fn phone(raw: &str) -> Result<E164, ApiError> {
-    E164::parse(raw, None).map_err(|e| ApiError::Unprocessable(format!("phone: {e}")))
+    E164::parse(raw, None).map_err(|e| ApiError::invalid("phone", format!("{e}")))
 }
 
 /// Adds a number (201), or returns the existing entry (200).
@@ -137,12 +137,12 @@ pub async fn bulk_add(
     Json(bulk): Json<BulkEntries>,
 ) -> Result<Json<BulkReport>, ApiError> {
     if bulk.phones.is_empty() || bulk.phones.len() > MAX_BULK {
-        return Err(ApiError::Unprocessable(format!(
-            "phones: between 1 and {MAX_BULK} numbers per request"
-        )));
+        return Err(ApiError::invalid(
+            "phones",
+            format!("between 1 and {MAX_BULK} numbers per request"),
+        ));
     }
-    let region = super::upload::region_code(bulk.region.as_deref().unwrap_or_default())
-        .map_err(ApiError::Unprocessable)?;
+    let region = super::upload::region_code(bulk.region.as_deref().unwrap_or_default())?;
     let mut valid = Vec::with_capacity(bulk.phones.len());
     let mut rejected = Vec::new();
     for (index, raw) in bulk.phones.iter().enumerate() {

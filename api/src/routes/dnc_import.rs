@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::routing::{MethodRouter, post};
-use callwright_domain::E164;
+use callwright_domain::{E164, FieldError};
 use csv_async::ByteRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -70,7 +70,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(fields: &[&str]) -> Result<Self, String> {
+    fn from_header(fields: &[&str]) -> Result<Self, FieldError> {
         let (mut phone, mut region, mut reason, mut ignored) = (None, None, None, Vec::new());
         for (i, raw) in fields.iter().enumerate() {
             let key = raw.trim_start_matches('\u{feff}').trim().to_lowercase();
@@ -85,13 +85,19 @@ impl Columns {
                 }
             };
             if slot.replace(i).is_some() {
-                return Err(format!("header: the column '{key}' appears twice"));
+                return Err(FieldError::new(
+                    "header",
+                    format!("the column '{key}' appears twice"),
+                ));
             }
         }
         Ok(Self {
-            phone: phone.ok_or(
-                "header: the required column 'phone' is missing (the first line must name the columns, e.g. phone,reason)",
-            )?,
+            phone: phone.ok_or_else(|| {
+                FieldError::new(
+                    "header",
+                    "the required column 'phone' is missing (the first line must name the columns, e.g. phone,reason)",
+                )
+            })?,
             region,
             reason,
             ignored,
@@ -111,10 +117,14 @@ struct Parsed {
 }
 
 impl Parsed {
-    fn reject(&mut self, line: u64, reason: String) {
+    fn reject(&mut self, line: u64, refused: FieldError) {
         self.rejected += 1;
         if self.rejected_rows.len() < LISTED_ROWS {
-            self.rejected_rows.push(RejectedRow { line, reason });
+            self.rejected_rows.push(RejectedRow {
+                line,
+                reason: refused.to_string(),
+                field: refused.field,
+            });
         }
     }
 }
@@ -131,7 +141,7 @@ async fn parse(
     let mut csv = csv_reader(CsvInput::new(data, record_end.clone(), too_long.clone()));
     let mut record = ByteRecord::new();
     let unreadable =
-        |e: csv_async::Error| ApiError::BadRequest(format!("the file could not be read: {e}"));
+        |e: csv_async::Error| ApiError::bad_request(format!("the file could not be read: {e}"));
     let mut columns = None;
     let mut parsed = Parsed::default();
     let mut seen = HashSet::new();
@@ -144,26 +154,24 @@ async fn parse(
         let line = record_line(&csv, &record);
         let Ok(fields) = utf8_fields(&record) else {
             if columns.is_none() {
-                return Err(ApiError::Unprocessable(
-                    "header: the file is not UTF-8 text".to_owned(),
-                ));
+                return Err(ApiError::invalid("header", "the file is not UTF-8 text"));
             }
             parsed.rows += 1;
-            parsed.reject(line, "the row is not UTF-8 text".to_owned());
+            parsed.reject(line, FieldError::new("row", "not UTF-8 text"));
             continue;
         };
         if is_blank(&fields) {
             continue;
         }
         let Some(cols) = &columns else {
-            let cols = Columns::from_header(&fields).map_err(ApiError::Unprocessable)?;
+            let cols = Columns::from_header(&fields)?;
             parsed.ignored_columns = cols.ignored.clone();
             columns = Some(cols);
             continue;
         };
         parsed.rows += 1;
         if parsed.rows > max_rows {
-            return Err(ApiError::Unprocessable(format!(
+            return Err(ApiError::unprocessable(format!(
                 "the file has more than {max_rows} rows (UPLOAD_MAX_ROWS); nothing was listed"
             )));
         }
@@ -186,13 +194,16 @@ async fn parse(
                         .push(reason.unwrap_or(default_reason).chars().take(500).collect());
                 }
             }
-            Err(e) => parsed.reject(line, format!("phone: '{}' {e}", shown(raw))),
+            Err(e) => parsed.reject(
+                line,
+                FieldError::new("phone", format!("'{}' {e}", shown(raw))),
+            ),
         }
     }
     if columns.is_none() {
-        return Err(ApiError::Unprocessable(
-            "header: the file is empty (the first line must name the columns, e.g. phone,reason)"
-                .to_owned(),
+        return Err(ApiError::invalid(
+            "header",
+            "the file is empty (the first line must name the columns, e.g. phone,reason)",
         ));
     }
     Ok(parsed)
@@ -235,15 +246,15 @@ pub async fn import(
             shown(content_type)
         )));
     }
-    let region = region_code(query.region.as_deref().unwrap_or_default())
-        .map_err(ApiError::Unprocessable)?;
+    let region = region_code(query.region.as_deref().unwrap_or_default())?;
     let limit = usize::try_from(state.config.upload_max_bytes).unwrap_or(usize::MAX);
     let data = axum::body::to_bytes(request.into_body(), limit)
         .await
-        .map_err(|_| {
-            ApiError::PayloadTooLarge(format!(
+        .map_err(|_| ApiError::PayloadTooLarge {
+            message: format!(
                 "the file is larger than {limit} bytes (UPLOAD_MAX_BYTES); nothing was listed"
-            ))
+            ),
+            limit_bytes: limit as u64,
         })?;
     let default_reason = query
         .reason

@@ -50,7 +50,7 @@ struct LatestRun {
 /// never was in one).
 async fn latest_run(state: &AppState, id: &str) -> Result<LatestRun, ApiError> {
     let lead_id = Uuid::parse_str(id)
-        .map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a lead id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
     let exists: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NULL)",
     )

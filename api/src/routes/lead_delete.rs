@@ -87,7 +87,7 @@ pub async fn delete(
     Query(q): Query<DeleteQuery>,
 ) -> Result<Json<Deleted>, ApiError> {
     let lead_id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a lead id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
     // Marked first: from here on no campaign starts it and no dial activity dials it.
     let deleted_at: DateTime<Utc> = sqlx::query_scalar(
         "UPDATE leads SET deleted_at = coalesce(deleted_at, now()) WHERE id = $1 RETURNING deleted_at",

@@ -57,9 +57,9 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<SavedFilter>), ApiError> {
     let name = new.name.trim();
     if name.is_empty() {
-        return Err(ApiError::Unprocessable("name: must not be empty".into()));
+        return Err(ApiError::invalid("name", "must not be empty"));
     }
-    new.filter.binds("filter.", ApiError::Unprocessable)?;
+    new.filter.binds("filter.", ApiError::invalid)?;
     let saved: SavedFilter = sqlx::query_as(
         "INSERT INTO lead_filters (id, name, filter) VALUES ($1, $2, $3)
          RETURNING id, name, filter, created_at",
@@ -109,7 +109,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a filter id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a filter id")))?;
     let gone = sqlx::query("DELETE FROM lead_filters WHERE id = $1")
         .bind(id)
         .execute(&state.db)
@@ -128,7 +128,7 @@ pub async fn load(state: &AppState, id: Uuid) -> Result<LeadFilter, ApiError> {
             .bind(id)
             .fetch_optional(&state.db)
             .await?
-            .ok_or_else(|| ApiError::Unprocessable(format!("filter_id: no saved filter {id}")))?;
+            .ok_or_else(|| ApiError::invalid("filter_id", format!("no saved filter {id}")))?;
     serde_json::from_value(filter)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("saved filter {id}: {e}")))
 }

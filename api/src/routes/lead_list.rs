@@ -119,9 +119,13 @@ impl LeadFilter {
                                                WHERE cl.lead_id = l.id AND cl.outcome IS NULL)
                   ELSE true END)";
 
-    /// Checks the values; `invalid` builds the error for a bad one from `field: reason`, where
-    /// `field` is prefixed with `prefix`.
-    pub fn binds(&self, prefix: &str, invalid: fn(String) -> ApiError) -> Result<Binds, ApiError> {
+    /// Checks the values; `invalid` builds the error for a bad one from the field (prefixed
+    /// with `prefix`) and the reason: a 400 for a query string, a 422 for a body.
+    pub fn binds(
+        &self,
+        prefix: &str,
+        invalid: fn(String, String) -> ApiError,
+    ) -> Result<Binds, ApiError> {
         // Compared as the stored code, so `EN` or `en-US` find the `en` leads.
         let language = self
             .language
@@ -129,7 +133,7 @@ impl LeadFilter {
             .map(|l| {
                 l.parse::<callwright_domain::Language>()
                     .map(|l| l.code())
-                    .map_err(|e| invalid(format!("{prefix}language: {e}")))
+                    .map_err(|e| invalid(format!("{prefix}language"), e.to_string()))
             })
             .transpose()?;
         let never_called = self.outcome.as_deref() == Some("none");
@@ -137,17 +141,21 @@ impl LeadFilter {
         if let Some(outcome) = outcome.as_deref()
             && !callwright_domain::AttemptOutcome::CODES.contains(&outcome)
         {
-            return Err(invalid(format!(
-                "{prefix}outcome: '{outcome}' is not 'none' or one of {}",
-                callwright_domain::AttemptOutcome::CODES.join(", ")
-            )));
+            return Err(invalid(
+                format!("{prefix}outcome"),
+                format!(
+                    "'{outcome}' is not 'none' or one of {}",
+                    callwright_domain::AttemptOutcome::CODES.join(", ")
+                ),
+            ));
         }
         if let Some(status) = self.status.as_deref()
             && !["new", "active", "done"].contains(&status)
         {
-            return Err(invalid(format!(
-                "{prefix}status: '{status}' is not new, active or done"
-            )));
+            return Err(invalid(
+                format!("{prefix}status"),
+                format!("'{status}' is not new, active or done"),
+            ));
         }
         Ok(Binds {
             campaign_id: self.campaign_id,
@@ -212,7 +220,7 @@ pub async fn list(
         status: q.status,
         q: q.q,
     };
-    let binds = filter.binds("", ApiError::BadRequest)?;
+    let binds = filter.binds("", ApiError::bad_field)?;
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let sql = format!(

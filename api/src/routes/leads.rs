@@ -7,8 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
-use callwright_domain::timezone::lead_zones;
-use callwright_domain::{E164, Language};
+use callwright_domain::{Email, LeadInput, NewLead};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::campaign::lead_workflow_id;
 use callwright_workflows::messages::LeadView;
@@ -20,7 +19,8 @@ use uuid::Uuid;
 /// `POST /api/leads` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewLead {
+#[schema(as = NewLead)]
+pub struct NewLeadBody {
     /// Display name (not empty).
     #[schema(example = "Dana Levi", min_length = 1)]
     name: String,
@@ -93,7 +93,7 @@ const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone,
     operation_id = "createLead",
     tag = "leads",
     security(("bearer" = [])),
-    request_body(content = NewLead, description = "The lead; unknown fields are refused."),
+    request_body(content = NewLeadBody, description = "The lead; unknown fields are refused."),
     responses(
         (status = 201, description = "Created", body = Lead),
         (status = 400, description = "Malformed JSON body", body = ErrorBody),
@@ -105,53 +105,33 @@ const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone,
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Json(new): Json<NewLead>,
+    Json(body): Json<NewLeadBody>,
 ) -> Result<(StatusCode, Json<Lead>), ApiError> {
-    let name = new.name.trim();
-    if name.is_empty() {
-        return Err(ApiError::Unprocessable("name: must not be empty".into()));
-    }
-    let phone = E164::parse(&new.phone, new.region.as_deref())
-        .map_err(|e| ApiError::Unprocessable(format!("phone: {e}")))?;
-    let language = match new.language.as_deref().filter(|l| !l.trim().is_empty()) {
-        Some(l) => l
-            .parse::<Language>()
-            .map_err(|e| ApiError::Unprocessable(format!("language: {e}")))?,
-        None => Language::from_number(&phone),
-    };
-    let explicit_zone = match new.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(t) => Some(t.parse::<chrono_tz::Tz>().map_err(|_| {
-            ApiError::Unprocessable(format!("timezone: '{t}' is not an IANA time zone"))
-        })?),
-        None => None,
-    };
-    let zones = lead_zones(&phone, explicit_zone);
-    let email = new
-        .email
-        .map(|e| e.trim().to_owned())
-        .filter(|e| !e.is_empty());
-    if let Some(email) = &email
-        && (!email.contains('@') || email.starts_with('@') || email.ends_with('@'))
-    {
-        return Err(ApiError::Unprocessable(format!(
-            "email: '{email}' is not an email address"
-        )));
-    }
-    let fields = callwright_domain::lead::lead_fields(new.fields.unwrap_or_default())
-        .map_err(ApiError::Unprocessable)?;
+    let lead = NewLead::parse(LeadInput {
+        name: &body.name,
+        phone: &body.phone,
+        region: body.region.as_deref(),
+        email: body.email.as_deref(),
+        company: body.company.as_deref(),
+        language: body.language.as_deref(),
+        timezone: body.timezone.as_deref(),
+        notes: None,
+        fields: body.fields.unwrap_or_default(),
+    })?;
+    let phone = &lead.phone;
     let inserted: Option<Lead> = sqlx::query_as(&format!(
         "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, fields)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING RETURNING {LEAD_COLUMNS}"
     ))
     .bind(Uuid::new_v4())
-    .bind(name)
+    .bind(lead.name)
     .bind(phone.as_str())
-    .bind(email)
-    .bind(new.company)
-    .bind(language.code())
-    .bind(zones.primary)
-    .bind(zones.window)
-    .bind(sqlx::types::Json(&fields))
+    .bind(lead.email.as_ref().map(Email::as_str))
+    .bind(lead.company)
+    .bind(lead.language.code())
+    .bind(&lead.zones.primary)
+    .bind(&lead.zones.window)
+    .bind(sqlx::types::Json(&lead.fields))
     .fetch_optional(&state.db)
     .await?;
     match inserted {
@@ -245,7 +225,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<LeadDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("'{id}' is not a lead id")))?;
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
     let lead: Lead = sqlx::query_as(&format!(
         "SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1 AND deleted_at IS NULL AND NOT trial"
     ))

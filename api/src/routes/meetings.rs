@@ -99,7 +99,8 @@ pub async fn list(
 }
 
 fn meeting_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::BadRequest(format!("'{id}' is not a meeting id")))
+    Uuid::parse_str(id)
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a meeting id")))
 }
 
 async fn load(state: &AppState, id: Uuid) -> Result<Meeting, ApiError> {
@@ -249,22 +250,18 @@ pub async fn set_status(
         }
         InviteMethod::Request => {
             let start = change.start.ok_or_else(|| {
-                ApiError::Unprocessable("rescheduled needs 'start' (RFC 3339)".into())
+                ApiError::invalid("start", "a reschedule needs the new start (RFC 3339)")
             })?;
             if start <= Utc::now() {
-                return Err(ApiError::Unprocessable(
-                    "start must be in the future".into(),
-                ));
+                return Err(ApiError::invalid("start", "must be in the future"));
             }
             // RFC 3339 (calendars, invites, this API's own responses) has four-digit years.
             if start.year() > 9999 {
-                return Err(ApiError::Unprocessable(
-                    "start: must be before the year 10000".into(),
-                ));
+                return Err(ApiError::invalid("start", "must be before the year 10000"));
             }
             let end = start
                 .checked_add_signed(current.ends_at - current.starts_at)
-                .ok_or_else(|| ApiError::Unprocessable("start: too far in the future".into()))?;
+                .ok_or_else(|| ApiError::invalid("start", "too far in the future"))?;
             // The buffer after the meeting moves with it.
             sqlx::query_as(&format!(
                 "UPDATE meetings SET starts_at = $2, ends_at = $3,

@@ -29,7 +29,8 @@ impl Cursor {
 
     /// Reads a cursor this API gave out.
     pub fn decode(text: &str) -> Result<Self, ApiError> {
-        let bad = || ApiError::BadRequest(format!("cursor: '{text}' is not one this API gave out"));
+        let bad =
+            || ApiError::bad_field("cursor", format!("'{text}' is not one this API gave out"));
         let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text)
             .map_err(|_| bad())?;
@@ -50,9 +51,10 @@ pub fn limit(asked: Option<i64>) -> Result<i64, ApiError> {
     if (1..=MAX_LIMIT).contains(&limit) {
         Ok(limit)
     } else {
-        Err(ApiError::BadRequest(format!(
-            "limit: must be between 1 and {MAX_LIMIT}"
-        )))
+        Err(ApiError::bad_field(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ))
     }
 }
 

@@ -49,7 +49,7 @@ pub struct Signed {
 }
 
 fn parse_call_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::BadRequest(format!("id: '{id}' is not a call id")))
+    Uuid::parse_str(id).map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a call id")))
 }
 
 /// The recording links' signer (see the module docs).

@@ -26,7 +26,9 @@ pub struct SignedSpeech {
 fn parse_file(file: &str) -> Result<&str, ApiError> {
     file.strip_suffix(".wav")
         .filter(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-        .ok_or_else(|| ApiError::BadRequest(format!("'{file}' does not name synthesised speech")))
+        .ok_or_else(|| {
+            ApiError::bad_field("file", format!("'{file}' does not name synthesised speech"))
+        })
 }
 
 /// A line of the agent's synthesised speech (what `<Play>` fetches).

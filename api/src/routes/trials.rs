@@ -16,7 +16,7 @@ use callwright_activities::calls::chat_sid;
 use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
 use callwright_domain::agent::AgentRef;
 use callwright_domain::conversation::ToolUse;
-use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
+use callwright_domain::{CallSettings, CallStatus, Email, Language, LeadProfile};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::messages::{
     Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
@@ -134,10 +134,6 @@ pub struct TrialView {
     answers: Option<Value>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::Unprocessable(message.into())
-}
-
 /// What of a lead an agent's templates read: name, email, company, language, zone, fields.
 pub(super) struct TrialLeadRow {
     pub(super) name: String,
@@ -199,17 +195,17 @@ async fn trial_lead(
     let language = match req.language.as_deref().filter(|l| !l.trim().is_empty()) {
         Some(l) => Some(
             l.parse::<Language>()
-                .map_err(|e| invalid(format!("language: {e}")))?,
+                .map_err(|e| ApiError::invalid("language", format!("{e}")))?,
         ),
         None => None,
     };
     if req.lead_id.is_some() && req.lead.is_some() {
-        return Err(invalid("lead: give lead_id or lead, not both"));
+        return Err(ApiError::invalid("lead", "give lead_id or lead, not both"));
     }
     if let Some(id) = req.lead_id {
         let lead = load_lead(state, id)
             .await?
-            .ok_or_else(|| invalid(format!("lead_id: no lead {id}")))?;
+            .ok_or_else(|| ApiError::invalid("lead_id", format!("no lead {id}")))?;
         return Ok(TrialLeadRow {
             language: language.unwrap_or(lead.language),
             ..lead
@@ -222,35 +218,31 @@ async fn trial_lead(
         .filter(|n| !n.is_empty())
         .unwrap_or("Trial caller");
     if name.chars().count() > 200 {
-        return Err(invalid("lead.name: at most 200 characters"));
+        return Err(ApiError::invalid("lead.name", "at most 200 characters"));
     }
     let timezone = given
         .and_then(|l| l.timezone.as_deref())
         .filter(|t| !t.trim().is_empty())
         .unwrap_or("UTC");
     let timezone = timezone.parse::<chrono_tz::Tz>().map_err(|_| {
-        invalid(format!(
-            "lead.timezone: '{timezone}' is not an IANA time zone"
-        ))
+        ApiError::invalid(
+            "lead.timezone",
+            format!("'{timezone}' is not an IANA time zone"),
+        )
     })?;
     let email = given
         .and_then(|l| l.email.as_deref())
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    if let Some(email) = email
-        && (!email.contains('@') || email.starts_with('@') || email.ends_with('@'))
-    {
-        return Err(invalid(format!(
-            "lead.email: '{email}' is not an email address"
-        )));
-    }
+        .filter(|e| !e.trim().is_empty())
+        .map(Email::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("lead.email", e))?;
     let fields = callwright_domain::lead::lead_fields(
         given.and_then(|l| l.fields.clone()).unwrap_or_default(),
     )
-    .map_err(|e| invalid(format!("lead.{e}")))?;
+    .map_err(|e| e.under("lead"))?;
     Ok(TrialLeadRow {
         name: name.to_owned(),
-        email: email.map(str::to_owned),
+        email: email.map(|e| e.as_str().to_owned()),
         company: given.and_then(|l| l.company.clone()),
         language: language.unwrap_or(agent_language),
         timezone,
@@ -294,9 +286,10 @@ pub async fn start(
     let latest = latest.ok_or_else(|| ApiError::NotFound(format!("no agent {agent_id}")))?;
     let version = match req.version {
         Some(v) if v == 0 || i64::from(v) > i64::from(latest) => {
-            return Err(invalid(format!(
-                "version: agent {agent_id} has no version {v} (its versions are 1 to {latest})"
-            )));
+            return Err(ApiError::invalid(
+                "version",
+                format!("agent {agent_id} has no version {v} (its versions are 1 to {latest})"),
+            ));
         }
         Some(v) => i32::try_from(v).unwrap_or(latest),
         None => latest,
@@ -564,10 +557,13 @@ pub async fn message(
 ) -> Result<Json<TrialReply>, ApiError> {
     let text = msg.text.trim();
     if text.is_empty() {
-        return Err(invalid("text: must not be empty"));
+        return Err(ApiError::invalid("text", "must not be empty"));
     }
     if text.chars().count() > MAX_MESSAGE {
-        return Err(invalid(format!("text: at most {MAX_MESSAGE} characters")));
+        return Err(ApiError::invalid(
+            "text",
+            format!("at most {MAX_MESSAGE} characters"),
+        ));
     }
     let over = || ApiError::Conflict {
         message: format!("trial {id} is over"),

@@ -44,7 +44,7 @@ impl Verified {
     /// A form field that must be present.
     pub fn require(&self, name: &str) -> Result<&str, ApiError> {
         self.get(name)
-            .ok_or_else(|| ApiError::BadRequest(format!("missing form field {name}")))
+            .ok_or_else(|| ApiError::bad_field(name, "missing form field"))
     }
 
     /// A non-empty form field parsed into `T`.
@@ -54,10 +54,7 @@ impl Verified {
     {
         self.get(name)
             .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.parse::<T>()
-                    .map_err(|e| ApiError::BadRequest(format!("{name}: {e}")))
-            })
+            .map(|v| v.parse::<T>().map_err(|e| ApiError::bad_field(name, e)))
             .transpose()
     }
 }
@@ -75,7 +72,7 @@ impl Verified {
         signature: Option<&str>,
     ) -> Result<Self, ApiError> {
         let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-            .map_err(|e| ApiError::BadRequest(format!("malformed form body: {e}")))?;
+            .map_err(|e| ApiError::bad_request(format!("malformed form body: {e}")))?;
         let url = format!("{public_base_url}{path_and_query}");
         if !signature::verify(auth_token, &url, &form, signature) {
             tracing::warn!(%url, "rejected webhook with a bad signature");
@@ -85,7 +82,7 @@ impl Verified {
             .split_once('?')
             .map_or("", |(_, query)| query);
         let target: Target = serde_urlencoded::from_str(query)
-            .map_err(|e| ApiError::BadRequest(format!("webhook URL: {e}")))?;
+            .map_err(|e| ApiError::bad_request(format!("webhook URL: {e}")))?;
         Ok(Self { target, form })
     }
 }
@@ -102,7 +99,7 @@ impl FromRequest<AppState> for Verified {
             .map_or_else(|| parts.uri.clone(), |u| u.0.clone());
         let bytes = axum::body::to_bytes(body, MAX_BODY)
             .await
-            .map_err(|e| ApiError::BadRequest(format!("webhook body: {e}")))?;
+            .map_err(|e| ApiError::bad_request(format!("webhook body: {e}")))?;
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let given = parts
             .headers

@@ -25,13 +25,12 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, St
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
-use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS};
-use callwright_domain::timezone::{LeadZones, lead_zones};
-use callwright_domain::{E164, Language};
+use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELDS};
+pub(super) use callwright_domain::new_lead::shown;
+use callwright_domain::{Email, FieldError, LeadInput, NewLead};
 use csv_async::{AsyncReaderBuilder, ByteRecord};
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -50,8 +49,6 @@ const BATCH_BYTES: usize = 1024 * 1024;
 /// Longest one CSV record may be; a longer one refuses the upload (it would have to be held
 /// whole in memory).
 pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
-/// Longest value quoted back in a rejection reason.
-const SHOWN_CHARS: usize = 64;
 
 /// The route: the upload sets its own size limit (`UPLOAD_MAX_BYTES`) instead of the API's
 /// default body limit.
@@ -77,6 +74,10 @@ pub struct RejectedRow {
     pub line: u64,
     /// Field and reason, e.g. `phone: '+1 555' is not a phone number`.
     pub reason: String,
+    /// The column the reason is about (`fields.<name>` for one of the lead's own columns,
+    /// `row` for the row as a whole).
+    #[schema(example = "phone")]
+    pub field: String,
 }
 
 /// A valid row whose phone number was already taken.
@@ -138,33 +139,28 @@ impl From<sqlx::Error> for UploadError {
 }
 
 fn invalid(message: String) -> UploadError {
-    UploadError::Api(ApiError::Unprocessable(message))
+    UploadError::Api(ApiError::unprocessable(message))
+}
+
+impl From<FieldError> for UploadError {
+    fn from(refused: FieldError) -> Self {
+        UploadError::Api(refused.into())
+    }
 }
 
 impl IntoResponse for UploadError {
     fn into_response(self) -> Response {
-        match self {
-            UploadError::TooLarge { limit } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Json(json!({"error": {
-                    "code": "too_large",
-                    "message": format!("the upload is larger than {limit} bytes (UPLOAD_MAX_BYTES)"),
-                    "limit_bytes": limit,
-                }})),
-            )
-                .into_response(),
-            UploadError::UnsupportedMediaType(got) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Json(json!({"error": {
-                    "code": "unsupported_media_type",
-                    "message": format!(
-                        "send the CSV as text/csv or as multipart/form-data with a 'file' part, not '{got}'"
-                    ),
-                }})),
-            )
-                .into_response(),
-            UploadError::Api(err) => err.into_response(),
-        }
+        let err = match self {
+            UploadError::TooLarge { limit } => ApiError::PayloadTooLarge {
+                message: format!("the upload is larger than {limit} bytes (UPLOAD_MAX_BYTES)"),
+                limit_bytes: limit,
+            },
+            UploadError::UnsupportedMediaType(got) => ApiError::UnsupportedMediaType(format!(
+                "send the CSV as text/csv or as multipart/form-data with a 'file' part, not '{got}'"
+            )),
+            UploadError::Api(err) => err,
+        };
+        err.into_response()
     }
 }
 
@@ -207,7 +203,7 @@ async fn run(
     query: UploadQuery,
     request: Request,
 ) -> Result<ImportReport, UploadError> {
-    let region = region_code(query.region.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let region = region_code(query.region.as_deref().unwrap_or_default())?;
     let limits = Limits {
         max_bytes: state.config.upload_max_bytes,
         max_rows: state.config.upload_max_rows,
@@ -231,21 +227,25 @@ async fn run(
         }
         BodyKind::Multipart => {
             let request = Request::from_parts(parts, Body::from_stream(body));
-            let mut multipart = Multipart::from_request(request, &())
-                .await
-                .map_err(|e| ApiError::BadRequest(format!("multipart: {}", e.body_text())))?;
+            let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+                ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
+            })?;
             loop {
                 let field = match multipart.next_field().await {
                     Ok(Some(field)) => field,
                     Ok(None) => {
-                        break Err(invalid(
-                            "file: the multipart body has no 'file' part".to_owned(),
-                        ));
+                        break Err(FieldError::new(
+                            "file",
+                            "the multipart body has no 'file' part",
+                        )
+                        .into());
                     }
                     Err(e) => {
-                        break Err(
-                            ApiError::BadRequest(format!("multipart: {}", e.body_text())).into(),
-                        );
+                        break Err(ApiError::bad_request(format!(
+                            "malformed multipart body: {}",
+                            e.body_text()
+                        ))
+                        .into());
                     }
                 };
                 if field.name() != Some("file") {
@@ -405,17 +405,21 @@ impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
 }
 
 /// A `region` parameter: empty is none, else a two-letter region code (upper-cased).
-pub(super) fn region_code(raw: &str) -> Result<Option<String>, String> {
+pub(super) fn region_code(raw: &str) -> Result<Option<String>, FieldError> {
     match raw.trim() {
         "" => Ok(None),
         r if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
             Ok(Some(r.to_ascii_uppercase()))
         }
-        r => Err(format!(
-            "region: '{}' is not a two-letter region code",
-            shown(r)
+        r => Err(FieldError::new(
+            "region",
+            format!("'{}' is not a two-letter region code", shown(r)),
         )),
     }
+}
+
+fn header_error(message: String) -> FieldError {
+    FieldError::new("header", message)
 }
 
 /// Where each known column is in the header.
@@ -440,7 +444,7 @@ impl Columns {
     /// the first is dropped), any order; `name` and `phone` required and no known column twice.
     /// Every other named column is kept as one of the lead's `fields` (up to
     /// [`MAX_FIELDS`], names up to [`MAX_FIELD_NAME`] characters, each once).
-    pub fn from_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+    pub fn from_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Self, FieldError> {
         let mut found: [Option<usize>; 8] = [None; 8];
         const KNOWN: [&str; 8] = [
             "name", "phone", "email", "language", "timezone", "company", "notes", "region",
@@ -453,7 +457,7 @@ impl Columns {
             match KNOWN.iter().position(|k| *k == key) {
                 Some(k) => {
                     if found[k].is_some() {
-                        return Err(format!("header: the column '{key}' appears twice"));
+                        return Err(header_error(format!("the column '{key}' appears twice")));
                     }
                     found[k] = Some(i);
                 }
@@ -461,33 +465,33 @@ impl Columns {
                 None => {
                     let name = raw.trim_start_matches('\u{feff}').trim();
                     if name.chars().count() > MAX_FIELD_NAME {
-                        return Err(format!(
-                            "header: the column name '{}' is longer than {MAX_FIELD_NAME} characters",
+                        return Err(header_error(format!(
+                            "the column name '{}' is longer than {MAX_FIELD_NAME} characters",
                             shown(name)
-                        ));
+                        )));
                     }
                     if extra.iter().any(|(_, n)| n == name) {
-                        return Err(format!(
-                            "header: the column '{}' appears twice",
+                        return Err(header_error(format!(
+                            "the column '{}' appears twice",
                             shown(name)
-                        ));
+                        )));
                     }
                     extra.push((i, name.to_owned()));
                 }
             }
         }
         if extra.len() > MAX_FIELDS {
-            return Err(format!(
-                "header: at most {MAX_FIELDS} columns besides name, phone, email, language, timezone, company, notes and region (got {})",
+            return Err(header_error(format!(
+                "at most {MAX_FIELDS} columns besides name, phone, email, language, timezone, company, notes and region (got {})",
                 extra.len()
-            ));
+            )));
         }
         let required = |k: usize| {
             found[k].ok_or_else(|| {
-                format!(
-                    "header: the required column '{}' is missing (the first line must name the columns, e.g. name,phone,email)",
+                header_error(format!(
+                    "the required column '{}' is missing (the first line must name the columns, e.g. name,phone,email)",
                     KNOWN[k]
-                )
+                ))
             })
         };
         Ok(Self {
@@ -508,145 +512,48 @@ impl Columns {
     fn field_names(&self) -> Vec<String> {
         self.extra.iter().map(|(_, n)| n.clone()).collect()
     }
-
-    fn used(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
-        [
-            ("name", Some(self.name)),
-            ("phone", Some(self.phone)),
-            ("email", self.email),
-            ("language", self.language),
-            ("timezone", self.timezone),
-            ("company", self.company),
-            ("notes", self.notes),
-            ("region", self.region),
-        ]
-        .into_iter()
-        .filter_map(|(n, i)| Some((n, i?)))
-    }
 }
 
-/// A row that passed validation, ready for the staging table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidRow<'a> {
-    name: &'a str,
-    phone: E164,
-    email: Option<&'a str>,
-    company: Option<&'a str>,
-    language: Language,
-    zones: LeadZones,
-    notes: Option<&'a str>,
-    /// The other columns' non-empty values, as a JSON object.
-    fields: String,
-}
-
-/// A value quoted back to the client, cut to [`SHOWN_CHARS`] characters.
-pub(super) fn shown(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.char_indices().nth(SHOWN_CHARS) {
-        Some((at, _)) => format!("{}…", &value[..at]).into(),
-        None => value.into(),
-    }
-}
-
-/// Validates one data row (its fields already known to be UTF-8) the way `POST /api/leads`
-/// validates a lead; the error is `"<column>: <reason>"`.
+/// Checks one data row (its fields already known to be UTF-8) with the rules every lead
+/// passes ([`NewLead::parse`]); the refusal names the column.
 pub fn validate_row<'a>(
     columns: &Columns,
     fields: &[&'a str],
-    default_region: Option<&str>,
-) -> Result<ValidRow<'a>, String> {
+    default_region: Option<&'a str>,
+) -> Result<NewLead<'a>, FieldError> {
     if fields.len() != columns.width {
-        return Err(format!(
-            "row: {} fields where the header has {} (a comma in an unquoted value?)",
-            fields.len(),
-            columns.width
-        ));
-    }
-    for (column, i) in columns.used() {
-        if fields[i].contains('\0') {
-            return Err(format!("{column}: contains a NUL character"));
-        }
-    }
-    let mut extra = serde_json::Map::new();
-    for (i, column) in &columns.extra {
-        let value = fields[*i].trim();
-        if value.is_empty() {
-            continue;
-        }
-        if value.contains('\0') {
-            return Err(format!(
-                "fields.{}: contains a NUL character",
-                shown(column)
-            ));
-        }
-        if value.chars().count() > MAX_FIELD_VALUE {
-            return Err(format!(
-                "fields.{}: longer than {MAX_FIELD_VALUE} characters",
-                shown(column)
-            ));
-        }
-        extra.insert(column.clone(), serde_json::Value::String(value.to_owned()));
-    }
-    let get = |i: Option<usize>| i.map(|i| fields[i].trim()).filter(|v| !v.is_empty());
-    let name = fields[columns.name].trim();
-    if name.is_empty() {
-        return Err("name: must not be empty".into());
-    }
-    let raw_phone = fields[columns.phone].trim();
-    if raw_phone.is_empty() {
-        return Err("phone: must not be empty".into());
-    }
-    if raw_phone.chars().count() > 40 {
-        return Err(format!(
-            "phone: '{}' is not a phone number",
-            shown(raw_phone)
-        ));
-    }
-    let region = get(columns.region).or(default_region);
-    let phone = E164::parse(raw_phone, region).map_err(|e| format!("phone: {e}"))?;
-    let email = get(columns.email);
-    if let Some(email) = email {
-        if email.chars().count() > 254 {
-            return Err(format!(
-                "email: '{}' is longer than 254 characters",
-                shown(email)
-            ));
-        }
-        if !email.contains('@')
-            || email.starts_with('@')
-            || email.ends_with('@')
-            || email.chars().any(char::is_whitespace)
-        {
-            return Err(format!("email: '{}' is not an email address", shown(email)));
-        }
-    }
-    let language = match get(columns.language) {
-        Some(l) => l.parse::<Language>().map_err(|_| {
-            let supported: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+        return Err(FieldError::new(
+            "row",
             format!(
-                "language: '{}' is not supported (supported: {})",
-                shown(l),
-                supported.join(", ")
+                "{} fields where the header has {} (a comma in an unquoted value?)",
+                fields.len(),
+                columns.width
+            ),
+        ));
+    }
+    let get = |i: Option<usize>| i.map(|i| fields[i]);
+    let own = columns
+        .extra
+        .iter()
+        .map(|(i, column)| {
+            (
+                column.clone(),
+                serde_json::Value::String(fields[*i].to_owned()),
             )
-        })?,
-        None => Language::from_number(&phone),
-    };
-    let explicit_zone = match get(columns.timezone) {
-        Some(t) => Some(
-            t.parse::<chrono_tz::Tz>()
-                .map_err(|_| format!("timezone: '{}' is not an IANA time zone", shown(t)))?,
-        ),
-        None => None,
-    };
-    let zones = lead_zones(&phone, explicit_zone);
-    Ok(ValidRow {
-        name,
-        phone,
-        email,
+        })
+        .collect();
+    NewLead::parse(LeadInput {
+        name: fields[columns.name],
+        phone: fields[columns.phone],
+        region: get(columns.region)
+            .filter(|r| !r.trim().is_empty())
+            .or(default_region),
+        email: get(columns.email),
         company: get(columns.company),
-        language,
-        zones,
+        language: get(columns.language),
+        timezone: get(columns.timezone),
         notes: get(columns.notes),
-        fields: serde_json::Value::Object(extra).to_string(),
+        fields: own,
     })
 }
 
@@ -669,12 +576,12 @@ fn push_copy_value(buf: &mut Vec<u8>, value: Option<&str>) {
 
 /// Appends a staging-table row: `line, name, phone, email, company, language, timezone,
 /// window_timezones, notes, fields`.
-fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &ValidRow<'_>) {
+fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &NewLead<'_>) {
     buf.extend_from_slice(line.to_string().as_bytes());
     for value in [
         Some(row.name),
         Some(row.phone.as_str()),
-        row.email,
+        row.email.as_ref().map(Email::as_str),
         row.company,
         Some(row.language.code()),
         Some(row.zones.primary.as_str()),
@@ -696,7 +603,9 @@ fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &ValidRow<'_>) {
     buf.push(b'\t');
     push_copy_value(buf, row.notes);
     buf.push(b'\t');
-    push_copy_value(buf, Some(&row.fields));
+    // A map of JSON values always serialises.
+    let fields = serde_json::to_string(&row.fields).unwrap_or_else(|_| "{}".to_owned());
+    push_copy_value(buf, Some(&fields));
     buf.push(b'\n');
 }
 
@@ -967,7 +876,7 @@ where
 {
     let mut record = ByteRecord::new();
     let read_error = |e: csv_async::Error| {
-        UploadError::Api(ApiError::BadRequest(format!(
+        UploadError::Api(ApiError::bad_request(format!(
             "the upload could not be read: {e}"
         )))
     };
@@ -978,10 +887,11 @@ where
             .await
             .map_err(read_error)?
         {
-            return Err(invalid(
-                "header: the file is empty (the first line must name the columns, e.g. name,phone,email)"
+            return Err(header_error(
+                "the file is empty (the first line must name the columns, e.g. name,phone,email)"
                     .to_owned(),
-            ));
+            )
+            .into());
         }
         record_end.store(csv.position().byte(), Ordering::SeqCst);
         let line = record_line(csv, &record);
@@ -991,7 +901,7 @@ where
             ))
         })?;
         if !is_blank(&header) {
-            break Columns::from_header(header.iter().copied()).map_err(invalid)?;
+            break Columns::from_header(header.iter().copied())?;
         }
     };
     let mut out = ReadOutcome {
@@ -1033,10 +943,14 @@ where
                     batch_rows = 0;
                 }
             }
-            Err(reason) => {
+            Err(refused) => {
                 out.rejected += 1;
                 if out.rejected_rows.len() < LISTED_ROWS {
-                    out.rejected_rows.push(RejectedRow { line, reason });
+                    out.rejected_rows.push(RejectedRow {
+                        line,
+                        reason: refused.to_string(),
+                        field: refused.field,
+                    });
                 }
             }
         }
@@ -1055,14 +969,15 @@ pub(super) fn utf8_fields(record: &ByteRecord) -> Result<Vec<&str>, std::str::Ut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callwright_domain::{E164, Language};
 
     fn columns(header: &str) -> Columns {
         Columns::from_header(header.split(',')).unwrap()
     }
 
-    fn row<'a>(columns: &Columns, line: &'a str) -> Result<ValidRow<'a>, String> {
+    fn row<'a>(columns: &Columns, line: &'a str) -> Result<NewLead<'a>, String> {
         let fields: Vec<&str> = line.split(',').collect();
-        validate_row(columns, &fields, None)
+        validate_row(columns, &fields, None).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -1081,11 +996,14 @@ mod tests {
     fn other_columns_become_the_leads_fields() {
         let c = columns("name,phone,Plan,Seats,Notes");
         let r = row(&c, "Ada,+14155550100, Pro ,,call me").unwrap();
-        assert_eq!(r.fields, r#"{"Plan":"Pro"}"#);
+        assert_eq!(
+            serde_json::to_string(&r.fields).unwrap(),
+            r#"{"Plan":"Pro"}"#
+        );
         let long = format!("Ada,+14155550100,{},,", "x".repeat(1_001));
         assert!(row(&c, &long).unwrap_err().starts_with("fields.Plan: "));
         let err = Columns::from_header("name,phone,Plan,Plan".split(',')).unwrap_err();
-        assert!(err.contains("'Plan' appears twice"), "{err}");
+        assert!(err.message.contains("'Plan' appears twice"), "{err}");
         let wide: Vec<String> = (0..51).map(|i| format!("c{i}")).collect();
         let header = format!("name,phone,{}", wide.join(","));
         assert!(Columns::from_header(header.split(',')).is_err());
@@ -1094,11 +1012,12 @@ mod tests {
     #[test]
     fn header_names_the_missing_or_repeated_column() {
         let err = Columns::from_header("name,email".split(',')).unwrap_err();
-        assert!(err.contains("'phone' is missing"), "{err}");
+        assert_eq!(err.field, "header");
+        assert!(err.message.contains("'phone' is missing"), "{err}");
         let err = Columns::from_header("phone,email".split(',')).unwrap_err();
-        assert!(err.contains("'name' is missing"), "{err}");
+        assert!(err.message.contains("'name' is missing"), "{err}");
         let err = Columns::from_header("name,phone,Phone".split(',')).unwrap_err();
-        assert!(err.contains("'phone' appears twice"), "{err}");
+        assert!(err.message.contains("'phone' appears twice"), "{err}");
     }
 
     #[test]
@@ -1107,7 +1026,10 @@ mod tests {
         let r = row(&c, " Ada ,+1 415 555 0100,ada@example.com,,,Acme,").unwrap();
         assert_eq!(r.name, "Ada");
         assert_eq!(r.phone.as_str(), "+14155550100");
-        assert_eq!(r.email, Some("ada@example.com"));
+        assert_eq!(
+            r.email.map(|e| e.to_string()).as_deref(),
+            Some("ada@example.com")
+        );
         assert_eq!(r.language, Language::En);
         assert_eq!(r.zones.primary, "America/Los_Angeles");
         assert_eq!(r.company, Some("Acme"));
@@ -1158,10 +1080,10 @@ mod tests {
         let long = "x".repeat(10_000);
         let fields = ["A", "+14155550100", long.as_str()];
         let reason = validate_row(&c, &fields, None).unwrap_err();
-        assert!(reason.len() < 200, "{reason}");
+        assert!(reason.to_string().len() < 200, "{reason}");
         let fields = ["A", long.as_str(), ""];
         let reason = validate_row(&c, &fields, None).unwrap_err();
-        assert!(reason.len() < 200, "{reason}");
+        assert!(reason.to_string().len() < 200, "{reason}");
     }
 
     #[test]

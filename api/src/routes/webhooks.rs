@@ -104,7 +104,7 @@ pub async fn status(State(state): State<AppState>, hook: Verified) -> Result<Sta
     let call_sid = hook.require("CallSid")?.to_owned();
     let status: CallStatus = hook
         .parse("CallStatus")?
-        .ok_or_else(|| ApiError::BadRequest("missing CallStatus".into()))?;
+        .ok_or_else(|| ApiError::bad_field("CallStatus", "missing"))?;
     let sequence: Option<u32> = hook.parse("SequenceNumber")?;
     let event = StatusEvent {
         attempt: hook.target.attempt,
@@ -151,7 +151,7 @@ pub async fn amd(State(state): State<AppState>, hook: Verified) -> Result<Status
     let call_sid = hook.require("CallSid")?.to_owned();
     let answered_by: AnsweredBy = hook
         .parse("AnsweredBy")?
-        .ok_or_else(|| ApiError::BadRequest("missing AnsweredBy".into()))?;
+        .ok_or_else(|| ApiError::bad_field("AnsweredBy", "missing"))?;
     let request_id = format!("{call_sid}:amd");
     let event = AmdEvent {
         attempt: hook.target.attempt,
@@ -225,7 +225,7 @@ pub async fn turn(State(state): State<AppState>, hook: Verified) -> Result<Respo
     let turn = hook
         .target
         .turn
-        .ok_or_else(|| ApiError::BadRequest("missing turn in URL".into()))?;
+        .ok_or_else(|| ApiError::bad_field("turn", "missing in the URL"))?;
     let call_sid = hook.require("CallSid")?.to_owned();
     let update_id = format!("{call_sid}:turn:{turn}");
     let request = TurnRequest {

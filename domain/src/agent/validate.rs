@@ -16,7 +16,6 @@
 //! | `temperature` | 0 to 2 |
 
 use super::{AgentSpec, AnswerKind, AnswerType, template};
-use std::fmt;
 
 /// Longest instructions, in characters.
 pub const MAX_INSTRUCTIONS: usize = 20_000;
@@ -29,32 +28,7 @@ pub const MAX_KNOWLEDGE_CHARS: usize = 1_000_000;
 /// Most qualification questions.
 pub const MAX_QUESTIONS: usize = 20;
 
-/// A refused value and why, naming the field as the API's error does (`questions[2].id`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// The field, as a path into the request body.
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl FieldError {
-    /// An error for `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for FieldError {}
+pub use crate::field::FieldError;
 
 fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
     let n = value.trim().chars().count();

@@ -31,12 +31,9 @@ async fn leads_wait_for_their_local_calling_window() {
         )
         .await;
     assert_eq!(status, 422, "a window that never opens is refused: {body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("calling window"),
-        "{body}"
+    assert_eq!(
+        body["error"]["field"], "settings.calling_window",
+        "the refusal names the window: {body}"
     );
 
     let (status, body) = stack
