@@ -5,7 +5,8 @@
 
 use crate::llm::terms::unspaced;
 use crate::llm::text::fold;
-use crate::phrases::{LANGS, Lang, pick};
+use crate::phrases::Lang;
+use crate::texts::{fill, texts};
 
 /// What kind of answer a question wants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,12 +273,9 @@ pub fn asked(question: &str) -> Asked {
     }
 }
 
+/// A short answer as a sentence of `lang`.
 fn sentence(lang: Lang, words: &str) -> String {
-    match lang {
-        Lang::Ja | Lang::Zh => format!("{words}。"),
-        Lang::Hi => format!("{words}।"),
-        _ => format!("{words}."),
-    }
+    fill(&texts(lang).writing.sentence, &[("words", words)])
 }
 
 /// The number a callee gives: above 24, so it is never taken for an hour.
@@ -287,94 +285,19 @@ pub fn number_for(seed: u32) -> u32 {
 
 /// The callee's answer to `question`, in `lang`.
 pub fn answer(question: &str, lang: Lang, seed: u32) -> String {
+    let callee = &texts(lang).callee;
     match asked(question) {
         Asked::Options(options) => {
             let index = usize::try_from(seed).unwrap_or(0) % options.len();
             sentence(lang, &options[index])
         }
-        Asked::HowMany => {
-            const ABOUT: [&str; LANGS] = [
-                "About {n}.",
-                "בערך {n}.",
-                "Environ {n}.",
-                "Ungefähr {n}.",
-                "Unos {n}.",
-                "Circa {n}.",
-                "حوالي {n}.",
-                "Cerca de {n}.",
-                "Ongeveer {n}.",
-                "Около {n}.",
-                "Około {n}.",
-                "Yaklaşık {n}.",
-                "{n}くらいです。",
-                "लगभग {n}।",
-                "大约{n}。",
-            ];
-            pick(lang, ABOUT).replace("{n}", &number_for(seed).to_string())
-        }
-        Asked::YesNo if seed.is_multiple_of(2) => pick(
-            lang,
-            [
-                "Yes.",
-                "כן.",
-                "Oui.",
-                "Ja.",
-                "Sí.",
-                "Sì.",
-                "نعم.",
-                "Sim.",
-                "Ja.",
-                "Да.",
-                "Tak.",
-                "Evet.",
-                "はい。",
-                "हाँ।",
-                "是的。",
-            ],
-        )
-        .to_owned(),
-        Asked::YesNo => pick(
-            lang,
-            [
-                "No.",
-                "לא.",
-                "Non.",
-                "Nein.",
-                "No.",
-                "No.",
-                "لا.",
-                "Não.",
-                "Nee.",
-                "Нет.",
-                "Nie.",
-                "Hayır.",
-                "いいえ。",
-                "नहीं।",
-                "不是。",
-            ],
-        )
-        .to_owned(),
-        Asked::Open => pick(
-            lang,
-            [
-                "Mainly keeping our costs under control.",
-                "בעיקר לשמור על העלויות בשליטה.",
-                "Surtout maîtriser nos coûts.",
-                "Vor allem, unsere Kosten im Griff zu behalten.",
-                "Sobre todo controlar nuestros costes.",
-                "Soprattutto tenere sotto controllo i costi.",
-                "بشكل أساسي التحكم في تكاليفنا.",
-                "Principalmente controlar os nossos custos.",
-                "Vooral onze kosten onder controle houden.",
-                "В основном держать расходы под контролем.",
-                "Głównie utrzymanie kosztów pod kontrolą.",
-                "Çoğunlukla maliyetlerimizi kontrol altında tutmak.",
-                "主にコストを抑えることです。",
-                "मुख्य रूप से अपनी लागत को काबू में रखना।",
-                "主要是控制成本。",
-            ],
-        )
-        .to_owned(),
+        Asked::HowMany => fill(
+            &callee.about_number,
+            &[("number", &number_for(seed).to_string())],
+        ),
+        Asked::YesNo if seed.is_multiple_of(2) => callee.yes.clone(),
+        Asked::YesNo => callee.no.clone(),
+        Asked::Open => callee.open_answer.clone(),
     }
 }
 
@@ -384,7 +307,7 @@ pub(crate) mod tests {
 
     /// Per language: a how-many, a yes/no, a choice (with the options as the scripted model
     /// lists them) and an open question.
-    pub(crate) const QUESTIONS: [(Lang, [&str; 4]); LANGS] = [
+    pub(crate) const QUESTIONS: [(Lang, [&str; 4]); crate::phrases::LANGS] = [
         (
             Lang::En,
             [

@@ -46,6 +46,7 @@ pub mod recording;
 pub mod smtp;
 pub mod state;
 pub mod store;
+pub mod texts;
 pub mod tts;
 pub mod twilio;
 pub mod twiml_exec;

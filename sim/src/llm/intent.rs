@@ -697,16 +697,7 @@ pub fn decide(
             Some(("schedule_callback", json!({"callback_at": rfc3339(*at)}))),
         ),
         Intent::Callback(None) => (replies::callback_when(lang), None),
-        Intent::Meeting(at) => (
-            replies::meeting_booked(lang, *at),
-            Some((
-                "record_interest",
-                json!({
-                    "meeting_time": rfc3339(*at),
-                    "notes": format!("Callee agreed to a meeting on {}.", at.format("%A %Y-%m-%d at %H:%M")),
-                }),
-            )),
-        ),
+        Intent::Meeting(at) => (replies::meeting_booked(lang, *at), None),
         Intent::Interested | Intent::Question(_) => (replies::propose_meeting(lang), None),
         Intent::Unclear => (replies::repeat(lang), None),
     };
@@ -792,9 +783,6 @@ mod tests {
             now(),
             &NOTHING,
         );
-        let (name, args) = d.tool.expect("tool");
-        assert_eq!(name, "record_interest");
-        assert_eq!(args["meeting_time"], "2026-11-26T15:00:00+02:00");
         assert!(d.content.contains("jeudi à 15h00"));
         let d = decide(&Intent::OptOut, "", Lang::He, now(), &NOTHING);
         assert_eq!(d.tool.map(|t| t.0).as_deref(), Some("opt_out"));
@@ -804,10 +792,6 @@ mod tests {
             Lang::Ja,
             now(),
             &NOTHING,
-        );
-        assert_eq!(
-            d.tool.expect("tool").1["meeting_time"],
-            "2026-11-26T15:00:00+02:00"
         );
         assert!(d.content.contains("木曜日の15:00"), "{}", d.content);
         // A question is answered from the prompt only: here it says nothing.
@@ -846,8 +830,8 @@ mod tests {
 
     #[test]
     fn model_lines_are_not_mistaken_for_callee_intents() {
-        // The record_interest flow: the model's proposal carries a day and a time, so the
-        // callee's "yes" books it in every language.
+        // Without the booking tools, the model's proposal carries a day and a time, so the
+        // callee's "yes" agrees to it in every language.
         for lang in Lang::ALL {
             let proposal = replies::propose_meeting(lang);
             let yes = phrases::line(Line::Confirm, lang);

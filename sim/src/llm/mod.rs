@@ -13,7 +13,9 @@
 //! booking protocol ([`booking`]), asking the qualification questions first ([`qualify`]):
 //! interest → questions → `check_availability`, a pick → `book_meeting`, and after a tool
 //! result it speaks from the last result (offer, slot taken, email needed, confirmation).
-//! Otherwise it keeps the older `record_interest` flow.
+//! Without those tools it books nothing: a time the callee proposes or agrees to is only
+//! acknowledged in words, and the tools it may call end the call (`schedule_callback`,
+//! `opt_out`, `end_call`).
 //!
 //! Every request body is kept for inspection ([`requests`], `GET /sim/llm/requests`).
 

@@ -5,12 +5,7 @@ use serde_json::{Value, json};
 
 fn tools() -> Value {
     let tool = |name: &str| json!({"type": "function", "function": {"name": name, "description": name, "parameters": {"type": "object", "properties": {}}}});
-    json!([
-        tool("record_interest"),
-        tool("schedule_callback"),
-        tool("opt_out"),
-        tool("end_call")
-    ])
+    json!([tool("schedule_callback"), tool("opt_out"), tool("end_call")])
 }
 
 fn system(lang: &str) -> String {
@@ -30,46 +25,6 @@ async fn chat(sim: &str, body: Value) -> (u16, Value) {
 }
 
 #[tokio::test]
-async fn french_time_proposal_records_interest() {
-    let sim = start_sim().await;
-    let (status, body) = chat(
-        &sim,
-        json!({
-            "model": "gpt-4o-mini",
-            "messages": [
-                {"role": "system", "content": system("fr-FR")},
-                {"role": "assistant", "content": "Bonjour ! Avez-vous une minute ?"},
-                {"role": "user", "content": "Oui, ça a l'air intéressant. Que diriez-vous de jeudi à 15h ?"}
-            ],
-            "tools": tools(),
-            "temperature": 0.2
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["object"], "chat.completion");
-    assert_eq!(body["model"], "gpt-4o-mini");
-    assert!(body["id"].as_str().unwrap().starts_with("chatcmpl-"));
-    let choice = &body["choices"][0];
-    assert_eq!(choice["finish_reason"], "tool_calls");
-    let call = &choice["message"]["tool_calls"][0];
-    assert_eq!(call["type"], "function");
-    assert!(call["id"].as_str().unwrap().starts_with("call_"));
-    assert_eq!(call["function"]["name"], "record_interest");
-    let args: Value =
-        serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
-    // 2026-11-24 is a Tuesday: the next Thursday is the 26th.
-    assert_eq!(args["meeting_time"], "2026-11-26T15:00:00+01:00");
-    assert!(args["notes"].as_str().is_some());
-    let content = choice["message"]["content"].as_str().unwrap();
-    assert!(
-        content.contains("jeudi") && content.contains("Au revoir"),
-        "{content}"
-    );
-    assert!(body["usage"]["total_tokens"].as_u64().unwrap() > 0);
-}
-
-#[tokio::test]
 async fn hebrew_opt_out() {
     let sim = start_sim().await;
     let (status, body) = chat(
@@ -84,10 +39,19 @@ async fn hebrew_opt_out() {
         }),
     )
     .await;
-    assert_eq!(status, 200);
-    let message = &body["choices"][0]["message"];
-    assert_eq!(message["tool_calls"][0]["function"]["name"], "opt_out");
-    assert_eq!(message["tool_calls"][0]["function"]["arguments"], "{}");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["object"], "chat.completion");
+    assert_eq!(body["model"], "m");
+    assert!(body["id"].as_str().unwrap().starts_with("chatcmpl-"));
+    assert!(body["usage"]["total_tokens"].as_u64().unwrap() > 0);
+    let choice = &body["choices"][0];
+    assert_eq!(choice["finish_reason"], "tool_calls");
+    let message = &choice["message"];
+    let call = &message["tool_calls"][0];
+    assert_eq!(call["type"], "function");
+    assert!(call["id"].as_str().unwrap().starts_with("call_"));
+    assert_eq!(call["function"]["name"], "opt_out");
+    assert_eq!(call["function"]["arguments"], "{}");
     assert!(message["content"].as_str().unwrap().contains("להתראות"));
 }
 
