@@ -99,6 +99,7 @@ impl AgentError {
                 status: None,
                 retryable: false,
                 retry_after: None,
+                code: None,
             }
             .into_activity(),
         }

@@ -134,6 +134,7 @@ fn db(e: sqlx::Error) -> ProviderError {
         status: None,
         retryable: true,
         retry_after: None,
+        code: None,
     }
 }
 

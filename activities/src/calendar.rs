@@ -290,7 +290,7 @@ impl GoogleCalendar {
             Err(err)
                 if with_attendee
                     && err.status == Some(403)
-                    && err.message.contains("forbiddenForServiceAccounts") =>
+                    && err.code.as_deref() == Some(reason::SERVICE_ACCOUNT_CANNOT_INVITE) =>
             {
                 tracing::info!(
                     "service account cannot invite attendees; event created without them"
@@ -393,22 +393,52 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Google's error reason (`errors[0].reason`), if the body has one.
-fn error_reason(body: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(body).ok()?;
-    v.pointer("/error/errors/0/reason")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+/// Google's error reasons we act on (`error.errors[].reason`).
+mod reason {
+    /// A service account without domain-wide delegation may not invite attendees.
+    pub const SERVICE_ACCOUNT_CANNOT_INVITE: &str = "forbiddenForServiceAccounts";
+    /// A value of the request refused (a conference type the calendar does not allow, ...).
+    pub const INVALID: &str = "invalid";
+    /// Rate limits, which Google answers with 403 as well as 429.
+    pub const RATE_LIMITS: [&str; 2] = ["rateLimitExceeded", "userRateLimitExceeded"];
+}
+
+/// Google's JSON error body (Calendar API v3 and its OAuth endpoints):
+/// `{"error": {"code", "message", "errors": [{"domain", "reason", "message"}], "status"}}`.
+#[derive(Debug, Default, Deserialize)]
+struct GoogleErrorBody {
+    #[serde(default)]
+    error: GoogleErrorDetail,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct GoogleErrorDetail {
+    #[serde(default)]
+    errors: Vec<GoogleErrorItem>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoogleErrorItem {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+impl GoogleErrorBody {
+    /// The first reason Google gives, if the body is its error JSON.
+    fn reason(body: &str) -> Option<String> {
+        let parsed: Self = serde_json::from_str(body).ok()?;
+        parsed.error.errors.into_iter().find_map(|e| e.reason)
+    }
 }
 
 fn google_error(status: u16, wait: Option<Duration>, body: &str) -> ProviderError {
     let mut err = ProviderError::from_status(PROVIDER, status, wait, body);
-    // Google answers rate limits with 403 as well as 429.
+    err.code = GoogleErrorBody::reason(body);
     if status == 403
-        && matches!(
-            error_reason(body).as_deref(),
-            Some("rateLimitExceeded" | "userRateLimitExceeded")
-        )
+        && err
+            .code
+            .as_deref()
+            .is_some_and(|r| reason::RATE_LIMITS.contains(&r))
     {
         err.retryable = true;
     }
@@ -506,12 +536,14 @@ impl Calendar for GoogleCalendar {
     #[tracing::instrument(skip(self, spec), fields(event_id = %spec.event_id), err)]
     async fn create_event(&self, spec: &EventSpec) -> Result<CalendarEvent, ProviderError> {
         match self.create(spec).await {
-            // Meet links are not allowed on every calendar: the meeting goes ahead without a
-            // video link (and the invite says so).
+            // Meet links are not allowed on every calendar (Google refuses the conference
+            // request as `invalid`): the meeting goes ahead without a video link, and the
+            // invite says so. Any other `invalid` fails the plain try the same way, and that
+            // error is the one returned.
             Err(err)
                 if spec.request_video
                     && err.status == Some(400)
-                    && err.message.contains("onference") =>
+                    && err.code.as_deref() == Some(reason::INVALID) =>
             {
                 tracing::info!(error = %err, "no Meet link allowed on this calendar; event created without one");
                 let plain = EventSpec {
@@ -567,11 +599,16 @@ mod tests {
     #[test]
     fn reads_error_reasons_and_treats_quota_403_as_retryable() {
         let body = r#"{"error":{"code":403,"errors":[{"reason":"forbiddenForServiceAccounts"}]}}"#;
+        let refused = google_error(403, None, body);
         assert_eq!(
-            error_reason(body).as_deref(),
-            Some("forbiddenForServiceAccounts")
+            refused.code.as_deref(),
+            Some(reason::SERVICE_ACCOUNT_CANNOT_INVITE)
         );
-        assert!(!google_error(403, None, body).retryable);
+        assert!(!refused.retryable);
+        assert_eq!(
+            google_error(502, None, "<html>bad gateway</html>").code,
+            None
+        );
         let quota = r#"{"error":{"code":403,"errors":[{"reason":"rateLimitExceeded"}]}}"#;
         assert!(google_error(403, None, quota).retryable);
         assert!(google_error(503, None, "").retryable);

@@ -281,6 +281,7 @@ impl CallActivities {
                 status: None,
                 retryable: true,
                 retry_after: None,
+                code: None,
             }
             .into_activity());
         };
@@ -441,6 +442,7 @@ impl CallActivities {
                     status: None,
                     retryable: true,
                     retry_after: None,
+                    code: None,
                 }
                 .into_activity()
             })?;

@@ -100,6 +100,7 @@ impl DialActivities {
                 status: None,
                 retryable: false,
                 retry_after: None,
+                code: None,
             }
             .into_activity());
         };

@@ -18,6 +18,9 @@ pub struct ProviderError {
     pub retryable: bool,
     /// How long the provider asked us to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
+    /// The provider's own machine-readable reason, read from its typed error body by the
+    /// adapter (Google's `errors[0].reason`): adapters branch on it, never on message text.
+    pub code: Option<String>,
 }
 
 impl ProviderError {
@@ -36,6 +39,7 @@ impl ProviderError {
             status: Some(status),
             retryable,
             retry_after,
+            code: None,
         }
     }
 
@@ -47,6 +51,7 @@ impl ProviderError {
             status: None,
             retryable: true,
             retry_after: None,
+            code: None,
         }
     }
 
@@ -58,6 +63,7 @@ impl ProviderError {
             status: None,
             retryable: false,
             retry_after: None,
+            code: None,
         }
     }
 }

@@ -284,6 +284,7 @@ fn timed_out(what: &str) -> ProviderError {
         status: None,
         retryable: true,
         retry_after: None,
+        code: None,
     }
 }
 
@@ -328,6 +329,7 @@ fn smtp_error(err: lettre::transport::smtp::Error) -> ProviderError {
         }),
         retryable: !err.is_permanent(),
         retry_after: None,
+        code: None,
     }
 }
 

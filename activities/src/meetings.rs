@@ -468,5 +468,6 @@ fn record_error(err: &sqlx::Error) -> ProviderError {
         status: None,
         retryable: true,
         retry_after: None,
+        code: None,
     }
 }

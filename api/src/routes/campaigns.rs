@@ -142,7 +142,7 @@ pub struct Started {
 }
 
 /// The refusal of a request with no lead source, or more than one.
-const ONE_SOURCE: &str = "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id";
+const ONE_SOURCE: &str = "give exactly one of lead_ids, filter, filter_id and import_id";
 
 /// Where a campaign's leads come from.
 enum LeadSource {
@@ -158,7 +158,7 @@ impl LeadSource {
     fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
         let filter = match (&req.filter, saved) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::unprocessable(ONE_SOURCE));
+                return Err(ApiError::invalid("lead_ids", ONE_SOURCE));
             }
             (given, saved) => given.as_ref().or(saved),
         };
@@ -191,7 +191,7 @@ impl LeadSource {
                 Ok(Self::Filter(filter.binds("filter.", ApiError::invalid)?))
             }
             (None, None, Some(import)) => Ok(Self::Import(import)),
-            _ => Err(ApiError::unprocessable(ONE_SOURCE)),
+            _ => Err(ApiError::invalid("lead_ids", ONE_SOURCE)),
         }
     }
 

@@ -82,9 +82,10 @@ async fn latest_run(state: &AppState, id: &str) -> Result<LatestRun, ApiError> {
     })
 }
 
-/// Writes an operator action to `audit_log`.
-async fn audit(
-    state: &AppState,
+/// Writes an operator action to `audit_log`, on the connection or in the transaction the
+/// action itself is written in, so an action never commits without its audit row.
+pub(super) async fn audit(
+    db: impl sqlx::PgExecutor<'_>,
     key: ApiKeyId,
     action: &str,
     lead_id: Uuid,
@@ -97,7 +98,7 @@ async fn audit(
     .bind(action)
     .bind(lead_id.to_string())
     .bind(detail)
-    .execute(&state.db)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -186,7 +187,7 @@ pub async fn retry(
         .map_err(|e| ApiError::Unavailable(format!("could not start the lead's workflow: {e}")))?;
     let run_id = started.run_id().unwrap_or_default().to_owned();
     audit(
-        &state,
+        &state.db,
         key,
         "lead.retry",
         lead_id,
@@ -301,7 +302,7 @@ pub async fn reset(
         .into_inner()
         .run_id;
     audit(
-        &state,
+        &state.db,
         key,
         "lead.reset",
         lead_id,

@@ -6,6 +6,7 @@
 //! when, how long, their outcome codes and language; and the do-not-call entry, if the number
 //! asked never to be called again, because honouring that is the law.
 
+use super::lead_actions::audit;
 use super::recordings;
 use crate::auth::ApiKeyId;
 use crate::error::{ApiError, ErrorBody};
@@ -88,14 +89,36 @@ pub async fn delete(
 ) -> Result<Json<Deleted>, ApiError> {
     let lead_id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
-    // Marked first: from here on no campaign starts it and no dial activity dials it.
-    let deleted_at: DateTime<Utc> = sqlx::query_scalar(
-        "UPDATE leads SET deleted_at = coalesce(deleted_at, now()) WHERE id = $1 RETURNING deleted_at",
-    )
-    .bind(lead_id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id}")))?;
+    // Marked first: from here on no campaign starts it and no dial activity dials it. The
+    // deletion and its audit row commit together; a repeat changes nothing and audits nothing.
+    let mut tx = state.db.begin().await?;
+    let earlier: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT deleted_at FROM leads WHERE id = $1 FOR UPDATE")
+            .bind(lead_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id}")))?;
+    let deleted_at = match earlier {
+        Some(at) => at,
+        None => {
+            let at: DateTime<Utc> = sqlx::query_scalar(
+                "UPDATE leads SET deleted_at = now() WHERE id = $1 RETURNING deleted_at",
+            )
+            .bind(lead_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit(
+                &mut *tx,
+                key,
+                "lead.delete",
+                lead_id,
+                serde_json::json!({"erase_asked": q.erase}),
+            )
+            .await?;
+            at
+        }
+    };
+    tx.commit().await?;
     let runs = lead_runs(&state, lead_id).await?;
     let mut stopped = Vec::new();
     for run in runs.iter().filter(|r| r.running) {
@@ -129,23 +152,8 @@ pub async fn delete(
         deleted_transcript_turns: 0,
     };
     if q.erase {
-        erase(&state, lead_id, &runs, &mut result).await?;
+        erase(&state, key, lead_id, &runs, &mut result).await?;
     }
-    let action = if q.erase { "lead.erase" } else { "lead.delete" };
-    sqlx::query(
-        "INSERT INTO audit_log (api_key_id, action, target, detail) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(key.0)
-    .bind(action)
-    .bind(lead_id.to_string())
-    .bind(serde_json::json!({
-        "stopped_workflows": result.stopped_workflows,
-        "deleted_histories": result.deleted_histories,
-        "deleted_recordings": result.deleted_recordings,
-        "deleted_transcript_turns": result.deleted_transcript_turns,
-    }))
-    .execute(&state.db)
-    .await?;
     tracing::info!(%lead_id, erase = q.erase, "lead deleted");
     Ok(Json(result))
 }
@@ -205,6 +213,7 @@ async fn settle_in_campaigns(state: &AppState, lead_id: Uuid) {
 /// repeatable with nothing half-erased in the projections.
 async fn erase(
     state: &AppState,
+    key: ApiKeyId,
     lead_id: Uuid,
     runs: &[Run],
     result: &mut Deleted,
@@ -231,6 +240,7 @@ async fn erase(
         delete_history(state, run).await?;
         result.deleted_histories += 1;
     }
+    let erased = lead_id;
     let lead_id = people.as_slice();
     let mut tx = state.db.begin().await?;
     result.deleted_transcript_turns = sqlx::query(
@@ -274,6 +284,21 @@ async fn erase(
     )
     .bind(lead_id)
     .execute(&mut *tx)
+    .await?;
+    // The erasure and its audit row commit together: no erase without its record.
+    audit(
+        &mut *tx,
+        key,
+        "lead.erase",
+        erased,
+        serde_json::json!({
+            "trials": trials,
+            "stopped_workflows": result.stopped_workflows,
+            "deleted_histories": result.deleted_histories,
+            "deleted_recordings": result.deleted_recordings,
+            "deleted_transcript_turns": result.deleted_transcript_turns,
+        }),
+    )
     .await?;
     tx.commit().await?;
     result.erased = true;

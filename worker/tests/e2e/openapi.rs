@@ -82,7 +82,8 @@ async fn the_api_serves_its_openapi_document_and_docs_and_fuzz_findings_stay_fix
             json!({"name": "Nul\u{0}Name", "phone": "+14155550111"}),
         )
         .await;
-    assert_error(status, &body, 400, "NUL in a lead's name");
+    assert_error(status, &body, 422, "NUL in a lead's name");
+    assert_eq!(body["error"]["field"], "name", "{body}");
     let (status, body) = stack
         .post(
             "/api/dnc",
