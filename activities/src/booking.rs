@@ -3,16 +3,16 @@
 //! slots by [`callwright_domain::booking`]; a booking is a reservation row that the database
 //! refuses to overlap with another, so a slot two callers pick at once goes to exactly one.
 
-use crate::calendar::Calendar;
-use crate::error::ProviderError;
-use crate::llm::{ToolCall, ToolSpec};
-use crate::meeting_store::{NewReservation, Reservation};
-use crate::store::Store;
 use callwright_contracts::activities::ConverseInput;
 use callwright_domain::agent::{AgentSpec, TemplateVars, render};
 use callwright_domain::booking::{BookingRules, Interval, free_slots, offer, slot_label};
 use callwright_domain::conversation::OfferedSlot;
 use callwright_domain::{AgentAction, LeadProfile};
+use callwright_providers::ProviderError;
+use callwright_providers::calendar::Calendar;
+use callwright_providers::llm::ToolCall;
+use callwright_store::Store;
+use callwright_store::meetings::{NewReservation, Reservation};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -67,50 +67,7 @@ pub struct TurnBooking {
     pub booked: Option<AgentAction>,
 }
 
-/// The booking tools, for the model.
-pub fn tools() -> Vec<ToolSpec> {
-    vec![
-        ToolSpec {
-            name: "check_availability",
-            description: "Find free meeting slots to propose. Offer only slots this tool returns, by their labels.",
-            parameters: json!({
-                "type": "object",
-                "properties": {
-                    "day": {"type": "string", "description": "Callee-local date to search from, YYYY-MM-DD (optional)"},
-                    "time": {"type": "string", "description": "Callee-local preferred time, HH:MM (optional)"}
-                }
-            }),
-        },
-        ToolSpec {
-            name: "book_meeting",
-            description: "Book the offered slot the callee chose. Needs the callee's email unless one is on file.",
-            parameters: json!({
-                "type": "object",
-                "properties": {
-                    "slot_id": {"type": "string", "description": "Id of an offered slot"},
-                    "email": {"type": "string", "description": "Email address for the invitation, if the callee gave one"}
-                },
-                "required": ["slot_id"]
-            }),
-        },
-    ]
-}
-
-/// The tool result when the calendar (or our database) cannot answer: nothing to offer, so the
-/// agent apologises and proposes a callback rather than inventing a time.
-pub fn unavailable(call: &ToolCall) -> Value {
-    match call.name.as_str() {
-        "book_meeting" => {
-            json!({"tool": "book_meeting", "booked": false, "reason": "calendar_unavailable", "slots": []})
-        }
-        _ => json!({"tool": "check_availability", "slots": [], "error": "calendar_unavailable"}),
-    }
-}
-
-/// Whether a tool call is one of the booking tools.
-pub fn is_booking_tool(call: &ToolCall) -> bool {
-    matches!(call.name.as_str(), "check_availability" | "book_meeting")
-}
+pub use callwright_agents::tools::{is_booking_tool, tools, unavailable};
 
 fn lead_zone(lead: &LeadProfile) -> chrono_tz::Tz {
     lead.timezone

@@ -2,25 +2,26 @@
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
-use crate::agents::{AgentBook, AgentError, AgentVersion};
 use crate::booking::{self, BookingDesk, TurnBooking};
-use crate::embeddings::Embedder;
-use crate::error::{ProviderError, db_error};
-use crate::llm::{ChatMessage, ChatModel, ChatParams, ToolCall};
-use crate::prompt;
+use crate::failure::{IntoActivity as _, db_error};
 use crate::script::call_script;
-use crate::store::Store;
-use crate::stt::Transcriber;
-use crate::telephony::Telephony;
-use crate::tts::Voice;
+use crate::speech::Voice;
+use callwright_agents::prompt;
+use callwright_agents::{AgentBook, AgentError, AgentVersion};
 use callwright_contracts::activities::{
     CallInfo, CampaignLead, ConverseInput, ConverseOutput, DialOutput, FinishAttemptInput,
     LeadPageInput, Offer, OpenChatInput, RecordingTranscriptStatus, RedirectInput, SummarizeInput,
-    TRANSCRIBE_ATTEMPTS, TranscribeInput,
+    TRANSCRIBE_ATTEMPTS, TranscribeInput, chat_sid,
 };
 use callwright_domain::agent::knowledge::{KnowledgeMode, SEARCH_RESULTS};
 use callwright_domain::agent::{TemplateVars, render};
 use callwright_domain::conversation::{Speaker, ToolUse, Turn};
+use callwright_providers::ProviderError;
+use callwright_providers::embeddings::Embedder;
+use callwright_providers::llm::{ChatMessage, ChatModel, ChatParams, ToolCall};
+use callwright_providers::stt::Transcriber;
+use callwright_providers::telephony::Telephony;
+use callwright_store::Store;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -336,11 +337,6 @@ impl CallActivities {
             .await
             .map_err(db_error)
     }
-}
-
-/// The id a trial's chat goes by where a phone call has its provider's call id.
-pub fn chat_sid(workflow_id: &str) -> String {
-    format!("chat-{workflow_id}")
 }
 
 /// Runs the tools the model may use inside a turn: the booking tools and the knowledge search.

@@ -3,13 +3,14 @@
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
-use crate::agents::{AgentBook, AgentVersion};
-use crate::error::{ProviderError, db_error};
+use crate::failure::{IntoActivity as _, db_error};
 use crate::script::{call_script, fixed_lines};
-use crate::store::Store;
-use crate::telephony::{PlaceCall, Telephony};
-use crate::tts::Voice;
+use crate::speech::Voice;
+use callwright_agents::{AgentBook, AgentVersion};
 use callwright_contracts::activities::{CallScript, DialInput, DialOutput};
+use callwright_providers::ProviderError;
+use callwright_providers::telephony::{PlaceCall, Telephony};
+use callwright_store::Store;
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -121,7 +122,7 @@ impl DialActivities {
             .agents
             .get(&input.agent)
             .await
-            .map_err(crate::agents::AgentError::into_activity)?;
+            .map_err(callwright_agents::AgentError::into_activity)?;
         let script = call_script(&agent, &input.lead, chrono::Utc::now());
         let claim = self
             .store

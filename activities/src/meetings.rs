@@ -5,12 +5,7 @@
 #![allow(missing_docs)]
 
 use crate::booking::BookingSettings;
-use crate::calendar::{Attendee, Calendar, EventSpec};
-use crate::error::{ProviderError, db_error};
-use crate::mail::{Delivery, InviteEmail, Mailer, SendRecord};
-use crate::meeting_store::Meeting;
-use crate::store::Store;
-use crate::video::{VideoMeetings, VideoRequest};
+use crate::failure::{IntoActivity as _, db_error};
 use callwright_contracts::activities::{
     ConfirmedMeeting, InviteInput, InviteSent, ReleaseInput, ReleaseUnbookedInput,
 };
@@ -18,6 +13,12 @@ use callwright_domain::booking::slot_label;
 use callwright_domain::invite::{Invite, InviteMethod};
 use callwright_domain::phrases::phrases;
 use callwright_domain::{Language, MeetingStatus};
+use callwright_providers::ProviderError;
+use callwright_providers::calendar::{Attendee, Calendar, EventSpec};
+use callwright_providers::mail::{Delivery, InviteEmail, Mailer, SendRecord};
+use callwright_providers::video::{VideoMeetings, VideoRequest};
+use callwright_store::Store;
+use callwright_store::meetings::Meeting;
 use chrono::Utc;
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -248,7 +249,7 @@ impl MeetingActivities {
 
     /// Emails one revision of the invite, once. Its send record, keyed by (meeting, sequence,
     /// method), is checked first and written at the mailer's commit point, the last moment the
-    /// mail server can still discard the message (see [`crate::mail::SmtpMailer`]), so a retry
+    /// mail server can still discard the message (see [`callwright_providers::mail::SmtpMailer`]), so a retry
     /// after a crash at any point neither sends it twice nor leaves it unsent. The Message-ID is
     /// stable per revision either way.
     #[activity(definition = callwright_contracts::definitions::markers::meeting::SendInvite)]

@@ -3,7 +3,7 @@
 //! greeting) and the voicemail. The workflow carries the rendered text; templates are never
 //! read there.
 
-use crate::agents::AgentVersion;
+use callwright_agents::AgentVersion;
 use callwright_contracts::activities::CallScript;
 use callwright_domain::LeadProfile;
 use callwright_domain::agent::{self, TemplateVars};

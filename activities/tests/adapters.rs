@@ -4,10 +4,10 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
-use callwright_activities::llm::{ChatMessage, ChatModel, ChatParams, OpenAiChat, OpenAiConfig};
-use callwright_activities::prompt::tools;
-use callwright_activities::telephony::{PlaceCall, Telephony, TwilioClient, TwilioConfig};
+use callwright_agents::prompt::tools;
+use callwright_providers::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
+use callwright_providers::llm::{ChatMessage, ChatModel, ChatParams, OpenAiChat, OpenAiConfig};
+use callwright_providers::telephony::{PlaceCall, Telephony, TwilioClient, TwilioConfig};
 use callwright_sim::{Sim, SimConfig};
 use secrecy::SecretString;
 use serde_json::{Value, json};

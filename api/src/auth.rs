@@ -174,7 +174,7 @@ const USAGE: &str = "usage: callwright-api keys create --name NAME | keys list |
 
 async fn run_command(db_url: &str, args: &[String]) -> anyhow::Result<String> {
     let db = PgPool::connect(db_url).await?;
-    callwright_activities::store::MIGRATOR.run(&db).await?;
+    callwright_store::MIGRATOR.run(&db).await?;
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["create", "--name", name] => {

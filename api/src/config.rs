@@ -1,9 +1,9 @@
 //! Typed settings, read once from the environment at start and validated with a message that
 //! names the missing or malformed variable.
 
-use callwright_activities::embeddings::EmbeddingsConfig;
-pub use callwright_activities::settings::ConfigError;
-use callwright_activities::settings::{number, var};
+use callwright_providers::embeddings::EmbeddingsConfig;
+pub use callwright_runtime::settings::ConfigError;
+use callwright_runtime::settings::{number, var};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -109,7 +109,7 @@ impl ApiConfig {
                     model: var(
                         &lookup,
                         "EMBEDDING_MODEL",
-                        Some(callwright_activities::embeddings::DEFAULT_MODEL),
+                        Some(callwright_providers::embeddings::DEFAULT_MODEL),
                     )?,
                     timeout: std::time::Duration::from_secs(60),
                 }),

@@ -4,7 +4,7 @@ use callwright_api::{ApiConfig, Application};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    callwright_activities::telemetry::init("callwright_api=info,tower_http=info");
+    callwright_runtime::telemetry::init("callwright_api=info,tower_http=info");
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.is_empty() {
         let db_url = std::env::var("DATABASE_URL")
@@ -24,6 +24,6 @@ async fn main() -> anyhow::Result<()> {
     let config = ApiConfig::from_env()?;
     let app = Application::build(config).await?;
     tracing::info!(port = app.port(), "API listening");
-    app.run_until(callwright_activities::telemetry::shutdown_signal())
+    app.run_until(callwright_runtime::telemetry::shutdown_signal())
         .await
 }

@@ -3,7 +3,7 @@
 use crate::events::EventHub;
 use crate::state::AppState;
 use crate::{ApiConfig, routes};
-use callwright_activities::embeddings::{Embedder, OpenAiEmbeddings};
+use callwright_providers::embeddings::{Embedder, OpenAiEmbeddings};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -23,7 +23,7 @@ impl Application {
             .acquire_timeout(Duration::from_secs(5))
             .connect(&config.database_url)
             .await?;
-        callwright_activities::store::MIGRATOR.run(&db).await?;
+        callwright_store::MIGRATOR.run(&db).await?;
         let temporal =
             crate::temporal::connect(&config.temporal_address, &config.temporal_namespace).await?;
         let listener = TcpListener::bind(config.bind).await?;

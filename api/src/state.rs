@@ -22,5 +22,5 @@ pub struct AppState {
     /// Outbound HTTP (recordings at Twilio).
     pub http: reqwest::Client,
     /// Embeds agents' large knowledge at save (none without `LLM_API_KEY`).
-    pub embedder: Option<std::sync::Arc<dyn callwright_activities::embeddings::Embedder>>,
+    pub embedder: Option<std::sync::Arc<dyn callwright_providers::embeddings::Embedder>>,
 }

@@ -282,7 +282,7 @@ async fn run_on(
         .disable_statement_logging()
         .connect()
         .await?;
-    callwright_activities::store::MIGRATOR.run(&mut db).await?;
+    callwright_store::MIGRATOR.run(&mut db).await?;
     eprintln!("seeding {} calls …", args.calls);
     let seeding = seed(&mut db, args.calls).await?;
     let (calls, meetings, leads): (i64, i64, i64) = sqlx::query_as(

@@ -116,38 +116,38 @@ async fn main() -> anyhow::Result<()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match argv.first().map(String::as_str) {
         Some("analytics") => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return analytics::run(&argv[1..]).await;
         }
         Some("csv-import") => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return csv_import::run(&argv[1..]).await;
         }
         Some("concurrency") => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return concurrency::run(&argv[1..]).await;
         }
         Some("prompt") => return prompt_build::run(&argv[1..]),
         Some("throughput") => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return throughput::run(&argv[1..]).await;
         }
         Some(stack::API_MODE) => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return stack::serve_api().await;
         }
         Some(stack::WORKER_MODE) => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return stack::serve_worker().await;
         }
         Some(csv_import::API_MODE) => {
-            callwright_activities::telemetry::init("warn");
+            callwright_runtime::telemetry::init("warn");
             return csv_import::serve_api().await;
         }
         _ => {}
     }
     let args = parse_args()?;
-    callwright_activities::telemetry::init("warn");
+    callwright_runtime::telemetry::init("warn");
     let temporal_address =
         std::env::var("TEMPORAL_ADDRESS").unwrap_or_else(|_| "http://127.0.0.1:7233".to_owned());
     let database_url =

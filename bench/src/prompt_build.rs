@@ -5,8 +5,8 @@
 //! model is asked.
 
 use crate::stats::summarise;
-use callwright_activities::agents::AgentVersion;
-use callwright_activities::prompt;
+use callwright_agents::AgentVersion;
+use callwright_agents::prompt;
 use callwright_domain::agent::{AgentSpec, TemplateVars, render};
 use callwright_domain::conversation::{Speaker, Turn};
 use callwright_domain::{E164, Language, LeadProfile};

@@ -281,19 +281,12 @@ pub struct ReleaseUnbookedInput {
     pub reason: String,
 }
 
-/// A call as the provider sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallInfo {
-    /// Provider call id.
-    pub sid: String,
-    /// Provider status (Twilio spelling).
-    pub status: String,
-    /// Seconds, once ended.
-    pub duration_secs: Option<u32>,
-    /// AMD result, if any.
-    pub answered_by: Option<String>,
-    /// When the provider created it.
-    pub created_at: Option<DateTime<Utc>>,
+pub use callwright_domain::call::CallInfo;
+
+/// The id a trial's chat goes by where a phone call has its provider's call id (the API reads
+/// a trial's transcript by it).
+pub fn chat_sid(workflow_id: &str) -> String {
+    format!("chat-{workflow_id}")
 }
 
 /// Where transcribing a call's recording stands.

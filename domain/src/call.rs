@@ -1,5 +1,6 @@
 //! Twilio's call vocabulary, parsed into enums at the webhook edge.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -160,6 +161,21 @@ impl FromStr for AnsweredBy {
             }
         })
     }
+}
+
+/// A call as the provider sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallInfo {
+    /// Provider call id.
+    pub sid: String,
+    /// Provider status (Twilio spelling).
+    pub status: String,
+    /// Seconds, once ended.
+    pub duration_secs: Option<u32>,
+    /// AMD result, if any.
+    pub answered_by: Option<String>,
+    /// When the provider created it.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

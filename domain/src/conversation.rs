@@ -406,6 +406,19 @@ impl Conversation {
     }
 }
 
+/// One utterance of a recording's transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RecordedUtterance {
+    /// Who spoke: the agent or the callee (the lead).
+    pub speaker: Speaker,
+    /// Seconds from the start of the recording.
+    pub start_secs: f64,
+    /// Seconds from the start of the recording.
+    pub end_secs: f64,
+    /// What was said.
+    pub text: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,10 @@
 //! and the rules slots are cut by.
 
 use callwright_activities::booking::BookingSettings;
-use callwright_activities::calendar::{GoogleAuth, GoogleCalendarConfig, ServiceAccountKey};
-use callwright_activities::settings::{ConfigError, number, var};
-use callwright_activities::video::ZoomConfig;
 use callwright_domain::booking::BookingRules;
+use callwright_providers::calendar::{GoogleAuth, GoogleCalendarConfig, ServiceAccountKey};
+use callwright_providers::video::ZoomConfig;
+use callwright_runtime::settings::{ConfigError, number, var};
 use chrono::{NaiveTime, Weekday};
 use secrecy::SecretString;
 use std::path::Path;

@@ -2,8 +2,8 @@
 //! missing or malformed variable.
 
 use crate::booking_config::BookingConfig;
-pub use callwright_activities::settings::ConfigError;
-use callwright_activities::settings::{number, var};
+pub use callwright_runtime::settings::ConfigError;
+use callwright_runtime::settings::{number, var};
 use secrecy::SecretString;
 use std::time::Duration;
 
@@ -57,7 +57,7 @@ pub struct WorkerConfig {
     /// Text to speech (ElevenLabs); `None`: lines are spoken with `<Say>`.
     pub speech: Option<crate::voice_config::SpeechConfig>,
     /// Speech to text of recordings (Deepgram); `None`: transcripts are `skipped`.
-    pub deepgram: Option<callwright_activities::stt::DeepgramConfig>,
+    pub deepgram: Option<callwright_providers::stt::DeepgramConfig>,
 }
 
 impl WorkerConfig {
@@ -100,7 +100,7 @@ impl WorkerConfig {
             embedding_model: var(
                 l,
                 "EMBEDDING_MODEL",
-                Some(callwright_activities::embeddings::DEFAULT_MODEL),
+                Some(callwright_providers::embeddings::DEFAULT_MODEL),
             )?,
             max_cached_workflows: number(l, "MAX_CACHED_WORKFLOWS", "2000")?,
             booking: BookingConfig::from_lookup(l)?,

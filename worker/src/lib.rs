@@ -9,18 +9,19 @@ pub mod voice_config;
 
 pub use config::WorkerConfig;
 
-use callwright_activities::agents::AgentBook;
 use callwright_activities::booking::BookingDesk;
-use callwright_activities::calendar::{Calendar, GoogleCalendar};
-use callwright_activities::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
-use callwright_activities::llm::{OpenAiChat, OpenAiConfig};
-use callwright_activities::mail::SmtpMailer;
-use callwright_activities::store::{MIGRATOR, Store};
-use callwright_activities::stt::{Deepgram, Transcriber};
-use callwright_activities::telephony::{TwilioClient, TwilioConfig};
-use callwright_activities::tts::{ElevenLabs, Voice};
-use callwright_activities::video::{VideoMeetings, ZoomClient};
+use callwright_activities::speech::Voice;
 use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
+use callwright_agents::AgentBook;
+use callwright_providers::calendar::{Calendar, GoogleCalendar};
+use callwright_providers::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
+use callwright_providers::llm::{OpenAiChat, OpenAiConfig};
+use callwright_providers::mail::SmtpMailer;
+use callwright_providers::stt::{Deepgram, Transcriber};
+use callwright_providers::telephony::{TwilioClient, TwilioConfig};
+use callwright_providers::tts::ElevenLabs;
+use callwright_providers::video::{VideoMeetings, ZoomClient};
+use callwright_store::{MIGRATOR, Store};
 use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
@@ -29,7 +30,7 @@ use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 
 async fn connect(config: &WorkerConfig) -> anyhow::Result<Client> {
-    let url = callwright_activities::settings::temporal_url(&config.temporal_address)?;
+    let url = callwright_runtime::settings::temporal_url(&config.temporal_address)?;
     let connection = Connection::connect(
         ConnectionOptions::new(url)
             .identity(format!("callwright-worker@{}", std::process::id()))

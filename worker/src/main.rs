@@ -4,9 +4,9 @@ use callwright_worker::WorkerConfig;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    callwright_activities::telemetry::init(
+    callwright_runtime::telemetry::init(
         "callwright_worker=info,callwright_activities=info,temporalio_sdk=warn",
     );
     let config = WorkerConfig::from_env()?;
-    callwright_worker::run(config, callwright_activities::telemetry::shutdown_signal()).await
+    callwright_worker::run(config, callwright_runtime::telemetry::shutdown_signal()).await
 }

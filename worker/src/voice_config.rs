@@ -2,10 +2,10 @@
 //! Unset `ELEVENLABS_API_KEY` turns speech off (every line is spoken with Twilio's `<Say>`);
 //! unset `DEEPGRAM_API_KEY` skips transcribing recordings (shown as `skipped`).
 
-use callwright_activities::settings::{ConfigError, number, var};
-use callwright_activities::stt::DeepgramConfig;
-use callwright_activities::tts::ElevenLabsConfig;
 use callwright_domain::Language;
+use callwright_providers::stt::DeepgramConfig;
+use callwright_providers::tts::ElevenLabsConfig;
+use callwright_runtime::settings::{ConfigError, number, var};
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::time::Duration;

@@ -13,7 +13,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
-use callwright_activities::agents::{SaveError, save_version};
+use callwright_agents::{SaveError, save_version};
 use callwright_domain::agent::knowledge;
 use callwright_domain::agent::template::VARIABLES;
 use callwright_domain::agent::{AgentSpec, DocFormat, KnowledgeDoc};
@@ -540,7 +540,7 @@ pub async fn preview(
     State(state): State<AppState>,
     Json(req): Json<PreviewRequest>,
 ) -> Result<Json<AgentPreview>, ApiError> {
-    use callwright_activities::agents::AgentVersion;
+    use callwright_agents::AgentVersion;
     use callwright_domain::agent::template::render_strict;
     use callwright_domain::agent::{TemplateVars, opening, render};
     use callwright_domain::{Language, LeadProfile};
@@ -613,7 +613,7 @@ pub async fn preview(
     }
     let version = AgentVersion::unsaved(spec.clone());
     let tz = lead.timezone;
-    let system_prompt = callwright_activities::prompt::system_prompt(
+    let system_prompt = callwright_agents::prompt::system_prompt(
         &version,
         &lead,
         &render(&spec.instructions, &vars),

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
-use callwright_activities::store::Store;
+use callwright_store::Store;
 use callwright_workflows::campaign::{campaign_workflow_id, lead_workflow_id};
 use callwright_workflows::messages::{CampaignSettings, Channel, LeadInput};
 use callwright_workflows::{LeadWorkflow, search};

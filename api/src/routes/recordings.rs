@@ -3,7 +3,7 @@
 //! without the key; that route checks the signature and streams the audio from Twilio with the
 //! account's credentials, so the Twilio URL and credentials never reach the browser.
 //!
-//! The links are signed by [`callwright_activities::links`] (the scheme `/tts` links share), with
+//! The links are signed by [`callwright_providers::links`] (the scheme `/tts` links share), with
 //! a key derived from the Twilio auth token, so every replica of the API accepts links any
 //! other replica made, and rotating the token revokes every outstanding link.
 
@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use callwright_activities::links::{LinkError, LinkSigner, RECORDING_LINKS};
+use callwright_providers::links::{LinkError, LinkSigner, RECORDING_LINKS};
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};

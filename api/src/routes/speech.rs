@@ -1,5 +1,5 @@
 //! Synthesised speech for Twilio's `<Play>`: `GET /tts/{hash}.wav`, behind a link the worker
-//! signed when it synthesised (or found) the audio (`callwright_activities::tts::Voice`).
+//! signed when it synthesised (or found) the audio (`callwright_activities::speech::Voice`).
 //! The audio comes from the shared `tts_audio` cache, so any API replica serves any link.
 
 use crate::error::{ApiError, ErrorBody};
@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use callwright_activities::links::{LinkError, LinkSigner, SPEECH_LINKS};
+use callwright_providers::links::{LinkError, LinkSigner, SPEECH_LINKS};
 use chrono::Utc;
 use secrecy::ExposeSecret;
 use serde::Deserialize;

@@ -12,11 +12,11 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use callwright_activities::calls::chat_sid;
-use callwright_activities::meeting_store::{MEETING_COLUMNS, Meeting};
+use callwright_contracts::activities::chat_sid;
 use callwright_domain::agent::AgentRef;
 use callwright_domain::conversation::ToolUse;
 use callwright_domain::{CallSettings, CallStatus, Email, Language, LeadProfile};
+use callwright_store::meetings::{MEETING_COLUMNS, Meeting};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::messages::{
     Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,

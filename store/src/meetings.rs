@@ -1,7 +1,7 @@
 //! Meetings in Postgres: the slot reservation (an exclusion constraint makes a double booking
 //! impossible), the meeting's provider ids, and the invite send receipts.
 
-use crate::store::Store;
+use crate::Store;
 use callwright_domain::booking::Interval;
 use callwright_domain::{MeetingEvent, MeetingStatus};
 use chrono::{DateTime, Utc};

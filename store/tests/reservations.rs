@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_activities::meeting_store::{NewReservation, Reservation};
-use callwright_activities::store::{MIGRATOR, Store};
+use callwright_store::meetings::{NewReservation, Reservation};
+use callwright_store::{MIGRATOR, Store};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;

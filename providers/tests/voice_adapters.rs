@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_activities::stt::{Deepgram, DeepgramConfig, Transcriber};
-use callwright_activities::tts::{ElevenLabs, ElevenLabsConfig, SpeechSynthesizer};
 use callwright_domain::Language;
+use callwright_providers::stt::{Deepgram, DeepgramConfig, Transcriber};
+use callwright_providers::tts::{ElevenLabs, ElevenLabsConfig, SpeechSynthesizer};
 use callwright_sim::{Sim, SimConfig};
 use secrecy::SecretString;
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 
 use crate::error::{ProviderError, retry_after};
 use async_trait::async_trait;
-use callwright_contracts::activities::CallInfo;
+use callwright_domain::call::CallInfo;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;

@@ -1,8 +1,7 @@
-//! Provider errors and how they become Temporal activity failures.
+//! Provider errors, classified for retries (what a Temporal activity then does with them is
+//! the activities' concern: `callwright_activities::failure`).
 
 use std::time::Duration;
-use temporalio_sdk::ApplicationFailure;
-use temporalio_sdk::activities::ActivityError;
 
 /// A failed call to a provider, classified for retries.
 #[derive(Debug, thiserror::Error)]
@@ -75,32 +74,6 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
-}
-
-impl ProviderError {
-    /// The activity failure Temporal retries (or not) as this error's class says. Use it
-    /// instead of `?`: the SDK's blanket conversion would make every error retryable.
-    pub fn into_activity(self) -> ActivityError {
-        let retryable = self.retryable;
-        let delay = self.retry_after;
-        let type_name = format!("{}Error", self.provider);
-        let failure = ApplicationFailure::builder(self)
-            .type_name(type_name)
-            .non_retryable(!retryable)
-            .maybe_next_retry_delay(delay)
-            .build();
-        ActivityError::application(failure)
-    }
-}
-
-/// A database failure: retryable (Postgres may be restarting), unless the data was refused.
-pub fn db_error(err: sqlx::Error) -> ActivityError {
-    let permanent = matches!(&err, sqlx::Error::Database(db) if db.is_check_violation() || db.is_foreign_key_violation());
-    let failure = ApplicationFailure::builder(err)
-        .type_name("DatabaseError".to_owned())
-        .non_retryable(permanent)
-        .build();
-    ActivityError::application(failure)
 }
 
 #[cfg(test)]

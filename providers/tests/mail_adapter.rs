@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use async_trait::async_trait;
-use callwright_activities::error::ProviderError;
-use callwright_activities::mail::{Delivery, InviteEmail, Mailer, SendRecord, SmtpMailer};
+use callwright_providers::error::ProviderError;
+use callwright_providers::mail::{Delivery, InviteEmail, Mailer, SendRecord, SmtpMailer};
 use callwright_sim::{Sim, SimConfig};
 use serde_json::{Value, json};
 use std::sync::Mutex;

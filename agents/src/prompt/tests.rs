@@ -1,5 +1,5 @@
 use super::*;
-use crate::agents::AgentVersion;
+use crate::versions::AgentVersion;
 use callwright_domain::agent::knowledge::{self, KnowledgeMode};
 use callwright_domain::agent::{AgentRef, AgentSpec};
 use callwright_domain::{E164, Language};

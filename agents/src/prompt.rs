@@ -11,12 +11,12 @@
 //! 3. this turn: the conversation's language, the language heard, the callee's local time and
 //!    the slots on offer.
 
-use crate::agents::AgentVersion;
-use crate::llm::{ChatMessage, ToolCall, ToolSpec};
+use crate::versions::AgentVersion;
 use callwright_domain::agent::knowledge::KnowledgeMode;
 use callwright_domain::agent::{AgentSpec, Question};
 use callwright_domain::conversation::{OfferedSlot, Speaker, Turn};
 use callwright_domain::{AgentAction, EndCallReason, Language, LeadProfile};
+use callwright_providers::llm::{ChatMessage, ToolCall, ToolSpec};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -154,7 +154,7 @@ pub fn system_prompt(
 /// The tools the agent may use: the booking tools, the knowledge search when the agent's
 /// knowledge is searched, then the ones that end the call.
 pub fn tools(can_transfer: bool, search: bool) -> Vec<ToolSpec> {
-    let mut tools = crate::booking::tools();
+    let mut tools = crate::tools::tools();
     if search {
         tools.push(ToolSpec {
             name: "search_knowledge",

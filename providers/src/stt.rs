@@ -10,23 +10,11 @@
 use crate::error::{ProviderError, retry_after};
 use async_trait::async_trait;
 use callwright_domain::Language;
+pub use callwright_domain::conversation::RecordedUtterance;
 use callwright_domain::conversation::Speaker;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::time::Duration;
-
-/// One utterance of a recording's transcript.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RecordedUtterance {
-    /// Who spoke: the agent or the callee (the lead).
-    pub speaker: Speaker,
-    /// Seconds from the start of the recording.
-    pub start_secs: f64,
-    /// Seconds from the start of the recording.
-    pub end_secs: f64,
-    /// What was said.
-    pub text: String,
-}
 
 /// Transcribes recorded calls.
 #[async_trait]

@@ -122,7 +122,7 @@ impl Store {
         &self,
         call_id: &str,
         status: callwright_contracts::activities::RecordingTranscriptStatus,
-        utterances: Option<&[crate::stt::RecordedUtterance]>,
+        utterances: Option<&[callwright_domain::conversation::RecordedUtterance]>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE calls SET recording_transcript_status = $2, recording_transcript = $3

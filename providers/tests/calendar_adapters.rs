@@ -4,11 +4,11 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_activities::calendar::{
+use callwright_providers::calendar::{
     Attendee, Calendar, EventSpec, GoogleAuth, GoogleCalendar, GoogleCalendarConfig,
     ServiceAccountKey,
 };
-use callwright_activities::video::{VideoMeetings, VideoRequest, ZoomClient, ZoomConfig};
+use callwright_providers::video::{VideoMeetings, VideoRequest, ZoomClient, ZoomConfig};
 use callwright_sim::{Sim, SimConfig};
 use chrono::{DateTime, Duration as Days, Utc};
 use secrecy::SecretString;

@@ -5,10 +5,10 @@
 //! versions it has read in memory ([`AgentBook`]): a turn reads its agent without a database
 //! round trip.
 
-use crate::embeddings::Embedder;
-use crate::error::ProviderError;
 use callwright_domain::agent::knowledge::{self, KnowledgeMode, Passage};
 use callwright_domain::agent::{AgentRef, AgentSpec};
+use callwright_providers::ProviderError;
+use callwright_providers::embeddings::Embedder;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -86,24 +86,6 @@ pub enum AgentError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-}
-
-impl AgentError {
-    /// As an activity failure: a missing or unreadable version will not heal on a retry.
-    pub fn into_activity(self) -> temporalio_sdk::activities::ActivityError {
-        match self {
-            Self::Db(e) => crate::error::db_error(e),
-            other => ProviderError {
-                provider: "agents",
-                message: other.to_string(),
-                status: None,
-                retryable: false,
-                retry_after: None,
-                code: None,
-            }
-            .into_activity(),
-        }
-    }
 }
 
 /// Reads agent versions, keeping the latest few in memory.
