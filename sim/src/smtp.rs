@@ -11,6 +11,9 @@
 //! `454`). The `smtp_451` fault refuses the next message at its end (after the
 //! data, or on `BDAT ... LAST`) with `451 4.3.0 Temporary failure` (nothing
 //! stored).
+//!
+//! Kept in one file: one protocol's state machine (the session, its commands and replies) and
+//! its inspection endpoints, which read the same store.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;

@@ -17,6 +17,9 @@
 //! Exit status: 0 when both campaigns completed and their meetings are confirmed with their
 //! invites sent, 2 when a campaign did not complete within the timeout, 3 when a meeting is
 //! still reserved or an invite is missing after the meetings wait, 1 on any other error.
+//!
+//! Kept in one file: the driver's steps in the order they run (agents, leads, campaigns, live
+//! follow, meetings, results); the views are in `view.rs` and the HTTP calls in `api.rs`.
 
 #[path = "callwright-demo/agents.rs"]
 mod agents;

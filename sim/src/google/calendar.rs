@@ -5,6 +5,9 @@
 //! request needs `Authorization: Bearer <token from POST /token>`; the
 //! `calendar_401`, `calendar_429` and `calendar_500` faults apply to
 //! authenticated requests, in that order.
+//!
+//! Kept in one file: it is one API surface (freeBusy, events, conference data) over one shared
+//! state, read top to bottom like Google's reference; splitting it would split that state.
 
 use std::collections::HashMap;
 

@@ -10,6 +10,9 @@
 //! Offered slots:
 //! - s1: 2026-11-26T15:00:00+02:00 | Thursday 26 November at 15:00
 //! ```
+//!
+//! Kept in one file: the booking dialogue is one protocol (what the prompt offers, what the
+//! tools answer, what the callee decides), and its rules read best side by side.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Timelike};
 use serde_json::{Value, json};

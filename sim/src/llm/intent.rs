@@ -1,6 +1,9 @@
 //! The scripted model's brain: classifies the callee's last utterance with
 //! keyword tables in every supported language and decides the reply and the
 //! tool to call.
+//!
+//! Kept in one file: the utterance classifier is mostly its keyword tables, one per intent with
+//! a row per language; the decisions that use them are short.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde_json::{Value, json};

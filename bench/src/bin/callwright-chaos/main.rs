@@ -23,6 +23,9 @@
 //!   --temporal-dir D --temporal-port P --temporal-ui-port P --log-dir D \
 //!   [--leads 200] [--small 60] [--only worker-kill,webhook-chaos] [--out summary.md]
 //! ```
+//!
+//! Kept in one file: the scenarios, one function each, in the order the suite runs them, over
+//! the shared process harness; the invariants are in `check.rs`.
 
 mod check;
 mod stack;

@@ -1,6 +1,9 @@
 //! What the demo prints: the live table, the compact status line (when stdout is not a
 //! terminal), the final summary, the meetings booked, the results per agent version, a sample
 //! of the answers to the agent's questions and the links to look further.
+//!
+//! Kept in one file: every view shares the same column widths and formatting helpers, and they
+//! change together when the output does.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
