@@ -8,14 +8,17 @@ BENCH_ARGS ?=
 # Extra arguments for cargo nextest, e.g. make test TEST_ARGS='-- -E "test(campaign)"'
 TEST_ARGS ?=
 
-.PHONY: help test demo demo-down deps bench bench-dashboard chaos fuzz fuzz-api fmt lint build compose-config
+.PHONY: help test sqlx demo demo-down deps bench bench-dashboard chaos fuzz fuzz-api fmt lint build compose-config
 
 help: ## Show this help
 	@echo "Callwright make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
 
-test: ## fmt check, clippy, nextest against a private Postgres + Temporal (what CI runs)
+test: ## fmt check, clippy, dependency rules, SQL check (.sqlx/), nextest against a private Postgres + Temporal (what CI runs)
 	@scripts/test.sh $(TEST_ARGS)
+
+sqlx: ## Refresh .sqlx/ (sqlx's offline query data) after changing a query or a migration; commit it
+	@scripts/check-sqlx.sh --write
 
 demo: ## Build and run the whole stack locally, then the demo campaign (DEMO_EXIT=1 to stop after)
 	@scripts/demo.sh

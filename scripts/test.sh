@@ -6,7 +6,9 @@
 # Installs missing tools, starts a private Postgres and a headless Temporal dev server on
 # free ports in a temp dir (stopped and removed on any exit), then runs, in order:
 #   cargo fmt --check; cargo clippy -D warnings; the crates' dependency rules
-#   (scripts/check-deps.sh); cargo nextest run (+ NEXTEST_ARGS);
+#   (scripts/check-deps.sh); the SQL of sqlx's query macros against the migrated schema and
+#   the offline data in .sqlx/ (scripts/check-sqlx.sh; --no-lint skips these four);
+#   cargo nextest run (+ NEXTEST_ARGS);
 #   the dashboard's checks (npm ci && npm test in dashboard/: tsc, eslint, Vitest); and its
 #   browser test against a real stack on these servers (scripts/dashboard-e2e.sh; skip it
 #   with DASHBOARD_E2E=0).
@@ -27,7 +29,7 @@ while (($#)); do
   case $1 in
   --no-lint) LINT=0 ;;
   --) shift; NEXTEST_ARGS+=("$@"); break ;;
-  -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
   *) NEXTEST_ARGS+=("$1") ;;
   esac
   shift
@@ -71,8 +73,13 @@ report_servers() {
 
 if ((LINT)); then
   cargo fmt --all -- --check || die "cargo fmt --check failed: run 'make fmt' (cargo fmt --all)"
-  cargo clippy --workspace --all-targets --locked -- -D warnings || die "cargo clippy failed (warnings are errors)"
+  # Offline (.cargo/config.toml): a query changed without a refresh of .sqlx/ fails here with
+  # sqlx's "no cached data for this query"; the remedy is check-sqlx.sh's, not `cargo sqlx prepare`.
+  cargo clippy --workspace --all-targets --locked -- -D warnings ||
+    die "cargo clippy failed (warnings are errors; 'no cached data for this query': run scripts/check-sqlx.sh --write)"
   scripts/check-deps.sh || die "a crate broke its dependency rules (scripts/check-deps.sh)"
+  # Uses the private Postgres above (CALLWRIGHT_TEST_DATABASE_URL) for its scratch database.
+  scripts/check-sqlx.sh || die "sqlx's query check failed (scripts/check-sqlx.sh; refresh .sqlx/ with --write)"
 fi
 
 status=0

@@ -64,8 +64,111 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
 }
 
-/// All columns of [`Meeting`], for `SELECT`s.
+/// All columns of [`Meeting`], for the runtime `SELECT`s of other crates (the API's listings)
+/// that decode rows with [`Meeting`]'s `FromRow`. The store's own queries spell the columns out,
+/// since the query macros need literal SQL; a unit test keeps this list equal to the struct's
+/// fields.
 pub const MEETING_COLUMNS: &str = "id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at, title, description, trial, timezone, language, attendee_name, attendee_email, status, sequence, calendar_event_id, calendar_link, video_provider, video_meeting_id, video_url, failure, created_at, updated_at";
+
+/// A `meetings` row as the query macros read it: [`Meeting`] with its status still text. The
+/// macros would need sqlx's `Type`/`Decode` on `MeetingStatus` to read it directly, and the domain
+/// crate does no I/O (no sqlx), so the status is converted here as `Meeting`'s `FromRow` does
+/// (`#[sqlx(try_from = "String")]`).
+struct MeetingRow {
+    id: Uuid,
+    lead_id: Uuid,
+    campaign_id: Option<Uuid>,
+    call_id: Option<Uuid>,
+    workflow_id: String,
+    calendar_id: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    title: String,
+    description: Option<String>,
+    trial: bool,
+    timezone: String,
+    language: String,
+    attendee_name: String,
+    attendee_email: String,
+    status: String,
+    sequence: i32,
+    calendar_event_id: String,
+    calendar_link: Option<String>,
+    video_provider: Option<String>,
+    video_meeting_id: Option<String>,
+    video_url: Option<String>,
+    failure: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<MeetingRow> for Meeting {
+    type Error = sqlx::Error;
+
+    /// Fails as `Meeting`'s `FromRow` does on a status it does not know: a `ColumnDecode` error
+    /// naming the column.
+    fn try_from(row: MeetingRow) -> Result<Self, sqlx::Error> {
+        // Destructured in full: a column added to one struct and not the other does not compile.
+        let MeetingRow {
+            id,
+            lead_id,
+            campaign_id,
+            call_id,
+            workflow_id,
+            calendar_id,
+            starts_at,
+            ends_at,
+            title,
+            description,
+            trial,
+            timezone,
+            language,
+            attendee_name,
+            attendee_email,
+            status,
+            sequence,
+            calendar_event_id,
+            calendar_link,
+            video_provider,
+            video_meeting_id,
+            video_url,
+            failure,
+            created_at,
+            updated_at,
+        } = row;
+        let status = MeetingStatus::try_from(status).map_err(|e| sqlx::Error::ColumnDecode {
+            index: "status".to_owned(),
+            source: Box::new(e),
+        })?;
+        Ok(Meeting {
+            id,
+            lead_id,
+            campaign_id,
+            call_id,
+            workflow_id,
+            calendar_id,
+            starts_at,
+            ends_at,
+            title,
+            description,
+            trial,
+            timezone,
+            language,
+            attendee_name,
+            attendee_email,
+            status,
+            sequence,
+            calendar_event_id,
+            calendar_link,
+            video_provider,
+            video_meeting_id,
+            video_url,
+            failure,
+            created_at,
+            updated_at,
+        })
+    }
+}
 
 /// A slot to reserve for a lead.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,12 +226,20 @@ fn sql_state(err: &sqlx::Error) -> Option<String> {
 }
 
 /// The statuses whose meetings hold their slot, for `status = ANY(...)`.
-fn slot_holders() -> Vec<&'static str> {
-    MeetingStatus::ALL
-        .into_iter()
-        .filter(|s| s.holds_slot())
-        .map(MeetingStatus::code)
-        .collect()
+fn slot_holders() -> Vec<String> {
+    codes(
+        MeetingStatus::ALL
+            .into_iter()
+            .filter(|s| s.holds_slot())
+            .map(MeetingStatus::code),
+    )
+}
+
+/// Status codes as a `text[]` parameter. Owned strings: the query macros check a `text[]`
+/// parameter against `Vec<String>` and would not take a `Vec<&str>` without a type override
+/// that turns the check off.
+fn codes(codes: impl IntoIterator<Item = &'static str>) -> Vec<String> {
+    codes.into_iter().map(str::to_owned).collect()
 }
 
 impl Store {
@@ -138,55 +249,66 @@ impl Store {
     /// and an unconfirmed reservation for another time is replaced.
     pub async fn reserve_meeting(&self, r: &NewReservation) -> Result<Reservation, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
-        let existing: Option<Meeting> = sqlx::query_as(&format!(
-            "SELECT {MEETING_COLUMNS} FROM meetings
-             WHERE workflow_id = $1 AND status = ANY($2) FOR UPDATE"
-        ))
-        .bind(&r.workflow_id)
-        .bind(slot_holders())
+        let existing = sqlx::query_as!(
+            MeetingRow,
+            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                    title, description, trial, timezone, language, attendee_name, attendee_email,
+                    status, sequence, calendar_event_id, calendar_link, video_provider,
+                    video_meeting_id, video_url, failure, created_at, updated_at
+             FROM meetings
+             WHERE workflow_id = $1 AND status = ANY($2) FOR UPDATE",
+            r.workflow_id,
+            &slot_holders(),
+        )
         .fetch_optional(&mut *tx)
-        .await?;
+        .await?
+        .map(Meeting::try_from)
+        .transpose()?;
         if let Some(m) = existing {
             if m.starts_at == r.start || m.status == MeetingStatus::Confirmed {
                 return Ok(Reservation::Held(Box::new(m)));
             }
-            sqlx::query("DELETE FROM meetings WHERE id = $1")
-                .bind(m.id)
+            sqlx::query!("DELETE FROM meetings WHERE id = $1", m.id)
                 .execute(&mut *tx)
                 .await?;
         }
         let id = Uuid::new_v4();
-        let inserted = sqlx::query_as::<_, Meeting>(&format!(
+        let inserted = sqlx::query_as!(
+            MeetingRow,
             "INSERT INTO meetings (id, lead_id, campaign_id, call_id, workflow_id, calendar_id,
                  starts_at, ends_at, blocks, timezone, language, attendee_name, attendee_email,
                  status, calendar_event_id, title, description, trial)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, tstzrange($7, $9, '[)'), $10, $11, $12, $13,
                  $18, $14, $15, $16, $17)
-             RETURNING {MEETING_COLUMNS}"
-        ))
-        .bind(id)
-        .bind(uuid(&r.lead_id)?)
-        .bind(r.campaign_id.as_deref().map(uuid).transpose()?)
-        .bind(r.call_id.as_deref().map(uuid).transpose()?)
-        .bind(&r.workflow_id)
-        .bind(&r.calendar_id)
-        .bind(r.start)
-        .bind(r.end)
-        .bind(r.end + r.buffer)
-        .bind(&r.timezone)
-        .bind(&r.language)
-        .bind(&r.attendee_name)
-        .bind(&r.attendee_email)
-        // Google's client-supplied event ids are base32hex: a UUID's hex digits qualify.
-        .bind(id.simple().to_string())
-        .bind(&r.title)
-        .bind(&r.description)
-        .bind(r.trial)
-        .bind(MeetingStatus::Reserved.code())
+             RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at,
+                 ends_at, title, description, trial, timezone, language, attendee_name,
+                 attendee_email, status, sequence, calendar_event_id, calendar_link,
+                 video_provider, video_meeting_id, video_url, failure, created_at, updated_at",
+            id,
+            uuid(&r.lead_id)?,
+            r.campaign_id.as_deref().map(uuid).transpose()?,
+            r.call_id.as_deref().map(uuid).transpose()?,
+            r.workflow_id,
+            r.calendar_id,
+            r.start,
+            r.end,
+            r.end + r.buffer,
+            r.timezone,
+            r.language,
+            r.attendee_name,
+            r.attendee_email,
+            // Google's client-supplied event ids are base32hex: a UUID's hex digits qualify.
+            id.simple().to_string(),
+            r.title,
+            r.description,
+            r.trial,
+            MeetingStatus::Reserved.code(),
+        )
         .fetch_one(&mut *tx)
         .await;
         match inserted {
             Ok(m) => {
+                let m = Meeting::try_from(m)?;
                 tx.commit().await?;
                 Ok(Reservation::Held(Box::new(m)))
             }
@@ -205,14 +327,21 @@ impl Store {
 
     /// The live (reserved or confirmed) meeting a workflow booked.
     pub async fn live_meeting_of(&self, workflow_id: &str) -> Result<Option<Meeting>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {MEETING_COLUMNS} FROM meetings
-             WHERE workflow_id = $1 AND status = ANY($2)"
-        ))
-        .bind(workflow_id)
-        .bind(slot_holders())
+        sqlx::query_as!(
+            MeetingRow,
+            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                    title, description, trial, timezone, language, attendee_name, attendee_email,
+                    status, sequence, calendar_event_id, calendar_link, video_provider,
+                    video_meeting_id, video_url, failure, created_at, updated_at
+             FROM meetings
+             WHERE workflow_id = $1 AND status = ANY($2)",
+            workflow_id,
+            &slot_holders(),
+        )
         .fetch_optional(self.pool())
-        .await
+        .await?
+        .map(Meeting::try_from)
+        .transpose()
     }
 
     /// Ranges held by live meetings on a calendar (meeting plus buffer) between two instants.
@@ -222,31 +351,44 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Interval>, sqlx::Error> {
-        let rows: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT lower(blocks), upper(blocks) FROM meetings
+        // `!`: Postgres types a function's result as nullable, and `lower`/`upper` are NULL for
+        // an unbounded range; `blocks` is always built from two timestamps (`reserve_meeting`),
+        // so a NULL here is a decode error, as it was before the macros.
+        let rows = sqlx::query!(
+            r#"SELECT lower(blocks) AS "start!", upper(blocks) AS "end!" FROM meetings
              WHERE calendar_id = $1 AND status = ANY($4)
-               AND blocks && tstzrange($2, $3, '[)')",
+               AND blocks && tstzrange($2, $3, '[)')"#,
+            calendar_id,
+            from,
+            to,
+            &slot_holders(),
         )
-        .bind(calendar_id)
-        .bind(from)
-        .bind(to)
-        .bind(slot_holders())
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(start, end)| Interval { start, end })
+            .map(|row| Interval {
+                start: row.start,
+                end: row.end,
+            })
             .collect())
     }
 
     /// One meeting.
     pub async fn meeting(&self, id: &str) -> Result<Option<Meeting>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"
-        ))
-        .bind(uuid(id)?)
+        sqlx::query_as!(
+            MeetingRow,
+            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                    title, description, trial, timezone, language, attendee_name, attendee_email,
+                    status, sequence, calendar_event_id, calendar_link, video_provider,
+                    video_meeting_id, video_url, failure, created_at, updated_at
+             FROM meetings WHERE id = $1",
+            uuid(id)?,
+        )
         .fetch_optional(self.pool())
-        .await
+        .await?
+        .map(Meeting::try_from)
+        .transpose()
     }
 
     /// Records the video meeting created for a meeting.
@@ -257,15 +399,15 @@ impl Store {
         video_id: Option<&str>,
         url: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE meetings SET video_provider = $2, video_meeting_id = $3, video_url = $4,
                     updated_at = now()
              WHERE id = $1",
+            id,
+            provider,
+            video_id,
+            url,
         )
-        .bind(id)
-        .bind(provider)
-        .bind(video_id)
-        .bind(url)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -277,15 +419,15 @@ impl Store {
         id: Uuid,
         calendar_link: Option<&str>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE meetings SET status = $3, calendar_link = COALESCE($2, calendar_link),
                     failure = NULL, updated_at = now()
              WHERE id = $1 AND status = ANY($4)",
+            id,
+            calendar_link,
+            MeetingEvent::PutOnCalendar.to().code(),
+            &codes(MeetingEvent::PutOnCalendar.from_codes()),
         )
-        .bind(id)
-        .bind(calendar_link)
-        .bind(MeetingEvent::PutOnCalendar.to().code())
-        .bind(MeetingEvent::PutOnCalendar.from_codes())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -293,14 +435,14 @@ impl Store {
 
     /// The meeting could not be created: it no longer holds its slot, and says why.
     pub async fn fail_meeting(&self, id: &str, reason: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE meetings SET status = $3, failure = $2, updated_at = now()
              WHERE id = $1 AND status = ANY($4)",
+            uuid(id)?,
+            reason,
+            MeetingEvent::Abandoned.to().code(),
+            &codes(MeetingEvent::Abandoned.from_codes()),
         )
-        .bind(uuid(id)?)
-        .bind(reason)
-        .bind(MeetingEvent::Abandoned.to().code())
-        .bind(MeetingEvent::Abandoned.from_codes())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -309,14 +451,14 @@ impl Store {
     /// Cancels the meetings a trial's workflow booked, giving their slots back; returns how
     /// many.
     pub async fn release_trial_meetings(&self, workflow_id: &str) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE meetings SET status = $2, failure = 'released: the trial ended',
                     updated_at = now()
              WHERE workflow_id = $1 AND trial AND status = ANY($3)",
+            workflow_id,
+            MeetingEvent::TrialEnded.to().code(),
+            &codes(MeetingEvent::TrialEnded.from_codes()),
         )
-        .bind(workflow_id)
-        .bind(MeetingEvent::TrialEnded.to().code())
-        .bind(MeetingEvent::TrialEnded.from_codes())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
@@ -329,14 +471,14 @@ impl Store {
         workflow_id: &str,
         reason: &str,
     ) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE meetings SET status = $3, failure = $2, updated_at = now()
              WHERE workflow_id = $1 AND status = ANY($4)",
+            workflow_id,
+            reason,
+            MeetingEvent::Abandoned.to().code(),
+            &codes(MeetingEvent::Abandoned.from_codes()),
         )
-        .bind(workflow_id)
-        .bind(reason)
-        .bind(MeetingEvent::Abandoned.to().code())
-        .bind(MeetingEvent::Abandoned.from_codes())
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
@@ -350,13 +492,14 @@ impl Store {
         sequence: i32,
         method: &str,
     ) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM meeting_invites
-                            WHERE meeting_id = $1 AND sequence = $2 AND method = $3)",
+        // `!`: Postgres types every expression's result as nullable; EXISTS is never NULL.
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM meeting_invites
+                            WHERE meeting_id = $1 AND sequence = $2 AND method = $3) AS "sent!""#,
+            meeting_id,
+            sequence,
+            method,
         )
-        .bind(meeting_id)
-        .bind(sequence)
-        .bind(method)
         .fetch_one(self.pool())
         .await
     }
@@ -371,15 +514,15 @@ impl Store {
         message_id: &str,
         recipient: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO meeting_invites (meeting_id, sequence, method, message_id, recipient)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            meeting_id,
+            sequence,
+            method,
+            message_id,
+            recipient,
         )
-        .bind(meeting_id)
-        .bind(sequence)
-        .bind(method)
-        .bind(message_id)
-        .bind(recipient)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -392,13 +535,17 @@ impl Store {
         sequence: i32,
         method: &str,
     ) -> Result<(), sqlx::Error> {
-        self.unconfirmed_invite(
-            "UPDATE meeting_invites SET accepted_at = now()",
+        // Same WHERE as `forget_invite`: only a record the mail server has not confirmed.
+        sqlx::query!(
+            "UPDATE meeting_invites SET accepted_at = now()
+             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
             meeting_id,
             sequence,
             method,
         )
-        .await
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// Takes back the send record of an invite the mail server refused after the commit point,
@@ -409,28 +556,68 @@ impl Store {
         sequence: i32,
         method: &str,
     ) -> Result<(), sqlx::Error> {
-        self.unconfirmed_invite("DELETE FROM meeting_invites", meeting_id, sequence, method)
-            .await
-    }
-
-    /// Runs `statement` (an UPDATE or DELETE on `meeting_invites`) on one invite's send record
-    /// while the mail server has not confirmed it.
-    async fn unconfirmed_invite(
-        &self,
-        statement: &str,
-        meeting_id: Uuid,
-        sequence: i32,
-        method: &str,
-    ) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "{statement} WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL"
-        );
-        sqlx::query(&sql)
-            .bind(meeting_id)
-            .bind(sequence)
-            .bind(method)
-            .execute(self.pool())
-            .await?;
+        // Same WHERE as `confirm_invite`: a confirmed record is never taken back.
+        sqlx::query!(
+            "DELETE FROM meeting_invites
+             WHERE meeting_id = $1 AND sequence = $2 AND method = $3 AND accepted_at IS NULL",
+            meeting_id,
+            sequence,
+            method,
+        )
+        .execute(self.pool())
+        .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The API's runtime queries select [`MEETING_COLUMNS`] into [`Meeting`]: the list must name
+    /// every field and nothing else (the store's own queries are checked by the macros).
+    #[test]
+    fn meeting_columns_are_the_meeting_fields() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let meeting = Meeting {
+            id: Uuid::nil(),
+            lead_id: Uuid::nil(),
+            campaign_id: None,
+            call_id: None,
+            workflow_id: String::new(),
+            calendar_id: String::new(),
+            starts_at: at,
+            ends_at: at,
+            title: String::new(),
+            description: None,
+            trial: false,
+            timezone: String::new(),
+            language: String::new(),
+            attendee_name: String::new(),
+            attendee_email: String::new(),
+            status: MeetingStatus::Reserved,
+            sequence: 0,
+            calendar_event_id: String::new(),
+            calendar_link: None,
+            video_provider: None,
+            video_meeting_id: None,
+            video_url: None,
+            failure: None,
+            created_at: at,
+            updated_at: at,
+        };
+        // Serde's names are the field names (no renames on `Meeting`), and `FromRow` reads
+        // columns by those names.
+        let serde_json::Value::Object(fields) =
+            serde_json::to_value(&meeting).expect("a meeting serialises")
+        else {
+            panic!("a meeting serialises to an object");
+        };
+        let fields: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
+        let columns: Vec<&str> = MEETING_COLUMNS.split(',').map(str::trim).collect();
+        let unique: BTreeSet<&str> = columns.iter().copied().collect();
+        assert_eq!(unique.len(), columns.len(), "a column is listed twice");
+        assert_eq!(unique, fields);
     }
 }

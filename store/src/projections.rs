@@ -42,10 +42,14 @@ impl Store {
 
     /// True when the number is on the do-not-call list.
     pub async fn is_dnc(&self, phone: &str) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM dnc WHERE phone = $1)")
-            .bind(phone)
-            .fetch_one(&self.pool)
-            .await
+        // `!` here and on every EXISTS below: Postgres types an expression's result as nullable;
+        // EXISTS is never NULL.
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM dnc WHERE phone = $1) AS "listed!""#,
+            phone,
+        )
+        .fetch_one(&self.pool)
+        .await
     }
 
     /// A call's transcript as `Agent:`/`Lead:` lines, if it has a callee line and no summary yet.
@@ -53,21 +57,25 @@ impl Store {
         &self,
         call_id: &str,
     ) -> Result<Option<String>, sqlx::Error> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows = sqlx::query!(
             "SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id
              WHERE t.call_id = $1 AND c.summary IS NULL AND t.text <> '' ORDER BY t.idx",
+            parse_uuid(call_id)?,
         )
-        .bind(parse_uuid(call_id)?)
         .fetch_all(&self.pool)
         .await?;
-        if !rows.iter().any(|(speaker, _)| speaker == "callee") {
+        if !rows.iter().any(|row| row.speaker == "callee") {
             return Ok(None);
         }
         let lines: Vec<String> = rows
             .iter()
-            .map(|(speaker, text)| {
-                let who = if speaker == "agent" { "Agent" } else { "Lead" };
-                format!("{who}: {text}")
+            .map(|row| {
+                let who = if row.speaker == "agent" {
+                    "Agent"
+                } else {
+                    "Lead"
+                };
+                format!("{who}: {}", row.text)
             })
             .collect();
         Ok(Some(lines.join("\n")))
@@ -81,13 +89,15 @@ impl Store {
         summary: &callwright_domain::summary::CallSummary,
         answers: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        // `as _` on a JSON parameter: the macros check `jsonb` against `serde_json::Value` only,
+        // and `Json<T>` encodes any `Serialize` value as `jsonb` without building a `Value`.
+        sqlx::query!(
             "UPDATE calls SET summary = $2, answers = $3, summary_status = 'done'
              WHERE id = $1 AND summary IS NULL",
+            parse_uuid(call_id)?,
+            sqlx::types::Json(summary) as _,
+            sqlx::types::Json(answers) as _,
         )
-        .bind(parse_uuid(call_id)?)
-        .bind(sqlx::types::Json(summary))
-        .bind(sqlx::types::Json(answers))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -96,10 +106,10 @@ impl Store {
     /// Settles a summary that will not come (the model kept failing, or there was nothing to
     /// summarise), so the CRM still hears of the call's end. A written summary stays `done`.
     pub async fn summary_failed(&self, call_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE calls SET summary_status = 'failed' WHERE id = $1 AND summary_status = 'pending'",
+            parse_uuid(call_id)?,
         )
-        .bind(parse_uuid(call_id)?)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -111,10 +121,13 @@ impl Store {
         &self,
         call_id: &str,
     ) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
-        sqlx::query_as("SELECT recording_url, recording_transcript_status FROM calls WHERE id = $1")
-            .bind(parse_uuid(call_id)?)
-            .fetch_optional(&self.pool)
-            .await
+        let row = sqlx::query!(
+            "SELECT recording_url, recording_transcript_status FROM calls WHERE id = $1",
+            parse_uuid(call_id)?,
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| (row.recording_url, row.recording_transcript_status)))
     }
 
     /// Settles a call's recording transcript (once: a settled status is kept).
@@ -124,13 +137,14 @@ impl Store {
         status: callwright_contracts::activities::RecordingTranscriptStatus,
         utterances: Option<&[callwright_domain::conversation::RecordedUtterance]>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE calls SET recording_transcript_status = $2, recording_transcript = $3
              WHERE id = $1 AND recording_transcript_status IS NULL",
+            parse_uuid(call_id)?,
+            status.code(),
+            // JSON: see `save_summary`.
+            utterances.map(sqlx::types::Json) as _,
         )
-        .bind(parse_uuid(call_id)?)
-        .bind(status.code())
-        .bind(utterances.map(sqlx::types::Json))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -138,10 +152,11 @@ impl Store {
 
     /// True when the lead was deleted through the API (its workflow may still be running).
     pub async fn is_deleted(&self, lead_id: &str) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NOT NULL)",
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NOT NULL)
+                   AS "deleted!""#,
+            parse_uuid(lead_id)?,
         )
-        .bind(parse_uuid(lead_id)?)
         .fetch_one(&self.pool)
         .await
     }
@@ -185,47 +200,49 @@ impl Store {
     ) -> Result<DialClaim, sqlx::Error> {
         let lead_id = parse_uuid(&lead.lead_id)?;
         let campaign_id = campaign_id.map(parse_uuid).transpose()?;
-        let row: (Uuid, Option<String>, DateTime<Utc>) = sqlx::query_as(
+        let row = sqlx::query!(
             "INSERT INTO calls (id, lead_id, campaign_id, workflow_id, attempt, status, language,
                                 agent_id, agent_version, call_sid, trial)
              VALUES ($1, $2, $3, $4, $5, CASE WHEN $9::text IS NULL THEN 'dialing' ELSE 'in-progress' END,
                      $6, $7, $8, $9, $9::text IS NOT NULL)
              ON CONFLICT (workflow_id, attempt) DO UPDATE SET workflow_id = EXCLUDED.workflow_id
              RETURNING id, call_sid, dialed_at",
+            Uuid::new_v4(),
+            lead_id,
+            campaign_id,
+            workflow_id,
+            i32::try_from(attempt).unwrap_or(i32::MAX),
+            lead.language.code(),
+            parse_uuid(&agent.agent_id)?,
+            i32::try_from(agent.version).unwrap_or(i32::MAX),
+            chat_sid,
         )
-        .bind(Uuid::new_v4())
-        .bind(lead_id)
-        .bind(campaign_id)
-        .bind(workflow_id)
-        .bind(i32::try_from(attempt).unwrap_or(i32::MAX))
-        .bind(lead.language.code())
-        .bind(parse_uuid(&agent.agent_id)?)
-        .bind(i32::try_from(agent.version).unwrap_or(i32::MAX))
-        .bind(chat_sid)
         .fetch_one(&self.pool)
         .await?;
         Ok(DialClaim {
-            call_id: row.0,
-            call_sid: row.1,
-            dialed_at: row.2,
+            call_id: row.id,
+            call_sid: row.call_sid,
+            dialed_at: row.dialed_at,
         })
     }
 
     /// True when a provider call id already belongs to one of our attempts.
     pub async fn is_known_call(&self, sid: &str) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE call_sid = $1)")
-            .bind(sid)
-            .fetch_one(&self.pool)
-            .await
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM calls WHERE call_sid = $1) AS "known!""#,
+            sid,
+        )
+        .fetch_one(&self.pool)
+        .await
     }
 
     /// Records the provider's id for a claimed call.
     pub async fn set_call_sid(&self, call_id: Uuid, sid: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE calls SET call_sid = $2, status = 'queued' WHERE id = $1 AND call_sid IS NULL",
+            call_id,
+            sid,
         )
-        .bind(call_id)
-        .bind(sid)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -252,58 +269,58 @@ impl Store {
         if let Some(call_id) = input.call_id.as_deref() {
             let call_id = parse_uuid(call_id)?;
             let detail = serde_json::to_value(&input.outcome).unwrap_or_default();
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE calls SET status = COALESCE($2, status), answered_by = $3, outcome = $4,
                         outcome_detail = $5, ended_at = $6, duration_secs = $7,
                         summary_status = CASE WHEN $8 THEN COALESCE(summary_status, 'pending')
                                               ELSE summary_status END
                  WHERE id = $1",
-            )
-            .bind(call_id)
-            .bind(input.status.map(|s| s.as_str()))
-            .bind(input.answered_by.map(|a| a.as_str()))
-            .bind(code)
-            .bind(detail)
-            .bind(input.ended_at)
-            .bind(
+                call_id,
+                input.status.map(|s| s.as_str()),
+                input.answered_by.map(|a| a.as_str()),
+                code,
+                detail,
+                input.ended_at,
                 input
                     .duration_secs
                     .map(|d| i32::try_from(d).unwrap_or(i32::MAX)),
+                input.summary_expected,
             )
-            .bind(input.summary_expected)
             .execute(&mut *tx)
             .await?;
             insert_turns(&mut *tx, call_id, &input.turns, None, &[]).await?;
         }
-        sqlx::query(
+        sqlx::query!(
             "UPDATE leads SET last_outcome = $2, last_outcome_at = $3, attempts = GREATEST(attempts, $4)
              WHERE id = $1",
+            lead_id,
+            code,
+            input.ended_at,
+            i32::try_from(input.attempt).unwrap_or(i32::MAX),
         )
-        .bind(lead_id)
-        .bind(code)
-        .bind(input.ended_at)
-        .bind(i32::try_from(input.attempt).unwrap_or(i32::MAX))
         .execute(&mut *tx)
         .await?;
         if let Some(campaign_id) = input.campaign_id.as_deref() {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE campaign_leads SET outcome = $3,
                         settled_at = CASE WHEN $4 THEN COALESCE(settled_at, $5) ELSE settled_at END
                  WHERE campaign_id = $1 AND lead_id = $2",
+                parse_uuid(campaign_id)?,
+                lead_id,
+                code,
+                input.settled,
+                input.ended_at,
             )
-            .bind(parse_uuid(campaign_id)?)
-            .bind(lead_id)
-            .bind(code)
-            .bind(input.settled)
-            .bind(input.ended_at)
             .execute(&mut *tx)
             .await?;
         }
         if let (AttemptOutcome::OptedOut, Some(phone)) = (&input.outcome, &input.phone) {
-            sqlx::query("INSERT INTO dnc (phone, reason) VALUES ($1, 'opted out on a call') ON CONFLICT DO NOTHING")
-                .bind(phone)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "INSERT INTO dnc (phone, reason) VALUES ($1, 'opted out on a call') ON CONFLICT DO NOTHING",
+                phone,
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await
     }
@@ -318,23 +335,40 @@ impl Store {
         plan: &AgentPlan,
     ) -> Result<Vec<CampaignLead>, sqlx::Error> {
         let campaign = parse_uuid(campaign_id)?;
-        let rows: Vec<LeadRow> = sqlx::query_as(
-            "SELECT cl.seq, l.id, l.name, l.phone, l.language, l.timezone, l.window_timezones,
-                    l.email, l.company, l.fields
+        // `phone!`: the column is NULL only for an erased lead (also deleted, so filtered out
+        // here) and for a trial's lead (never in a campaign); a NULL is a decode error, as it was
+        // before the macros.
+        let rows = sqlx::query!(
+            r#"SELECT cl.seq, l.id, l.name, l.phone AS "phone!", l.language, l.timezone,
+                    l.window_timezones, l.email, l.company,
+                    l.fields AS "fields: LeadFields"
              FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
              WHERE cl.campaign_id = $1 AND cl.seq > $2 AND l.deleted_at IS NULL
-             ORDER BY cl.seq LIMIT $3",
+             ORDER BY cl.seq LIMIT $3"#,
+            campaign,
+            after_seq,
+            // LIMIT takes a bigint.
+            i64::from(limit),
         )
-        .bind(campaign)
-        .bind(after_seq)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         let leads: Vec<CampaignLead> = rows
             .into_iter()
             .map(|row| {
-                let seq = row.0;
-                let lead = row.into_profile()?;
+                let seq = row.seq;
+                let lead: LeadRow = (
+                    row.seq,
+                    row.id,
+                    row.name,
+                    row.phone,
+                    row.language,
+                    row.timezone,
+                    row.window_timezones,
+                    row.email,
+                    row.company,
+                    row.fields,
+                );
+                let lead = lead.into_profile()?;
                 let agent = plan.agent_for(&lead.lead_id);
                 Ok(CampaignLead { seq, lead, agent })
             })
@@ -345,14 +379,14 @@ impl Store {
                 .iter()
                 .map(|l| i32::try_from(l.agent.version).unwrap_or(i32::MAX))
                 .collect();
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE campaign_leads cl SET agent_version = t.version
                  FROM UNNEST($2::int[], $3::int[]) AS t(seq, version)
                  WHERE cl.campaign_id = $1 AND cl.seq = t.seq",
+                campaign,
+                &seqs,
+                &versions,
             )
-            .bind(campaign)
-            .bind(seqs)
-            .bind(versions)
             .execute(&self.pool)
             .await?;
         }
@@ -372,8 +406,12 @@ type LeadRow = (
     Vec<String>,
     Option<String>,
     Option<String>,
-    sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>,
+    LeadFields,
 );
+
+/// A lead's custom fields as read (`leads.fields`, a JSON object). An alias, as the query macros'
+/// type override names it in a column alias, which Postgres cuts at 63 bytes.
+type LeadFields = sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>;
 
 trait IntoProfile {
     fn into_profile(self) -> Result<LeadProfile, sqlx::Error>;
@@ -445,20 +483,24 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
                 .then(|| serde_json::to_value(tools).unwrap_or_default())
         })
         .collect();
-    sqlx::query(
+    // The typed parameters (`as &[...]`): the macros check an array parameter against `&[T]`
+    // with owned, non-null elements only, so borrowed strings and NULL elements (a turn without
+    // a confidence, intent, language or tools) would not pass the check. The SQL's casts pin
+    // each array's type; these name the Rust side.
+    sqlx::query!(
         "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language, tools)
          SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])
          ON CONFLICT (call_id, idx) DO NOTHING",
+        call_id,
+        &idx,
+        &speaker as &[&str],
+        &text as &[&str],
+        &confidence as &[Option<f32>],
+        &at,
+        &intents as &[Option<&str>],
+        &language as &[Option<&str>],
+        &tool_uses as &[Option<serde_json::Value>],
     )
-    .bind(call_id)
-    .bind(idx)
-    .bind(speaker)
-    .bind(text)
-    .bind(confidence)
-    .bind(at)
-    .bind(intents)
-    .bind(language)
-    .bind(tool_uses)
     .execute(exec)
     .await?;
     Ok(())
