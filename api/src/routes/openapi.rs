@@ -19,88 +19,110 @@ pub const SPEC_PATH: &str = "/openapi.json";
 /// Where Swagger UI is served.
 pub const DOCS_PATH: &str = "/docs";
 
-/// The OpenAPI document of every route.
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Callwright API",
-        description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
-Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
-`callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
-The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
-    ),
-    paths(
-        super::agents::create,
-        super::agents::list,
-        super::agents::rules,
-        super::agents::preview,
-        super::agents::get_one,
-        super::agents::update,
-        super::agents::list_versions,
-        super::agents::get_version,
-        super::trials::start,
-        super::trials::get_one,
-        super::trials::message,
-        super::trials::end,
-        super::leads::create,
-        super::lead_list::list,
-        super::upload::upload,
-        super::leads::get_one,
-        super::lead_actions::retry,
-        super::campaigns::start,
-        super::campaign_list::list,
-        super::campaigns::get_one,
-        super::campaigns::control,
-        super::analytics::overview,
-        super::agent_analytics::agents,
-        super::analytics::call_outcomes,
-        super::analytics::language_distribution,
-        super::analytics::calls_over_time,
-        crate::events::stream,
-        super::calls::list,
-        super::call_export::export,
-        super::lead_delete::delete,
-        super::lead_filters::create,
-        super::lead_filters::list,
-        super::lead_filters::delete,
-        super::lead_actions::reset,
-        super::calls::get_one,
-        super::recordings::link,
-        super::recordings::play,
-        super::speech::play,
-        super::meetings::list,
-        super::meetings::get_one,
-        super::meetings::set_status,
-        super::dnc::add,
-        super::dnc::bulk_add,
-        super::dnc_import::import,
-        super::dnc::get_one,
-        super::dnc::remove,
-        super::webhooks::status,
-        super::webhooks::amd,
-        super::webhooks::voice,
-        super::webhooks::turn,
-        super::webhooks::recording,
-        super::health::healthz,
-        super::health::readyz,
-        crate::metrics::render,
-    ),
-    components(schemas(ErrorBody)),
-    modifiers(&SecuritySchemes, &CommonErrors),
-    tags(
-        (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
-        (name = "leads", description = "Create, upload, list and read leads"),
-        (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
-        (name = "calls", description = "Every attempt, with its transcript"),
-        (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
-        (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
-        (name = "events", description = "Live Server-Sent Events"),
-        (name = "do-not-call", description = "The do-not-call list"),
-        (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
-        (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
-    )
-)]
-pub struct ApiDoc;
+/// Declares [`ApiDoc`] over the handlers given once, and (in tests) `handler_documents`: a
+/// document of each handler alone. The derive merges every handler's schemas by component
+/// name, the last one winning, so two Rust types under one name leave no trace in [`ApiDoc`];
+/// side by side, the documents of single handlers show it (see the test
+/// `no_two_types_share_a_component_name`).
+macro_rules! api_doc {
+    ($($($segment:ident)::+),+ $(,)?) => {
+        /// The OpenAPI document of every route.
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "Callwright API",
+                description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
+        Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
+        `callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
+        The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
+            ),
+            paths($($($segment)::+),+),
+            components(schemas(ErrorBody)),
+            modifiers(&SecuritySchemes, &CommonErrors),
+            tags(
+                (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
+                (name = "leads", description = "Create, upload, list and read leads"),
+                (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
+                (name = "calls", description = "Every attempt, with its transcript"),
+                (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
+                (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
+                (name = "events", description = "Live Server-Sent Events"),
+                (name = "do-not-call", description = "The do-not-call list"),
+                (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
+                (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
+            )
+        )]
+        pub struct ApiDoc;
+
+        /// `(handler, document of that handler alone)` for every handler of [`ApiDoc`].
+        #[cfg(test)]
+        fn handler_documents() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+            vec![$((stringify!($($segment)::+), {
+                #[derive(OpenApi)]
+                #[openapi(paths($($segment)::+))]
+                struct One;
+                One::openapi()
+            })),+]
+        }
+    };
+}
+
+api_doc!(
+    super::agents::create,
+    super::agents::list,
+    super::agents::rules,
+    super::agents::preview,
+    super::agents::get_one,
+    super::agents::update,
+    super::agents::list_versions,
+    super::agents::get_version,
+    super::trials::start,
+    super::trials::get_one,
+    super::trials::message,
+    super::trials::end,
+    super::leads::create,
+    super::lead_list::list,
+    super::upload::upload,
+    super::leads::get_one,
+    super::lead_actions::retry,
+    super::campaigns::start,
+    super::campaign_list::list,
+    super::campaigns::get_one,
+    super::campaigns::control,
+    super::analytics::overview,
+    super::agent_analytics::agents,
+    super::analytics::call_outcomes,
+    super::analytics::language_distribution,
+    super::analytics::calls_over_time,
+    crate::events::stream,
+    super::calls::list,
+    super::call_export::export,
+    super::lead_delete::delete,
+    super::lead_filters::create,
+    super::lead_filters::list,
+    super::lead_filters::delete,
+    super::lead_actions::reset,
+    super::calls::get_one,
+    super::recordings::link,
+    super::recordings::play,
+    super::speech::play,
+    super::meetings::list,
+    super::meetings::get_one,
+    super::meetings::set_status,
+    super::dnc::add,
+    super::dnc::bulk_add,
+    super::dnc_import::import,
+    super::dnc::get_one,
+    super::dnc::remove,
+    super::webhooks::status,
+    super::webhooks::amd,
+    super::webhooks::voice,
+    super::webhooks::turn,
+    super::webhooks::recording,
+    super::health::healthz,
+    super::health::readyz,
+    crate::metrics::render,
+);
 
 /// `GET /openapi.json` and Swagger UI under `/docs`.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -562,6 +584,9 @@ mod tests {
             "MeetingPage",
             "CampaignDetail",
             "CampaignProgress",
+            "CampaignRow",
+            "CampaignPage",
+            "CallRecord",
             "LeadView",
             "AnalyticsOverview",
             "KeyCount",
@@ -606,6 +631,56 @@ mod tests {
                 .unwrap_or_else(|| panic!("{r} is not local"));
             assert!(spec.pointer(pointer).is_some(), "{r} does not resolve");
         }
+    }
+
+    /// Each component name stands for one Rust type: a handler's own document (where its types
+    /// are the only ones) has the same schema under a name as every other handler's and as
+    /// [`ApiDoc`]. Two types under one name give two schemas, and [`ApiDoc`] keeps only one,
+    /// so the other type's responses would be documented with a shape they do not have.
+    #[test]
+    fn no_two_types_share_a_component_name() {
+        let full = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut first: std::collections::BTreeMap<String, (String, Value)> = Default::default();
+        let mut clashes = Vec::new();
+        // A schema in a message: its description (the type's doc comment) tells which type.
+        let gist = |schema: &Value| match schema["description"].as_str() {
+            Some(d) => format!("'{d}'"),
+            None => schema.to_string().chars().take(120).collect(),
+        };
+        for (handler, doc) in handler_documents() {
+            // `stringify!` spaces the path out: `super :: calls :: list`.
+            let handler = handler.replace(' ', "");
+            let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
+            for (name, schema) in schemas {
+                let schema = serde_json::to_value(schema).unwrap();
+                let documented = &full["components"]["schemas"][&name];
+                if *documented != schema {
+                    clashes.push(format!(
+                        "{name}: {handler} registers {} but the document has {}",
+                        gist(&schema),
+                        gist(documented)
+                    ));
+                }
+                match first.get(&name) {
+                    Some((other, seen)) if *seen != schema => clashes.push(format!(
+                        "{name}: {other} registers {}, {handler} {}",
+                        gist(seen),
+                        gist(&schema)
+                    )),
+                    Some(_) => {}
+                    None => {
+                        first.insert(name, (handler.clone(), schema));
+                    }
+                }
+            }
+        }
+        assert!(
+            first.len() > 50,
+            "only {} components found: {:?}",
+            first.len(),
+            first.keys().collect::<Vec<_>>()
+        );
+        assert!(clashes.is_empty(), "{}", clashes.join("\n"));
     }
 
     fn enum_values<T: ToSchema>() -> Vec<String> {
