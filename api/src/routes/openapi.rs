@@ -160,16 +160,23 @@ impl Modify for SecuritySchemes {
 }
 
 /// The error responses every route can give, added where a handler does not document its own:
-/// 401 on `/api` (no valid key), 500 (a bug), 503 on `/api` (Postgres or Temporal down). They
-/// all point at shared responses in `components.responses`, whose body is [`ErrorBody`].
+/// 401 on `/api` (no valid key), 415 on `/api` operations that take a body (axum's extractors
+/// refuse a body of another `Content-Type`, and `json_errors` gives that refusal the JSON
+/// shape), 500 (a bug), 503 on `/api` (Postgres or Temporal down). They all point at shared
+/// responses in `components.responses`, whose body is [`ErrorBody`].
 struct CommonErrors;
 
 impl CommonErrors {
-    const SHARED: [(&'static str, &'static str, &'static str); 3] = [
+    const SHARED: [(&'static str, &'static str, &'static str); 4] = [
         (
             "401",
             "Unauthorized",
             "No API key, or one that is not (or no longer) valid",
+        ),
+        (
+            "415",
+            "UnsupportedMediaType",
+            "The body's `Content-Type` is not one the operation takes",
         ),
         (
             "500",
@@ -226,6 +233,11 @@ impl Modify for CommonErrors {
                 if api {
                     Self::add(operation, "401");
                     Self::add(operation, "503");
+                    // The Twilio webhooks are left out: they read any body as a form (a 400 or a
+                    // 403 when it is not one), never a 415.
+                    if operation.request_body.is_some() {
+                        Self::add(operation, "415");
+                    }
                 }
                 if api || twilio || recordings {
                     Self::add(operation, "500");
@@ -600,6 +612,30 @@ mod tests {
                 schemas.as_object().map(|o| o.keys().collect::<Vec<_>>())
             );
         }
+    }
+
+    #[tokio::test]
+    async fn every_operation_with_a_body_documents_415() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        let mut with_body = 0;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            // Twilio's webhooks parse whatever comes as a form: a 400 or 403, never a 415.
+            if path.starts_with("/twilio/") {
+                continue;
+            }
+            for (method, op) in item.as_object().unwrap() {
+                if op.get("requestBody").is_none() {
+                    continue;
+                }
+                with_body += 1;
+                assert!(
+                    op["responses"]["415"].is_object(),
+                    "{method} {path} takes a body but does not document 415"
+                );
+            }
+        }
+        assert!(with_body >= 12, "only {with_body} operations with a body");
     }
 
     /// Every `$ref` string anywhere under `value`.
