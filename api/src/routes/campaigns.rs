@@ -1,6 +1,7 @@
 //! Campaigns: start one over a list of leads; read its progress (from the campaign workflow),
 //! live phases (from Temporal visibility) and outcomes (from the projections).
 
+use super::json_body::JsonBody;
 use super::lead_list::{Binds, LeadFilter};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -299,7 +300,7 @@ impl LeadSource {
 )]
 pub async fn start(
     State(state): State<AppState>,
-    Json(req): Json<StartCampaign>,
+    JsonBody(req): JsonBody<StartCampaign>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     let saved = match req.filter_id {
         Some(id) => Some(super::lead_filters::load(&state, id).await?),
