@@ -160,14 +160,22 @@ impl Modify for SecuritySchemes {
 }
 
 /// The error responses every route can give, added where a handler does not document its own:
-/// 401 on `/api` (no valid key), 415 on `/api` operations that take a body (axum's extractors
-/// refuse a body of another `Content-Type`, and `json_errors` gives that refusal the JSON
-/// shape), 500 (a bug), 503 on `/api` (Postgres or Temporal down). They all point at shared
-/// responses in `components.responses`, whose body is [`ErrorBody`].
+/// 400 on operations with parameters or a body (axum's extractors refuse a path segment, a
+/// query or a body that does not parse, before the handler runs), 401 on `/api` (no valid
+/// key), 415 on `/api` operations that take a body (axum's extractors refuse a body of another
+/// `Content-Type`), 500 (a bug), 503 on `/api` (Postgres or Temporal down). `json_errors`
+/// gives the extractors' refusals the JSON shape; all point at shared responses in
+/// `components.responses`, whose body is [`ErrorBody`].
 struct CommonErrors;
 
 impl CommonErrors {
-    const SHARED: [(&'static str, &'static str, &'static str); 4] = [
+    const SHARED: [(&'static str, &'static str, &'static str); 5] = [
+        (
+            "400",
+            "BadRequest",
+            "A path segment, query parameter or body that does not parse (`error.field` names \
+             it when it can)",
+        ),
         (
             "401",
             "Unauthorized",
@@ -230,6 +238,10 @@ impl Modify for CommonErrors {
             .into_iter()
             .flatten()
             {
+                let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                if has_parameters || operation.request_body.is_some() {
+                    Self::add(operation, "400");
+                }
                 if api {
                     Self::add(operation, "401");
                     Self::add(operation, "503");
@@ -342,9 +354,11 @@ pub enum BucketSize {
 
 /// An agent as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
+// Other parts are refused (or, unnamed, break the body), so none may be added.
+#[serde(deny_unknown_fields)]
 pub struct AgentForm {
-    /// The agent as JSON (`AgentSpec`).
-    #[schema(value_type = String)]
+    /// The agent as JSON: an object part is `application/json` in a multipart body.
+    #[schema(value_type = callwright_domain::agent::AgentSpec)]
     pub agent: String,
     /// Knowledge documents (Markdown or plain text, UTF-8), any number; each file's name is its
     /// title.
@@ -354,6 +368,8 @@ pub struct AgentForm {
 
 /// `POST /api/leads/upload` as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
+// Other parts are refused (or, unnamed, break the body), so none may be added.
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The CSV file.
     #[schema(value_type = String, format = Binary)]
@@ -636,6 +652,34 @@ mod tests {
             }
         }
         assert!(with_body >= 12, "only {with_body} operations with a body");
+    }
+
+    #[tokio::test]
+    async fn path_parameters_are_the_ones_in_the_path() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            let mut in_template: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .map(|rest| rest.split_once('}').unwrap().0)
+                .collect();
+            in_template.sort_unstable();
+            for (method, op) in item.as_object().unwrap() {
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                let mut documented: Vec<&str> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                documented.sort_unstable();
+                // A query struct without `parameter_in = Query` lands in the path.
+                assert_eq!(
+                    documented, in_template,
+                    "{method} {path}: path parameters {documented:?}"
+                );
+            }
+        }
     }
 
     /// Every `$ref` string anywhere under `value`.
