@@ -354,7 +354,7 @@ pub enum BucketSize {
 
 /// An agent as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
-// Other parts are refused (or, unnamed, break the body), so none may be added.
+// Other parts are refused (422).
 #[serde(deny_unknown_fields)]
 pub struct AgentForm {
     /// The agent as JSON: an object part is `application/json` in a multipart body.
@@ -368,7 +368,9 @@ pub struct AgentForm {
 
 /// `POST /api/leads/upload` as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
-// Other parts are refused (or, unnamed, break the body), so none may be added.
+// The upload skips parts other than `file` (a browser form may carry more), but documents
+// none: what a client may add is bound by what a part's header can hold, which a schema does
+// not say (a name with a control character breaks the whole body, a 400).
 #[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The CSV file.

@@ -184,7 +184,7 @@ impl IntoResponse for UploadError {
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
         (status = 413, description = "Larger than `UPLOAD_MAX_BYTES` (the error also carries `limit_bytes`); nothing imported", body = ErrorBody),
         (status = 415, description = "Neither CSV nor multipart", body = ErrorBody),
-        (status = 422, description = "No `name` or `phone` column, over `UPLOAD_MAX_ROWS`, not UTF-8, a bad `region`, or no `file` part (or another part); nothing imported", body = ErrorBody),
+        (status = 422, description = "No `name` or `phone` column, over `UPLOAD_MAX_ROWS`, not UTF-8, a bad `region`, or no `file` part; nothing imported", body = ErrorBody),
     )
 )]
 pub async fn upload(
@@ -248,15 +248,8 @@ async fn run(
                         .into());
                     }
                 };
-                // Another part is a mistake of the client's (the document allows none), not
-                // something to skip past unread.
                 if field.name() != Some("file") {
-                    let name: String = field.name().unwrap_or_default().chars().take(100).collect();
-                    break Err(FieldError::new(
-                        "file",
-                        format!("unknown part '{name}' (send one 'file' part)"),
-                    )
-                    .into());
+                    continue;
                 }
                 let filename = field.file_name().map(|f| f.chars().take(255).collect());
                 let reader = StreamReader::new(field.map_err(io::Error::other));
