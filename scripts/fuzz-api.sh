@@ -147,8 +147,9 @@ case ${FUZZ_CHECKS:-} in
 '') args+=(--checks not_a_server_error,response_schema_conformance) ;;
 all)
   # No NUL characters in generated strings: Postgres text cannot hold one, so every text field
-  # refuses it (400, the same message everywhere), a rule of storage no schema states; the
-  # default run keeps generating them, where a NUL that slips through shows as a 5xx.
+  # refuses it (a 400, or a 422 naming the field where the value is parsed first), a rule of
+  # storage no schema states; the default run keeps generating them, where a NUL that slips
+  # through shows as a 5xx.
   args+=(--checks all --phases examples,coverage,fuzzing,stateful --generation-allow-x00 false)
   ;;
 *) die "FUZZ_CHECKS: '$FUZZ_CHECKS' is not 'all' (unset: the two default checks)" ;;

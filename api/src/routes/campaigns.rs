@@ -143,7 +143,12 @@ pub struct Started {
 }
 
 /// The refusal of a request with no lead source, or more than one.
-const ONE_SOURCE: &str = "lead_ids: give exactly one of lead_ids, filter, filter_id and import_id";
+fn one_source() -> ApiError {
+    ApiError::invalid(
+        "lead_ids",
+        "give exactly one of lead_ids, filter, filter_id and import_id",
+    )
+}
 
 /// Where a campaign's leads come from.
 enum LeadSource {
@@ -159,7 +164,7 @@ impl LeadSource {
     fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
         let filter = match (&req.filter, saved) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::unprocessable(ONE_SOURCE));
+                return Err(one_source());
             }
             (given, saved) => given.as_ref().or(saved),
         };
@@ -192,7 +197,7 @@ impl LeadSource {
                 Ok(Self::Filter(filter.binds("filter.", ApiError::invalid)?))
             }
             (None, None, Some(import)) => Ok(Self::Import(import)),
-            _ => Err(ApiError::unprocessable(ONE_SOURCE)),
+            _ => Err(one_source()),
         }
     }
 
