@@ -41,7 +41,7 @@ chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 fuzz: ## cargo fuzz the parsers (phone, TwiML, webhook, CSV upload), FUZZ_SECONDS each (default 60); prints exec counts
 	@scripts/fuzz.sh
 
-fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40)
+fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40; FUZZ_CHECKS=all: every check, stateful phase included)
 	@scripts/fuzz-api.sh
 
 fmt: ## Format all Rust code

@@ -6,6 +6,7 @@
 //! plain text, UTF-8; the file's name becomes the document's title). Every refusal names its
 //! field, and nothing is stored unless the whole agent is valid.
 
+use super::json_body::JsonBody;
 use super::openapi::AgentForm;
 use crate::error::{ApiError, ErrorBody, Reason};
 use crate::state::AppState;
@@ -104,26 +105,12 @@ pub struct AgentRules {
     search_available: bool,
 }
 
-/// The agent in a JSON body, a refusal naming the field that does not fit.
+/// The agent in a JSON body, a refusal naming the field that does not fit (read as
+/// [`JsonBody`](super::json_body::JsonBody) reads a body: `2.0` is an integer).
 fn parse_spec(bytes: &[u8]) -> Result<AgentSpec, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, AgentSpec>(&mut de) {
-        Ok(spec) => Ok(spec),
-        Err(err) => {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                return Err(ApiError::bad_request(format!("malformed JSON: {inner}")));
-            }
-            // serde names the body itself `.`; a missing field is named inside the message.
-            let field = if path == "." {
-                "agent".to_owned()
-            } else {
-                path
-            };
-            Err(ApiError::invalid(field, inner))
-        }
-    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    super::json_body::read(value, Some("agent"))
 }
 
 /// A knowledge file: text (UTF-8 Markdown or plain text), or a refusal naming it.
@@ -538,7 +525,7 @@ pub struct AgentPreview {
 )]
 pub async fn preview(
     State(state): State<AppState>,
-    Json(req): Json<PreviewRequest>,
+    JsonBody(req): JsonBody<PreviewRequest>,
 ) -> Result<Json<AgentPreview>, ApiError> {
     use callwright_agents::AgentVersion;
     use callwright_domain::agent::template::render_strict;

@@ -26,18 +26,37 @@ pub struct Window {
     to: Option<DateTime<Utc>>,
     /// Only this campaign's calls.
     campaign_id: Option<Uuid>,
-    /// `calls-over-time` only: `hour` or `day` (default).
-    #[param(value_type = Option<super::openapi::BucketSize>, inline)]
-    bucket: Option<String>,
-    /// `calls-over-time` only: IANA zone the buckets are cut in (default UTC).
-    #[param(example = "Asia/Jerusalem")]
-    tz: Option<String>,
 }
 
 impl Window {
     fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
         window_range(self.from, self.to)
     }
+}
+
+/// Most buckets `calls-over-time` cuts a window into (the hours of a window are walked one by
+/// one, so a window of centuries would hold a request for seconds).
+const MAX_BUCKETS: i64 = 10_000;
+
+/// The window of `calls-over-time` and how it is cut. (Its own struct, not [`Window`] and
+/// more: the other endpoints refuse `bucket` and `tz`, which would mean nothing to them.)
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesWindow {
+    /// Calls dialled at or after (default: 30 days before `to`). At most 10,000 buckets from
+    /// `to`.
+    from: Option<DateTime<Utc>>,
+    /// Calls dialled before (default: now).
+    to: Option<DateTime<Utc>>,
+    /// Only this campaign's calls.
+    campaign_id: Option<Uuid>,
+    /// `hour` or `day` (default).
+    #[param(value_type = Option<super::openapi::BucketSize>, inline)]
+    bucket: Option<String>,
+    /// IANA zone the buckets are cut in (default UTC).
+    #[param(example = "Asia/Jerusalem")]
+    tz: Option<String>,
 }
 
 /// A window's bounds: `to` defaults to now and `from` to 30 days before it; `from` must come
@@ -348,7 +367,7 @@ pub struct Bucket {
     operation_id = "analyticsCallsOverTime",
     tag = "analytics",
     security(("bearer" = [])),
-    params(Window),
+    params(SeriesWindow),
     responses(
         (status = 200, description = "Buckets with calls, oldest first (empty buckets are left out)", body = Vec<Bucket>),
         (status = 400, description = "A parameter is invalid (`error.field` names it)", body = ErrorBody),
@@ -356,11 +375,12 @@ pub struct Bucket {
 )]
 pub async fn calls_over_time(
     State(state): State<AppState>,
-    Query(w): Query<Window>,
+    Query(w): Query<SeriesWindow>,
 ) -> Result<Json<Vec<Bucket>>, ApiError> {
-    let (from, to) = w.range()?;
-    let bucket = match w.bucket.as_deref().unwrap_or("day") {
-        b @ ("hour" | "day") => b,
+    let (from, to) = window_range(w.from, w.to)?;
+    let (bucket, length) = match w.bucket.as_deref().unwrap_or("day") {
+        "hour" => ("hour", Duration::hours(1)),
+        "day" => ("day", Duration::days(1)),
         other => {
             return Err(ApiError::bad_field(
                 "bucket",
@@ -368,6 +388,12 @@ pub async fn calls_over_time(
             ));
         }
     };
+    if (to - from).num_seconds() / length.num_seconds() >= MAX_BUCKETS {
+        return Err(ApiError::bad_field(
+            "from",
+            format!("the window holds more than {MAX_BUCKETS} {bucket}s: narrow it"),
+        ));
+    }
     let tz = w.tz.as_deref().unwrap_or("UTC");
     tz.parse::<chrono_tz::Tz>()
         .map_err(|_| ApiError::bad_field("tz", format!("'{tz}' is not an IANA time zone")))?;

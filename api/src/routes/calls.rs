@@ -44,7 +44,7 @@ pub struct CallQuery {
 
 /// A call in a list.
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct CallSummary {
+pub struct CallRecord {
     /// Call id.
     id: Uuid,
     /// The lead called.
@@ -91,7 +91,7 @@ const SUMMARY_COLUMNS: &str = "c.id, c.lead_id, l.name AS lead_name, l.phone, c.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallPage {
     /// Newest first.
-    calls: Vec<CallSummary>,
+    calls: Vec<CallRecord>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
 }
@@ -132,7 +132,7 @@ pub async fn list(
     }
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let rows: Vec<CallSummary> = sqlx::query_as(&format!(
+    let rows: Vec<CallRecord> = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM calls c JOIN leads l ON l.id = c.lead_id
          WHERE ($1::uuid IS NULL OR c.lead_id = $1)
            AND ($2::uuid IS NULL OR c.campaign_id = $2)
@@ -200,7 +200,7 @@ type CallExtras = (
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallDetail {
     #[serde(flatten)]
-    call: CallSummary,
+    call: CallRecord,
     /// What the outcome carries (meeting time and id, callback time, ...).
     #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
     outcome_detail: Option<Value>,
@@ -244,7 +244,7 @@ pub async fn get_one(
 ) -> Result<Json<CallDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a call id")))?;
-    let call: CallSummary = sqlx::query_as(&format!(
+    let call: CallRecord = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"
     ))
     .bind(id)

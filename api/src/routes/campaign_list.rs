@@ -14,16 +14,19 @@ use uuid::Uuid;
 /// Paging.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CampaignQuery {
     /// Page size (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 
 /// A campaign and how far it got.
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct CampaignStatus {
+pub struct CampaignRow {
     id: Uuid,
     name: String,
     workflow_id: String,
@@ -41,8 +44,8 @@ pub struct CampaignStatus {
 
 /// A page of campaigns.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CampaignStatusPage {
-    campaigns: Vec<CampaignStatus>,
+pub struct CampaignPage {
+    campaigns: Vec<CampaignRow>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
 }
@@ -56,17 +59,17 @@ pub struct CampaignStatusPage {
     security(("bearer" = [])),
     params(CampaignQuery),
     responses(
-        (status = 200, description = "A page of campaigns, newest first", body = CampaignStatusPage),
+        (status = 200, description = "A page of campaigns, newest first", body = CampaignPage),
         (status = 400, description = "A bad limit or cursor", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<CampaignQuery>,
-) -> Result<Json<CampaignStatusPage>, ApiError> {
+) -> Result<Json<CampaignPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let rows: Vec<CampaignStatus> = sqlx::query_as(
+    let rows: Vec<CampaignRow> = sqlx::query_as(
         "SELECT c.id, c.name, c.workflow_id, c.created_at, c.lead_count,
                 (SELECT count(*) FROM campaign_leads cl
                   WHERE cl.campaign_id = c.id AND cl.settled_at IS NOT NULL) AS settled,
@@ -86,7 +89,7 @@ pub async fn list(
     .fetch_all(&state.db)
     .await?;
     let (campaigns, next_cursor) = page::finish(rows, limit, |c| (c.created_at, c.id));
-    Ok(Json(CampaignStatusPage {
+    Ok(Json(CampaignPage {
         campaigns,
         next_cursor,
     }))

@@ -1,6 +1,7 @@
 //! Campaigns: start one over a list of leads; read its progress (from the campaign workflow),
 //! live phases (from Temporal visibility) and outcomes (from the projections).
 
+use super::json_body::JsonBody;
 use super::lead_list::{Binds, LeadFilter};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -142,7 +143,12 @@ pub struct Started {
 }
 
 /// The refusal of a request with no lead source, or more than one.
-const ONE_SOURCE: &str = "give exactly one of lead_ids, filter, filter_id and import_id";
+fn one_source() -> ApiError {
+    ApiError::invalid(
+        "lead_ids",
+        "give exactly one of lead_ids, filter, filter_id and import_id",
+    )
+}
 
 /// Where a campaign's leads come from.
 enum LeadSource {
@@ -158,7 +164,7 @@ impl LeadSource {
     fn of(req: &StartCampaign, saved: Option<&LeadFilter>) -> Result<Self, ApiError> {
         let filter = match (&req.filter, saved) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::invalid("lead_ids", ONE_SOURCE));
+                return Err(one_source());
             }
             (given, saved) => given.as_ref().or(saved),
         };
@@ -191,7 +197,7 @@ impl LeadSource {
                 Ok(Self::Filter(filter.binds("filter.", ApiError::invalid)?))
             }
             (None, None, Some(import)) => Ok(Self::Import(import)),
-            _ => Err(ApiError::invalid("lead_ids", ONE_SOURCE)),
+            _ => Err(one_source()),
         }
     }
 
@@ -299,7 +305,7 @@ impl LeadSource {
 )]
 pub async fn start(
     State(state): State<AppState>,
-    Json(req): Json<StartCampaign>,
+    JsonBody(req): JsonBody<StartCampaign>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     let saved = match req.filter_id {
         Some(id) => Some(super::lead_filters::load(&state, id).await?),

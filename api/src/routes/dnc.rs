@@ -1,6 +1,7 @@
 //! The do-not-call list: add (one, or many at once), check and remove numbers. Every dial
 //! checks it right before dialling; an opt-out on a call adds to it too.
 
+use super::json_body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -58,7 +59,7 @@ fn phone(raw: &str) -> Result<E164, ApiError> {
 )]
 pub async fn add(
     State(state): State<AppState>,
-    Json(new): Json<NewEntry>,
+    JsonBody(new): JsonBody<NewEntry>,
 ) -> Result<(StatusCode, Json<Entry>), ApiError> {
     let phone = phone(&new.phone)?;
     let reason = new
@@ -86,11 +87,12 @@ const MAX_BULK: usize = 50_000;
 #[serde(deny_unknown_fields)]
 pub struct BulkEntries {
     /// The numbers: E.164, or national form with `region` (at most 50,000).
-    #[schema(example = json!(["+14155552671", "+972 52-765-4300"]))]
+    #[schema(example = json!(["+14155552671", "+972 52-765-4300"]), min_items = 1, max_items = 50_000)]
     phones: Vec<String>,
     /// Why, for every number (default: "imported by an operator").
     reason: Option<String>,
     /// Region for numbers written in national form (e.g. "US").
+    #[schema(pattern = r"^([A-Za-z]{2})?$")]
     region: Option<String>,
 }
 
@@ -134,7 +136,7 @@ pub struct BulkReport {
 )]
 pub async fn bulk_add(
     State(state): State<AppState>,
-    Json(bulk): Json<BulkEntries>,
+    JsonBody(bulk): JsonBody<BulkEntries>,
 ) -> Result<Json<BulkReport>, ApiError> {
     if bulk.phones.is_empty() || bulk.phones.len() > MAX_BULK {
         return Err(ApiError::invalid(

@@ -37,7 +37,7 @@ pub fn route() -> MethodRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct DncImportQuery {
     /// Region for numbers in national form (e.g. `US`); a `region` column overrides it.
-    #[param(example = "US")]
+    #[param(example = "US", pattern = r"^([A-Za-z]{2})?$")]
     region: Option<String>,
     /// Why the numbers are listed, for rows without a `reason` (default: "imported by an
     /// operator").

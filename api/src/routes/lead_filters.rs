@@ -2,6 +2,7 @@
 //! `GET /api/leads` checks it), `GET /api/lead-filters` lists them, `DELETE` removes one;
 //! `POST /api/campaigns/start` takes `filter_id` to call the leads one matches at that moment.
 
+use super::json_body::JsonBody;
 use super::lead_list::LeadFilter;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub struct SavedFilter {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Json(new): Json<NewSavedFilter>,
+    JsonBody(new): JsonBody<NewSavedFilter>,
 ) -> Result<(StatusCode, Json<SavedFilter>), ApiError> {
     let name = new.name.trim();
     if name.is_empty() {

@@ -81,8 +81,10 @@ pub struct LeadFilter {
     /// Only leads of this campaign.
     pub campaign_id: Option<Uuid>,
     /// Only leads spoken to in this language (code or name, e.g. `he`).
+    #[schema(value_type = Option<callwright_domain::Language>)]
     pub language: Option<String>,
     /// Latest outcome code; `none` for leads never called.
+    #[schema(value_type = Option<super::openapi::LeadOutcomeFilter>)]
     pub outcome: Option<String>,
     /// `new`, `active` or `done` (as in `GET /api/leads`).
     #[schema(value_type = Option<super::openapi::LeadStatus>)]

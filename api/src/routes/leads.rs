@@ -1,6 +1,7 @@
 //! Leads: create one (parsed and validated at the edge), read one with its calls and live
 //! workflow state.
 
+use super::json_body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -39,7 +40,7 @@ pub struct NewLeadBody {
     #[schema(example = "America/Los_Angeles")]
     timezone: Option<String>,
     /// Region for numbers given in national form (e.g. "US").
-    #[schema(example = "US")]
+    #[schema(example = "US", pattern = r"^([A-Za-z]{2})?$")]
     region: Option<String>,
     /// The lead's own data, for the agent's templates (`{{ lead.fields.plan }}`): up to 50
     /// names, each text (up to 1,000 characters), a number or a boolean.
@@ -105,7 +106,7 @@ const LEAD_COLUMNS: &str = "id, name, phone, email, company, language, timezone,
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Json(body): Json<NewLeadBody>,
+    JsonBody(body): JsonBody<NewLeadBody>,
 ) -> Result<(StatusCode, Json<Lead>), ApiError> {
     let lead = NewLead::parse(LeadInput {
         name: &body.name,

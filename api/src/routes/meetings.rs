@@ -5,6 +5,7 @@
 //! with the meeting's SEQUENCE bumped; a `MeetingChangeWorkflow` then updates the calendar and
 //! the video meeting and sends the updated or cancelling invite, durably.
 
+use super::json_body::JsonBody;
 use super::page::{self, Cursor};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -193,7 +194,7 @@ pub struct StatusChange {
 pub async fn set_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Json(change): Json<StatusChange>,
+    JsonBody(change): JsonBody<StatusChange>,
 ) -> Result<Json<Meeting>, ApiError> {
     let id = meeting_id(&id)?;
     let current = load(&state, id).await?;

@@ -11,6 +11,7 @@ mod campaigns;
 mod dnc;
 mod dnc_import;
 mod health;
+mod json_body;
 mod lead_actions;
 mod lead_delete;
 mod lead_filters;
@@ -191,6 +192,7 @@ async fn json_errors(request: Request, next: Next) -> Response {
             ("method_not_allowed", "method not allowed here".to_owned())
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", text),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", text),
         s if s.is_server_error() => ("internal", "internal error".to_owned()),
         _ => ("bad_request", text),
     };

@@ -19,88 +19,110 @@ pub const SPEC_PATH: &str = "/openapi.json";
 /// Where Swagger UI is served.
 pub const DOCS_PATH: &str = "/docs";
 
-/// The OpenAPI document of every route.
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Callwright API",
-        description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
-Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
-`callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
-The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
-    ),
-    paths(
-        super::agents::create,
-        super::agents::list,
-        super::agents::rules,
-        super::agents::preview,
-        super::agents::get_one,
-        super::agents::update,
-        super::agents::list_versions,
-        super::agents::get_version,
-        super::trials::start,
-        super::trials::get_one,
-        super::trials::message,
-        super::trials::end,
-        super::leads::create,
-        super::lead_list::list,
-        super::upload::upload,
-        super::leads::get_one,
-        super::lead_actions::retry,
-        super::campaigns::start,
-        super::campaign_list::list,
-        super::campaigns::get_one,
-        super::campaigns::control,
-        super::analytics::overview,
-        super::agent_analytics::agents,
-        super::analytics::call_outcomes,
-        super::analytics::language_distribution,
-        super::analytics::calls_over_time,
-        crate::events::stream,
-        super::calls::list,
-        super::call_export::export,
-        super::lead_delete::delete,
-        super::lead_filters::create,
-        super::lead_filters::list,
-        super::lead_filters::delete,
-        super::lead_actions::reset,
-        super::calls::get_one,
-        super::recordings::link,
-        super::recordings::play,
-        super::speech::play,
-        super::meetings::list,
-        super::meetings::get_one,
-        super::meetings::set_status,
-        super::dnc::add,
-        super::dnc::bulk_add,
-        super::dnc_import::import,
-        super::dnc::get_one,
-        super::dnc::remove,
-        super::webhooks::status,
-        super::webhooks::amd,
-        super::webhooks::voice,
-        super::webhooks::turn,
-        super::webhooks::recording,
-        super::health::healthz,
-        super::health::readyz,
-        crate::metrics::render,
-    ),
-    components(schemas(ErrorBody)),
-    modifiers(&SecuritySchemes, &CommonErrors),
-    tags(
-        (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
-        (name = "leads", description = "Create, upload, list and read leads"),
-        (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
-        (name = "calls", description = "Every attempt, with its transcript"),
-        (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
-        (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
-        (name = "events", description = "Live Server-Sent Events"),
-        (name = "do-not-call", description = "The do-not-call list"),
-        (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
-        (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
-    )
-)]
-pub struct ApiDoc;
+/// Declares [`ApiDoc`] over the handlers given once, and (in tests) `handler_documents`: a
+/// document of each handler alone. The derive merges every handler's schemas by component
+/// name, the last one winning, so two Rust types under one name leave no trace in [`ApiDoc`];
+/// side by side, the documents of single handlers show it (see the test
+/// `no_two_types_share_a_component_name`).
+macro_rules! api_doc {
+    ($($($segment:ident)::+),+ $(,)?) => {
+        /// The OpenAPI document of every route.
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "Callwright API",
+                description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
+        Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
+        `callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
+        The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
+            ),
+            paths($($($segment)::+),+),
+            components(schemas(ErrorBody)),
+            modifiers(&SecuritySchemes, &CommonErrors),
+            tags(
+                (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
+                (name = "leads", description = "Create, upload, list and read leads"),
+                (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
+                (name = "calls", description = "Every attempt, with its transcript"),
+                (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
+                (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
+                (name = "events", description = "Live Server-Sent Events"),
+                (name = "do-not-call", description = "The do-not-call list"),
+                (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
+                (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
+            )
+        )]
+        pub struct ApiDoc;
+
+        /// `(handler, document of that handler alone)` for every handler of [`ApiDoc`].
+        #[cfg(test)]
+        fn handler_documents() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+            vec![$((stringify!($($segment)::+), {
+                #[derive(OpenApi)]
+                #[openapi(paths($($segment)::+))]
+                struct One;
+                One::openapi()
+            })),+]
+        }
+    };
+}
+
+api_doc!(
+    super::agents::create,
+    super::agents::list,
+    super::agents::rules,
+    super::agents::preview,
+    super::agents::get_one,
+    super::agents::update,
+    super::agents::list_versions,
+    super::agents::get_version,
+    super::trials::start,
+    super::trials::get_one,
+    super::trials::message,
+    super::trials::end,
+    super::leads::create,
+    super::lead_list::list,
+    super::upload::upload,
+    super::leads::get_one,
+    super::lead_actions::retry,
+    super::campaigns::start,
+    super::campaign_list::list,
+    super::campaigns::get_one,
+    super::campaigns::control,
+    super::analytics::overview,
+    super::agent_analytics::agents,
+    super::analytics::call_outcomes,
+    super::analytics::language_distribution,
+    super::analytics::calls_over_time,
+    crate::events::stream,
+    super::calls::list,
+    super::call_export::export,
+    super::lead_delete::delete,
+    super::lead_filters::create,
+    super::lead_filters::list,
+    super::lead_filters::delete,
+    super::lead_actions::reset,
+    super::calls::get_one,
+    super::recordings::link,
+    super::recordings::play,
+    super::speech::play,
+    super::meetings::list,
+    super::meetings::get_one,
+    super::meetings::set_status,
+    super::dnc::add,
+    super::dnc::bulk_add,
+    super::dnc_import::import,
+    super::dnc::get_one,
+    super::dnc::remove,
+    super::webhooks::status,
+    super::webhooks::amd,
+    super::webhooks::voice,
+    super::webhooks::turn,
+    super::webhooks::recording,
+    super::health::healthz,
+    super::health::readyz,
+    crate::metrics::render,
+);
 
 /// `GET /openapi.json` and Swagger UI under `/docs`.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -138,16 +160,31 @@ impl Modify for SecuritySchemes {
 }
 
 /// The error responses every route can give, added where a handler does not document its own:
-/// 401 on `/api` (no valid key), 500 (a bug), 503 on `/api` (Postgres or Temporal down). They
-/// all point at shared responses in `components.responses`, whose body is [`ErrorBody`].
+/// 400 on operations with parameters or a body (axum's extractors refuse a path segment, a
+/// query or a body that does not parse, before the handler runs), 401 on `/api` (no valid
+/// key), 415 on `/api` operations that take a body (axum's extractors refuse a body of another
+/// `Content-Type`), 500 (a bug), 503 on `/api` (Postgres or Temporal down). `json_errors`
+/// gives the extractors' refusals the JSON shape; all point at shared responses in
+/// `components.responses`, whose body is [`ErrorBody`].
 struct CommonErrors;
 
 impl CommonErrors {
-    const SHARED: [(&'static str, &'static str, &'static str); 3] = [
+    const SHARED: [(&'static str, &'static str, &'static str); 5] = [
+        (
+            "400",
+            "BadRequest",
+            "A path segment, query parameter or body that does not parse (`error.field` names \
+             it when it can)",
+        ),
         (
             "401",
             "Unauthorized",
             "No API key, or one that is not (or no longer) valid",
+        ),
+        (
+            "415",
+            "UnsupportedMediaType",
+            "The body's `Content-Type` is not one the operation takes",
         ),
         (
             "500",
@@ -201,9 +238,18 @@ impl Modify for CommonErrors {
             .into_iter()
             .flatten()
             {
+                let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                if has_parameters || operation.request_body.is_some() {
+                    Self::add(operation, "400");
+                }
                 if api {
                     Self::add(operation, "401");
                     Self::add(operation, "503");
+                    // The Twilio webhooks are left out: they read any body as a form (a 400 or a
+                    // 403 when it is not one), never a 415.
+                    if operation.request_body.is_some() {
+                        Self::add(operation, "415");
+                    }
                 }
                 if api || twilio || recordings {
                     Self::add(operation, "500");
@@ -308,9 +354,11 @@ pub enum BucketSize {
 
 /// An agent as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
+// Other parts are refused (422).
+#[serde(deny_unknown_fields)]
 pub struct AgentForm {
-    /// The agent as JSON (`AgentSpec`).
-    #[schema(value_type = String)]
+    /// The agent as JSON: an object part is `application/json` in a multipart body.
+    #[schema(value_type = callwright_domain::agent::AgentSpec)]
     pub agent: String,
     /// Knowledge documents (Markdown or plain text, UTF-8), any number; each file's name is its
     /// title.
@@ -320,6 +368,10 @@ pub struct AgentForm {
 
 /// `POST /api/leads/upload` as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
+// The upload skips parts other than `file` (a browser form may carry more), but documents
+// none: what a client may add is bound by what a part's header can hold, which a schema does
+// not say (a name with a control character breaks the whole body, a 400).
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The CSV file.
     #[schema(value_type = String, format = Binary)]
@@ -562,6 +614,9 @@ mod tests {
             "MeetingPage",
             "CampaignDetail",
             "CampaignProgress",
+            "CampaignRow",
+            "CampaignPage",
+            "CallRecord",
             "LeadView",
             "AnalyticsOverview",
             "KeyCount",
@@ -574,6 +629,58 @@ mod tests {
                 "no schema {name} in {:?}",
                 schemas.as_object().map(|o| o.keys().collect::<Vec<_>>())
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn every_operation_with_a_body_documents_415() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        let mut with_body = 0;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            // Twilio's webhooks parse whatever comes as a form: a 400 or 403, never a 415.
+            if path.starts_with("/twilio/") {
+                continue;
+            }
+            for (method, op) in item.as_object().unwrap() {
+                if op.get("requestBody").is_none() {
+                    continue;
+                }
+                with_body += 1;
+                assert!(
+                    op["responses"]["415"].is_object(),
+                    "{method} {path} takes a body but does not document 415"
+                );
+            }
+        }
+        assert!(with_body >= 12, "only {with_body} operations with a body");
+    }
+
+    #[tokio::test]
+    async fn path_parameters_are_the_ones_in_the_path() {
+        let (_, _, body) = get(SPEC_PATH).await;
+        let spec: Value = serde_json::from_slice(&body).unwrap();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            let mut in_template: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .map(|rest| rest.split_once('}').unwrap().0)
+                .collect();
+            in_template.sort_unstable();
+            for (method, op) in item.as_object().unwrap() {
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                let mut documented: Vec<&str> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                documented.sort_unstable();
+                // A query struct without `parameter_in = Query` lands in the path.
+                assert_eq!(
+                    documented, in_template,
+                    "{method} {path}: path parameters {documented:?}"
+                );
+            }
         }
     }
 
@@ -606,6 +713,56 @@ mod tests {
                 .unwrap_or_else(|| panic!("{r} is not local"));
             assert!(spec.pointer(pointer).is_some(), "{r} does not resolve");
         }
+    }
+
+    /// Each component name stands for one Rust type: a handler's own document (where its types
+    /// are the only ones) has the same schema under a name as every other handler's and as
+    /// [`ApiDoc`]. Two types under one name give two schemas, and [`ApiDoc`] keeps only one,
+    /// so the other type's responses would be documented with a shape they do not have.
+    #[test]
+    fn no_two_types_share_a_component_name() {
+        let full = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut first: std::collections::BTreeMap<String, (String, Value)> = Default::default();
+        let mut clashes = Vec::new();
+        // A schema in a message: its description (the type's doc comment) tells which type.
+        let gist = |schema: &Value| match schema["description"].as_str() {
+            Some(d) => format!("'{d}'"),
+            None => schema.to_string().chars().take(120).collect(),
+        };
+        for (handler, doc) in handler_documents() {
+            // `stringify!` spaces the path out: `super :: calls :: list`.
+            let handler = handler.replace(' ', "");
+            let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
+            for (name, schema) in schemas {
+                let schema = serde_json::to_value(schema).unwrap();
+                let documented = &full["components"]["schemas"][&name];
+                if *documented != schema {
+                    clashes.push(format!(
+                        "{name}: {handler} registers {} but the document has {}",
+                        gist(&schema),
+                        gist(documented)
+                    ));
+                }
+                match first.get(&name) {
+                    Some((other, seen)) if *seen != schema => clashes.push(format!(
+                        "{name}: {other} registers {}, {handler} {}",
+                        gist(seen),
+                        gist(&schema)
+                    )),
+                    Some(_) => {}
+                    None => {
+                        first.insert(name, (handler.clone(), schema));
+                    }
+                }
+            }
+        }
+        assert!(
+            first.len() > 50,
+            "only {} components found: {:?}",
+            first.len(),
+            first.keys().collect::<Vec<_>>()
+        );
+        assert!(clashes.is_empty(), "{}", clashes.join("\n"));
     }
 
     fn enum_values<T: ToSchema>() -> Vec<String> {

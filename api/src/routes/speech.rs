@@ -37,7 +37,7 @@ fn parse_file(file: &str) -> Result<&str, ApiError> {
     path = "/tts/{file}",
     operation_id = "playSpeech",
     tag = "calls",
-    params(("file" = String, Path, description = "`<content hash>.wav`"), SignedSpeech),
+    params(("file" = String, Path, description = "`<content hash>.wav`", pattern = r"^[0-9a-f]{64}\.wav$"), SignedSpeech),
     responses(
         (status = 200, description = "The audio (8 kHz μ-law WAV)", content_type = "audio/x-wav"),
         (status = 400, description = "Not a speech file name", body = ErrorBody),

@@ -7,6 +7,7 @@
 //! nothing is retried, the trial's lead and calls stay out of lists, analytics and webhooks, and
 //! a meeting it books is marked as a trial and released when the trial ends.
 
+use super::json_body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -276,9 +277,9 @@ fn trial_workflow_id(trial_id: Uuid) -> String {
 pub async fn start(
     State(state): State<AppState>,
     Path(agent_id): Path<Uuid>,
-    body: Option<Json<NewTrial>>,
+    body: Option<JsonBody<NewTrial>>,
 ) -> Result<(StatusCode, Json<TrialView>), ApiError> {
-    let req = body.map(|Json(b)| b).unwrap_or_default();
+    let req = body.map(|JsonBody(b)| b).unwrap_or_default();
     let latest: Option<i32> = sqlx::query_scalar("SELECT latest_version FROM agents WHERE id = $1")
         .bind(agent_id)
         .fetch_optional(&state.db)
@@ -553,7 +554,7 @@ async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
 pub async fn message(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    Json(msg): Json<TrialMessage>,
+    JsonBody(msg): JsonBody<TrialMessage>,
 ) -> Result<Json<TrialReply>, ApiError> {
     let text = msg.text.trim();
     if text.is_empty() {

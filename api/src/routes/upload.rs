@@ -63,7 +63,7 @@ pub fn route() -> MethodRouter<AppState> {
 pub struct UploadQuery {
     /// Region for numbers written in national form (e.g. `US`); a `region` column overrides
     /// it row by row.
-    #[param(example = "US")]
+    #[param(example = "US", pattern = r"^([A-Za-z]{2})?$")]
     region: Option<String>,
 }
 

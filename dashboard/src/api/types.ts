@@ -128,7 +128,7 @@ export interface LeadDetail extends LeadSummary {
   workflow?: LeadView | null;
 }
 
-/** `CallSummary`. */
+/** `CallRecord`: a call in the calls list (`GET /api/calls`). */
 export interface CallSummary {
   id: string;
   lead_id: string;
@@ -206,7 +206,7 @@ export interface ImportReport {
 /** `CampaignStatus`. */
 export type CampaignState = "running" | "paused" | "cancelling" | "completed";
 
-/** `CampaignStatus` list row (`GET /api/campaigns/status`). */
+/** `CampaignRow`: a campaign in `GET /api/campaigns/status`. */
 export interface CampaignRow {
   id: string;
   name: string;
@@ -218,7 +218,7 @@ export interface CampaignRow {
   outcomes: Record<string, number>;
 }
 
-/** `CampaignStatusPage`. */
+/** `CampaignPage`. */
 export interface CampaignPage {
   campaigns: CampaignRow[];
   next_cursor?: string | null;

@@ -75,7 +75,8 @@ async fn the_api_serves_its_openapi_document_and_docs_and_fuzz_findings_stay_fix
     assert_eq!(resp.status(), 200);
     assert!(resp.bytes().await.unwrap().len() > 100_000);
 
-    // NUL characters: Postgres text cannot hold them (was a 500).
+    // NUL characters: Postgres text cannot hold them (was a 500). A lead's fields are parsed
+    // first, which names the field.
     let (status, body) = stack
         .post(
             "/api/leads",
