@@ -144,7 +144,7 @@ pub async fn bulk_add(
             format!("between 1 and {MAX_BULK} numbers per request"),
         ));
     }
-    let region = super::upload::region_code(bulk.region.as_deref().unwrap_or_default())?;
+    let region = super::csv_input::region_code(bulk.region.as_deref().unwrap_or_default())?;
     let mut valid = Vec::with_capacity(bulk.phones.len());
     let mut rejected = Vec::new();
     for (index, raw) in bulk.phones.iter().enumerate() {

@@ -6,16 +6,15 @@
 //! optional, other columns are ignored and named in the report. Numbers already listed stay
 //! as they are (their first reason is kept).
 
-use super::upload::{
-    CsvInput, LISTED_ROWS, RejectedRow, csv_reader, is_blank, record_line, region_code, shown,
-    utf8_fields,
-};
+use super::csv_input::{CsvInput, csv_reader, is_blank, record_line, region_code, utf8_fields};
+use super::upload::{LISTED_ROWS, RejectedRow};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::routing::{MethodRouter, post};
+use callwright_domain::new_lead::shown;
 use callwright_domain::{E164, FieldError};
 use csv_async::ByteRecord;
 use serde::{Deserialize, Serialize};

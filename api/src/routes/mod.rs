@@ -8,6 +8,7 @@ mod call_export;
 mod calls;
 mod campaign_list;
 mod campaigns;
+mod csv_input;
 mod dnc;
 mod dnc_import;
 mod health;

@@ -20,23 +20,30 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
-use callwright_domain::lead::{MAX_FIELD_NAME, MAX_FIELDS};
-pub(super) use callwright_domain::new_lead::shown;
-use callwright_domain::{Email, FieldError, LeadInput, NewLead};
-use csv_async::{AsyncReaderBuilder, ByteRecord};
-use futures::{Stream, StreamExt, TryStreamExt};
+mod body;
+mod columns;
+mod copy;
+
+use super::csv_input::{
+    CsvInput, MAX_RECORD_BYTES, csv_reader, is_blank, record_line, region_code, utf8_fields,
+};
+use body::{BodyKind, body_kind, content_length, limit_body};
+use callwright_domain::FieldError;
+use columns::header_error;
+pub use columns::{Columns, validate_row};
+use copy::push_copy_row;
+use csv_async::ByteRecord;
+use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll};
-use tokio::io::{AsyncRead, ReadBuf};
+use tokio::io::AsyncRead;
 use tokio_util::io::StreamReader;
 use uuid::Uuid;
 
@@ -46,9 +53,6 @@ pub const LISTED_ROWS: usize = 1_000;
 const BATCH_ROWS: usize = 5_000;
 /// …or fewer, once the batch holds this many bytes.
 const BATCH_BYTES: usize = 1024 * 1024;
-/// Longest one CSV record may be; a longer one refuses the upload (it would have to be held
-/// whole in memory).
-pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
 
 /// The route: the upload sets its own size limit (`UPLOAD_MAX_BYTES`) instead of the API's
 /// default body limit.
@@ -274,341 +278,6 @@ struct Limits {
     region: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyKind {
-    Csv,
-    Multipart,
-}
-
-fn body_kind(headers: &HeaderMap) -> Result<BodyKind, UploadError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
-        "text/csv" | "application/csv" | "text/plain" => Ok(BodyKind::Csv),
-        "multipart/form-data" => Ok(BodyKind::Multipart),
-        _ => Err(UploadError::UnsupportedMediaType(
-            content_type.chars().take(100).collect(),
-        )),
-    }
-}
-
-fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// The request body as a stream that fails (and sets `over`) once more than `max` bytes came.
-fn limit_body(
-    body: Body,
-    max: u64,
-    over: Arc<AtomicBool>,
-) -> impl Stream<Item = Result<Bytes, io::Error>> + Send + 'static {
-    let mut seen: u64 = 0;
-    body.into_data_stream().map(move |chunk| {
-        let chunk = chunk.map_err(io::Error::other)?;
-        seen = seen.saturating_add(chunk.len() as u64);
-        if seen > max {
-            over.store(true, Ordering::SeqCst);
-            return Err(io::Error::other(format!(
-                "the upload is larger than {max} bytes"
-            )));
-        }
-        Ok(chunk)
-    })
-}
-
-/// The CSV bytes as the parser reads them. Fails the read once more than `max` bytes were
-/// read past the end of the last complete record (`record_end`, kept up to date by the
-/// caller): a single record never has to be held whole when it is larger than that. Ends the
-/// input with a newline when the file does not, so every record ends with one (which the line
-/// numbers rely on, see [`record_line`]) unless a quote left open runs to the end of the file.
-pub(super) struct CsvInput<R> {
-    inner: R,
-    read: u64,
-    last: Option<u8>,
-    ended: bool,
-    /// The parser has been told the file ended (a read that returned nothing): a record it
-    /// returns after that was ended by the end of the file, not by a newline.
-    eof_seen: bool,
-    record_end: Arc<AtomicU64>,
-    max: u64,
-    tripped: Arc<AtomicBool>,
-}
-
-impl<R> CsvInput<R> {
-    pub(super) fn new(inner: R, record_end: Arc<AtomicU64>, tripped: Arc<AtomicBool>) -> Self {
-        Self {
-            inner,
-            read: 0,
-            last: None,
-            ended: false,
-            eof_seen: false,
-            record_end,
-            max: MAX_RECORD_BYTES,
-            tripped,
-        }
-    }
-}
-
-impl<R: AsyncRead + Unpin> AsyncRead for CsvInput<R> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let this = &mut *self;
-        if this.ended {
-            this.eof_seen = true;
-            return Poll::Ready(Ok(()));
-        }
-        match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(Ok(())) => {
-                let filled = &buf.filled()[before..];
-                if filled.is_empty() && buf.remaining() > 0 {
-                    // The end of the file.
-                    this.ended = true;
-                    if this.last.is_some_and(|b| b != b'\n') {
-                        buf.put_slice(b"\n");
-                    } else {
-                        this.eof_seen = true;
-                    }
-                    return Poll::Ready(Ok(()));
-                }
-                this.last = filled.last().copied().or(this.last);
-                this.read += filled.len() as u64;
-                let pending = this
-                    .read
-                    .saturating_sub(this.record_end.load(Ordering::SeqCst));
-                if pending > this.max {
-                    this.tripped.store(true, Ordering::SeqCst);
-                    return Poll::Ready(Err(io::Error::other("record too long")));
-                }
-                Poll::Ready(Ok(()))
-            }
-            other => other,
-        }
-    }
-}
-
-/// A `region` parameter: empty is none, else a two-letter region code (upper-cased).
-pub(super) fn region_code(raw: &str) -> Result<Option<String>, FieldError> {
-    match raw.trim() {
-        "" => Ok(None),
-        r if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Ok(Some(r.to_ascii_uppercase()))
-        }
-        r => Err(FieldError::new(
-            "region",
-            format!("'{}' is not a two-letter region code", shown(r)),
-        )),
-    }
-}
-
-fn header_error(message: String) -> FieldError {
-    FieldError::new("header", message)
-}
-
-/// Where each known column is in the header.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Columns {
-    name: usize,
-    phone: usize,
-    email: Option<usize>,
-    language: Option<usize>,
-    timezone: Option<usize>,
-    company: Option<usize>,
-    notes: Option<usize>,
-    region: Option<usize>,
-    /// Fields in the header.
-    width: usize,
-    /// The other columns (position, name as written): kept as the lead's `fields`.
-    extra: Vec<(usize, String)>,
-}
-
-impl Columns {
-    /// Reads the header row: names trimmed and case-insensitive (a UTF-8 byte-order mark before
-    /// the first is dropped), any order; `name` and `phone` required and no known column twice.
-    /// Every other named column is kept as one of the lead's `fields` (up to
-    /// [`MAX_FIELDS`], names up to [`MAX_FIELD_NAME`] characters, each once).
-    pub fn from_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Self, FieldError> {
-        let mut found: [Option<usize>; 8] = [None; 8];
-        const KNOWN: [&str; 8] = [
-            "name", "phone", "email", "language", "timezone", "company", "notes", "region",
-        ];
-        let mut extra: Vec<(usize, String)> = Vec::new();
-        let mut width = 0;
-        for (i, raw) in fields.into_iter().enumerate() {
-            width = i + 1;
-            let key = raw.trim_start_matches('\u{feff}').trim().to_lowercase();
-            match KNOWN.iter().position(|k| *k == key) {
-                Some(k) => {
-                    if found[k].is_some() {
-                        return Err(header_error(format!("the column '{key}' appears twice")));
-                    }
-                    found[k] = Some(i);
-                }
-                None if key.is_empty() => {}
-                None => {
-                    let name = raw.trim_start_matches('\u{feff}').trim();
-                    if name.chars().count() > MAX_FIELD_NAME {
-                        return Err(header_error(format!(
-                            "the column name '{}' is longer than {MAX_FIELD_NAME} characters",
-                            shown(name)
-                        )));
-                    }
-                    if extra.iter().any(|(_, n)| n == name) {
-                        return Err(header_error(format!(
-                            "the column '{}' appears twice",
-                            shown(name)
-                        )));
-                    }
-                    extra.push((i, name.to_owned()));
-                }
-            }
-        }
-        if extra.len() > MAX_FIELDS {
-            return Err(header_error(format!(
-                "at most {MAX_FIELDS} columns besides name, phone, email, language, timezone, company, notes and region (got {})",
-                extra.len()
-            )));
-        }
-        let required = |k: usize| {
-            found[k].ok_or_else(|| {
-                header_error(format!(
-                    "the required column '{}' is missing (the first line must name the columns, e.g. name,phone,email)",
-                    KNOWN[k]
-                ))
-            })
-        };
-        Ok(Self {
-            name: required(0)?,
-            phone: required(1)?,
-            email: found[2],
-            language: found[3],
-            timezone: found[4],
-            company: found[5],
-            notes: found[6],
-            region: found[7],
-            width,
-            extra,
-        })
-    }
-
-    /// The names of the columns kept as fields.
-    fn field_names(&self) -> Vec<String> {
-        self.extra.iter().map(|(_, n)| n.clone()).collect()
-    }
-}
-
-/// Checks one data row (its fields already known to be UTF-8) with the rules every lead
-/// passes ([`NewLead::parse`]); the refusal names the column.
-pub fn validate_row<'a>(
-    columns: &Columns,
-    fields: &[&'a str],
-    default_region: Option<&'a str>,
-) -> Result<NewLead<'a>, FieldError> {
-    if fields.len() != columns.width {
-        return Err(FieldError::new(
-            "row",
-            format!(
-                "{} fields where the header has {} (a comma in an unquoted value?)",
-                fields.len(),
-                columns.width
-            ),
-        ));
-    }
-    let get = |i: Option<usize>| i.map(|i| fields[i]);
-    let own = columns
-        .extra
-        .iter()
-        .map(|(i, column)| {
-            (
-                column.clone(),
-                serde_json::Value::String(fields[*i].to_owned()),
-            )
-        })
-        .collect();
-    NewLead::parse(LeadInput {
-        name: fields[columns.name],
-        phone: fields[columns.phone],
-        region: get(columns.region)
-            .filter(|r| !r.trim().is_empty())
-            .or(default_region),
-        email: get(columns.email),
-        company: get(columns.company),
-        language: get(columns.language),
-        timezone: get(columns.timezone),
-        notes: get(columns.notes),
-        fields: own,
-    })
-}
-
-/// Appends one value in `COPY … FROM STDIN` text format (`\N` for NULL).
-fn push_copy_value(buf: &mut Vec<u8>, value: Option<&str>) {
-    let Some(value) = value else {
-        buf.extend_from_slice(b"\\N");
-        return;
-    };
-    for b in value.bytes() {
-        match b {
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            _ => buf.push(b),
-        }
-    }
-}
-
-/// Appends a staging-table row: `line, name, phone, email, company, language, timezone,
-/// window_timezones, notes, fields`.
-fn push_copy_row(buf: &mut Vec<u8>, line: u64, row: &NewLead<'_>) {
-    buf.extend_from_slice(line.to_string().as_bytes());
-    for value in [
-        Some(row.name),
-        Some(row.phone.as_str()),
-        row.email.as_ref().map(Email::as_str),
-        row.company,
-        Some(row.language.code()),
-        Some(row.zones.primary.as_str()),
-    ] {
-        buf.push(b'\t');
-        push_copy_value(buf, value);
-    }
-    // An array literal of quoted zone names (zone names hold no quote or backslash).
-    buf.extend_from_slice(b"\t{");
-    for (i, zone) in row.zones.window.iter().enumerate() {
-        if i > 0 {
-            buf.push(b',');
-        }
-        buf.push(b'"');
-        push_copy_value(buf, Some(zone));
-        buf.push(b'"');
-    }
-    buf.push(b'}');
-    buf.push(b'\t');
-    push_copy_value(buf, row.notes);
-    buf.push(b'\t');
-    // A map of JSON values always serialises.
-    let fields = serde_json::to_string(&row.fields).unwrap_or_else(|_| "{}".to_owned());
-    push_copy_value(buf, Some(&fields));
-    buf.push(b'\n');
-}
-
 /// What reading the file produced (the valid rows are in the staging table by then).
 #[derive(Debug, Default)]
 struct ReadOutcome {
@@ -830,39 +499,6 @@ pub async fn parse_upload(
     }
 }
 
-/// A CSV parser over `input`: no header handling (the caller reads the first record as the
-/// header), any number of fields a record, and only `\n` ends a record (a `\r` before it is
-/// trimmed with the rest of the field's white space).
-pub(super) fn csv_reader<R: AsyncRead + Unpin + Send>(input: R) -> csv_async::AsyncReader<R> {
-    AsyncReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv_async::Terminator::Any(b'\n'))
-        .create_reader(input)
-}
-
-/// The line the record just read starts on. The parser counts the newlines it consumed and
-/// ends a record on one (every record ends with one, see [`CsvInput`]), but it reports as the
-/// record's position the count before any blank lines it skipped; so count back from the
-/// end instead: the record spans its own newlines plus the one that ended it, if one did (a
-/// quote left open runs to the end of the file, swallowing the last newline).
-pub(super) fn record_line<R: AsyncRead + Unpin + Send>(
-    csv: &csv_async::AsyncReader<CsvInput<R>>,
-    record: &ByteRecord,
-) -> u64 {
-    let inside = record.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
-    let ended_by_newline = u64::from(!csv.get_ref().eof_seen);
-    csv.position()
-        .line()
-        .saturating_sub(inside + ended_by_newline)
-        .max(1)
-}
-
-/// Whether every field of the record is empty or white space (a blank spreadsheet row).
-pub(super) fn is_blank(fields: &[&str]) -> bool {
-    fields.iter().all(|f| f.trim().is_empty())
-}
-
 /// Reads the header and every record, sending valid rows to `sink` (the open `COPY`).
 async fn read_rows<R, S>(
     csv: &mut csv_async::AsyncReader<CsvInput<R>>,
@@ -961,15 +597,13 @@ where
     Ok(out)
 }
 
-/// The record's fields as text, or the error of the first that is not UTF-8.
-pub(super) fn utf8_fields(record: &ByteRecord) -> Result<Vec<&str>, std::str::Utf8Error> {
-    record.iter().map(std::str::from_utf8).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callwright_domain::{E164, Language};
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, header};
+    use callwright_domain::{E164, Language, NewLead};
+    use futures::StreamExt;
 
     fn columns(header: &str) -> Columns {
         Columns::from_header(header.split(',')).unwrap()
