@@ -7,6 +7,8 @@
 //! nothing is retried, the trial's lead and calls stay out of lists, analytics and webhooks, and
 //! a meeting it books is marked as a trial and released when the trial ends.
 
+mod lead;
+
 use super::json_body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -16,7 +18,7 @@ use axum::http::StatusCode;
 use callwright_contracts::activities::chat_sid;
 use callwright_domain::agent::AgentRef;
 use callwright_domain::conversation::ToolUse;
-use callwright_domain::{CallSettings, CallStatus, Email, Language, LeadProfile};
+use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
 use callwright_store::meetings::{MEETING_COLUMNS, Meeting};
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::messages::{
@@ -24,6 +26,8 @@ use callwright_workflows::messages::{
 };
 use callwright_workflows::search;
 use chrono::{DateTime, Utc};
+pub(super) use lead::load_lead;
+use lead::trial_lead;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use temporalio_client::{
@@ -133,122 +137,6 @@ pub struct TrialView {
     /// The qualification answers extracted after the trial ended.
     #[schema(value_type = Option<Object>)]
     answers: Option<Value>,
-}
-
-/// What of a lead an agent's templates read: name, email, company, language, zone, fields.
-pub(super) struct TrialLeadRow {
-    pub(super) name: String,
-    pub(super) email: Option<String>,
-    pub(super) company: Option<String>,
-    pub(super) language: Language,
-    pub(super) timezone: chrono_tz::Tz,
-    pub(super) fields: std::collections::BTreeMap<String, Value>,
-}
-
-/// A live lead (not deleted, not a trial's) as an agent's templates read it.
-pub(super) async fn load_lead(
-    state: &AppState,
-    id: Uuid,
-) -> Result<Option<TrialLeadRow>, ApiError> {
-    type Row = (
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
-    );
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT name, email, company, language, timezone, fields FROM leads
-         WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
-    // Both columns are checked when a lead is written; a value that fails here is a bug.
-    let stored = |what: &str, value: &str| {
-        ApiError::Internal(anyhow::anyhow!(
-            "lead {id}: stored {what} '{value}' is unknown"
-        ))
-    };
-    row.map(|(name, email, company, language, timezone, fields)| {
-        Ok(TrialLeadRow {
-            name,
-            email,
-            company,
-            language: language
-                .parse()
-                .map_err(|_| stored("language", &language))?,
-            timezone: timezone
-                .parse()
-                .map_err(|_| stored("timezone", &timezone))?,
-            fields: fields.0,
-        })
-    })
-    .transpose()
-}
-
-async fn trial_lead(
-    state: &AppState,
-    req: &NewTrial,
-    agent_language: Language,
-) -> Result<TrialLeadRow, ApiError> {
-    let language = match req.language.as_deref().filter(|l| !l.trim().is_empty()) {
-        Some(l) => Some(
-            l.parse::<Language>()
-                .map_err(|e| ApiError::invalid("language", format!("{e}")))?,
-        ),
-        None => None,
-    };
-    if req.lead_id.is_some() && req.lead.is_some() {
-        return Err(ApiError::invalid("lead", "give lead_id or lead, not both"));
-    }
-    if let Some(id) = req.lead_id {
-        let lead = load_lead(state, id)
-            .await?
-            .ok_or_else(|| ApiError::invalid("lead_id", format!("no lead {id}")))?;
-        return Ok(TrialLeadRow {
-            language: language.unwrap_or(lead.language),
-            ..lead
-        });
-    }
-    let given = req.lead.as_ref();
-    let name = given
-        .and_then(|l| l.name.as_deref())
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or("Trial caller");
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid("lead.name", "at most 200 characters"));
-    }
-    let timezone = given
-        .and_then(|l| l.timezone.as_deref())
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or("UTC");
-    let timezone = timezone.parse::<chrono_tz::Tz>().map_err(|_| {
-        ApiError::invalid(
-            "lead.timezone",
-            format!("'{timezone}' is not an IANA time zone"),
-        )
-    })?;
-    let email = given
-        .and_then(|l| l.email.as_deref())
-        .filter(|e| !e.trim().is_empty())
-        .map(Email::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("lead.email", e))?;
-    let fields = callwright_domain::lead::lead_fields(
-        given.and_then(|l| l.fields.clone()).unwrap_or_default(),
-    )
-    .map_err(|e| e.under("lead"))?;
-    Ok(TrialLeadRow {
-        name: name.to_owned(),
-        email: email.map(|e| e.as_str().to_owned()),
-        company: given.and_then(|l| l.company.clone()),
-        language: language.unwrap_or(agent_language),
-        timezone,
-        fields,
-    })
 }
 
 /// The workflow id of a trial.
