@@ -85,14 +85,7 @@ fn seed(parts: &[&str]) -> u64 {
 
 /// A database failure inside a turn: retryable, like a provider's 5xx.
 fn db(e: sqlx::Error) -> ProviderError {
-    ProviderError {
-        provider: "database",
-        message: e.to_string(),
-        status: None,
-        retryable: true,
-        retry_after: None,
-        code: None,
-    }
+    ProviderError::failed("database", e.to_string(), true)
 }
 
 fn plausible_email(s: &str) -> bool {

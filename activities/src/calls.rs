@@ -276,14 +276,11 @@ impl CallActivities {
             if last_try {
                 return settle(RecordingTranscriptStatus::NoRecording).await;
             }
-            return Err(ProviderError {
-                provider: "twilio",
-                message: "the recording has not been announced yet".into(),
-                status: None,
-                retryable: true,
-                retry_after: None,
-                code: None,
-            }
+            return Err(ProviderError::failed(
+                "twilio",
+                "the recording has not been announced yet",
+                true,
+            )
             .into_activity());
         };
         let transcribed = async {
@@ -432,14 +429,11 @@ impl CallActivities {
                 Some((summary, answers))
             })
             .ok_or_else(|| {
-                ProviderError {
-                    provider: "llm",
-                    message: "the model did not call record_summary with a valid summary".into(),
-                    status: None,
-                    retryable: true,
-                    retry_after: None,
-                    code: None,
-                }
+                ProviderError::failed(
+                    "llm",
+                    "the model did not call record_summary with a valid summary",
+                    true,
+                )
                 .into_activity()
             })?;
         self.store

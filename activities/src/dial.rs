@@ -95,15 +95,10 @@ impl DialActivities {
     ) -> Result<DialOutput, ActivityError> {
         let Some(phone) = input.lead.phone.as_ref().map(|p| p.as_str()) else {
             // A lead without a number (a trial's) is never dialled; the workflow does not ask.
-            return Err(ProviderError {
-                provider: "twilio",
-                message: "the lead has no number to dial".into(),
-                status: None,
-                retryable: false,
-                retry_after: None,
-                code: None,
-            }
-            .into_activity());
+            return Err(
+                ProviderError::failed("twilio", "the lead has no number to dial", false)
+                    .into_activity(),
+            );
         };
         if self.store.is_dnc(phone).await.map_err(db_error)? {
             tracing::info!(lead_id = %input.lead.lead_id, "not dialling: number is on the do-not-call list");

@@ -42,15 +42,7 @@ impl IntoActivity for AgentError {
     fn into_activity(self) -> ActivityError {
         match self {
             Self::Db(e) => db_error(e),
-            other => ProviderError {
-                provider: "agents",
-                message: other.to_string(),
-                status: None,
-                retryable: false,
-                retry_after: None,
-                code: None,
-            }
-            .into_activity(),
+            other => ProviderError::failed("agents", other.to_string(), false).into_activity(),
         }
     }
 }

@@ -463,12 +463,5 @@ impl SendRecord for InviteRecord<'_> {
 }
 
 fn record_error(err: &sqlx::Error) -> ProviderError {
-    ProviderError {
-        provider: "postgres",
-        message: format!("invite send record: {err}"),
-        status: None,
-        retryable: true,
-        retry_after: None,
-        code: None,
-    }
+    ProviderError::failed("postgres", format!("invite send record: {err}"), true)
 }

@@ -56,11 +56,17 @@ impl ProviderError {
 
     /// A response we could not understand: not retryable (the same request gets the same answer).
     pub fn protocol(provider: &'static str, message: impl Into<String>) -> Self {
+        Self::failed(provider, message, false)
+    }
+
+    /// A failure with no HTTP response to classify (a timeout of our own, a missing
+    /// announcement, a refusal we make): the caller says whether a retry may succeed.
+    pub fn failed(provider: &'static str, message: impl Into<String>, retryable: bool) -> Self {
         Self {
             provider,
             message: message.into(),
             status: None,
-            retryable: false,
+            retryable,
             retry_after: None,
             code: None,
         }

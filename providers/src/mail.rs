@@ -278,14 +278,11 @@ impl SmtpMailer {
 
 /// A step that got no reply in time; worth a retry (nothing was committed).
 fn timed_out(what: &str) -> ProviderError {
-    ProviderError {
-        provider: PROVIDER,
-        message: format!("{what}: no reply within the timeout"),
-        status: None,
-        retryable: true,
-        retry_after: None,
-        code: None,
-    }
+    ProviderError::failed(
+        PROVIDER,
+        format!("{what}: no reply within the timeout"),
+        true,
+    )
 }
 
 /// `MAIL FROM` parameters: SMTPUTF8 for non-ASCII addresses, 8BITMIME for a non-ASCII body.
