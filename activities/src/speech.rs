@@ -65,12 +65,7 @@ impl Voice {
         }
         let hash = voice.content_hash(text);
         let started = std::time::Instant::now();
-        let cached = sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM tts_audio WHERE hash = $1)",
-        )
-        .bind(&hash)
-        .fetch_one(&self.pool)
-        .await;
+        let cached = callwright_store::speech::cached(&self.pool, &hash).await;
         let result = match cached {
             Ok(true) => "hit",
             Ok(false) => match self.synth.synthesize(&voice, text).await {
@@ -120,21 +115,20 @@ impl Voice {
         text: &str,
         audio: &[u8],
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO tts_audio (hash, provider, voice_id, model_id, format, text, content_type, audio)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (hash) DO NOTHING",
+        callwright_store::speech::store(
+            &self.pool,
+            callwright_store::speech::NewAudio {
+                hash,
+                provider: voice.provider,
+                voice_id: &voice.voice_id,
+                model_id: &voice.model_id,
+                format: voice.format,
+                text,
+                content_type: WAV_CONTENT_TYPE,
+                audio,
+            },
         )
-        .bind(hash)
-        .bind(voice.provider)
-        .bind(&voice.voice_id)
-        .bind(&voice.model_id)
-        .bind(voice.format)
-        .bind(text)
-        .bind(WAV_CONTENT_TYPE)
-        .bind(audio)
-        .execute(&self.pool)
         .await
-        .map(|_| ())
     }
 
     fn link(&self, hash: &str) -> String {

@@ -80,48 +80,20 @@ pub async fn create_key(db: &PgPool, name: &str) -> Result<NewKey, sqlx::Error> 
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
     );
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO api_keys (id, name, key_prefix, key_hash) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(name)
-        .bind(&key[..KEY_PREFIX.len() + 6])
-        .bind(hash(&key).as_slice())
-        .execute(db)
-        .await?;
+    callwright_store::keys::insert(db, id, name, &key[..KEY_PREFIX.len() + 6], hash(&key).as_slice()).await?;
     Ok(NewKey { id, key })
 }
 
-/// One key as listed (never the key itself).
-#[derive(Debug, sqlx::FromRow)]
-pub struct KeyRow {
-    /// Row id.
-    pub id: Uuid,
-    /// What it is for.
-    pub name: String,
-    /// Its first characters, to recognise it.
-    pub key_prefix: String,
-    /// Created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Revoked, if it was.
-    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-}
+pub use callwright_store::keys::KeyRow;
 
 /// Every key, newest first.
 pub async fn list_keys(db: &PgPool) -> Result<Vec<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, key_prefix, created_at, revoked_at FROM api_keys ORDER BY created_at DESC",
-    )
-    .fetch_all(db)
-    .await
+    callwright_store::keys::list(db).await
 }
 
 /// Revokes a key; false if there is no such (live) key.
 pub async fn revoke_key(db: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .execute(db)
-            .await?;
-    Ok(done.rows_affected() == 1)
+    callwright_store::keys::revoke(db, id).await
 }
 
 /// Middleware: the request must carry a live key as a bearer token.
@@ -145,12 +117,7 @@ pub async fn require_key(
     let id = match state.keys.fresh(&digest) {
         Some(id) => id,
         None => {
-            let live: Option<Uuid> = sqlx::query_scalar(
-                "SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-            )
-            .bind(digest.as_slice())
-            .fetch_optional(&state.db)
-            .await?;
+            let live = callwright_store::keys::live_by_hash(&state.db, digest.as_slice()).await?;
             let id = live.ok_or(ApiError::Unauthorized)?;
             state.keys.remember(digest, id);
             id

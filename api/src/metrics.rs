@@ -60,22 +60,14 @@ pub async fn track(request: Request, next: Next) -> Response {
 )]
 pub async fn render(State(state): State<AppState>) -> Response {
     let mut out = handle().map(|h| h.render()).unwrap_or_default();
-    if let Ok(live) = sqlx::query_scalar::<_, i64>(
-        "SELECT count(*) FROM calls WHERE outcome IS NULL AND call_sid IS NOT NULL",
-    )
-    .fetch_one(&state.db)
-    .await
+    if let Ok(live) = callwright_store::calls::live_count(&state.db).await
     {
         out.push_str(&format!(
             "# HELP callwright_calls_in_progress Calls placed and not yet finished.\n\
              # TYPE callwright_calls_in_progress gauge\ncallwright_calls_in_progress {live}\n"
         ));
     }
-    if let Ok(rows) = sqlx::query_as::<_, (String, i64)>(
-        "SELECT outcome, count(*) FROM calls WHERE outcome IS NOT NULL GROUP BY 1 ORDER BY 1",
-    )
-    .fetch_all(&state.db)
-    .await
+    if let Ok(rows) = callwright_store::calls::outcome_counts(&state.db).await
     {
         out.push_str(
             "# HELP callwright_calls_total Finished calls by outcome.\n\

@@ -14,7 +14,6 @@ use sha2::Sha256;
 use sqlx::PgPool;
 use std::fmt::Write as _;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// Where events go and the key they are signed with.
 #[derive(Clone)]
@@ -40,22 +39,7 @@ const BATCH: i64 = 20;
 
 /// Records (or clears) the endpoint, which switches the outbox triggers on (or off).
 pub async fn register(db: &PgPool, config: Option<&OutboundConfig>) -> Result<(), sqlx::Error> {
-    match config {
-        Some(c) => {
-            sqlx::query(
-                "INSERT INTO webhook_endpoints (id, url) VALUES ('default', $1)
-                 ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, updated_at = now()",
-            )
-            .bind(&c.url)
-            .execute(db)
-            .await?;
-        }
-        None => {
-            sqlx::query("DELETE FROM webhook_endpoints")
-                .execute(db)
-                .await?;
-        }
-    }
+    callwright_store::outbox::set_endpoint(db, config.map(|c| c.url.as_str())).await?;
     Ok(())
 }
 
@@ -112,30 +96,14 @@ async fn round(
     http: &reqwest::Client,
     config: &OutboundConfig,
 ) -> Result<usize, sqlx::Error> {
-    type Row = (
-        Uuid,
-        String,
-        serde_json::Value,
-        chrono::DateTime<chrono::Utc>,
-        i32,
-    );
-    let due: Vec<Row> = sqlx::query_as(
-        "UPDATE webhook_outbox SET attempts = attempts + 1,
-                next_attempt_at = now() + interval '2 minutes'
-         WHERE id IN (SELECT id FROM webhook_outbox
-                      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                      ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, event_type, payload, created_at, attempts",
-    )
-    .bind(BATCH)
-    .fetch_all(db)
-    .await?;
-    for (id, event_type, payload, created_at, attempts) in &due {
+    let due = callwright_store::outbox::claim_due(db, BATCH).await?;
+    for event in &due {
+        let (id, attempts) = (&event.id, &event.attempts);
         let body = serde_json::json!({
             "id": id,
-            "type": event_type,
-            "created_at": created_at,
-            "data": payload,
+            "type": event.event_type,
+            "created_at": event.created_at,
+            "data": event.payload,
         })
         .to_string();
         let sig = signature(
@@ -158,26 +126,13 @@ async fn round(
         };
         match error {
             None => {
-                sqlx::query("UPDATE webhook_outbox SET delivered_at = now(), last_error = NULL WHERE id = $1")
-                    .bind(id)
-                    .execute(db)
-                    .await?;
+                callwright_store::outbox::delivered(db, *id).await?;
                 metrics::counter!("callwright_webhooks_delivered_total").increment(1);
             }
             Some(error) => {
                 tracing::info!(%id, attempts, %error, "webhook delivery failed; will retry");
-                sqlx::query(
-                    "UPDATE webhook_outbox SET last_error = $2,
-                            next_attempt_at = now() + make_interval(secs => $3),
-                            failed_at = CASE WHEN attempts >= $4 THEN now() END
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&error)
-                .bind(backoff(*attempts) as f64)
-                .bind(MAX_ATTEMPTS)
-                .execute(db)
-                .await?;
+                callwright_store::outbox::failed(db, *id, &error, backoff(*attempts) as f64, MAX_ATTEMPTS)
+                    .await?;
                 metrics::counter!("callwright_webhooks_failed_attempts_total").increment(1);
             }
         }

@@ -61,29 +61,7 @@ fn answer(value: Option<&Value>) -> String {
     }
 }
 
-/// One exported call.
-#[derive(sqlx::FromRow)]
-struct ExportRow {
-    id: Uuid,
-    lead_id: Uuid,
-    name: String,
-    phone: Option<String>,
-    email: Option<String>,
-    company: Option<String>,
-    campaign_id: Option<Uuid>,
-    agent_id: Option<Uuid>,
-    agent_version: Option<i32>,
-    attempt: i32,
-    language: String,
-    dialed_at: DateTime<Utc>,
-    ended_at: Option<DateTime<Utc>>,
-    duration_secs: Option<i32>,
-    status: String,
-    outcome: Option<String>,
-    outcome_detail: Option<Value>,
-    summary: Option<Value>,
-    answers: Option<Value>,
-}
+use callwright_store::calls::ExportRow;
 
 fn record(row: &ExportRow, questions: &[String]) -> Vec<String> {
     let opt = |v: &Option<String>| v.as_deref().map(text).unwrap_or_default();
@@ -132,23 +110,12 @@ fn csv_line(cells: &[String]) -> Result<Vec<u8>, csv::Error> {
 
 /// The question ids of the agent versions in scope, in the order the agents ask them.
 async fn question_columns(state: &AppState, q: &ExportQuery) -> Result<Vec<String>, ApiError> {
-    // Only the questions: a spec may carry a megabyte of knowledge.
-    let specs: Vec<sqlx::types::Json<Vec<Question>>> = sqlx::query_scalar(
-        "SELECT COALESCE(v.spec->'questions', '[]'::jsonb) FROM agent_versions v
-         WHERE (v.agent_id, v.version) IN (
-             SELECT DISTINCT agent_id, agent_version FROM calls
-             WHERE NOT trial AND agent_id IS NOT NULL
-               AND ($1::uuid IS NULL OR campaign_id = $1)
-               AND ($2::uuid IS NULL OR agent_id = $2))
-         ORDER BY v.agent_id, v.version",
-    )
-    .bind(q.campaign_id)
-    .bind(q.agent_id)
-    .fetch_all(&state.db)
-    .await?;
+    let specs = callwright_store::calls::question_specs(&state.db, q.campaign_id, q.agent_id).await?;
     let mut columns: Vec<String> = Vec::new();
-    for questions in specs {
-        for question in &questions.0 {
+    for spec in specs {
+        let questions: Vec<Question> = serde_json::from_value(spec)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("a stored agent's questions: {e}")))?;
+        for question in &questions {
             if !columns.contains(&question.id) {
                 columns.push(question.id.clone());
             }
@@ -215,28 +182,15 @@ fn async_stream(
             let Some(after) = next else {
                 return Ok(None);
             };
-            let rows = sqlx::query_as::<_, ExportRow>(
-                "SELECT c.id, c.lead_id, l.name, l.phone, l.email, l.company, c.campaign_id,
-                        c.agent_id, c.agent_version, c.attempt, c.language, c.dialed_at,
-                        c.ended_at, c.duration_secs, c.status, c.outcome, c.outcome_detail,
-                        c.summary, c.answers
-                 FROM calls c JOIN leads l ON l.id = c.lead_id
-                 WHERE NOT c.trial
-                   AND ($1::uuid IS NULL OR c.campaign_id = $1)
-                   AND ($2::uuid IS NULL OR c.agent_id = $2)
-                   AND ($3::timestamptz IS NULL OR c.dialed_at >= $3)
-                   AND ($4::timestamptz IS NULL OR c.dialed_at < $4)
-                   AND ($5::timestamptz IS NULL OR (c.dialed_at, c.id) > ($5, $6))
-                 ORDER BY c.dialed_at, c.id LIMIT $7",
+            let rows = callwright_store::calls::export_page(
+                &db,
+                q.campaign_id,
+                q.agent_id,
+                q.from,
+                q.to,
+                after,
+                i64::try_from(PAGE_ROWS).unwrap_or(500),
             )
-            .bind(q.campaign_id)
-            .bind(q.agent_id)
-            .bind(q.from)
-            .bind(q.to)
-            .bind(after.map(|a| a.0))
-            .bind(after.map(|a| a.1))
-            .bind(i64::try_from(PAGE_ROWS).unwrap_or(500))
-            .fetch_all(&db)
             .await
             .map_err(std::io::Error::other)?;
             if rows.is_empty() {

@@ -42,50 +42,7 @@ pub struct CallQuery {
     cursor: Option<String>,
 }
 
-/// A call in a list.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct CallRecord {
-    /// Call id.
-    id: Uuid,
-    /// The lead called.
-    lead_id: Uuid,
-    /// Their name.
-    lead_name: String,
-    /// The number dialled, E.164 (none once the lead was erased).
-    phone: Option<String>,
-    /// Campaign of the attempt.
-    campaign_id: Option<Uuid>,
-    /// The lead workflow that placed it.
-    workflow_id: String,
-    /// Attempt number, from 1.
-    attempt: i32,
-    /// Provider call id, once dialled.
-    call_sid: Option<String>,
-    /// Provider call status (`queued`, `ringing`, `in-progress`, `completed`, `busy`, ...).
-    status: String,
-    /// Answering-machine detection result (`human`, `machine_end_beep`, ...).
-    answered_by: Option<String>,
-    /// Outcome code, once the attempt is over.
-    outcome: Option<String>,
-    /// Language of the call.
-    language: String,
-    /// Dialled at.
-    dialed_at: DateTime<Utc>,
-    /// Ended at.
-    ended_at: Option<DateTime<Utc>>,
-    /// Length of the call, seconds.
-    duration_secs: Option<i32>,
-    /// Whether a recording is kept.
-    has_recording: bool,
-    /// The agent that spoke.
-    agent_id: Option<Uuid>,
-    /// Its version.
-    agent_version: Option<i32>,
-    /// A trial chat of the agent (`POST /api/agents/{id}/trials`), not a phone call.
-    trial: bool,
-}
-
-const SUMMARY_COLUMNS: &str = "c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id, c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language, c.dialed_at, c.ended_at, c.duration_secs, c.recording_url IS NOT NULL AS has_recording, c.agent_id, c.agent_version, c.trial";
+pub use callwright_store::calls::{CallRecord, TurnRow};
 
 /// A page of calls.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -132,69 +89,20 @@ pub async fn list(
     }
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let rows: Vec<CallRecord> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM calls c JOIN leads l ON l.id = c.lead_id
-         WHERE ($1::uuid IS NULL OR c.lead_id = $1)
-           AND ($2::uuid IS NULL OR c.campaign_id = $2)
-           AND ($3::text IS NULL OR c.outcome = $3)
-           AND ($4::timestamptz IS NULL OR c.dialed_at >= $4)
-           AND ($5::timestamptz IS NULL OR c.dialed_at < $5)
-           AND ($6::timestamptz IS NULL OR (c.dialed_at, c.id) < ($6, $7))
-           AND ($9::uuid IS NULL OR c.agent_id = $9)
-           AND ($10::int IS NULL OR c.agent_version = $10)
-           AND NOT c.trial
-         ORDER BY c.dialed_at DESC, c.id DESC LIMIT $8"
-    ))
-    .bind(q.lead_id)
-    .bind(q.campaign_id)
-    .bind(&q.outcome)
-    .bind(q.from)
-    .bind(q.to)
-    .bind(before.map(|c| c.at))
-    .bind(before.map(|c| c.id))
-    .bind(limit + 1)
-    .bind(q.agent_id)
-    .bind(q.agent_version)
-    .fetch_all(&state.db)
-    .await?;
+    let filter = callwright_store::calls::CallFilter {
+        lead_id: q.lead_id,
+        campaign_id: q.campaign_id,
+        agent_id: q.agent_id,
+        agent_version: q.agent_version,
+        outcome: q.outcome,
+        from: q.from,
+        to: q.to,
+    };
+    let rows = callwright_store::calls::list(&state.db, &filter, before.map(|c| (c.at, c.id)), limit + 1)
+        .await?;
     let (calls, next_cursor) = page::finish(rows, limit, |c| (c.dialed_at, c.id));
     Ok(Json(CallPage { calls, next_cursor }))
 }
-
-/// One line of a transcript.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct TurnRow {
-    /// Position in the call, from 0.
-    idx: i32,
-    /// `agent` or `callee`.
-    speaker: String,
-    /// What was said (empty for a silent callee turn).
-    text: String,
-    /// ASR confidence of a callee line.
-    confidence: Option<f32>,
-    /// On a callee line: what it meant, as the agent acted on it (`book_meeting`, `interested`,
-    /// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times`,
-    /// `continue`).
-    intent: Option<String>,
-    /// The line's language: the one the agent spoke, or the one recognised in the callee's
-    /// words (absent when they do not tell). A change shows where the callee switched.
-    language: Option<String>,
-    /// On an agent line: the tools the model used to answer (name, arguments, result), in order.
-    #[schema(value_type = Option<Vec<callwright_domain::conversation::ToolUse>>)]
-    tools: Option<Value>,
-    /// When.
-    spoken_at: DateTime<Utc>,
-}
-
-/// The columns of a call beyond its summary row: outcome detail, post-call summary, answers,
-/// and the recording transcript's status and utterances.
-type CallExtras = (
-    Option<Value>,
-    Option<Value>,
-    Option<Value>,
-    Option<String>,
-    Option<sqlx::types::Json<Vec<RecordedUtterance>>>,
-);
 
 /// `GET /api/calls/{id}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -244,36 +152,29 @@ pub async fn get_one(
 ) -> Result<Json<CallDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a call id")))?;
-    let call: CallRecord = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
-    let (outcome_detail, summary, answers, recording_status, recording_transcript): CallExtras =
-        sqlx::query_as(
-            "SELECT outcome_detail, summary, answers, recording_transcript_status, recording_transcript
-         FROM calls WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
-    let transcript: Vec<TurnRow> = sqlx::query_as(
-        "SELECT idx, speaker, text, confidence, intent, language, tools, spoken_at FROM call_turns WHERE call_id = $1 ORDER BY idx",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?;
+    let call = callwright_store::calls::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
+    let extras = callwright_store::calls::extras(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no call {id}")))?;
+    let transcript = callwright_store::calls::transcript(&state.db, id).await?;
+    let recording_transcript: Vec<RecordedUtterance> = match extras.recording_transcript {
+        Some(v) => serde_json::from_value(v).map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!("call {id}'s stored recording transcript: {e}"))
+        })?,
+        None => Vec::new(),
+    };
     Ok(Json(CallDetail {
         call,
-        outcome_detail,
-        summary,
-        answers,
+        outcome_detail: extras.outcome_detail,
+        summary: extras.summary,
+        answers: extras.answers,
         transcript,
-        recording_transcript_status: recording_status
+        recording_transcript_status: extras
+            .recording_transcript_status
             .as_deref()
             .and_then(RecordingTranscriptStatus::from_code),
-        recording_transcript: recording_transcript.map(|j| j.0).unwrap_or_default(),
+        recording_transcript,
     }))
 }

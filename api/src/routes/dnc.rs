@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use callwright_domain::E164;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/dnc` body.
@@ -23,18 +22,7 @@ pub struct NewEntry {
     reason: Option<String>,
 }
 
-/// A do-not-call entry.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-#[schema(as = DncEntry)]
-pub struct Entry {
-    /// The number, in E.164.
-    #[schema(example = "+14155552671")]
-    phone: String,
-    /// Why it is on the list.
-    reason: String,
-    /// Added at.
-    created_at: DateTime<Utc>,
-}
+pub use callwright_store::dnc::Entry;
 
 fn phone(raw: &str) -> Result<E164, ApiError> {
     E164::parse(raw, None).map_err(|e| ApiError::invalid("phone", format!("{e}")))
@@ -66,13 +54,7 @@ pub async fn add(
         .reason
         .filter(|r| !r.trim().is_empty())
         .unwrap_or_else(|| "added by an operator".to_owned());
-    let inserted: Option<Entry> = sqlx::query_as(
-        "INSERT INTO dnc (phone, reason) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING RETURNING phone, reason, created_at",
-    )
-    .bind(phone.as_str())
-    .bind(reason)
-    .fetch_optional(&state.db)
-    .await?;
+    let inserted = callwright_store::dnc::add(&state.db, phone.as_str(), &reason).await?;
     match inserted {
         Some(entry) => Ok((StatusCode::CREATED, Json(entry))),
         None => Ok((StatusCode::OK, Json(fetch(&state, &phone).await?))),
@@ -161,15 +143,7 @@ pub async fn bulk_add(
         .reason
         .filter(|r| !r.trim().is_empty())
         .unwrap_or_else(|| "imported by an operator".to_owned());
-    let added = sqlx::query(
-        "INSERT INTO dnc (phone, reason) SELECT DISTINCT p, $2 FROM UNNEST($1::text[]) AS t(p)
-         ON CONFLICT (phone) DO NOTHING",
-    )
-    .bind(&valid)
-    .bind(&reason)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
+    let added = callwright_store::dnc::add_many(&state.db, &valid, &reason).await?;
     tracing::info!(
         added,
         rejected = rejected.len(),
@@ -183,9 +157,7 @@ pub async fn bulk_add(
 }
 
 async fn fetch(state: &AppState, phone: &E164) -> Result<Entry, ApiError> {
-    sqlx::query_as("SELECT phone, reason, created_at FROM dnc WHERE phone = $1")
-        .bind(phone.as_str())
-        .fetch_optional(&state.db)
+    callwright_store::dnc::get(&state.db, phone.as_str())
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("{phone} is not on the do-not-call list")))
 }
@@ -230,11 +202,7 @@ pub async fn remove(
     Path(raw): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let phone = phone(&raw)?;
-    let removed = sqlx::query("DELETE FROM dnc WHERE phone = $1")
-        .bind(phone.as_str())
-        .execute(&state.db)
-        .await?;
-    if removed.rows_affected() == 0 {
+    if !callwright_store::dnc::remove(&state.db, phone.as_str()).await? {
         return Err(ApiError::NotFound(format!(
             "{phone} is not on the do-not-call list"
         )));

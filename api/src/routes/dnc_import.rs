@@ -275,15 +275,7 @@ pub async fn import(
         .chunks(BATCH)
         .zip(parsed.reasons.chunks(BATCH))
     {
-        added += sqlx::query(
-            "INSERT INTO dnc (phone, reason) SELECT * FROM UNNEST($1::text[], $2::text[])
-             ON CONFLICT (phone) DO NOTHING",
-        )
-        .bind(numbers)
-        .bind(reasons)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        added += callwright_store::dnc::add_pairs(&mut tx, numbers, reasons).await?;
     }
     tx.commit().await?;
     let valid = parsed.rows - parsed.rejected;

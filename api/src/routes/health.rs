@@ -34,7 +34,7 @@ pub async fn healthz() -> &'static str {
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    let db = sqlx::query("SELECT 1").execute(&state.db);
+    let db = callwright_store::calls::ping(&state.db);
     let temporal = state
         .temporal
         .count_workflows("WorkflowType = 'CampaignWorkflow'", Default::default());

@@ -61,11 +61,7 @@ fn signer(state: &AppState) -> LinkSigner {
 }
 
 async fn recording_url(state: &AppState, call: Uuid) -> Result<String, ApiError> {
-    let row: Option<Option<String>> =
-        sqlx::query_scalar("SELECT recording_url FROM calls WHERE id = $1")
-            .bind(call)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = callwright_store::calls::recording_url(&state.db, call).await?;
     match row {
         None => Err(ApiError::NotFound(format!("no call {call}"))),
         Some(None) => Err(ApiError::NotFound(format!(

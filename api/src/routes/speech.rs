@@ -63,11 +63,7 @@ pub async fn play(
             return Err(ApiError::LinkRejected("the speech link has expired".into()));
         }
     }
-    let row: Option<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT content_type, audio FROM tts_audio WHERE hash = $1")
-            .bind(hash)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = callwright_store::speech::audio(&state.db, &hash).await?;
     let Some((content_type, audio)) = row else {
         return Err(ApiError::NotFound(format!("no synthesised speech {hash}")));
     };

@@ -286,10 +286,6 @@ pub async fn recording(
 ) -> Result<StatusCode, ApiError> {
     let call_sid = hook.require("CallSid")?;
     let url = hook.require("RecordingUrl")?;
-    sqlx::query("UPDATE calls SET recording_url = $2 WHERE call_sid = $1")
-        .bind(call_sid)
-        .bind(url)
-        .execute(&state.db)
-        .await?;
+    callwright_store::calls::set_recording_url(&state.db, call_sid, url).await?;
     Ok(StatusCode::NO_CONTENT)
 }
