@@ -12,6 +12,7 @@
 pub mod calls;
 pub mod dnc;
 pub mod keys;
+pub mod leads;
 pub mod meetings;
 pub mod outbox;
 mod projections;

@@ -6,6 +6,7 @@ use callwright_domain::booking::Interval;
 use callwright_domain::{MeetingEvent, MeetingStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 /// A meeting row.
@@ -376,19 +377,7 @@ impl Store {
 
     /// One meeting.
     pub async fn meeting(&self, id: &str) -> Result<Option<Meeting>, sqlx::Error> {
-        sqlx::query_as!(
-            MeetingRow,
-            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
-                    title, description, trial, timezone, language, attendee_name, attendee_email,
-                    status, sequence, calendar_event_id, calendar_link, video_provider,
-                    video_meeting_id, video_url, failure, created_at, updated_at
-             FROM meetings WHERE id = $1",
-            uuid(id)?,
-        )
-        .fetch_optional(self.pool())
-        .await?
-        .map(Meeting::try_from)
-        .transpose()
+        get(self.pool(), uuid(id)?).await
     }
 
     /// Records the video meeting created for a meeting.
@@ -568,6 +557,192 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// One meeting.
+pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<Meeting>, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
+         FROM meetings WHERE id = $1",
+        id,
+    )
+    .fetch_optional(db)
+    .await?
+    .map(Meeting::try_from)
+    .transpose()
+}
+
+/// Which meetings a list shows (every filter optional; trial meetings never).
+#[derive(Debug, Clone, Default)]
+pub struct MeetingFilter {
+    /// Only meetings in this status.
+    pub status: Option<MeetingStatus>,
+    /// Only this lead's.
+    pub lead_id: Option<Uuid>,
+    /// Only this campaign's.
+    pub campaign_id: Option<Uuid>,
+    /// Starting at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Starting before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Meetings by start time, strictly after `after` (start, id), at most `limit`.
+pub async fn list(
+    db: &PgPool,
+    filter: &MeetingFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Meeting>, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
+         FROM meetings
+         WHERE NOT trial AND ($1::text IS NULL OR status = $1)
+           AND ($2::uuid IS NULL OR lead_id = $2)
+           AND ($3::uuid IS NULL OR campaign_id = $3)
+           AND ($4::timestamptz IS NULL OR starts_at >= $4)
+           AND ($5::timestamptz IS NULL OR starts_at < $5)
+           AND ($6::timestamptz IS NULL OR (starts_at, id) > ($6, $7))
+         ORDER BY starts_at, id LIMIT $8",
+        filter.status.map(MeetingStatus::code),
+        filter.lead_id,
+        filter.campaign_id,
+        filter.from,
+        filter.to,
+        after.map(|a| a.0),
+        after.map(|a| a.1),
+        limit,
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Meeting::try_from)
+    .collect()
+}
+
+/// Every meeting of a lead, oldest booking first (trials included: a trial lead's page shows them).
+pub async fn of_lead(db: &PgPool, lead_id: Uuid) -> Result<Vec<Meeting>, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
+         FROM meetings WHERE lead_id = $1 ORDER BY created_at",
+        lead_id,
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Meeting::try_from)
+    .collect()
+}
+
+/// Every meeting a workflow booked, oldest first.
+pub async fn of_workflow(db: &PgPool, workflow_id: &str) -> Result<Vec<Meeting>, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
+         FROM meetings WHERE workflow_id = $1 ORDER BY created_at",
+        workflow_id,
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Meeting::try_from)
+    .collect()
+}
+
+/// Applies a status event that changes nothing on the calendar, compared and set in one
+/// statement so a concurrent change wins or loses whole; None when the meeting is no longer in
+/// one of the event's from-states.
+pub async fn set_status(
+    db: &PgPool,
+    id: Uuid,
+    event: MeetingEvent,
+) -> Result<Option<Meeting>, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "UPDATE meetings SET status = $2, updated_at = now()
+         WHERE id = $1 AND status = ANY($3)
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
+        id,
+        event.to().code(),
+        &codes(event.from_codes()),
+    )
+    .fetch_optional(db)
+    .await?
+    .map(Meeting::try_from)
+    .transpose()
+}
+
+/// Cancels a meeting (a new invite sequence), in the caller's transaction; `RowNotFound` when
+/// it is no longer in one of the event's from-states.
+pub async fn cancel(
+    tx: &mut PgConnection,
+    id: Uuid,
+    event: MeetingEvent,
+) -> Result<Meeting, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "UPDATE meetings SET status = $2, sequence = sequence + 1, updated_at = now()
+         WHERE id = $1 AND status = ANY($3)
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
+        id,
+        event.to().code(),
+        &codes(event.from_codes()),
+    )
+    .fetch_one(tx)
+    .await
+    .and_then(Meeting::try_from)
+}
+
+/// Moves a meeting (a new invite sequence; the buffer after it moves with it), in the caller's
+/// transaction; `RowNotFound` when it is no longer in one of the event's from-states, a `23P01`
+/// database error when the new time overlaps another meeting on the calendar.
+pub async fn reschedule(
+    tx: &mut PgConnection,
+    id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    event: MeetingEvent,
+) -> Result<Meeting, sqlx::Error> {
+    sqlx::query_as!(
+        MeetingRow,
+        "UPDATE meetings SET starts_at = $2, ends_at = $3,
+                blocks = tstzrange($2::timestamptz, $3::timestamptz + (upper(blocks) - ends_at), '[)'),
+                status = $4, sequence = sequence + 1, updated_at = now()
+         WHERE id = $1 AND status = ANY($5)
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
+        id,
+        start,
+        end,
+        event.to().code(),
+        &codes(event.from_codes()),
+    )
+    .fetch_one(tx)
+    .await
+    .and_then(Meeting::try_from)
 }
 
 #[cfg(test)]

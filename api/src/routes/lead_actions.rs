@@ -51,23 +51,17 @@ struct LatestRun {
 async fn latest_run(state: &AppState, id: &str) -> Result<LatestRun, ApiError> {
     let lead_id = Uuid::parse_str(id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
-    let exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM leads WHERE id = $1 AND deleted_at IS NULL)",
-    )
-    .bind(lead_id)
-    .fetch_one(&state.db)
-    .await?;
+    let exists = callwright_store::leads::exists(&state.db, lead_id).await?;
     if !exists {
         return Err(ApiError::NotFound(format!("no lead {lead_id}")));
     }
-    let latest: Option<(Uuid, i32, serde_json::Value)> = sqlx::query_as(
-        "SELECT c.id, cl.seq, c.settings FROM campaign_leads cl JOIN campaigns c ON c.id = cl.campaign_id
-         WHERE cl.lead_id = $1 ORDER BY c.created_at DESC LIMIT 1",
-    )
-    .bind(lead_id)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((campaign_id, seq, settings)) = latest else {
+    let latest = callwright_store::leads::latest_run(&state.db, lead_id).await?;
+    let Some(callwright_store::leads::LatestRun {
+        campaign_id,
+        seq,
+        settings,
+    }) = latest
+    else {
         return Err(ApiError::Conflict {
             message: "the lead was never in a campaign: start one with it".into(),
             existing_id: None,
@@ -91,15 +85,7 @@ pub(super) async fn audit(
     lead_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<(), ApiError> {
-    sqlx::query(
-        "INSERT INTO audit_log (api_key_id, action, target, detail) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(key.0)
-    .bind(action)
-    .bind(lead_id.to_string())
-    .bind(detail)
-    .execute(db)
-    .await?;
+    callwright_store::leads::audit(db, key.0, action, lead_id, detail).await?;
     Ok(())
 }
 
@@ -161,11 +147,7 @@ pub async fn retry(
     let attributes = search::lead_attributes(Some(&campaign), &lead, &agent);
     // Attempt numbers continue after the earlier runs' calls: (workflow id, attempt) names one
     // call, and the dial activity would otherwise find the old call and not dial.
-    let prior: Option<i32> =
-        sqlx::query_scalar("SELECT max(attempt) FROM calls WHERE workflow_id = $1")
-            .bind(&workflow_id)
-            .fetch_one(&state.db)
-            .await?;
+    let prior = callwright_store::leads::max_attempt(&state.db, &workflow_id).await?;
     let input = LeadInput {
         lead,
         campaign_id: Some(campaign.clone()),

@@ -13,7 +13,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::meeting::{self, MeetingEvent, MeetingStatus};
-use callwright_store::meetings::{MEETING_COLUMNS, Meeting};
+use callwright_store::meetings::Meeting;
 use callwright_workflows::MeetingChangeWorkflow;
 use callwright_workflows::meeting::{MeetingChange, meeting_change_workflow_id};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -72,25 +72,19 @@ pub async fn list(
 ) -> Result<Json<MeetingPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let meetings: Vec<Meeting> = sqlx::query_as(&format!(
-        "SELECT {MEETING_COLUMNS} FROM meetings
-         WHERE NOT trial AND ($1::text IS NULL OR status = $1)
-           AND ($2::uuid IS NULL OR lead_id = $2)
-           AND ($3::uuid IS NULL OR campaign_id = $3)
-           AND ($4::timestamptz IS NULL OR starts_at >= $4)
-           AND ($5::timestamptz IS NULL OR starts_at < $5)
-           AND ($6::timestamptz IS NULL OR (starts_at, id) > ($6, $7))
-         ORDER BY starts_at, id LIMIT $8"
-    ))
-    .bind(q.status.map(MeetingStatus::code))
-    .bind(q.lead_id)
-    .bind(q.campaign_id)
-    .bind(q.from)
-    .bind(q.to)
-    .bind(after.map(|a| a.at))
-    .bind(after.map(|a| a.id))
-    .bind(limit + 1)
-    .fetch_all(&state.db)
+    let filter = callwright_store::meetings::MeetingFilter {
+        status: q.status,
+        lead_id: q.lead_id,
+        campaign_id: q.campaign_id,
+        from: q.from,
+        to: q.to,
+    };
+    let meetings = callwright_store::meetings::list(
+        &state.db,
+        &filter,
+        after.map(|a| (a.at, a.id)),
+        limit + 1,
+    )
     .await?;
     let (meetings, next_cursor) = page::finish(meetings, limit, |m| (m.starts_at, m.id));
     Ok(Json(MeetingPage {
@@ -105,12 +99,8 @@ fn meeting_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 async fn load(state: &AppState, id: Uuid) -> Result<Meeting, ApiError> {
-    sqlx::query_as(&format!(
-        "SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
+    callwright_store::meetings::get(&state.db, id)
+        .await?
     .ok_or_else(|| ApiError::NotFound(format!("no meeting {id}")))
 }
 
@@ -219,15 +209,7 @@ pub async fn set_status(
             // A rep closing a meeting changes nothing on the calendar: no workflow to start.
             // The status is compared and set in one statement, so a concurrent change wins
             // or loses whole.
-            let m: Option<Meeting> = sqlx::query_as(&format!(
-                "UPDATE meetings SET status = $2, updated_at = now()
-                 WHERE id = $1 AND status = ANY($3) RETURNING {MEETING_COLUMNS}"
-            ))
-            .bind(id)
-            .bind(event.to().code())
-            .bind(event.from_codes())
-            .fetch_optional(&state.db)
-            .await?;
+            let m = callwright_store::meetings::set_status(&state.db, id, event).await?;
             return m.map(Json).ok_or_else(|| ApiError::Conflict {
                 message: format!("meeting {id} changed meanwhile; read it again"),
                 existing_id: None,
@@ -239,15 +221,7 @@ pub async fn set_status(
     let mut tx = state.db.begin().await?;
     let updated: Result<Meeting, sqlx::Error> = match method {
         InviteMethod::Cancel => {
-            sqlx::query_as(&format!(
-                "UPDATE meetings SET status = $2, sequence = sequence + 1, updated_at = now()
-                 WHERE id = $1 AND status = ANY($3) RETURNING {MEETING_COLUMNS}"
-            ))
-            .bind(id)
-            .bind(event.to().code())
-            .bind(event.from_codes())
-            .fetch_one(&mut *tx)
-            .await
+            callwright_store::meetings::cancel(&mut tx, id, event).await
         }
         InviteMethod::Request => {
             let start = change.start.ok_or_else(|| {
@@ -264,19 +238,7 @@ pub async fn set_status(
                 .checked_add_signed(current.ends_at - current.starts_at)
                 .ok_or_else(|| ApiError::invalid("start", "too far in the future"))?;
             // The buffer after the meeting moves with it.
-            sqlx::query_as(&format!(
-                "UPDATE meetings SET starts_at = $2, ends_at = $3,
-                        blocks = tstzrange($2, $3 + (upper(blocks) - ends_at), '[)'),
-                        status = $4, sequence = sequence + 1, updated_at = now()
-                 WHERE id = $1 AND status = ANY($5) RETURNING {MEETING_COLUMNS}"
-            ))
-            .bind(id)
-            .bind(start)
-            .bind(end)
-            .bind(event.to().code())
-            .bind(event.from_codes())
-            .fetch_one(&mut *tx)
-            .await
+            callwright_store::meetings::reschedule(&mut tx, id, start, end, event).await
         }
     };
     let meeting = match updated {
