@@ -17,5 +17,6 @@ pub mod meetings;
 pub mod outbox;
 mod projections;
 pub mod speech;
+pub mod trials;
 
 pub use projections::{DialClaim, MIGRATOR, Store};

@@ -19,7 +19,7 @@ use callwright_contracts::activities::chat_sid;
 use callwright_domain::agent::AgentRef;
 use callwright_domain::conversation::ToolUse;
 use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
-use callwright_store::meetings::{MEETING_COLUMNS, Meeting};
+use callwright_store::meetings::Meeting;
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::messages::{
     Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
@@ -94,21 +94,8 @@ pub struct TrialReply {
     ended: bool,
 }
 
-/// One line of a trial's transcript.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct TrialLine {
-    /// Position, from 0.
-    idx: i32,
-    /// `agent` or `callee`.
-    speaker: String,
-    /// What was said.
-    text: String,
-    /// On an agent line: the tools the model used.
-    #[schema(value_type = Option<Vec<ToolUse>>)]
-    tools: Option<Value>,
-    /// When.
-    spoken_at: DateTime<Utc>,
-}
+pub use callwright_store::trials::TrialLine;
+use callwright_store::trials::TrialRow;
 
 /// A trial and where it stands.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -168,10 +155,7 @@ pub async fn start(
     body: Option<JsonBody<NewTrial>>,
 ) -> Result<(StatusCode, Json<TrialView>), ApiError> {
     let req = body.map(|JsonBody(b)| b).unwrap_or_default();
-    let latest: Option<i32> = sqlx::query_scalar("SELECT latest_version FROM agents WHERE id = $1")
-        .bind(agent_id)
-        .fetch_optional(&state.db)
-        .await?;
+    let latest = callwright_store::trials::latest_version(&state.db, agent_id).await?;
     let latest = latest.ok_or_else(|| ApiError::NotFound(format!("no agent {agent_id}")))?;
     let version = match req.version {
         Some(v) if v == 0 || i64::from(v) > i64::from(latest) => {
@@ -183,13 +167,7 @@ pub async fn start(
         Some(v) => i32::try_from(v).unwrap_or(latest),
         None => latest,
     };
-    let agent_language: Option<String> = sqlx::query_scalar(
-        "SELECT spec->>'language' FROM agent_versions WHERE agent_id = $1 AND version = $2",
-    )
-    .bind(agent_id)
-    .bind(version)
-    .fetch_one(&state.db)
-    .await?;
+    let agent_language = callwright_store::trials::spec_language(&state.db, agent_id, version).await?;
     let agent_language = agent_language
         .and_then(|l| l.parse().ok())
         .unwrap_or(Language::En);
@@ -198,31 +176,23 @@ pub async fn start(
     let lead_id = Uuid::new_v4();
     let workflow_id = trial_workflow_id(trial_id);
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, fields, trial)
-         VALUES ($1, $2, NULL, $3, $4, $5, $6, ARRAY[$6], $7, true)",
+    callwright_store::trials::insert(
+        &mut tx,
+        callwright_store::trials::NewTrial {
+            id: trial_id,
+            agent_id,
+            version,
+            lead_id,
+            workflow_id: &workflow_id,
+            name: &lead.name,
+            email: lead.email.as_deref(),
+            company: lead.company.as_deref(),
+            language: lead.language.code(),
+            timezone: lead.timezone.name(),
+            fields: &lead.fields,
+            source_lead_id: req.lead_id,
+        },
     )
-    .bind(lead_id)
-    .bind(&lead.name)
-    .bind(&lead.email)
-    .bind(&lead.company)
-    .bind(lead.language.code())
-    .bind(lead.timezone.name())
-    .bind(sqlx::types::Json(&lead.fields))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO agent_trials (id, agent_id, version, lead_id, workflow_id, language, source_lead_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(trial_id)
-    .bind(agent_id)
-    .bind(version)
-    .bind(lead_id)
-    .bind(&workflow_id)
-    .bind(lead.language.code())
-    .bind(req.lead_id)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
 
@@ -265,14 +235,7 @@ pub async fn start(
         .await
     {
         // Nothing runs: leave no trial behind that could never answer.
-        sqlx::query("DELETE FROM agent_trials WHERE id = $1")
-            .bind(trial_id)
-            .execute(&state.db)
-            .await?;
-        sqlx::query("DELETE FROM leads WHERE id = $1 AND trial")
-            .bind(lead_id)
-            .execute(&state.db)
-            .await?;
+        callwright_store::trials::remove(&state.db, trial_id, lead_id).await?;
         return Err(ApiError::Unavailable(format!(
             "could not start the trial: {err}"
         )));
@@ -322,52 +285,28 @@ where
         })
 }
 
-async fn trial_row(
-    state: &AppState,
-    id: Uuid,
-) -> Result<
-    (
-        Uuid,
-        i32,
-        String,
-        String,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        Uuid,
-    ),
-    ApiError,
-> {
-    sqlx::query_as(
-        "SELECT agent_id, version, language, workflow_id, created_at, ended_at, lead_id
-         FROM agent_trials WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no trial {id}")))
+async fn trial_row(state: &AppState, id: Uuid) -> Result<TrialRow, ApiError> {
+    callwright_store::trials::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no trial {id}")))
 }
 
 async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
-    let (agent_id, version, language, workflow_id, created_at, ended_at, _) =
-        trial_row(state, id).await?;
-    type CallRow = (Uuid, Option<String>, Option<Value>, Option<DateTime<Utc>>);
-    let call: Option<CallRow> = sqlx::query_as(
-        "SELECT id, outcome, answers, ended_at FROM calls WHERE workflow_id = $1
-         ORDER BY attempt LIMIT 1",
-    )
-    .bind(&workflow_id)
-    .fetch_optional(&state.db)
-    .await?;
-    let call_ended = call.as_ref().and_then(|c| c.3);
+    let TrialRow {
+        agent_id,
+        version,
+        language,
+        workflow_id,
+        created_at,
+        ended_at,
+        ..
+    } = trial_row(state, id).await?;
+    let call = callwright_store::trials::call_of(&state.db, &workflow_id).await?;
+    let call_ended = call.as_ref().and_then(|c| c.ended_at);
     let (mut transcript, outcome, answers) = match call {
-        Some((call_id, outcome, answers, _)) => {
-            let lines: Vec<TrialLine> = sqlx::query_as(
-                "SELECT idx, speaker, text, tools, spoken_at FROM call_turns
-                 WHERE call_id = $1 ORDER BY idx",
-            )
-            .bind(call_id)
-            .fetch_all(&state.db)
-            .await?;
+        Some(call) => {
+            let lines = callwright_store::trials::lines(&state.db, call.id).await?;
+            let (outcome, answers) = (call.outcome, call.answers);
             (lines, outcome, answers)
         }
         None => (Vec::new(), None, None),
@@ -399,12 +338,7 @@ async fn view(state: &AppState, id: Uuid) -> Result<TrialView, ApiError> {
                 }),
         );
     }
-    let meetings: Vec<Meeting> = sqlx::query_as(&format!(
-        "SELECT {MEETING_COLUMNS} FROM meetings WHERE workflow_id = $1 ORDER BY created_at"
-    ))
-    .bind(&workflow_id)
-    .fetch_all(&state.db)
-    .await?;
+    let meetings = callwright_store::meetings::of_workflow(&state.db, &workflow_id).await?;
     Ok(TrialView {
         id,
         agent_id,
@@ -461,14 +395,7 @@ pub async fn message(
     // One message at a time per trial: the turn's number is read from the workflow, so two at
     // once would both claim it (the row lock is held until the turn is answered).
     let mut tx = state.db.begin().await?;
-    let ended: Option<bool> = sqlx::query_scalar(
-        "SELECT t.ended_at IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM calls c WHERE c.workflow_id = t.workflow_id AND c.outcome IS NOT NULL)
-         FROM agent_trials t WHERE t.id = $1 FOR UPDATE",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let ended = callwright_store::trials::lock_for_message(&mut tx, id).await?;
     match ended {
         None => return Err(ApiError::NotFound(format!("no trial {id}"))),
         Some(true) => return Err(over()),
@@ -519,10 +446,7 @@ pub async fn message(
 }
 
 async fn mark_ended(state: &AppState, id: Uuid) -> Result<(), ApiError> {
-    sqlx::query("UPDATE agent_trials SET ended_at = COALESCE(ended_at, now()) WHERE id = $1")
-        .bind(id)
-        .execute(&state.db)
-        .await?;
+    callwright_store::trials::mark_ended(&state.db, id).await?;
     Ok(())
 }
 

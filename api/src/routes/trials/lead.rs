@@ -23,28 +23,21 @@ pub(crate) async fn load_lead(
     state: &AppState,
     id: Uuid,
 ) -> Result<Option<TrialLeadRow>, ApiError> {
-    type Row = (
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        sqlx::types::Json<std::collections::BTreeMap<String, Value>>,
-    );
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT name, email, company, language, timezone, fields FROM leads
-         WHERE id = $1 AND deleted_at IS NULL AND NOT trial",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
+    let row = callwright_store::trials::lead_details(&state.db, id).await?;
     // Both columns are checked when a lead is written; a value that fails here is a bug.
     let stored = |what: &str, value: &str| {
         ApiError::Internal(anyhow::anyhow!(
             "lead {id}: stored {what} '{value}' is unknown"
         ))
     };
-    row.map(|(name, email, company, language, timezone, fields)| {
+    row.map(|callwright_store::trials::LeadDetails {
+                 name,
+                 email,
+                 company,
+                 language,
+                 timezone,
+                 fields,
+             }| {
         Ok(TrialLeadRow {
             name,
             email,
