@@ -9,9 +9,12 @@
 //! root, which `scripts/check-sqlx.sh` checks against a freshly migrated database (`--write`
 //! refreshes them after a query or a migration changes).
 
+pub mod agents;
 pub mod calls;
+pub mod campaigns;
 pub mod dnc;
 pub mod keys;
+pub mod lead_filter;
 pub mod leads;
 pub mod meetings;
 pub mod outbox;

@@ -7,9 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// Paging.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -24,23 +22,7 @@ pub struct CampaignQuery {
     cursor: Option<String>,
 }
 
-/// A campaign and how far it got.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct CampaignRow {
-    id: Uuid,
-    name: String,
-    workflow_id: String,
-    created_at: DateTime<Utc>,
-    /// Leads in the campaign.
-    lead_count: i32,
-    /// Leads with a settled outcome.
-    settled: i64,
-    /// Outcome code → leads (latest outcome of each lead in this campaign).
-    #[schema(value_type = Object)]
-    outcomes: serde_json::Value,
-    /// Meetings booked on the campaign's calls (not counting failed ones).
-    meetings_booked: i64,
-}
+pub use callwright_store::campaigns::CampaignRow;
 
 /// A page of campaigns.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -69,25 +51,7 @@ pub async fn list(
 ) -> Result<Json<CampaignPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let rows: Vec<CampaignRow> = sqlx::query_as(
-        "SELECT c.id, c.name, c.workflow_id, c.created_at, c.lead_count,
-                (SELECT count(*) FROM campaign_leads cl
-                  WHERE cl.campaign_id = c.id AND cl.settled_at IS NOT NULL) AS settled,
-                COALESCE((SELECT jsonb_object_agg(o.outcome, o.n) FROM
-                           (SELECT outcome, count(*) AS n FROM campaign_leads cl
-                             WHERE cl.campaign_id = c.id AND outcome IS NOT NULL
-                             GROUP BY outcome) o), '{}'::jsonb) AS outcomes,
-                (SELECT count(*) FROM meetings m
-                  WHERE m.campaign_id = c.id AND m.status <> 'failed') AS meetings_booked
-         FROM campaigns c
-         WHERE ($1::timestamptz IS NULL OR (c.created_at, c.id) < ($1, $2))
-         ORDER BY c.created_at DESC, c.id DESC LIMIT $3",
-    )
-    .bind(before.map(|c| c.at))
-    .bind(before.map(|c| c.id))
-    .bind(limit + 1)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = callwright_store::campaigns::list(&state.db, before.map(|c| (c.at, c.id)), limit + 1).await?;
     let (campaigns, next_cursor) = page::finish(rows, limit, |c| (c.created_at, c.id));
     Ok(Json(CampaignPage {
         campaigns,

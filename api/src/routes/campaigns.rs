@@ -77,11 +77,7 @@ pub struct CampaignAgent {
 impl CampaignAgent {
     /// The plan, with every version checked to be this agent's.
     async fn plan(&self, db: &sqlx::PgPool) -> Result<AgentPlan, ApiError> {
-        let latest: Option<i32> =
-            sqlx::query_scalar("SELECT latest_version FROM agents WHERE id = $1")
-                .bind(self.id)
-                .fetch_optional(db)
-                .await?;
+        let latest = callwright_store::agents::latest_version(db, self.id).await?;
         let Some(latest) = latest else {
             return Err(ApiError::invalid(
                 "agent.id",
@@ -221,21 +217,30 @@ pub async fn start(
         agent: plan,
     };
     let mut tx = state.db.begin().await?;
-    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count, agent_id, agent_plan) VALUES ($1, $2, $3, $4, 0, $5, $6)")
-        .bind(campaign_id)
-        .bind(req.name.unwrap_or_else(|| format!("Campaign {}", Utc::now().format("%Y-%m-%d %H:%M"))))
-        .bind(&workflow_id)
-        .bind(serde_json::to_value(&settings).map_err(anyhow::Error::from)?)
-        .bind(req.agent.id)
-        .bind(sqlx::types::Json(&settings.agent))
-        .execute(&mut *tx)
-        .await?;
+    let name = req
+        .name
+        .unwrap_or_else(|| format!("Campaign {}", Utc::now().format("%Y-%m-%d %H:%M")));
+    let settings_json = serde_json::to_value(&settings).map_err(anyhow::Error::from)?;
+    let plan_json = serde_json::to_value(&settings.agent).map_err(anyhow::Error::from)?;
+    callwright_store::campaigns::insert(
+        &mut tx,
+        callwright_store::campaigns::NewCampaign {
+            id: campaign_id,
+            name: &name,
+            workflow_id: &workflow_id,
+            settings: &settings_json,
+            agent_id: req.agent.id,
+            agent_plan: &plan_json,
+        },
+    )
+    .await?;
     let lead_count = source.enrol(&mut tx, campaign_id).await?;
-    sqlx::query("UPDATE campaigns SET lead_count = $2 WHERE id = $1")
-        .bind(campaign_id)
-        .bind(i32::try_from(lead_count).unwrap_or(i32::MAX))
-        .execute(&mut *tx)
-        .await?;
+    callwright_store::campaigns::set_lead_count(
+        &mut tx,
+        campaign_id,
+        i32::try_from(lead_count).unwrap_or(i32::MAX),
+    )
+    .await?;
     tx.commit().await?;
 
     let input = CampaignInput {
@@ -254,10 +259,7 @@ pub async fn start(
         .await
     {
         // Nothing was started: leave no campaign behind that would never run.
-        sqlx::query("DELETE FROM campaigns WHERE id = $1")
-            .bind(campaign_id)
-            .execute(&state.db)
-            .await?;
+        callwright_store::campaigns::remove(&state.db, campaign_id).await?;
         return Err(ApiError::Unavailable(format!(
             "could not start the campaign workflow: {err}"
         )));
@@ -311,10 +313,7 @@ pub async fn control(
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a campaign id")))?;
     let action: Control = serde_json::from_value(serde_json::Value::String(action.clone()))
         .map_err(|_| ApiError::NotFound(format!("no action '{action}' (pause, resume, cancel)")))?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM campaigns WHERE id = $1)")
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
+    let exists = callwright_store::campaigns::exists(&state.db, id).await?;
     if !exists {
         return Err(ApiError::NotFound(format!("no campaign {id}")));
     }
@@ -339,24 +338,7 @@ pub async fn control(
     }
 }
 
-/// One lead of a campaign, from the projection.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct CampaignLeadRow {
-    /// Position in the campaign, from 1.
-    seq: i32,
-    /// Lead id.
-    lead_id: Uuid,
-    /// Display name.
-    name: String,
-    /// Phone number, E.164 (none once the lead was erased).
-    phone: Option<String>,
-    /// Language code.
-    language: String,
-    /// Outcome code, once the lead settled.
-    outcome: Option<String>,
-    /// When it settled.
-    settled_at: Option<DateTime<Utc>>,
-}
+pub use callwright_store::campaigns::CampaignLeadRow;
 
 /// Leads in a live phase right now, from Temporal visibility (eventually consistent).
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
@@ -411,29 +393,19 @@ pub async fn get_one(
 ) -> Result<Json<CampaignDetail>, ApiError> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a campaign id")))?;
-    let (name, workflow_id, lead_count, created_at): (String, String, i32, DateTime<Utc>) =
-        sqlx::query_as(
-            "SELECT name, workflow_id, lead_count, created_at FROM campaigns WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&state.db)
+    let callwright_store::campaigns::CampaignHead {
+        name,
+        workflow_id,
+        lead_count,
+        created_at,
+    } = callwright_store::campaigns::head(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
-    let leads: Vec<CampaignLeadRow> = sqlx::query_as(
-        "SELECT cl.seq, cl.lead_id, l.name, l.phone, l.language, cl.outcome, cl.settled_at
-         FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id WHERE cl.campaign_id = $1 ORDER BY cl.seq LIMIT 1000",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?;
-    let outcomes: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
-        "SELECT outcome, count(*) FROM campaign_leads WHERE campaign_id = $1 AND outcome IS NOT NULL GROUP BY outcome",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .collect();
+    let leads = callwright_store::campaigns::leads(&state.db, id, 1000).await?;
+    let outcomes: BTreeMap<String, i64> = callwright_store::campaigns::outcome_counts(&state.db, id)
+        .await?
+        .into_iter()
+        .collect();
     let progress = state
         .temporal
         .get_workflow_handle::<CampaignWorkflow>(workflow_id.clone())

@@ -25,7 +25,7 @@ pub struct NewSavedFilter {
 }
 
 /// A saved filter.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SavedFilter {
     /// Its id (`filter_id` of `POST /api/campaigns/start`).
     id: Uuid,
@@ -36,6 +36,17 @@ pub struct SavedFilter {
     filter: serde_json::Value,
     /// Saved at.
     created_at: DateTime<Utc>,
+}
+
+impl From<callwright_store::lead_filter::SavedRow> for SavedFilter {
+    fn from(row: callwright_store::lead_filter::SavedRow) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            filter: row.filter,
+            created_at: row.created_at,
+        }
+    }
 }
 
 /// Saves a filter under a name.
@@ -61,15 +72,8 @@ pub async fn create(
         return Err(ApiError::invalid("name", "must not be empty"));
     }
     new.filter.binds("filter.", ApiError::invalid)?;
-    let saved: SavedFilter = sqlx::query_as(
-        "INSERT INTO lead_filters (id, name, filter) VALUES ($1, $2, $3)
-         RETURNING id, name, filter, created_at",
-    )
-    .bind(Uuid::new_v4())
-    .bind(name)
-    .bind(serde_json::to_value(&new.filter).map_err(anyhow::Error::from)?)
-    .fetch_one(&state.db)
-    .await?;
+    let filter = serde_json::to_value(&new.filter).map_err(anyhow::Error::from)?;
+    let saved = SavedFilter::from(callwright_store::lead_filter::save(&state.db, name, &filter).await?);
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
@@ -83,11 +87,11 @@ pub async fn create(
     responses((status = 200, description = "Saved filters", body = Vec<SavedFilter>))
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<SavedFilter>>, ApiError> {
-    let filters = sqlx::query_as(
-        "SELECT id, name, filter, created_at FROM lead_filters ORDER BY created_at DESC LIMIT 1000",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let filters = callwright_store::lead_filter::saved(&state.db)
+        .await?
+        .into_iter()
+        .map(SavedFilter::from)
+        .collect();
     Ok(Json(filters))
 }
 
@@ -111,12 +115,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a filter id")))?;
-    let gone = sqlx::query("DELETE FROM lead_filters WHERE id = $1")
-        .bind(id)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if gone == 0 {
+    if !callwright_store::lead_filter::remove_saved(&state.db, id).await? {
         return Err(ApiError::NotFound(format!("no saved filter {id}")));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -124,12 +123,9 @@ pub async fn delete(
 
 /// The filter saved as `id`, for a campaign start.
 pub async fn load(state: &AppState, id: Uuid) -> Result<LeadFilter, ApiError> {
-    let filter: serde_json::Value =
-        sqlx::query_scalar("SELECT filter FROM lead_filters WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?
-            .ok_or_else(|| ApiError::invalid("filter_id", format!("no saved filter {id}")))?;
+    let filter = callwright_store::lead_filter::saved_filter(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::invalid("filter_id", format!("no saved filter {id}")))?;
     serde_json::from_value(filter)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("saved filter {id}: {e}")))
 }

@@ -7,7 +7,6 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -38,32 +37,8 @@ pub struct LeadQuery {
     cursor: Option<String>,
 }
 
-/// A lead in a list.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct LeadSummary {
-    /// Lead id.
-    id: Uuid,
-    /// Display name.
-    name: String,
-    /// Phone number in E.164.
-    phone: String,
-    /// Email.
-    email: Option<String>,
-    /// Company.
-    company: Option<String>,
-    /// Language code (`en`, `he`, `fr`, `de`, `es`).
-    language: String,
-    /// IANA time zone.
-    timezone: String,
-    /// Attempts made so far.
-    attempts: i32,
-    /// Outcome code of the latest attempt.
-    last_outcome: Option<String>,
-    /// When the latest attempt ended.
-    last_outcome_at: Option<DateTime<Utc>>,
-    /// Created at.
-    created_at: DateTime<Utc>,
-}
+pub use callwright_store::lead_filter::LeadSummary;
+use callwright_store::lead_filter::FilterValues;
 
 /// A page of leads.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -93,41 +68,14 @@ pub struct LeadFilter {
     pub q: Option<String>,
 }
 
-/// A [`LeadFilter`] checked and ready to bind to [`LeadFilter::WHERE`] ($1 to $6).
-pub struct Binds {
-    campaign_id: Option<Uuid>,
-    language: Option<&'static str>,
-    never_called: bool,
-    outcome: Option<String>,
-    text: Option<String>,
-    status: Option<String>,
-}
-
 impl LeadFilter {
-    /// The condition over `leads l` (live leads only), with the filter in `$1`..`$6`.
-    pub const WHERE: &'static str = "l.deleted_at IS NULL AND NOT l.trial
-           AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM campaign_leads cl
-                                             WHERE cl.lead_id = l.id AND cl.campaign_id = $1))
-           AND ($2::text IS NULL OR l.language = $2)
-           AND (CASE WHEN $3 THEN l.last_outcome IS NULL
-                     ELSE ($4::text IS NULL OR l.last_outcome = $4) END)
-           AND ($5::text IS NULL OR l.name ILIKE $5 OR l.phone ILIKE $5 OR l.email ILIKE $5)
-           AND (CASE $6::text
-                  WHEN 'new' THEN NOT EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.lead_id = l.id)
-                  WHEN 'active' THEN EXISTS (SELECT 1 FROM campaign_leads cl
-                                              WHERE cl.lead_id = l.id AND cl.outcome IS NULL)
-                  WHEN 'done' THEN EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.lead_id = l.id)
-                               AND NOT EXISTS (SELECT 1 FROM campaign_leads cl
-                                               WHERE cl.lead_id = l.id AND cl.outcome IS NULL)
-                  ELSE true END)";
-
     /// Checks the values; `invalid` builds the error for a bad one from the field (prefixed
     /// with `prefix`) and the reason: a 400 for a query string, a 422 for a body.
     pub fn binds(
         &self,
         prefix: &str,
         invalid: fn(String, String) -> ApiError,
-    ) -> Result<Binds, ApiError> {
+    ) -> Result<FilterValues, ApiError> {
         // Compared as the stored code, so `EN` or `en-US` find the `en` leads.
         let language = self
             .language
@@ -159,7 +107,7 @@ impl LeadFilter {
                 format!("'{status}' is not new, active or done"),
             ));
         }
-        Ok(Binds {
+        Ok(FilterValues {
             campaign_id: self.campaign_id,
             language,
             never_called,
@@ -172,22 +120,6 @@ impl LeadFilter {
                 .map(|t| format!("%{}%", like_escape(t))),
             status: self.status.clone(),
         })
-    }
-}
-
-impl Binds {
-    /// Binds `$1`..`$6` of [`LeadFilter::WHERE`]; bind the query's own parameters after.
-    pub fn bind<'q, O>(
-        &'q self,
-        query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-        query
-            .bind(self.campaign_id)
-            .bind(self.language)
-            .bind(self.never_called)
-            .bind(self.outcome.as_deref())
-            .bind(self.text.as_deref())
-            .bind(self.status.as_deref())
     }
 }
 
@@ -225,22 +157,13 @@ pub async fn list(
     let binds = filter.binds("", ApiError::bad_field)?;
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let sql = format!(
-        "SELECT l.id, l.name, l.phone, l.email, l.company, l.language, l.timezone, l.attempts,
-                l.last_outcome, l.last_outcome_at, l.created_at
-         FROM leads l
-         WHERE {}
-           AND ($7::timestamptz IS NULL OR (l.created_at, l.id) < ($7, $8))
-         ORDER BY l.created_at DESC, l.id DESC LIMIT $9",
-        LeadFilter::WHERE
-    );
-    let rows: Vec<LeadSummary> = binds
-        .bind(sqlx::query_as(&sql))
-        .bind(before.map(|c| c.at))
-        .bind(before.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(&state.db)
-        .await?;
+    let rows = callwright_store::lead_filter::list(
+        &state.db,
+        &binds,
+        before.map(|c| (c.at, c.id)),
+        limit + 1,
+    )
+    .await?;
     let (leads, next_cursor) = page::finish(rows, limit, |l| (l.created_at, l.id));
     Ok(Json(LeadPage { leads, next_cursor }))
 }

@@ -155,7 +155,7 @@ pub async fn start(
     body: Option<JsonBody<NewTrial>>,
 ) -> Result<(StatusCode, Json<TrialView>), ApiError> {
     let req = body.map(|JsonBody(b)| b).unwrap_or_default();
-    let latest = callwright_store::trials::latest_version(&state.db, agent_id).await?;
+    let latest = callwright_store::agents::latest_version(&state.db, agent_id).await?;
     let latest = latest.ok_or_else(|| ApiError::NotFound(format!("no agent {agent_id}")))?;
     let version = match req.version {
         Some(v) if v == 0 || i64::from(v) > i64::from(latest) => {
@@ -167,7 +167,7 @@ pub async fn start(
         Some(v) => i32::try_from(v).unwrap_or(latest),
         None => latest,
     };
-    let agent_language = callwright_store::trials::spec_language(&state.db, agent_id, version).await?;
+    let agent_language = callwright_store::agents::spec_language(&state.db, agent_id, version).await?;
     let agent_language = agent_language
         .and_then(|l| l.parse().ok())
         .unwrap_or(Language::En);

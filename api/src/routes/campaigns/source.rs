@@ -3,7 +3,8 @@
 
 use super::{MAX_LEADS, StartCampaign};
 use crate::error::ApiError;
-use crate::routes::lead_list::{Binds, LeadFilter};
+use crate::routes::lead_list::LeadFilter;
+use callwright_store::lead_filter::FilterValues;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -20,7 +21,7 @@ pub(super) enum LeadSource {
     /// Given one by one (deduplicated, order kept).
     Ids(Vec<Uuid>),
     /// Matching a filter.
-    Filter(Binds),
+    Filter(FilterValues),
     /// Created by an upload.
     Import(Uuid),
 }
@@ -74,13 +75,7 @@ impl LeadSource {
     ) -> Result<u64, ApiError> {
         let enrolled = match self {
             Self::Ids(ids) => {
-                let missing: Vec<Uuid> = sqlx::query_scalar(
-                    "SELECT id FROM UNNEST($1::uuid[]) AS t(id)
-                     WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = t.id AND l.deleted_at IS NULL AND NOT l.trial) LIMIT 10",
-                )
-                .bind(ids)
-                .fetch_all(&mut **tx)
-                .await?;
+                let missing = callwright_store::campaigns::unknown_leads(tx, ids).await?;
                 if !missing.is_empty() {
                     let list: Vec<String> = missing.iter().map(Uuid::to_string).collect();
                     return Err(ApiError::invalid(
@@ -88,56 +83,20 @@ impl LeadSource {
                         format!("unknown leads {}", list.join(", ")),
                     ));
                 }
-                sqlx::query(
-                    "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
-                     SELECT $1, t.seq::int, t.id FROM UNNEST($2::uuid[]) WITH ORDINALITY AS t(id, seq)",
-                )
-                .bind(campaign_id)
-                .bind(ids)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected()
+                callwright_store::campaigns::enrol_ids(tx, campaign_id, ids).await?
             }
             Self::Filter(binds) => {
-                let sql = format!(
-                    "WITH picked AS (
-                         INSERT INTO campaign_leads (campaign_id, seq, lead_id)
-                         SELECT $7, (row_number() OVER (ORDER BY l.created_at, l.id))::int, l.id
-                         FROM leads l WHERE {}
-                         RETURNING 1
-                     ) SELECT count(*) FROM picked",
-                    LeadFilter::WHERE
-                );
-                let (count,): (i64,) = binds
-                    .bind(sqlx::query_as(&sql))
-                    .bind(campaign_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                u64::try_from(count).unwrap_or_default()
+                callwright_store::lead_filter::enrol(tx, binds, campaign_id).await?
             }
             Self::Import(import) => {
-                let known: bool =
-                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM lead_imports WHERE id = $1)")
-                        .bind(import)
-                        .fetch_one(&mut **tx)
-                        .await?;
+                let known = callwright_store::campaigns::import_exists(tx, *import).await?;
                 if !known {
                     return Err(ApiError::invalid(
                         "import_id",
                         format!("no upload {import}"),
                     ));
                 }
-                sqlx::query(
-                    "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
-                     SELECT $1, (row_number() OVER (ORDER BY r.line))::int, r.lead_id
-                     FROM lead_import_rows r JOIN leads l ON l.id = r.lead_id AND l.deleted_at IS NULL
-                     WHERE r.import_id = $2",
-                )
-                .bind(campaign_id)
-                .bind(import)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected()
+                callwright_store::campaigns::enrol_import(tx, campaign_id, *import).await?
             }
         };
         if enrolled == 0 {
