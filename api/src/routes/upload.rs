@@ -84,18 +84,7 @@ pub struct RejectedRow {
     pub field: String,
 }
 
-/// A valid row whose phone number was already taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct DuplicateRow {
-    /// Line in the file where the record starts.
-    pub line: i64,
-    /// The number, in E.164.
-    pub phone: String,
-    /// The earlier line of the file with the same number, if any.
-    pub first_line: Option<i64>,
-    /// The lead that had the number before this upload, if any.
-    pub existing_lead_id: Option<Uuid>,
-}
+pub use callwright_store::imports::DuplicateRow;
 
 /// What an upload did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -298,20 +287,8 @@ where
     R: AsyncRead + Unpin + Send,
 {
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "CREATE TEMPORARY TABLE leads_import_staging (
-             line bigint NOT NULL, name text NOT NULL, phone text NOT NULL, email text,
-             company text, language text NOT NULL, timezone text NOT NULL,
-             window_timezones text[] NOT NULL, notes text, fields jsonb NOT NULL
-         ) ON COMMIT DROP",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let mut copy = tx
-        .copy_in_raw(
-            "COPY leads_import_staging (line, name, phone, email, company, language, timezone, window_timezones, notes, fields) FROM STDIN",
-        )
-        .await?;
+    callwright_store::imports::create_staging(&mut tx).await?;
+    let mut copy = callwright_store::imports::copy_into_staging(&mut tx).await?;
     let read = read_csv(reader, limits, &mut copy).await;
     let read = match read {
         Ok(outcome) => {
@@ -329,61 +306,25 @@ where
     let import_id = Uuid::new_v4();
     // The first line of each number is the candidate; it becomes a lead unless the number
     // already is one. Every created lead is recorded under the import.
-    let accepted = sqlx::query(
-        "WITH firsts AS (
-             SELECT DISTINCT ON (phone) * FROM leads_import_staging ORDER BY phone, line
-         ), created AS (
-             INSERT INTO leads (id, name, phone, email, company, language, timezone, window_timezones, notes, fields)
-             SELECT gen_random_uuid(), name, phone, email, company, language, timezone, window_timezones, notes, fields
-             FROM firsts
-             ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING
-             RETURNING id, phone
-         )
-         INSERT INTO lead_import_rows (import_id, line, lead_id)
-         SELECT $1, firsts.line, created.id FROM created JOIN firsts USING (phone)",
-    )
-    .bind(import_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let accepted = callwright_store::imports::create_staged_leads(&mut tx, import_id).await?;
     let duplicates = read.staged.saturating_sub(accepted);
     let duplicate_rows: Vec<DuplicateRow> = if duplicates == 0 {
         Vec::new()
     } else {
-        sqlx::query_as(
-            "SELECT d.line, d.phone,
-                    CASE WHEN d.first_line < d.line THEN d.first_line END AS first_line,
-                    l.id AS existing_lead_id
-             FROM (
-                 SELECT s.line, s.phone, r.line IS NOT NULL AS accepted,
-                        min(s.line) OVER w AS first_line,
-                        bool_or(r.line IS NOT NULL) OVER w AS new_number
-                 FROM leads_import_staging s
-                 LEFT JOIN lead_import_rows r ON r.import_id = $1 AND r.line = s.line
-                 WINDOW w AS (PARTITION BY s.phone)
-             ) d
-             LEFT JOIN leads l ON NOT d.new_number AND l.phone = d.phone AND l.deleted_at IS NULL
-             WHERE NOT d.accepted
-             ORDER BY d.line
-             LIMIT $2",
-        )
-        .bind(import_id)
-        .bind(LISTED_ROWS as i64)
-        .fetch_all(&mut *tx)
-        .await?
+        callwright_store::imports::duplicate_rows(&mut tx, import_id, LISTED_ROWS as i64).await?
     };
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    sqlx::query(
-        "INSERT INTO lead_imports (id, filename, row_count, accepted, rejected, duplicates)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    callwright_store::imports::record(
+        &mut tx,
+        &callwright_store::imports::ImportCounts {
+            id: import_id,
+            filename: filename.as_deref(),
+            rows: count(read.rows),
+            accepted: count(accepted),
+            rejected: count(read.rejected),
+            duplicates: count(duplicates),
+        },
     )
-    .bind(import_id)
-    .bind(filename)
-    .bind(count(read.rows))
-    .bind(count(accepted))
-    .bind(count(read.rejected))
-    .bind(count(duplicates))
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     tracing::info!(
