@@ -13,6 +13,7 @@ pub mod agents;
 pub mod calls;
 pub mod campaigns;
 pub mod dnc;
+pub mod erasure;
 pub mod imports;
 pub mod keys;
 pub mod lead_filter;

@@ -92,21 +92,13 @@ pub async fn delete(
     // Marked first: from here on no campaign starts it and no dial activity dials it. The
     // deletion and its audit row commit together; a repeat changes nothing and audits nothing.
     let mut tx = state.db.begin().await?;
-    let earlier: Option<DateTime<Utc>> =
-        sqlx::query_scalar("SELECT deleted_at FROM leads WHERE id = $1 FOR UPDATE")
-            .bind(lead_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id}")))?;
+    let earlier = callwright_store::erasure::lock(&mut tx, lead_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id}")))?;
     let deleted_at = match earlier {
         Some(at) => at,
         None => {
-            let at: DateTime<Utc> = sqlx::query_scalar(
-                "UPDATE leads SET deleted_at = now() WHERE id = $1 RETURNING deleted_at",
-            )
-            .bind(lead_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let at = callwright_store::erasure::mark_deleted(&mut tx, lead_id).await?;
             audit(
                 &mut *tx,
                 key,
@@ -135,13 +127,7 @@ pub async fn delete(
         // run cannot report to its campaign: say it for it (a campaign ignores a repeat).
         settle_in_campaigns(&state, lead_id).await;
     }
-    sqlx::query(
-        "UPDATE campaign_leads SET outcome = 'canceled', settled_at = now()
-         WHERE lead_id = $1 AND outcome IS NULL",
-    )
-    .bind(lead_id)
-    .execute(&state.db)
-    .await?;
+    callwright_store::erasure::cancel_in_campaigns(&state.db, lead_id).await?;
     let mut result = Deleted {
         id: lead_id,
         deleted_at,
@@ -180,13 +166,14 @@ async fn lead_runs(state: &AppState, lead_id: Uuid) -> Result<Vec<Run>, ApiError
 /// Tells each running campaign the lead holds a place in that it is done (outcome `canceled`).
 /// A campaign that already counted it ignores the repeat.
 async fn settle_in_campaigns(state: &AppState, lead_id: Uuid) {
-    let campaigns: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT campaign_id FROM campaign_leads WHERE lead_id = $1 AND outcome IS NULL",
-    )
-    .bind(lead_id)
-    .fetch_all(&state.db)
-    .await
-    .unwrap_or_default();
+    let campaigns = match callwright_store::erasure::open_campaigns(&state.db, lead_id).await {
+        Ok(campaigns) => campaigns,
+        Err(err) => {
+            // The campaigns' own lead workflows settle them when they stop; this only hurries.
+            tracing::warn!(%lead_id, error = %err, "could not read the lead's open campaigns");
+            Vec::new()
+        }
+    };
     for campaign in campaigns {
         let settled = LeadSettled {
             lead_id: lead_id.to_string(),
@@ -218,79 +205,27 @@ async fn erase(
     runs: &[Run],
     result: &mut Deleted,
 ) -> Result<(), ApiError> {
-    let trials: Vec<Uuid> =
-        sqlx::query_scalar("SELECT lead_id FROM agent_trials WHERE source_lead_id = $1")
-            .bind(lead_id)
-            .fetch_all(&state.db)
-            .await?;
+    let trials = callwright_store::erasure::trial_copies(&state.db, lead_id).await?;
     let mut people = vec![lead_id];
     people.extend(&trials);
     let mut runs = runs.to_vec();
     for trial in &trials {
         runs.extend(lead_runs(state, *trial).await?);
     }
-    let recordings: Vec<String> = sqlx::query_scalar(
-        "SELECT recording_url FROM calls WHERE lead_id = $1 AND recording_url IS NOT NULL",
-    )
-    .bind(lead_id)
-    .fetch_all(&state.db)
-    .await?;
+    let recordings = callwright_store::erasure::recordings(&state.db, lead_id).await?;
     result.deleted_recordings = recordings::delete_at_provider(state, &recordings).await?;
     for run in &runs {
         delete_history(state, run).await?;
         result.deleted_histories += 1;
     }
-    let erased = lead_id;
-    let lead_id = people.as_slice();
     let mut tx = state.db.begin().await?;
-    result.deleted_transcript_turns = sqlx::query(
-        "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = ANY($1))",
-    )
-    .bind(lead_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query("UPDATE calls SET recording_url = NULL, outcome_detail = NULL, summary = NULL, answers = NULL WHERE lead_id = ANY($1)")
-        .bind(lead_id)
-        .execute(&mut *tx)
-        .await?;
-    // The recording's transcript, and synthesised speech that names the lead (the greeting and
-    // voicemail): the speech cache only costs a new synthesis if a line is needed again.
-    sqlx::query("UPDATE calls SET recording_transcript = NULL WHERE lead_id = ANY($1)")
-        .bind(lead_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "DELETE FROM tts_audio t USING leads l
-         WHERE l.id = ANY($1) AND length(l.name) > 0 AND strpos(t.text, l.name) > 0",
-    )
-    .bind(lead_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE meetings SET attendee_name = '(erased)', attendee_email = '', title = 'Meeting (erased lead)',
-                             description = NULL
-         WHERE lead_id = ANY($1)",
-    )
-    .bind(lead_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE leads SET name = '(erased)', phone = NULL, email = NULL, company = NULL,
-                          notes = NULL, fields = '{}'::jsonb,
-                          deleted_at = coalesce(deleted_at, now()),
-                          erased_at = coalesce(erased_at, now())
-         WHERE id = ANY($1)",
-    )
-    .bind(lead_id)
-    .execute(&mut *tx)
-    .await?;
+    result.deleted_transcript_turns = callwright_store::erasure::blank(&mut tx, &people).await?;
     // The erasure and its audit row commit together: no erase without its record.
     audit(
         &mut *tx,
         key,
         "lead.erase",
-        erased,
+        lead_id,
         serde_json::json!({
             "trials": trials,
             "stopped_workflows": result.stopped_workflows,

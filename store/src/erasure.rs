@@ -1,0 +1,124 @@
+//! Deleting and erasing a lead: the mark that takes it out of every list and dial, and the
+//! blanking of its personal data in every projection (the caller runs the blanking in one
+//! transaction with its audit row).
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// Locks the lead's row until the transaction ends and reads when it was deleted: None when
+/// there is no such lead, Some(None) when it is not deleted.
+pub async fn lock(
+    tx: &mut PgConnection,
+    lead_id: Uuid,
+) -> Result<Option<Option<DateTime<Utc>>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT deleted_at FROM leads WHERE id = $1 FOR UPDATE",
+        lead_id
+    )
+    .fetch_optional(tx)
+    .await
+}
+
+/// Marks the lead deleted now; returns the mark.
+pub async fn mark_deleted(tx: &mut PgConnection, lead_id: Uuid) -> Result<DateTime<Utc>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE leads SET deleted_at = now() WHERE id = $1 RETURNING deleted_at AS "deleted_at!""#,
+        lead_id,
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// The campaigns in which the lead has not settled yet.
+pub async fn open_campaigns(db: &PgPool, lead_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT campaign_id FROM campaign_leads WHERE lead_id = $1 AND outcome IS NULL",
+        lead_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Settles the lead as `canceled` wherever it has not settled.
+pub async fn cancel_in_campaigns(db: &PgPool, lead_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE campaign_leads SET outcome = 'canceled', settled_at = now()
+         WHERE lead_id = $1 AND outcome IS NULL",
+        lead_id,
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The trial leads copied from this lead.
+pub async fn trial_copies(db: &PgPool, lead_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT lead_id FROM agent_trials WHERE source_lead_id = $1",
+        lead_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The provider links of the lead's call recordings.
+pub async fn recordings(db: &PgPool, lead_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT recording_url AS "url!" FROM calls
+           WHERE lead_id = $1 AND recording_url IS NOT NULL"#,
+        lead_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Blanks the personal data of these leads in every projection, in the caller's transaction:
+/// transcripts, recording links and transcripts, outcome details, summaries and answers,
+/// synthesised speech that names them, meeting attendee fields, and the lead rows themselves
+/// (marked deleted and erased). Returns how many transcript lines were removed.
+pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<u64, sqlx::Error> {
+    let turns = sqlx::query!(
+        "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = ANY($1))",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query!(
+        "UPDATE calls SET recording_url = NULL, outcome_detail = NULL, summary = NULL,
+                          answers = NULL, recording_transcript = NULL
+         WHERE lead_id = ANY($1)",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Synthesised speech that names the lead (the greeting and voicemail): the cache only costs
+    // a new synthesis if a line is needed again.
+    sqlx::query!(
+        "DELETE FROM tts_audio t USING leads l
+         WHERE l.id = ANY($1) AND length(l.name) > 0 AND strpos(t.text, l.name) > 0",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE meetings SET attendee_name = '(erased)', attendee_email = '',
+                             title = 'Meeting (erased lead)', description = NULL
+         WHERE lead_id = ANY($1)",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE leads SET name = '(erased)', phone = NULL, email = NULL, company = NULL,
+                          notes = NULL, fields = '{}'::jsonb,
+                          deleted_at = coalesce(deleted_at, now()),
+                          erased_at = coalesce(erased_at, now())
+         WHERE id = ANY($1)",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(turns)
+}
