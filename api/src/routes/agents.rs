@@ -26,20 +26,7 @@ use uuid::Uuid;
 /// JSON escaping adds to it.
 pub const MAX_AGENT_BODY: usize = 8 * 1024 * 1024;
 
-/// An agent in the list.
-#[derive(Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
-pub struct AgentSummary {
-    /// Id.
-    id: Uuid,
-    /// Name (of its latest version).
-    name: String,
-    /// Its latest version.
-    latest_version: i32,
-    /// Created.
-    created_at: DateTime<Utc>,
-    /// Last saved.
-    updated_at: DateTime<Utc>,
-}
+pub use callwright_store::agents::{AgentSummary, VersionSummary};
 
 /// One version of an agent.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -57,19 +44,6 @@ pub struct AgentVersionView {
     size_chars: usize,
     /// The agent as saved.
     spec: AgentSpec,
-}
-
-/// A version in an agent's history.
-#[derive(Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
-pub struct VersionSummary {
-    /// The version.
-    version: i32,
-    /// The agent's name in it.
-    name: String,
-    /// `none`, `inline` or `search`.
-    knowledge_mode: String,
-    /// Saved.
-    created_at: DateTime<Utc>,
 }
 
 /// An agent, its latest version and its history.
@@ -242,15 +216,12 @@ pub async fn version_view(
     agent_id: Uuid,
     version: i32,
 ) -> Result<AgentVersionView, ApiError> {
-    let row: Option<(sqlx::types::Json<AgentSpec>, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT spec, knowledge_mode, created_at FROM agent_versions
-         WHERE agent_id = $1 AND version = $2",
-    )
-    .bind(agent_id)
-    .bind(version)
-    .fetch_optional(&state.db)
-    .await?;
-    let (spec, knowledge_mode, created_at) = row
+    let callwright_store::agents::SavedVersion {
+        spec,
+        knowledge_mode,
+        created_at,
+    } = callwright_store::agents::version(&state.db, agent_id, version)
+        .await?
         .ok_or_else(|| ApiError::NotFound(format!("agent {agent_id} has no version {version}")))?;
     Ok(AgentVersionView {
         agent_id,
@@ -340,33 +311,18 @@ pub async fn update(
     responses((status = 200, description = "The agents", body = [AgentSummary]))
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<AgentSummary>>, ApiError> {
-    let agents = sqlx::query_as::<_, AgentSummary>(
-        "SELECT id, name, latest_version, created_at, updated_at FROM agents
-         ORDER BY updated_at DESC, id LIMIT 1000",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let agents = callwright_store::agents::list(&state.db).await?;
     Ok(Json(agents))
 }
 
 async fn summary(state: &AppState, id: Uuid) -> Result<AgentSummary, ApiError> {
-    sqlx::query_as::<_, AgentSummary>(
-        "SELECT id, name, latest_version, created_at, updated_at FROM agents WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?
+    callwright_store::agents::summary(&state.db, id)
+        .await?
     .ok_or_else(|| ApiError::NotFound(format!("no agent {id}")))
 }
 
 async fn versions(state: &AppState, id: Uuid) -> Result<Vec<VersionSummary>, ApiError> {
-    Ok(sqlx::query_as::<_, VersionSummary>(
-        "SELECT version, spec->>'name' AS name, knowledge_mode, created_at FROM agent_versions
-         WHERE agent_id = $1 ORDER BY version DESC",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?)
+    Ok(callwright_store::agents::versions(&state.db, id).await?)
 }
 
 /// An agent with its latest version and its history.
