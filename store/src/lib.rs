@@ -10,6 +10,7 @@
 //! refreshes them after a query or a migration changes).
 
 pub mod agents;
+pub mod analytics;
 pub mod calls;
 pub mod campaigns;
 pub mod dnc;

@@ -187,56 +187,16 @@ pub async fn agents(
     Query(q): Query<AgentWindow>,
 ) -> Result<Json<AgentResults>, ApiError> {
     let (from, to) = window_range(q.from, q.to)?;
-    type CallRow = (Uuid, i32, i64, i64, i64, i64, Option<f64>, i64, i64, i64);
-    let rows: Vec<CallRow> = sqlx::query_as(
-        "SELECT c.agent_id, c.agent_version,
-                count(*) FILTER (WHERE c.call_sid IS NOT NULL),
-                count(*) FILTER (WHERE c.status = 'completed'),
-                count(*) FILTER (WHERE callwright_is_conversation(c.outcome)),
-                count(*) FILTER (WHERE c.outcome = 'opted_out'),
-                (avg(c.duration_secs) FILTER (WHERE c.status = 'completed'))::float8,
-                COALESCE(sum(m.booked) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8,
-                COALESCE(sum(m.held) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8,
-                COALESCE(sum(m.no_shows) FILTER (WHERE callwright_is_conversation(c.outcome)), 0)::int8
-         FROM calls c
-         LEFT JOIN LATERAL (
-             SELECT count(*) FILTER (WHERE status <> 'failed') AS booked,
-                    count(*) FILTER (WHERE status = 'completed') AS held,
-                    count(*) FILTER (WHERE status = 'no_show') AS no_shows
-             FROM meetings WHERE call_id = c.id AND NOT trial
-         ) m ON true
-         WHERE NOT c.trial AND c.agent_id IS NOT NULL
-           AND c.dialed_at >= $1 AND c.dialed_at < $2
-           AND ($3::uuid IS NULL OR c.campaign_id = $3)
-           AND ($4::uuid IS NULL OR c.agent_id = $4)
-         GROUP BY 1, 2",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(q.campaign_id)
-    .bind(q.agent_id)
-    .fetch_all(&state.db)
-    .await?;
-    let leads: Vec<(Uuid, i32, i64)> = sqlx::query_as(
-        "SELECT c.agent_id, cl.agent_version, count(*)
-         FROM campaign_leads cl JOIN campaigns c ON c.id = cl.campaign_id
-         WHERE cl.agent_version IS NOT NULL AND c.agent_id IS NOT NULL
-           AND ($1::uuid IS NULL OR c.id = $1)
-           AND ($2::uuid IS NULL OR c.agent_id = $2)
-         GROUP BY 1, 2",
-    )
-    .bind(q.campaign_id)
-    .bind(q.agent_id)
-    .fetch_all(&state.db)
-    .await?;
-    let names: BTreeMap<Uuid, String> = sqlx::query_as::<_, (Uuid, String)>(
-        "SELECT id, name FROM agents WHERE ($1::uuid IS NULL OR id = $1)",
-    )
-    .bind(q.agent_id)
-    .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .collect();
+    let rows =
+        callwright_store::analytics::version_calls(&state.db, from, to, q.campaign_id, q.agent_id)
+            .await?;
+    let leads =
+        callwright_store::analytics::version_leads(&state.db, q.campaign_id, q.agent_id).await?;
+    let names: BTreeMap<Uuid, String> =
+        callwright_store::analytics::agent_names(&state.db, q.agent_id)
+            .await?
+            .into_iter()
+            .collect();
     let mut by_version: BTreeMap<(Uuid, i32), VersionResults> = BTreeMap::new();
     let blank = |agent_id: Uuid, version: i32| VersionResults {
         agent_id,
@@ -262,30 +222,19 @@ pub async fn agents(
             .or_insert_with(|| blank(agent_id, version))
             .leads = n;
     }
-    for (
-        agent_id,
-        version,
-        dials,
-        connects,
-        conversations,
-        opt_outs,
-        mean,
-        booked,
-        held,
-        no_shows,
-    ) in rows
-    {
+    for row in rows {
+        let (agent_id, version) = (row.agent_id, row.agent_version);
         let v = by_version
             .entry((agent_id, version))
             .or_insert_with(|| blank(agent_id, version));
-        v.dials = dials;
-        v.connects = connects;
-        v.conversations = conversations;
-        v.opt_outs = opt_outs;
-        v.mean_call_secs = mean;
-        v.meetings_booked = booked;
-        v.meetings_held = held;
-        v.no_shows = no_shows;
+        v.dials = row.dials;
+        v.connects = row.connects;
+        v.conversations = row.conversations;
+        v.opt_outs = row.opt_outs;
+        v.mean_call_secs = row.mean_call_secs;
+        v.meetings_booked = row.booked;
+        v.meetings_held = row.held;
+        v.no_shows = row.no_shows;
     }
     let versions: Vec<VersionResults> = by_version
         .into_values()
