@@ -78,16 +78,9 @@ pub(super) fn window_range(
     Ok((from, to))
 }
 
-/// How a window `[from, to)` divides between the rollups and the calls table.
-#[derive(Debug, PartialEq)]
-struct Split {
-    /// Whole UTC hours `[hours_from, hours_to)`, read from the rollups (empty when equal).
-    hours_from: DateTime<Utc>,
-    hours_to: DateTime<Utc>,
-    /// The two ranges `[lo, hi)` read from `calls` (empty when `lo == hi`).
-    edges: [(DateTime<Utc>, DateTime<Utc>); 2],
-}
+use callwright_store::analytics::{Dimension, Split};
 
+/// How a window `[from, to)` divides between the rollups and the calls table.
 fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Split {
     use chrono::DurationRound;
     let hour = Duration::hours(1);
@@ -109,17 +102,6 @@ fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Split {
     }
 }
 
-/// The calls of the edges (`$1`-`$2` and `$9`-`$10`, scalars so the planner sees two short
-/// index ranges) in the campaign (`$3`), for a `WITH raw AS (…)`.
-const RAW_CALLS: &str = "SELECT c.* FROM calls c
-    WHERE ((c.dialed_at >= $1 AND c.dialed_at < $2) OR (c.dialed_at >= $9 AND c.dialed_at < $10))
-      AND ($3::uuid IS NULL OR c.campaign_id = $3) AND NOT c.trial";
-
-/// The rollup rows of the hours `[$4, $5)` in the campaign (`$3`; calls without a campaign are
-/// filed under the nil UUID, which no campaign has).
-const ROLLED: &str = "hour >= $4 AND hour < $5
-    AND ($3::uuid IS NULL OR (campaign_id = $3 AND $3 <> '00000000-0000-0000-0000-000000000000'))";
-
 /// Outcomes of a conversation with a person (the denominator of conversion).
 const CONVERSATION_OUTCOMES: [&str; 6] = [
     "interested",
@@ -130,8 +112,13 @@ const CONVERSATION_OUTCOMES: [&str; 6] = [
     "transferred",
 ];
 
+/// [`CONVERSATION_OUTCOMES`] as a `text[]` parameter (the macros check it against owned strings).
+fn conversation_outcomes() -> Vec<String> {
+    CONVERSATION_OUTCOMES.iter().map(|o| (*o).to_owned()).collect()
+}
+
 /// `GET /api/analytics/overview`.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = AnalyticsOverview)]
 pub struct Overview {
     /// Calls placed.
@@ -183,69 +170,23 @@ pub async fn overview(
     Query(w): Query<Window>,
 ) -> Result<Json<Overview>, ApiError> {
     let (from, to) = w.range()?;
-    let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
+    let conversation = conversation_outcomes();
     let split = split(from, to);
-    // Sums of durations and their counts, so the averages come out as `avg()` would give them.
-    type Row = (i64, i64, i64, i64, i64, Option<f64>, Option<f64>, i64);
-    let row: Row = sqlx::query_as(&format!(
-        "WITH raw AS ({RAW_CALLS}),
-         r AS (
-           SELECT count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
-                  count(*) FILTER (WHERE status = 'completed') AS connected,
-                  count(*) FILTER (WHERE status = 'completed' AND (answered_by = 'human'
-                                   OR (answered_by IS NULL AND outcome = ANY($6)))) AS human,
-                  count(*) FILTER (WHERE outcome = ANY($6)) AS conversations,
-                  count(*) FILTER (WHERE outcome = 'opted_out') AS opt_outs,
-                  count(*) FILTER (WHERE outcome = 'interested') AS agreed,
-                  COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'), 0) AS call_secs,
-                  count(duration_secs) FILTER (WHERE status = 'completed') AS call_n,
-                  COALESCE(sum(duration_secs) FILTER (WHERE status = 'completed'
-                                                        AND outcome = ANY($6)), 0) AS talk_secs,
-                  count(duration_secs) FILTER (WHERE status = 'completed' AND outcome = ANY($6))
-                    AS talk_n
-           FROM raw),
-         s AS (
-           SELECT COALESCE(sum(dials), 0) AS dials, COALESCE(sum(connected), 0) AS connected,
-                  COALESCE(sum(human_answered), 0) AS human,
-                  COALESCE(sum(conversations), 0) AS conversations,
-                  COALESCE(sum(opt_outs), 0) AS opt_outs,
-                  COALESCE(sum(call_secs), 0) AS call_secs, COALESCE(sum(call_secs_n), 0) AS call_n,
-                  COALESCE(sum(talk_secs), 0) AS talk_secs, COALESCE(sum(talk_secs_n), 0) AS talk_n
-           FROM call_stats_hourly WHERE {ROLLED}),
-         k AS (
-           SELECT COALESCE(sum(calls), 0) AS agreed FROM call_stats_hourly_keys
-           WHERE dimension = 'outcome' AND key = 'interested' AND {ROLLED})
-         SELECT (r.dials + s.dials)::int8, (r.connected + s.connected)::int8,
-                (r.human + s.human)::int8, (r.conversations + s.conversations)::int8,
-                (r.opt_outs + s.opt_outs)::int8,
-                ((r.call_secs + s.call_secs)::numeric / NULLIF(r.call_n + s.call_n, 0))::float8,
-                ((r.talk_secs + s.talk_secs)::numeric / NULLIF(r.talk_n + s.talk_n, 0))::float8,
-                (r.agreed + k.agreed)::int8
-         FROM r, s, k"
-    ))
-    .bind(split.edges[0].0)
-    .bind(split.edges[0].1)
-    .bind(w.campaign_id)
-    .bind(split.hours_from)
-    .bind(split.hours_to)
-    .bind(&conversation)
-    .bind(None::<i32>) // $7, $8: calls-over-time's
-    .bind(None::<i32>)
-    .bind(split.edges[1].0)
-    .bind(split.edges[1].1)
-    .fetch_one(&state.db)
-    .await?;
-    let meetings: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM meetings
-         WHERE created_at >= $1 AND created_at < $2 AND ($3::uuid IS NULL OR campaign_id = $3)
-           AND status NOT IN ('failed') AND NOT trial",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(w.campaign_id)
-    .fetch_one(&state.db)
-    .await?;
-    let (dials, connected, human, conversations, opt_outs, avg_call, avg_talk, agreed) = row;
+    let sums =
+        callwright_store::analytics::overview(&state.db, &split, w.campaign_id, &conversation)
+            .await?;
+    let meetings =
+        callwright_store::analytics::meetings_booked(&state.db, from, to, w.campaign_id).await?;
+    let callwright_store::analytics::OverviewSums {
+        dials,
+        connected,
+        human,
+        conversations,
+        opt_outs,
+        avg_call,
+        avg_talk,
+        agreed,
+    } = sums;
     Ok(Json(Overview {
         dials,
         connected,
@@ -262,7 +203,7 @@ pub async fn overview(
 }
 
 /// A count per key.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = KeyCount)]
 pub struct Count {
     /// Outcome code (`in_progress` for calls still going) or language code.
@@ -288,7 +229,7 @@ pub async fn call_outcomes(
     State(state): State<AppState>,
     Query(w): Query<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
-    grouped(&state, &w, "outcome", "COALESCE(outcome, 'in_progress')").await
+    grouped(&state, &w, Dimension::Outcome).await
 }
 
 /// Calls per language.
@@ -308,57 +249,26 @@ pub async fn language_distribution(
     State(state): State<AppState>,
     Query(w): Query<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
-    grouped(&state, &w, "language", "language").await
+    grouped(&state, &w, Dimension::Language).await
 }
 
 /// Calls per `key` (an expression over `calls`), the rollup's `dimension`.
 async fn grouped(
     state: &AppState,
     w: &Window,
-    dimension: &str,
-    key: &str,
+    dimension: Dimension,
 ) -> Result<Json<Vec<Count>>, ApiError> {
     let (from, to) = w.range()?;
     let split = split(from, to);
-    let rows: Vec<Count> = sqlx::query_as(&format!(
-        "WITH raw AS ({RAW_CALLS})
-         SELECT key, sum(calls)::int8 AS count FROM (
-           SELECT {key} AS key, count(*) AS calls FROM raw GROUP BY 1
-           UNION ALL
-           SELECT key, sum(calls) FROM call_stats_hourly_keys
-           WHERE dimension = $6 AND {ROLLED} GROUP BY 1
-         ) u
-         GROUP BY 1 HAVING sum(calls) > 0 ORDER BY 2 DESC, 1"
-    ))
-    .bind(split.edges[0].0)
-    .bind(split.edges[0].1)
-    .bind(w.campaign_id)
-    .bind(split.hours_from)
-    .bind(split.hours_to)
-    .bind(dimension)
-    .bind(None::<i32>) // $7, $8: calls-over-time's
-    .bind(None::<i32>)
-    .bind(split.edges[1].0)
-    .bind(split.edges[1].1)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = callwright_store::analytics::counts(&state.db, &split, w.campaign_id, dimension)
+        .await?
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
     Ok(Json(rows))
 }
 
-/// One bucket of calls over time.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-#[schema(as = CallsBucket)]
-pub struct Bucket {
-    /// Start of the bucket, local wall time in the requested zone (no offset).
-    #[schema(value_type = String, example = "2026-11-24T00:00:00")]
-    start: chrono::NaiveDateTime,
-    /// Calls placed.
-    dials: i64,
-    /// Calls answered.
-    connected: i64,
-    /// Calls with a conversation that reached a decision.
-    conversations: i64,
-}
+pub use callwright_store::analytics::Bucket;
 
 /// Calls per hour or day, cut in the requested zone (a day in Jerusalem is not a UTC day).
 #[utoipa::path(
@@ -397,75 +307,24 @@ pub async fn calls_over_time(
     let tz = w.tz.as_deref().unwrap_or("UTC");
     tz.parse::<chrono_tz::Tz>()
         .map_err(|_| ApiError::bad_field("tz", format!("'{tz}' is not an IANA time zone")))?;
-    let conversation: Vec<&str> = CONVERSATION_OUTCOMES.to_vec();
+    let conversation = conversation_outcomes();
     let split = split(from, to);
-    // An hour of the rollup serves a bucket only when it lies inside one: the zone's offset is
-    // the same at both ends of the hour, and both ends fall in the same bucket. (Not so for
-    // hours at a zone's offset change, or every hour of a zone half an hour off UTC when the
-    // buckets are hours.) Those hours are counted from `calls`, like the window's edges.
-    // `h` an hour, `b` the bucket size, `z` the zone.
-    let whole = |h: &str, b: &str, z: &str| {
-        let end = format!("({h} + interval '1 hour' - interval '1 microsecond')");
-        format!(
-            "(date_trunc({b}, {h} AT TIME ZONE {z}) = date_trunc({b}, {end} AT TIME ZONE {z})
-              AND ({h} AT TIME ZONE {z}) - ({h} AT TIME ZONE 'UTC')
-                = ({end} AT TIME ZONE {z}) - ({end} AT TIME ZONE 'UTC'))"
-        )
-    };
-    let cut: Vec<DateTime<Utc>> = sqlx::query_scalar(&format!(
-        "SELECT h FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour',
-                                       interval '1 hour') h
-         WHERE NOT {} ORDER BY h",
-        whole("h", "$3", "$4")
-    ))
-    .bind(split.hours_from)
-    .bind(split.hours_to)
-    .bind(bucket)
-    .bind(tz)
-    .fetch_all(&state.db)
-    .await?;
+    let cut = callwright_store::analytics::cut_hours(&state.db, &split, bucket, tz).await?;
     // The hours cut in two are counted from `calls` (by their UTC hour, within their span).
     let (cut_from, cut_to) = match (cut.first(), cut.last()) {
         (Some(first), Some(last)) => (*first, *last + Duration::hours(1)),
         _ => (to, to),
     };
-    let rows: Vec<Bucket> = sqlx::query_as(&format!(
-        "WITH raw AS ({RAW_CALLS}
-           UNION ALL
-           SELECT c.* FROM calls c
-           WHERE c.dialed_at >= $11 AND c.dialed_at < $12
-             AND date_trunc('hour', c.dialed_at, 'UTC') = ANY($13)
-             AND ($3::uuid IS NULL OR c.campaign_id = $3) AND NOT c.trial)
-         SELECT start, sum(dials)::int8 AS dials, sum(connected)::int8 AS connected,
-                sum(conversations)::int8 AS conversations
-         FROM (
-           SELECT date_trunc($7, dialed_at AT TIME ZONE $8) AS start, count(*) AS calls,
-                  count(*) FILTER (WHERE call_sid IS NOT NULL) AS dials,
-                  count(*) FILTER (WHERE status = 'completed') AS connected,
-                  count(*) FILTER (WHERE outcome = ANY($6)) AS conversations
-           FROM raw GROUP BY 1
-           UNION ALL
-           SELECT date_trunc($7, hour AT TIME ZONE $8), sum(calls), sum(dials), sum(connected),
-                  sum(conversations)
-           FROM call_stats_hourly WHERE {ROLLED} AND {} GROUP BY 1
-         ) u
-         GROUP BY 1 HAVING sum(calls) > 0 ORDER BY 1",
-        whole("hour", "$7", "$8")
-    ))
-    .bind(split.edges[0].0)
-    .bind(split.edges[0].1)
-    .bind(w.campaign_id)
-    .bind(split.hours_from)
-    .bind(split.hours_to)
-    .bind(&conversation)
-    .bind(bucket)
-    .bind(tz)
-    .bind(split.edges[1].0)
-    .bind(split.edges[1].1)
-    .bind(cut_from)
-    .bind(cut_to)
-    .bind(&cut)
-    .fetch_all(&state.db)
+    let rows = callwright_store::analytics::buckets(
+        &state.db,
+        &split,
+        w.campaign_id,
+        &conversation,
+        bucket,
+        tz,
+        &cut,
+        (cut_from, cut_to),
+    )
     .await?;
     Ok(Json(rows))
 }
