@@ -167,15 +167,13 @@ fn parse_id(agent: &AgentRef) -> Result<Uuid, AgentError> {
 pub async fn load(pool: &PgPool, agent: &AgentRef) -> Result<AgentVersion, AgentError> {
     let id = parse_id(agent)?;
     let version = i32::try_from(agent.version).unwrap_or(i32::MAX);
-    let row: Option<(serde_json::Value, String, Option<String>)> = sqlx::query_as(
-        "SELECT spec, knowledge_mode, embedding_model FROM agent_versions
-         WHERE agent_id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .fetch_optional(pool)
-    .await?;
-    let Some((spec, mode, embedding_model)) = row else {
+    let row = callwright_store::agents::version_row(pool, id, version).await?;
+    let Some(callwright_store::agents::VersionRow {
+        spec,
+        knowledge_mode: mode,
+        embedding_model,
+    }) = row
+    else {
         return Err(AgentError::NotFound(agent.agent_id.clone(), agent.version));
     };
     let spec: AgentSpec = serde_json::from_value(spec)
@@ -183,15 +181,13 @@ pub async fn load(pool: &PgPool, agent: &AgentRef) -> Result<AgentVersion, Agent
     let mode = KnowledgeMode::from_code(&mode);
     let (mut passages, mut vectors) = (Vec::new(), Vec::new());
     if mode == KnowledgeMode::Search {
-        let rows: Vec<(String, String, Vec<f32>)> = sqlx::query_as(
-            "SELECT source, text, embedding FROM knowledge_passages
-             WHERE agent_id = $1 AND version = $2 ORDER BY idx",
-        )
-        .bind(id)
-        .bind(version)
-        .fetch_all(pool)
-        .await?;
-        for (source, text, vector) in rows {
+        let rows = callwright_store::agents::passages(pool, id, version).await?;
+        for callwright_store::agents::PassageRow {
+            source,
+            text,
+            embedding: vector,
+        } in rows
+        {
             passages.push(Passage { source, text });
             vectors.push(vector);
         }
@@ -244,14 +240,7 @@ async fn embed_passages(
         .iter()
         .map(|t| Sha256::digest(t.as_bytes()).to_vec())
         .collect();
-    let known: Vec<(Vec<u8>, Vec<f32>)> = sqlx::query_as(
-        "SELECT text_sha256, embedding FROM knowledge_embeddings
-         WHERE model = $1 AND text_sha256 = ANY($2)",
-    )
-    .bind(embedder.model())
-    .bind(&hashes)
-    .fetch_all(pool)
-    .await?;
+    let known = callwright_store::agents::known_embeddings(pool, embedder.model(), &hashes).await?;
     let known: HashMap<Vec<u8>, Vec<f32>> = known.into_iter().collect();
     let missing: Vec<usize> = (0..texts.len())
         .filter(|&i| !known.contains_key(&hashes[i]))
@@ -289,16 +278,9 @@ async fn embed_passages(
         fresh_by_hash.insert(hashes[i].clone(), vector);
     }
     for batch in fresh_by_hash.iter().collect::<Vec<_>>().chunks(1_000) {
-        let mut insert = sqlx::QueryBuilder::new(
-            "INSERT INTO knowledge_embeddings (model, text_sha256, embedding) ",
-        );
-        insert.push_values(batch, |mut row, (hash, vector)| {
-            row.push_bind(embedder.model())
-                .push_bind(*hash)
-                .push_bind(*vector);
-        });
-        insert.push(" ON CONFLICT DO NOTHING");
-        insert.build().execute(pool).await?;
+        let (hashes, vectors): (Vec<Vec<u8>>, Vec<&Vec<f32>>) =
+            batch.iter().map(|(h, v)| ((*h).clone(), *v)).unzip();
+        callwright_store::agents::keep_embeddings(pool, embedder.model(), &hashes, &vectors).await?;
     }
     Ok(hashes
         .iter()
@@ -334,52 +316,30 @@ pub async fn save_version(
     let (id, version) = match agent_id {
         None => {
             let id = Uuid::new_v4();
-            sqlx::query("INSERT INTO agents (id, name, latest_version) VALUES ($1, $2, 1)")
-                .bind(id)
-                .bind(&spec.name)
-                .execute(&mut *tx)
-                .await?;
+            callwright_store::agents::create(&mut tx, id, &spec.name).await?;
             (id, 1)
         }
         Some(id) => {
-            let version: Option<i32> = sqlx::query_scalar(
-                "UPDATE agents SET latest_version = latest_version + 1, name = $2, updated_at = now()
-                 WHERE id = $1 RETURNING latest_version",
-            )
-            .bind(id)
-            .bind(&spec.name)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let version = callwright_store::agents::next_version(&mut tx, id, &spec.name).await?;
             (id, version.ok_or(SaveError::NotFound(id))?)
         }
     };
-    sqlx::query(
-        "INSERT INTO agent_versions (agent_id, version, spec, knowledge_mode, embedding_model)
-         VALUES ($1, $2, $3, $4, $5)",
+    callwright_store::agents::insert_version(
+        &mut tx,
+        callwright_store::agents::NewVersion {
+            agent_id: id,
+            version,
+            spec,
+            knowledge_mode: mode.code(),
+            embedding_model: model.as_deref(),
+        },
     )
-    .bind(id)
-    .bind(version)
-    .bind(sqlx::types::Json(spec))
-    .bind(mode.code())
-    .bind(model)
-    .execute(&mut *tx)
     .await?;
     if !passages.is_empty() {
-        let mut insert = sqlx::QueryBuilder::new(
-            "INSERT INTO knowledge_passages (agent_id, version, idx, source, text, embedding) ",
-        );
-        insert.push_values(
-            passages.iter().zip(&vectors).enumerate(),
-            |mut row, (i, (p, v))| {
-                row.push_bind(id)
-                    .push_bind(version)
-                    .push_bind(i32::try_from(i).unwrap_or(i32::MAX))
-                    .push_bind(&p.source)
-                    .push_bind(&p.text)
-                    .push_bind(v);
-            },
-        );
-        insert.build().execute(&mut *tx).await?;
+        let sources: Vec<String> = passages.iter().map(|p| p.source.clone()).collect();
+        let texts: Vec<String> = passages.iter().map(|p| p.text.clone()).collect();
+        callwright_store::agents::insert_passages(&mut tx, id, version, &sources, &texts, &vectors)
+            .await?;
     }
     tx.commit().await?;
     Ok((id, u32::try_from(version).unwrap_or_default()))
