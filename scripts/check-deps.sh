@@ -6,11 +6,17 @@
 #   - callwright-workflows: of ours only domain and contracts; no database, HTTP or mail client;
 #   - callwright-providers: of ours only callwright-domain; no database and no Temporal (what a
 #     provider's failure means for a workflow is the activities' business);
-#   - callwright-store: of ours only domain and contracts; no HTTP or mail client;
-#   - callwright-agents: of ours only domain and providers; no Temporal;
+#   - callwright-store: of ours only callwright-domain; no HTTP or mail client, no Temporal;
+#   - callwright-agents: of ours only domain, providers and store; no Temporal;
 #   - callwright-runtime: none of our crates;
 #   - callwright-api: not callwright-activities (it reaches workflows through Temporal only).
-# Run by `make test`; prints each broken rule with the path that brings the dependency in.
+# And where SQL lives: every statement of the product's crates is in callwright-store (store/src),
+# written with sqlx's checked macros (query!, query_as!, query_scalar!); a statement built or
+# typed at run time (sqlx::query(…), query_as(…), query_scalar(…), QueryBuilder, a raw COPY) is
+# refused anywhere else, and inside the store only in the files of RUNTIME_SQL_OK, each of which
+# says at its top why. Test, benchmark and simulator code is not the product and is not checked.
+# Run by `make test`; prints each broken rule with the path that brings the dependency in, or
+# the file and line of the statement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,12 +58,36 @@ forbid callwright-domain $(ours_except callwright-domain) "${IO_CRATES[@]}" toni
 forbid callwright-contracts $(ours_except callwright-domain callwright-contracts) "${IO_CRATES[@]}"
 forbid callwright-workflows $(ours_except callwright-domain callwright-contracts callwright-workflows) "${IO_CRATES[@]}"
 forbid callwright-providers $(ours_except callwright-domain callwright-providers) sqlx sqlx-core tokio-postgres tonic temporalio-sdk
-forbid callwright-store $(ours_except callwright-domain callwright-contracts callwright-store) reqwest lettre
-forbid callwright-agents $(ours_except callwright-domain callwright-providers callwright-agents) tonic temporalio-sdk
+forbid callwright-store $(ours_except callwright-domain callwright-store) reqwest lettre tonic temporalio-sdk
+forbid callwright-agents $(ours_except callwright-domain callwright-providers callwright-store callwright-agents) tonic temporalio-sdk
 forbid callwright-runtime $(ours_except callwright-runtime)
 forbid callwright-api callwright-activities
+
+# Statements sqlx takes unchecked: the functions (not the macros, which end in `!`), the query
+# builder, and COPY.
+RUNTIME_SQL='sqlx::(query|query_as|query_scalar|query_with|query_as_with|query_scalar_with)(::<[^>]*>)? *\(|\b(query|query_as|query_scalar)(::<[^>]*>)?\(\s*"|QueryBuilder|copy_in_raw|copy_out_raw'
+# Store files allowed to hold such statements, each with its reason at its top.
+RUNTIME_SQL_OK=(store/src/imports.rs)
+PRODUCT_SRC=(domain/src contracts/src providers/src store/src agents/src activities/src
+  workflows/src api/src worker/src runtime/src)
+while IFS= read -r hit; do
+  file=${hit%%:*}
+  allowed=0
+  for ok in "${RUNTIME_SQL_OK[@]}"; do [[ $file == "$ok" ]] && allowed=1; done
+  if ((!allowed)); then
+    echo "check-deps: SQL checked only at run time, outside callwright-store's allowed files: $hit" >&2
+    echo "  write it in store/src with sqlx's query!/query_as!/query_scalar! (scripts/check-sqlx.sh --write)" >&2
+    failed=1
+  fi
+done < <(grep -rnE --include='*.rs' "$RUNTIME_SQL" "${PRODUCT_SRC[@]}" || true)
+for ok in "${RUNTIME_SQL_OK[@]}"; do
+  grep -q "must not be" "$ok" || {
+    echo "check-deps: $ok holds runtime SQL but does not say at its top why it must" >&2
+    failed=1
+  }
+done
 
 if ((failed)); then
   exit 1
 fi
-echo "check-deps: every crate keeps its dependency rules (docs/architecture.md)"
+echo "check-deps: every crate keeps its dependency rules, and SQL lives in the store as checked macros (docs/architecture.md)"

@@ -280,7 +280,8 @@ async fn embed_passages(
     for batch in fresh_by_hash.iter().collect::<Vec<_>>().chunks(1_000) {
         let (hashes, vectors): (Vec<Vec<u8>>, Vec<&Vec<f32>>) =
             batch.iter().map(|(h, v)| ((*h).clone(), *v)).unzip();
-        callwright_store::agents::keep_embeddings(pool, embedder.model(), &hashes, &vectors).await?;
+        callwright_store::agents::keep_embeddings(pool, embedder.model(), &hashes, &vectors)
+            .await?;
     }
     Ok(hashes
         .iter()

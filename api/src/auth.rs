@@ -80,7 +80,14 @@ pub async fn create_key(db: &PgPool, name: &str) -> Result<NewKey, sqlx::Error> 
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
     );
     let id = Uuid::new_v4();
-    callwright_store::keys::insert(db, id, name, &key[..KEY_PREFIX.len() + 6], hash(&key).as_slice()).await?;
+    callwright_store::keys::insert(
+        db,
+        id,
+        name,
+        &key[..KEY_PREFIX.len() + 6],
+        hash(&key).as_slice(),
+    )
+    .await?;
     Ok(NewKey { id, key })
 }
 

@@ -60,15 +60,13 @@ pub async fn track(request: Request, next: Next) -> Response {
 )]
 pub async fn render(State(state): State<AppState>) -> Response {
     let mut out = handle().map(|h| h.render()).unwrap_or_default();
-    if let Ok(live) = callwright_store::calls::live_count(&state.db).await
-    {
+    if let Ok(live) = callwright_store::calls::live_count(&state.db).await {
         out.push_str(&format!(
             "# HELP callwright_calls_in_progress Calls placed and not yet finished.\n\
              # TYPE callwright_calls_in_progress gauge\ncallwright_calls_in_progress {live}\n"
         ));
     }
-    if let Ok(rows) = callwright_store::calls::outcome_counts(&state.db).await
-    {
+    if let Ok(rows) = callwright_store::calls::outcome_counts(&state.db).await {
         out.push_str(
             "# HELP callwright_calls_total Finished calls by outcome.\n\
              # TYPE callwright_calls_total counter\n",

@@ -3,9 +3,7 @@
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{OfferedSlot, ToolUse, Turn};
 use callwright_domain::invite::InviteMethod;
-use callwright_domain::{
-    AgentAction, AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile,
-};
+use callwright_domain::{AgentAction, Language, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -154,38 +152,8 @@ pub struct ConverseOutput {
     pub tools: Vec<ToolUse>,
 }
 
-/// Record a finished attempt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FinishAttemptInput {
-    /// Lead id.
-    pub lead_id: String,
-    /// Campaign id, if any.
-    pub campaign_id: Option<String>,
-    /// Number called (added to do-not-call on opt-out); none on a trial.
-    pub phone: Option<String>,
-    /// Attempt number.
-    pub attempt: u32,
-    /// The `calls` row, when a call was placed.
-    pub call_id: Option<String>,
-    /// Final provider status.
-    pub status: Option<CallStatus>,
-    /// AMD result.
-    pub answered_by: Option<AnsweredBy>,
-    /// Call length.
-    pub duration_secs: Option<u32>,
-    /// The outcome.
-    pub outcome: AttemptOutcome,
-    /// Transcript turns not yet persisted.
-    pub turns: Vec<Turn>,
-    /// When the attempt ended (workflow time).
-    pub ended_at: DateTime<Utc>,
-    /// True when this is the lead's last word in its campaign for now (done, or parked until a
-    /// callback).
-    pub settled: bool,
-    /// A post-call summary follows (the callee spoke): the CRM's `call_ended` waits for it.
-    #[serde(default)]
-    pub summary_expected: bool,
-}
+/// Record a finished attempt (the record itself is a domain fact the store writes).
+pub use callwright_domain::call::FinishedAttempt as FinishAttemptInput;
 
 /// A page of a campaign's leads.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -200,16 +168,7 @@ pub struct LeadPageInput {
     pub plan: AgentPlan,
 }
 
-/// One lead of a campaign, in calling order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CampaignLead {
-    /// Position in the campaign.
-    pub seq: i32,
-    /// The lead.
-    pub lead: LeadProfile,
-    /// The agent version that calls it (the plan's pick for the lead).
-    pub agent: AgentRef,
-}
+pub use callwright_domain::lead::CampaignLead;
 
 /// Summarise an answered call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -289,39 +248,8 @@ pub fn chat_sid(workflow_id: &str) -> String {
     format!("chat-{workflow_id}")
 }
 
-/// Where transcribing a call's recording stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordingTranscriptStatus {
-    /// Transcribed: the utterances are stored.
-    Done,
-    /// No speech-to-text provider is configured (`DEEPGRAM_API_KEY` unset).
-    Skipped,
-    /// The provider never announced a recording of the call.
-    NoRecording,
-    /// The provider or the transcriber failed for good.
-    Failed,
-}
+pub use callwright_domain::call::RecordingTranscriptStatus;
 
 /// Tries of `transcribe_recording` (the workflow's retry policy uses the same number): the
 /// last one settles the status instead of asking for another.
 pub const TRANSCRIBE_ATTEMPTS: u32 = 8;
-
-impl RecordingTranscriptStatus {
-    /// The status stored as `code`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Done, Self::Skipped, Self::NoRecording, Self::Failed]
-            .into_iter()
-            .find(|s| s.code() == code)
-    }
-
-    /// The code stored in `calls.recording_transcript_status`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Done => "done",
-            Self::Skipped => "skipped",
-            Self::NoRecording => "no_recording",
-            Self::Failed => "failed",
-        }
-    }
-}

@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
+use crate::AttemptOutcome;
+use crate::conversation::Turn;
+
 /// Twilio `CallStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -223,5 +226,71 @@ mod tests {
         }
         assert!(!AnsweredBy::Human.is_machine());
         assert!(!AnsweredBy::Unknown.is_machine());
+    }
+}
+
+/// A finished attempt, as the lead workflow records it (the `finish_attempt` activity's input).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FinishedAttempt {
+    /// Lead id.
+    pub lead_id: String,
+    /// Campaign id, if any.
+    pub campaign_id: Option<String>,
+    /// Number called (added to do-not-call on opt-out); none on a trial.
+    pub phone: Option<String>,
+    /// Attempt number.
+    pub attempt: u32,
+    /// The `calls` row, when a call was placed.
+    pub call_id: Option<String>,
+    /// Final provider status.
+    pub status: Option<CallStatus>,
+    /// AMD result.
+    pub answered_by: Option<AnsweredBy>,
+    /// Call length.
+    pub duration_secs: Option<u32>,
+    /// The outcome.
+    pub outcome: AttemptOutcome,
+    /// Transcript turns not yet persisted.
+    pub turns: Vec<Turn>,
+    /// When the attempt ended (workflow time).
+    pub ended_at: DateTime<Utc>,
+    /// True when this is the lead's last word in its campaign for now (done, or parked until a
+    /// callback).
+    pub settled: bool,
+    /// A post-call summary follows (the callee spoke): the CRM's `call_ended` waits for it.
+    #[serde(default)]
+    pub summary_expected: bool,
+}
+
+/// Where transcribing a call's recording stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingTranscriptStatus {
+    /// Transcribed: the utterances are stored.
+    Done,
+    /// No speech-to-text provider is configured (`DEEPGRAM_API_KEY` unset).
+    Skipped,
+    /// The provider never announced a recording of the call.
+    NoRecording,
+    /// The provider or the transcriber failed for good.
+    Failed,
+}
+
+impl RecordingTranscriptStatus {
+    /// The status stored as `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Done, Self::Skipped, Self::NoRecording, Self::Failed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    /// The code stored in `calls.recording_transcript_status`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Skipped => "skipped",
+            Self::NoRecording => "no_recording",
+            Self::Failed => "failed",
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! A lead as workflows see it, and the settings that govern calling it.
 
+use crate::agent::AgentRef;
 use crate::window::CallingWindow;
 use crate::{E164, Language};
 use serde::{Deserialize, Serialize};
@@ -318,4 +319,15 @@ mod tests {
         assert_eq!(phone.country_code(), 1);
         assert!(phone.is_geographic());
     }
+}
+
+/// One lead of a campaign, in calling order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CampaignLead {
+    /// Position in the campaign.
+    pub seq: i32,
+    /// The lead.
+    pub lead: LeadProfile,
+    /// The agent version that calls it (the plan's pick for the lead).
+    pub agent: AgentRef,
 }

@@ -3,8 +3,8 @@
 use callwright_domain::agent::AgentSpec;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{PgConnection, PgPool};
 use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 /// An agent's latest version number (None: no such agent).
@@ -105,7 +105,11 @@ pub struct SavedVersion {
 }
 
 /// One version of an agent.
-pub async fn version(db: &PgPool, id: Uuid, version: i32) -> Result<Option<SavedVersion>, sqlx::Error> {
+pub async fn version(
+    db: &PgPool,
+    id: Uuid,
+    version: i32,
+) -> Result<Option<SavedVersion>, sqlx::Error> {
     sqlx::query_as!(
         SavedVersion,
         r#"SELECT spec AS "spec: Json<AgentSpec>", knowledge_mode, created_at FROM agent_versions
@@ -184,7 +188,10 @@ pub async fn known_embeddings(
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.text_sha256, r.embedding)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.text_sha256, r.embedding))
+        .collect())
 }
 
 /// Keeps computed embeddings (hash → vector) for reuse; a repeat keeps the first. The vectors

@@ -90,11 +90,17 @@ pub async fn version_leads(
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.agent_id, r.version, r.n)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.agent_id, r.version, r.n))
+        .collect())
 }
 
 /// Agents' names by id (one agent, or all).
-pub async fn agent_names(db: &PgPool, agent_id: Option<Uuid>) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+pub async fn agent_names(
+    db: &PgPool,
+    agent_id: Option<Uuid>,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT id, name FROM agents WHERE ($1::uuid IS NULL OR id = $1)",
         agent_id,

@@ -230,7 +230,10 @@ pub async fn outcome_counts(db: &PgPool) -> Result<Vec<(String, i64)>, sqlx::Err
 
 /// Answers when the database does (readiness).
 pub async fn ping(db: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query!("SELECT 1 AS one").fetch_one(db).await.map(|_| ())
+    sqlx::query!("SELECT 1 AS one")
+        .fetch_one(db)
+        .await
+        .map(|_| ())
 }
 
 /// The question lists (`spec.questions`) of the agent versions that made the calls in scope,

@@ -42,11 +42,19 @@ pub async fn insert(tx: &mut PgConnection, c: NewCampaign<'_>) -> Result<(), sql
 }
 
 /// Records how many leads a campaign enrolled.
-pub async fn set_lead_count(tx: &mut PgConnection, id: Uuid, count: i32) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE campaigns SET lead_count = $2 WHERE id = $1", id, count)
-        .execute(tx)
-        .await
-        .map(|_| ())
+pub async fn set_lead_count(
+    tx: &mut PgConnection,
+    id: Uuid,
+    count: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE campaigns SET lead_count = $2 WHERE id = $1",
+        id,
+        count
+    )
+    .execute(tx)
+    .await
+    .map(|_| ())
 }
 
 /// Removes a campaign whose workflow never started (its enrolled leads go with it).
@@ -200,7 +208,11 @@ pub async fn unknown_leads(tx: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Uu
 }
 
 /// Enrols leads by id, in the order given; returns how many.
-pub async fn enrol_ids(tx: &mut PgConnection, campaign: Uuid, ids: &[Uuid]) -> Result<u64, sqlx::Error> {
+pub async fn enrol_ids(
+    tx: &mut PgConnection,
+    campaign: Uuid,
+    ids: &[Uuid],
+) -> Result<u64, sqlx::Error> {
     sqlx::query!(
         "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
          SELECT $1, t.seq::int, t.id FROM UNNEST($2::uuid[]) WITH ORDINALITY AS t(id, seq)",
@@ -223,7 +235,11 @@ pub async fn import_exists(tx: &mut PgConnection, import: Uuid) -> Result<bool, 
 }
 
 /// Enrols an upload's live leads in file order; returns how many.
-pub async fn enrol_import(tx: &mut PgConnection, campaign: Uuid, import: Uuid) -> Result<u64, sqlx::Error> {
+pub async fn enrol_import(
+    tx: &mut PgConnection,
+    campaign: Uuid,
+    import: Uuid,
+) -> Result<u64, sqlx::Error> {
     sqlx::query!(
         "INSERT INTO campaign_leads (campaign_id, seq, lead_id)
          SELECT $1, (row_number() OVER (ORDER BY r.line))::int, r.lead_id

@@ -21,7 +21,10 @@ pub async fn lock(
 }
 
 /// Marks the lead deleted now; returns the mark.
-pub async fn mark_deleted(tx: &mut PgConnection, lead_id: Uuid) -> Result<DateTime<Utc>, sqlx::Error> {
+pub async fn mark_deleted(
+    tx: &mut PgConnection,
+    lead_id: Uuid,
+) -> Result<DateTime<Utc>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"UPDATE leads SET deleted_at = now() WHERE id = $1 RETURNING deleted_at AS "deleted_at!""#,
         lead_id,

@@ -7,7 +7,6 @@
 //! The upload tests (worker/tests/e2e upload and CSV tests, and `make bench --only csv`) run both
 //! on every `make test`. Everything else is a checked macro.
 
-
 use serde::Serialize;
 use sqlx::PgConnection;
 use sqlx::postgres::PgCopyIn;
@@ -41,7 +40,10 @@ pub async fn copy_into_staging(
 
 /// Makes a lead of the first line of each staged number unless the number already is a live
 /// lead, and records every created lead under the import; returns how many were created.
-pub async fn create_staged_leads(tx: &mut PgConnection, import_id: Uuid) -> Result<u64, sqlx::Error> {
+pub async fn create_staged_leads(
+    tx: &mut PgConnection,
+    import_id: Uuid,
+) -> Result<u64, sqlx::Error> {
     // Not a macro: reads the temporary staging table (see the module's note).
     sqlx::query(
         "WITH firsts AS (
@@ -139,4 +141,3 @@ pub async fn record(tx: &mut PgConnection, c: &ImportCounts<'_>) -> Result<(), s
     .await
     .map(|_| ())
 }
-

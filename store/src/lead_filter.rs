@@ -100,7 +100,11 @@ pub async fn list(
 }
 
 /// Enrols every live lead matching the filter in a campaign, oldest first; returns how many.
-pub async fn enrol(tx: &mut PgConnection, f: &FilterValues, campaign: Uuid) -> Result<u64, sqlx::Error> {
+pub async fn enrol(
+    tx: &mut PgConnection,
+    f: &FilterValues,
+    campaign: Uuid,
+) -> Result<u64, sqlx::Error> {
     let count = sqlx::query_scalar!(
         r#"WITH picked AS (
                INSERT INTO campaign_leads (campaign_id, seq, lead_id)
@@ -153,7 +157,11 @@ pub struct SavedRow {
 }
 
 /// Saves a filter under a name.
-pub async fn save(db: &PgPool, name: &str, filter: &serde_json::Value) -> Result<SavedRow, sqlx::Error> {
+pub async fn save(
+    db: &PgPool,
+    name: &str,
+    filter: &serde_json::Value,
+) -> Result<SavedRow, sqlx::Error> {
     sqlx::query_as!(
         SavedRow,
         "INSERT INTO lead_filters (id, name, filter) VALUES ($1, $2, $3)
@@ -212,6 +220,9 @@ mod tests {
         let found = conditions();
         assert_eq!(found.len(), 2, "expected the condition in two statements");
         assert!(found[0].contains("l.deleted_at IS NULL"), "{}", found[0]);
-        assert_eq!(found[0], found[1], "the two copies of the lead filter differ");
+        assert_eq!(
+            found[0], found[1],
+            "the two copies of the lead filter differ"
+        );
     }
 }

@@ -10,7 +10,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 /// A meeting row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Meeting {
     /// Id (also the calendar event id and the invite UID, in other spellings).
     pub id: Uuid,
@@ -43,7 +43,6 @@ pub struct Meeting {
     /// Invitee email.
     pub attendee_email: String,
     /// Where the meeting stands.
-    #[sqlx(try_from = "String")]
     pub status: MeetingStatus,
     /// iCalendar SEQUENCE of the latest change.
     pub sequence: i32,
@@ -65,16 +64,9 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
 }
 
-/// All columns of [`Meeting`], for the runtime `SELECT`s of other crates (the API's listings)
-/// that decode rows with [`Meeting`]'s `FromRow`. The store's own queries spell the columns out,
-/// since the query macros need literal SQL; a unit test keeps this list equal to the struct's
-/// fields.
-pub const MEETING_COLUMNS: &str = "id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at, title, description, trial, timezone, language, attendee_name, attendee_email, status, sequence, calendar_event_id, calendar_link, video_provider, video_meeting_id, video_url, failure, created_at, updated_at";
-
 /// A `meetings` row as the query macros read it: [`Meeting`] with its status still text. The
 /// macros would need sqlx's `Type`/`Decode` on `MeetingStatus` to read it directly, and the domain
-/// crate does no I/O (no sqlx), so the status is converted here as `Meeting`'s `FromRow` does
-/// (`#[sqlx(try_from = "String")]`).
+/// crate does no I/O (no sqlx), so the status is converted here, by `MeetingStatus::try_from`.
 struct MeetingRow {
     id: Uuid,
     lead_id: Uuid,
@@ -106,7 +98,7 @@ struct MeetingRow {
 impl TryFrom<MeetingRow> for Meeting {
     type Error = sqlx::Error;
 
-    /// Fails as `Meeting`'s `FromRow` does on a status it does not know: a `ColumnDecode` error
+    /// Fails on a status the domain does not know with a `ColumnDecode` error
     /// naming the column.
     fn try_from(row: MeetingRow) -> Result<Self, sqlx::Error> {
         // Destructured in full: a column added to one struct and not the other does not compile.
@@ -743,56 +735,4 @@ pub async fn reschedule(
     .fetch_one(tx)
     .await
     .and_then(Meeting::try_from)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// The API's runtime queries select [`MEETING_COLUMNS`] into [`Meeting`]: the list must name
-    /// every field and nothing else (the store's own queries are checked by the macros).
-    #[test]
-    fn meeting_columns_are_the_meeting_fields() {
-        let at = DateTime::<Utc>::UNIX_EPOCH;
-        let meeting = Meeting {
-            id: Uuid::nil(),
-            lead_id: Uuid::nil(),
-            campaign_id: None,
-            call_id: None,
-            workflow_id: String::new(),
-            calendar_id: String::new(),
-            starts_at: at,
-            ends_at: at,
-            title: String::new(),
-            description: None,
-            trial: false,
-            timezone: String::new(),
-            language: String::new(),
-            attendee_name: String::new(),
-            attendee_email: String::new(),
-            status: MeetingStatus::Reserved,
-            sequence: 0,
-            calendar_event_id: String::new(),
-            calendar_link: None,
-            video_provider: None,
-            video_meeting_id: None,
-            video_url: None,
-            failure: None,
-            created_at: at,
-            updated_at: at,
-        };
-        // Serde's names are the field names (no renames on `Meeting`), and `FromRow` reads
-        // columns by those names.
-        let serde_json::Value::Object(fields) =
-            serde_json::to_value(&meeting).expect("a meeting serialises")
-        else {
-            panic!("a meeting serialises to an object");
-        };
-        let fields: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
-        let columns: Vec<&str> = MEETING_COLUMNS.split(',').map(str::trim).collect();
-        let unique: BTreeSet<&str> = columns.iter().copied().collect();
-        assert_eq!(unique.len(), columns.len(), "a column is listed twice");
-        assert_eq!(unique, fields);
-    }
 }

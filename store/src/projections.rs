@@ -1,9 +1,10 @@
 //! Postgres projections written by activities. Every write is idempotent: an activity may run
 //! again after a crash or a retry.
 
-use callwright_contracts::activities::{CampaignLead, FinishAttemptInput};
 use callwright_domain::agent::{AgentPlan, AgentRef};
+use callwright_domain::call::FinishedAttempt;
 use callwright_domain::conversation::{Speaker, ToolUse, Turn};
+use callwright_domain::lead::CampaignLead;
 use callwright_domain::{AttemptOutcome, E164, LeadProfile};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -134,7 +135,7 @@ impl Store {
     pub async fn save_recording_transcript(
         &self,
         call_id: &str,
-        status: callwright_contracts::activities::RecordingTranscriptStatus,
+        status: callwright_domain::call::RecordingTranscriptStatus,
         utterances: Option<&[callwright_domain::conversation::RecordedUtterance]>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query!(
@@ -262,7 +263,7 @@ impl Store {
     /// Records a finished attempt: the call row, the rest of its transcript, the lead's latest
     /// outcome, the campaign's view of the lead and, on an opt-out, the do-not-call entry; all in
     /// one transaction.
-    pub async fn finish_attempt(&self, input: &FinishAttemptInput) -> Result<(), sqlx::Error> {
+    pub async fn finish_attempt(&self, input: &FinishedAttempt) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let lead_id = parse_uuid(&input.lead_id)?;
         let code = input.outcome.code();

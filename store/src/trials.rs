@@ -196,7 +196,10 @@ pub async fn lines(db: &PgPool, call_id: Uuid) -> Result<Vec<TrialLine>, sqlx::E
 
 /// Locks a trial for one message (until the transaction ends) and says whether it is over:
 /// None when there is no such trial.
-pub async fn lock_for_message(tx: &mut PgConnection, id: Uuid) -> Result<Option<bool>, sqlx::Error> {
+pub async fn lock_for_message(
+    tx: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<bool>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT t.ended_at IS NOT NULL OR EXISTS (
                   SELECT 1 FROM calls c WHERE c.workflow_id = t.workflow_id AND c.outcome IS NOT NULL)

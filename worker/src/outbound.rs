@@ -131,8 +131,14 @@ async fn round(
             }
             Some(error) => {
                 tracing::info!(%id, attempts, %error, "webhook delivery failed; will retry");
-                callwright_store::outbox::failed(db, *id, &error, backoff(*attempts) as f64, MAX_ATTEMPTS)
-                    .await?;
+                callwright_store::outbox::failed(
+                    db,
+                    *id,
+                    &error,
+                    backoff(*attempts) as f64,
+                    MAX_ATTEMPTS,
+                )
+                .await?;
                 metrics::counter!("callwright_webhooks_failed_attempts_total").increment(1);
             }
         }

@@ -318,7 +318,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<AgentSummary
 async fn summary(state: &AppState, id: Uuid) -> Result<AgentSummary, ApiError> {
     callwright_store::agents::summary(&state.db, id)
         .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no agent {id}")))
+        .ok_or_else(|| ApiError::NotFound(format!("no agent {id}")))
 }
 
 async fn versions(state: &AppState, id: Uuid) -> Result<Vec<VersionSummary>, ApiError> {

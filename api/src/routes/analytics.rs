@@ -114,7 +114,10 @@ const CONVERSATION_OUTCOMES: [&str; 6] = [
 
 /// [`CONVERSATION_OUTCOMES`] as a `text[]` parameter (the macros check it against owned strings).
 fn conversation_outcomes() -> Vec<String> {
-    CONVERSATION_OUTCOMES.iter().map(|o| (*o).to_owned()).collect()
+    CONVERSATION_OUTCOMES
+        .iter()
+        .map(|o| (*o).to_owned())
+        .collect()
 }
 
 /// `GET /api/analytics/overview`.

@@ -110,7 +110,8 @@ fn csv_line(cells: &[String]) -> Result<Vec<u8>, csv::Error> {
 
 /// The question ids of the agent versions in scope, in the order the agents ask them.
 async fn question_columns(state: &AppState, q: &ExportQuery) -> Result<Vec<String>, ApiError> {
-    let specs = callwright_store::calls::question_specs(&state.db, q.campaign_id, q.agent_id).await?;
+    let specs =
+        callwright_store::calls::question_specs(&state.db, q.campaign_id, q.agent_id).await?;
     let mut columns: Vec<String> = Vec::new();
     for spec in specs {
         let questions: Vec<Question> = serde_json::from_value(spec)

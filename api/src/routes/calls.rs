@@ -98,8 +98,9 @@ pub async fn list(
         from: q.from,
         to: q.to,
     };
-    let rows = callwright_store::calls::list(&state.db, &filter, before.map(|c| (c.at, c.id)), limit + 1)
-        .await?;
+    let rows =
+        callwright_store::calls::list(&state.db, &filter, before.map(|c| (c.at, c.id)), limit + 1)
+            .await?;
     let (calls, next_cursor) = page::finish(rows, limit, |c| (c.dialed_at, c.id));
     Ok(Json(CallPage { calls, next_cursor }))
 }
@@ -161,7 +162,9 @@ pub async fn get_one(
     let transcript = callwright_store::calls::transcript(&state.db, id).await?;
     let recording_transcript: Vec<RecordedUtterance> = match extras.recording_transcript {
         Some(v) => serde_json::from_value(v).map_err(|e| {
-            ApiError::Internal(anyhow::anyhow!("call {id}'s stored recording transcript: {e}"))
+            ApiError::Internal(anyhow::anyhow!(
+                "call {id}'s stored recording transcript: {e}"
+            ))
         })?,
         None => Vec::new(),
     };

@@ -51,7 +51,9 @@ pub async fn list(
 ) -> Result<Json<CampaignPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let rows = callwright_store::campaigns::list(&state.db, before.map(|c| (c.at, c.id)), limit + 1).await?;
+    let rows =
+        callwright_store::campaigns::list(&state.db, before.map(|c| (c.at, c.id)), limit + 1)
+            .await?;
     let (campaigns, next_cursor) = page::finish(rows, limit, |c| (c.created_at, c.id));
     Ok(Json(CampaignPage {
         campaigns,

@@ -402,10 +402,11 @@ pub async fn get_one(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
     let leads = callwright_store::campaigns::leads(&state.db, id, 1000).await?;
-    let outcomes: BTreeMap<String, i64> = callwright_store::campaigns::outcome_counts(&state.db, id)
-        .await?
-        .into_iter()
-        .collect();
+    let outcomes: BTreeMap<String, i64> =
+        callwright_store::campaigns::outcome_counts(&state.db, id)
+            .await?
+            .into_iter()
+            .collect();
     let progress = state
         .temporal
         .get_workflow_handle::<CampaignWorkflow>(workflow_id.clone())

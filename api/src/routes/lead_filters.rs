@@ -73,7 +73,8 @@ pub async fn create(
     }
     new.filter.binds("filter.", ApiError::invalid)?;
     let filter = serde_json::to_value(&new.filter).map_err(anyhow::Error::from)?;
-    let saved = SavedFilter::from(callwright_store::lead_filter::save(&state.db, name, &filter).await?);
+    let saved =
+        SavedFilter::from(callwright_store::lead_filter::save(&state.db, name, &filter).await?);
     Ok((StatusCode::CREATED, Json(saved)))
 }
 

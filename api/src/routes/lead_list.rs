@@ -37,8 +37,8 @@ pub struct LeadQuery {
     cursor: Option<String>,
 }
 
-pub use callwright_store::lead_filter::LeadSummary;
 use callwright_store::lead_filter::FilterValues;
+pub use callwright_store::lead_filter::LeadSummary;
 
 /// A page of leads.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

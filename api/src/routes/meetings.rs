@@ -101,7 +101,7 @@ fn meeting_id(id: &str) -> Result<Uuid, ApiError> {
 async fn load(state: &AppState, id: Uuid) -> Result<Meeting, ApiError> {
     callwright_store::meetings::get(&state.db, id)
         .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no meeting {id}")))
+        .ok_or_else(|| ApiError::NotFound(format!("no meeting {id}")))
 }
 
 /// One meeting.
@@ -220,9 +220,7 @@ pub async fn set_status(
     // transaction committed only once the workflow is started.
     let mut tx = state.db.begin().await?;
     let updated: Result<Meeting, sqlx::Error> = match method {
-        InviteMethod::Cancel => {
-            callwright_store::meetings::cancel(&mut tx, id, event).await
-        }
+        InviteMethod::Cancel => callwright_store::meetings::cancel(&mut tx, id, event).await,
         InviteMethod::Request => {
             let start = change.start.ok_or_else(|| {
                 ApiError::invalid("start", "a reschedule needs the new start (RFC 3339)")

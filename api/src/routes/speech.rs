@@ -63,7 +63,7 @@ pub async fn play(
             return Err(ApiError::LinkRejected("the speech link has expired".into()));
         }
     }
-    let row = callwright_store::speech::audio(&state.db, &hash).await?;
+    let row = callwright_store::speech::audio(&state.db, hash).await?;
     let Some((content_type, audio)) = row else {
         return Err(ApiError::NotFound(format!("no synthesised speech {hash}")));
     };

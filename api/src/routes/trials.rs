@@ -167,7 +167,8 @@ pub async fn start(
         Some(v) => i32::try_from(v).unwrap_or(latest),
         None => latest,
     };
-    let agent_language = callwright_store::agents::spec_language(&state.db, agent_id, version).await?;
+    let agent_language =
+        callwright_store::agents::spec_language(&state.db, agent_id, version).await?;
     let agent_language = agent_language
         .and_then(|l| l.parse().ok())
         .unwrap_or(Language::En);

@@ -30,27 +30,29 @@ pub(crate) async fn load_lead(
             "lead {id}: stored {what} '{value}' is unknown"
         ))
     };
-    row.map(|callwright_store::trials::LeadDetails {
-                 name,
-                 email,
-                 company,
-                 language,
-                 timezone,
-                 fields,
-             }| {
-        Ok(TrialLeadRow {
-            name,
-            email,
-            company,
-            language: language
-                .parse()
-                .map_err(|_| stored("language", &language))?,
-            timezone: timezone
-                .parse()
-                .map_err(|_| stored("timezone", &timezone))?,
-            fields: fields.0,
-        })
-    })
+    row.map(
+        |callwright_store::trials::LeadDetails {
+             name,
+             email,
+             company,
+             language,
+             timezone,
+             fields,
+         }| {
+            Ok(TrialLeadRow {
+                name,
+                email,
+                company,
+                language: language
+                    .parse()
+                    .map_err(|_| stored("language", &language))?,
+                timezone: timezone
+                    .parse()
+                    .map_err(|_| stored("timezone", &timezone))?,
+                fields: fields.0,
+            })
+        },
+    )
     .transpose()
 }
 
