@@ -9,7 +9,8 @@
 #   (scripts/check-deps.sh); the SQL of sqlx's query macros against the migrated schema and
 #   the offline data in .sqlx/ (scripts/check-sqlx.sh; --no-lint skips these four);
 #   cargo nextest run (+ NEXTEST_ARGS);
-#   the dashboard's checks (npm ci && npm test in dashboard/: tsc, eslint, Vitest); and its
+#   the dashboard's checks (npm ci && npm test in dashboard/: tsc, eslint, the generated API
+#   types against dashboard/openapi.json, Vitest); and its
 #   browser test against a real stack on these servers (scripts/dashboard-e2e.sh; skip it
 #   with DASHBOARD_E2E=0).
 # Tests find the servers through:

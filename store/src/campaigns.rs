@@ -160,7 +160,9 @@ pub struct CampaignRow {
     /// Leads with a settled outcome.
     pub settled: i64,
     /// Outcome code → leads (latest outcome of each lead in this campaign).
-    #[schema(value_type = Object)]
+    // Postgres builds the object (`jsonb_object_agg`); documented as the counts it holds, so
+    // clients read numbers, as `CampaignDetail.outcomes` says.
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
     pub outcomes: Value,
     /// Meetings booked on the campaign's calls (not counting failed ones).
     pub meetings_booked: i64,

@@ -765,6 +765,51 @@ mod tests {
         assert!(clashes.is_empty(), "{}", clashes.join("\n"));
     }
 
+    /// The dashboard's API types are generated from `dashboard/openapi.json` (see
+    /// `dashboard/scripts/check-api-types.mjs`), so a change to the document that is not
+    /// committed there would leave the dashboard typed against an API that no longer exists.
+    #[test]
+    fn openapi_document_is_committed() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboard/openapi.json");
+        let mut document = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap();
+        document.push('\n');
+        if std::env::var_os("UPDATE_OPENAPI").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &document)
+                .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == document,
+            "dashboard/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p callwright-api \
+             --lib openapi_document_is_committed`, then `npm run api-types` in dashboard/, and \
+             commit both files ({})",
+            first_difference(&committed, &document)
+        );
+    }
+
+    /// Where `committed` and `document` part, for the stale-document message.
+    fn first_difference(committed: &str, document: &str) -> String {
+        if committed.is_empty() {
+            return "the file is missing or empty".to_owned();
+        }
+        let mut committed_lines = committed.lines();
+        for (number, line) in document.lines().enumerate() {
+            match committed_lines.next() {
+                Some(old) if old == line => {}
+                old => {
+                    return format!(
+                        "line {}: committed {:?}, generated {line:?}",
+                        number + 1,
+                        old.unwrap_or("<end of file>")
+                    );
+                }
+            }
+        }
+        "they differ at the end of the file".to_owned()
+    }
+
     fn enum_values<T: ToSchema>() -> Vec<String> {
         let schema = serde_json::to_value(T::schema()).unwrap();
         serde_json::from_value(schema["enum"].clone()).unwrap()

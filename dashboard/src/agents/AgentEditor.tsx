@@ -1,4 +1,4 @@
-import type { AgentRules, AgentSpec, VoiceOverride } from "../api/types";
+import type { AgentRules, AgentSpec, LanguageCode, VoiceOverride } from "../api/types";
 import { language, LANGUAGE_CODES } from "../format";
 import { AddLanguage, Field, FieldError, LangTexts } from "./fields";
 import { KnowledgeEditor } from "./KnowledgeEditor";
@@ -26,7 +26,7 @@ export function AgentEditor({ spec, onChange, rules }: { spec: AgentSpec; onChan
             </Field>
             <Field label="Agent's language" path="language" hint="what you write in: the fallback for other languages">
               {(p) => (
-                <select {...p} value={spec.language} onChange={(e) => onLanguage(spec, e.target.value, onChange)}>
+                <select {...p} value={spec.language} onChange={(e) => onLanguage(spec, e.target.value as LanguageCode, onChange)}>
                   {LANGUAGE_CODES.map((l) => (
                     <option key={l} value={l}>
                       {language(l)}
@@ -79,7 +79,7 @@ export function AgentEditor({ spec, onChange, rules }: { spec: AgentSpec; onChan
 }
 
 /** A new own language gets a meeting title box (the API requires one in it). */
-function onLanguage(spec: AgentSpec, lang: string, onChange: (s: AgentSpec) => void) {
+function onLanguage(spec: AgentSpec, lang: LanguageCode, onChange: (s: AgentSpec) => void) {
   const title = lang in spec.meeting.title ? spec.meeting.title : { ...spec.meeting.title, [lang]: "" };
   onChange({ ...spec, language: lang, meeting: { ...spec.meeting, title } });
 }

@@ -1,563 +1,191 @@
-// Hand-written from the API's OpenAPI document (GET /openapi.json): only what the dashboard reads.
+// The API's types, by the names the dashboard uses: aliases of src/api/schema.gen.ts, which
+// `npm run api-types` generates from openapi.json (the API's OpenAPI document). Only what the
+// document does not describe is written by hand here, each with the reason.
+import type { components } from "./schema.gen";
+
+type Schemas = components["schemas"];
 
 /** `ErrorBody`: every error response. */
-export interface ErrorBody {
-  error: { code: string; message: string; field?: string | null };
-  existing_id?: string | null;
-}
+export type ErrorBody = Schemas["ErrorBody"];
 
 /** `AnalyticsOverview`. */
-export interface AnalyticsOverview {
-  dials: number;
-  connected: number;
-  human_answered: number;
-  conversations: number;
-  meetings_booked: number;
-  opt_outs: number;
-  avg_call_secs?: number | null;
-  avg_talk_secs?: number | null;
-  connect_rate?: number | null;
-  human_answer_rate?: number | null;
-  conversion?: number | null;
-}
+export type AnalyticsOverview = Schemas["AnalyticsOverview"];
 
 /** `KeyCount`: outcomes and languages. */
-export interface KeyCount {
-  key: string;
-  count: number;
-}
+export type KeyCount = Schemas["KeyCount"];
 
 /** `CallsBucket`: `start` is local wall time in the requested zone, without an offset. */
-export interface CallsBucket {
-  start: string;
-  dials: number;
-  connected: number;
-  conversations: number;
-}
+export type CallsBucket = Schemas["CallsBucket"];
 
 /** `LeadSummary`. */
-export interface LeadSummary {
-  id: string;
-  name: string;
-  phone: string;
-  email?: string | null;
-  company?: string | null;
-  language: string;
-  timezone: string;
-  attempts: number;
-  last_outcome?: string | null;
-  last_outcome_at?: string | null;
-  created_at: string;
-}
+export type LeadSummary = Schemas["LeadSummary"];
 
 /** `LeadPage`. */
-export interface LeadPage {
-  leads: LeadSummary[];
-  next_cursor?: string | null;
-}
+export type LeadPage = Schemas["LeadPage"];
 
 /** `CallRow`: an attempt on the lead page. */
-export interface CallRow {
-  id: string;
-  campaign_id?: string | null;
-  attempt: number;
-  call_sid?: string | null;
-  status: string;
-  answered_by?: string | null;
-  outcome?: string | null;
-  dialed_at: string;
-  ended_at?: string | null;
-  duration_secs?: number | null;
-  recording_url?: string | null;
-  summary?: CallSummaryNote | null;
-  /** The agent that spoke, and its version. */
-  agent_id?: string | null;
-  agent_version?: number | null;
-  /** Answers to the agent's qualification questions (once the post-call summary is written). */
-  answers?: Answers | null;
-}
+export type CallRow = Schemas["CallRow"];
 
-/** `CallSummary` (domain): the post-call summary. */
-export interface CallSummaryNote {
-  interest_level: number;
-  objections: string[];
-  questions: string[];
-  next_step: string;
-  language: string;
-}
+/** `CallSummary` (domain): the post-call summary (`CallSummary` here is a call in the list). */
+export type CallSummaryNote = Schemas["CallSummary"];
 
 /** `RecordingLink`: a signed, expiring link to a call's recording. */
-export interface RecordingLink {
-  url: string;
-  expires_at: string;
-}
+export type RecordingLink = Schemas["RecordingLink"];
 
 /** `LeadPhase`. */
-export type LeadPhase =
-  | "pending"
-  | "waiting_window"
-  | "dialing"
-  | "in_call"
-  | "waiting_retry"
-  | "waiting_callback"
-  | "booking"
-  | "done";
+export type LeadPhase = Schemas["LeadPhase"];
 
 /** `LeadView`: the lead workflow's live state. */
-export interface LeadView {
-  lead_id: string;
-  phase: LeadPhase;
-  attempt: number;
-  next_action_at?: string | null;
-}
+export type LeadView = Schemas["LeadView"];
 
-/** A lead's own data (an upload's other columns): text, a number or a boolean. */
-export type LeadFields = Record<string, string | number | boolean>;
+/** `Lead.fields`: a lead's own data (an upload's other columns); not a component of its own. */
+export type LeadFields = Schemas["Lead"]["fields"];
 
-/** Typed answers to an agent's qualification questions, by question id. */
-export type Answers = Record<string, string | number | boolean | null>;
+/** `CallRow.answers`: typed answers to an agent's qualification questions, by question id; not a component of its own. */
+export type Answers = NonNullable<Schemas["CallRow"]["answers"]>;
 
 /** `LeadDetail`. */
-export interface LeadDetail extends LeadSummary {
-  window_timezones: string[];
-  /** The lead's own columns, for the agent's templates (`{{ lead.fields.plan }}`). */
-  fields?: LeadFields;
-  calls: CallRow[];
-  meetings: Meeting[];
-  workflow_id?: string | null;
-  workflow?: LeadView | null;
-}
+export type LeadDetail = Schemas["LeadDetail"];
 
 /** `CallRecord`: a call in the calls list (`GET /api/calls`). */
-export interface CallSummary {
-  id: string;
-  lead_id: string;
-  lead_name: string;
-  phone: string;
-  campaign_id?: string | null;
-  workflow_id: string;
-  attempt: number;
-  status: string;
-  outcome?: string | null;
-  language: string;
-  dialed_at: string;
-  ended_at?: string | null;
-  duration_secs?: number | null;
-  has_recording: boolean;
-  agent_id?: string | null;
-  agent_version?: number | null;
-  /** A trial chat of the agent, not a phone call. */
-  trial?: boolean;
-}
+export type CallSummary = Schemas["CallRecord"];
 
 /** `CallPage`. */
-export interface CallPage {
-  calls: CallSummary[];
-  next_cursor?: string | null;
-}
+export type CallPage = Schemas["CallPage"];
 
 /** `TurnRow`. */
-export interface TurnRow {
-  idx: number;
-  speaker: string;
-  text: string;
-  confidence?: number | null;
-  /** On a lead's line: what it meant, as the agent acted on it (`book_meeting`, `continue`, ...). */
-  intent?: string | null;
-  /** The line's language (`en`, `he`, ...): the agent's, or the one recognised in the lead's words. */
-  language?: string | null;
-  /** On an agent line: the tools the model used to answer, in order. */
-  tools?: ToolUse[] | null;
-  spoken_at: string;
-}
+export type TurnRow = Schemas["TurnRow"];
 
 /** `ToolUse`: a tool the model called (`check_availability`, `book_meeting`, ...). */
-export interface ToolUse {
-  name: string;
-  arguments: unknown;
-  /** What it returned to the model (none for the tools that end the call). */
-  result?: unknown;
-}
+export type ToolUse = Schemas["ToolUse"];
 
 /** `CallDetail`. */
-export interface CallDetail extends CallSummary {
-  answers?: Answers | null;
-  transcript: TurnRow[];
-}
+export type CallDetail = Schemas["CallDetail"];
 
 /** `ImportReport`: the answer to a CSV upload. */
-export interface ImportReport {
-  import_id: string;
-  rows: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  /** The header's other columns, kept with each lead as its `fields`. */
-  field_columns: string[];
-  rejected_rows: { line: number; reason: string }[];
-  duplicate_rows: {
-    line: number;
-    phone: string;
-    first_line?: number | null;
-    existing_lead_id?: string | null;
-  }[];
-}
+export type ImportReport = Schemas["ImportReport"];
 
 /** `CampaignStatus`. */
-export type CampaignState = "running" | "paused" | "cancelling" | "completed";
+export type CampaignState = Schemas["CampaignStatus"];
 
 /** `CampaignRow`: a campaign in `GET /api/campaigns/status`. */
-export interface CampaignRow {
-  id: string;
-  name: string;
-  workflow_id: string;
-  lead_count: number;
-  created_at: string;
-  settled: number;
-  meetings_booked: number;
-  outcomes: Record<string, number>;
-}
+export type CampaignRow = Schemas["CampaignRow"];
 
 /** `CampaignPage`. */
-export interface CampaignPage {
-  campaigns: CampaignRow[];
-  next_cursor?: string | null;
-}
+export type CampaignPage = Schemas["CampaignPage"];
 
 /** `CampaignProgress`. */
-export interface CampaignProgress {
-  campaign_id: string;
-  status: CampaignState;
-  started: number;
-  in_flight: number;
-  settled: number;
-  outcomes: Record<string, number>;
-}
+export type CampaignProgress = Schemas["CampaignProgress"];
 
 /** `CampaignDetail`. */
-export interface CampaignDetail {
-  id: string;
-  name: string;
-  workflow_id: string;
-  lead_count: number;
-  created_at: string;
-  progress?: CampaignProgress | null;
-  live: { dialing: number; in_call: number; waiting: number };
-  outcomes: Record<string, number>;
-  leads: {
-    seq: number;
-    lead_id: string;
-    name: string;
-    phone: string;
-    language: string;
-    outcome?: string | null;
-    settled_at?: string | null;
-  }[];
-}
+export type CampaignDetail = Schemas["CampaignDetail"];
 
 /** `RetryCadence`, seconds. */
-export interface RetryCadence {
-  no_answer_secs: number;
-  busy_secs: number;
-  voicemail_secs: number;
-  failed_secs: number;
-  incomplete_secs: number;
-}
+export type RetryCadence = Schemas["RetryCadence"];
 
 /** `CallingWindow`: minutes after local midnight; days 1 (Monday) … 7. */
-export interface CallingWindow {
-  start_minute: number;
-  end_minute: number;
-  days: number[];
-}
+export type CallingWindow = Schemas["CallingWindow"];
 
 /** `Variant`: a version and its relative share of a campaign's leads. */
-export interface Variant {
-  version: number;
-  weight: number;
-}
+export type Variant = Schemas["Variant"];
 
 /**
  * `CampaignAgent`: `{id}` calls with the latest version, `{id, version}` pins one,
  * `{id, variants}` splits the leads between versions by weight.
  */
-export interface CampaignAgent {
-  id: string;
-  version?: number;
-  variants?: Variant[];
-}
+export type CampaignAgent = Schemas["CampaignAgent"];
 
 /** `StartCampaign` (the business is the agent's: `settings.business_name` is refused). */
-export interface StartCampaign {
-  name?: string;
-  lead_ids?: string[];
-  import_id?: string;
-  max_concurrent?: number;
-  agent: CampaignAgent;
-  settings?: {
-    max_attempts?: number;
-    retry?: RetryCadence;
-    calling_window?: CallingWindow;
-  };
-}
+export type StartCampaign = Schemas["StartCampaign"];
 
 /** `StartedCampaign`. */
-export interface StartedCampaign {
-  campaign_id: string;
-  workflow_id: string;
-  lead_count: number;
-}
+export type StartedCampaign = Schemas["StartedCampaign"];
 
 /** `Meeting`. */
-export interface Meeting {
-  id: string;
-  lead_id: string;
-  campaign_id?: string | null;
-  workflow_id: string;
-  starts_at: string;
-  ends_at: string;
-  title: string;
-  description?: string | null;
-  /** Booked in a trial chat: released when the trial ends, never on a real calendar. */
-  trial?: boolean;
-  timezone: string;
-  language: string;
-  attendee_name: string;
-  attendee_email: string;
-  status: string;
-  video_url?: string | null;
-  calendar_link?: string | null;
-  failure?: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Meeting = Schemas["Meeting"];
 
 /** `MeetingPage`. */
-export interface MeetingPage {
-  meetings: Meeting[];
-  next_cursor?: string | null;
-}
+export type MeetingPage = Schemas["MeetingPage"];
 
-/** The languages an agent speaks: `en he fr de es ar it pt nl ru pl tr ja hi zh`. */
-export type LanguageCode = string;
+/** `Language`: the languages an agent speaks. */
+export type LanguageCode = Schemas["Language"];
 
-/** Texts per language (`{"en": "...", "fr": "..."}`): MiniJinja templates. */
-export type PerLanguage = Record<LanguageCode, string>;
+/** `MeetingSpec.title`: texts per language (`{"en": "...", "fr": "..."}`), MiniJinja templates; not a component of its own. */
+export type PerLanguage = Schemas["MeetingSpec"]["title"];
 
-/** `AnswerKind`. */
-export type AnswerKind = "text" | "number" | "boolean" | "one_of";
+/** `Question.type`: the kinds of answer; not a component of its own. */
+export type AnswerKind = Schemas["Question"]["type"];
 
 /** `Question`: asked naturally, one at a time, before a meeting is offered. */
-export interface Question {
-  /** Key of the answer: `a-z 0-9 _`, starting with a letter; unique within the agent. */
-  id: string;
-  text: string;
-  type: AnswerKind;
-  /** The choices of a `one_of` question (2 to 20); absent for the other types. */
-  options?: string[];
-}
+export type Question = Schemas["Question"];
 
 /** `KnowledgeDoc`: what the agent answers from, and never beyond. */
-export interface KnowledgeDoc {
-  title: string;
-  format: "markdown" | "text";
-  content: string;
-}
+export type KnowledgeDoc = Schemas["KnowledgeDoc"];
 
 /** `MeetingSpec`: the meeting the agent books. The agent's own language must have a title. */
-export interface MeetingSpec {
-  title: PerLanguage;
-  description?: PerLanguage;
-  /** 10 to 240 (default 30). */
-  minutes: number;
-}
+export type MeetingSpec = Schemas["MeetingSpec"];
 
 /** `VoiceOverride`: voices for one language, overriding the deployment's. */
-export interface VoiceOverride {
-  /** The text-to-speech provider's voice id. */
-  tts_voice?: string;
-  /** Twilio's `<Say voice>` (`Polly.Joanna`, ...). */
-  say_voice?: string;
-}
+export type VoiceOverride = Schemas["VoiceOverride"];
 
-/** `AgentSpec`: one version of an agent, as its owner writes it. */
-export interface AgentSpec {
-  /** For the team; never said on a call. */
-  name: string;
-  /** Said in the disclosure that opens every call. */
-  business_name: string;
-  /** What the meeting is for, in one phrase. */
-  goal: string;
-  /** The language the owner writes in: the fallback for texts given per language. */
-  language: LanguageCode;
-  /** The pitch and how to handle objections (a template). */
-  instructions: string;
-  /** Said after the product's disclosure, per language (templates). */
-  greetings: PerLanguage;
-  questions: Question[];
-  knowledge: KnowledgeDoc[];
-  meeting: MeetingSpec;
-  voices: Record<LanguageCode, VoiceOverride>;
-  /** The chat model (default: the deployment's). */
-  model?: string;
-  /** 0 to 2 (default 0.3). */
-  temperature?: number;
-}
+/**
+ * `AgentSpec`: one version of an agent, as its owner writes it. The schema serves requests and
+ * responses alike, so the fields the API defaults when a request leaves them out are optional
+ * there; every response has them (the API never skips them), and so does every spec the editor
+ * builds.
+ */
+export type AgentSpec = Schemas["AgentSpec"] &
+  Required<Pick<Schemas["AgentSpec"], "language" | "greetings" | "questions" | "knowledge" | "voices">>;
 
 /** `AgentSummary`: an agent in the list. */
-export interface AgentSummary {
-  id: string;
-  /** Of its latest version. */
-  name: string;
-  latest_version: number;
-  created_at: string;
-  /** Last saved. */
-  updated_at: string;
-}
+export type AgentSummary = Schemas["AgentSummary"];
 
-/** How knowledge reaches the model: whole in every prompt, or searched per turn. */
-export type KnowledgeMode = "none" | "inline" | "search";
+/** `AgentVersionView.knowledge_mode`: `none`, `inline` or `search`; the document types it as a string. */
+export type KnowledgeMode = Schemas["AgentVersionView"]["knowledge_mode"];
 
-/** `AgentVersionView`: one saved version. */
-export interface AgentVersionView {
-  agent_id: string;
-  version: number;
-  created_at: string;
-  knowledge_mode: KnowledgeMode;
-  /** Characters of instructions and knowledge. */
-  size_chars: number;
-  spec: AgentSpec;
-}
+/** `AgentVersionView`: one saved version (its spec as responses have it: see `AgentSpec`). */
+export type AgentVersionView = Omit<Schemas["AgentVersionView"], "spec"> & { spec: AgentSpec };
 
 /** `VersionSummary`: a version in an agent's history. */
-export interface VersionSummary {
-  version: number;
-  name: string;
-  knowledge_mode: KnowledgeMode;
-  created_at: string;
-}
+export type VersionSummary = Schemas["VersionSummary"];
 
 /** `AgentDetail`: the agent, its latest version and every version, newest first. */
-export interface AgentDetail extends AgentSummary {
-  latest: AgentVersionView;
-  versions: VersionSummary[];
-}
+export type AgentDetail = Omit<Schemas["AgentDetail"], "latest"> & { latest: AgentVersionView };
 
 /** `AgentRules`: what templates may use, and the knowledge budget. */
-export interface AgentRules {
-  /** `lead.name`, `lead.fields.<column>`, ... */
-  variables: { name: string; description: string }[];
-  /** Knowledge up to this many characters goes into every prompt whole. */
-  inline_knowledge_chars: number;
-  /** Whether knowledge past the budget can be searched (an embeddings endpoint). */
-  search_available: boolean;
-}
+export type AgentRules = Schemas["AgentRules"];
 
 /** `PreviewRequest`: the agent as edited (unsaved). */
-export interface PreviewRequest {
-  spec: AgentSpec;
-  lead_id?: string;
-  language?: LanguageCode;
-}
+export type PreviewRequest = Schemas["PreviewRequest"];
 
 /** `AgentPreview`: what a call with the chosen lead would start with. */
-export interface AgentPreview {
-  /** The product's disclosure, then the agent's greeting. */
-  greeting: string;
-  system_prompt: string;
-  meeting_title: string;
-  meeting_description?: string | null;
-  knowledge_mode: KnowledgeMode;
-  /** Values the lead lacks (rendered empty on a call): write a `default(...)`. */
-  problems: { field: string; message: string }[];
-}
+export type AgentPreview = Schemas["AgentPreview"];
 
 /** `NewTrial`: all optional; `lead_id` or a made-up `lead`, not both. */
-export interface NewTrial {
-  version?: number;
-  language?: LanguageCode;
-  lead_id?: string;
-  lead?: { name?: string; email?: string; company?: string; timezone?: string; fields?: LeadFields };
-}
+export type NewTrial = Schemas["NewTrial"];
 
 /** `TrialLine`: one line of a trial's transcript. */
-export interface TrialLine {
-  idx: number;
-  /** `agent` or `callee`. */
-  speaker: string;
-  text: string;
-  tools?: ToolUse[] | null;
-  spoken_at: string;
-}
+export type TrialLine = Schemas["TrialLine"];
 
 /** `TrialView`: a trial chat and where it stands. */
-export interface TrialView {
-  id: string;
-  agent_id: string;
-  version: number;
-  language: LanguageCode;
-  workflow_id: string;
-  created_at: string;
-  ended_at?: string | null;
-  outcome?: string | null;
-  /** The first line is the greeting. */
-  transcript: TrialLine[];
-  /** `reserved` while the trial runs, `cancelled` (released) after it ends. */
-  meetings: Meeting[];
-  /** Extracted after the trial ended. */
-  answers?: Answers | null;
-}
+export type TrialView = Schemas["TrialView"];
 
 /** `TrialReply`: the agent's answer to one message. */
-export interface TrialReply {
-  reply: string;
-  tools: ToolUse[];
-  /** The agent ended the conversation: the trial is over. */
-  ended: boolean;
-}
+export type TrialReply = Schemas["TrialReply"];
 
 /** `VersionResults`: one agent version's results (`GET /api/analytics/agents`). */
-export interface VersionResults {
-  agent_id: string;
-  agent_name: string;
-  version: number;
-  leads: number;
-  dials: number;
-  connects: number;
-  conversations: number;
-  meetings_booked: number;
-  /** meetings_booked / conversations, with its 95% interval (Wilson). */
-  booking_rate?: number | null;
-  booking_rate_low: number;
-  booking_rate_high: number;
-  meetings_held: number;
-  no_shows: number;
-  opt_outs: number;
-  opt_out_rate?: number | null;
-  mean_call_secs?: number | null;
-}
+export type VersionResults = Schemas["VersionResults"];
 
 /** `Comparison`: the two versions of one agent with the most conversations. */
-export interface Comparison {
-  leader_version: number;
-  other_version: number;
-  leader_rate: number;
-  other_rate: number;
-  p_value: number;
-  significant: boolean;
-  /** "Version 2 books more: 18% vs 11%, 95% sure." or "No difference yet: …". */
-  summary: string;
-}
+export type Comparison = Schemas["Comparison"];
 
 /** `AgentResults`. */
-export interface AgentResults {
-  from: string;
-  to: string;
-  versions: VersionResults[];
-  comparison?: Comparison | null;
-}
+export type AgentResults = Schemas["AgentResults"];
 
-/** A live event from `GET /api/events` (the JSON `data` of each SSE message). */
+/**
+ * A live event from `GET /api/events` (the JSON `data` of each SSE message). Hand-written: the
+ * document gives the stream as `text/event-stream` text, not the messages' shapes.
+ */
 export type LiveEvent =
   | {
       type: "call_started";

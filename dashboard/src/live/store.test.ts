@@ -46,7 +46,7 @@ describe("LiveStore", () => {
     const { s } = store();
     s.apply([started("a"), turn("a", 2, "late")]);
     expect(s.unnamed.has("a")).toBe(true);
-    s.name([{ id: "a", lead_id: "lead-a", lead_name: "נועה כהן", phone: "+972527650100", workflow_id: "lead-c-a", attempt: 2, status: "in-progress", language: "he", dialed_at: "", has_recording: false }]);
+    s.name([{ id: "a", lead_id: "lead-a", lead_name: "נועה כהן", phone: "+972527650100", workflow_id: "lead-c-a", attempt: 2, status: "in-progress", language: "he", dialed_at: "", has_recording: false, trial: false }]);
     s.addTranscript("a", [{ idx: 0, speaker: "agent", text: "early", spoken_at: "" }]);
     const call = s.get("a");
     expect(call?.leadName).toBe("נועה כהן");
@@ -57,7 +57,7 @@ describe("LiveStore", () => {
 
   it("seeds only calls still in progress", () => {
     const { s } = store();
-    const row = { lead_id: "l", lead_name: "A", phone: "+1", workflow_id: "w", attempt: 1, status: "in-progress", language: "en", dialed_at: "2026-11-24T10:00:00Z", has_recording: false };
+    const row = { lead_id: "l", lead_name: "A", phone: "+1", workflow_id: "w", attempt: 1, status: "in-progress", language: "en", dialed_at: "2026-11-24T10:00:00Z", has_recording: false, trial: false };
     s.seed([
       { ...row, id: "live" },
       { ...row, id: "over", ended_at: "2026-11-24T10:01:00Z", outcome: "busy" },

@@ -73,7 +73,7 @@ export class LiveStore {
       const call = this.calls.get(row.id);
       this.unnamed.delete(row.id);
       if (!call) continue;
-      this.put({ ...call, leadName: row.lead_name, phone: row.phone, workflowId: row.workflow_id, language: row.language, attempt: row.attempt });
+      this.put({ ...call, leadName: row.lead_name, phone: row.phone ?? null, workflowId: row.workflow_id, language: row.language, attempt: row.attempt });
     }
   }
 
@@ -95,7 +95,7 @@ export class LiveStore {
         attempt: row.attempt,
         startedAt: Date.parse(row.dialed_at) || now,
         leadName: row.lead_name,
-        phone: row.phone,
+        phone: row.phone ?? null,
         workflowId: row.workflow_id,
         turns: [],
         outcome: null,

@@ -14,7 +14,7 @@ describe("ImportReportView", () => {
           rejected: 1,
           duplicates: 1,
           field_columns: ["plan"],
-          rejected_rows: [{ line: 4, reason: "phone: '12' is not a phone number" }],
+          rejected_rows: [{ line: 4, field: "phone", reason: "phone: '12' is not a phone number" }],
           duplicate_rows: [{ line: 6, phone: "+14155550100", first_line: 2 }],
         }}
       />,

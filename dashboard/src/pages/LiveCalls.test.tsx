@@ -11,7 +11,7 @@ describe("LiveCalls", () => {
     stubFetch({});
     const store = new LiveStore((f) => f());
     store.apply([{ type: "call_started", call_id: "c1", lead_id: "l1", attempt: 1, language: "ar", at: new Date().toISOString() }]);
-    store.name([{ id: "c1", lead_id: "l1", lead_name: "ليلى حداد", phone: "+971501234500", workflow_id: "lead-x-l1", attempt: 1, status: "in-progress", language: "ar", dialed_at: "", has_recording: false }]);
+    store.name([{ id: "c1", lead_id: "l1", lead_name: "ليلى حداد", phone: "+971501234500", workflow_id: "lead-x-l1", attempt: 1, status: "in-progress", language: "ar", dialed_at: "", has_recording: false, trial: false }]);
     renderWithRouter(<LiveCalls store={store} />);
     expect(screen.getByTestId("live-count").textContent).toBe("1 in progress");
     expect(screen.getAllByText("ليلى حداد").length).toBe(2);
