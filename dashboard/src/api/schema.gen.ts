@@ -1597,7 +1597,7 @@ export interface components {
             /** @description The first 1000 leads, in campaign order. */
             leads: components["schemas"]["CampaignLeadRow"][];
         };
-        /** @description One lead of a campaign, from the projection. */
+        /** @description A lead of a campaign. */
         CampaignLeadRow: {
             /**
              * Format: int32
@@ -1657,11 +1657,19 @@ export interface components {
         };
         /** @description A campaign and how far it got. */
         CampaignRow: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Campaign id.
+             */
             id: string;
+            /** @description Its name. */
             name: string;
+            /** @description The campaign workflow. */
             workflow_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Started at.
+             */
             created_at: string;
             /**
              * Format: int32
