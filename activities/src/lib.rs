@@ -2,7 +2,8 @@
 //! ports in `callwright_providers`, the projections they write are `callwright_store`; here is
 //! what a workflow's step does with them.
 //!
-//! - [`calls`], [`dial`] and [`meetings`]: the `#[activities]` the workflows schedule.
+//! - [`calls`], [`dial`], [`meetings`] and [`erasure`]: the `#[activities]` the workflows
+//!   schedule.
 //! - [`booking`]: the booking tools the model calls during a turn.
 //! - [`script`]: the lines said without the model, rendered from the agent's version
 //!   (`callwright_agents`: versions, their cache, the system prompt and tools).
@@ -13,6 +14,7 @@
 pub mod booking;
 pub mod calls;
 pub mod dial;
+pub mod erasure;
 pub mod failure;
 pub mod meetings;
 pub mod script;
@@ -20,4 +22,5 @@ pub mod speech;
 
 pub use calls::CallActivities;
 pub use dial::DialActivities;
+pub use erasure::ErasureActivities;
 pub use meetings::MeetingActivities;

@@ -253,3 +253,40 @@ pub use callwright_domain::call::RecordingTranscriptStatus;
 /// Tries of `transcribe_recording` (the workflow's retry policy uses the same number): the
 /// last one settles the status instead of asking for another.
 pub const TRANSCRIBE_ATTEMPTS: u32 = 8;
+
+/// One run of a lead's workflow (any campaign, any retry, or a trial of the lead's copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowRun {
+    /// Workflow id.
+    pub workflow_id: String,
+    /// Run id.
+    pub run_id: String,
+}
+
+/// What an erasure has to remove outside the projections, read once at its start. Ids and
+/// provider links only: an erasure's own history must hold nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasurePlan {
+    /// The trial leads copied from the lead (their personal data goes too).
+    pub trials: Vec<String>,
+    /// Every run of the lead's workflows and of its trials', whose histories are deleted.
+    pub runs: Vec<WorkflowRun>,
+    /// The provider links of the lead's recordings, deleted at the provider.
+    pub recordings: Vec<String>,
+}
+
+/// Blank the personal data of a lead and of its trial copies in every projection, with the
+/// audit row, in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlankLeadInput {
+    /// The lead erased.
+    pub lead_id: String,
+    /// Its trial copies.
+    pub trials: Vec<String>,
+    /// The API key that asked (the audit row names it).
+    pub api_key_id: String,
+    /// Histories deleted, for the audit row.
+    pub deleted_histories: u32,
+    /// Recordings deleted at the provider, for the audit row.
+    pub deleted_recordings: u32,
+}

@@ -7,6 +7,7 @@
 // The macro generates undocumented marker types for each activity, and demands those bodies.
 #![allow(missing_docs, clippy::unimplemented)]
 
+use crate::activities::{BlankLeadInput, ErasurePlan, WorkflowRun};
 use crate::activities::{
     CallInfo, CampaignLead, ConfirmedMeeting, ConverseInput, ConverseOutput, DialInput, DialOutput,
     FinishAttemptInput, InviteInput, InviteSent, LeadPageInput, OpenChatInput,
@@ -133,6 +134,38 @@ impl MeetingActivities {
     }
 }
 
+/// Erasing a lead's personal data: what to remove, at the telephony provider, in Temporal, and
+/// in the projections.
+pub struct ErasureActivities;
+
+#[activity_definitions]
+impl ErasureActivities {
+    /// What an erasure removes (by lead id): trial copies, workflow runs, recordings.
+    #[activity]
+    pub fn erasure_plan(lead_id: String) -> Result<ErasurePlan, ActivityError> {
+        unimplemented!()
+    }
+
+    /// Delete one recording at the telephony provider (by its link; gone already is done).
+    #[activity]
+    pub fn delete_recording(recording_url: String) -> Result<(), ActivityError> {
+        unimplemented!()
+    }
+
+    /// Delete one workflow run's history from Temporal (gone already is done).
+    #[activity]
+    pub fn delete_workflow_history(run: WorkflowRun) -> Result<(), ActivityError> {
+        unimplemented!()
+    }
+
+    /// Blank the lead's personal data in the projections, with its audit row; the transcript
+    /// lines removed.
+    #[activity]
+    pub fn blank_lead(input: BlankLeadInput) -> Result<u64, ActivityError> {
+        unimplemented!()
+    }
+}
+
 /// Each activity's marker type (`Converse` for `converse`), which the implementations name in
 /// `#[activity(definition = ...)]` so the compiler checks they take and return what the
 /// definition says.
@@ -148,5 +181,9 @@ pub mod markers {
     /// [`MeetingActivities`](super::MeetingActivities)' markers.
     pub mod meeting {
         pub use super::super::meeting_activities::*;
+    }
+    /// [`ErasureActivities`](super::ErasureActivities)' markers.
+    pub mod erasure {
+        pub use super::super::erasure_activities::*;
     }
 }

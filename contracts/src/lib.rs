@@ -3,7 +3,7 @@
 //! - [`activities`]: the inputs and outputs of every activity, as workflow histories record
 //!   them.
 //! - [`definitions`]: every activity's name and types ([`CallActivities`], [`DialActivities`],
-//!   [`MeetingActivities`]). Workflows schedule these; the `callwright-activities` crate
+//!   [`MeetingActivities`], [`ErasureActivities`]). Workflows schedule these; the `callwright-activities` crate
 //!   implements each one against its definition, and the compiler checks that the two agree.
 //!
 //! Workflows depend on this crate and on `callwright-domain`, never on the activities' crate,
@@ -13,7 +13,7 @@
 pub mod activities;
 pub mod definitions;
 
-pub use definitions::{CallActivities, DialActivities, MeetingActivities};
+pub use definitions::{CallActivities, DialActivities, ErasureActivities, MeetingActivities};
 
 /// Tries of the post-call summary (the workflow's retry policy uses the same number): its
 /// last one settles the summary as failed.

@@ -43,6 +43,9 @@ pub trait Telephony: Send + Sync {
     async fn redirect_call(&self, sid: &str, twiml: &str) -> Result<(), ProviderError>;
     /// Downloads a call recording (the `RecordingUrl` the provider announced) as WAV bytes.
     async fn fetch_recording(&self, recording_url: &str) -> Result<Vec<u8>, ProviderError>;
+    /// Deletes a call recording at the provider (by the `RecordingUrl` it announced); one that
+    /// is gone already counts as deleted.
+    async fn delete_recording(&self, recording_url: &str) -> Result<(), ProviderError>;
 }
 
 /// Twilio credentials and endpoint.
@@ -223,6 +226,29 @@ impl Telephony for TwilioClient {
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
         Ok(bytes.to_vec())
+    }
+
+    /// `DELETE` on the recording resource (its URL plus `.json`), behind the account's Basic
+    /// auth; a 404 means an earlier try (or someone else) deleted it.
+    #[tracing::instrument(skip(self), err)]
+    async fn delete_recording(&self, recording_url: &str) -> Result<(), ProviderError> {
+        let resp = self
+            .http
+            .delete(format!("{recording_url}.json"))
+            .basic_auth(
+                &self.config.account_sid,
+                Some(self.config.auth_token.expose_secret()),
+            )
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport("twilio", &e))?;
+        let status = resp.status().as_u16();
+        if (200..300).contains(&status) || status == 404 {
+            return Ok(());
+        }
+        let wait = retry_after(resp.headers());
+        let body = resp.text().await.unwrap_or_default();
+        Err(ProviderError::from_status("twilio", status, wait, &body))
     }
 
     #[tracing::instrument(skip(self, twiml), err)]

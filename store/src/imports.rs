@@ -4,8 +4,8 @@
 //! Two statements here are not checked at compile time, and must not be: they read
 //! `leads_import_staging`, a temporary table that exists only inside the upload's transaction
 //! ([`create_staging`]), so there is no schema to check them against when the crate is built.
-//! The upload tests (worker/tests/e2e upload and CSV tests, and `make bench --only csv`) run both
-//! on every `make test`. Everything else is a checked macro.
+//! The upload tests (`worker/tests/e2e/lead_upload.rs`, every `make test`) run both, and
+//! `make bench --only csv` times them. Everything else is a checked macro.
 
 use serde::Serialize;
 use sqlx::PgConnection;

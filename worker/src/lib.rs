@@ -11,7 +11,7 @@ pub use config::WorkerConfig;
 
 use callwright_activities::booking::BookingDesk;
 use callwright_activities::speech::Voice;
-use callwright_activities::{CallActivities, DialActivities, MeetingActivities};
+use callwright_activities::{CallActivities, DialActivities, ErasureActivities, MeetingActivities};
 use callwright_agents::AgentBook;
 use callwright_providers::calendar::{Calendar, GoogleCalendar};
 use callwright_providers::embeddings::{Embedder, EmbeddingsConfig, OpenAiEmbeddings};
@@ -22,7 +22,9 @@ use callwright_providers::telephony::{TwilioClient, TwilioConfig};
 use callwright_providers::tts::ElevenLabs;
 use callwright_providers::video::{VideoMeetings, ZoomClient};
 use callwright_store::{MIGRATOR, Store};
-use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
+use callwright_workflows::{
+    CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow, MeetingChangeWorkflow,
+};
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::time::Duration;
@@ -193,10 +195,17 @@ pub async fn run(
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let client = connect(&config).await?;
     register_search_attributes(&client, &config.temporal_namespace).await;
+    let erasure = ErasureActivities::new(
+        telephony.clone(),
+        client.clone(),
+        config.temporal_namespace.clone(),
+        store.clone(),
+    );
     let main_options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<LeadWorkflow>()?
         .register_workflow::<CampaignWorkflow>()?
         .register_workflow::<MeetingChangeWorkflow>()?
+        .register_workflow::<LeadErasureWorkflow>()?
         .register_activities(
             CallActivities::new(telephony.clone(), llm, desk, store.clone(), agents.clone())
                 .with_embedder(Some(embedder))
@@ -204,6 +213,7 @@ pub async fn run(
                 .with_transcriber(transcriber),
         )
         .register_activities(meetings)
+        .register_activities(erasure)
         .max_cached_workflows(config.max_cached_workflows)
         .graceful_shutdown_period(Duration::from_secs(5))
         .build();

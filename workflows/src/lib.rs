@@ -8,11 +8,14 @@
 //! - [`MeetingChangeWorkflow`]: one per change an operator makes to a booked meeting (move,
 //!   cancel): updates the calendar and the video meeting, then sends the updated or cancelling
 //!   invite.
+//! - [`LeadErasureWorkflow`]: one per erased lead: its recordings at the provider, its
+//!   workflows' histories, then its projections with the audit row.
 //!
 //! Workflow code is deterministic: no I/O, no system clock, no threads. Every decision that can
 //! be a plain function lives in `callwright_domain` and is unit-tested there.
 
 pub mod campaign;
+pub mod erasure;
 pub mod lead;
 pub mod meeting;
 pub mod messages;
@@ -20,5 +23,6 @@ pub mod options;
 pub mod search;
 
 pub use campaign::CampaignWorkflow;
+pub use erasure::LeadErasureWorkflow;
 pub use lead::LeadWorkflow;
 pub use meeting::MeetingChangeWorkflow;

@@ -9,7 +9,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_workflows::{CampaignWorkflow, LeadWorkflow, MeetingChangeWorkflow};
+use callwright_workflows::{
+    CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow, MeetingChangeWorkflow,
+};
 use temporalio_client::WorkflowHistory;
 use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
 
@@ -19,6 +21,7 @@ async fn replay(name: &str) {
         .register_workflow::<LeadWorkflow>()
         .and_then(|o| o.register_workflow::<CampaignWorkflow>())
         .and_then(|o| o.register_workflow::<MeetingChangeWorkflow>())
+        .and_then(|o| o.register_workflow::<LeadErasureWorkflow>())
         .expect("workflows register")
         .build();
     let replayer = WorkflowReplayer::new(options).expect("replayer");
@@ -84,4 +87,8 @@ fixture!(
 fixture!(
     trial_chat,
     "A trial over the chat channel: booked, ended, its meeting released (`agents.rs`)."
+);
+fixture!(
+    lead_erasure,
+    "A lead's erasure: its recording deleted at the provider, its workflows' histories deleted, its projections blanked with the audit row (`lead_delete.rs`)."
 );

@@ -5,24 +5,32 @@
 //! workflows (which carry the number and every word said). What stays: that calls happened,
 //! when, how long, their outcome codes and language; and the do-not-call entry, if the number
 //! asked never to be called again, because honouring that is the law.
+//!
+//! The delete itself is done in the request (a row marked, running calls stopped). The erasure
+//! reaches the telephony provider and Temporal, which may be slow or down for a while, so it is
+//! a workflow of its own (`LeadErasureWorkflow`): the request starts it and answers 202, and
+//! `GET /api/leads/{id}/erasure` says where it stands.
 
 use super::lead_actions::audit;
-use super::recordings;
 use crate::auth::ApiKeyId;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use callwright_workflows::campaign::campaign_workflow_id;
+use callwright_workflows::erasure::{Erased, ErasureRequest, erasure_workflow_id};
 use callwright_workflows::messages::LeadSettled;
-use callwright_workflows::{CampaignWorkflow, LeadWorkflow};
+use callwright_workflows::{CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use temporalio_client::tonic;
-use temporalio_client::{WorkflowExecutionStatus, WorkflowListOptions, WorkflowSignalOptions};
-use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
-use temporalio_common::protos::temporal::api::workflowservice::v1::DeleteWorkflowExecutionRequest;
+use temporalio_client::{
+    WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowGetResultOptions,
+    WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowListOptions, WorkflowSignalOptions,
+    WorkflowStartOptions,
+};
 use uuid::Uuid;
 
 /// Options of `DELETE /api/leads/{id}`.
@@ -41,32 +49,37 @@ pub struct Deleted {
     id: Uuid,
     /// When it was deleted (the first time, if it already was).
     deleted_at: DateTime<Utc>,
-    /// Whether its personal data is gone.
-    erased: bool,
     /// Its workflows that were running and were stopped (ids).
     stopped_workflows: Vec<String>,
-    /// Workflow runs whose histories were deleted from Temporal (erase only).
-    deleted_histories: usize,
-    /// Recordings deleted at the telephony provider (erase only).
-    deleted_recordings: usize,
-    /// Transcript lines removed (erase only).
-    deleted_transcript_turns: u64,
+    /// The erasure started (`erase=true` only): follow it at `GET /api/leads/{id}/erasure`.
+    erasure: Option<ErasureStarted>,
+}
+
+/// An erasure under way.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErasureStarted {
+    /// The erasure's workflow (in the Temporal UI).
+    workflow_id: String,
+    /// Where to read how it stands.
+    #[schema(example = "/api/leads/0b6f…/erasure")]
+    status_url: String,
 }
 
 /// One run of one of the lead's workflows, from Temporal visibility.
 #[derive(Clone)]
 struct Run {
     workflow_id: String,
-    run_id: String,
     running: bool,
 }
 
 /// Deletes a lead: stops its running workflows (a call in progress ends after the current
 /// turn), takes it out of lists and campaigns, and frees its number for a new lead. Calls and
-/// meetings stay for audit. `erase=true` also removes its personal data: name, number, email,
-/// company, notes, transcripts, recordings (at Twilio too), meeting attendee fields and the
-/// Temporal histories of its workflows; a do-not-call entry for the number stays. Repeating a
-/// delete is harmless, and an erase may follow a plain delete.
+/// meetings stay for audit. `erase=true` also starts the erasure of its personal data (name,
+/// number, email, company, notes, transcripts, recordings (at Twilio too), meeting attendee
+/// fields and the Temporal histories of its workflows; a do-not-call entry for the number
+/// stays) and answers 202: follow it at `GET /api/leads/{id}/erasure` (the `Location`
+/// header). Repeating a delete is harmless, an erase may follow a plain delete, and asking
+/// for an erasure while one runs returns that one.
 #[utoipa::path(
     delete,
     path = "/api/leads/{id}",
@@ -75,10 +88,12 @@ struct Run {
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Lead id"), DeleteQuery),
     responses(
-        (status = 200, description = "Deleted (and erased, if asked)", body = Deleted),
+        (status = 200, description = "Deleted", body = Deleted),
+        (status = 202, description = "Deleted, and its erasure started (`Location`: where to follow it)", body = Deleted,
+            headers(("Location" = String, description = "`/api/leads/{id}/erasure`"))),
         (status = 400, description = "Not a lead id", body = ErrorBody),
         (status = 404, description = "No such lead", body = ErrorBody),
-        (status = 503, description = "Temporal or the telephony provider unreachable: nothing was erased yet, try again", body = ErrorBody),
+        (status = 503, description = "Temporal unreachable: the lead is marked deleted, but its calls may not be stopped nor its erasure started; try again", body = ErrorBody),
     )
 )]
 pub async fn delete(
@@ -86,7 +101,7 @@ pub async fn delete(
     Extension(key): Extension<ApiKeyId>,
     Path(id): Path<String>,
     Query(q): Query<DeleteQuery>,
-) -> Result<Json<Deleted>, ApiError> {
+) -> Result<Response, ApiError> {
     let lead_id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
     // Marked first: from here on no campaign starts it and no dial activity dials it. The
@@ -128,20 +143,142 @@ pub async fn delete(
         settle_in_campaigns(&state, lead_id).await;
     }
     callwright_store::erasure::cancel_in_campaigns(&state.db, lead_id).await?;
-    let mut result = Deleted {
+    let erasure = if q.erase {
+        Some(start_erasure(&state, key, lead_id).await?)
+    } else {
+        None
+    };
+    tracing::info!(%lead_id, erase = q.erase, "lead deleted");
+    let status_url = erasure.as_ref().map(|e| e.status_url.clone());
+    let body = Json(Deleted {
         id: lead_id,
         deleted_at,
-        erased: false,
         stopped_workflows: stopped,
-        deleted_histories: 0,
-        deleted_recordings: 0,
-        deleted_transcript_turns: 0,
+        erasure,
+    });
+    Ok(match status_url {
+        Some(url) => (StatusCode::ACCEPTED, [(header::LOCATION, url)], body).into_response(),
+        None => body.into_response(),
+    })
+}
+
+/// Starts the lead's erasure, or finds the one already running.
+async fn start_erasure(
+    state: &AppState,
+    key: ApiKeyId,
+    lead_id: Uuid,
+) -> Result<ErasureStarted, ApiError> {
+    let workflow_id = erasure_workflow_id(&lead_id.to_string());
+    let request = ErasureRequest {
+        lead_id: lead_id.to_string(),
+        api_key_id: key.0.to_string(),
     };
-    if q.erase {
-        erase(&state, key, lead_id, &runs, &mut result).await?;
+    // A second erase while one runs joins it; one after it finished runs again (harmless: every
+    // step finds its work done), which also erases whatever a late write brought back.
+    let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
+        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        .id_reuse_policy(WorkflowIdReusePolicy::AllowDuplicate)
+        .build();
+    state
+        .temporal
+        .start_workflow(LeadErasureWorkflow::run, request, options)
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("could not start the erasure: {e}")))?;
+    Ok(ErasureStarted {
+        workflow_id,
+        status_url: format!("/api/leads/{lead_id}/erasure"),
+    })
+}
+
+/// Where an erasure stands.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureState {
+    /// Under way (or waiting for a provider or Temporal to come back).
+    Running,
+    /// Done: the personal data is gone.
+    Completed,
+    /// Stopped on a failure that a retry would not heal (see `error`); ask again to retry.
+    Failed,
+}
+
+/// A lead's erasure.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErasureStatus {
+    /// The lead.
+    lead_id: Uuid,
+    /// The erasure's workflow (in the Temporal UI).
+    workflow_id: String,
+    /// Where it stands.
+    status: ErasureState,
+    /// What it removed, once completed.
+    erased: Option<Erased>,
+    /// Why it failed, if it did.
+    error: Option<String>,
+}
+
+/// Where the lead's latest erasure stands.
+#[utoipa::path(
+    get,
+    path = "/api/leads/{id}/erasure",
+    operation_id = "getLeadErasure",
+    tag = "leads",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Lead id")),
+    responses(
+        (status = 200, description = "The erasure", body = ErasureStatus),
+        (status = 400, description = "Not a lead id", body = ErrorBody),
+        (status = 404, description = "No erasure of this lead was asked for", body = ErrorBody),
+        (status = 503, description = "Temporal unreachable", body = ErrorBody),
+    )
+)]
+pub async fn erasure(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ErasureStatus>, ApiError> {
+    let lead_id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;
+    let workflow_id = erasure_workflow_id(&lead_id.to_string());
+    let handle = state
+        .temporal
+        .get_workflow_handle::<LeadErasureWorkflow>(workflow_id.clone());
+    let described = match handle.describe(WorkflowDescribeOptions::default()).await {
+        Ok(d) => d,
+        Err(temporalio_client::errors::WorkflowInteractionError::NotFound(_)) => {
+            return Err(ApiError::NotFound(format!(
+                "no erasure of lead {lead_id} was asked for"
+            )));
+        }
+        Err(e) => return Err(ApiError::Unavailable(format!("temporal: {e}"))),
+    };
+    let mut status = ErasureStatus {
+        lead_id,
+        workflow_id,
+        status: ErasureState::Running,
+        erased: None,
+        error: None,
+    };
+    match described.status() {
+        WorkflowExecutionStatus::Running => {}
+        WorkflowExecutionStatus::Completed => {
+            let erased = handle
+                .get_result(WorkflowGetResultOptions::default())
+                .await
+                .map_err(|e| ApiError::Unavailable(format!("temporal: {e}")))?;
+            status.status = ErasureState::Completed;
+            status.erased = Some(erased);
+        }
+        other => {
+            status.status = ErasureState::Failed;
+            status.error = Some(
+                match handle.get_result(WorkflowGetResultOptions::default()).await {
+                    Err(e) => e.to_string(),
+                    Ok(_) => format!("{other:?}"),
+                },
+            );
+        }
     }
-    tracing::info!(%lead_id, erase = q.erase, "lead deleted");
-    Ok(Json(result))
+    Ok(Json(status))
 }
 
 /// Every run of the lead's workflows (all campaigns, all retries), by the `LeadId` search
@@ -155,7 +292,6 @@ async fn lead_runs(state: &AppState, lead_id: Uuid) -> Result<Vec<Run>, ApiError
         )
         .map_ok(|w| Run {
             workflow_id: w.id().to_owned(),
-            run_id: w.run_id().to_owned(),
             running: w.status() == WorkflowExecutionStatus::Running,
         })
         .try_collect()
@@ -192,75 +328,5 @@ async fn settle_in_campaigns(state: &AppState, lead_id: Uuid) {
             // A finished campaign has nothing to count.
             tracing::debug!(%campaign, error = %err, "campaign not signalled");
         }
-    }
-}
-
-/// Removes the lead's personal data, and that of the trials that played it (their lead rows are
-/// copies of it). Everything outside Postgres goes first, so a failure there leaves the request
-/// repeatable with nothing half-erased in the projections.
-async fn erase(
-    state: &AppState,
-    key: ApiKeyId,
-    lead_id: Uuid,
-    runs: &[Run],
-    result: &mut Deleted,
-) -> Result<(), ApiError> {
-    let trials = callwright_store::erasure::trial_copies(&state.db, lead_id).await?;
-    let mut people = vec![lead_id];
-    people.extend(&trials);
-    let mut runs = runs.to_vec();
-    for trial in &trials {
-        runs.extend(lead_runs(state, *trial).await?);
-    }
-    let recordings = callwright_store::erasure::recordings(&state.db, lead_id).await?;
-    result.deleted_recordings = recordings::delete_at_provider(state, &recordings).await?;
-    for run in &runs {
-        delete_history(state, run).await?;
-        result.deleted_histories += 1;
-    }
-    let mut tx = state.db.begin().await?;
-    result.deleted_transcript_turns = callwright_store::erasure::blank(&mut tx, &people).await?;
-    // The erasure and its audit row commit together: no erase without its record.
-    audit(
-        &mut *tx,
-        key,
-        "lead.erase",
-        lead_id,
-        serde_json::json!({
-            "trials": trials,
-            "stopped_workflows": result.stopped_workflows,
-            "deleted_histories": result.deleted_histories,
-            "deleted_recordings": result.deleted_recordings,
-            "deleted_transcript_turns": result.deleted_transcript_turns,
-        }),
-    )
-    .await?;
-    tx.commit().await?;
-    result.erased = true;
-    Ok(())
-}
-
-async fn delete_history(state: &AppState, run: &Run) -> Result<(), ApiError> {
-    let request = DeleteWorkflowExecutionRequest {
-        namespace: state.config.temporal_namespace.clone(),
-        workflow_execution: Some(WorkflowExecution {
-            workflow_id: run.workflow_id.clone(),
-            run_id: run.run_id.clone(),
-        }),
-    };
-    match state
-        .temporal
-        .connection()
-        .workflow_service()
-        .delete_workflow_execution(tonic::Request::new(request))
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(status) if status.code() == tonic::Code::NotFound => Ok(()),
-        Err(status) => Err(ApiError::Unavailable(format!(
-            "could not delete workflow history {}: {}",
-            run.workflow_id,
-            status.message()
-        ))),
     }
 }

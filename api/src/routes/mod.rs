@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
             "/api/leads/{id}",
             get(leads::get_one).delete(lead_delete::delete),
         )
+        .route("/api/leads/{id}/erasure", get(lead_delete::erasure))
         .route("/api/leads/{id}/retry", post(lead_actions::retry))
         .route("/api/leads/{id}/reset", post(lead_actions::reset))
         .route(

@@ -98,6 +98,7 @@ api_doc!(
     super::calls::list,
     super::call_export::export,
     super::lead_delete::delete,
+    super::lead_delete::erasure,
     super::lead_filters::create,
     super::lead_filters::list,
     super::lead_filters::delete,

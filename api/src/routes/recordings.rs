@@ -192,30 +192,3 @@ pub async fn play(
     );
     Ok(response)
 }
-
-/// Deletes the recordings at the provider (erasing a lead). Returns how many were deleted;
-/// a recording the provider no longer has counts as deleted.
-pub(crate) async fn delete_at_provider(
-    state: &AppState,
-    urls: &[String],
-) -> Result<usize, ApiError> {
-    let mut deleted = 0;
-    for url in urls {
-        let mut request = state.http.delete(format!("{url}.json"));
-        if let Some(sid) = &state.config.twilio_account_sid {
-            request = request.basic_auth(sid, Some(state.config.twilio_auth_token.expose_secret()));
-        }
-        let response = request.send().await.map_err(|e| {
-            ApiError::Unavailable(format!("could not delete a recording at the provider: {e}"))
-        })?;
-        match response.status() {
-            s if s.is_success() || s == StatusCode::NOT_FOUND => deleted += 1,
-            s => {
-                return Err(ApiError::Unavailable(format!(
-                    "the provider answered {s} when deleting a recording; nothing was erased, try again"
-                )));
-            }
-        }
-    }
-    Ok(deleted)
-}

@@ -243,10 +243,12 @@ export interface paths {
         /**
          * Deletes a lead: stops its running workflows (a call in progress ends after the current
          *     turn), takes it out of lists and campaigns, and frees its number for a new lead. Calls and
-         *     meetings stay for audit. `erase=true` also removes its personal data: name, number, email,
-         *     company, notes, transcripts, recordings (at Twilio too), meeting attendee fields and the
-         *     Temporal histories of its workflows; a do-not-call entry for the number stays. Repeating a
-         *     delete is harmless, and an erase may follow a plain delete.
+         *     meetings stay for audit. `erase=true` also starts the erasure of its personal data (name,
+         *     number, email, company, notes, transcripts, recordings (at Twilio too), meeting attendee
+         *     fields and the Temporal histories of its workflows; a do-not-call entry for the number
+         *     stays) and answers 202: follow it at `GET /api/leads/{id}/erasure` (the `Location`
+         *     header). Repeating a delete is harmless, an erase may follow a plain delete, and asking
+         *     for an erasure while one runs returns that one.
          */
         delete: operations["deleteLead"];
         options?: never;
@@ -479,6 +481,23 @@ export interface paths {
         };
         /** The calls as CSV, oldest first, streamed. */
         get: operations["exportCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the lead's latest erasure stands. */
+        get: operations["getLeadErasure"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1740,19 +1759,9 @@ export interface components {
              * @description When it was deleted (the first time, if it already was).
              */
             deleted_at: string;
-            /** @description Whether its personal data is gone. */
-            erased: boolean;
             /** @description Its workflows that were running and were stopped (ids). */
             stopped_workflows: string[];
-            /** @description Workflow runs whose histories were deleted from Temporal (erase only). */
-            deleted_histories: number;
-            /** @description Recordings deleted at the telephony provider (erase only). */
-            deleted_recordings: number;
-            /**
-             * Format: int64
-             * @description Transcript lines removed (erase only).
-             */
-            deleted_transcript_turns: number;
+            erasure?: null | components["schemas"]["ErasureStarted"];
         };
         /** @description A do-not-call entry. */
         DncEntry: {
@@ -1820,6 +1829,59 @@ export interface components {
              * @description The lead that had the number before this upload, if any.
              */
             existing_lead_id?: string | null;
+        };
+        /** @description What an erasure removed. */
+        Erased: {
+            /**
+             * Format: int32
+             * @description Trial leads copied from the lead, erased with it.
+             */
+            trials: number;
+            /**
+             * Format: int32
+             * @description Workflow runs whose histories were deleted from Temporal.
+             */
+            deleted_histories: number;
+            /**
+             * Format: int32
+             * @description Recordings deleted at the telephony provider.
+             */
+            deleted_recordings: number;
+            /**
+             * Format: int64
+             * @description Transcript lines removed.
+             */
+            deleted_transcript_turns: number;
+        };
+        /** @description An erasure under way. */
+        ErasureStarted: {
+            /** @description The erasure's workflow (in the Temporal UI). */
+            workflow_id: string;
+            /**
+             * @description Where to read how it stands.
+             * @example /api/leads/0b6f…/erasure
+             */
+            status_url: string;
+        };
+        /**
+         * @description Where an erasure stands.
+         * @enum {string}
+         */
+        ErasureState: "running" | "completed" | "failed";
+        /** @description A lead's erasure. */
+        ErasureStatus: {
+            /**
+             * Format: uuid
+             * @description The lead.
+             */
+            lead_id: string;
+            /** @description The erasure's workflow (in the Temporal UI). */
+            workflow_id: string;
+            /** @description Where it stands. */
+            status: components["schemas"]["ErasureState"];
+            erased?: null | components["schemas"]["Erased"];
+            /** @description Why it failed, if it did. */
+            error?: string | null;
         };
         /** @description The body of every error response (4xx and 5xx), as documented in the OpenAPI schema. */
         ErrorBody: {
@@ -3726,9 +3788,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted (and erased, if asked) */
+            /** @description Deleted */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            /** @description Deleted, and its erasure started (`Location`: where to follow it) */
+            202: {
+                headers: {
+                    /** @description `/api/leads/{id}/erasure` */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,7 +3828,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description Temporal or the telephony provider unreachable: nothing was erased yet, try again */
+            /** @description Temporal unreachable: the lead is marked deleted, but its calls may not be stopped nor its erasure started; try again */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4359,6 +4432,58 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getLeadErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lead id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureStatus"];
+                };
+            };
+            /** @description Not a lead id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No erasure of this lead was asked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Temporal unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listLeadFilters: {

@@ -725,13 +725,8 @@ async fn erasing_a_lead_erases_the_trials_that_played_it() {
         .post(&format!("/api/trials/{id}/end"), json!({}))
         .await;
     assert_eq!(status, 202);
-    let resp = stack
-        .http
-        .delete(format!("{}/api/leads/{lead_id}?erase=true", stack.api))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    let erased = stack.erase_lead(&lead_id).await;
+    assert_eq!(erased["erased"]["trials"], 1, "{erased}");
     let copies: Vec<(String, Option<String>, Value)> = sqlx::query_as(
         "SELECT l.name, l.email, l.fields FROM agent_trials t JOIN leads l ON l.id = t.lead_id
          WHERE t.id = $1::uuid",

@@ -5,7 +5,7 @@
 
 use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use callwright_sim::SimConfig;
-use callwright_workflows::LeadWorkflow;
+use callwright_workflows::{LeadErasureWorkflow, LeadWorkflow};
 use serde_json::{Value, json};
 use std::time::Duration;
 use temporalio_client::WorkflowDescribeOptions;
@@ -54,7 +54,11 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
     let campaign = stack.start_campaign(&ids, 1, 3).await;
     let (status, body) = delete(&stack, &format!("/api/leads/{ben}")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["erased"], false);
+    assert_eq!(
+        body["erasure"],
+        Value::Null,
+        "a plain delete erases nothing: {body}"
+    );
 
     let call_id = wait_for(
         "Dana's call recorded and parked",
@@ -173,15 +177,23 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
         .await;
 
     // Erase: personal data gone here, at the provider and in Temporal; the call's facts stay.
-    let (status, body) = delete(&stack, &format!("/api/leads/{dana}?erase=true")).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["erased"], true);
-    assert_eq!(body["deleted_recordings"], 1);
-    assert!(body["deleted_histories"].as_u64().unwrap() >= 1, "{body}");
+    let done = stack.erase_lead(&dana).await;
+    let body = &done["erased"];
+    assert_eq!(body["deleted_recordings"], 1, "{done}");
+    assert!(body["deleted_histories"].as_u64().unwrap() >= 1, "{done}");
     assert!(
         body["deleted_transcript_turns"].as_u64().unwrap() > 0,
-        "{body}"
+        "{done}"
     );
+    crate::lifecycle::record_history::<LeadErasureWorkflow>(
+        &stack,
+        done["workflow_id"].as_str().unwrap(),
+        "lead_erasure",
+    )
+    .await;
+    // Asking again runs the erasure again, which finds everything done and removes nothing.
+    let repeat = stack.erase_lead(&dana).await;
+    assert_eq!(repeat["erased"]["deleted_transcript_turns"], 0, "{repeat}");
     let (name, phone, email): (String, Option<String>, Option<String>) =
         sqlx::query_as("SELECT name, phone, email FROM leads WHERE id = $1::uuid")
             .bind(&dana)
@@ -237,7 +249,8 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
             .fetch_all(&stack.db)
             .await
             .unwrap();
-    assert_eq!(audited, ["lead.delete", "lead.erase"]);
+    // One delete; two erasures asked for, each audited.
+    assert_eq!(audited, ["lead.delete", "lead.erase", "lead.erase"]);
     // The new lead with the same number is untouched; Ben was never dialled.
     let (status, fresh) = lead_status(&stack, &again[0]).await;
     assert_eq!(

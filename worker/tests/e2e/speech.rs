@@ -180,13 +180,7 @@ async fn the_agent_plays_synthesised_speech_from_signed_links_and_synthesises_ea
     let named = count(naming).await;
     assert!(named >= 2, "greeting and voicemail");
     let all = count("SELECT count(*) FROM tts_audio").await;
-    let erased = stack
-        .http
-        .delete(format!("{}/api/leads/{}?erase=true", stack.api, ids[0]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(erased.status(), 200);
+    stack.erase_lead(&ids[0]).await;
     assert_eq!(count(naming).await, 0);
     assert_eq!(count("SELECT count(*) FROM tts_audio").await, all - named);
 }

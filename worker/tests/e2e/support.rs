@@ -368,6 +368,41 @@ impl Stack {
         resp.json().await.expect("JSON")
     }
 
+    /// Erases a lead as an operator does: `DELETE ?erase=true` answers 202 with the erasure's
+    /// status link, which is read until the erasure has completed; returns that status.
+    pub async fn erase_lead(&self, lead_id: &str) -> Value {
+        let resp = self
+            .http
+            .delete(format!("{}/api/leads/{lead_id}?erase=true", self.api))
+            .send()
+            .await
+            .expect("API answers");
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_owned);
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 202, "{body}");
+        let link = format!("/api/leads/{lead_id}/erasure");
+        assert_eq!(location.as_deref(), Some(link.as_str()));
+        assert_eq!(body["erasure"]["status_url"], link.as_str(), "{body}");
+        wait_for(
+            "the erasure to complete",
+            Duration::from_secs(90),
+            || async {
+                let now = self.get(&link).await;
+                match now["status"].as_str() {
+                    Some("completed") => Some(now),
+                    Some("running") => None,
+                    _ => panic!("the erasure did not complete: {now}"),
+                }
+            },
+        )
+        .await
+    }
+
     /// Creates leads and returns their ids in order.
     pub async fn create_leads(&self, leads: &[(&str, &str)]) -> Vec<String> {
         let mut ids = Vec::new();

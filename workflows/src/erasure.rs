@@ -1,0 +1,106 @@
+//! `LeadErasureWorkflow`: removes a deleted lead's personal data everywhere it is kept: its
+//! recordings at the telephony provider, the Temporal histories of its workflows (which carry
+//! its number and every word said), and its projections (name, number, email, transcripts,
+//! summaries, answers, meeting attendee fields), the last in one transaction with the audit row.
+//!
+//! The API marks the lead deleted and stops its calls first, then starts this workflow with id
+//! `lead-erasure-{lead id}` and answers 202; `GET /api/leads/{id}/erasure` reads where it stands.
+//! Each step is idempotent and retried until it succeeds (a provider or Temporal that is down
+//! for a while delays the erasure, it does not lose it); a step that fails for good (a refused
+//! credential) fails the workflow, visible and retryable in the Temporal UI and by asking again.
+//! Outside calls come first and the projections last, so an erasure that has not finished
+//! leaves nothing half-blanked in the projections. The workflow's own history holds ids and
+//! provider links, nothing personal, and it carries no `LeadId` search attribute: erasing the
+//! lead's workflows does not erase the record of the erasure.
+
+// `#[workflow_methods]` generates undocumented marker types for each handler.
+#![allow(missing_docs)]
+
+use crate::options;
+use callwright_contracts::ErasureActivities;
+use callwright_contracts::activities::BlankLeadInput;
+use serde::{Deserialize, Serialize};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
+
+/// The workflow id of a lead's erasure.
+pub fn erasure_workflow_id(lead_id: &str) -> String {
+    format!("lead-erasure-{lead_id}")
+}
+
+/// An erasure to carry out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRequest {
+    /// The lead (already marked deleted).
+    pub lead_id: String,
+    /// The API key that asked (the audit row names it).
+    pub api_key_id: String,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Erased {
+    /// Trial leads copied from the lead, erased with it.
+    pub trials: u32,
+    /// Workflow runs whose histories were deleted from Temporal.
+    pub deleted_histories: u32,
+    /// Recordings deleted at the telephony provider.
+    pub deleted_recordings: u32,
+    /// Transcript lines removed.
+    pub deleted_transcript_turns: u64,
+}
+
+/// Erases one lead's personal data.
+#[workflow]
+pub struct LeadErasureWorkflow {
+    request: ErasureRequest,
+}
+
+#[workflow_methods]
+impl LeadErasureWorkflow {
+    #[init]
+    pub fn new(_ctx: &WorkflowContextView, request: ErasureRequest) -> Self {
+        Self { request }
+    }
+
+    #[run]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<Erased> {
+        let request = ctx.state(|s| s.request.clone());
+        let plan = ctx
+            .execute_activity(
+                ErasureActivities::erasure_plan,
+                request.lead_id.clone(),
+                options::durable(),
+            )
+            .await?;
+        let mut erased = Erased {
+            trials: u32::try_from(plan.trials.len()).unwrap_or(u32::MAX),
+            ..Erased::default()
+        };
+        for url in plan.recordings {
+            ctx.execute_activity(ErasureActivities::delete_recording, url, options::durable())
+                .await?;
+            erased.deleted_recordings += 1;
+        }
+        for run in plan.runs {
+            ctx.execute_activity(
+                ErasureActivities::delete_workflow_history,
+                run,
+                options::durable(),
+            )
+            .await?;
+            erased.deleted_histories += 1;
+        }
+        let blank = BlankLeadInput {
+            lead_id: request.lead_id,
+            trials: plan.trials,
+            api_key_id: request.api_key_id,
+            deleted_histories: erased.deleted_histories,
+            deleted_recordings: erased.deleted_recordings,
+        };
+        erased.deleted_transcript_turns = ctx
+            .execute_activity(ErasureActivities::blank_lead, blank, options::durable())
+            .await?;
+        Ok(erased)
+    }
+}
