@@ -69,10 +69,27 @@ pub struct CallFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Calls newest first, strictly before `before` (dialled at, id), at most `limit`.
+/// Calls newest first, strictly before `before` (dialled at, id), at most `limit`; trials never.
 pub async fn list(
     db: &PgPool,
     filter: &CallFilter,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<CallRecord>, sqlx::Error> {
+    records(db, filter, None, before, limit).await
+}
+
+/// One call's row, trial or not.
+pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<CallRecord>, sqlx::Error> {
+    let rows = records(db, &CallFilter::default(), Some(id), None, 1).await?;
+    Ok(rows.into_iter().next())
+}
+
+/// The one statement behind [`list`] and [`get`]: with `id`, that call whether a trial or not.
+async fn records(
+    db: &PgPool,
+    filter: &CallFilter,
+    id: Option<Uuid>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<CallRecord>, sqlx::Error> {
@@ -92,7 +109,7 @@ pub async fn list(
              AND ($6::timestamptz IS NULL OR (c.dialed_at, c.id) < ($6, $7))
              AND ($9::uuid IS NULL OR c.agent_id = $9)
              AND ($10::int IS NULL OR c.agent_version = $10)
-             AND NOT c.trial
+             AND CASE WHEN $11::uuid IS NULL THEN NOT c.trial ELSE c.id = $11 END
            ORDER BY c.dialed_at DESC, c.id DESC LIMIT $8"#,
         filter.lead_id,
         filter.campaign_id,
@@ -104,24 +121,9 @@ pub async fn list(
         limit,
         filter.agent_id,
         filter.agent_version,
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// One call's row, trial or not.
-pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<CallRecord>, sqlx::Error> {
-    sqlx::query_as!(
-        CallRecord,
-        r#"SELECT c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id,
-                  c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language,
-                  c.dialed_at, c.ended_at, c.duration_secs,
-                  c.recording_url IS NOT NULL AS "has_recording!", c.agent_id, c.agent_version,
-                  c.trial
-           FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"#,
         id,
     )
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
 }
 

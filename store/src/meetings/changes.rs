@@ -19,10 +19,7 @@ pub async fn set_status(
         MeetingRow,
         "UPDATE meetings SET status = $2, updated_at = now()
          WHERE id = $1 AND status = ANY($3)
-         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
-                   title, description, trial, timezone, language, attendee_name, attendee_email,
-                   status, sequence, calendar_event_id, calendar_link, video_provider,
-                   video_meeting_id, video_url, failure, created_at, updated_at",
+         RETURNING *",
         id,
         event.to().code(),
         &codes(event.from_codes()),
@@ -44,10 +41,7 @@ pub async fn cancel(
         MeetingRow,
         "UPDATE meetings SET status = $2, sequence = sequence + 1, updated_at = now()
          WHERE id = $1 AND status = ANY($3)
-         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
-                   title, description, trial, timezone, language, attendee_name, attendee_email,
-                   status, sequence, calendar_event_id, calendar_link, video_provider,
-                   video_meeting_id, video_url, failure, created_at, updated_at",
+         RETURNING *",
         id,
         event.to().code(),
         &codes(event.from_codes()),
@@ -73,10 +67,7 @@ pub async fn reschedule(
                 blocks = tstzrange($2::timestamptz, $3::timestamptz + (upper(blocks) - ends_at), '[)'),
                 status = $4, sequence = sequence + 1, updated_at = now()
          WHERE id = $1 AND status = ANY($5)
-         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
-                   title, description, trial, timezone, language, attendee_name, attendee_email,
-                   status, sequence, calendar_event_id, calendar_link, video_provider,
-                   video_meeting_id, video_url, failure, created_at, updated_at",
+         RETURNING *",
         id,
         start,
         end,
