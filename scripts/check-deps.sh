@@ -14,7 +14,9 @@
 # written with sqlx's checked macros (query!, query_as!, query_scalar!); a statement built or
 # typed at run time (sqlx::query(…), query_as(…), query_scalar(…), QueryBuilder, a raw COPY) is
 # refused anywhere else, and inside the store only in the files of RUNTIME_SQL_OK, each of which
-# says at its top why. Test, benchmark and simulator code is not the product and is not checked.
+# says at its top why. Comment lines are skipped; unit tests inside those crates' src/ are
+# checked like the rest. Test, benchmark and simulator crates are not the product and are not
+# checked.
 # Run by `make test`; prints each broken rule with the path that brings the dependency in, or
 # the file and line of the statement.
 set -euo pipefail
@@ -63,9 +65,11 @@ forbid callwright-agents $(ours_except callwright-domain callwright-providers ca
 forbid callwright-runtime $(ours_except callwright-runtime)
 forbid callwright-api callwright-activities
 
-# Statements sqlx takes unchecked: the functions (not the macros, which end in `!`), the query
-# builder, and COPY.
-RUNTIME_SQL='sqlx::(query|query_as|query_scalar|query_with|query_as_with|query_scalar_with)(::<[^>]*>)? *\(|\b(query|query_as|query_scalar)(::<[^>]*>)?\(\s*"|QueryBuilder|copy_in_raw|copy_out_raw'
+# Statements sqlx takes unchecked: its query functions (not the macros, which end in `!`),
+# called by path or imported by `use`, `raw_sql`, the query builder, COPY, and an executor's
+# `execute`/`fetch*` called with SQL text.
+SQLX_FNS='query|query_as|query_scalar|query_with|query_as_with|query_scalar_with|raw_sql'
+RUNTIME_SQL="sqlx::($SQLX_FNS)(::<.*>)? *\\(|use sqlx::.*\\b($SQLX_FNS)\\b[^!]|\\b($SQLX_FNS)(::<.*>)?\\(\\s*\"|QueryBuilder|copy_in_raw|copy_out_raw|\\.(execute|fetch|fetch_all|fetch_one|fetch_optional|fetch_many)\\(\\s*\""
 # Store files allowed to hold such statements, each with its reason at its top.
 RUNTIME_SQL_OK=(store/src/imports.rs)
 PRODUCT_SRC=(domain/src contracts/src providers/src store/src agents/src activities/src
@@ -79,7 +83,8 @@ while IFS= read -r hit; do
     echo "  write it in store/src with sqlx's query!/query_as!/query_scalar! (scripts/check-sqlx.sh --write)" >&2
     failed=1
   fi
-done < <(grep -rnE --include='*.rs' "$RUNTIME_SQL" "${PRODUCT_SRC[@]}" || true)
+done < <(grep -rnE --include='*.rs' "$RUNTIME_SQL" "${PRODUCT_SRC[@]}" |
+  grep -vE '^[^:]+:[0-9]+:\s*//' || true)
 for ok in "${RUNTIME_SQL_OK[@]}"; do
   grep -q "must not be" "$ok" || {
     echo "check-deps: $ok holds runtime SQL but does not say at its top why it must" >&2

@@ -5,7 +5,7 @@
 #![allow(missing_docs)]
 
 use crate::failure::{IntoActivity as _, db_error};
-use callwright_contracts::activities::{BlankLeadInput, ErasurePlan, WorkflowRun};
+use callwright_contracts::activities::{BlankLeadInput, BlankedLead, ErasurePlan, WorkflowRun};
 use callwright_providers::ProviderError;
 use callwright_providers::telephony::Telephony;
 use callwright_store::Store;
@@ -38,9 +38,21 @@ fn bad_id(what: &str, id: &str) -> ActivityError {
     )
 }
 
-/// Temporal unreachable or refusing: retried (the server may be restarting).
+/// Temporal unreachable or busy: retried (the server may be restarting).
 fn temporal_error(what: &str, err: impl std::fmt::Display) -> ActivityError {
     ProviderError::failed("temporal", format!("{what}: {err}"), true).into_activity()
+}
+
+/// A refusal no retry heals (the namespace forbids deleting histories, a bad credential): the
+/// erasure fails, visibly, instead of retrying forever.
+fn refused(code: tonic::Code) -> bool {
+    matches!(
+        code,
+        tonic::Code::PermissionDenied
+            | tonic::Code::Unauthenticated
+            | tonic::Code::InvalidArgument
+            | tonic::Code::Unimplemented
+    )
 }
 
 fn uuid(what: &str, id: &str) -> Result<Uuid, ActivityError> {
@@ -146,41 +158,77 @@ impl ErasureActivities {
         {
             Ok(_) => Ok(()),
             Err(status) if status.code() == tonic::Code::NotFound => Ok(()),
-            Err(status) => Err(temporal_error(
-                &format!("deleting the history of {}", run.workflow_id),
-                status.message(),
-            )),
+            Err(status) => {
+                let what = format!("deleting the history of {}", run.workflow_id);
+                Err(ProviderError::failed(
+                    "temporal",
+                    format!("{what}: {}", status.message()),
+                    !refused(status.code()),
+                )
+                .into_activity())
+            }
         }
     }
 
     /// Blanks the lead's and its trial copies' personal data, and writes the audit row, in one
-    /// transaction: no erase without its record, and no record without the erase.
+    /// transaction: no erase without its record, and no record without the erase. The audit row
+    /// carries the erasure's run id: a retry after a commit whose answer was lost finds it and
+    /// returns what that commit did, instead of blanking and auditing a second time.
     #[activity(definition = callwright_contracts::definitions::markers::erasure::BlankLead)]
     pub async fn blank_lead(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: BlankLeadInput,
-    ) -> Result<u64, ActivityError> {
+    ) -> Result<BlankedLead, ActivityError> {
         let lead = uuid("lead", &input.lead_id)?;
-        let key = uuid("API key", &input.api_key_id)?;
+        let key = input
+            .api_key_id
+            .as_deref()
+            .map(|k| uuid("API key", k))
+            .transpose()?;
+        let run = ctx.info().workflow_run_id.clone().unwrap_or_default();
         let mut people = vec![lead];
         for trial in &input.trials {
             people.push(uuid("lead", trial)?);
         }
         let mut tx = self.store.pool().begin().await.map_err(db_error)?;
-        let turns = callwright_store::erasure::blank(&mut tx, &people)
+        // The lead's row lock orders concurrent tries; the audit row says whether one committed.
+        callwright_store::erasure::lock(&mut tx, lead)
+            .await
+            .map_err(db_error)?;
+        if let Some(done) = callwright_store::erasure::erasure_audited(&mut tx, lead, &run)
+            .await
+            .map_err(db_error)?
+        {
+            // The audit detail holds the result's fields under the same names.
+            return serde_json::from_value(done).map_err(|e| {
+                ProviderError::failed(
+                    "store",
+                    format!("lead {lead}'s erasure audit row: {e}"),
+                    false,
+                )
+                .into_activity()
+            });
+        }
+        let blanked = callwright_store::erasure::blank(&mut tx, &people)
             .await
             .map_err(db_error)?;
         let detail = serde_json::json!({
+            "erasure_run": run,
             "trials": input.trials,
             "deleted_histories": input.deleted_histories,
             "deleted_recordings": input.deleted_recordings,
-            "deleted_transcript_turns": turns,
+            "deleted_transcript_turns": blanked.turns,
+            "recordings_left": blanked.recordings,
+            "asked_by": if key.is_some() { "operator" } else { "late recording" },
         });
         callwright_store::leads::audit(&mut *tx, key, "lead.erase", lead, detail)
             .await
             .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
-        Ok(turns)
+        Ok(BlankedLead {
+            deleted_transcript_turns: blanked.turns,
+            recordings_left: blanked.recordings,
+        })
     }
 }

@@ -262,12 +262,12 @@ async fn embed_passages(
         || fresh
             .iter()
             .chain(known.values())
-            .any(|v| v.len() != dimension)
+            .any(|v| v.len() != dimension || v.iter().any(|x| !x.is_finite()))
     {
         return Err(SaveError::Embeddings(ProviderError::protocol(
             "embeddings",
             format!(
-                "{} vectors of unequal or zero length for {} texts",
+                "{} vectors of unequal or zero length, or not finite, for {} texts",
                 fresh.len(),
                 missing.len()
             ),

@@ -283,10 +283,21 @@ pub struct BlankLeadInput {
     pub lead_id: String,
     /// Its trial copies.
     pub trials: Vec<String>,
-    /// The API key that asked (the audit row names it).
-    pub api_key_id: String,
+    /// The API key that asked (the audit row names it); none when the product asked itself (a
+    /// recording announced after the lead was erased).
+    pub api_key_id: Option<String>,
     /// Histories deleted, for the audit row.
     pub deleted_histories: u32,
     /// Recordings deleted at the provider, for the audit row.
     pub deleted_recordings: u32,
+}
+
+/// What blanking a lead removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlankedLead {
+    /// Transcript lines removed.
+    pub deleted_transcript_turns: u64,
+    /// Recording links that were still set when the rows were blanked: the ones the erasure's
+    /// plan did not know (announced after it was read) are deleted at the provider next.
+    pub recordings_left: Vec<String>,
 }

@@ -7,7 +7,7 @@
 // The macro generates undocumented marker types for each activity, and demands those bodies.
 #![allow(missing_docs, clippy::unimplemented)]
 
-use crate::activities::{BlankLeadInput, ErasurePlan, WorkflowRun};
+use crate::activities::{BlankLeadInput, BlankedLead, ErasurePlan, WorkflowRun};
 use crate::activities::{
     CallInfo, CampaignLead, ConfirmedMeeting, ConverseInput, ConverseOutput, DialInput, DialOutput,
     FinishAttemptInput, InviteInput, InviteSent, LeadPageInput, OpenChatInput,
@@ -158,10 +158,10 @@ impl ErasureActivities {
         unimplemented!()
     }
 
-    /// Blank the lead's personal data in the projections, with its audit row; the transcript
-    /// lines removed.
+    /// Blank the lead's personal data in the projections, with its audit row, once per erasure
+    /// run (a retry returns what the first did).
     #[activity]
-    pub fn blank_lead(input: BlankLeadInput) -> Result<u64, ActivityError> {
+    pub fn blank_lead(input: BlankLeadInput) -> Result<BlankedLead, ActivityError> {
         unimplemented!()
     }
 }

@@ -196,7 +196,8 @@ pub async fn known_embeddings(
 
 /// Keeps computed embeddings (hash → vector) for reuse; a repeat keeps the first. The vectors
 /// travel as one JSON array of arrays: Postgres has no array of arrays of varying length to
-/// unnest, and f32 survives the JSON round trip exactly.
+/// unnest, and a finite f32 survives the JSON round trip exactly (the caller refuses others:
+/// JSON has no NaN or infinity).
 pub async fn keep_embeddings(
     db: &PgPool,
     model: &str,
@@ -207,7 +208,8 @@ pub async fn keep_embeddings(
     sqlx::query!(
         "INSERT INTO knowledge_embeddings (model, text_sha256, embedding)
          SELECT $1, h.hash,
-                ARRAY(SELECT jsonb_array_elements_text(v.vector)::real)
+                ARRAY(SELECT x::real FROM jsonb_array_elements_text(v.vector) WITH ORDINALITY AS e(x, n)
+                      ORDER BY n)
          FROM UNNEST($2::bytea[]) WITH ORDINALITY AS h(hash, i)
          JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS v(vector, i) USING (i)
          ON CONFLICT DO NOTHING",
@@ -294,7 +296,8 @@ pub async fn insert_passages(
     sqlx::query!(
         "INSERT INTO knowledge_passages (agent_id, version, idx, source, text, embedding)
          SELECT $1, $2, (p.i - 1)::int, p.source, p.text,
-                ARRAY(SELECT jsonb_array_elements_text(v.vector)::real)
+                ARRAY(SELECT x::real FROM jsonb_array_elements_text(v.vector) WITH ORDINALITY AS e(x, n)
+                      ORDER BY n)
          FROM UNNEST($3::text[], $4::text[]) WITH ORDINALITY AS p(source, text, i)
          JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS v(vector, i) USING (i)",
         agent_id,

@@ -69,27 +69,10 @@ pub struct CallFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Calls newest first, strictly before `before` (dialled at, id), at most `limit`; trials never.
+/// Calls newest first, strictly before `before` (dialled at, id), at most `limit`.
 pub async fn list(
     db: &PgPool,
     filter: &CallFilter,
-    before: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
-) -> Result<Vec<CallRecord>, sqlx::Error> {
-    records(db, filter, None, before, limit).await
-}
-
-/// One call's row, trial or not.
-pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<CallRecord>, sqlx::Error> {
-    let rows = records(db, &CallFilter::default(), Some(id), None, 1).await?;
-    Ok(rows.into_iter().next())
-}
-
-/// The one statement behind [`list`] and [`get`]: with `id`, that call whether a trial or not.
-async fn records(
-    db: &PgPool,
-    filter: &CallFilter,
-    id: Option<Uuid>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<CallRecord>, sqlx::Error> {
@@ -109,7 +92,7 @@ async fn records(
              AND ($6::timestamptz IS NULL OR (c.dialed_at, c.id) < ($6, $7))
              AND ($9::uuid IS NULL OR c.agent_id = $9)
              AND ($10::int IS NULL OR c.agent_version = $10)
-             AND CASE WHEN $11::uuid IS NULL THEN NOT c.trial ELSE c.id = $11 END
+             AND NOT c.trial
            ORDER BY c.dialed_at DESC, c.id DESC LIMIT $8"#,
         filter.lead_id,
         filter.campaign_id,
@@ -121,9 +104,24 @@ async fn records(
         limit,
         filter.agent_id,
         filter.agent_version,
-        id,
     )
     .fetch_all(db)
+    .await
+}
+
+/// One call's row, trial or not.
+pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<CallRecord>, sqlx::Error> {
+    sqlx::query_as!(
+        CallRecord,
+        r#"SELECT c.id, c.lead_id, l.name AS lead_name, l.phone, c.campaign_id, c.workflow_id,
+                  c.attempt, c.call_sid, c.status, c.answered_by, c.outcome, c.language,
+                  c.dialed_at, c.ended_at, c.duration_secs,
+                  c.recording_url IS NOT NULL AS "has_recording!", c.agent_id, c.agent_version,
+                  c.trial
+           FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"#,
+        id,
+    )
+    .fetch_optional(db)
     .await
 }
 
@@ -198,16 +196,24 @@ pub async fn recording_url(db: &PgPool, call: Uuid) -> Result<Option<Option<Stri
         .await
 }
 
-/// Keeps the provider's recording link of a call (a repeat sets the same value).
-pub async fn set_recording_url(db: &PgPool, call_sid: &str, url: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE calls SET recording_url = $2 WHERE call_sid = $1",
+/// Keeps the provider's recording link of a call (a repeat sets the same value). Returns the
+/// call's lead when that lead was erased meanwhile: a recording that arrives after an erasure
+/// must be erased too.
+pub async fn set_recording_url(
+    db: &PgPool,
+    call_sid: &str,
+    url: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"UPDATE calls c SET recording_url = $2 FROM leads l
+           WHERE c.call_sid = $1 AND l.id = c.lead_id
+           RETURNING l.id AS lead_id, l.erased_at IS NOT NULL AS "erased!""#,
         call_sid,
         url,
     )
-    .execute(db)
-    .await
-    .map(|_| ())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.filter(|r| r.erased).map(|r| r.lead_id))
 }
 
 /// Calls placed and not yet finished.

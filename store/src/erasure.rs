@@ -76,11 +76,28 @@ pub async fn recordings(db: &PgPool, lead_id: Uuid) -> Result<Vec<String>, sqlx:
     .await
 }
 
+/// What [`blank`] removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blanked {
+    /// Transcript lines removed.
+    pub turns: u64,
+    /// The recording links still set when the rows were blanked (a recording announced after
+    /// the erasure read them): the caller deletes these at the provider, since the link is gone.
+    pub recordings: Vec<String>,
+}
+
 /// Blanks the personal data of these leads in every projection, in the caller's transaction:
 /// transcripts, recording links and transcripts, outcome details, summaries and answers,
 /// synthesised speech that names them, meeting attendee fields, and the lead rows themselves
-/// (marked deleted and erased). Returns how many transcript lines were removed.
-pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<u64, sqlx::Error> {
+/// (marked deleted and erased).
+pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<Blanked, sqlx::Error> {
+    let recordings = sqlx::query_scalar!(
+        r#"SELECT recording_url AS "url!" FROM calls
+           WHERE lead_id = ANY($1) AND recording_url IS NOT NULL FOR UPDATE"#,
+        leads,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let turns = sqlx::query!(
         "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = ANY($1))",
         leads,
@@ -113,6 +130,17 @@ pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<u64, sqlx::E
     )
     .execute(&mut *tx)
     .await?;
+    // Outbound webhook events about the lead, delivered or not, keep their ids, types and times;
+    // the words said, the attendee's address and what outcomes and summaries carried go.
+    sqlx::query!(
+        "UPDATE webhook_outbox
+         SET payload = payload - 'text' - 'attendee_email' - 'outcome_detail' - 'summary'
+                               - 'answers' - 'tools' - 'name' - 'phone' - 'email'
+         WHERE payload->>'lead_id' = ANY($1::uuid[]::text[])",
+        leads,
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "UPDATE leads SET name = '(erased)', phone = NULL, email = NULL, company = NULL,
                           notes = NULL, fields = '{}'::jsonb,
@@ -123,5 +151,33 @@ pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<u64, sqlx::E
     )
     .execute(&mut *tx)
     .await?;
-    Ok(turns)
+    Ok(Blanked { turns, recordings })
+}
+
+/// The audit detail of an erasure run that already committed its blanking (its key is the
+/// erasure workflow's run id), read in the caller's transaction: a retried blanking returns
+/// what the first one did instead of auditing twice.
+pub async fn erasure_audited(
+    tx: &mut PgConnection,
+    lead_id: Uuid,
+    erasure_run: &str,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT detail FROM audit_log
+         WHERE action = 'lead.erase' AND target = $1 AND detail->>'erasure_run' = $2",
+        lead_id.to_string(),
+        erasure_run,
+    )
+    .fetch_optional(tx)
+    .await
+}
+
+/// When the lead was erased: None when there is no such lead, Some(None) when it was not.
+pub async fn erased_at(
+    db: &PgPool,
+    lead_id: Uuid,
+) -> Result<Option<Option<DateTime<Utc>>>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT erased_at FROM leads WHERE id = $1", lead_id)
+        .fetch_optional(db)
+        .await
 }

@@ -196,7 +196,7 @@ pub async fn max_attempt(db: &PgPool, workflow_id: &str) -> Result<Option<i32>, 
 /// action itself is written in, so an action never commits without its audit row.
 pub async fn audit(
     db: impl sqlx::PgExecutor<'_>,
-    api_key_id: Uuid,
+    api_key_id: Option<Uuid>,
     action: &str,
     lead_id: Uuid,
     detail: Value,

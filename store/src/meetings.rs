@@ -72,10 +72,6 @@ pub struct Meeting {
 /// A `meetings` row as the query macros read it: [`Meeting`] with its status still text. The
 /// macros would need sqlx's `Type`/`Decode` on `MeetingStatus` to read it directly, and the domain
 /// crate does no I/O (no sqlx), so the status is converted here, by `MeetingStatus::try_from`.
-///
-/// The statements select `*` into it, so it names every column of the table: one added there and
-/// not here fails the build. `blocks` (the meeting and the buffer after it, the range the
-/// exclusion constraint compares) is read only for that reason.
 struct MeetingRow {
     id: Uuid,
     lead_id: Uuid,
@@ -102,11 +98,6 @@ struct MeetingRow {
     failure: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[expect(
-        dead_code,
-        reason = "read only so that `SELECT *` fits; see the struct's note"
-    )]
-    blocks: sqlx::postgres::types::PgRange<DateTime<Utc>>,
 }
 
 impl TryFrom<MeetingRow> for Meeting {
@@ -142,7 +133,6 @@ impl TryFrom<MeetingRow> for Meeting {
             failure,
             created_at,
             updated_at,
-            blocks: _,
         } = row;
         let status = MeetingStatus::try_from(status).map_err(|e| sqlx::Error::ColumnDecode {
             index: "status".to_owned(),
@@ -259,7 +249,10 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let existing = sqlx::query_as!(
             MeetingRow,
-            "SELECT *
+            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                    title, description, trial, timezone, language, attendee_name, attendee_email,
+                    status, sequence, calendar_event_id, calendar_link, video_provider,
+                    video_meeting_id, video_url, failure, created_at, updated_at
              FROM meetings
              WHERE workflow_id = $1 AND status = ANY($2) FOR UPDATE",
             r.workflow_id,
@@ -285,7 +278,10 @@ impl Store {
                  status, calendar_event_id, title, description, trial)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, tstzrange($7, $9, '[)'), $10, $11, $12, $13,
                  $18, $14, $15, $16, $17)
-             RETURNING *",
+             RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at,
+                 ends_at, title, description, trial, timezone, language, attendee_name,
+                 attendee_email, status, sequence, calendar_event_id, calendar_link,
+                 video_provider, video_meeting_id, video_url, failure, created_at, updated_at",
             id,
             uuid(&r.lead_id)?,
             r.campaign_id.as_deref().map(uuid).transpose()?,
@@ -331,7 +327,10 @@ impl Store {
     pub async fn live_meeting_of(&self, workflow_id: &str) -> Result<Option<Meeting>, sqlx::Error> {
         sqlx::query_as!(
             MeetingRow,
-            "SELECT *
+            "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                    title, description, trial, timezone, language, attendee_name, attendee_email,
+                    status, sequence, calendar_event_id, calendar_link, video_provider,
+                    video_meeting_id, video_url, failure, created_at, updated_at
              FROM meetings
              WHERE workflow_id = $1 AND status = ANY($2)",
             workflow_id,

@@ -33,8 +33,9 @@ pub fn erasure_workflow_id(lead_id: &str) -> String {
 pub struct ErasureRequest {
     /// The lead (already marked deleted).
     pub lead_id: String,
-    /// The API key that asked (the audit row names it).
-    pub api_key_id: String,
+    /// The API key that asked (the audit row names it); none when the product asked itself (a
+    /// recording announced after the lead was erased).
+    pub api_key_id: Option<String>,
 }
 
 /// What an erasure removed.
@@ -77,6 +78,7 @@ impl LeadErasureWorkflow {
             trials: u32::try_from(plan.trials.len()).unwrap_or(u32::MAX),
             ..Erased::default()
         };
+        let planned = plan.recordings.clone();
         for url in plan.recordings {
             ctx.execute_activity(ErasureActivities::delete_recording, url, options::durable())
                 .await?;
@@ -98,9 +100,21 @@ impl LeadErasureWorkflow {
             deleted_histories: erased.deleted_histories,
             deleted_recordings: erased.deleted_recordings,
         };
-        erased.deleted_transcript_turns = ctx
+        let blanked = ctx
             .execute_activity(ErasureActivities::blank_lead, blank, options::durable())
             .await?;
+        erased.deleted_transcript_turns = blanked.deleted_transcript_turns;
+        // Recordings announced between the plan and the blanking: their links are gone from
+        // the projections now, so they are deleted at the provider here or never.
+        let late = blanked
+            .recordings_left
+            .into_iter()
+            .filter(|url| !planned.contains(url));
+        for url in late {
+            ctx.execute_activity(ErasureActivities::delete_recording, url, options::durable())
+                .await?;
+            erased.deleted_recordings += 1;
+        }
         Ok(erased)
     }
 }

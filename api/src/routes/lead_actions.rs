@@ -85,7 +85,7 @@ pub(super) async fn audit(
     lead_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<(), ApiError> {
-    callwright_store::leads::audit(db, key.0, action, lead_id, detail).await?;
+    callwright_store::leads::audit(db, Some(key.0), action, lead_id, detail).await?;
     Ok(())
 }
 

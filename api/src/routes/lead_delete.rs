@@ -144,7 +144,7 @@ pub async fn delete(
     }
     callwright_store::erasure::cancel_in_campaigns(&state.db, lead_id).await?;
     let erasure = if q.erase {
-        Some(start_erasure(&state, key, lead_id).await?)
+        Some(start_erasure(&state, Some(key), lead_id).await?)
     } else {
         None
     };
@@ -162,16 +162,17 @@ pub async fn delete(
     })
 }
 
-/// Starts the lead's erasure, or finds the one already running.
-async fn start_erasure(
+/// Starts the lead's erasure, or finds the one already running. `key` is the operator's who
+/// asked; none when the product asks itself (a recording announced after an erasure).
+pub(crate) async fn start_erasure(
     state: &AppState,
-    key: ApiKeyId,
+    key: Option<ApiKeyId>,
     lead_id: Uuid,
 ) -> Result<ErasureStarted, ApiError> {
     let workflow_id = erasure_workflow_id(&lead_id.to_string());
     let request = ErasureRequest {
         lead_id: lead_id.to_string(),
-        api_key_id: key.0.to_string(),
+        api_key_id: key.map(|k| k.0.to_string()),
     };
     // A second erase while one runs joins it; one after it finished runs again (harmless: every
     // step finds its work done), which also erases whatever a late write brought back.
@@ -211,9 +212,10 @@ pub struct ErasureStatus {
     workflow_id: String,
     /// Where it stands.
     status: ErasureState,
-    /// What it removed, once completed.
+    /// What it removed, once completed (none when the erasure's record has aged out of
+    /// Temporal's retention: the lead is erased, the counts are in the audit log).
     erased: Option<Erased>,
-    /// Why it failed, if it did.
+    /// Why it failed; while running, why a step is being retried.
     error: Option<String>,
 }
 
@@ -245,9 +247,20 @@ pub async fn erasure(
     let described = match handle.describe(WorkflowDescribeOptions::default()).await {
         Ok(d) => d,
         Err(temporalio_client::errors::WorkflowInteractionError::NotFound(_)) => {
-            return Err(ApiError::NotFound(format!(
-                "no erasure of lead {lead_id} was asked for"
-            )));
+            // Temporal keeps a finished erasure for its retention period only; the lead row
+            // keeps that it was erased.
+            return match callwright_store::erasure::erased_at(&state.db, lead_id).await? {
+                Some(Some(_)) => Ok(Json(ErasureStatus {
+                    lead_id,
+                    workflow_id,
+                    status: ErasureState::Completed,
+                    erased: None,
+                    error: None,
+                })),
+                _ => Err(ApiError::NotFound(format!(
+                    "no erasure of lead {lead_id} was asked for"
+                ))),
+            };
         }
         Err(e) => return Err(ApiError::Unavailable(format!("temporal: {e}"))),
     };
@@ -259,7 +272,21 @@ pub async fn erasure(
         error: None,
     };
     match described.status() {
-        WorkflowExecutionStatus::Running => {}
+        WorkflowExecutionStatus::Running => {
+            // A step being retried says why (a provider or Temporal refusing for now).
+            status.error = described.raw().pending_activities.iter().find_map(|a| {
+                let failure = a.last_failure.as_ref()?;
+                let name = a
+                    .activity_type
+                    .as_ref()
+                    .map_or("a step", |t| t.name.as_str());
+                Some(format!(
+                    "{name} failed on attempt {} and is retried: {}",
+                    a.attempt.saturating_sub(1),
+                    failure.message
+                ))
+            });
+        }
         WorkflowExecutionStatus::Completed => {
             let erased = handle
                 .get_result(WorkflowGetResultOptions::default())

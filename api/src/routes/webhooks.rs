@@ -286,6 +286,13 @@ pub async fn recording(
 ) -> Result<StatusCode, ApiError> {
     let call_sid = hook.require("CallSid")?;
     let url = hook.require("RecordingUrl")?;
-    callwright_store::calls::set_recording_url(&state.db, call_sid, url).await?;
+    if let Some(lead_id) =
+        callwright_store::calls::set_recording_url(&state.db, call_sid, url).await?
+    {
+        // The lead was erased before its recording was announced: erase again, which deletes
+        // the recording at the provider and the link here.
+        tracing::info!(%lead_id, "recording of an erased lead: erasing it");
+        super::lead_delete::start_erasure(&state, None, lead_id).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

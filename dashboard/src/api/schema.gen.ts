@@ -1880,7 +1880,7 @@ export interface components {
             /** @description Where it stands. */
             status: components["schemas"]["ErasureState"];
             erased?: null | components["schemas"]["Erased"];
-            /** @description Why it failed, if it did. */
+            /** @description Why it failed; while running, why a step is being retried. */
             error?: string | null;
         };
         /** @description The body of every error response (4xx and 5xx), as documented in the OpenAPI schema. */

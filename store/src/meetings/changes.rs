@@ -19,7 +19,10 @@ pub async fn set_status(
         MeetingRow,
         "UPDATE meetings SET status = $2, updated_at = now()
          WHERE id = $1 AND status = ANY($3)
-         RETURNING *",
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
         id,
         event.to().code(),
         &codes(event.from_codes()),
@@ -41,7 +44,10 @@ pub async fn cancel(
         MeetingRow,
         "UPDATE meetings SET status = $2, sequence = sequence + 1, updated_at = now()
          WHERE id = $1 AND status = ANY($3)
-         RETURNING *",
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
         id,
         event.to().code(),
         &codes(event.from_codes()),
@@ -67,7 +73,10 @@ pub async fn reschedule(
                 blocks = tstzrange($2::timestamptz, $3::timestamptz + (upper(blocks) - ends_at), '[)'),
                 status = $4, sequence = sequence + 1, updated_at = now()
          WHERE id = $1 AND status = ANY($5)
-         RETURNING *",
+         RETURNING id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                   title, description, trial, timezone, language, attendee_name, attendee_email,
+                   status, sequence, calendar_event_id, calendar_link, video_provider,
+                   video_meeting_id, video_url, failure, created_at, updated_at",
         id,
         start,
         end,

@@ -10,7 +10,10 @@ use uuid::Uuid;
 pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<Meeting>, sqlx::Error> {
     sqlx::query_as!(
         MeetingRow,
-        "SELECT *
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
          FROM meetings WHERE id = $1",
         id,
     )
@@ -44,7 +47,10 @@ pub async fn list(
 ) -> Result<Vec<Meeting>, sqlx::Error> {
     sqlx::query_as!(
         MeetingRow,
-        "SELECT *
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
          FROM meetings
          WHERE NOT trial AND ($1::text IS NULL OR status = $1)
            AND ($2::uuid IS NULL OR lead_id = $2)
@@ -73,7 +79,10 @@ pub async fn list(
 pub async fn of_lead(db: &PgPool, lead_id: Uuid) -> Result<Vec<Meeting>, sqlx::Error> {
     sqlx::query_as!(
         MeetingRow,
-        "SELECT *
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
          FROM meetings WHERE lead_id = $1 ORDER BY created_at",
         lead_id,
     )
@@ -88,7 +97,10 @@ pub async fn of_lead(db: &PgPool, lead_id: Uuid) -> Result<Vec<Meeting>, sqlx::E
 pub async fn of_workflow(db: &PgPool, workflow_id: &str) -> Result<Vec<Meeting>, sqlx::Error> {
     sqlx::query_as!(
         MeetingRow,
-        "SELECT *
+        "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
+                title, description, trial, timezone, language, attendee_name, attendee_email,
+                status, sequence, calendar_event_id, calendar_link, video_provider,
+                video_meeting_id, video_url, failure, created_at, updated_at
          FROM meetings WHERE workflow_id = $1 ORDER BY created_at",
         workflow_id,
     )

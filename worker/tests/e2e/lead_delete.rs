@@ -4,6 +4,7 @@
 //! Recordings play through signed links that expire and cannot be forged.
 
 use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
+use callwright_api::signature::sign;
 use callwright_sim::SimConfig;
 use callwright_workflows::{LeadErasureWorkflow, LeadWorkflow};
 use serde_json::{Value, json};
@@ -177,7 +178,29 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
         .await;
 
     // Erase: personal data gone here, at the provider and in Temporal; the call's facts stay.
+    // An outbound webhook event about her that an endpoint received earlier.
+    let event: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO webhook_outbox (event_type, payload, delivered_at)
+         VALUES ('turn', jsonb_build_object('type', 'turn', 'lead_id', $1::text,
+                 'text', 'call me on my other number', 'at', now()), now())
+         RETURNING id",
+    )
+    .bind(&dana)
+    .fetch_one(&stack.db)
+    .await
+    .unwrap();
     let done = stack.erase_lead(&dana).await;
+    let payload: Value = sqlx::query_scalar("SELECT payload FROM webhook_outbox WHERE id = $1")
+        .bind(event)
+        .fetch_one(&stack.db)
+        .await
+        .unwrap();
+    assert_eq!(payload["text"], Value::Null, "{payload}");
+    assert_eq!(
+        payload["lead_id"],
+        dana.as_str(),
+        "the event's facts stay: {payload}"
+    );
     let body = &done["erased"];
     assert_eq!(body["deleted_recordings"], 1, "{done}");
     assert!(body["deleted_histories"].as_u64().unwrap() >= 1, "{done}");
@@ -243,14 +266,68 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
         },
     )
     .await;
-    let audited: Vec<String> =
-        sqlx::query_scalar("SELECT action FROM audit_log WHERE target = $1 ORDER BY at")
+    // Twilio announces the recording again after the erasure (a late retry of its callback):
+    // the product erases once more on its own, so the link does not come back.
+    let (call_sid, workflow, attempt): (String, String, i32) =
+        sqlx::query_as("SELECT call_sid, workflow_id, attempt FROM calls WHERE id = $1::uuid")
+            .bind(&call_id)
+            .fetch_one(&stack.db)
+            .await
+            .unwrap();
+    let hook = format!(
+        "{}/twilio/recording?wf={workflow}&attempt={attempt}",
+        stack.api
+    );
+    let params: Vec<(String, String)> = [
+        ("AccountSid", sim.account_sid.as_str()),
+        ("CallSid", call_sid.as_str()),
+        ("RecordingUrl", twilio_recording.as_str()),
+        ("RecordingStatus", "completed"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let late = anonymous
+        .post(&hook)
+        .header("X-Twilio-Signature", sign(&sim.auth_token, &hook, &params))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), 204, "{}", late.text().await.unwrap());
+    let audited: Vec<(String, Value)> = wait_for(
+        "the late recording erased",
+        Duration::from_secs(60),
+        || async {
+            let left: Option<String> =
+                sqlx::query_scalar("SELECT recording_url FROM calls WHERE id = $1::uuid")
+                    .bind(&call_id)
+                    .fetch_one(&stack.db)
+                    .await
+                    .unwrap();
+            let audited: Vec<(String, Value)> = sqlx::query_as(
+                "SELECT action, detail FROM audit_log WHERE target = $1 ORDER BY at",
+            )
             .bind(&dana)
             .fetch_all(&stack.db)
             .await
             .unwrap();
-    // One delete; two erasures asked for, each audited.
-    assert_eq!(audited, ["lead.delete", "lead.erase", "lead.erase"]);
+            (left.is_none() && audited.len() == 4).then_some(audited)
+        },
+    )
+    .await;
+    // One delete; two erasures asked for and one the product asked itself, each audited once.
+    let actions: Vec<&str> = audited.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["lead.delete", "lead.erase", "lead.erase", "lead.erase"]
+    );
+    assert_eq!(audited[1].1["asked_by"], "operator");
+    assert_eq!(
+        audited[3].1["asked_by"], "late recording",
+        "{:?}",
+        audited[3]
+    );
     // The new lead with the same number is untouched; Ben was never dialled.
     let (status, fresh) = lead_status(&stack, &again[0]).await;
     assert_eq!(
