@@ -9,7 +9,8 @@
 #   - callwright-store: of ours only callwright-domain; no HTTP or mail client, no Temporal;
 #   - callwright-agents: of ours only domain, providers and store; no Temporal;
 #   - callwright-runtime: none of our crates;
-#   - callwright-api: not callwright-activities (it reaches workflows through Temporal only).
+#   - callwright-api: not callwright-activities (it reaches workflows through Temporal only), and
+#     no HTTP or mail client of its own (a provider is reached through its port in providers).
 # And where SQL lives: every statement of the product's crates is in callwright-store (store/src),
 # written with sqlx's checked macros (query!, query_as!, query_scalar!); a statement built or
 # typed at run time (sqlx::query(…), query_as(…), query_scalar(…), QueryBuilder, a raw COPY) is
@@ -46,6 +47,21 @@ forbid() {
   done
 }
 
+# forbid_direct <crate> <dependency>...: fail if the crate names any as its own dependency (it
+# may still come in through another crate, e.g. providers' adapters).
+forbid_direct() {
+  local crate=$1
+  shift
+  local direct
+  direct=$(cargo tree -p "$crate" -e normal --depth 1 --prefix none --format '{p}' | awk 'NR > 1 {print $1}' | sort -u)
+  for dep in "$@"; do
+    if grep -qx -- "$dep" <<<"$direct"; then
+      echo "check-deps: $crate must not depend on $dep itself (reach the provider through its port in callwright-providers)" >&2
+      failed=1
+    fi
+  done
+}
+
 ours_except() {
   local keep=" $* "
   for c in callwright-runtime callwright-domain callwright-contracts callwright-providers \
@@ -64,6 +80,7 @@ forbid callwright-store $(ours_except callwright-domain callwright-store) reqwes
 forbid callwright-agents $(ours_except callwright-domain callwright-providers callwright-store callwright-agents) tonic temporalio-sdk
 forbid callwright-runtime $(ours_except callwright-runtime)
 forbid callwright-api callwright-activities
+forbid_direct callwright-api reqwest lettre
 
 # Statements sqlx takes unchecked: its query functions (not the macros, which end in `!`),
 # called by path or imported by `use`, `raw_sql`, the query builder, COPY, and an executor's

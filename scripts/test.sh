@@ -79,6 +79,10 @@ if ((LINT)); then
   cargo clippy --workspace --all-targets --locked -- -D warnings ||
     die "cargo clippy failed (warnings are errors; 'no cached data for this query': run scripts/check-sqlx.sh --write)"
   scripts/check-deps.sh || die "a crate broke its dependency rules (scripts/check-deps.sh)"
+  # The fuzz crate is its own workspace with its own lock file: it follows a dependency change
+  # of our crates in the same commit, not in whichever later build rewrites it.
+  (cd fuzz && cargo metadata --locked --format-version 1 >/dev/null) ||
+    die "fuzz/Cargo.lock does not follow the workspace's crates: run 'cargo metadata --format-version 1 >/dev/null' in fuzz/"
   # Uses the private Postgres above (CALLWRIGHT_TEST_DATABASE_URL) for its scratch database.
   scripts/check-sqlx.sh || die "sqlx's query check failed (scripts/check-sqlx.sh; refresh .sqlx/ with --write)"
 fi

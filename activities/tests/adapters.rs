@@ -314,3 +314,36 @@ async fn embeddings_come_back_in_order_and_errors_are_classified() {
         .unwrap_err();
     assert_eq!((err.status, err.retryable), (Some(401), false), "{err}");
 }
+
+/// The account's credentials go only to the account's own recordings: a recording URL on
+/// another host, of another account or outside the recordings is refused before any request,
+/// and not retried (the same link gets the same refusal).
+#[tokio::test]
+async fn twilio_sends_its_credentials_only_to_the_accounts_recordings() {
+    let base = sim(0).await;
+    let sid = SimConfig::default().account_sid;
+    let twilio = twilio(&base, &SimConfig::default().auth_token);
+    let trap = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let trap_at = trap.local_addr().unwrap();
+    for url in [
+        format!("http://{trap_at}/2010-04-01/Accounts/{sid}/Recordings/RE1"),
+        format!("{base}/2010-04-01/Accounts/ACother/Recordings/RE1"),
+        format!("{base}/2010-04-01/Accounts/{sid}/Recordings/RE1/../../Calls"),
+        format!("{base}.evil.example/2010-04-01/Accounts/{sid}/Recordings/RE1"),
+    ] {
+        let fetched = twilio.fetch_recording(&url).await.unwrap_err();
+        let streamed = twilio.stream_recording(&url).await.err().unwrap();
+        let deleted = twilio.delete_recording(&url).await.unwrap_err();
+        for err in [fetched, streamed, deleted] {
+            assert!(!err.retryable && err.status.is_none(), "{url}: {err}");
+            assert!(err.message.contains("refused"), "{url}: {err}");
+        }
+    }
+    let connected = tokio::time::timeout(Duration::from_millis(200), trap.accept()).await;
+    assert!(connected.is_err(), "a request reached the other host");
+    // One of the account's recordings that Twilio no longer has: its 404 is classified.
+    let gone =
+        format!("{base}/2010-04-01/Accounts/{sid}/Recordings/RE00000000000000000000000000000000");
+    let err = twilio.stream_recording(&gone).await.err().unwrap();
+    assert_eq!((err.status, err.retryable), (Some(404), false), "{err}");
+}

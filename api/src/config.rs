@@ -31,8 +31,11 @@ pub struct ApiConfig {
     /// derived from, so every API replica accepts every other's links.
     pub twilio_auth_token: SecretString,
     /// Twilio account SID (`TWILIO_ACCOUNT_SID`): the user name for fetching recordings (Twilio
-    /// protects recording media with HTTP Basic auth) and deleting them on erasure.
+    /// protects recording media with HTTP Basic auth); unset, recordings do not play.
     pub twilio_account_sid: Option<String>,
+    /// Twilio REST base (`TWILIO_BASE_URL`, default `https://api.twilio.com`): recordings are
+    /// fetched only from under it.
+    pub twilio_base_url: String,
     /// How long a signed recording link stays valid (`RECORDING_LINK_TTL_SECS`, default 300).
     pub recording_link_ttl: std::time::Duration,
     /// The embeddings endpoint agents' large knowledge is embedded with at save:
@@ -97,6 +100,7 @@ impl ApiConfig {
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             twilio_auth_token: SecretString::from(var(&lookup, "TWILIO_AUTH_TOKEN", None)?),
             twilio_account_sid: lookup("TWILIO_ACCOUNT_SID").filter(|v| !v.trim().is_empty()),
+            twilio_base_url: var(&lookup, "TWILIO_BASE_URL", Some("https://api.twilio.com"))?,
             recording_link_ttl: std::time::Duration::from_secs(number(
                 &lookup,
                 "RECORDING_LINK_TTL_SECS",

@@ -4,6 +4,7 @@ use crate::events::EventHub;
 use crate::state::AppState;
 use crate::{ApiConfig, routes};
 use callwright_providers::embeddings::{Embedder, OpenAiEmbeddings};
+use callwright_providers::telephony::{Telephony, TwilioClient, TwilioConfig};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -27,6 +28,16 @@ impl Application {
         let temporal =
             crate::temporal::connect(&config.temporal_address, &config.temporal_namespace).await?;
         let listener = TcpListener::bind(config.bind).await?;
+        let telephony: Option<std::sync::Arc<dyn Telephony>> = match &config.twilio_account_sid {
+            Some(sid) => Some(std::sync::Arc::new(TwilioClient::new(TwilioConfig {
+                base_url: config.twilio_base_url.clone(),
+                account_sid: sid.clone(),
+                auth_token: config.twilio_auth_token.clone(),
+                // The API never dials.
+                from_number: String::new(),
+            })?)),
+            None => None,
+        };
         let embedder: Option<std::sync::Arc<dyn Embedder>> = match &config.embeddings {
             Some(c) => Some(std::sync::Arc::new(OpenAiEmbeddings::new(c.clone())?)),
             None => None,
@@ -39,9 +50,7 @@ impl Application {
                 config,
                 keys: Default::default(),
                 events: EventHub::start(db.clone()),
-                http: reqwest::Client::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .build()?,
+                telephony,
                 embedder,
             },
         })

@@ -19,8 +19,9 @@ pub struct AppState {
     pub keys: KeyCache,
     /// Live events for SSE clients.
     pub events: EventHub,
-    /// Outbound HTTP (recordings at Twilio).
-    pub http: reqwest::Client,
+    /// Twilio, for playing recordings (none without `TWILIO_ACCOUNT_SID`: Twilio serves
+    /// recording media only to the account).
+    pub telephony: Option<std::sync::Arc<dyn callwright_providers::telephony::Telephony>>,
     /// Embeds agents' large knowledge at save (none without `LLM_API_KEY`).
     pub embedder: Option<std::sync::Arc<dyn callwright_providers::embeddings::Embedder>>,
 }

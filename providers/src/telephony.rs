@@ -3,8 +3,10 @@
 
 use crate::error::{ProviderError, retry_after};
 use async_trait::async_trait;
+use bytes::Bytes;
 use callwright_domain::call::CallInfo;
 use chrono::{DateTime, Utc};
+use futures::stream::{BoxStream, StreamExt as _, TryStreamExt as _};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::time::Duration;
@@ -26,6 +28,16 @@ pub struct PlaceCall {
     pub ring_timeout_secs: u32,
 }
 
+/// A recording's audio as the provider serves it, streamed (never held whole in memory).
+pub struct RecordingAudio {
+    /// The media type the provider gave (`audio/x-wav`).
+    pub content_type: Option<String>,
+    /// Its length in bytes, when the provider said.
+    pub length: Option<u64>,
+    /// The bytes as they arrive.
+    pub body: BoxStream<'static, Result<Bytes, ProviderError>>,
+}
+
 /// Places and controls phone calls.
 #[async_trait]
 pub trait Telephony: Send + Sync {
@@ -43,6 +55,8 @@ pub trait Telephony: Send + Sync {
     async fn redirect_call(&self, sid: &str, twiml: &str) -> Result<(), ProviderError>;
     /// Downloads a call recording (the `RecordingUrl` the provider announced) as WAV bytes.
     async fn fetch_recording(&self, recording_url: &str) -> Result<Vec<u8>, ProviderError>;
+    /// Streams a call recording's audio (WAV), for a player.
+    async fn stream_recording(&self, recording_url: &str) -> Result<RecordingAudio, ProviderError>;
     /// Deletes a call recording at the provider (by the `RecordingUrl` it announced); one that
     /// is gone already counts as deleted.
     async fn delete_recording(&self, recording_url: &str) -> Result<(), ProviderError>;
@@ -111,6 +125,51 @@ impl TwilioClient {
             self.config.base_url.trim_end_matches('/'),
             self.config.account_sid
         )
+    }
+
+    /// The announced `RecordingUrl`, refused unless it names a recording of this account on
+    /// the configured API host: every request to it carries the account's credentials, so a
+    /// link anywhere else (a row not written from Twilio's signed callback) must not get them.
+    fn recording_resource<'a>(&self, recording_url: &'a str) -> Result<&'a str, ProviderError> {
+        let prefix = self.url("Recordings/");
+        match recording_url.strip_prefix(&prefix) {
+            Some(sid) if !sid.is_empty() && sid.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                Ok(recording_url)
+            }
+            _ => Err(ProviderError::failed(
+                "twilio",
+                format!("{recording_url} is not a recording under {prefix}: refused"),
+                false,
+            )),
+        }
+    }
+
+    /// `GET` of the recording's media (the resource URL plus the format), behind the account's
+    /// Basic auth (Twilio's default for recordings); an error status is classified.
+    async fn recording_media(
+        &self,
+        recording_url: &str,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let resource = self.recording_resource(recording_url)?;
+        let resp = self
+            .http
+            .get(format!("{resource}.wav"))
+            .basic_auth(
+                &self.config.account_sid,
+                Some(self.config.auth_token.expose_secret()),
+            )
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport("twilio", &e))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let wait = retry_after(resp.headers());
+            let body = resp.text().await.unwrap_or_default();
+            return Err(ProviderError::from_status("twilio", status, wait, &body));
+        }
+        Ok(resp)
     }
 
     async fn send<T: serde::de::DeserializeOwned>(
@@ -200,27 +259,11 @@ impl Telephony for TwilioClient {
         Ok(r.into())
     }
 
-    /// The media is the recording resource URL plus the format, behind the account's Basic
-    /// auth (Twilio's default for recordings).
     #[tracing::instrument(skip(self), err)]
     async fn fetch_recording(&self, recording_url: &str) -> Result<Vec<u8>, ProviderError> {
         let resp = self
-            .http
-            .get(format!("{recording_url}.wav"))
-            .basic_auth(
-                &self.config.account_sid,
-                Some(self.config.auth_token.expose_secret()),
-            )
-            .timeout(Duration::from_secs(120))
-            .send()
-            .await
-            .map_err(|e| ProviderError::transport("twilio", &e))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status("twilio", status, wait, &body));
-        }
+            .recording_media(recording_url, Duration::from_secs(120))
+            .await?;
         let bytes = resp
             .bytes()
             .await
@@ -228,13 +271,36 @@ impl Telephony for TwilioClient {
         Ok(bytes.to_vec())
     }
 
+    /// The same media, passed on as it arrives; the deadline covers the whole transfer, so it
+    /// is long enough for an hour's call to a slow player.
+    #[tracing::instrument(skip(self), err)]
+    async fn stream_recording(&self, recording_url: &str) -> Result<RecordingAudio, ProviderError> {
+        let resp = self
+            .recording_media(recording_url, Duration::from_secs(30 * 60))
+            .await?;
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(RecordingAudio {
+            content_type,
+            length: resp.content_length(),
+            body: resp
+                .bytes_stream()
+                .map_err(|e| ProviderError::transport("twilio", &e))
+                .boxed(),
+        })
+    }
+
     /// `DELETE` on the recording resource (its URL plus `.json`), behind the account's Basic
     /// auth; a 404 means an earlier try (or someone else) deleted it.
     #[tracing::instrument(skip(self), err)]
     async fn delete_recording(&self, recording_url: &str) -> Result<(), ProviderError> {
+        let resource = self.recording_resource(recording_url)?;
         let resp = self
             .http
-            .delete(format!("{recording_url}.json"))
+            .delete(format!("{resource}.json"))
             .basic_auth(
                 &self.config.account_sid,
                 Some(self.config.auth_token.expose_secret()),

@@ -1,7 +1,8 @@
 //! Call recordings, access-controlled: `GET /api/calls/{id}/recording` (API key) hands out a
 //! link to `/recordings/{id}` signed with an expiry, which an `<audio>` element can play
-//! without the key; that route checks the signature and streams the audio from Twilio with the
-//! account's credentials, so the Twilio URL and credentials never reach the browser.
+//! without the key; that route checks the signature and streams the audio from Twilio through
+//! the telephony port (which sends the account's credentials only to the account's own
+//! recordings), so the Twilio URL and credentials never reach the browser.
 //!
 //! The links are signed by [`callwright_providers::links`] (the scheme `/tts` links share), with
 //! a key derived from the Twilio auth token, so every replica of the API accepts links any
@@ -12,7 +13,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use callwright_providers::links::{LinkError, LinkSigner, RECORDING_LINKS};
 use chrono::{DateTime, Utc};
@@ -151,39 +152,29 @@ pub async fn play(
         }
     }
     let url = recording_url(&state, call).await?;
-    // Twilio's RecordingUrl names the resource; the media is that URL plus the format.
-    let mut request = state.http.get(format!("{url}.wav"));
-    if let Some(sid) = &state.config.twilio_account_sid {
-        request = request.basic_auth(sid, Some(state.config.twilio_auth_token.expose_secret()));
-    }
-    let upstream = request
-        .send()
+    let Some(telephony) = &state.telephony else {
+        return Err(ApiError::Unavailable(
+            "recordings do not play: TWILIO_ACCOUNT_SID is not set on the API".into(),
+        ));
+    };
+    let audio = telephony
+        .stream_recording(&url)
         .await
-        .map_err(|e| ApiError::Unavailable(format!("the recording could not be fetched: {e}")))?;
-    match upstream.status() {
-        s if s.is_success() => {}
-        StatusCode::NOT_FOUND => {
-            return Err(ApiError::NotFound(format!(
+        .map_err(|e| match e.status {
+            Some(404) => ApiError::NotFound(format!(
                 "the provider no longer has call {call}'s recording"
-            )));
-        }
-        s => {
-            return Err(ApiError::Unavailable(format!(
-                "the provider answered {s} for the recording"
-            )));
-        }
-    }
-    let content_type = upstream
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .cloned()
+            )),
+            _ => ApiError::Unavailable(format!("the recording could not be fetched: {e}")),
+        })?;
+    let content_type = audio
+        .content_type
+        .and_then(|t| HeaderValue::from_str(&t).ok())
         .unwrap_or(HeaderValue::from_static("audio/x-wav"));
-    let length = upstream.headers().get(header::CONTENT_LENGTH).cloned();
-    let mut response = Body::from_stream(upstream.bytes_stream()).into_response();
+    let mut response = Body::from_stream(audio.body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
-    if let Some(length) = length {
-        headers.insert(header::CONTENT_LENGTH, length);
+    if let Some(length) = audio.length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     // The link is the credential: keep it out of shared caches.
     headers.insert(

@@ -135,6 +135,10 @@ impl Stack {
         let smtp_port = sim.smtp_port();
         sim.spawn();
 
+        let twilio_base_url = options
+            .twilio_base_url
+            .clone()
+            .unwrap_or_else(|| sim_url.clone());
         let api_port = free_port();
         let api = format!("http://127.0.0.1:{api_port}");
         let mut env: HashMap<&str, String> = HashMap::from([
@@ -146,6 +150,7 @@ impl Stack {
             ("PUBLIC_BASE_URL", api.clone()),
             ("TWILIO_AUTH_TOKEN", SimConfig::default().auth_token),
             ("TWILIO_ACCOUNT_SID", SimConfig::default().account_sid),
+            ("TWILIO_BASE_URL", twilio_base_url.clone()),
             // Agents' large knowledge is embedded with the simulator's model.
             ("LLM_BASE_URL", format!("{sim_url}/v1")),
             ("LLM_API_KEY", "test-key".to_owned()),
@@ -227,7 +232,7 @@ impl Stack {
             temporal,
             temporal_address,
             api,
-            twilio_base_url: options.twilio_base_url.unwrap_or_else(|| sim_url.clone()),
+            twilio_base_url,
             sim: sim_url,
             task_queue: format!("cw-{id}"),
             dial_task_queue: format!("cw-dial-{id}"),
