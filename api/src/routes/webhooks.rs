@@ -27,6 +27,25 @@ fn hangup() -> Response {
 
 type LeadRun = <LeadWorkflow as HasWorkflowDefinition>::Run;
 
+/// What a webhook that reaches a lead workflow (status, AMD, voice, turn) answers when it does
+/// not: one list, so the four operations document the same refusals.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // never built: it only describes responses that ApiError produces
+enum HookRefusals {
+    /// A required form field or URL parameter is missing or malformed
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The signature does not verify against the configured public URL
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such lead workflow
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// Temporal unavailable (Twilio retries, or runs its fallback)
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
 /// Sends a signal to a lead workflow; `request_id` lets the server drop a duplicate delivery.
 async fn signal_lead<S>(
     state: &AppState,
@@ -93,10 +112,7 @@ fn signal_error(err: temporalio_client::errors::WorkflowInteractionError) -> Api
     request_body(content = super::openapi::StatusForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 204, description = "Signalled to the lead workflow (a duplicate delivery is dropped)"),
-        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
-        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
-        (status = 404, description = "No such lead workflow", body = ErrorBody),
-        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+        HookRefusals,
     )
 )]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
@@ -140,10 +156,7 @@ pub async fn status(State(state): State<AppState>, hook: Verified) -> Result<Sta
     request_body(content = super::openapi::AmdForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 204, description = "Signalled to the lead workflow (a duplicate delivery is dropped)"),
-        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
-        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
-        (status = 404, description = "No such lead workflow", body = ErrorBody),
-        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+        HookRefusals,
     )
 )]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
@@ -179,10 +192,7 @@ pub async fn amd(State(state): State<AppState>, hook: Verified) -> Result<Status
     request_body(content = super::openapi::VoiceForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "TwiML for the call (a hang-up when the update was rejected)", body = String, content_type = "text/xml"),
-        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
-        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
-        (status = 404, description = "No such lead workflow", body = ErrorBody),
-        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+        HookRefusals,
     )
 )]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
@@ -214,10 +224,7 @@ pub async fn voice(State(state): State<AppState>, hook: Verified) -> Result<Resp
     request_body(content = super::openapi::TurnForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "TwiML for the call (a hang-up when the update was rejected)", body = String, content_type = "text/xml"),
-        (status = 400, description = "A required form field or URL parameter is missing or malformed", body = ErrorBody),
-        (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
-        (status = 404, description = "No such lead workflow", body = ErrorBody),
-        (status = 503, description = "Temporal unavailable (Twilio retries, or runs its fallback)", body = ErrorBody),
+        HookRefusals,
     )
 )]
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt, turn = ?hook.target.turn), err)]
