@@ -4,7 +4,7 @@
 //! optionally impersonating a user through domain-wide delegation) or an OAuth refresh token.
 //! Access tokens are cached until a minute before they expire; a 401 refreshes the token once.
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use callwright_domain::booking::Interval;
@@ -262,14 +262,10 @@ impl GoogleCalendar {
             .send()
             .await
             .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            let mut err = ProviderError::from_status(PROVIDER, status.as_u16(), wait, &body);
+        let resp = check_status(PROVIDER, resp).await.map_err(|mut err| {
             err.message = format!("token request refused: {}", err.message);
-            return Err(err);
-        }
+            err
+        })?;
         let token: TokenResponse = resp.json().await.map_err(|e| {
             ProviderError::protocol(PROVIDER, format!("unexpected token response: {e}"))
         })?;

@@ -3,7 +3,7 @@
 //! search embeds the model's query per use. Any OpenAI-compatible server with a multilingual
 //! embeddings model works (OpenAI's `text-embedding-3-small` covers all our languages).
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -82,17 +82,7 @@ impl Embedder for OpenAiEmbeddings {
                 .send()
                 .await
                 .map_err(|e| ProviderError::transport("embeddings", &e))?;
-            let status = resp.status();
-            if !status.is_success() {
-                let wait = retry_after(resp.headers());
-                let body = resp.text().await.unwrap_or_default();
-                return Err(ProviderError::from_status(
-                    "embeddings",
-                    status.as_u16(),
-                    wait,
-                    &body,
-                ));
-            }
+            let resp = check_status("embeddings", resp).await?;
             let mut list: EmbeddingList = resp.json().await.map_err(|e| {
                 ProviderError::protocol("embeddings", format!("unexpected response: {e}"))
             })?;

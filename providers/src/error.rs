@@ -73,6 +73,27 @@ impl ProviderError {
     }
 }
 
+/// Passes a response with a success status; classifies any other from its status, its
+/// `Retry-After` and the start of its body (the one place adapters turn an HTTP refusal into a
+/// [`ProviderError`]).
+pub async fn check_status(
+    provider: &'static str,
+    resp: reqwest::Response,
+) -> Result<reqwest::Response, ProviderError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let wait = retry_after(resp.headers());
+    let body = resp.text().await.unwrap_or_default();
+    Err(ProviderError::from_status(
+        provider,
+        status.as_u16(),
+        wait,
+        &body,
+    ))
+}
+
 /// Reads a `Retry-After` header given in seconds.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     headers

@@ -1,6 +1,6 @@
 //! The chat-model port and its OpenAI-compatible adapter (OpenAI, Ollama, vLLM, ...).
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -225,17 +225,7 @@ impl ChatModel for OpenAiChat {
             .send()
             .await
             .map_err(|e| ProviderError::transport("llm", &e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status(
-                "llm",
-                status.as_u16(),
-                wait,
-                &body,
-            ));
-        }
+        let resp = check_status("llm", resp).await?;
         let completion: Completion = resp
             .json()
             .await

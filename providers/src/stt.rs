@@ -7,7 +7,7 @@
 //! speaker heard first is the agent: our agent always opens the call with the greeting before
 //! the callee says anything worth a transcript.
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use async_trait::async_trait;
 use callwright_domain::Language;
 pub use callwright_domain::conversation::RecordedUtterance;
@@ -127,12 +127,7 @@ impl Transcriber for Deepgram {
             .send()
             .await
             .map_err(|e| ProviderError::transport("deepgram", &e))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let wait = retry_after(response.headers());
-            let body = response.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status("deepgram", status, wait, &body));
-        }
+        let response = check_status("deepgram", response).await?;
         let parsed: ListenResponse = response.json().await.map_err(|e| {
             ProviderError::protocol("deepgram", format!("unexpected response: {e}"))
         })?;

@@ -1,7 +1,7 @@
 //! The telephony port and its Twilio adapter (a thin REST client: no maintained Twilio crate
 //! exists).
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use async_trait::async_trait;
 use bytes::Bytes;
 use callwright_domain::call::CallInfo;
@@ -163,13 +163,7 @@ impl TwilioClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status("twilio", status, wait, &body));
-        }
-        Ok(resp)
+        check_status("twilio", resp).await
     }
 
     async fn send<T: serde::de::DeserializeOwned>(
@@ -184,17 +178,7 @@ impl TwilioClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status(
-                "twilio",
-                status.as_u16(),
-                wait,
-                &body,
-            ));
-        }
+        let resp = check_status("twilio", resp).await?;
         resp.json::<T>()
             .await
             .map_err(|e| ProviderError::protocol("twilio", format!("unexpected response: {e}")))
@@ -308,13 +292,10 @@ impl Telephony for TwilioClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
-        let status = resp.status().as_u16();
-        if (200..300).contains(&status) || status == 404 {
-            return Ok(());
+        match check_status("twilio", resp).await {
+            Err(e) if e.status == Some(404) => Ok(()),
+            answer => answer.map(drop),
         }
-        let wait = retry_after(resp.headers());
-        let body = resp.text().await.unwrap_or_default();
-        Err(ProviderError::from_status("twilio", status, wait, &body))
     }
 
     #[tracing::instrument(skip(self, twiml), err)]

@@ -2,7 +2,7 @@
 //! of a synthesised line ([`VoiceChoice::content_hash`]) and the WAV container Twilio plays.
 //! The cache and the signed links in front of them are the activities' `speech::Voice`.
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use async_trait::async_trait;
 use callwright_domain::Language;
 use secrecy::{ExposeSecret, SecretString};
@@ -120,17 +120,7 @@ impl SpeechSynthesizer for ElevenLabs {
             .send()
             .await
             .map_err(|e| ProviderError::transport("elevenlabs", &e))?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let wait = retry_after(response.headers());
-            let body = response.text().await.unwrap_or_default();
-            return Err(ProviderError::from_status(
-                "elevenlabs",
-                status,
-                wait,
-                &body,
-            ));
-        }
+        let response = check_status("elevenlabs", response).await?;
         let raw = response
             .bytes()
             .await

@@ -1,6 +1,6 @@
 //! The video-meeting port and its Zoom adapter (server-to-server OAuth).
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status};
 use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -107,14 +107,10 @@ impl ZoomClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            let wait = retry_after(resp.headers());
-            let body = resp.text().await.unwrap_or_default();
-            let mut err = ProviderError::from_status(PROVIDER, status, wait, &body);
+        let resp = check_status(PROVIDER, resp).await.map_err(|mut err| {
             err.message = format!("token request refused: {}", err.message);
-            return Err(err);
-        }
+            err
+        })?;
         let token: TokenResponse = resp.json().await.map_err(|e| {
             ProviderError::protocol(PROVIDER, format!("unexpected token response: {e}"))
         })?;
