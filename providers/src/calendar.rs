@@ -4,7 +4,7 @@
 //! optionally impersonating a user through domain-wide delegation) or an OAuth refresh token.
 //! Access tokens are cached until a minute before they expire; a 401 refreshes the token once.
 
-use crate::error::{ProviderError, check_status};
+use crate::error::ProviderError;
 use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use callwright_domain::booking::Interval;
@@ -164,17 +164,6 @@ pub struct GoogleCalendar {
     tokens: TokenCache,
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default = "default_expiry")]
-    expires_in: u64,
-}
-
-fn default_expiry() -> u64 {
-    3600
-}
-
 #[derive(serde::Serialize)]
 struct JwtClaims<'a> {
     iss: &'a str,
@@ -255,24 +244,8 @@ impl GoogleCalendar {
                 ],
             ),
         };
-        let resp = self
-            .http
-            .post(uri)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-        let resp = check_status(PROVIDER, resp).await.map_err(|mut err| {
-            err.message = format!("token request refused: {}", err.message);
-            err
-        })?;
-        let token: TokenResponse = resp.json().await.map_err(|e| {
-            ProviderError::protocol(PROVIDER, format!("unexpected token response: {e}"))
-        })?;
-        Ok((
-            SecretString::from(token.access_token),
-            Duration::from_secs(token.expires_in.max(60)),
-        ))
+        let request = self.http.post(uri).form(&form);
+        crate::oauth::request_token(PROVIDER, request).await
     }
 
     /// Inserts the event, without attendees if the account may not invite, or finds the one an

@@ -1,8 +1,9 @@
 //! Bearer tokens for OAuth-protected providers (Google, Zoom): cached until shortly before
 //! they expire, refreshed once when the provider rejects one.
 
-use crate::error::{ProviderError, retry_after};
+use crate::error::{ProviderError, check_status, retry_after};
 use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -17,6 +18,38 @@ impl Answer {
     pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+}
+
+/// A token endpoint's answer (RFC 6749, section 5.1).
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    /// Seconds; optional in the RFC.
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// Sends a token request and reads the token and its lifetime (an hour when the provider does
+/// not say; a minute at least, so a tiny one does not refresh on every call).
+pub(crate) async fn request_token(
+    provider: &'static str,
+    request: reqwest::RequestBuilder,
+) -> Result<(SecretString, Duration), ProviderError> {
+    let resp = request
+        .send()
+        .await
+        .map_err(|e| ProviderError::transport(provider, &e))?;
+    let resp = check_status(provider, resp).await.map_err(|mut err| {
+        err.message = format!("token request refused: {}", err.message);
+        err
+    })?;
+    let token: TokenResponse = resp.json().await.map_err(|e| {
+        ProviderError::protocol(provider, format!("unexpected token response: {e}"))
+    })?;
+    Ok((
+        SecretString::from(token.access_token),
+        Duration::from_secs(token.expires_in.unwrap_or(3600).max(60)),
+    ))
 }
 
 /// Caches one bearer token until shortly before it expires.

@@ -1,11 +1,10 @@
 //! The video-meeting port and its Zoom adapter (server-to-server OAuth).
 
-use crate::error::{ProviderError, check_status};
+use crate::error::ProviderError;
 use crate::oauth::TokenCache;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -70,13 +69,6 @@ pub struct ZoomClient {
     tokens: TokenCache,
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
 impl ZoomClient {
     /// A client for this app.
     pub fn new(config: ZoomConfig) -> Result<Self, reqwest::Error> {
@@ -93,7 +85,7 @@ impl ZoomClient {
             "{}/oauth/token",
             self.config.oauth_base_url.trim_end_matches('/')
         );
-        let resp = self
+        let request = self
             .http
             .post(url)
             .query(&[
@@ -103,21 +95,8 @@ impl ZoomClient {
             .basic_auth(
                 &self.config.client_id,
                 Some(self.config.client_secret.expose_secret()),
-            )
-            .send()
-            .await
-            .map_err(|e| ProviderError::transport(PROVIDER, &e))?;
-        let resp = check_status(PROVIDER, resp).await.map_err(|mut err| {
-            err.message = format!("token request refused: {}", err.message);
-            err
-        })?;
-        let token: TokenResponse = resp.json().await.map_err(|e| {
-            ProviderError::protocol(PROVIDER, format!("unexpected token response: {e}"))
-        })?;
-        Ok((
-            SecretString::from(token.access_token),
-            Duration::from_secs(token.expires_in.unwrap_or(3600).max(60)),
-        ))
+            );
+        crate::oauth::request_token(PROVIDER, request).await
     }
 
     async fn send(
