@@ -247,19 +247,8 @@ impl BookingDesk {
             "check_availability" => {
                 let day = arg("day").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 let time = arg("time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok());
-                let slots = self
-                    .find(
-                        lead,
-                        minutes,
-                        input.now,
-                        day,
-                        time,
-                        None,
-                        state.slots_offered,
-                    )
-                    .await?;
-                self.remember(state, &slots);
-                Ok(json!({"tool": "check_availability", "slots": Self::slots_json(&slots, lead)}))
+                let slots = self.offer(input, minutes, state, day, time, None).await?;
+                Ok(json!({"tool": "check_availability", "slots": slots}))
             }
             "book_meeting" => {
                 let Some(slot) = arg("slot_id")
@@ -267,21 +256,10 @@ impl BookingDesk {
                     .cloned()
                 else {
                     // The model may only book what was offered: offer again.
-                    let slots = self
-                        .find(
-                            lead,
-                            minutes,
-                            input.now,
-                            None,
-                            None,
-                            None,
-                            state.slots_offered,
-                        )
-                        .await?;
-                    self.remember(state, &slots);
+                    let slots = self.offer(input, minutes, state, None, None, None).await?;
                     return Ok(
                         json!({"tool": "book_meeting", "booked": false, "reason": "unknown_slot",
-                                     "slots": Self::slots_json(&slots, lead)}),
+                                     "slots": slots}),
                     );
                 };
                 let email = arg("email")
@@ -309,24 +287,42 @@ impl BookingDesk {
                 // lost the same slot do not all race for the same next one.
                 let spread = seed(&[&input.call_id, &slot.id]);
                 let slots = self
-                    .find(
-                        lead,
-                        minutes,
-                        input.now,
-                        None,
-                        None,
-                        Some(spread),
-                        state.slots_offered,
-                    )
+                    .offer(input, minutes, state, None, None, Some(spread))
                     .await?;
-                self.remember(state, &slots);
                 Ok(
                     json!({"tool": "book_meeting", "booked": false, "reason": "slot_taken",
-                          "taken": slot.label, "slots": Self::slots_json(&slots, lead)}),
+                          "taken": slot.label, "slots": slots}),
                 )
             }
             other => Ok(json!({"error": format!("unknown tool {other}")})),
         }
+    }
+
+    /// Finds free slots numbered after those already offered this turn, makes them the offer
+    /// the model may book from, and returns them as the model reads them.
+    async fn offer(
+        &self,
+        input: &ConverseInput,
+        minutes: u32,
+        state: &mut TurnBooking,
+        day: Option<NaiveDate>,
+        time: Option<NaiveTime>,
+        spread: Option<u64>,
+    ) -> Result<Value, ProviderError> {
+        let lead = &input.lead;
+        let slots = self
+            .find(
+                lead,
+                minutes,
+                input.now,
+                day,
+                time,
+                spread,
+                state.slots_offered,
+            )
+            .await?;
+        self.remember(state, &slots);
+        Ok(Self::slots_json(&slots, lead))
     }
 
     fn remember(&self, state: &mut TurnBooking, slots: &[OfferedSlot]) {

@@ -798,34 +798,25 @@ mod tests {
     fn labels_use_the_lead_zone_and_first_of_month() {
         // 08:30 UTC on Monday 1 March 2027 is 09:30 in Paris and 03:30 in New York.
         let start = utc("2027-03-01T08:30:00Z");
-        assert_eq!(
-            slot_label(start, Europe::Paris, Language::Fr),
-            "lundi 1er mars à 9h30"
-        );
-        assert_eq!(
-            slot_label(start, Europe::Paris, Language::En),
-            "Monday 1 March at 9:30"
-        );
-        assert_eq!(
-            slot_label(start, Europe::Berlin, Language::De),
-            "Montag, 1. März um 9:30 Uhr"
-        );
-        assert_eq!(
-            slot_label(start, America::New_York, Language::Es),
-            "lunes 1 de marzo a las 3:30"
-        );
-        assert_eq!(
-            slot_label(start, Europe::Rome, Language::It),
-            "lunedì 1º marzo alle 9:30"
-        );
-        assert_eq!(
-            slot_label(start, America::Sao_Paulo, Language::Pt),
-            "segunda-feira, 1º de março, às 5:30"
-        );
-        assert_eq!(
-            slot_label(start, Asia::Tokyo, Language::Ja),
-            "3月1日（月曜日）17:30"
-        );
+        for (zone, language, label) in [
+            (Europe::Paris, Language::Fr, "lundi 1er mars à 9h30"),
+            (Europe::Paris, Language::En, "Monday 1 March at 9:30"),
+            (Europe::Berlin, Language::De, "Montag, 1. März um 9:30 Uhr"),
+            (
+                America::New_York,
+                Language::Es,
+                "lunes 1 de marzo a las 3:30",
+            ),
+            (Europe::Rome, Language::It, "lunedì 1º marzo alle 9:30"),
+            (
+                America::Sao_Paulo,
+                Language::Pt,
+                "segunda-feira, 1º de março, às 5:30",
+            ),
+            (Asia::Tokyo, Language::Ja, "3月1日（月曜日）17:30"),
+        ] {
+            assert_eq!(slot_label(start, zone, language), label, "{language:?}");
+        }
         // Midnight in Jerusalem is still Monday there, Sunday in UTC.
         assert_eq!(
             slot_label(utc("2027-02-28T22:00:00Z"), Asia::Jerusalem, Language::He),

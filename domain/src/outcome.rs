@@ -441,26 +441,19 @@ mod tests {
     #[test]
     fn retry_cadence_per_outcome_up_to_max_attempts() {
         let s = CallSettings::default();
-        assert_eq!(
-            next_step(&AttemptOutcome::NoAnswer, 1, 0, &s),
-            NextStep::RetryAfter(s.retry.no_answer_secs)
-        );
-        assert_eq!(
-            next_step(&AttemptOutcome::Busy, 2, 0, &s),
-            NextStep::RetryAfter(s.retry.busy_secs)
-        );
-        assert_eq!(
-            next_step(&AttemptOutcome::Voicemail, 1, 0, &s),
-            NextStep::RetryAfter(s.retry.voicemail_secs)
-        );
-        assert_eq!(
-            next_step(&AttemptOutcome::Failed, 1, 0, &s),
-            NextStep::RetryAfter(s.retry.failed_secs)
-        );
-        assert_eq!(
-            next_step(&AttemptOutcome::HungUp, 1, 0, &s),
-            NextStep::RetryAfter(s.retry.incomplete_secs)
-        );
+        for (outcome, attempt, wait) in [
+            (AttemptOutcome::NoAnswer, 1, s.retry.no_answer_secs),
+            (AttemptOutcome::Busy, 2, s.retry.busy_secs),
+            (AttemptOutcome::Voicemail, 1, s.retry.voicemail_secs),
+            (AttemptOutcome::Failed, 1, s.retry.failed_secs),
+            (AttemptOutcome::HungUp, 1, s.retry.incomplete_secs),
+        ] {
+            assert_eq!(
+                next_step(&outcome, attempt, 0, &s),
+                NextStep::RetryAfter(wait),
+                "{outcome:?}"
+            );
+        }
         assert_eq!(
             next_step(&AttemptOutcome::NoAnswer, s.max_attempts, 0, &s),
             NextStep::Finish
