@@ -127,6 +127,14 @@ impl TwilioClient {
         )
     }
 
+    /// Every request of the account goes with its SID and auth token (HTTP Basic).
+    fn authed(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.basic_auth(
+            &self.config.account_sid,
+            Some(self.config.auth_token.expose_secret()),
+        )
+    }
+
     /// The announced `RecordingUrl`, refused unless it names a recording of this account on
     /// the configured API host: every request to it carries the account's credentials, so a
     /// link anywhere else (a row not written from Twilio's signed callback) must not get them.
@@ -153,12 +161,7 @@ impl TwilioClient {
     ) -> Result<reqwest::Response, ProviderError> {
         let resource = self.recording_resource(recording_url)?;
         let resp = self
-            .http
-            .get(format!("{resource}.wav"))
-            .basic_auth(
-                &self.config.account_sid,
-                Some(self.config.auth_token.expose_secret()),
-            )
+            .authed(self.http.get(format!("{resource}.wav")))
             .timeout(timeout)
             .send()
             .await
@@ -170,11 +173,8 @@ impl TwilioClient {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, ProviderError> {
-        let resp = req
-            .basic_auth(
-                &self.config.account_sid,
-                Some(self.config.auth_token.expose_secret()),
-            )
+        let resp = self
+            .authed(req)
             .send()
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
@@ -283,12 +283,7 @@ impl Telephony for TwilioClient {
     async fn delete_recording(&self, recording_url: &str) -> Result<(), ProviderError> {
         let resource = self.recording_resource(recording_url)?;
         let resp = self
-            .http
-            .delete(format!("{resource}.json"))
-            .basic_auth(
-                &self.config.account_sid,
-                Some(self.config.auth_token.expose_secret()),
-            )
+            .authed(self.http.delete(format!("{resource}.json")))
             .send()
             .await
             .map_err(|e| ProviderError::transport("twilio", &e))?;
