@@ -60,6 +60,17 @@ async fn sa_token(base: &str, sub: Option<&str>) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
+/// `POST` of a JSON body with a bearer token.
+async fn post(url: &str, token: &str, body: &Value) -> (u16, Value) {
+    call(
+        reqwest::Method::POST,
+        url.to_owned(),
+        Some(token),
+        Some(body.clone()),
+    )
+    .await
+}
+
 async fn call(
     method: reqwest::Method,
     url: String,
@@ -356,13 +367,7 @@ async fn event_lifecycle() {
     assert_eq!(code.split('-').map(str::len).collect::<Vec<_>>(), [3, 4, 3]);
 
     // Same id again: 409 duplicate.
-    let (status, dup) = call(
-        reqwest::Method::POST,
-        events.clone(),
-        Some(&token),
-        Some(body),
-    )
-    .await;
+    let (status, dup) = post(&events, &token, &body).await;
     assert_eq!(status, 409);
     assert_eq!(dup["error"]["errors"][0]["reason"], "duplicate");
     assert_eq!(
@@ -386,13 +391,7 @@ async fn event_lifecycle() {
     // Without conferenceDataVersion=1 the createRequest is ignored.
     let mut plain = event_body(None, false);
     plain["conferenceData"] = json!({"createRequest": {"requestId": "req-2", "conferenceSolutionKey": {"type": "hangoutsMeet"}}});
-    let (status, no_meet) = call(
-        reqwest::Method::POST,
-        events.clone(),
-        Some(&token),
-        Some(plain),
-    )
-    .await;
+    let (status, no_meet) = post(&events, &token, &plain).await;
     assert_eq!(status, 200);
     assert!(no_meet.get("hangoutLink").is_none());
     assert!(no_meet.get("conferenceData").is_none());
@@ -524,24 +523,12 @@ async fn free_busy_merges_configured_blocks_and_events() {
     transparent["start"] = json!({"dateTime": "2030-05-02T11:00:00Z"});
     transparent["end"] = json!({"dateTime": "2030-05-02T11:30:00Z"});
     transparent["transparency"] = json!("transparent");
-    let (status, _) = call(
-        reqwest::Method::POST,
-        events.clone(),
-        Some(&token),
-        Some(transparent),
-    )
-    .await;
+    let (status, _) = post(&events, &token, &transparent).await;
     assert_eq!(status, 200);
     let mut cancelled = event_body(Some("tobecancelled"), false);
     cancelled["start"] = json!({"dateTime": "2030-05-02T17:00:00", "timeZone": "Europe/London"});
     cancelled["end"] = json!({"dateTime": "2030-05-02T18:00:00", "timeZone": "Europe/London"});
-    let (status, _) = call(
-        reqwest::Method::POST,
-        events.clone(),
-        Some(&token),
-        Some(cancelled),
-    )
-    .await;
+    let (status, _) = post(&events, &token, &cancelled).await;
     assert_eq!(status, 200);
     let (status, _) = call(
         reqwest::Method::DELETE,
@@ -613,51 +600,21 @@ async fn calendar_faults() {
     assert_eq!(response.headers()["retry-after"], "1");
     let (_, err) = json(response).await;
     assert_eq!(err["error"]["errors"][0]["reason"], "rateLimitExceeded");
-    let (status, err) = call(
-        reqwest::Method::POST,
-        free_busy.clone(),
-        Some(&token),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, err) = post(&free_busy, &token, &body).await;
     assert_eq!(status, 500);
     assert_eq!(err["error"]["errors"][0]["reason"], "backendError");
-    let (status, _) = call(
-        reqwest::Method::POST,
-        free_busy.clone(),
-        Some(&token),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, _) = post(&free_busy, &token, &body).await;
     assert_eq!(status, 200);
 
     // calendar_401: the token dies; a fresh one works.
     add_faults(&sim.base, json!({"calendar_401": 1})).await;
-    let (status, err) = call(
-        reqwest::Method::POST,
-        free_busy.clone(),
-        Some(&token),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, err) = post(&free_busy, &token, &body).await;
     assert_eq!(status, 401);
     assert_eq!(err["error"]["errors"][0]["reason"], "authError");
-    let (status, _) = call(
-        reqwest::Method::POST,
-        free_busy.clone(),
-        Some(&token),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, _) = post(&free_busy, &token, &body).await;
     assert_eq!(status, 401, "the token stays invalid");
     let fresh = sa_token(&sim.base, None).await;
-    let (status, _) = call(
-        reqwest::Method::POST,
-        free_busy.clone(),
-        Some(&fresh),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, _) = post(&free_busy, &fresh, &body).await;
     assert_eq!(status, 200);
 
     // DELETE /sim/faults clears pending faults.

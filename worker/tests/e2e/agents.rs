@@ -45,6 +45,19 @@ async fn campaign(stack: &Stack, leads: &[String], agent: Value, max_concurrent:
     body["campaign_id"].as_str().unwrap().to_owned()
 }
 
+/// Calls one new lead with this agent in a campaign of its own; returns the call as the API
+/// shows it, transcript included.
+async fn call_one(stack: &Stack, (name, phone): (&str, &str), agent: Value) -> Value {
+    let ids = stack.create_leads(&[(name, phone)]).await;
+    let campaign_id = campaign(stack, &ids, agent, 1).await;
+    stack
+        .wait_campaign_done(&campaign_id, Duration::from_secs(120))
+        .await;
+    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
+    let call_id = lead["calls"][0]["id"].as_str().unwrap();
+    stack.get(&format!("/api/calls/{call_id}")).await
+}
+
 /// An agent spec: the default one with these fields changed.
 fn agent_with(changes: Value) -> Value {
     let mut spec = default_agent();
@@ -315,18 +328,7 @@ async fn knowledge_questions_are_answered_from_the_knowledge() {
     let mut stack = Stack::start(StackOptions::default()).await;
     stack.start_worker();
     // Inline: the default agent's one line of pricing.
-    let ids = stack.create_leads(&[("Ann Ask", "+14155550401")]).await;
-    let first = campaign(&stack, &ids, stack.agent(), 1).await;
-    stack
-        .wait_campaign_done(&first, Duration::from_secs(120))
-        .await;
-    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
-    let call = stack
-        .get(&format!(
-            "/api/calls/{}",
-            lead["calls"][0]["id"].as_str().unwrap()
-        ))
-        .await;
+    let call = call_one(&stack, ("Ann Ask", "+14155550401"), stack.agent()).await;
     let said: Vec<&str> = call["transcript"]
         .as_array()
         .unwrap()
@@ -357,18 +359,7 @@ async fn knowledge_questions_are_answered_from_the_knowledge() {
         .await;
     let version = stack.get(&format!("/api/agents/{big}")).await;
     assert_eq!(version["latest"]["knowledge_mode"], "search", "{version:#}");
-    let ids = stack.create_leads(&[("Sam Search", "+14155550501")]).await;
-    let second = campaign(&stack, &ids, json!({"id": big}), 1).await;
-    stack
-        .wait_campaign_done(&second, Duration::from_secs(120))
-        .await;
-    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
-    let call = stack
-        .get(&format!(
-            "/api/calls/{}",
-            lead["calls"][0]["id"].as_str().unwrap()
-        ))
-        .await;
+    let call = call_one(&stack, ("Sam Search", "+14155550501"), json!({"id": big})).await;
     let transcript = call["transcript"].as_array().unwrap();
     let searched = transcript.iter().find_map(|t| {
         t["tools"]
@@ -408,18 +399,7 @@ async fn knowledge_questions_are_answered_from_the_knowledge() {
     );
 
     // A Hebrew caller asks the same in Hebrew and hears the Hebrew passage.
-    let ids = stack.create_leads(&[("נועה מחיר", "+972527654501")]).await;
-    let third = campaign(&stack, &ids, json!({"id": big}), 1).await;
-    stack
-        .wait_campaign_done(&third, Duration::from_secs(120))
-        .await;
-    let lead = stack.get(&format!("/api/leads/{}", ids[0])).await;
-    let call = stack
-        .get(&format!(
-            "/api/calls/{}",
-            lead["calls"][0]["id"].as_str().unwrap()
-        ))
-        .await;
+    let call = call_one(&stack, ("נועה מחיר", "+972527654501"), json!({"id": big})).await;
     let transcript = call["transcript"].as_array().unwrap();
     assert!(
         transcript
