@@ -186,7 +186,12 @@ impl ErasureActivities {
             .as_deref()
             .map(|k| uuid("API key", k))
             .transpose()?;
-        let run = ctx.info().workflow_run_id.clone().unwrap_or_default();
+        // The run id keys the audit row that makes a retry idempotent: without one, refuse
+        // rather than share a key with every other erasure.
+        let run = ctx.info().workflow_run_id.clone().ok_or_else(|| {
+            ProviderError::failed("temporal", "blank_lead ran outside a workflow run", false)
+                .into_activity()
+        })?;
         let mut people = vec![lead];
         for trial in &input.trials {
             people.push(uuid("lead", trial)?);

@@ -114,6 +114,7 @@ impl TwilioClient {
     /// A client with a 10 s request timeout.
     pub fn new(config: TwilioConfig) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(10))
             .build()?;
         Ok(Self { http, config })

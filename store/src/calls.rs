@@ -191,9 +191,15 @@ pub async fn transcript(db: &PgPool, call: Uuid) -> Result<Vec<TurnRow>, sqlx::E
 
 /// The call's recording link: None when there is no such call, Some(None) when it has none.
 pub async fn recording_url(db: &PgPool, call: Uuid) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT recording_url FROM calls WHERE id = $1", call)
-        .fetch_optional(db)
-        .await
+    // An erased lead's recording never plays, even while a link announced after the erasure
+    // waits for the erasure that deletes it.
+    sqlx::query_scalar!(
+        r#"SELECT CASE WHEN l.erased_at IS NULL THEN c.recording_url END AS "recording_url?"
+           FROM calls c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1"#,
+        call
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Keeps the provider's recording link of a call (a repeat sets the same value). Returns the
@@ -204,10 +210,17 @@ pub async fn set_recording_url(
     call_sid: &str,
     url: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
+    // The lead row is read under a share lock, so this write and an erasure's blanking (which
+    // holds the lead row for update) are ordered: either the blanking sees this link and
+    // deletes it, or this sees the lead erased and the caller erases again.
     let row = sqlx::query!(
-        r#"UPDATE calls c SET recording_url = $2 FROM leads l
+        r#"WITH l AS (
+             SELECT l.id, l.erased_at FROM leads l JOIN calls c ON c.lead_id = l.id
+             WHERE c.call_sid = $1 FOR SHARE OF l
+           )
+           UPDATE calls c SET recording_url = $2 FROM l
            WHERE c.call_sid = $1 AND l.id = c.lead_id
-           RETURNING l.id AS lead_id, l.erased_at IS NOT NULL AS "erased!""#,
+           RETURNING l.id AS "lead_id!", l.erased_at IS NOT NULL AS "erased!""#,
         call_sid,
         url,
     )

@@ -174,10 +174,18 @@ pub(crate) async fn start_erasure(
         lead_id: lead_id.to_string(),
         api_key_id: key.map(|k| k.0.to_string()),
     };
-    // A second erase while one runs joins it; one after it finished runs again (harmless: every
-    // step finds its work done), which also erases whatever a late write brought back.
+    // An operator's second erase while one runs joins it; one after it finished runs again
+    // (harmless: every step finds its work done). The product's own (a recording announced
+    // after the lead was blanked) replaces a running erasure instead: that run may be past the
+    // point where it reads the recordings, and its replacement starts over, every step being
+    // idempotent, so the new recording is deleted too.
+    let conflict = if key.is_some() {
+        WorkflowIdConflictPolicy::UseExisting
+    } else {
+        WorkflowIdConflictPolicy::TerminateExisting
+    };
     let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
-        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        .id_conflict_policy(conflict)
         .id_reuse_policy(WorkflowIdReusePolicy::AllowDuplicate)
         .build();
     state

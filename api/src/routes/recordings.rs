@@ -164,7 +164,13 @@ pub async fn play(
             Some(404) => ApiError::NotFound(format!(
                 "the provider no longer has call {call}'s recording"
             )),
-            _ => ApiError::Unavailable(format!("the recording could not be fetched: {e}")),
+            _ => {
+                // The provider's URL names the account: logged, not answered.
+                tracing::warn!(%call, error = %e, "recording not served");
+                ApiError::Unavailable(format!(
+                    "the provider did not serve call {call}'s recording; try again later"
+                ))
+            }
         })?;
     let content_type = audio
         .content_type

@@ -284,6 +284,7 @@ fn tonic_code_unavailable() -> temporalio_client::tonic::Code {
         (status = 204, description = "Recorded with the call"),
         (status = 400, description = "A required form field is missing", body = ErrorBody),
         (status = 403, description = "The signature does not verify against the configured public URL", body = ErrorBody),
+        (status = 503, description = "The call's lead was erased and Temporal is unavailable to erase the recording (the link is kept, never played)", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, err)]

@@ -5666,6 +5666,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description The call's lead was erased and Temporal is unavailable to erase the recording (the link is kept, never played) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     healthz: {

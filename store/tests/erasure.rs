@@ -1,0 +1,119 @@
+//! Erasure against a recording announced at the same moment, on a real Postgres: whichever
+//! commits first, the recording is either in what the blanking found (and the erasure deletes
+//! it) or the webhook learns the lead is erased (and erases again); it never slips between, and
+//! an erased lead's recording never plays.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use callwright_store::{MIGRATOR, erasure};
+use sqlx::{Connection, PgConnection, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+async fn fresh_pool() -> PgPool {
+    let admin_url = std::env::var("CALLWRIGHT_TEST_DATABASE_URL")
+        .expect("CALLWRIGHT_TEST_DATABASE_URL (make test sets it)");
+    let name = format!("cw_era_{}", &Uuid::new_v4().simple().to_string()[..16]);
+    let mut admin = PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let pool = PgPool::connect(&url).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    pool
+}
+
+/// A lead with one finished call `call_sid`; returns (lead, call).
+async fn lead_with_call(pool: &PgPool, phone: &str, call_sid: &str) -> (Uuid, Uuid) {
+    let (lead, call) = (Uuid::new_v4(), Uuid::new_v4());
+    sqlx::query(
+        "INSERT INTO leads (id, name, phone, language, timezone) VALUES ($1, 'Dana', $2, 'en', 'UTC')",
+    )
+    .bind(lead)
+    .bind(phone)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO calls (id, lead_id, workflow_id, attempt, call_sid, status, language)
+         VALUES ($1, $2, 'lead-x', 1, $3, 'completed', 'en')",
+    )
+    .bind(call)
+    .bind(lead)
+    .bind(call_sid)
+    .execute(pool)
+    .await
+    .unwrap();
+    (lead, call)
+}
+
+const URL: &str = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_announced_during_the_blanking_waits_and_learns_the_lead_is_erased() {
+    let pool = fresh_pool().await;
+    let (lead, call) = lead_with_call(&pool, "+14155550701", "CA1").await;
+    let mut tx = pool.begin().await.unwrap();
+    erasure::lock(&mut tx, lead).await.unwrap();
+    let blanked = erasure::blank(&mut tx, &[lead]).await.unwrap();
+    assert!(blanked.recordings.is_empty());
+    let announce = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            callwright_store::calls::set_recording_url(&pool, "CA1", URL)
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !announce.is_finished(),
+        "the webhook's write must wait for the blanking's lock on the lead"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        announce.await.unwrap(),
+        Some(lead),
+        "the webhook must see the lead erased, so that it erases again"
+    );
+    assert_eq!(
+        callwright_store::calls::recording_url(&pool, call)
+            .await
+            .unwrap(),
+        Some(None),
+        "an erased lead's recording never plays"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_announced_before_the_blanking_is_found_by_it() {
+    let pool = fresh_pool().await;
+    let (lead, call) = lead_with_call(&pool, "+14155550702", "CA2").await;
+    let erased = callwright_store::calls::set_recording_url(&pool, "CA2", URL)
+        .await
+        .unwrap();
+    assert_eq!(erased, None, "the lead is not erased yet");
+    assert_eq!(
+        callwright_store::calls::recording_url(&pool, call)
+            .await
+            .unwrap(),
+        Some(Some(URL.to_owned()))
+    );
+    let mut tx = pool.begin().await.unwrap();
+    erasure::lock(&mut tx, lead).await.unwrap();
+    let blanked = erasure::blank(&mut tx, &[lead]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        blanked.recordings,
+        [URL],
+        "the erasure deletes what it found"
+    );
+    assert_eq!(
+        callwright_store::calls::recording_url(&pool, call)
+            .await
+            .unwrap(),
+        Some(None)
+    );
+}
