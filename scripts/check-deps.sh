@@ -84,9 +84,9 @@ forbid_direct callwright-api reqwest lettre
 
 # Statements sqlx takes unchecked: its query functions (not the macros, which end in `!`),
 # called by path or imported by `use`, `raw_sql`, the query builder, COPY, and an executor's
-# `execute`/`fetch*` called with SQL text.
+# `execute`/`fetch*` called with SQL text (plain or raw string literals).
 SQLX_FNS='query|query_as|query_scalar|query_with|query_as_with|query_scalar_with|raw_sql'
-RUNTIME_SQL="sqlx::($SQLX_FNS)(::<.*>)? *\\(|use sqlx::.*\\b($SQLX_FNS)\\b[^!]|\\b($SQLX_FNS)(::<.*>)?\\(\\s*\"|QueryBuilder|copy_in_raw|copy_out_raw|\\.(execute|fetch|fetch_all|fetch_one|fetch_optional|fetch_many)\\(\\s*\""
+RUNTIME_SQL="sqlx::($SQLX_FNS)(::<.*>)? *\\(|use sqlx::.*\\b($SQLX_FNS)\\b[^!]|\\b($SQLX_FNS)(::<.*>)?\\(\\s*r?#*\"|QueryBuilder|copy_in_raw|copy_out_raw|\\.(execute|fetch|fetch_all|fetch_one|fetch_optional|fetch_many)\\(\\s*r?#*\""
 # Store files allowed to hold such statements, each with its reason at its top.
 RUNTIME_SQL_OK=(store/src/imports.rs)
 PRODUCT_SRC=(domain/src contracts/src providers/src store/src agents/src activities/src
