@@ -5,25 +5,14 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use callwright_store::{MIGRATOR, erasure};
-use sqlx::{Connection, PgConnection, PgPool};
+mod common;
+
+use callwright_store::erasure;
+use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
 
-async fn fresh_pool() -> PgPool {
-    let admin_url = std::env::var("CALLWRIGHT_TEST_DATABASE_URL")
-        .expect("CALLWRIGHT_TEST_DATABASE_URL (make test sets it)");
-    let name = format!("cw_era_{}", &Uuid::new_v4().simple().to_string()[..16]);
-    let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-    let pool = PgPool::connect(&url).await.unwrap();
-    MIGRATOR.run(&pool).await.unwrap();
-    pool
-}
+use common::fresh_pool;
 
 /// A lead with one finished call `call_sid`; returns (lead, call).
 async fn lead_with_call(pool: &PgPool, phone: &str, call_sid: &str) -> (Uuid, Uuid) {

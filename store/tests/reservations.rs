@@ -4,25 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
+mod common;
+
+use callwright_store::Store;
 use callwright_store::meetings::{NewReservation, Reservation};
-use callwright_store::{MIGRATOR, Store};
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
 
 async fn fresh_store() -> Store {
-    let admin_url = std::env::var("CALLWRIGHT_TEST_DATABASE_URL")
-        .expect("CALLWRIGHT_TEST_DATABASE_URL (make test sets it)");
-    let name = format!("cw_res_{}", &Uuid::new_v4().simple().to_string()[..16]);
-    let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-    let pool = PgPool::connect(&url).await.unwrap();
-    MIGRATOR.run(&pool).await.unwrap();
-    Store::new(pool)
+    Store::new(common::fresh_pool().await)
 }
 
 async fn lead(store: &Store, phone: &str) -> String {
