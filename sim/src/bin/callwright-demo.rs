@@ -14,6 +14,10 @@
 //!     --agents sim/data/demo-agents --temporal-ui http://127.0.0.1:8233 [--timeout-secs 300]
 //! ```
 //!
+//! Kept in one file: it is the demo's story, read top to bottom in the order a user sees it
+//! (agents, leads, campaigns, the live view, meetings, results); what it talks to and how it
+//! prints are in the modules beside it (`api`, `sim`, `agents`, `csv`, `view`).
+//!
 //! Exit status: 0 when both campaigns completed and their meetings are confirmed with their
 //! invites sent, 2 when a campaign did not complete within the timeout, 3 when a meeting is
 //! still reserved or an invite is missing after the meetings wait, 1 on any other error.

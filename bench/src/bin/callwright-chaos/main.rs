@@ -14,6 +14,10 @@
 //! - `provider-faults`: LLM 429s, 5xx and responses slower than the worker's timeout, calendar
 //!   5xx and SMTP 451s at a rate.
 //!
+//! Kept in one file: each scenario is one function over the same campaign run and fault
+//! clock, and they are read side by side; the processes are in `stack.rs` and the invariant
+//! checks in `check.rs`.
+//!
 //! After each campaign it checks the invariants from independent sources ([`check`]) and prints
 //! a summary: leads, outcomes, lost, duplicated, double-booked (the last three must be zero),
 //! projection mismatches. Exit status 1 when any invariant fails.
