@@ -246,6 +246,22 @@ impl Store {
     /// workflow holds one live meeting at most: a retried booking returns its own reservation,
     /// and an unconfirmed reservation for another time is replaced.
     pub async fn reserve_meeting(&self, r: &NewReservation) -> Result<Reservation, sqlx::Error> {
+        // Two overlapping inserts each wait for the other's transaction to learn whether they
+        // conflict; Postgres breaks that cycle by aborting one (40P01). By the time the aborted
+        // one retries, the other has committed or aborted, so the retry gets a plain answer.
+        let mut deadlocks = 0;
+        loop {
+            match self.reserve_once(r).await {
+                Err(err) if sql_state(&err).as_deref() == Some("40P01") && deadlocks < 5 => {
+                    deadlocks += 1;
+                }
+                answer => return answer,
+            }
+        }
+    }
+
+    /// One try of [`Self::reserve_meeting`].
+    async fn reserve_once(&self, r: &NewReservation) -> Result<Reservation, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         let existing = sqlx::query_as!(
             MeetingRow,
