@@ -10,9 +10,10 @@ use callwright_agents::prompt;
 use callwright_agents::{AgentBook, AgentError, AgentVersion};
 use callwright_contracts::activities::{
     CallInfo, CampaignLead, ConverseInput, ConverseOutput, DialOutput, FinishAttemptInput,
-    LeadPageInput, Offer, OpenChatInput, RecordingTranscriptStatus, RedirectInput, SummarizeInput,
-    TRANSCRIBE_ATTEMPTS, TranscribeInput, chat_sid,
+    LeadPageInput, LoadLeadInput, Offer, OpenChatInput, RecordingTranscriptStatus, RedirectInput,
+    SummarizeInput, TRANSCRIBE_ATTEMPTS, TranscribeInput, chat_sid,
 };
+use callwright_domain::LeadProfile;
 use callwright_domain::agent::knowledge::{KnowledgeMode, SEARCH_RESULTS};
 use callwright_domain::agent::{TemplateVars, render};
 use callwright_domain::conversation::{Speaker, ToolUse, Turn};
@@ -331,6 +332,19 @@ impl CallActivities {
                 input.limit,
                 &input.plan,
             )
+            .await
+            .map_err(db_error)
+    }
+
+    /// The profile of a lead its workflow was started with by id.
+    #[activity(definition = callwright_contracts::definitions::markers::call::LoadLead)]
+    pub async fn load_lead(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: LoadLeadInput,
+    ) -> Result<Option<LeadProfile>, ActivityError> {
+        self.store
+            .lead_profile(&input.lead_id)
             .await
             .map_err(db_error)
     }

@@ -170,6 +170,13 @@ pub struct LeadPageInput {
 
 pub use callwright_domain::lead::CampaignLead;
 
+/// Load the profile of a lead a campaign started by id (see [`CampaignLead`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadLeadInput {
+    /// Lead id.
+    pub lead_id: String,
+}
+
 /// Summarise an answered call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SummarizeInput {

@@ -10,10 +10,11 @@
 use crate::activities::{BlankLeadInput, BlankedLead, ErasurePlan, WorkflowRun};
 use crate::activities::{
     CallInfo, CampaignLead, ConfirmedMeeting, ConverseInput, ConverseOutput, DialInput, DialOutput,
-    FinishAttemptInput, InviteInput, InviteSent, LeadPageInput, OpenChatInput,
+    FinishAttemptInput, InviteInput, InviteSent, LeadPageInput, LoadLeadInput, OpenChatInput,
     RecordingTranscriptStatus, RedirectInput, ReleaseInput, ReleaseUnbookedInput, SummarizeInput,
     TranscribeInput,
 };
+use callwright_domain::LeadProfile;
 use temporalio_macros::activity_definitions;
 use temporalio_sdk::activities::ActivityError;
 
@@ -76,6 +77,13 @@ impl CallActivities {
     /// One page of a campaign's leads, each with its agent version.
     #[activity]
     pub fn campaign_leads(input: LeadPageInput) -> Result<Vec<CampaignLead>, ActivityError> {
+        unimplemented!()
+    }
+
+    /// The profile of a lead started by id; `None` when the lead was deleted before its
+    /// workflow read it.
+    #[activity]
+    pub fn load_lead(input: LoadLeadInput) -> Result<Option<LeadProfile>, ActivityError> {
         unimplemented!()
     }
 }

@@ -321,13 +321,18 @@ mod tests {
     }
 }
 
-/// One lead of a campaign, in calling order.
+/// One lead of a campaign, in calling order, as the campaign's history keeps it: ids only, no
+/// personal data. The campaign's history outlives an erasure of one of its leads (it is the
+/// campaign's, not the lead's), so the lead's own workflow loads the profile by id and only its
+/// history, which the erasure deletes, holds the name and number.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CampaignLead {
     /// Position in the campaign.
     pub seq: i32,
-    /// The lead.
-    pub lead: LeadProfile,
+    /// The lead's id (the `leads` row id).
+    pub lead_id: String,
+    /// The language the lead is spoken to in (for the lead workflow's search attributes).
+    pub language: Language,
     /// The agent version that calls it (the plan's pick for the lead).
     pub agent: AgentRef,
 }

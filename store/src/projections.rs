@@ -326,6 +326,38 @@ impl Store {
         tx.commit().await
     }
 
+    /// The profile a lead workflow calls with, read once when it starts; `None` once the lead
+    /// is deleted (or erased).
+    pub async fn lead_profile(&self, lead_id: &str) -> Result<Option<LeadProfile>, sqlx::Error> {
+        // `phone!`: NULL only for an erased lead (also deleted, so filtered out here) and for a
+        // trial's lead (never loaded by id: a trial carries its profile in its input).
+        let row = sqlx::query!(
+            r#"SELECT l.id, l.name, l.phone AS "phone!", l.language, l.timezone,
+                    l.window_timezones, l.email, l.company,
+                    l.fields AS "fields: LeadFields"
+             FROM leads l
+             WHERE l.id = $1 AND l.deleted_at IS NULL"#,
+            parse_uuid(lead_id)?,
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let lead: LeadRow = (
+                row.id,
+                row.name,
+                row.phone,
+                row.language,
+                row.timezone,
+                row.window_timezones,
+                row.email,
+                row.company,
+                row.fields,
+            );
+            lead.into_profile()
+        })
+        .transpose()
+    }
+
     /// Leads of a campaign after `after_seq`, in calling order, each with the agent version
     /// the campaign's plan gives it (recorded on the campaign's lead row, for the A/B results).
     pub async fn campaign_leads(
@@ -336,16 +368,11 @@ impl Store {
         plan: &AgentPlan,
     ) -> Result<Vec<CampaignLead>, sqlx::Error> {
         let campaign = parse_uuid(campaign_id)?;
-        // `phone!`: the column is NULL only for an erased lead (also deleted, so filtered out
-        // here) and for a trial's lead (never in a campaign); a NULL is a decode error, as it was
-        // before the macros.
         let rows = sqlx::query!(
-            r#"SELECT cl.seq, l.id, l.name, l.phone AS "phone!", l.language, l.timezone,
-                    l.window_timezones, l.email, l.company,
-                    l.fields AS "fields: LeadFields"
+            "SELECT cl.seq, l.id, l.language
              FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
              WHERE cl.campaign_id = $1 AND cl.seq > $2 AND l.deleted_at IS NULL
-             ORDER BY cl.seq LIMIT $3"#,
+             ORDER BY cl.seq LIMIT $3",
             campaign,
             after_seq,
             // LIMIT takes a bigint.
@@ -356,22 +383,14 @@ impl Store {
         let leads: Vec<CampaignLead> = rows
             .into_iter()
             .map(|row| {
-                let seq = row.seq;
-                let lead: LeadRow = (
-                    row.seq,
-                    row.id,
-                    row.name,
-                    row.phone,
-                    row.language,
-                    row.timezone,
-                    row.window_timezones,
-                    row.email,
-                    row.company,
-                    row.fields,
-                );
-                let lead = lead.into_profile()?;
-                let agent = plan.agent_for(&lead.lead_id);
-                Ok(CampaignLead { seq, lead, agent })
+                let lead_id = row.id.to_string();
+                let agent = plan.agent_for(&lead_id);
+                Ok(CampaignLead {
+                    seq: row.seq,
+                    language: parse_language(&row.language)?,
+                    lead_id,
+                    agent,
+                })
             })
             .collect::<Result<_, sqlx::Error>>()?;
         if !leads.is_empty() {
@@ -395,10 +414,9 @@ impl Store {
     }
 }
 
-/// A lead row as workflows need it: seq, id, name, phone, language, zone, zones, email,
-/// company, fields.
+/// A lead row as workflows need it: id, name, phone, language, zone, zones, email, company,
+/// fields.
 type LeadRow = (
-    i32,
     Uuid,
     String,
     String,
@@ -414,14 +432,21 @@ type LeadRow = (
 /// type override names it in a column alias, which Postgres cuts at 63 bytes.
 type LeadFields = sqlx::types::Json<std::collections::BTreeMap<String, serde_json::Value>>;
 
+/// A stored language code as the domain's language; a code no release knows is a decode error.
+fn parse_language(code: &str) -> Result<callwright_domain::Language, sqlx::Error> {
+    code.parse()
+        .map_err(|e: callwright_domain::language::UnknownLanguage| {
+            sqlx::Error::Decode(e.to_string().into())
+        })
+}
+
 trait IntoProfile {
     fn into_profile(self) -> Result<LeadProfile, sqlx::Error>;
 }
 
 impl IntoProfile for LeadRow {
     fn into_profile(self) -> Result<LeadProfile, sqlx::Error> {
-        let (_, id, name, phone, language, timezone, window_timezones, email, company, fields) =
-            self;
+        let (id, name, phone, language, timezone, window_timezones, email, company, fields) = self;
         let decode = |e: String| sqlx::Error::Decode(e.into());
         let zone = |z: &str| {
             z.parse::<chrono_tz::Tz>()
@@ -431,9 +456,7 @@ impl IntoProfile for LeadRow {
             lead_id: id.to_string(),
             name,
             phone: Some(E164::parse(&phone, None).map_err(|e| decode(e.to_string()))?),
-            language: language
-                .parse()
-                .map_err(|e: callwright_domain::language::UnknownLanguage| decode(e.to_string()))?,
+            language: parse_language(&language)?,
             timezone: zone(&timezone)?,
             window_timezones: window_timezones
                 .iter()

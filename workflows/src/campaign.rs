@@ -186,7 +186,8 @@ impl CampaignWorkflow {
     fn child(&self, next: &CampaignLead) -> (LeadInput, ChildWorkflowOptions) {
         let campaign_id = self.input.campaign_id.clone();
         let input = LeadInput {
-            lead: next.lead.clone(),
+            lead_id: next.lead_id.clone(),
+            lead: None,
             campaign_id: Some(campaign_id.clone()),
             campaign_workflow_id: Some(campaign_workflow_id(&campaign_id)),
             settings: self.input.settings.call.clone(),
@@ -195,22 +196,17 @@ impl CampaignWorkflow {
             agent: next.agent.clone(),
             channel: Channel::Phone,
         };
-        let lead_id = &next.lead.lead_id;
-        let attributes = search::lead_attributes(Some(&campaign_id), &next.lead, &next.agent);
-        let number = next
-            .lead
-            .phone
-            .as_ref()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default();
+        let lead_id = &next.lead_id;
+        let attributes =
+            search::lead_attributes(Some(&campaign_id), lead_id, next.language, &next.agent);
+        // No name or number: this summary is recorded in the campaign's history too, which
+        // outlives an erasure of the lead. The lead's page in the dashboard, and its own
+        // history, show who it is.
         let options = ChildWorkflowOptions::builder()
             .workflow_id(lead_workflow_id(&campaign_id, lead_id))
             .parent_close_policy(ParentClosePolicy::Abandon)
             .search_attributes(attributes)
-            .static_summary(format!(
-                "{} ({number}), agent v{}",
-                next.lead.name, next.agent.version
-            ))
+            .static_summary(format!("lead {lead_id}, agent v{}", next.agent.version))
             .build();
         (input, options)
     }
@@ -248,7 +244,7 @@ impl CampaignWorkflow {
         ctx.state_mut(|s| {
             for ((next, ..), started) in batch.into_iter().zip(results) {
                 let carried = &mut s.input.carried;
-                let lead_id = next.lead.lead_id;
+                let lead_id = next.lead_id;
                 carried.cursor = next.seq;
                 carried.started += 1;
                 s.starts_this_run += 1;

@@ -15,8 +15,8 @@ use crate::messages::{
 };
 use crate::{options, search};
 use callwright_contracts::activities::{
-    CallScript, ConverseInput, DialInput, DialOutput, FinishAttemptInput, OpenChatInput,
-    RedirectInput, SummarizeInput, TranscribeInput,
+    CallScript, ConverseInput, DialInput, DialOutput, FinishAttemptInput, LoadLeadInput,
+    OpenChatInput, RedirectInput, SummarizeInput, TranscribeInput,
 };
 use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
@@ -26,7 +26,9 @@ use callwright_domain::outcome::{NextStep, next_step};
 use callwright_domain::phrases::phrases;
 use callwright_domain::twiml::Twiml;
 use callwright_domain::window::{next_common_opening, next_opening};
-use callwright_domain::{AnsweredBy, AttemptOutcome, CallStatus, MeetingStatus, classify_attempt};
+use callwright_domain::{
+    AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile, MeetingStatus, classify_attempt,
+};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -100,6 +102,10 @@ impl LiveCall {
 pub struct LeadWorkflow {
     workflow_id: String,
     input: LeadInput,
+    /// Who is called: the input's profile, or the one `load_lead` reads first.
+    lead: LeadProfile,
+    /// The input carried no profile and `load_lead` has not read it yet.
+    needs_profile: bool,
     phase: LeadPhase,
     attempt: u32,
     callbacks: u32,
@@ -111,6 +117,22 @@ pub struct LeadWorkflow {
     campaign_notified: bool,
 }
 
+/// Stands in for a profile not read yet: the run's first step replaces it, before anything
+/// reads it (the window, the dial and every handler come after).
+fn unloaded(lead_id: &str) -> LeadProfile {
+    LeadProfile {
+        lead_id: lead_id.to_owned(),
+        name: String::new(),
+        phone: None,
+        language: Language::En,
+        timezone: chrono_tz::UTC,
+        window_timezones: Vec::new(),
+        email: None,
+        company: None,
+        fields: BTreeMap::new(),
+    }
+}
+
 fn utc(time: Option<SystemTime>) -> DateTime<Utc> {
     time.map(DateTime::<Utc>::from).unwrap_or_default()
 }
@@ -118,11 +140,18 @@ fn utc(time: Option<SystemTime>) -> DateTime<Utc> {
 #[workflow_methods]
 impl LeadWorkflow {
     #[init]
-    pub fn new(ctx: &WorkflowContextView, input: LeadInput) -> Self {
+    pub fn new(ctx: &WorkflowContextView, mut input: LeadInput) -> Self {
         let prior_attempts = input.prior_attempts;
+        let needs_profile = input.lead.is_none();
+        let lead = input
+            .lead
+            .take()
+            .unwrap_or_else(|| unloaded(&input.lead_id));
         Self {
             workflow_id: ctx.workflow_id().to_owned(),
             input,
+            lead,
+            needs_profile,
             phase: LeadPhase::Pending,
             attempt: prior_attempts,
             callbacks: 0,
@@ -138,77 +167,12 @@ impl LeadWorkflow {
     #[run]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<LeadResult> {
         // `stopped`: the lead ended on the operator's stop, not on an attempt's outcome.
-        let chat = ctx.state(|s| s.input.channel == Channel::Chat);
-        let (outcome, stopped) = loop {
-            if !chat {
-                Self::wait_for_window(ctx).await;
-            }
-            if ctx.state(|s| s.stop_requested) {
-                break (AttemptOutcome::Canceled, true);
-            }
-            let outcome = Self::run_attempt(ctx).await?;
-            let (attempt, callbacks, settings) = ctx.state(|s| {
-                (
-                    s.attempt - s.input.prior_attempts,
-                    s.callbacks,
-                    s.input.settings.clone(),
-                )
-            });
-            // A trial is one conversation: nothing is retried or called back.
-            let next = if chat {
-                NextStep::Finish
-            } else {
-                next_step(&outcome, attempt - callbacks, callbacks, &settings)
-            };
-            Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
-            if chat {
-                // Nothing a trial books is real: its slot goes back now.
-                Self::release_trial(ctx).await?;
-            } else if let AttemptOutcome::Interested {
-                meeting_id: Some(meeting_id),
-                ..
-            } = &outcome
-            {
-                Self::complete_booking(ctx, meeting_id.clone()).await?;
-            } else if Self::callee_spoke(ctx) {
-                Self::release_unbooked(ctx, &outcome).await?;
-            }
-            if Self::callee_spoke(ctx) {
-                Self::summarize(ctx).await;
-            }
-            if Self::conversed(ctx) && !chat {
-                Self::transcribe(ctx).await;
-            }
-            let now = utc(ctx.workflow_time());
-            let wait = match next {
-                NextStep::Finish => break (outcome, false),
-                NextStep::RetryAfter(secs) => {
-                    Self::set_phase(ctx, LeadPhase::WaitingRetry);
-                    Duration::from_secs(secs)
-                }
-                NextStep::CallbackAt(at) => {
-                    Self::set_phase(ctx, LeadPhase::WaitingCallback);
-                    ctx.state_mut(|s| s.callbacks += 1);
-                    // A time already past (the callee said "in five minutes" and the call ran
-                    // long) calls back at once.
-                    (at - now).to_std().unwrap_or_default()
-                }
-            };
-            ctx.state_mut(|s| {
-                s.next_action_at = chrono::Duration::from_std(wait).ok().map(|d| now + d)
-            });
-            select! {
-                _ = ctx.timer(wait) => {}
-                _ = ctx.wait_condition(|s: &Self| s.stop_requested) => {}
-            };
-            ctx.state_mut(|s| s.next_action_at = None);
-            if ctx.state(|s| s.stop_requested) {
-                // The last attempt's outcome stands, unless it was only a reason to retry.
-                break match outcome {
-                    AttemptOutcome::CallbackRequested { .. } => (outcome, false),
-                    _ => (AttemptOutcome::Canceled, true),
-                };
-            }
+        let (outcome, stopped) = if Self::load_lead(ctx).await? {
+            Self::call_until_settled(ctx).await?
+        } else {
+            // Deleted between the campaign's page and this start: nobody to call, nothing of
+            // the lead's to record.
+            (AttemptOutcome::Canceled, false)
         };
         if stopped {
             Self::record_stop(ctx).await?;
@@ -217,8 +181,8 @@ impl LeadWorkflow {
         ctx.state_mut(|s| s.outcome = Some(outcome.clone()));
         Self::set_phase(ctx, LeadPhase::Done);
         Ok(ctx.state(|s| LeadResult {
-            lead_id: s.input.lead.lead_id.clone(),
-            outcome,
+            lead_id: s.input.lead_id.clone(),
+            outcome: outcome.code().to_owned(),
             attempts: s.attempt,
         }))
     }
@@ -389,7 +353,7 @@ impl LeadWorkflow {
     pub fn state(&self, _ctx: &WorkflowContextView) -> LeadView {
         let call = self.call.as_ref();
         LeadView {
-            lead_id: self.input.lead.lead_id.clone(),
+            lead_id: self.input.lead_id.clone(),
             phase: self.phase,
             attempt: self.attempt,
             call_sid: call.and_then(|c| c.call_sid.clone()),
@@ -411,12 +375,117 @@ impl LeadWorkflow {
 }
 
 impl LeadWorkflow {
+    /// Reads the lead's profile when the starter gave only its id (a campaign): false when the
+    /// lead was deleted first. Recorded once in this workflow's history, so replays and every
+    /// later attempt use the profile as it was read here.
+    async fn load_lead(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<bool> {
+        let Some(lead_id) = ctx.state(|s| s.needs_profile.then(|| s.input.lead_id.clone())) else {
+            return Ok(true);
+        };
+        let profile = ctx
+            .execute_activity(
+                CallActivities::load_lead,
+                LoadLeadInput { lead_id },
+                options::durable(),
+            )
+            .await?;
+        Ok(ctx.state_mut(|s| {
+            s.needs_profile = false;
+            match profile {
+                Some(profile) => {
+                    s.lead = profile;
+                    true
+                }
+                None => false,
+            }
+        }))
+    }
+
+    /// Calls (or chats) until an attempt settles the lead or the operator stops it: the
+    /// outcome, and whether the stop ended it.
+    async fn call_until_settled(
+        ctx: &mut WorkflowContext<Self>,
+    ) -> WorkflowResult<(AttemptOutcome, bool)> {
+        let chat = ctx.state(|s| s.input.channel == Channel::Chat);
+        loop {
+            if !chat {
+                Self::wait_for_window(ctx).await;
+            }
+            if ctx.state(|s| s.stop_requested) {
+                return Ok((AttemptOutcome::Canceled, true));
+            }
+            let outcome = Self::run_attempt(ctx).await?;
+            let (attempt, callbacks, settings) = ctx.state(|s| {
+                (
+                    s.attempt - s.input.prior_attempts,
+                    s.callbacks,
+                    s.input.settings.clone(),
+                )
+            });
+            // A trial is one conversation: nothing is retried or called back.
+            let next = if chat {
+                NextStep::Finish
+            } else {
+                next_step(&outcome, attempt - callbacks, callbacks, &settings)
+            };
+            Self::record_attempt(ctx, &outcome, !matches!(next, NextStep::RetryAfter(_))).await?;
+            if chat {
+                // Nothing a trial books is real: its slot goes back now.
+                Self::release_trial(ctx).await?;
+            } else if let AttemptOutcome::Interested {
+                meeting_id: Some(meeting_id),
+                ..
+            } = &outcome
+            {
+                Self::complete_booking(ctx, meeting_id.clone()).await?;
+            } else if Self::callee_spoke(ctx) {
+                Self::release_unbooked(ctx, &outcome).await?;
+            }
+            if Self::callee_spoke(ctx) {
+                Self::summarize(ctx).await;
+            }
+            if Self::conversed(ctx) && !chat {
+                Self::transcribe(ctx).await;
+            }
+            let now = utc(ctx.workflow_time());
+            let wait = match next {
+                NextStep::Finish => return Ok((outcome, false)),
+                NextStep::RetryAfter(secs) => {
+                    Self::set_phase(ctx, LeadPhase::WaitingRetry);
+                    Duration::from_secs(secs)
+                }
+                NextStep::CallbackAt(at) => {
+                    Self::set_phase(ctx, LeadPhase::WaitingCallback);
+                    ctx.state_mut(|s| s.callbacks += 1);
+                    // A time already past (the callee said "in five minutes" and the call ran
+                    // long) calls back at once.
+                    (at - now).to_std().unwrap_or_default()
+                }
+            };
+            ctx.state_mut(|s| {
+                s.next_action_at = chrono::Duration::from_std(wait).ok().map(|d| now + d)
+            });
+            select! {
+                _ = ctx.timer(wait) => {}
+                _ = ctx.wait_condition(|s: &Self| s.stop_requested) => {}
+            };
+            ctx.state_mut(|s| s.next_action_at = None);
+            if ctx.state(|s| s.stop_requested) {
+                // The last attempt's outcome stands, unless it was only a reason to retry.
+                return Ok(match outcome {
+                    AttemptOutcome::CallbackRequested { .. } => (outcome, false),
+                    _ => (AttemptOutcome::Canceled, true),
+                });
+            }
+        }
+    }
+
     /// The answered call's first words: the voicemail when a machine answered, else the
     /// greeting (the disclosure, then the agent's own words), or the last line again when the
     /// provider asks twice.
     fn answer(&mut self, req: &VoiceRequest, now: DateTime<Utc>) -> TurnReply {
         let action_base = format!("turn?wf={}&attempt={}", self.workflow_id, req.attempt);
-        let language = self.input.lead.language;
+        let language = self.lead.language;
         let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
             return TurnReply::hang_up();
         };

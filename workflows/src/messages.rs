@@ -10,8 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Input of a [`LeadWorkflow`](crate::LeadWorkflow).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LeadInput {
-    /// Who to call.
-    pub lead: LeadProfile,
+    /// Who to call: the `leads` row id (a trial's lead has no row; its id is the trial's).
+    pub lead_id: String,
+    /// The lead's profile, when the starter holds it (a trial). `None`: the workflow loads it by
+    /// `lead_id` as its first step, so that the name and number are in this workflow's history
+    /// alone, which erasing the lead deletes, and never in its starter's (a campaign's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<LeadProfile>,
     /// The campaign, if the lead is called as part of one.
     pub campaign_id: Option<String>,
     /// The campaign workflow to notify when the lead settles.
@@ -205,13 +210,15 @@ pub struct LeadView {
     pub agent: AgentRef,
 }
 
-/// A lead workflow's result.
+/// A lead workflow's result. The parent campaign's history records it too, so it carries codes
+/// and counts only: the outcome's details (a meeting's notes) stay in the lead's own history
+/// (its attempts, its `state` query), which erasing the lead deletes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeadResult {
     /// Lead id.
     pub lead_id: String,
-    /// Final outcome.
-    pub outcome: AttemptOutcome,
+    /// Final outcome code (`interested`, `no_answer`, ...: [`AttemptOutcome::code`]).
+    pub outcome: String,
     /// Attempts made.
     pub attempts: u32,
 }

@@ -36,12 +36,13 @@ pub const ALL: [(&str, &str); 8] = [
 /// The attributes a lead workflow starts with.
 pub fn lead_attributes(
     campaign_id: Option<&str>,
-    lead: &callwright_domain::LeadProfile,
+    lead_id: &str,
+    language: callwright_domain::Language,
     agent: &callwright_domain::agent::AgentRef,
 ) -> temporalio_common::search_attributes::SearchAttributes {
     let mut values = vec![
-        LEAD_ID.value_set(lead.lead_id.clone()),
-        LANGUAGE.value_set(lead.language.code().to_owned()),
+        LEAD_ID.value_set(lead_id.to_owned()),
+        LANGUAGE.value_set(language.code().to_owned()),
         LEAD_PHASE.value_set("pending".to_owned()),
         AGENT_ID.value_set(agent.agent_id.clone()),
         AGENT_VERSION.value_set(i64::from(agent.version)),

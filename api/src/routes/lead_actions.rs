@@ -143,20 +143,22 @@ pub async fn retry(
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::NotFound(format!("no lead {lead_id} in campaign {campaign}")))?;
-    let (lead, agent) = (next.lead, next.agent);
-    let attributes = search::lead_attributes(Some(&campaign), &lead, &agent);
+    let attributes =
+        search::lead_attributes(Some(&campaign), &next.lead_id, next.language, &next.agent);
     // Attempt numbers continue after the earlier runs' calls: (workflow id, attempt) names one
     // call, and the dial activity would otherwise find the old call and not dial.
     let prior = callwright_store::leads::max_attempt(&state.db, &workflow_id).await?;
     let input = LeadInput {
-        lead,
+        lead_id: next.lead_id,
+        // Read by the workflow itself: the profile is in its history only (see `LeadInput`).
+        lead: None,
         campaign_id: Some(campaign.clone()),
         // The campaign already counted this lead; a late signal to it would be ignored anyway.
         campaign_workflow_id: Some(campaign_workflow_id(&campaign)),
         settings: settings.call,
         dial_task_queue: settings.dial_task_queue,
         prior_attempts: prior.and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
-        agent,
+        agent: next.agent,
         channel: Channel::Phone,
     };
     let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())

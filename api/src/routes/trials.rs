@@ -213,7 +213,8 @@ pub async fn start(
         fields: lead.fields,
     };
     let input = LeadInput {
-        lead: profile.clone(),
+        lead_id: profile.lead_id.clone(),
+        lead: Some(profile.clone()),
         campaign_id: None,
         campaign_workflow_id: None,
         settings: CallSettings {
@@ -227,7 +228,12 @@ pub async fn start(
         channel: Channel::Chat,
     };
     let options = WorkflowStartOptions::new(state.config.task_queue.clone(), workflow_id.clone())
-        .search_attributes(search::lead_attributes(None, &profile, &agent))
+        .search_attributes(search::lead_attributes(
+            None,
+            &profile.lead_id,
+            profile.language,
+            &agent,
+        ))
         .static_summary(format!("Trial of agent {agent_id} v{version}"))
         .build();
     if let Err(err) = state

@@ -4,13 +4,15 @@
 //! Recordings play through signed links that expire and cannot be forged.
 
 use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
+use base64::Engine as _;
 use callwright_api::signature::sign;
 use callwright_sim::SimConfig;
-use callwright_workflows::{LeadErasureWorkflow, LeadWorkflow};
+use callwright_workflows::campaign::campaign_workflow_id;
+use callwright_workflows::{CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow};
 use serde_json::{Value, json};
 use std::time::Duration;
-use temporalio_client::WorkflowDescribeOptions;
 use temporalio_client::WorkflowExecutionStatus;
+use temporalio_client::{WorkflowDescribeOptions, WorkflowFetchHistoryOptions};
 
 async fn lead_status(stack: &Stack, id: &str) -> (u16, Value) {
     let resp = stack
@@ -266,6 +268,23 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
         },
     )
     .await;
+    // The campaign's history stays (it is the campaign's), and never held her name or number:
+    // her workflow was started with her id and read the rest into its own, deleted, history.
+    let campaign_history = stack
+        .temporal
+        .get_workflow_handle::<CampaignWorkflow>(campaign_workflow_id(&campaign))
+        .fetch_history(WorkflowFetchHistoryOptions::default())
+        .to_json()
+        .await
+        .unwrap();
+    let campaign_history = history_text(&serde_json::from_slice(&campaign_history).unwrap());
+    assert!(campaign_history.contains(dana.as_str()), "her id stays");
+    for personal in ["Dana Levi", "972527654303", "Ben Ami", "972527654300"] {
+        assert!(
+            !campaign_history.contains(personal),
+            "the campaign's history holds {personal:?}"
+        );
+    }
     // Twilio announces the recording again after the erasure (a late retry of its callback):
     // the product erases once more on its own, so the link does not come back.
     let (call_sid, workflow, attempt): (String, String, i32) =
@@ -343,4 +362,29 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
     assert_eq!(dialled_ben, 0);
     let (status, _) = delete(&stack, &format!("/api/leads/{}", uuid::Uuid::new_v4())).await;
     assert_eq!(status, 404);
+}
+
+/// Every string of a history (Temporal's JSON), with each payload's `data` decoded: what an
+/// operator can read in it.
+fn history_text(history: &Value) -> String {
+    fn walk(value: &Value, key: Option<&str>, out: &mut String) {
+        match value {
+            Value::String(text) => {
+                let decoded = (key == Some("data"))
+                    .then(|| base64::engine::general_purpose::STANDARD.decode(text).ok())
+                    .flatten();
+                match decoded {
+                    Some(bytes) => out.push_str(&String::from_utf8_lossy(&bytes)),
+                    None => out.push_str(text),
+                }
+                out.push('\n');
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, key, out)),
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| walk(v, Some(k), out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    walk(history, None, &mut out);
+    out
 }

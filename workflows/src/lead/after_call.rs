@@ -14,7 +14,7 @@ impl LeadWorkflow {
             let call_id = s.call.as_ref()?.call_id.clone()?;
             Some(TranscribeInput {
                 call_id,
-                language: s.input.lead.language,
+                language: s.lead.language,
             })
         });
         let Some(input) = input else { return };
@@ -38,7 +38,7 @@ impl LeadWorkflow {
             let spoken = s.call.as_ref()?.conversation.as_ref().map(|c| c.language);
             Some(SummarizeInput {
                 call_id,
-                language: spoken.unwrap_or(s.input.lead.language),
+                language: spoken.unwrap_or(s.lead.language),
                 agent: s.input.agent.clone(),
             })
         });
@@ -73,9 +73,9 @@ impl LeadWorkflow {
                 .and_then(|c| Some(c.conversation.as_ref()?.turns.get(c.persisted..)?.to_vec()))
                 .unwrap_or_default();
             FinishAttemptInput {
-                lead_id: s.input.lead.lead_id.clone(),
+                lead_id: s.input.lead_id.clone(),
                 campaign_id: s.input.campaign_id.clone(),
-                phone: s.input.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
+                phone: s.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
                 attempt: s.attempt,
                 call_id: call.and_then(|c| c.call_id.clone()),
                 status: call.filter(|c| c.call_id.is_some()).map(|c| c.status),
@@ -193,9 +193,9 @@ impl LeadWorkflow {
     pub(super) async fn record_stop(ctx: &WorkflowContext<Self>) -> WorkflowResult<()> {
         let ended_at = utc(ctx.workflow_time());
         let input = ctx.state(|s| FinishAttemptInput {
-            lead_id: s.input.lead.lead_id.clone(),
+            lead_id: s.input.lead_id.clone(),
             campaign_id: s.input.campaign_id.clone(),
-            phone: s.input.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
+            phone: s.lead.phone.as_ref().map(|p| p.as_str().to_owned()),
             attempt: s.attempt,
             call_id: None,
             status: None,
@@ -226,7 +226,7 @@ impl LeadWorkflow {
         });
         let Some(campaign) = target else { return };
         let settled = LeadSettled {
-            lead_id: ctx.state(|s| s.input.lead.lead_id.clone()),
+            lead_id: ctx.state(|s| s.input.lead_id.clone()),
             outcome: outcome.code().to_owned(),
         };
         // A campaign that has already ended has nobody left to tell.

@@ -12,7 +12,7 @@ impl LeadWorkflow {
         loop {
             let now = utc(ctx.workflow_time());
             let (primary, zones, window) = ctx.state(|s| {
-                let lead = &s.input.lead;
+                let lead = &s.lead;
                 let primary = lead.timezone;
                 let zones = lead.window_timezones.clone();
                 let window = s
@@ -59,7 +59,7 @@ impl LeadWorkflow {
             let conversation = call.conversation.as_ref()?;
             // The agent speaks the conversation's language (the lead's, unless the callee
             // switched), and the model is told what it heard.
-            let mut lead = s.input.lead.clone();
+            let mut lead = s.lead.clone();
             lead.language = conversation.language;
             Some(ConverseInput {
                 call_id: call.call_id.clone()?,
@@ -128,7 +128,7 @@ impl LeadWorkflow {
             let input = ctx.state(|s| OpenChatInput {
                 workflow_id: s.workflow_id.clone(),
                 attempt,
-                lead: s.input.lead.clone(),
+                lead: s.lead.clone(),
                 agent: s.input.agent.clone(),
             });
             ctx.execute_activity(CallActivities::open_chat, input, options::live_call())
@@ -138,7 +138,7 @@ impl LeadWorkflow {
                 let input = DialInput {
                     workflow_id: s.workflow_id.clone(),
                     attempt,
-                    lead: s.input.lead.clone(),
+                    lead: s.lead.clone(),
                     campaign_id: s.input.campaign_id.clone(),
                     ring_timeout_secs: s.input.settings.ring_timeout_secs,
                     agent: s.input.agent.clone(),
@@ -264,7 +264,7 @@ impl LeadWorkflow {
             };
             if woke_by_state {
                 let voicemail = ctx.state_mut(|s| {
-                    let lead = &s.input.lead;
+                    let lead = &s.lead;
                     let call = s
                         .call
                         .as_mut()

@@ -141,8 +141,8 @@ pub async fn collect(
                 let result = handle.get_result(WorkflowGetResultOptions::default()).await;
                 match result {
                     Ok(result) => {
-                        let code = result.outcome.code();
-                        if outcome.as_deref() != Some(code) {
+                        let code = result.outcome;
+                        if outcome.as_deref() != Some(code.as_str()) {
                             r.mismatches.push(format!(
                                 "{wf}: workflow returned {code}, projection says {outcome:?}"
                             ));
