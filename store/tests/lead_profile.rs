@@ -32,12 +32,14 @@ async fn a_campaign_page_names_its_leads_by_id_and_the_profile_is_read_by_id() {
     .execute(&pool)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO campaigns (id, name, workflow_id, settings, lead_count)
-         VALUES ($1, 'c', 'campaign-c', '{}', 2)")
-        .bind(campaign)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO campaigns (id, name, workflow_id, settings, lead_count)
+         VALUES ($1, 'c', 'campaign-c', '{}', 2)",
+    )
+    .bind(campaign)
+    .execute(&pool)
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO campaign_leads (campaign_id, lead_id, seq) VALUES ($1, $2, 1), ($1, $3, 2)",
     )
@@ -77,7 +79,10 @@ async fn a_campaign_page_names_its_leads_by_id_and_the_profile_is_read_by_id() {
         .unwrap();
     assert_eq!(profile.name, "Dana Levi");
     let phone = profile.phone.unwrap();
-    assert_eq!((phone.as_str(), phone.region()), ("+972527654303", Some("IL")));
+    assert_eq!(
+        (phone.as_str(), phone.region()),
+        ("+972527654303", Some("IL"))
+    );
     assert_eq!(profile.language, Language::He);
     assert_eq!(profile.timezone, chrono_tz::Asia::Jerusalem);
     assert_eq!(profile.window_timezones, [chrono_tz::Asia::Jerusalem]);
