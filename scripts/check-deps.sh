@@ -3,11 +3,15 @@
 # rules"), checked on the resolved graph of normal (non-dev) dependencies:
 #   - callwright-domain: none of our crates, and no I/O (no database, HTTP, mail or Temporal);
 #   - callwright-contracts: of ours only callwright-domain; no database, HTTP or mail client;
+#     and, without its `definitions` feature (the activity definitions), no Temporal either,
+#     so the store and the test kit can use its types;
 #   - callwright-workflows: of ours only domain and contracts; no database, HTTP or mail client;
 #   - callwright-providers: of ours only callwright-domain; no database and no Temporal (what a
 #     provider's failure means for a workflow is the activities' business);
-#   - callwright-store: of ours only callwright-domain; no HTTP or mail client, no Temporal;
-#   - callwright-agents: of ours only domain, providers and store; no Temporal;
+#   - callwright-store: of ours only callwright-domain and callwright-contracts (the API's wire
+#     types it reads rows into); no HTTP or mail client, no Temporal;
+#   - callwright-agents: of ours only domain, contracts (through the store), providers and
+#     store; no Temporal;
 #   - callwright-runtime: none of our crates;
 #   - callwright-api: not callwright-activities (it reaches workflows through Temporal only), and
 #     no HTTP or mail client of its own (a provider is reached through its port in providers).
@@ -73,11 +77,11 @@ ours_except() {
 
 # Temporal's SDK reaches the network through tonic; the domain must not reach Temporal at all.
 forbid callwright-domain $(ours_except callwright-domain) "${IO_CRATES[@]}" tonic temporalio-sdk
-forbid callwright-contracts $(ours_except callwright-domain callwright-contracts) "${IO_CRATES[@]}"
+forbid callwright-contracts $(ours_except callwright-domain callwright-contracts) "${IO_CRATES[@]}" tonic temporalio-sdk
 forbid callwright-workflows $(ours_except callwright-domain callwright-contracts callwright-workflows) "${IO_CRATES[@]}"
 forbid callwright-providers $(ours_except callwright-domain callwright-providers) sqlx sqlx-core tokio-postgres tonic temporalio-sdk
-forbid callwright-store $(ours_except callwright-domain callwright-store) reqwest lettre tonic temporalio-sdk
-forbid callwright-agents $(ours_except callwright-domain callwright-providers callwright-store callwright-agents) tonic temporalio-sdk
+forbid callwright-store $(ours_except callwright-domain callwright-contracts callwright-store) reqwest lettre tonic temporalio-sdk
+forbid callwright-agents $(ours_except callwright-domain callwright-contracts callwright-providers callwright-store callwright-agents) tonic temporalio-sdk
 forbid callwright-runtime $(ours_except callwright-runtime)
 forbid callwright-api callwright-activities
 forbid_direct callwright-api reqwest lettre

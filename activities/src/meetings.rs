@@ -9,6 +9,7 @@ use crate::failure::{IntoActivity as _, db_error};
 use callwright_contracts::activities::{
     ConfirmedMeeting, InviteInput, InviteSent, ReleaseInput, ReleaseUnbookedInput,
 };
+use callwright_contracts::api::meetings::Meeting;
 use callwright_domain::booking::slot_label;
 use callwright_domain::invite::{Invite, InviteMethod};
 use callwright_domain::phrases::phrases;
@@ -18,7 +19,6 @@ use callwright_providers::calendar::{Attendee, Calendar, EventSpec};
 use callwright_providers::mail::{Delivery, InviteEmail, Mailer, SendRecord};
 use callwright_providers::video::{VideoMeetings, VideoRequest};
 use callwright_store::Store;
-use callwright_store::meetings::Meeting;
 use chrono::Utc;
 use std::sync::Arc;
 use temporalio_macros::activities;

@@ -85,7 +85,7 @@ fn wanted(payload: &str, q: &EventQuery) -> bool {
     params(EventQuery),
     responses(
         (status = 200, description = "An endless stream of Server-Sent Events: `call_started`, `turn`, `call_ended`, `meeting_booked`, `meeting_changed` (each `data:` is a JSON object whose `type` is the event name, with `campaign_id` and `lead_id`), and `lagged` (`{\"missed\": n}`) when this client fell behind; a comment every 15 s keeps it open", body = String, content_type = "text/event-stream"),
-        (status = 400, description = "A filter is invalid", body = crate::error::ErrorBody),
+        (status = 400, description = "A filter is invalid", body = callwright_contracts::api::error::ErrorBody),
     )
 )]
 pub async fn stream(

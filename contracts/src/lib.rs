@@ -11,8 +11,12 @@
 //! dependency graph: `scripts/check-deps.sh`).
 
 pub mod activities;
+pub mod api;
+#[cfg(feature = "definitions")]
 pub mod definitions;
+pub mod messages;
 
+#[cfg(feature = "definitions")]
 pub use definitions::{CallActivities, DialActivities, ErasureActivities, MeetingActivities};
 
 /// Tries of the post-call summary (the workflow's retry policy uses the same number): its

@@ -1,8 +1,8 @@
 //! Agents and their versions as the API reads them.
 
+use callwright_contracts::api::agents::{AgentSummary, VersionSummary};
 use callwright_domain::agent::AgentSpec;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -30,21 +30,6 @@ pub async fn spec_language(
     Ok(row.flatten())
 }
 
-/// An agent in the list.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AgentSummary {
-    /// Id.
-    pub id: Uuid,
-    /// Name (of its latest version).
-    pub name: String,
-    /// Its latest version.
-    pub latest_version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last saved.
-    pub updated_at: DateTime<Utc>,
-}
-
 /// The agents, last saved first (at most 1,000).
 pub async fn list(db: &PgPool) -> Result<Vec<AgentSummary>, sqlx::Error> {
     sqlx::query_as!(
@@ -65,19 +50,6 @@ pub async fn summary(db: &PgPool, id: Uuid) -> Result<Option<AgentSummary>, sqlx
     )
     .fetch_optional(db)
     .await
-}
-
-/// A version in an agent's history.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct VersionSummary {
-    /// The version.
-    pub version: i32,
-    /// The agent's name in it.
-    pub name: String,
-    /// `none`, `inline` or `search`.
-    pub knowledge_mode: String,
-    /// Saved.
-    pub created_at: DateTime<Utc>,
 }
 
 /// An agent's versions, newest first.

@@ -1,8 +1,8 @@
 //! The analytics' aggregates: agents' results by version, and the campaign overview, keys and
 //! buckets over raw calls and the hourly rollups.
 
+use callwright_contracts::api::analytics::Bucket;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -325,21 +325,6 @@ pub async fn cut_hours(
     )
     .fetch_all(db)
     .await
-}
-
-/// One bucket of calls over time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(as = CallsBucket)]
-pub struct Bucket {
-    /// Start of the bucket, local wall time in the requested zone (no offset).
-    #[schema(value_type = String, example = "2026-11-24T00:00:00")]
-    pub start: chrono::NaiveDateTime,
-    /// Calls placed.
-    pub dials: i64,
-    /// Calls answered.
-    pub connected: i64,
-    /// Calls with a conversation that reached a decision.
-    pub conversations: i64,
 }
 
 /// Calls per bucket (`hour` or `day` in zone `tz`), oldest first, empty buckets left out. The

@@ -1,54 +1,11 @@
 //! Calls as the API reads them: the filtered list, one call's extras and transcript, the
 //! recording link, and the counts the metrics endpoint exports.
 
+use callwright_contracts::api::calls::{CallRecord, TurnRow};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// A call in a list.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CallRecord {
-    /// Call id.
-    pub id: Uuid,
-    /// The lead called.
-    pub lead_id: Uuid,
-    /// Their name.
-    pub lead_name: String,
-    /// The number dialled, E.164 (none once the lead was erased).
-    pub phone: Option<String>,
-    /// Campaign of the attempt.
-    pub campaign_id: Option<Uuid>,
-    /// The lead workflow that placed it.
-    pub workflow_id: String,
-    /// Attempt number, from 1.
-    pub attempt: i32,
-    /// Provider call id, once dialled.
-    pub call_sid: Option<String>,
-    /// Provider call status (`queued`, `ringing`, `in-progress`, `completed`, `busy`, ...).
-    pub status: String,
-    /// Answering-machine detection result (`human`, `machine_end_beep`, ...).
-    pub answered_by: Option<String>,
-    /// Outcome code, once the attempt is over.
-    pub outcome: Option<String>,
-    /// Language of the call.
-    pub language: String,
-    /// Dialled at.
-    pub dialed_at: DateTime<Utc>,
-    /// Ended at.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// Length of the call, seconds.
-    pub duration_secs: Option<i32>,
-    /// Whether a recording is kept.
-    pub has_recording: bool,
-    /// The agent that spoke.
-    pub agent_id: Option<Uuid>,
-    /// Its version.
-    pub agent_version: Option<i32>,
-    /// A trial chat of the agent (`POST /api/agents/{id}/trials`), not a phone call.
-    pub trial: bool,
-}
 
 /// Which calls a list shows (every filter optional; trials never).
 #[derive(Debug, Clone, Default)]
@@ -150,31 +107,6 @@ pub async fn extras(db: &PgPool, id: Uuid) -> Result<Option<CallExtras>, sqlx::E
     )
     .fetch_optional(db)
     .await
-}
-
-/// One line of a transcript.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TurnRow {
-    /// Position in the call, from 0.
-    pub idx: i32,
-    /// `agent` or `callee`.
-    pub speaker: String,
-    /// What was said (empty for a silent callee turn).
-    pub text: String,
-    /// ASR confidence of a callee line.
-    pub confidence: Option<f32>,
-    /// On a callee line: what it meant, as the agent acted on it (`book_meeting`, `interested`,
-    /// `callback`, `opt_out`, `not_interested`, `wrong_person`, `end_call`, `asks_for_times`,
-    /// `continue`).
-    pub intent: Option<String>,
-    /// The line's language: the one the agent spoke, or the one recognised in the callee's
-    /// words (absent when they do not tell). A change shows where the callee switched.
-    pub language: Option<String>,
-    /// On an agent line: the tools the model used to answer (name, arguments, result), in order.
-    #[schema(value_type = Option<Vec<callwright_domain::conversation::ToolUse>>)]
-    pub tools: Option<Value>,
-    /// When.
-    pub spoken_at: DateTime<Utc>,
 }
 
 /// A call's transcript, in order.

@@ -1,8 +1,8 @@
 //! Campaigns: their rows, the leads enrolled in each (by ids, by a lead filter, or from an
 //! upload), and the lists and detail the API shows.
 
+use callwright_contracts::api::campaigns::{CampaignLeadRow, CampaignRow};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -99,25 +99,6 @@ pub async fn head(db: &PgPool, id: Uuid) -> Result<Option<CampaignHead>, sqlx::E
     .await
 }
 
-/// A lead of a campaign.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CampaignLeadRow {
-    /// Position in the campaign, from 1.
-    pub seq: i32,
-    /// Lead id.
-    pub lead_id: Uuid,
-    /// Display name.
-    pub name: String,
-    /// Phone number, E.164 (none once the lead was erased).
-    pub phone: Option<String>,
-    /// Language code.
-    pub language: String,
-    /// Outcome code, once the lead settled.
-    pub outcome: Option<String>,
-    /// When it settled.
-    pub settled_at: Option<DateTime<Utc>>,
-}
-
 /// A campaign's first `limit` leads in order.
 pub async fn leads(db: &PgPool, id: Uuid, limit: i64) -> Result<Vec<CampaignLeadRow>, sqlx::Error> {
     sqlx::query_as!(
@@ -142,30 +123,6 @@ pub async fn outcome_counts(db: &PgPool, id: Uuid) -> Result<Vec<(String, i64)>,
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.outcome, r.n)).collect())
-}
-
-/// A campaign and how far it got.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CampaignRow {
-    /// Campaign id.
-    pub id: Uuid,
-    /// Its name.
-    pub name: String,
-    /// The campaign workflow.
-    pub workflow_id: String,
-    /// Started at.
-    pub created_at: DateTime<Utc>,
-    /// Leads in the campaign.
-    pub lead_count: i32,
-    /// Leads with a settled outcome.
-    pub settled: i64,
-    /// Outcome code → leads (latest outcome of each lead in this campaign).
-    // Postgres builds the object (`jsonb_object_agg`); documented as the counts it holds, so
-    // clients read numbers, as `CampaignDetail.outcomes` says.
-    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
-    pub outcomes: Value,
-    /// Meetings booked on the campaign's calls (not counting failed ones).
-    pub meetings_booked: i64,
 }
 
 /// Campaigns newest first, strictly before `before` (created at, id), at most `limit`.

@@ -1,21 +1,7 @@
 //! The do-not-call list: numbers (E.164) no campaign may dial, with why they are on it.
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use callwright_contracts::api::dnc::Entry;
 use sqlx::{PgConnection, PgPool};
-
-/// A do-not-call entry.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = DncEntry)]
-pub struct Entry {
-    /// The number, in E.164.
-    #[schema(example = "+14155552671")]
-    pub phone: String,
-    /// Why it is on the list.
-    pub reason: String,
-    /// Added at.
-    pub created_at: DateTime<Utc>,
-}
 
 /// Lists a number; None when it was listed already (the first reason stays).
 pub async fn add(db: &PgPool, phone: &str, reason: &str) -> Result<Option<Entry>, sqlx::Error> {

@@ -7,7 +7,7 @@
 //! The upload tests (`worker/tests/e2e/lead_upload.rs`, every `make test`) run both, and
 //! `make bench --only csv` times them. Everything else is a checked macro.
 
-use serde::Serialize;
+use callwright_contracts::api::imports::DuplicateRow;
 use sqlx::PgConnection;
 use sqlx::postgres::PgCopyIn;
 use uuid::Uuid;
@@ -64,19 +64,6 @@ pub async fn create_staged_leads(
     .map(|done| done.rows_affected())
 }
 
-/// A valid row whose phone number was already taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct DuplicateRow {
-    /// Line in the file where the record starts.
-    pub line: i64,
-    /// The number, in E.164.
-    pub phone: String,
-    /// The earlier line of the file with the same number, if any.
-    pub first_line: Option<i64>,
-    /// The lead that had the number before this upload, if any.
-    pub existing_lead_id: Option<Uuid>,
-}
-
 /// The staged rows that made no lead (a number earlier in the file, or a live lead's), in file
 /// order, at most `limit`.
 pub async fn duplicate_rows(
@@ -85,7 +72,7 @@ pub async fn duplicate_rows(
     limit: i64,
 ) -> Result<Vec<DuplicateRow>, sqlx::Error> {
     // Not a macro: reads the temporary staging table (see the module's note).
-    sqlx::query_as(
+    let rows: Vec<(i64, String, Option<i64>, Option<Uuid>)> = sqlx::query_as(
         "SELECT d.line, d.phone,
                 CASE WHEN d.first_line < d.line THEN d.first_line END AS first_line,
                 l.id AS existing_lead_id
@@ -105,7 +92,16 @@ pub async fn duplicate_rows(
     .bind(import_id)
     .bind(limit)
     .fetch_all(tx)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(line, phone, first_line, existing_lead_id)| DuplicateRow {
+            line,
+            phone,
+            first_line,
+            existing_lead_id,
+        })
+        .collect())
 }
 
 /// An upload's counts.

@@ -4,8 +4,8 @@
 //! The query macros need literal SQL, so the condition is written out in both statements, between
 //! the `filter:start` and `filter:end` comments; a test keeps the two copies equal.
 
+use callwright_contracts::api::leads::LeadSummary;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -24,33 +24,6 @@ pub struct FilterValues {
     pub text: Option<String>,
     /// `new`, `active` or `done`.
     pub status: Option<String>,
-}
-
-/// A lead in a list.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LeadSummary {
-    /// Lead id.
-    pub id: Uuid,
-    /// Display name.
-    pub name: String,
-    /// Phone number in E.164.
-    pub phone: String,
-    /// Email.
-    pub email: Option<String>,
-    /// Company.
-    pub company: Option<String>,
-    /// Language code (`en`, `he`, `fr`, `de`, `es`).
-    pub language: String,
-    /// IANA time zone.
-    pub timezone: String,
-    /// Attempts made so far.
-    pub attempts: i32,
-    /// Outcome code of the latest attempt.
-    pub last_outcome: Option<String>,
-    /// When the latest attempt ended.
-    pub last_outcome_at: Option<DateTime<Utc>>,
-    /// Created at.
-    pub created_at: DateTime<Utc>,
 }
 
 /// Live leads matching the filter, newest first, strictly before `before` (created at, id).

@@ -1,49 +1,12 @@
 //! Leads as the API reads and writes them: create one, read one with its calls, the run a retry
 //! continues, and the operator audit trail.
 
+use callwright_contracts::api::leads::{CallRow, Lead};
 use callwright_domain::NewLead;
-use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgPool;
 use sqlx::types::Json;
-use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// A lead as the API returns it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Lead {
-    /// Lead id.
-    pub id: Uuid,
-    /// Display name.
-    pub name: String,
-    /// Phone number in E.164.
-    #[schema(example = "+14155552671")]
-    pub phone: String,
-    /// Email.
-    pub email: Option<String>,
-    /// Company.
-    pub company: Option<String>,
-    /// Language code the agent speaks (`en`, `he`, `fr`, `de`, `es`).
-    #[schema(example = "en")]
-    pub language: String,
-    /// IANA time zone the lead's times are shown in.
-    #[schema(example = "America/Los_Angeles")]
-    pub timezone: String,
-    /// Every zone the lead may be in; calls are placed only when all are inside the window.
-    pub window_timezones: Vec<String>,
-    /// Attempts made so far.
-    pub attempts: i32,
-    /// Outcome code of the latest attempt (see `GET /api/calls`'s `outcome`).
-    pub last_outcome: Option<String>,
-    /// When the latest attempt ended.
-    pub last_outcome_at: Option<DateTime<Utc>>,
-    /// Created at.
-    pub created_at: DateTime<Utc>,
-    /// The lead's own data (an upload's other columns, or `fields` given on create).
-    #[schema(value_type = Object)]
-    pub fields: Json<BTreeMap<String, Value>>,
-}
 
 /// Creates a lead; None when a live lead has the number already.
 pub async fn insert(db: &PgPool, lead: &NewLead<'_>) -> Result<Option<Lead>, sqlx::Error> {
@@ -54,7 +17,7 @@ pub async fn insert(db: &PgPool, lead: &NewLead<'_>) -> Result<Option<Lead>, sql
            ON CONFLICT (phone) WHERE deleted_at IS NULL DO NOTHING
            RETURNING id, name, phone AS "phone!", email, company, language, timezone,
                      window_timezones, attempts, last_outcome, last_outcome_at, created_at,
-                     fields AS "fields: Json<BTreeMap<String, Value>>""#,
+                     fields"#,
         Uuid::new_v4(),
         lead.name,
         lead.phone.as_str(),
@@ -85,7 +48,7 @@ pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<Lead>, sqlx::Error> {
         Lead,
         r#"SELECT id, name, phone AS "phone!", email, company, language, timezone,
                   window_timezones, attempts, last_outcome, last_outcome_at, created_at,
-                  fields AS "fields: Json<BTreeMap<String, Value>>"
+                  fields
            FROM leads WHERE id = $1 AND deleted_at IS NULL AND NOT trial"#,
         id,
     )
@@ -101,47 +64,6 @@ pub async fn exists(db: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
     )
     .fetch_one(db)
     .await
-}
-
-/// One attempt of a lead, from the projection.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CallRow {
-    /// Call id.
-    pub id: Uuid,
-    /// Campaign the attempt belongs to.
-    pub campaign_id: Option<Uuid>,
-    /// Attempt number, from 1.
-    pub attempt: i32,
-    /// Provider call id, once dialled.
-    pub call_sid: Option<String>,
-    /// Provider call status (`queued`, `ringing`, `in-progress`, `completed`, `busy`, ...).
-    pub status: String,
-    /// Answering-machine detection result (`human`, `machine_end_beep`, ...).
-    pub answered_by: Option<String>,
-    /// Outcome code, once the attempt is over.
-    pub outcome: Option<String>,
-    /// What the outcome carries (meeting time and id, callback time, ...).
-    #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
-    pub outcome_detail: Option<Value>,
-    /// Dialled at.
-    pub dialed_at: DateTime<Utc>,
-    /// Ended at.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// Length of the call, seconds.
-    pub duration_secs: Option<i32>,
-    /// The recording, when there is one.
-    pub recording_url: Option<String>,
-    /// The post-call summary, once written.
-    #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
-    pub summary: Option<Value>,
-    /// The agent that spoke.
-    pub agent_id: Option<Uuid>,
-    /// Its version.
-    pub agent_version: Option<i32>,
-    /// The answers to the agent's qualification questions, typed as each question says
-    /// (a number, a boolean, one of its options, or text), by question id.
-    #[schema(value_type = Option<Object>)]
-    pub answers: Option<Value>,
 }
 
 /// Every attempt of a lead, oldest first.

@@ -2,10 +2,10 @@
 //! impossible), the meeting's provider ids, and the invite send receipts.
 
 use crate::Store;
+use callwright_contracts::api::meetings::Meeting;
 use callwright_domain::booking::Interval;
 use callwright_domain::{MeetingEvent, MeetingStatus};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod changes;
@@ -13,61 +13,6 @@ mod reads;
 
 pub use changes::{cancel, reschedule, set_status};
 pub use reads::{MeetingFilter, get, list, of_lead, of_workflow};
-
-/// A meeting row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Meeting {
-    /// Id (also the calendar event id and the invite UID, in other spellings).
-    pub id: Uuid,
-    /// Lead.
-    pub lead_id: Uuid,
-    /// Campaign, if any.
-    pub campaign_id: Option<Uuid>,
-    /// The call it was booked on.
-    pub call_id: Option<Uuid>,
-    /// The lead workflow that booked it.
-    pub workflow_id: String,
-    /// Calendar it is on.
-    pub calendar_id: String,
-    /// Start.
-    pub starts_at: DateTime<Utc>,
-    /// End.
-    pub ends_at: DateTime<Utc>,
-    /// Title (calendar event summary, invite subject), in the lead's language.
-    pub title: String,
-    /// The agent's description of the meeting, in the lead's language (event and invite).
-    pub description: Option<String>,
-    /// Booked in a trial chat: released when the trial ends, never on a real calendar.
-    pub trial: bool,
-    /// The lead's zone.
-    pub timezone: String,
-    /// The lead's language.
-    pub language: String,
-    /// Invitee name.
-    pub attendee_name: String,
-    /// Invitee email.
-    pub attendee_email: String,
-    /// Where the meeting stands.
-    pub status: MeetingStatus,
-    /// iCalendar SEQUENCE of the latest change.
-    pub sequence: i32,
-    /// Calendar event id.
-    pub calendar_event_id: String,
-    /// Link to the event in the calendar.
-    pub calendar_link: Option<String>,
-    /// `zoom` or `google_meet`.
-    pub video_provider: Option<String>,
-    /// Provider's video meeting id.
-    pub video_meeting_id: Option<String>,
-    /// Join link.
-    pub video_url: Option<String>,
-    /// Why the meeting failed.
-    pub failure: Option<String>,
-    /// Booked at.
-    pub created_at: DateTime<Utc>,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
-}
 
 /// A `meetings` row as the query macros read it: [`Meeting`] with its status still text. The
 /// macros would need sqlx's `Type`/`Decode` on `MeetingStatus` to read it directly, and the domain

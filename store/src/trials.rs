@@ -1,8 +1,8 @@
 //! Agent trials: a chat with an agent version as a made-up (or copied) lead, which runs the
 //! same lead workflow as a call.
 
+use callwright_contracts::api::trials::TrialLine;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
@@ -164,22 +164,6 @@ pub async fn call_of(db: &PgPool, workflow_id: &str) -> Result<Option<TrialCall>
     )
     .fetch_optional(db)
     .await
-}
-
-/// One line of a trial's transcript.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TrialLine {
-    /// Position, from 0.
-    pub idx: i32,
-    /// `agent` or `callee`.
-    pub speaker: String,
-    /// What was said.
-    pub text: String,
-    /// On an agent line: the tools the model used.
-    #[schema(value_type = Option<Vec<callwright_domain::conversation::ToolUse>>)]
-    pub tools: Option<Value>,
-    /// When.
-    pub spoken_at: DateTime<Utc>,
 }
 
 /// A trial call's written lines, in order.

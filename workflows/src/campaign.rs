@@ -9,12 +9,12 @@
 #![allow(missing_docs)]
 
 use crate::lead::LeadWorkflow;
-use crate::messages::{
-    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput, LeadSettled,
-};
 use crate::{options, search};
 use callwright_contracts::CallActivities;
 use callwright_contracts::activities::{CampaignLead, LeadPageInput};
+use callwright_contracts::messages::{
+    CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput, LeadSettled,
+};
 use std::collections::VecDeque;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::workflows::join_all;

@@ -19,36 +19,13 @@
 use crate::options;
 use callwright_contracts::ErasureActivities;
 use callwright_contracts::activities::BlankLeadInput;
-use serde::{Deserialize, Serialize};
+use callwright_contracts::messages::{Erased, ErasureRequest};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 /// The workflow id of a lead's erasure.
 pub fn erasure_workflow_id(lead_id: &str) -> String {
     format!("lead-erasure-{lead_id}")
-}
-
-/// An erasure to carry out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErasureRequest {
-    /// The lead (already marked deleted).
-    pub lead_id: String,
-    /// The API key that asked (the audit row names it); none when the product asked itself (a
-    /// recording announced after the lead was erased).
-    pub api_key_id: Option<String>,
-}
-
-/// What an erasure removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Erased {
-    /// Trial leads copied from the lead, erased with it.
-    pub trials: u32,
-    /// Workflow runs whose histories were deleted from Temporal.
-    pub deleted_histories: u32,
-    /// Recordings deleted at the telephony provider.
-    pub deleted_recordings: u32,
-    /// Transcript lines removed.
-    pub deleted_transcript_turns: u64,
 }
 
 /// Erases one lead's personal data.

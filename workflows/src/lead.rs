@@ -9,16 +9,16 @@
 #![allow(missing_docs)]
 
 use crate::campaign::CampaignWorkflow;
-use crate::messages::{
-    AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
-    StatusEvent, TurnReply, TurnRequest, VoiceRequest,
-};
 use crate::{options, search};
 use callwright_contracts::activities::{
     CallScript, ConverseInput, DialInput, DialOutput, FinishAttemptInput, LoadLeadInput,
     OpenChatInput, RedirectInput, SummarizeInput, TranscribeInput,
 };
 use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
+use callwright_contracts::messages::{
+    AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
+    StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+};
 use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
 use callwright_domain::invite::InviteMethod;

@@ -18,7 +18,6 @@ pub mod campaign;
 pub mod erasure;
 pub mod lead;
 pub mod meeting;
-pub mod messages;
 pub mod options;
 pub mod search;
 

@@ -13,25 +13,13 @@
 use crate::options;
 use callwright_contracts::MeetingActivities;
 use callwright_contracts::activities::{InviteInput, InviteSent};
-use callwright_domain::invite::InviteMethod;
-use serde::{Deserialize, Serialize};
+use callwright_contracts::messages::MeetingChange;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 /// The workflow id of a meeting's change to `sequence`.
 pub fn meeting_change_workflow_id(meeting_id: &str, sequence: i32) -> String {
     format!("meeting-{meeting_id}-rev-{sequence}")
-}
-
-/// One change to apply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeetingChange {
-    /// Meeting id.
-    pub meeting_id: String,
-    /// The SEQUENCE the change produced.
-    pub sequence: i32,
-    /// `REQUEST` for a move, `CANCEL` for a cancellation.
-    pub method: InviteMethod,
 }
 
 /// Applies one meeting change.

@@ -10,13 +10,15 @@
 //! reps set on meetings.
 
 use super::analytics::{ratio, window_range};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
+use callwright_contracts::api::agents::{AgentResults, Comparison, VersionResults};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::stats::{Z95, two_proportion_p, wilson};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -36,76 +38,6 @@ pub struct AgentWindow {
     campaign_id: Option<Uuid>,
     /// Only this agent.
     agent_id: Option<Uuid>,
-}
-
-/// One agent version's results.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct VersionResults {
-    /// The agent.
-    agent_id: Uuid,
-    /// Its name (latest).
-    agent_name: String,
-    /// The version.
-    version: i32,
-    /// Leads given this version in the campaigns in scope.
-    leads: i64,
-    /// Calls placed.
-    dials: i64,
-    /// Calls answered.
-    connects: i64,
-    /// Calls that were conversations with a person.
-    conversations: i64,
-    /// Meetings booked on those calls.
-    meetings_booked: i64,
-    /// meetings_booked / conversations.
-    booking_rate: Option<f64>,
-    /// The booking rate's 95% interval (Wilson score), low end.
-    booking_rate_low: f64,
-    /// … and high end.
-    booking_rate_high: f64,
-    /// Booked meetings that took place (status `completed`).
-    meetings_held: i64,
-    /// Booked meetings the lead missed (status `no_show`).
-    no_shows: i64,
-    /// Conversations that ended in an opt-out.
-    opt_outs: i64,
-    /// opt_outs / conversations.
-    opt_out_rate: Option<f64>,
-    /// Mean length of an answered call, seconds.
-    mean_call_secs: Option<f64>,
-}
-
-/// The two leading versions compared.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Comparison {
-    /// The version with the higher booking rate.
-    leader_version: i32,
-    /// The other.
-    other_version: i32,
-    /// Booking rates (leader, other).
-    leader_rate: f64,
-    /// The other's booking rate.
-    other_rate: f64,
-    /// Two-sided p-value of "the rates are equal" (two-proportion z-test).
-    p_value: f64,
-    /// p_value ≤ 0.05: 95% sure the leader books more.
-    significant: bool,
-    /// In words: "Version 2 books more: 18% vs 11%, 95% sure." or "No difference yet: …".
-    summary: String,
-}
-
-/// `GET /api/analytics/agents`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentResults {
-    /// Window start.
-    from: DateTime<Utc>,
-    /// Window end.
-    to: DateTime<Utc>,
-    /// Per agent version, by agent then version.
-    versions: Vec<VersionResults>,
-    /// The two versions of one agent with the most conversations, compared on booking rate
-    /// (absent unless two versions of the same agent had conversations).
-    comparison: Option<Comparison>,
 }
 
 fn percent(rate: f64) -> String {

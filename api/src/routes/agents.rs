@@ -8,76 +8,27 @@
 
 use super::json_body::JsonBody;
 use super::openapi::AgentForm;
-use crate::error::{ApiError, ErrorBody, Reason};
+use crate::error::{ApiError, Reason};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use callwright_agents::{SaveError, save_version};
+use callwright_contracts::api::agents::{
+    AgentDetail, AgentPreview, AgentRules, AgentSummary, AgentVersionView, PreviewProblem,
+    PreviewRequest, TemplateVariable, VersionSummary,
+};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::agent::knowledge;
 use callwright_domain::agent::template::VARIABLES;
 use callwright_domain::agent::{AgentSpec, DocFormat, KnowledgeDoc};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::Utc;
 use uuid::Uuid;
 
 /// Largest agent body: a million characters of knowledge may take up to 4 MiB of UTF-8, and
 /// JSON escaping adds to it.
 pub const MAX_AGENT_BODY: usize = 8 * 1024 * 1024;
-
-pub use callwright_store::agents::{AgentSummary, VersionSummary};
-
-/// One version of an agent.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentVersionView {
-    /// The agent.
-    agent_id: Uuid,
-    /// The version.
-    version: i32,
-    /// Saved.
-    created_at: DateTime<Utc>,
-    /// How its knowledge reaches the model: `none`, `inline` (whole, in every turn's prompt)
-    /// or `search` (past the inline budget: searched per turn).
-    knowledge_mode: String,
-    /// Characters of instructions and knowledge.
-    size_chars: usize,
-    /// The agent as saved.
-    spec: AgentSpec,
-}
-
-/// An agent, its latest version and its history.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentDetail {
-    /// The agent.
-    #[serde(flatten)]
-    agent: AgentSummary,
-    /// Its latest version.
-    latest: AgentVersionView,
-    /// Every version, newest first.
-    versions: Vec<VersionSummary>,
-}
-
-/// A variable a template may use.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TemplateVariable {
-    /// How it is written (`lead.name`; `lead.fields.<column>` for the lead's own columns).
-    name: String,
-    /// What it holds.
-    description: String,
-}
-
-/// What templates may use, and the limits an agent is held to.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentRules {
-    /// The variables.
-    variables: Vec<TemplateVariable>,
-    /// Knowledge up to this many characters goes into every prompt whole; past it, it is
-    /// searched per turn (needs an embeddings endpoint).
-    inline_knowledge_chars: usize,
-    /// Whether this deployment can embed knowledge past the inline budget.
-    search_available: bool,
-}
 
 /// The agent in a JSON body, a refusal naming the field that does not fit (read as
 /// [`JsonBody`](super::json_body::JsonBody) reads a body: `2.0` is an integer).
@@ -421,46 +372,6 @@ pub async fn rules(State(state): State<AppState>) -> Json<AgentRules> {
         inline_knowledge_chars: knowledge::INLINE_BUDGET,
         search_available: state.embedder.is_some(),
     })
-}
-
-/// `POST /api/agents/preview` body.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreviewRequest {
-    /// The agent as edited (not saved).
-    #[schema(value_type = AgentSpec)]
-    spec: serde_json::Value,
-    /// Render for this lead (default: a sample lead with no company, email or fields).
-    lead_id: Option<Uuid>,
-    /// In this language (default: the lead's, else the agent's own).
-    #[schema(value_type = Option<String>, example = "fr")]
-    language: Option<String>,
-}
-
-/// A problem the preview found: a value the chosen lead lacks, with no `default`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PreviewProblem {
-    /// The template's field.
-    field: String,
-    /// What is missing.
-    message: String,
-}
-
-/// What a call with the chosen lead would start with.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentPreview {
-    /// The opening line (the product's disclosure, then the agent's greeting).
-    greeting: String,
-    /// The system prompt of the call's first turn, exactly as the model would get it.
-    system_prompt: String,
-    /// The meeting's title in the call's language.
-    meeting_title: String,
-    /// Its description, if any.
-    meeting_description: Option<String>,
-    /// How the knowledge reaches the model: `none`, `inline` or `search`.
-    knowledge_mode: String,
-    /// Values the chosen lead lacks (rendered empty on a call): write a `default(...)`.
-    problems: Vec<PreviewProblem>,
 }
 
 /// Renders an agent (as edited, unsaved) for a lead: the greeting, the first turn's system

@@ -7,12 +7,14 @@
 //! `migrations/0013_call_stats_rollup.sql`), the partial hours at its edges from `calls`, in
 //! one statement, so the answers are exactly those of counting the calls themselves.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
+use callwright_contracts::api::analytics::{Bucket, Count, Overview};
+use callwright_contracts::api::error::ErrorBody;
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// The window of every analytics query.
@@ -120,35 +122,6 @@ fn conversation_outcomes() -> Vec<String> {
         .collect()
 }
 
-/// `GET /api/analytics/overview`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = AnalyticsOverview)]
-pub struct Overview {
-    /// Calls placed.
-    dials: i64,
-    /// Calls answered (by anyone or anything).
-    connected: i64,
-    /// Calls a person answered.
-    human_answered: i64,
-    /// Calls with a conversation that reached a decision.
-    conversations: i64,
-    /// Meetings booked on calls in the window (not counting ones that failed).
-    meetings_booked: i64,
-    /// Opt-outs said on calls.
-    opt_outs: i64,
-    /// Average length of an answered call, seconds.
-    avg_call_secs: Option<f64>,
-    /// Average length of a call a person answered, seconds.
-    avg_talk_secs: Option<f64>,
-    /// connected / dials.
-    connect_rate: Option<f64>,
-    /// human_answered / connected.
-    human_answer_rate: Option<f64>,
-    /// Share of conversations that ended with a meeting agreed (outcome `interested`), both over
-    /// the calls that ended in the window; at most 1 even while booked calls are still going.
-    conversion: Option<f64>,
-}
-
 /// `a / b`, none when `b` is zero.
 pub(super) fn ratio(a: i64, b: i64) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)] // counts far below 2^52
@@ -203,16 +176,6 @@ pub async fn overview(
         human_answer_rate: ratio(human, connected),
         conversion: ratio(agreed, conversations),
     }))
-}
-
-/// A count per key.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = KeyCount)]
-pub struct Count {
-    /// Outcome code (`in_progress` for calls still going) or language code.
-    key: String,
-    /// Calls.
-    count: i64,
 }
 
 /// Calls per outcome (calls still going count as `in_progress`).
@@ -270,8 +233,6 @@ async fn grouped(
         .collect();
     Ok(Json(rows))
 }
-
-pub use callwright_store::analytics::Bucket;
 
 /// Calls per hour or day, cut in the requested zone (a day in Jerusalem is not a UTC day).
 #[utoipa::path(

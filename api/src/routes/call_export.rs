@@ -7,12 +7,13 @@
 //! `@` gets a leading `'`, so a spreadsheet never runs it as a formula; numbers and ids are
 //! written as they are.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::agent::Question;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;

@@ -2,15 +2,16 @@
 //! with its whole transcript.
 
 use super::page::{self, Cursor};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use callwright_contracts::activities::RecordingTranscriptStatus;
+use callwright_contracts::api::calls::{CallDetail, CallPage};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_providers::stt::RecordedUtterance;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// `GET /api/calls` filters.
@@ -28,7 +29,7 @@ pub struct CallQuery {
     #[param(minimum = 1)]
     agent_version: Option<i32>,
     /// Only calls with this outcome.
-    #[param(value_type = Option<super::openapi::OutcomeCode>, inline)]
+    #[param(value_type = Option<callwright_contracts::api::codes::OutcomeCode>, inline)]
     outcome: Option<String>,
     /// Dialled at or after.
     from: Option<DateTime<Utc>>,
@@ -40,17 +41,6 @@ pub struct CallQuery {
     /// The `next_cursor` of the previous page.
     #[param(min_length = 1)]
     cursor: Option<String>,
-}
-
-pub use callwright_store::calls::{CallRecord, TurnRow};
-
-/// A page of calls.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CallPage {
-    /// Newest first.
-    calls: Vec<CallRecord>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
 }
 
 /// Calls, newest first.
@@ -103,34 +93,6 @@ pub async fn list(
             .await?;
     let (calls, next_cursor) = page::finish(rows, limit, |c| (c.dialed_at, c.id));
     Ok(Json(CallPage { calls, next_cursor }))
-}
-
-/// `GET /api/calls/{id}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CallDetail {
-    #[serde(flatten)]
-    call: CallRecord,
-    /// What the outcome carries (meeting time and id, callback time, ...).
-    #[schema(value_type = Option<callwright_domain::AttemptOutcome>)]
-    outcome_detail: Option<Value>,
-    /// The post-call summary (interest 1-5, objections, questions, next step, language), once
-    /// the model wrote it after an answered call.
-    #[schema(value_type = Option<callwright_domain::summary::CallSummary>)]
-    summary: Option<Value>,
-    /// The answers to the agent's qualification questions, by question id, typed as each
-    /// question says (a number, a boolean, one of its options, or text); once the post-call
-    /// summary is written. Unanswered questions are absent.
-    #[schema(value_type = Option<Object>)]
-    answers: Option<Value>,
-    /// Both sides, in order, with ASR confidence for the callee's lines. Text is stored and
-    /// returned as spoken (UTF-8; right-to-left scripts are not reordered).
-    transcript: Vec<TurnRow>,
-    /// Where transcribing the recording after the call stands: `done`, `skipped` (no
-    /// speech-to-text provider configured), `no_recording`, `failed`; null until settled.
-    recording_transcript_status: Option<RecordingTranscriptStatus>,
-    /// The recording transcribed (when `done`): agent and callee utterances with their start
-    /// and end in seconds from the start of the recording.
-    recording_transcript: Vec<RecordedUtterance>,
 }
 
 /// One call with its transcript.

@@ -3,11 +3,13 @@
 //! round trip per campaign; `GET /api/campaigns/{id}` has the live workflow view.
 
 use super::page::{self, Cursor};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use callwright_contracts::api::campaigns::CampaignPage;
+use callwright_contracts::api::error::ErrorBody;
+use serde::Deserialize;
 
 /// Paging.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -20,16 +22,6 @@ pub struct CampaignQuery {
     /// `next_cursor` of the previous page.
     #[param(min_length = 1)]
     cursor: Option<String>,
-}
-
-pub use callwright_store::campaigns::CampaignRow;
-
-/// A page of campaigns.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CampaignPage {
-    campaigns: Vec<CampaignRow>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
 }
 
 /// Campaigns with their progress.

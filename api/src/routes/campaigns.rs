@@ -4,20 +4,22 @@
 mod source;
 
 use super::json_body::JsonBody;
-use super::lead_list::LeadFilter;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use callwright_contracts::api::campaigns::{
+    CampaignAgent, CampaignDetail, Control, LivePhases, StartCampaign, Started,
+};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::messages::{CampaignInput, CampaignSettings};
 use callwright_domain::CallSettings;
-use callwright_domain::agent::{AgentPlan, PlanError, Variant};
+use callwright_domain::agent::{AgentPlan, PlanError};
 use callwright_workflows::CampaignWorkflow;
 use callwright_workflows::campaign::campaign_workflow_id;
-use callwright_workflows::messages::{CampaignInput, CampaignProgress, CampaignSettings};
 use callwright_workflows::search;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
 use source::LeadSource;
 use std::collections::BTreeMap;
 use temporalio_client::WorkflowStartOptions;
@@ -26,120 +28,6 @@ use uuid::Uuid;
 
 /// Largest campaign accepted in one request.
 const MAX_LEADS: usize = 100_000;
-
-/// `POST /api/campaigns/start` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StartCampaign {
-    /// Display name (default: "Campaign" and the start time).
-    name: Option<String>,
-    /// Leads to call, in order (duplicates are called once; at most 100 000). Give exactly one
-    /// of `lead_ids`, `filter`, `filter_id` and `import_id`.
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>, min_items = 1, max_items = 100_000)]
-    lead_ids: Option<Vec<String>>,
-    /// Every live lead matching these filters (those of `GET /api/leads`), oldest first.
-    filter: Option<LeadFilter>,
-    /// Like `filter`, with a filter saved by `POST /api/lead-filters`.
-    filter_id: Option<Uuid>,
-    /// Every live lead an upload created (`import_id` of `POST /api/leads/upload`), in file order.
-    import_id: Option<Uuid>,
-    /// Leads in flight at once (default 10).
-    #[schema(minimum = 1)]
-    max_concurrent: Option<u32>,
-    /// Lead starts per campaign workflow run before it continues as new (default 500).
-    #[schema(minimum = 1)]
-    starts_per_run: Option<u32>,
-    /// The agent that speaks (required): one version, its latest, or an A/B split.
-    agent: CampaignAgent,
-    /// Calling rules; anything left out takes its default.
-    #[serde(default)]
-    #[schema(value_type = Option<CallSettings>)]
-    settings: Option<serde_json::Value>,
-}
-
-/// The agent of a campaign: `{"id"}` calls with its latest version when the campaign starts,
-/// `{"id", "version"}` with that version, `{"id", "variants": [{"version", "weight"}, ...]}`
-/// splits the leads between versions by weight (each lead's version is picked from its id,
-/// so it keeps it through every retry and callback).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignAgent {
-    /// The agent.
-    id: Uuid,
-    /// A pinned version.
-    #[schema(minimum = 1)]
-    version: Option<u32>,
-    /// An A/B split between versions of this agent.
-    variants: Option<Vec<Variant>>,
-}
-
-impl CampaignAgent {
-    /// The plan, with every version checked to be this agent's.
-    async fn plan(&self, db: &sqlx::PgPool) -> Result<AgentPlan, ApiError> {
-        let latest = callwright_store::agents::latest_version(db, self.id).await?;
-        let Some(latest) = latest else {
-            return Err(ApiError::invalid(
-                "agent.id",
-                format!("no agent {}", self.id),
-            ));
-        };
-        let plan = match (&self.version, &self.variants) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::invalid(
-                    "agent.variants",
-                    "give a version or variants, not both",
-                ));
-            }
-            (Some(version), None) => AgentPlan::single(self.id.to_string(), *version),
-            (None, Some(variants)) => AgentPlan {
-                agent_id: self.id.to_string(),
-                variants: variants.clone(),
-            },
-            (None, None) => {
-                AgentPlan::single(self.id.to_string(), u32::try_from(latest).unwrap_or(1))
-            }
-        };
-        plan.validate().map_err(|e| {
-            let field = match &e {
-                PlanError::ZeroWeight(i) | PlanError::Duplicate(i, _) => {
-                    format!("agent.variants[{i}]")
-                }
-                PlanError::Empty | PlanError::TooHeavy => "agent.variants".to_owned(),
-            };
-            ApiError::invalid(field, e)
-        })?;
-        for (i, variant) in plan.variants.iter().enumerate() {
-            if variant.version == 0 || i64::from(variant.version) > i64::from(latest) {
-                let field = if self.variants.is_some() {
-                    format!("agent.variants[{i}].version")
-                } else {
-                    "agent.version".to_owned()
-                };
-                return Err(ApiError::invalid(
-                    field,
-                    format!(
-                        "agent {} has no version {} (its versions are 1 to {latest})",
-                        self.id, variant.version
-                    ),
-                ));
-            }
-        }
-        Ok(plan)
-    }
-}
-
-/// The started campaign.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = StartedCampaign)]
-pub struct Started {
-    /// Campaign id.
-    campaign_id: Uuid,
-    /// Its campaign workflow.
-    workflow_id: String,
-    /// Distinct leads it calls.
-    lead_count: u64,
-}
 
 /// Starts a campaign: records it and its leads in order, then starts its workflow.
 #[utoipa::path(
@@ -166,7 +54,7 @@ pub async fn start(
         None => None,
     };
     let source = LeadSource::of(&req, saved.as_ref())?;
-    let plan = req.agent.plan(&state.db).await?;
+    let plan = agent_plan(&req.agent, &state.db).await?;
     if req
         .settings
         .as_ref()
@@ -275,18 +163,6 @@ pub async fn start(
     ))
 }
 
-/// What an operator can do to a running campaign.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Control {
-    /// Start no new leads.
-    Pause,
-    /// Start leads again.
-    Resume,
-    /// Start no more leads; leads in flight stop after their current call.
-    Cancel,
-}
-
 /// `POST /api/campaigns/{id}/{pause|resume|cancel}`: a signal to the campaign workflow.
 #[utoipa::path(
     post,
@@ -336,41 +212,6 @@ pub async fn control(
         }
         Err(err) => Err(ApiError::Unavailable(format!("temporal: {err}"))),
     }
-}
-
-pub use callwright_store::campaigns::CampaignLeadRow;
-
-/// Leads in a live phase right now, from Temporal visibility (eventually consistent).
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-pub struct LivePhases {
-    /// Dial requested, not yet answered.
-    dialing: usize,
-    /// In a conversation.
-    in_call: usize,
-    /// Waiting for the calling window, a retry or a callback.
-    waiting: usize,
-}
-
-/// `GET /api/campaigns/{id}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CampaignDetail {
-    /// Campaign id.
-    id: Uuid,
-    /// Display name.
-    name: String,
-    /// Its campaign workflow.
-    workflow_id: String,
-    /// Distinct leads.
-    lead_count: i32,
-    /// Started at.
-    created_at: DateTime<Utc>,
-    /// The campaign workflow's own counters (absent if Temporal does not answer).
-    progress: Option<CampaignProgress>,
-    live: LivePhases,
-    /// Latest outcome per lead, counted.
-    outcomes: BTreeMap<String, i64>,
-    /// The first 1000 leads, in campaign order.
-    leads: Vec<CampaignLeadRow>,
 }
 
 /// A campaign's progress, phases and outcomes.
@@ -452,4 +293,55 @@ async fn live_phases(state: &AppState, campaign_id: &str) -> LivePhases {
         in_call,
         waiting,
     }
+}
+
+/// The campaign agent's plan, with every version checked to be this agent's.
+async fn agent_plan(agent: &CampaignAgent, db: &sqlx::PgPool) -> Result<AgentPlan, ApiError> {
+    let latest = callwright_store::agents::latest_version(db, agent.id).await?;
+    let Some(latest) = latest else {
+        return Err(ApiError::invalid(
+            "agent.id",
+            format!("no agent {}", agent.id),
+        ));
+    };
+    let plan = match (&agent.version, &agent.variants) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "agent.variants",
+                "give a version or variants, not both",
+            ));
+        }
+        (Some(version), None) => AgentPlan::single(agent.id.to_string(), *version),
+        (None, Some(variants)) => AgentPlan {
+            agent_id: agent.id.to_string(),
+            variants: variants.clone(),
+        },
+        (None, None) => AgentPlan::single(agent.id.to_string(), u32::try_from(latest).unwrap_or(1)),
+    };
+    plan.validate().map_err(|e| {
+        let field = match &e {
+            PlanError::ZeroWeight(i) | PlanError::Duplicate(i, _) => {
+                format!("agent.variants[{i}]")
+            }
+            PlanError::Empty | PlanError::TooHeavy => "agent.variants".to_owned(),
+        };
+        ApiError::invalid(field, e)
+    })?;
+    for (i, variant) in plan.variants.iter().enumerate() {
+        if variant.version == 0 || i64::from(variant.version) > i64::from(latest) {
+            let field = if agent.variants.is_some() {
+                format!("agent.variants[{i}].version")
+            } else {
+                "agent.version".to_owned()
+            };
+            return Err(ApiError::invalid(
+                field,
+                format!(
+                    "agent {} has no version {} (its versions are 1 to {latest})",
+                    agent.id, variant.version
+                ),
+            ));
+        }
+    }
+    Ok(plan)
 }

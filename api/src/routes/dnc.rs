@@ -2,27 +2,14 @@
 //! checks it right before dialling; an opt-out on a call adds to it too.
 
 use super::json_body::JsonBody;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use callwright_contracts::api::dnc::{BulkEntries, BulkRejected, BulkReport, Entry, NewEntry};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::E164;
-use serde::{Deserialize, Serialize};
-
-/// `POST /api/dnc` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = NewDncEntry)]
-pub struct NewEntry {
-    /// The number, in E.164.
-    #[schema(example = "+14155552671")]
-    phone: String,
-    /// Why (default: "added by an operator").
-    reason: Option<String>,
-}
-
-pub use callwright_store::dnc::Entry;
 
 fn phone(raw: &str) -> Result<E164, ApiError> {
     E164::parse(raw, None).map_err(|e| ApiError::invalid("phone", format!("{e}")))
@@ -63,42 +50,6 @@ pub async fn add(
 
 /// Most numbers one bulk request may carry.
 const MAX_BULK: usize = 50_000;
-
-/// `POST /api/dnc/bulk` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BulkEntries {
-    /// The numbers: E.164, or national form with `region` (at most 50,000).
-    #[schema(example = json!(["+14155552671", "+972 52-765-4300"]), min_items = 1, max_items = 50_000)]
-    phones: Vec<String>,
-    /// Why, for every number (default: "imported by an operator").
-    reason: Option<String>,
-    /// Region for numbers written in national form (e.g. "US").
-    #[schema(pattern = r"^([A-Za-z]{2})?$")]
-    region: Option<String>,
-}
-
-/// A number a bulk import did not take, and why.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct BulkRejected {
-    /// Position in `phones`, from 0.
-    index: usize,
-    /// The number as sent.
-    phone: String,
-    /// Why.
-    reason: String,
-}
-
-/// What a bulk import did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct BulkReport {
-    /// Numbers newly on the list.
-    added: u64,
-    /// Valid numbers that were on the list already (or twice in the request).
-    already_listed: u64,
-    /// Numbers refused, with their position (every one of them).
-    rejected: Vec<BulkRejected>,
-}
 
 /// Adds many numbers at once (an imported suppression list): every valid number is added in one
 /// transaction, invalid ones are reported by position and reason. Idempotent.

@@ -7,17 +7,20 @@
 //! as they are (their first reason is kept).
 
 use super::csv_input::{CsvInput, csv_reader, is_blank, record_line, region_code, utf8_fields};
-use super::upload::{LISTED_ROWS, RejectedRow};
-use crate::error::{ApiError, ErrorBody};
+use super::upload::LISTED_ROWS;
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::routing::{MethodRouter, post};
+use callwright_contracts::api::dnc::DncImportReport;
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::imports::RejectedRow;
 use callwright_domain::new_lead::shown;
 use callwright_domain::{E164, FieldError};
 use csv_async::ByteRecord;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -41,23 +44,6 @@ pub struct DncImportQuery {
     /// Why the numbers are listed, for rows without a `reason` (default: "imported by an
     /// operator").
     reason: Option<String>,
-}
-
-/// What a do-not-call import did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DncImportReport {
-    /// Data rows read (the header and blank rows not counted).
-    pub rows: u64,
-    /// Numbers newly listed.
-    pub added: u64,
-    /// Valid numbers that were listed already (or earlier in the file).
-    pub already_listed: u64,
-    /// Rows that were not a phone number.
-    pub rejected: u64,
-    /// Header columns that were not used.
-    pub ignored_columns: Vec<String>,
-    /// The first 1,000 rejected rows, by line.
-    pub rejected_rows: Vec<RejectedRow>,
 }
 
 /// Where the known columns are.

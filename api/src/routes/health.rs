@@ -30,7 +30,7 @@ pub async fn healthz() -> &'static str {
     tag = "health",
     responses(
         (status = 200, description = "Postgres and Temporal answer", body = String, content_type = "text/plain", example = "ready"),
-        (status = 503, description = "Postgres or Temporal does not answer", body = crate::error::ErrorBody),
+        (status = 503, description = "Postgres or Temporal does not answer", body = callwright_contracts::api::error::ErrorBody),
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -5,17 +5,18 @@
 //! `audit_log` with the API key that asked for it.
 
 use crate::auth::ApiKeyId;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::leads::{Reset, Retried};
+use callwright_contracts::messages::{CampaignSettings, Channel, LeadInput};
 use callwright_store::Store;
 use callwright_workflows::campaign::{campaign_workflow_id, lead_workflow_id};
-use callwright_workflows::messages::{CampaignSettings, Channel, LeadInput};
 use callwright_workflows::{LeadWorkflow, search};
 use futures::TryStreamExt;
-use serde::Serialize;
 use temporalio_client::tonic;
 use temporalio_client::{
     WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowFetchHistoryOptions,
@@ -27,15 +28,6 @@ use temporalio_common::protos::temporal::api::history::v1::HistoryEvent;
 use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_common::protos::temporal::api::workflowservice::v1::ResetWorkflowExecutionRequest;
 use uuid::Uuid;
-
-/// A started run.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Retried {
-    /// The lead's workflow id (same as before).
-    workflow_id: String,
-    /// The new run.
-    run_id: String,
-}
 
 /// A lead's place in its latest campaign, and the id of its workflow there.
 struct LatestRun {
@@ -186,19 +178,6 @@ pub async fn retry(
             run_id,
         }),
     ))
-}
-
-/// A reset run.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Reset {
-    /// The lead's workflow id (same as before).
-    workflow_id: String,
-    /// The run that was reset (it ends, marked as reset).
-    from_run_id: String,
-    /// The new run, resumed from `reset_to_event_id`.
-    run_id: String,
-    /// The `WorkflowTaskCompleted` event of the old run the new one resumes after.
-    reset_to_event_id: i64,
 }
 
 /// Resets the lead's workflow (its latest run in its latest campaign) to the last good point,

@@ -13,19 +13,21 @@
 
 use super::lead_actions::audit;
 use crate::auth::ApiKeyId;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::leads::{Deleted, ErasureStarted, ErasureState, ErasureStatus};
+use callwright_contracts::messages::ErasureRequest;
+use callwright_contracts::messages::LeadSettled;
 use callwright_workflows::campaign::campaign_workflow_id;
-use callwright_workflows::erasure::{Erased, ErasureRequest, erasure_workflow_id};
-use callwright_workflows::messages::LeadSettled;
+use callwright_workflows::erasure::erasure_workflow_id;
 use callwright_workflows::{CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow};
-use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use temporalio_client::{
     WorkflowDescribeOptions, WorkflowExecutionStatus, WorkflowGetResultOptions,
     WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowListOptions, WorkflowSignalOptions,
@@ -40,29 +42,6 @@ pub struct DeleteQuery {
     /// Also remove the lead's personal data (see the operation's description).
     #[serde(default)]
     erase: bool,
-}
-
-/// What a delete did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Deleted {
-    /// The lead.
-    id: Uuid,
-    /// When it was deleted (the first time, if it already was).
-    deleted_at: DateTime<Utc>,
-    /// Its workflows that were running and were stopped (ids).
-    stopped_workflows: Vec<String>,
-    /// The erasure started (`erase=true` only): follow it at `GET /api/leads/{id}/erasure`.
-    erasure: Option<ErasureStarted>,
-}
-
-/// An erasure under way.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErasureStarted {
-    /// The erasure's workflow (in the Temporal UI).
-    workflow_id: String,
-    /// Where to read how it stands.
-    #[schema(example = "/api/leads/0b6f…/erasure")]
-    status_url: String,
 }
 
 /// One run of one of the lead's workflows, from Temporal visibility.
@@ -197,34 +176,6 @@ pub(crate) async fn start_erasure(
         workflow_id,
         status_url: format!("/api/leads/{lead_id}/erasure"),
     })
-}
-
-/// Where an erasure stands.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErasureState {
-    /// Under way (or waiting for a provider or Temporal to come back).
-    Running,
-    /// Done: the personal data is gone.
-    Completed,
-    /// Stopped on a failure that a retry would not heal (see `error`); ask again to retry.
-    Failed,
-}
-
-/// A lead's erasure.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErasureStatus {
-    /// The lead.
-    lead_id: Uuid,
-    /// The erasure's workflow (in the Temporal UI).
-    workflow_id: String,
-    /// Where it stands.
-    status: ErasureState,
-    /// What it removed, once completed (none when the erasure's record has aged out of
-    /// Temporal's retention: the lead is erased, the counts are in the audit log).
-    erased: Option<Erased>,
-    /// Why it failed; while running, why a step is being retried.
-    error: Option<String>,
 }
 
 /// Where the lead's latest erasure stands.

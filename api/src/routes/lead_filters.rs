@@ -3,49 +3,22 @@
 //! `POST /api/campaigns/start` takes `filter_id` to call the leads one matches at that moment.
 
 use super::json_body::JsonBody;
-use super::lead_list::LeadFilter;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::leads::{LeadFilter, NewSavedFilter, SavedFilter};
 use uuid::Uuid;
 
-/// `POST /api/lead-filters` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewSavedFilter {
-    /// What the team calls it.
-    #[schema(example = "Hebrew leads never called", min_length = 1)]
-    name: String,
-    /// The filter.
-    filter: LeadFilter,
-}
-
-/// A saved filter.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SavedFilter {
-    /// Its id (`filter_id` of `POST /api/campaigns/start`).
-    id: Uuid,
-    /// Its name.
-    name: String,
-    /// The filter, as saved.
-    #[schema(value_type = LeadFilter)]
-    filter: serde_json::Value,
-    /// Saved at.
-    created_at: DateTime<Utc>,
-}
-
-impl From<callwright_store::lead_filter::SavedRow> for SavedFilter {
-    fn from(row: callwright_store::lead_filter::SavedRow) -> Self {
-        Self {
-            id: row.id,
-            name: row.name,
-            filter: row.filter,
-            created_at: row.created_at,
-        }
+/// A stored filter as the API shows it.
+fn saved(row: callwright_store::lead_filter::SavedRow) -> SavedFilter {
+    SavedFilter {
+        id: row.id,
+        name: row.name,
+        filter: row.filter,
+        created_at: row.created_at,
     }
 }
 
@@ -71,11 +44,10 @@ pub async fn create(
     if name.is_empty() {
         return Err(ApiError::invalid("name", "must not be empty"));
     }
-    new.filter.binds("filter.", ApiError::invalid)?;
+    super::lead_list::filter_binds(&new.filter, "filter.", ApiError::invalid)?;
     let filter = serde_json::to_value(&new.filter).map_err(anyhow::Error::from)?;
-    let saved =
-        SavedFilter::from(callwright_store::lead_filter::save(&state.db, name, &filter).await?);
-    Ok((StatusCode::CREATED, Json(saved)))
+    let row = callwright_store::lead_filter::save(&state.db, name, &filter).await?;
+    Ok((StatusCode::CREATED, Json(saved(row))))
 }
 
 /// Every saved filter, newest first.
@@ -91,7 +63,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<SavedFilter>
     let filters = callwright_store::lead_filter::saved(&state.db)
         .await?
         .into_iter()
-        .map(SavedFilter::from)
+        .map(saved)
         .collect();
     Ok(Json(filters))
 }

@@ -3,11 +3,13 @@
 //! campaign's leads (`POST /api/campaigns/start` with `filter`): [`LeadFilter`].
 
 use super::page::{self, Cursor};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::leads::{LeadFilter, LeadPage};
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// Filters.
@@ -21,11 +23,11 @@ pub struct LeadQuery {
     #[param(value_type = Option<callwright_domain::Language>, inline)]
     language: Option<String>,
     /// Latest outcome; `none` for leads never called.
-    #[param(value_type = Option<super::openapi::LeadOutcomeFilter>, inline)]
+    #[param(value_type = Option<callwright_contracts::api::codes::LeadOutcomeFilter>, inline)]
     outcome: Option<String>,
     /// Where the lead stands: `new` (never in a campaign), `active` (waiting or being called in
     /// a campaign), `done` (settled in every campaign it was in).
-    #[param(value_type = Option<super::openapi::LeadStatus>, inline)]
+    #[param(value_type = Option<callwright_contracts::api::codes::LeadStatus>, inline)]
     status: Option<String>,
     /// Text in the name, phone or email (case-insensitive).
     q: Option<String>,
@@ -38,90 +40,6 @@ pub struct LeadQuery {
 }
 
 use callwright_store::lead_filter::FilterValues;
-pub use callwright_store::lead_filter::LeadSummary;
-
-/// A page of leads.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct LeadPage {
-    /// Newest first.
-    leads: Vec<LeadSummary>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
-}
-
-/// Which leads: the filters of `GET /api/leads`, also accepted by `POST /api/campaigns/start`.
-#[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LeadFilter {
-    /// Only leads of this campaign.
-    pub campaign_id: Option<Uuid>,
-    /// Only leads spoken to in this language (code or name, e.g. `he`).
-    #[schema(value_type = Option<callwright_domain::Language>)]
-    pub language: Option<String>,
-    /// Latest outcome code; `none` for leads never called.
-    #[schema(value_type = Option<super::openapi::LeadOutcomeFilter>)]
-    pub outcome: Option<String>,
-    /// `new`, `active` or `done` (as in `GET /api/leads`).
-    #[schema(value_type = Option<super::openapi::LeadStatus>)]
-    pub status: Option<String>,
-    /// Text in the name, phone or email (case-insensitive).
-    pub q: Option<String>,
-}
-
-impl LeadFilter {
-    /// Checks the values; `invalid` builds the error for a bad one from the field (prefixed
-    /// with `prefix`) and the reason: a 400 for a query string, a 422 for a body.
-    pub fn binds(
-        &self,
-        prefix: &str,
-        invalid: fn(String, String) -> ApiError,
-    ) -> Result<FilterValues, ApiError> {
-        // Compared as the stored code, so `EN` or `en-US` find the `en` leads.
-        let language = self
-            .language
-            .as_deref()
-            .map(|l| {
-                l.parse::<callwright_domain::Language>()
-                    .map(|l| l.code())
-                    .map_err(|e| invalid(format!("{prefix}language"), e.to_string()))
-            })
-            .transpose()?;
-        let never_called = self.outcome.as_deref() == Some("none");
-        let outcome = self.outcome.clone().filter(|_| !never_called);
-        if let Some(outcome) = outcome.as_deref()
-            && !callwright_domain::AttemptOutcome::CODES.contains(&outcome)
-        {
-            return Err(invalid(
-                format!("{prefix}outcome"),
-                format!(
-                    "'{outcome}' is not 'none' or one of {}",
-                    callwright_domain::AttemptOutcome::CODES.join(", ")
-                ),
-            ));
-        }
-        if let Some(status) = self.status.as_deref()
-            && !["new", "active", "done"].contains(&status)
-        {
-            return Err(invalid(
-                format!("{prefix}status"),
-                format!("'{status}' is not new, active or done"),
-            ));
-        }
-        Ok(FilterValues {
-            campaign_id: self.campaign_id,
-            language,
-            never_called,
-            outcome,
-            text: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(|t| format!("%{}%", like_escape(t))),
-            status: self.status.clone(),
-        })
-    }
-}
 
 /// `%`, `_` and `\` taken literally inside a LIKE pattern.
 fn like_escape(text: &str) -> String {
@@ -154,7 +72,7 @@ pub async fn list(
         status: q.status,
         q: q.q,
     };
-    let binds = filter.binds("", ApiError::bad_field)?;
+    let binds = filter_binds(&filter, "", ApiError::bad_field)?;
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let rows = callwright_store::lead_filter::list(
@@ -166,6 +84,59 @@ pub async fn list(
     .await?;
     let (leads, next_cursor) = page::finish(rows, limit, |l| (l.created_at, l.id));
     Ok(Json(LeadPage { leads, next_cursor }))
+}
+
+/// Checks the values; `invalid` builds the error for a bad one from the field (prefixed
+/// with `prefix`) and the reason: a 400 for a query string, a 422 for a body.
+pub fn filter_binds(
+    filter: &LeadFilter,
+    prefix: &str,
+    invalid: fn(String, String) -> ApiError,
+) -> Result<FilterValues, ApiError> {
+    // Compared as the stored code, so `EN` or `en-US` find the `en` leads.
+    let language = filter
+        .language
+        .as_deref()
+        .map(|l| {
+            l.parse::<callwright_domain::Language>()
+                .map(|l| l.code())
+                .map_err(|e| invalid(format!("{prefix}language"), e.to_string()))
+        })
+        .transpose()?;
+    let never_called = filter.outcome.as_deref() == Some("none");
+    let outcome = filter.outcome.clone().filter(|_| !never_called);
+    if let Some(outcome) = outcome.as_deref()
+        && !callwright_domain::AttemptOutcome::CODES.contains(&outcome)
+    {
+        return Err(invalid(
+            format!("{prefix}outcome"),
+            format!(
+                "'{outcome}' is not 'none' or one of {}",
+                callwright_domain::AttemptOutcome::CODES.join(", ")
+            ),
+        ));
+    }
+    if let Some(status) = filter.status.as_deref()
+        && !["new", "active", "done"].contains(&status)
+    {
+        return Err(invalid(
+            format!("{prefix}status"),
+            format!("'{status}' is not new, active or done"),
+        ));
+    }
+    Ok(FilterValues {
+        campaign_id: filter.campaign_id,
+        language,
+        never_called,
+        outcome,
+        text: filter
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("%{}%", like_escape(t))),
+        status: filter.status.clone(),
+    })
 }
 
 #[cfg(test)]

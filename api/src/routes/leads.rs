@@ -2,53 +2,17 @@
 //! workflow state.
 
 use super::json_body::JsonBody;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::leads::{Lead, LeadDetail, NewLeadBody};
 use callwright_domain::{LeadInput, NewLead};
-use callwright_store::meetings::Meeting;
 use callwright_workflows::LeadWorkflow;
 use callwright_workflows::campaign::lead_workflow_id;
-use callwright_workflows::messages::LeadView;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
-
-/// `POST /api/leads` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = NewLead)]
-pub struct NewLeadBody {
-    /// Display name (not empty).
-    #[schema(example = "Dana Levi", min_length = 1)]
-    name: String,
-    /// Phone number: E.164, or national form with `region`.
-    #[schema(example = "+14155552671")]
-    phone: String,
-    /// Email (where the meeting invite goes).
-    #[schema(example = "dana@example.com")]
-    email: Option<String>,
-    /// Company.
-    company: Option<String>,
-    /// Overrides the language guessed from the number (`en`, `he`, `fr`, `de`, `es`).
-    #[schema(example = "en")]
-    language: Option<String>,
-    /// Overrides the time zone guessed from the number (IANA name).
-    #[schema(example = "America/Los_Angeles")]
-    timezone: Option<String>,
-    /// Region for numbers given in national form (e.g. "US").
-    #[schema(example = "US", pattern = r"^([A-Za-z]{2})?$")]
-    region: Option<String>,
-    /// The lead's own data, for the agent's templates (`{{ lead.fields.plan }}`): up to 50
-    /// names, each text (up to 1,000 characters), a number or a boolean.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>, example = json!({"plan": "Pro", "seats": 12}))]
-    fields: Option<serde_json::Map<String, Value>>,
-}
-
-pub use callwright_store::leads::{CallRow, Lead};
 
 /// Creates a lead. The phone number is normalised to E.164; language and time zone default
 /// from it. A number that already exists is a 409 naming the existing lead.
@@ -98,21 +62,6 @@ pub async fn create(
             })
         }
     }
-}
-
-/// `GET /api/leads/{id}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct LeadDetail {
-    #[serde(flatten)]
-    lead: Lead,
-    /// Every attempt, oldest first.
-    calls: Vec<CallRow>,
-    /// Meetings booked with the lead, with their status (and why one failed).
-    meetings: Vec<Meeting>,
-    /// The workflow of the lead's latest campaign.
-    workflow_id: Option<String>,
-    /// Its live state (phase, attempt, transcript, next action), when Temporal answers.
-    workflow: Option<LeadView>,
 }
 
 /// A lead with its attempts and the live state of its latest workflow.

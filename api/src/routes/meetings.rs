@@ -7,17 +7,19 @@
 
 use super::json_body::JsonBody;
 use super::page::{self, Cursor};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::meetings::{Meeting, MeetingPage, StatusChange};
+use callwright_contracts::messages::MeetingChange;
 use callwright_domain::invite::InviteMethod;
 use callwright_domain::meeting::{self, MeetingEvent, MeetingStatus};
-use callwright_store::meetings::Meeting;
 use callwright_workflows::MeetingChangeWorkflow;
-use callwright_workflows::meeting::{MeetingChange, meeting_change_workflow_id};
+use callwright_workflows::meeting::meeting_change_workflow_id;
 use chrono::{DateTime, Datelike as _, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use temporalio_client::WorkflowStartOptions;
 use uuid::Uuid;
 
@@ -42,15 +44,6 @@ pub struct ListQuery {
     /// The `next_cursor` of the previous page.
     #[param(min_length = 1)]
     cursor: Option<String>,
-}
-
-/// A page of meetings.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MeetingPage {
-    /// By start time.
-    meetings: Vec<Meeting>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
 }
 
 /// Meetings by start time, filtered, a page at a time.
@@ -123,43 +116,6 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<Meeting>, ApiError> {
     Ok(Json(load(&state, meeting_id(&id)?).await?))
-}
-
-/// What an operator or a rep makes of a meeting.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestedStatus {
-    /// Cancel it (the cancelling invite is sent).
-    Cancelled,
-    /// Move it to `start` (the updated invite is sent).
-    Rescheduled,
-    /// It took place.
-    Completed,
-    /// The lead did not come.
-    NoShow,
-}
-
-impl RequestedStatus {
-    fn event(self) -> MeetingEvent {
-        match self {
-            Self::Cancelled => MeetingEvent::Cancelled,
-            Self::Rescheduled => MeetingEvent::Rescheduled,
-            Self::Completed => MeetingEvent::Held,
-            Self::NoShow => MeetingEvent::NoShow,
-        }
-    }
-}
-
-/// `PATCH /api/meetings/{id}/status` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = MeetingStatusChange)]
-pub struct StatusChange {
-    /// `cancelled`, `rescheduled` (with `start`), `completed` or `no_show`.
-    #[schema(example = "rescheduled")]
-    status: RequestedStatus,
-    /// New start, for `rescheduled`; the meeting keeps its length.
-    start: Option<DateTime<Utc>>,
 }
 
 /// Moves, cancels or closes a meeting.

@@ -29,7 +29,7 @@ mod upload;
 mod webhooks;
 
 pub use twilio_hook::{Target, Verified};
-pub use upload::{ParsedUpload, RejectedRow, parse_upload};
+pub use upload::{ParsedUpload, parse_upload};
 
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request};

@@ -5,8 +5,8 @@
 //! Every route of [`super::router`] is listed in [`ApiDoc`]; a test parses `routes/mod.rs` and
 //! fails on a route the document leaves out.
 
-use crate::error::ErrorBody;
 use axum::Router;
+use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::CallStatus;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -259,60 +259,6 @@ impl Modify for CommonErrors {
         }
     }
 }
-
-/// Where a lead stands (the `status` filter).
-#[derive(Debug, utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum LeadStatus {
-    /// Never in a campaign.
-    New,
-    /// In a campaign and not settled there yet.
-    Active,
-    /// Settled in every campaign it was in.
-    Done,
-}
-
-/// A string schema of these values: for code lists kept in the domain, so the document cannot
-/// list other codes than the code accepts.
-fn code_list(
-    description: &str,
-    values: impl IntoIterator<Item = &'static str>,
-) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .description(Some(description))
-        .enum_values(Some(values))
-        .into()
-}
-
-/// An attempt outcome code: `callwright_domain::AttemptOutcome::CODES`.
-pub struct OutcomeCode;
-
-impl utoipa::PartialSchema for OutcomeCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        code_list(
-            "An attempt outcome code.",
-            callwright_domain::AttemptOutcome::CODES,
-        )
-    }
-}
-
-impl ToSchema for OutcomeCode {}
-
-/// An outcome code, or `none` for leads never called.
-pub struct LeadOutcomeFilter;
-
-impl utoipa::PartialSchema for LeadOutcomeFilter {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        let codes = callwright_domain::AttemptOutcome::CODES;
-        code_list(
-            "An outcome code, or `none` for leads never called.",
-            codes.into_iter().chain(["none"]),
-        )
-    }
-}
-
-impl ToSchema for LeadOutcomeFilter {}
 
 /// Size of a `calls-over-time` bucket.
 #[derive(ToSchema)]

@@ -8,27 +8,20 @@
 //! a key derived from the Twilio auth token, so every replica of the API accepts links any
 //! other replica made, and rotating the token revokes every outstanding link.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use callwright_contracts::api::calls::RecordingLink;
+use callwright_contracts::api::error::ErrorBody;
 use callwright_providers::links::{LinkError, LinkSigner, RECORDING_LINKS};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
-
-/// A short-lived link to a call's recording.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RecordingLink {
-    /// Plays without an API key until `expires_at`.
-    url: String,
-    /// When the link stops working.
-    expires_at: DateTime<Utc>,
-}
 
 /// Options of `GET /api/calls/{id}/recording`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

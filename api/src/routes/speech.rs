@@ -2,11 +2,12 @@
 //! signed when it synthesised (or found) the audio (`callwright_activities::speech::Voice`).
 //! The audio comes from the shared `tts_audio` cache, so any API replica serves any link.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use callwright_contracts::api::error::ErrorBody;
 use callwright_providers::links::{LinkError, LinkSigner, SPEECH_LINKS};
 use chrono::Utc;
 use secrecy::ExposeSecret;

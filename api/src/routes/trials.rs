@@ -10,26 +10,23 @@
 mod lead;
 
 use super::json_body::JsonBody;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use callwright_contracts::activities::chat_sid;
-use callwright_domain::agent::AgentRef;
-use callwright_domain::conversation::ToolUse;
-use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
-use callwright_store::meetings::Meeting;
-use callwright_workflows::LeadWorkflow;
-use callwright_workflows::messages::{
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::trials::{NewTrial, TrialLine, TrialMessage, TrialReply, TrialView};
+use callwright_contracts::messages::{
     Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
+use callwright_domain::agent::AgentRef;
+use callwright_domain::{CallSettings, CallStatus, Language, LeadProfile};
+use callwright_workflows::LeadWorkflow;
 use callwright_workflows::search;
-use chrono::{DateTime, Utc};
 pub(super) use lead::load_lead;
 use lead::trial_lead;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use temporalio_client::{
     WorkflowExecuteUpdateOptions, WorkflowSignalOptions, WorkflowStartOptions,
 };
@@ -40,91 +37,7 @@ const IDLE_SECS: u64 = 30 * 60;
 /// Longest message an operator may type, in characters.
 const MAX_MESSAGE: usize = 2_000;
 
-/// `POST /api/agents/{id}/trials` body.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTrial {
-    /// The version to try (default: the latest).
-    #[schema(minimum = 1)]
-    version: Option<u32>,
-    /// The language to talk in (default: the lead's, else the agent's own).
-    #[schema(value_type = Option<String>, example = "fr")]
-    language: Option<String>,
-    /// Play this lead (its name, company, email, zone and fields fill the templates).
-    lead_id: Option<Uuid>,
-    /// Or play a lead described here.
-    lead: Option<TrialLead>,
-}
-
-/// A made-up lead for a trial.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TrialLead {
-    /// Name (default "Trial caller").
-    name: Option<String>,
-    /// Email (the booking tool asks for one otherwise).
-    email: Option<String>,
-    /// Company.
-    company: Option<String>,
-    /// IANA time zone (default UTC).
-    timezone: Option<String>,
-    /// The lead's own data, as for `POST /api/leads`.
-    #[schema(value_type = Option<Object>)]
-    fields: Option<serde_json::Map<String, Value>>,
-}
-
-/// `POST /api/trials/{id}/messages` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TrialMessage {
-    /// What the callee says (1 to 2,000 characters).
-    #[schema(min_length = 1, max_length = 2000)]
-    text: String,
-}
-
-/// The agent's answer to one message.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TrialReply {
-    /// What the agent says.
-    reply: String,
-    /// The tools the model used to answer (name, arguments, result), in order.
-    tools: Vec<ToolUse>,
-    /// The agent ended the conversation (a booking confirmed, a goodbye, an opt-out): the
-    /// trial is over.
-    ended: bool,
-}
-
-pub use callwright_store::trials::TrialLine;
 use callwright_store::trials::TrialRow;
-
-/// A trial and where it stands.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TrialView {
-    /// Trial id.
-    id: Uuid,
-    /// The agent tried.
-    agent_id: Uuid,
-    /// Its version.
-    version: i32,
-    /// The language of the chat.
-    language: String,
-    /// The lead workflow that runs it (visible in the Temporal UI).
-    workflow_id: String,
-    /// Started.
-    created_at: DateTime<Utc>,
-    /// Ended (by the agent, by `POST /api/trials/{id}/end`, or idle for 30 minutes).
-    ended_at: Option<DateTime<Utc>>,
-    /// The outcome, once over.
-    outcome: Option<String>,
-    /// Every line so far, with the tools the agent used.
-    transcript: Vec<TrialLine>,
-    /// Meetings the trial booked: `reserved` while it runs, `cancelled` ("released: the trial
-    /// ended") after; never on the calendar for real.
-    meetings: Vec<Meeting>,
-    /// The qualification answers extracted after the trial ended.
-    #[schema(value_type = Option<Object>)]
-    answers: Option<Value>,
-}
 
 /// The workflow id of a trial.
 fn trial_workflow_id(trial_id: Uuid) -> String {

@@ -17,7 +17,7 @@
 //! by the client imports nothing. Rows that fail validation do not fail the upload: they are
 //! counted and reported with their line and reason.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
@@ -25,6 +25,8 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, St
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::api::imports::{DuplicateRow, ImportReport, RejectedRow};
 mod body;
 mod columns;
 mod copy;
@@ -39,7 +41,7 @@ pub use columns::{Columns, validate_row};
 use copy::push_copy_row;
 use csv_async::ByteRecord;
 use futures::TryStreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -69,43 +71,6 @@ pub struct UploadQuery {
     /// it row by row.
     #[param(example = "US", pattern = r"^([A-Za-z]{2})?$")]
     region: Option<String>,
-}
-
-/// A row the upload did not import, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct RejectedRow {
-    /// Line in the file where the record starts (the header is line 1).
-    pub line: u64,
-    /// Field and reason, e.g. `phone: '+1 555' is not a phone number`.
-    pub reason: String,
-    /// The column the reason is about (`fields.<name>` for one of the lead's own columns,
-    /// `row` for the row as a whole).
-    #[schema(example = "phone")]
-    pub field: String,
-}
-
-pub use callwright_store::imports::DuplicateRow;
-
-/// What an upload did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    /// The import: its created leads are recorded under this id.
-    pub import_id: Uuid,
-    /// Data rows read (the header not counted).
-    pub rows: u64,
-    /// Leads created.
-    pub accepted: u64,
-    /// Rows that failed validation.
-    pub rejected: u64,
-    /// Valid rows whose number was earlier in the file or already a lead.
-    pub duplicates: u64,
-    /// The other columns of the header, kept with each lead as its `fields` (for the agent's
-    /// templates: `{{ lead.fields.<column> }}`).
-    pub field_columns: Vec<String>,
-    /// The first [`LISTED_ROWS`] rejected rows, by line.
-    pub rejected_rows: Vec<RejectedRow>,
-    /// The first [`LISTED_ROWS`] duplicate rows, by line.
-    pub duplicate_rows: Vec<DuplicateRow>,
 }
 
 /// Why an upload as a whole was refused.

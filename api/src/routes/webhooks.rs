@@ -4,15 +4,16 @@
 //! id derived from the callback, so a duplicate delivery is dropped by the server.
 
 use super::twilio_hook::Verified;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::messages::{AmdEvent, StatusEvent, TurnReply, TurnRequest, VoiceRequest};
 use callwright_domain::twiml::Twiml;
 use callwright_domain::{AnsweredBy, CallStatus};
 use callwright_workflows::LeadWorkflow;
-use callwright_workflows::messages::{AmdEvent, StatusEvent, TurnReply, TurnRequest, VoiceRequest};
 use temporalio_client::errors::WorkflowUpdateError;
 use temporalio_client::{WorkflowExecuteUpdateOptions, WorkflowSignalOptions};
 use temporalio_common::{HasWorkflowDefinition, SignalDefinition, UpdateDefinition};

@@ -1608,6 +1608,7 @@ export interface components {
              */
             created_at: string;
             progress?: null | components["schemas"]["CampaignProgress"];
+            /** @description Its leads by live phase (from Temporal's visibility store). */
             live: components["schemas"]["LivePhases"];
             /** @description Latest outcome per lead, counted. */
             outcomes: {
@@ -1644,6 +1645,7 @@ export interface components {
         };
         /** @description A page of campaigns. */
         CampaignPage: {
+            /** @description Newest first. */
             campaigns: components["schemas"]["CampaignRow"][];
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             next_cursor?: string | null;

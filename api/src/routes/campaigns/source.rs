@@ -1,9 +1,10 @@
 //! Where a campaign's leads come from (ids, a filter, a saved filter or an upload), checked,
 //! and how they are enrolled in the campaign in order.
 
-use super::{MAX_LEADS, StartCampaign};
+use super::MAX_LEADS;
 use crate::error::ApiError;
-use crate::routes::lead_list::LeadFilter;
+use callwright_contracts::api::campaigns::StartCampaign;
+use callwright_contracts::api::leads::LeadFilter;
 use callwright_store::lead_filter::FilterValues;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -59,9 +60,11 @@ impl LeadSource {
                 }
                 Ok(Self::Ids(ids))
             }
-            (None, Some(filter), None) => {
-                Ok(Self::Filter(filter.binds("filter.", ApiError::invalid)?))
-            }
+            (None, Some(filter), None) => Ok(Self::Filter(super::super::lead_list::filter_binds(
+                filter,
+                "filter.",
+                ApiError::invalid,
+            )?)),
             (None, None, Some(import)) => Ok(Self::Import(import)),
             _ => Err(one_source()),
         }

@@ -1,9 +1,9 @@
 //! Who the callee is in a trial: a live lead (its fields as the agent's templates read them),
 //! or a made-up one given with the trial, checked like any lead's values.
 
-use super::NewTrial;
 use crate::error::ApiError;
 use crate::state::AppState;
+use callwright_contracts::api::trials::NewTrial;
 use callwright_domain::{Email, Language};
 use serde_json::Value;
 use uuid::Uuid;

@@ -2,12 +2,13 @@
 
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{LanguageSwitch, ToolUse, Turn};
+use callwright_domain::invite::InviteMethod;
 use callwright_domain::{AnsweredBy, AttemptOutcome, CallSettings, CallStatus, LeadProfile};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Input of a [`LeadWorkflow`](crate::LeadWorkflow).
+/// Input of a `LeadWorkflow`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LeadInput {
     /// Who to call: the `leads` row id (a trial's lead has no row; its id is the trial's).
@@ -252,7 +253,7 @@ fn default_starts_per_run() -> u32 {
     500
 }
 
-/// Input of a [`CampaignWorkflow`](crate::CampaignWorkflow) run; carries the state across
+/// Input of a `CampaignWorkflow` run; carries the state across
 /// continue-as-new.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignInput {
@@ -313,4 +314,38 @@ pub struct CampaignProgress {
     pub settled: u64,
     /// Settled leads by outcome code.
     pub outcomes: BTreeMap<String, u64>,
+}
+
+/// An erasure to carry out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRequest {
+    /// The lead (already marked deleted).
+    pub lead_id: String,
+    /// The API key that asked (the audit row names it); none when the product asked itself (a
+    /// recording announced after the lead was erased).
+    pub api_key_id: Option<String>,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Erased {
+    /// Trial leads copied from the lead, erased with it.
+    pub trials: u32,
+    /// Workflow runs whose histories were deleted from Temporal.
+    pub deleted_histories: u32,
+    /// Recordings deleted at the telephony provider.
+    pub deleted_recordings: u32,
+    /// Transcript lines removed.
+    pub deleted_transcript_turns: u64,
+}
+
+/// One change to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingChange {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// The SEQUENCE the change produced.
+    pub sequence: i32,
+    /// `REQUEST` for a move, `CANCEL` for a cancellation.
+    pub method: InviteMethod,
 }
