@@ -14,7 +14,10 @@
 #     store; no Temporal;
 #   - callwright-runtime: none of our crates;
 #   - callwright-api: not callwright-activities (it reaches workflows through Temporal only), and
-#     no HTTP or mail client of its own (a provider is reached through its port in providers).
+#     no HTTP or mail client of its own (a provider is reached through its port in providers);
+#   - callwright-sim: none of our crates (it shares wire protocols with the product, no code);
+#   - callwright-testkit and callwright-demo: of ours only domain, contracts (and the kit); no
+#     database or Temporal client: they drive a stack over its HTTP API, as a user does.
 # And where SQL lives: every statement of the product's crates is in callwright-store (store/src),
 # written with sqlx's checked macros (query!, query_as!, query_scalar!); a statement built or
 # typed at run time (sqlx::query(…), query_as(…), query_scalar(…), QueryBuilder, a raw COPY) is
@@ -70,7 +73,8 @@ ours_except() {
   local keep=" $* "
   for c in callwright-runtime callwright-domain callwright-contracts callwright-providers \
     callwright-store callwright-agents callwright-activities callwright-workflows \
-    callwright-api callwright-worker callwright-sim callwright-bench; do
+    callwright-api callwright-worker callwright-sim callwright-bench callwright-testkit \
+    callwright-demo; do
     [[ $keep == *" $c "* ]] || echo "$c"
   done
 }
@@ -85,6 +89,11 @@ forbid callwright-agents $(ours_except callwright-domain callwright-contracts ca
 forbid callwright-runtime $(ours_except callwright-runtime)
 forbid callwright-api callwright-activities
 forbid_direct callwright-api reqwest lettre
+# The simulator speaks only wire protocols; the test kit and the demo driver reach the product
+# only over its HTTP API, through the contracts types.
+forbid callwright-sim $(ours_except callwright-sim)
+forbid callwright-testkit $(ours_except callwright-domain callwright-contracts callwright-testkit) sqlx sqlx-core tonic temporalio-sdk
+forbid callwright-demo $(ours_except callwright-domain callwright-contracts callwright-testkit callwright-demo) sqlx sqlx-core tonic temporalio-sdk
 
 # Statements sqlx takes unchecked: its query functions (not the macros, which end in `!`),
 # called by path or imported by `use`, `raw_sql`, the query builder, COPY, and an executor's

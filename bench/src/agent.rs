@@ -1,6 +1,8 @@
 //! The agent the benchmarks call with: a small one by default, or one whose instructions and
 //! inline knowledge add up to a given size, to measure what an agent's size costs a turn.
 
+use callwright_domain::agent::AgentSpec;
+use callwright_testkit::ApiClient;
 use serde_json::{Value, json};
 
 /// A complete agent of about `kb` kilobytes of instructions and knowledge (both inline: the
@@ -40,18 +42,8 @@ pub fn spec(kb: usize) -> Value {
     })
 }
 
-/// Saves `spec` through the API (`http` sends the key); returns the agent's id.
-pub async fn create(http: &reqwest::Client, api: &str, spec: &Value) -> anyhow::Result<String> {
-    let response = http
-        .post(format!("{api}/api/agents"))
-        .json(spec)
-        .send()
-        .await?;
-    let status = response.status();
-    let body: Value = response.json().await?;
-    anyhow::ensure!(
-        status.as_u16() == 201,
-        "creating the agent: {status} {body}"
-    );
-    Ok(body["agent_id"].as_str().unwrap_or_default().to_owned())
+/// Saves `spec` through the API; returns the agent's id.
+pub async fn create(api: &ApiClient, spec: &Value) -> anyhow::Result<String> {
+    let spec: AgentSpec = serde_json::from_value(spec.clone())?;
+    Ok(api.create_agent(&spec).await?.agent_id.to_string())
 }

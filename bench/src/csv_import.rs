@@ -14,6 +14,7 @@
 
 use crate::scratch::Scratch;
 use callwright_api::{ApiConfig, Application};
+use callwright_testkit::ApiClient;
 use sqlx::{Connection, PgConnection, PgPool};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -217,7 +218,7 @@ async fn run_on(
     let mut measured = Vec::new();
     for &rows in sizes {
         let path: PathBuf = std::env::temp_dir().join(format!("callwright-bench-{id}-{rows}.csv"));
-        let result = measure_one(&http, &api, &key, &db, database_url, pid, rows, &path).await;
+        let result = measure_one(&api, &key, &db, database_url, pid, rows, &path).await;
         let _ = std::fs::remove_file(&path);
         let m = result?;
         eprintln!(
@@ -234,7 +235,6 @@ async fn run_on(
 
 #[allow(clippy::too_many_arguments)]
 async fn measure_one(
-    http: &reqwest::Client,
     api: &str,
     key: &str,
     db: &PgPool,
@@ -267,29 +267,20 @@ async fn measure_one(
         }
     });
     let started = Instant::now();
-    let response = http
-        .post(format!("{api}/api/leads/upload"))
-        .bearer_auth(key)
-        .header(reqwest::header::CONTENT_TYPE, "text/csv")
-        .body(body)
-        .send()
-        .await?;
-    let status = response.status();
-    let report: serde_json::Value = response.json().await?;
+    let report = ApiClient::new(api, key)?
+        .upload_leads(body, Duration::from_secs(1800))
+        .await;
     let upload = started.elapsed();
     done.store(true, Ordering::SeqCst);
     let _ = sampler.await;
     let hwm = status_kib(pid, "VmHWM:").unwrap_or(0);
     let rss_peak_kib = peak.load(Ordering::SeqCst).max(hwm);
+    let report = report.map_err(|e| anyhow::anyhow!("upload of {rows} rows: {e}"))?;
     anyhow::ensure!(
-        status.is_success(),
-        "upload of {rows} rows: {status} {report}"
-    );
-    anyhow::ensure!(
-        report["accepted"].as_u64() == Some(rows as u64),
-        "upload of {rows} rows accepted {}: {}",
-        report["accepted"],
-        report["rejected_rows"]
+        report.accepted == rows as u64,
+        "upload of {rows} rows accepted {}: {:?}",
+        report.accepted,
+        report.rejected_rows
     );
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
         .fetch_one(db)

@@ -17,8 +17,10 @@
 
 use crate::scratch::Scratch;
 use crate::stack::{self, Processes};
+use callwright_contracts::api::campaigns::{CampaignAgent, StartCampaign};
 use callwright_sim::{Sim, SimConfig};
-use serde_json::{Value, json};
+use callwright_testkit::ApiClient;
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// At most this many leads (10 area codes × 10 exchanges × 100 lines ending in 01).
@@ -121,9 +123,6 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     let key = callwright_api::auth::create_key(&db, &format!("bench {run}"))
         .await?
         .key;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(300))
-        .build()?;
 
     let mut csv = String::from("name,phone,email,company,notes\n");
     for i in 0..args.leads {
@@ -132,36 +131,20 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             phone(i)
         ));
     }
-    let response = http
-        .post(format!("{api}/api/leads/upload"))
-        .bearer_auth(&key)
-        .header(reqwest::header::CONTENT_TYPE, "text/csv")
-        .body(csv)
-        .send()
-        .await?;
-    let status = response.status();
-    let report: Value = response.json().await?;
-    anyhow::ensure!(
-        status.is_success() && report["accepted"].as_u64() == Some(args.leads as u64),
-        "upload: {status} {report}"
-    );
+    let client = ApiClient::new(api.clone(), &key)?;
+    let report = client.upload_leads(csv, Duration::from_secs(300)).await?;
+    anyhow::ensure!(report.accepted == args.leads as u64, "upload: {report:?}");
     let settings = json!({
         "max_attempts": 1, "max_turns": 4,
         "calling_window": {"start_minute": 0, "end_minute": 1440},
     });
-    let keyed = reqwest::Client::builder()
-        .default_headers(reqwest::header::HeaderMap::from_iter([(
-            reqwest::header::AUTHORIZATION,
-            format!("Bearer {key}").parse()?,
-        )]))
-        .build()?;
-    let agent = crate::agent::create(&keyed, &api, &crate::agent::spec(0)).await?;
+    let agent = crate::agent::create(&client, &crate::agent::spec(0)).await?;
     let procs = Processes::new(api_child.pid, worker.pid);
     let load_before = stack::load_average();
     let cpu_before = procs.cpu();
     let started = Instant::now();
     // The upload's leads in file order, dealt into `--campaigns` campaigns (run side by side).
-    let import: uuid::Uuid = report["import_id"].as_str().unwrap_or_default().parse()?;
+    let import = report.import_id;
     let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
         "SELECT lead_id FROM lead_import_rows WHERE import_id = $1 ORDER BY line",
     )
@@ -172,19 +155,17 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     let per = args.leads.div_ceil(args.campaigns);
     let mut campaigns: Vec<uuid::Uuid> = Vec::new();
     for chunk in ids.chunks(per) {
-        let response = http
-            .post(format!("{api}/api/campaigns/start"))
-            .bearer_auth(&key)
-            .json(
-                &json!({"lead_ids": chunk, "max_concurrent": args.max_concurrent,
-                          "agent": {"id": agent}, "settings": settings}),
-            )
-            .send()
-            .await?;
-        let status = response.status();
-        let body: Value = response.json().await?;
-        anyhow::ensure!(status.as_u16() == 201, "campaign start: {status} {body}");
-        campaigns.push(body["campaign_id"].as_str().unwrap_or_default().parse()?);
+        let campaign = StartCampaign {
+            lead_ids: Some(chunk.iter().map(uuid::Uuid::to_string).collect()),
+            max_concurrent: Some(args.max_concurrent),
+            agent: CampaignAgent {
+                id: agent.parse()?,
+                ..CampaignAgent::default()
+            },
+            settings: Some(settings.clone()),
+            ..StartCampaign::default()
+        };
+        campaigns.push(client.start_campaign(&campaign).await?.campaign_id);
     }
 
     // Until every lead is settled, or no lead settles for five minutes.

@@ -8,6 +8,9 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Form, Json, Router};
 use callwright_api::signature::sign;
+use callwright_contracts::api::campaigns::{CampaignAgent, StartCampaign};
+use callwright_contracts::api::leads::NewLeadBody;
+use callwright_testkit::ApiClient;
 use futures::StreamExt as _;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -100,8 +103,9 @@ pub struct Call {
 
 /// Drives the turn path of an API at `api`.
 pub struct TurnBench {
-    pub api: String,
     pub http: reqwest::Client,
+    /// The API through the test kit (over `http`).
+    pub client: ApiClient,
     pub dialled: Dialled,
     next_number: u32,
     /// The agent campaigns call with (created on first use).
@@ -122,26 +126,13 @@ impl TurnBench {
             .pool_max_idle_per_host(2000)
             .build()?;
         Ok(Self {
-            api,
+            client: ApiClient::with_client(api, http.clone()),
             http,
             dialled,
             next_number: 1000,
             agent_id: None,
             agent_kb: 0,
         })
-    }
-
-    async fn post_json(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
-        let resp = self
-            .http
-            .post(format!("{}{path}", self.api))
-            .json(&body)
-            .send()
-            .await?;
-        Ok((
-            resp.status().as_u16(),
-            resp.json().await.unwrap_or(Value::Null),
-        ))
     }
 
     async fn signed(&self, url: &str, params: &[(&str, &str)]) -> anyhow::Result<(u16, String)> {
@@ -154,24 +145,23 @@ impl TurnBench {
         while ids.len() < count {
             self.next_number += 1;
             let phone = format!("+1415555{:04}", self.next_number);
-            let (status, body) = self
-                .post_json(
-                    "/api/leads",
-                    json!({"name": format!("Bench {phone}"), "phone": phone}),
-                )
-                .await?;
-            match status {
-                201 => ids.push(body["id"].as_str().unwrap_or_default().to_owned()),
-                409 | 422 => continue, // taken or not a valid number: try the next one
-                other => anyhow::bail!("creating a lead: {other} {body}"),
+            let lead = NewLeadBody {
+                name: format!("Bench {phone}"),
+                phone,
+                ..NewLeadBody::default()
+            };
+            match self.client.create_lead(&lead).await {
+                Ok(created) => ids.push(created.id.to_string()),
+                // Taken, or not a valid number: try the next one.
+                Err(e) if matches!(e.status(), Some(409 | 422)) => continue,
+                Err(e) => return Err(e.into()),
             }
         }
         let agent = match &self.agent_id {
             Some(id) => id.clone(),
             None => {
                 let id =
-                    crate::agent::create(&self.http, &self.api, &crate::agent::spec(self.agent_kb))
-                        .await?;
+                    crate::agent::create(&self.client, &crate::agent::spec(self.agent_kb)).await?;
                 self.agent_id = Some(id.clone());
                 id
             }
@@ -182,15 +172,18 @@ impl TurnBench {
         // each), so the calls are opened by several small campaigns side by side.
         let mut campaigns = Vec::new();
         for chunk in ids.chunks(CALLS_PER_CAMPAIGN) {
-            let (status, body) = self
-                .post_json(
-                    "/api/campaigns/start",
-                    json!({"lead_ids": chunk, "max_concurrent": chunk.len(),
-                           "agent": {"id": agent}, "settings": settings}),
-                )
-                .await?;
-            anyhow::ensure!(status == 201, "starting the campaign: {status} {body}");
-            campaigns.push(body["campaign_id"].as_str().unwrap_or_default().to_owned());
+            let campaign = StartCampaign {
+                lead_ids: Some(chunk.to_vec()),
+                max_concurrent: Some(u32::try_from(chunk.len())?),
+                agent: CampaignAgent {
+                    id: agent.parse()?,
+                    ..CampaignAgent::default()
+                },
+                settings: Some(settings.clone()),
+                ..StartCampaign::default()
+            };
+            let started = self.client.start_campaign(&campaign).await?;
+            campaigns.push(started.campaign_id.to_string());
         }
         let deadline = Instant::now() + Duration::from_secs(600);
         let forms = loop {
@@ -270,15 +263,9 @@ impl TurnBench {
             .unwrap_or_default();
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            let lead: Value = self
-                .http
-                .get(format!("{}/api/leads/{lead_id}", self.api))
-                .send()
-                .await?
-                .json()
-                .await?;
-            if let Some(sid) = lead["workflow"]["call_sid"].as_str() {
-                return Ok(sid.to_owned());
+            let lead = self.client.lead(lead_id).await?;
+            if let Some(sid) = lead.workflow.and_then(|w| w.call_sid) {
+                return Ok(sid);
             }
             anyhow::ensure!(
                 Instant::now() < deadline,

@@ -299,6 +299,18 @@ pub enum CampaignStatus {
     Completed,
 }
 
+impl CampaignStatus {
+    /// Stable code (as serialised).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Cancelling => "cancelling",
+            Self::Completed => "completed",
+        }
+    }
+}
+
 /// The `progress` query of a campaign, and its result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CampaignProgress {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// `POST /api/campaigns/start` body.
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartCampaign {
     /// Display name (default: "Campaign" and the start time).
@@ -45,7 +45,7 @@ pub struct StartCampaign {
 /// `{"id", "version"}` with that version, `{"id", "variants": [{"version", "weight"}, ...]}`
 /// splits the leads between versions by weight (each lead's version is picked from its id,
 /// so it keeps it through every retry and callback).
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignAgent {
     /// The agent.

@@ -111,7 +111,7 @@ pub struct LeadSummary {
 }
 
 /// `POST /api/leads` body.
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = NewLead)]
 pub struct NewLeadBody {

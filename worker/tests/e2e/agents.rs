@@ -706,7 +706,7 @@ async fn erasing_a_lead_erases_the_trials_that_played_it() {
         .await;
     assert_eq!(status, 202);
     let erased = stack.erase_lead(&lead_id).await;
-    assert_eq!(erased["erased"]["trials"], 1, "{erased}");
+    assert_eq!(erased.erased.map(|e| e.trials), Some(1));
     let copies: Vec<(String, Option<String>, Value)> = sqlx::query_as(
         "SELECT l.name, l.email, l.fields FROM agent_trials t JOIN leads l ON l.id = t.lead_id
          WHERE t.id = $1::uuid",

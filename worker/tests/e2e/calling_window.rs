@@ -82,7 +82,12 @@ async fn leads_wait_for_their_local_calling_window() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(30))
         .await;
-    assert_eq!(detail["outcomes"]["canceled"], 1, "{}", detail["outcomes"]);
+    assert_eq!(
+        detail.outcomes.get("canceled"),
+        Some(&1),
+        "{:?}",
+        detail.outcomes
+    );
     assert!(
         stack.sim_calls().await.is_empty(),
         "dialled after being stopped"

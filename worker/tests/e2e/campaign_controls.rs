@@ -88,17 +88,18 @@ async fn pause_resume_and_continue_as_new() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(120))
         .await;
-    assert_eq!(detail["progress"]["started"], 8);
-    assert_eq!(detail["progress"]["settled"], 8);
+    let progress = detail.progress.as_ref().expect("progress");
+    assert_eq!((progress.started, progress.settled), (8, 8));
     assert_eq!(
-        detail["outcomes"]["interested"], 8,
-        "{}",
-        detail["outcomes"]
+        detail.outcomes.get("interested"),
+        Some(&8),
+        "{:?}",
+        detail.outcomes
     );
     // Each lead was dialled once, across all runs of the campaign.
     assert_eq!(stack.sim_calls().await.len(), 8);
     // 8 starts at 3 per run: the campaign continued as new at least twice.
-    let query = format!("WorkflowId = '{}'", detail["workflow_id"].as_str().unwrap());
+    let query = format!("WorkflowId = '{}'", detail.workflow_id);
     let runs = wait_for(
         "campaign runs in visibility",
         Duration::from_secs(20),
@@ -138,9 +139,10 @@ async fn cancel_stops_starting_leads() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(90))
         .await;
-    let started = detail["progress"]["started"].as_u64().unwrap();
-    assert!((2..6).contains(&started), "{}", detail["progress"]);
-    assert_eq!(detail["progress"]["settled"].as_u64().unwrap(), started);
+    let progress = detail.progress.as_ref().expect("progress");
+    let started = progress.started;
+    assert!((2..6).contains(&started), "{progress:?}");
+    assert_eq!(progress.settled, started);
     assert_eq!(
         stack.sim_calls().await.len() as u64,
         started,

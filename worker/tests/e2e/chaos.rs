@@ -119,14 +119,13 @@ async fn webhook_chaos_changes_no_outcome() {
         .await;
     wait_leads_finished(&stack, &ids).await;
 
-    let by_lead: BTreeMap<String, String> = detail["leads"]
-        .as_array()
-        .unwrap()
+    let by_lead: BTreeMap<String, String> = detail
+        .leads
         .iter()
         .map(|l| {
             (
-                l["lead_id"].as_str().unwrap_or_default().to_owned(),
-                l["outcome"].as_str().unwrap_or("none").to_owned(),
+                l.lead_id.to_string(),
+                l.outcome.clone().unwrap_or_else(|| "none".into()),
             )
         })
         .collect();
@@ -134,7 +133,7 @@ async fn webhook_chaos_changes_no_outcome() {
         assert_eq!(
             by_lead.get(id).map(String::as_str),
             Some(PERSONA_OUTCOMES[i]),
-            "lead {} ({}) under webhook chaos: {detail}",
+            "lead {} ({}) under webhook chaos: {detail:?}",
             i,
             phones[i]
         );
@@ -183,17 +182,14 @@ async fn provider_faults_lose_nothing() {
         .wait_campaign_done(&campaign, Duration::from_secs(300))
         .await;
     wait_leads_finished(&stack, &ids).await;
-    for lead in detail["leads"].as_array().unwrap() {
-        assert!(
-            lead["outcome"].is_string(),
-            "lead without an outcome: {lead}"
-        );
+    for lead in &detail.leads {
+        assert!(lead.outcome.is_some(), "lead without an outcome: {lead:?}");
     }
     stack.assert_no_double_dial().await;
     let meetings = assert_one_event_and_invite_per_meeting(&stack).await;
     assert!(
         meetings > 0,
-        "no meeting booked under provider faults: {detail}"
+        "no meeting booked under provider faults: {detail:?}"
     );
     let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
     let injected: u64 = ["llm_429", "llm_500", "llm_slow", "calendar_500", "smtp_451"]
@@ -245,7 +241,11 @@ async fn llm_outage_apologises_then_calls_back() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(120))
         .await;
-    assert_eq!(detail["leads"][0]["outcome"], "not_interested", "{detail}");
+    assert_eq!(
+        detail.leads[0].outcome.as_deref(),
+        Some("not_interested"),
+        "{detail:?}"
+    );
     assert_eq!(stack.assert_no_double_dial().await.len(), 2);
     let outcomes: Vec<Option<String>> =
         sqlx::query_scalar("SELECT outcome FROM calls ORDER BY attempt")
@@ -291,7 +291,11 @@ async fn a_failure_right_after_booking_gives_the_slot_back() {
         .wait_campaign_done(&campaign, Duration::from_secs(120))
         .await;
     wait_leads_finished(&stack, &ids).await;
-    assert_eq!(detail["leads"][0]["outcome"], "failed", "{detail}");
+    assert_eq!(
+        detail.leads[0].outcome.as_deref(),
+        Some("failed"),
+        "{detail:?}"
+    );
     let counters = stack.sim_get("/sim/chaos").await["counters"].clone();
     assert!(
         counters["llm_500_after_booking"].as_u64().unwrap() > 0,

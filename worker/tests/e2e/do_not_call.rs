@@ -100,14 +100,16 @@ async fn listed_numbers_are_never_dialled() {
         .wait_campaign_done(&campaign, Duration::from_secs(60))
         .await;
     assert_eq!(
-        detail["outcomes"]["do_not_call"], 3,
-        "{}",
-        detail["outcomes"]
+        detail.outcomes.get("do_not_call"),
+        Some(&3),
+        "{:?}",
+        detail.outcomes
     );
     assert_eq!(
-        detail["outcomes"]["interested"], 1,
-        "{}",
-        detail["outcomes"]
+        detail.outcomes.get("interested"),
+        Some(&1),
+        "{:?}",
+        detail.outcomes
     );
     let dialled: Vec<String> = stack
         .sim_calls()

@@ -203,22 +203,23 @@ async fn a_deleted_lead_stops_and_an_erased_one_leaves_no_personal_data() {
         dana.as_str(),
         "the event's facts stay: {payload}"
     );
-    let body = &done["erased"];
-    assert_eq!(body["deleted_recordings"], 1, "{done}");
-    assert!(body["deleted_histories"].as_u64().unwrap() >= 1, "{done}");
-    assert!(
-        body["deleted_transcript_turns"].as_u64().unwrap() > 0,
-        "{done}"
-    );
+    let erased = done.erased.clone().expect("what the erasure removed");
+    assert_eq!(erased.deleted_recordings, 1, "{done:?}");
+    assert!(erased.deleted_histories >= 1, "{done:?}");
+    assert!(erased.deleted_transcript_turns > 0, "{done:?}");
     crate::lifecycle::record_history::<LeadErasureWorkflow>(
         &stack,
-        done["workflow_id"].as_str().unwrap(),
+        &done.workflow_id,
         "lead_erasure",
     )
     .await;
     // Asking again runs the erasure again, which finds everything done and removes nothing.
     let repeat = stack.erase_lead(&dana).await;
-    assert_eq!(repeat["erased"]["deleted_transcript_turns"], 0, "{repeat}");
+    assert_eq!(
+        repeat.erased.as_ref().map(|e| e.deleted_transcript_turns),
+        Some(0),
+        "{repeat:?}"
+    );
     let (name, phone, email): (String, Option<String>, Option<String>) =
         sqlx::query_as("SELECT name, phone, email FROM leads WHERE id = $1::uuid")
             .bind(&dana)

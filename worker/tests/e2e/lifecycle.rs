@@ -116,14 +116,13 @@ async fn every_persona_reaches_its_outcome() {
         .wait_campaign_done(&campaign, Duration::from_secs(150))
         .await;
 
-    let by_phone: HashMap<&str, &str> = detail["leads"]
-        .as_array()
-        .expect("leads")
+    let by_phone: HashMap<&str, &str> = detail
+        .leads
         .iter()
         .map(|l| {
             (
-                l["phone"].as_str().unwrap_or_default(),
-                l["outcome"].as_str().unwrap_or("<none>"),
+                l.phone.as_deref().unwrap_or_default(),
+                l.outcome.as_deref().unwrap_or("<none>"),
             )
         })
         .collect();
@@ -134,7 +133,7 @@ async fn every_persona_reaches_its_outcome() {
             "{persona} ({phone})"
         );
     }
-    assert_eq!(detail["progress"]["settled"], 14);
+    assert_eq!(detail.progress.as_ref().map(|p| p.settled), Some(14));
 
     // Both opt-outs, Hebrew and Spanish, are on the do-not-call list, and each call ended on
     // the agent confirming it in the callee's language.

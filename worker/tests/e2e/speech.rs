@@ -4,11 +4,12 @@
 //! refused; and a provider that fails falls back to `<Say>` without the caller hearing silence.
 
 use crate::support::{SIM_VOICE, SIM_VOICE_HE, Stack, StackOptions, lead_workflow};
+use callwright_contracts::api::campaigns::CampaignDetail;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
-async fn run_campaign(stack: &Stack, leads: &[String]) -> (String, Value) {
+async fn run_campaign(stack: &Stack, leads: &[String]) -> (String, CampaignDetail) {
     let campaign = stack.start_campaign(leads, 1, 1).await;
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(180))
@@ -61,11 +62,15 @@ async fn the_agent_plays_synthesised_speech_from_signed_links_and_synthesises_ea
         ])
         .await;
     let (campaign, detail) = run_campaign(&stack, &ids).await;
-    assert_eq!(detail["outcomes"]["interested"], 2, "{detail}");
-    // The replay fixture of a call spoken with synthesised speech (`tts-speech` patch).
+    assert_eq!(detail.outcomes.get("interested"), Some(&2), "{detail:?}");
+    // The replay fixture of a call spoken with speech synthesised at the dial.
     crate::lifecycle::record_fixture(&stack, &lead_workflow(&campaign, &ids[0]), "speech_call")
         .await;
-    assert_eq!(detail["outcomes"]["not_interested"], 1, "{detail}");
+    assert_eq!(
+        detail.outcomes.get("not_interested"),
+        Some(&1),
+        "{detail:?}"
+    );
 
     let calls = stack.sim_calls().await;
     let mut play_urls = Vec::new();
@@ -200,7 +205,7 @@ async fn a_failing_speech_provider_falls_back_to_say_without_silence() {
         .create_leads(&[("Grace Hopper", "+14155550100")])
         .await;
     let (_, detail) = run_campaign(&stack, &ids).await;
-    assert_eq!(detail["outcomes"]["interested"], 1, "{detail}");
+    assert_eq!(detail.outcomes.get("interested"), Some(&1), "{detail:?}");
 
     let calls = stack.sim_calls().await;
     let call = calls.iter().find(|c| c["to"] == "+14155550100").unwrap();

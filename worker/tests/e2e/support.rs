@@ -6,7 +6,10 @@
 #![allow(dead_code)]
 
 use callwright_api::{ApiConfig, Application};
+use callwright_contracts::api::campaigns::{CampaignAgent, CampaignDetail, StartCampaign};
+use callwright_contracts::api::leads::{Deleted, ErasureState, ErasureStatus, NewLeadBody};
 use callwright_sim::{Sim, SimConfig};
+use callwright_testkit::ApiClient;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection, PgPool};
 use std::collections::HashMap;
@@ -61,6 +64,8 @@ pub struct Stack {
     pub dial_task_queue: String,
     /// Sends the API key on every request.
     pub http: reqwest::Client,
+    /// The typed client of the API (the test kit), over `http`.
+    pub client: ApiClient,
     /// The key (for tests that build their own requests).
     pub api_key: String,
     pub smtp_port: u16,
@@ -225,7 +230,17 @@ impl Stack {
             worker_env.retain(|(key, _)| key != k);
             worker_env.push(((*k).to_owned(), (*v).to_owned()));
         }
+        // Every request of the tests carries the key (the simulator ignores it).
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .default_headers(reqwest::header::HeaderMap::from_iter([(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {api_key}").parse().expect("header value"),
+            )]))
+            .build()
+            .expect("http client");
         let mut stack = Stack {
+            client: ApiClient::with_client(api.clone(), http.clone()),
             agent_id: String::new(),
             db,
             database_url,
@@ -236,15 +251,7 @@ impl Stack {
             sim: sim_url,
             task_queue: format!("cw-{id}"),
             dial_task_queue: format!("cw-dial-{id}"),
-            // Every request of the tests carries the key (the simulator ignores it).
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .default_headers(reqwest::header::HeaderMap::from_iter([(
-                    reqwest::header::AUTHORIZATION,
-                    format!("Bearer {api_key}").parse().expect("header value"),
-                )]))
-                .build()
-                .expect("http client"),
+            http,
             api_key,
             smtp_port,
             worker_metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
@@ -259,27 +266,20 @@ impl Stack {
 
     /// Saves `spec` as a new agent; returns its id and version (1).
     pub async fn create_agent(&self, spec: Value) -> (String, u32) {
-        let (status, body) = self.post("/api/agents", spec).await;
-        assert_eq!(status, 201, "agent create: {body}");
-        (
-            body["agent_id"].as_str().expect("agent id").to_owned(),
-            u32::try_from(body["version"].as_u64().expect("version")).expect("small"),
-        )
+        let spec = serde_json::from_value(spec).expect("an agent spec");
+        let agent = self.client.create_agent(&spec).await.expect("agent create");
+        (agent.agent_id.to_string(), version(agent.version))
     }
 
     /// Saves `spec` as the next version of `agent_id`; returns the version.
     pub async fn save_agent(&self, agent_id: &str, spec: Value) -> u32 {
-        let resp = self
-            .http
-            .put(format!("{}/api/agents/{agent_id}", self.api))
-            .json(&spec)
-            .send()
+        let spec = serde_json::from_value(spec).expect("an agent spec");
+        let agent = self
+            .client
+            .save_agent(agent_id, &spec)
             .await
-            .expect("API answers");
-        let status = resp.status().as_u16();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        assert_eq!(status, 201, "agent save: {body}");
-        u32::try_from(body["version"].as_u64().expect("version")).expect("small")
+            .expect("agent save");
+        version(agent.version)
     }
 
     /// The `agent` of a campaign calling with the stack's default agent.
@@ -375,7 +375,7 @@ impl Stack {
 
     /// Erases a lead as an operator does: `DELETE ?erase=true` answers 202 with the erasure's
     /// status link, which is read until the erasure has completed; returns that status.
-    pub async fn erase_lead(&self, lead_id: &str) -> Value {
+    pub async fn erase_lead(&self, lead_id: &str) -> ErasureStatus {
         let resp = self
             .http
             .delete(format!("{}/api/leads/{lead_id}?erase=true", self.api))
@@ -388,20 +388,21 @@ impl Stack {
             .get("location")
             .and_then(|l| l.to_str().ok())
             .map(str::to_owned);
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        assert_eq!(status, 202, "{body}");
+        let body: Deleted = resp.json().await.expect("a deletion");
+        assert_eq!(status, 202, "{body:?}");
         let link = format!("/api/leads/{lead_id}/erasure");
         assert_eq!(location.as_deref(), Some(link.as_str()));
-        assert_eq!(body["erasure"]["status_url"], link.as_str(), "{body}");
+        let started = body.erasure.expect("an erasure started");
+        assert_eq!(started.status_url, link);
         wait_for(
             "the erasure to complete",
             Duration::from_secs(90),
             || async {
-                let now = self.get(&link).await;
-                match now["status"].as_str() {
-                    Some("completed") => Some(now),
-                    Some("running") => None,
-                    _ => panic!("the erasure did not complete: {now}"),
+                let now = self.client.erasure(lead_id).await.expect("erasure status");
+                match now.status {
+                    ErasureState::Completed => Some(now),
+                    ErasureState::Running => None,
+                    ErasureState::Failed => panic!("the erasure did not complete: {now:?}"),
                 }
             },
         )
@@ -412,11 +413,17 @@ impl Stack {
     pub async fn create_leads(&self, leads: &[(&str, &str)]) -> Vec<String> {
         let mut ids = Vec::new();
         for (name, phone) in leads {
-            let (status, body) = self
-                .post("/api/leads", json!({"name": name, "phone": phone}))
-                .await;
-            assert_eq!(status, 201, "creating {phone}: {body}");
-            ids.push(body["id"].as_str().expect("lead id").to_owned());
+            let lead = NewLeadBody {
+                name: (*name).to_owned(),
+                phone: (*phone).to_owned(),
+                ..NewLeadBody::default()
+            };
+            let created = self
+                .client
+                .create_lead(&lead)
+                .await
+                .unwrap_or_else(|e| panic!("creating {phone}: {e}"));
+            ids.push(created.id.to_string());
         }
         ids
     }
@@ -429,28 +436,33 @@ impl Stack {
         max_attempts: u32,
     ) -> String {
         let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
-        let body = json!({
-            "name": "test",
-            "lead_ids": lead_ids,
-            "max_concurrent": max_concurrent,
-            "agent": self.agent(),
-            "settings": {"max_attempts": max_attempts, "retry": retry, "ring_timeout_secs": 10, "max_call_secs": 120, "calling_window": always_open()},
-        });
-        let (status, body) = self.post("/api/campaigns/start", body).await;
-        assert_eq!(status, 201, "campaign start: {body}");
-        body["campaign_id"]
-            .as_str()
-            .expect("campaign id")
-            .to_owned()
+        let campaign = StartCampaign {
+            name: Some("test".into()),
+            lead_ids: Some(lead_ids.to_vec()),
+            max_concurrent: Some(max_concurrent),
+            agent: CampaignAgent {
+                id: self.agent_id.parse().expect("agent id"),
+                ..CampaignAgent::default()
+            },
+            settings: Some(
+                json!({"max_attempts": max_attempts, "retry": retry, "ring_timeout_secs": 10, "max_call_secs": 120, "calling_window": always_open()}),
+            ),
+            ..StartCampaign::default()
+        };
+        let started = self
+            .client
+            .start_campaign(&campaign)
+            .await
+            .expect("campaign start");
+        started.campaign_id.to_string()
     }
 
     /// Waits until the campaign workflow reports completion; returns the campaign detail.
-    pub async fn wait_campaign_done(&self, campaign_id: &str, timeout: Duration) -> Value {
-        wait_for("the campaign to complete", timeout, || async {
-            let detail = self.get(&format!("/api/campaigns/{campaign_id}")).await;
-            (detail["progress"]["status"] == "completed").then_some(detail)
-        })
-        .await
+    pub async fn wait_campaign_done(&self, campaign_id: &str, timeout: Duration) -> CampaignDetail {
+        self.client
+            .wait_campaign_done(campaign_id, timeout)
+            .await
+            .expect("the campaign completes")
     }
 
     /// Every call the simulator has seen.
@@ -539,4 +551,9 @@ pub fn always_open() -> Value {
 /// The lead workflow id of a lead in a campaign.
 pub fn lead_workflow(campaign_id: &str, lead_id: &str) -> String {
     callwright_workflows::campaign::lead_workflow_id(campaign_id, lead_id)
+}
+
+/// An agent version as the API gives it (a positive `i32`).
+fn version(v: i32) -> u32 {
+    u32::try_from(v).expect("a positive version")
 }

@@ -37,7 +37,7 @@ async fn a_callee_who_asks_for_a_person_is_put_through() {
     let detail = stack
         .wait_campaign_done(&with_transfer, Duration::from_secs(120))
         .await;
-    assert_eq!(detail["outcomes"]["transferred"], 1, "{detail}");
+    assert_eq!(detail.outcomes.get("transferred"), Some(&1), "{detail:?}");
     let calls = stack.sim_calls().await;
     let call = calls.iter().find(|c| c["to"] == "+14155550116").unwrap();
     assert_eq!(call["transferred_to"], "+14155550100", "{call}");
@@ -69,7 +69,7 @@ async fn a_callee_who_asks_for_a_person_is_put_through() {
     let detail = stack
         .wait_campaign_done(&without, Duration::from_secs(120))
         .await;
-    assert!(detail["outcomes"]["transferred"].is_null(), "{detail}");
+    assert!(!detail.outcomes.contains_key("transferred"), "{detail:?}");
     let calls = stack.sim_calls().await;
     let call = calls.iter().find(|c| c["to"] == "+14155550216").unwrap();
     assert!(call["transferred_to"].is_null(), "{call}");

@@ -61,15 +61,17 @@ async fn killing_the_worker_mid_campaign_loses_no_lead() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(300))
         .await;
-    let leads = detail["leads"].as_array().expect("leads");
-    assert_eq!(leads.len(), LEADS.len());
-    for lead in leads {
+    assert_eq!(detail.leads.len(), LEADS.len());
+    for lead in &detail.leads {
         assert!(
-            lead["outcome"].is_string() && lead["settled_at"].is_string(),
-            "lead without an outcome: {lead}"
+            lead.outcome.is_some() && lead.settled_at.is_some(),
+            "lead without an outcome: {lead:?}"
         );
     }
-    assert_eq!(detail["progress"]["settled"], LEADS.len());
+    assert_eq!(
+        detail.progress.as_ref().map(|p| p.settled),
+        Some(LEADS.len() as u64)
+    );
 
     // Every lead workflow finishes (a booked lead still puts its meeting on the calendar and
     // sends its invite after the campaign has counted it), or waits (durably) for the callback

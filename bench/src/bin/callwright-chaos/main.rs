@@ -47,8 +47,12 @@ use temporalio_client::{
     Client, ClientOptions, Connection as TemporalConnection, ConnectionOptions,
 };
 
+use callwright_contracts::api::campaigns::{CampaignAgent, StartCampaign};
+use callwright_contracts::api::leads::NewLeadBody;
+use callwright_contracts::messages::{CampaignStatus, LeadPhase};
+use callwright_testkit::ApiClient;
 use check::Report;
-use stack::{ApiClient, Env, Proc, SimClient};
+use stack::{Env, Proc, SimClient};
 
 /// Every scenario, in the order they run.
 const SCENARIOS: [&str; 5] = [
@@ -211,36 +215,49 @@ impl Suite {
 
     /// Creates `n` leads and starts a campaign over them; returns the campaign id.
     async fn start_campaign(&self, run: &Run, n: usize) -> anyhow::Result<String> {
-        let ids = run.api.create_leads(&phones(n)).await?;
-        let agent = run.api.post("/api/agents", &chaos_agent()).await?;
+        let mut ids = Vec::with_capacity(n);
+        for (i, phone) in phones(n).into_iter().enumerate() {
+            let lead = NewLeadBody {
+                name: format!("Chaos Lead {i}"),
+                phone,
+                ..NewLeadBody::default()
+            };
+            ids.push(run.api.create_lead(&lead).await?.id.to_string());
+        }
+        let agent = run
+            .api
+            .create_agent(&serde_json::from_value(chaos_agent())?)
+            .await?;
         let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
-        let body = json!({
-            "name": format!("chaos {}", run.name),
-            "lead_ids": ids,
-            "max_concurrent": self.args.concurrency,
-            "agent": {"id": agent["agent_id"]},
-            "settings": {"max_attempts": 3, "retry": retry,
+        let campaign = StartCampaign {
+            name: Some(format!("chaos {}", run.name)),
+            lead_ids: Some(ids),
+            max_concurrent: Some(self.args.concurrency),
+            agent: CampaignAgent {
+                id: agent.agent_id,
+                ..CampaignAgent::default()
+            },
+            settings: Some(json!({"max_attempts": 3, "retry": retry,
                          "ring_timeout_secs": 10, "max_call_secs": 120,
-                         "calling_window": {"start_minute": 0, "end_minute": 1440}},
-        });
-        let started = run.api.post("/api/campaigns/start", &body).await?;
-        let id = started["campaign_id"]
-            .as_str()
-            .context("campaign id")?
-            .to_owned();
+                         "calling_window": {"start_minute": 0, "end_minute": 1440}})),
+            ..StartCampaign::default()
+        };
+        let id = run
+            .api
+            .start_campaign(&campaign)
+            .await?
+            .campaign_id
+            .to_string();
         self.log(&run.name, format!("campaign {id} started with {n} leads"));
         Ok(id)
     }
 
     /// Settled leads and live calls right now (None while the API cannot say).
     async fn progress(&self, run: &Run, campaign: &str) -> Option<(u64, u64, bool)> {
-        let detail = run
-            .api
-            .get(&format!("/api/campaigns/{campaign}"))
-            .await
-            .ok()?;
-        let settled = detail["progress"]["settled"].as_u64().unwrap_or(0);
-        let done = detail["progress"]["status"] == "completed";
+        let detail = run.api.campaign(campaign).await.ok()?;
+        let progress = detail.progress.as_ref();
+        let settled = progress.map_or(0, |p| p.settled);
+        let done = progress.is_some_and(|p| p.status == CampaignStatus::Completed);
         let live = self
             .sim
             .get("calls")
@@ -351,17 +368,16 @@ impl Suite {
             let mut pending = 0;
             match run
                 .api
-                .get(&format!("/api/leads?campaign_id={campaign}&limit=500"))
+                .leads(&[("campaign_id", campaign), ("limit", "500")])
                 .await
             {
                 Ok(page) => {
-                    for lead in page["leads"].as_array().into_iter().flatten() {
-                        let id = lead["id"].as_str().unwrap_or_default();
-                        let phase = match run.api.get(&format!("/api/leads/{id}")).await {
-                            Ok(detail) => detail["workflow"]["phase"].clone(),
-                            Err(_) => Value::Null,
+                    for lead in &page.leads {
+                        let phase = match run.api.lead(&lead.id.to_string()).await {
+                            Ok(detail) => detail.workflow.map(|w| w.phase),
+                            Err(_) => None,
                         };
-                        if phase != "done" && phase != "waiting_callback" {
+                        if !matches!(phase, Some(LeadPhase::Done | LeadPhase::WaitingCallback)) {
                             pending += 1;
                         }
                     }

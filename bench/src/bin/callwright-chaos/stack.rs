@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Where the binaries, scripts and servers are.
 #[derive(Debug, Clone)]
@@ -329,81 +329,5 @@ impl SimClient {
             .await?
             .error_for_status()?;
         Ok(())
-    }
-}
-
-/// The API with a key.
-pub struct ApiClient {
-    /// Base URL.
-    pub base: String,
-    http: reqwest::Client,
-}
-
-impl ApiClient {
-    /// A client sending `key` as the bearer token.
-    pub fn new(base: String, key: &str) -> anyhow::Result<ApiClient> {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(
-            reqwest::header::AUTHORIZATION,
-            format!("Bearer {key}").parse()?,
-        );
-        Ok(ApiClient {
-            base,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .default_headers(headers)
-                .build()?,
-        })
-    }
-
-    /// `GET PATH` as JSON; errors on non-2xx.
-    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await?;
-        Ok(r.error_for_status()?.json().await?)
-    }
-
-    /// The HTTP status of `GET PATH` (0 when it does not answer).
-    pub async fn status(&self, path: &str) -> u16 {
-        match self
-            .http
-            .get(format!("{}{path}", self.base))
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await
-        {
-            Ok(r) => r.status().as_u16(),
-            Err(_) => 0,
-        }
-    }
-
-    /// `POST PATH` with a JSON body; errors on non-2xx.
-    pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(body)
-            .send()
-            .await?;
-        let status = r.status();
-        let body: Value = r.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            bail!("POST {path}: {status} {body}");
-        }
-        Ok(body)
-    }
-
-    /// Creates the leads, returns their ids in order.
-    pub async fn create_leads(&self, phones: &[String]) -> anyhow::Result<Vec<String>> {
-        let mut ids = Vec::with_capacity(phones.len());
-        for (i, phone) in phones.iter().enumerate() {
-            let body = self
-                .post(
-                    "/api/leads",
-                    &json!({"name": format!("Chaos Lead {i}"), "phone": phone}),
-                )
-                .await?;
-            ids.push(body["id"].as_str().context("lead id")?.to_owned());
-        }
-        Ok(ids)
     }
 }

@@ -100,12 +100,13 @@ pub async fn ensure(api: &Api, versions: &[&Value]) -> anyhow::Result<Saved> {
     let count = u32::try_from(versions.len()).context("too many versions")?;
     let name = name_of(last).to_owned();
     for candidate in api.agents().await? {
-        if candidate.name != name || candidate.latest_version != count {
+        if candidate.name != name || i64::from(candidate.latest_version) != i64::from(count) {
             continue;
         }
-        if same_versions(api, &candidate.id, versions).await? {
+        let id = candidate.id.to_string();
+        if same_versions(api, &id, versions).await? {
             return Ok(Saved {
-                id: candidate.id,
+                id,
                 name,
                 versions: count,
                 reused: true,
@@ -118,7 +119,7 @@ pub async fn ensure(api: &Api, versions: &[&Value]) -> anyhow::Result<Saved> {
         .with_context(|| format!("creating the agent '{}'", name_of(first)))?;
     for (i, spec) in versions.iter().enumerate().skip(1) {
         let saved = api
-            .save_agent(&created.agent_id, spec)
+            .save_agent(&created.agent_id.to_string(), spec)
             .await
             .with_context(|| format!("saving version {} of '{name}'", i + 1))?;
         if usize::try_from(saved.version).ok() != Some(i + 1) {
@@ -130,7 +131,7 @@ pub async fn ensure(api: &Api, versions: &[&Value]) -> anyhow::Result<Saved> {
         }
     }
     Ok(Saved {
-        id: created.agent_id,
+        id: created.agent_id.to_string(),
         name,
         versions: count,
         reused: false,
@@ -141,7 +142,7 @@ pub async fn ensure(api: &Api, versions: &[&Value]) -> anyhow::Result<Saved> {
 async fn same_versions(api: &Api, id: &str, versions: &[&Value]) -> anyhow::Result<bool> {
     for (version, spec) in (1u32..).zip(versions) {
         let stored = api.agent_version(id, version).await?;
-        if !contains(&stored.spec, spec) {
+        if !contains(&serde_json::to_value(&stored.spec)?, spec) {
             return Ok(false);
         }
     }
@@ -175,7 +176,11 @@ mod tests {
     use serde_json::json;
 
     fn files() -> AgentFiles {
-        read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-agents")).unwrap()
+        read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sim/data/demo-agents"
+        ))
+        .unwrap()
     }
 
     fn greeting_languages(spec: &Value) -> Vec<&str> {

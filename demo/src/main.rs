@@ -16,24 +16,17 @@
 //!
 //! Kept in one file: it is the demo's story, read top to bottom in the order a user sees it
 //! (agents, leads, campaigns, the live view, meetings, results); what it talks to and how it
-//! prints are in the modules beside it (`api`, `sim`, `agents`, `csv`, `view`).
+//! prints are in the modules beside it (`api`, on the test kit's typed client; `sim`, `agents`,
+//! `csv`, `view`).
 //!
 //! Exit status: 0 when both campaigns completed and their meetings are confirmed with their
 //! invites sent, 2 when a campaign did not complete within the timeout, 3 when a meeting is
 //! still reserved or an invite is missing after the meetings wait, 1 on any other error.
-//!
-//! Kept in one file: the driver's steps in the order they run (agents, leads, campaigns, live
-//! follow, meetings, results); the views are in `view.rs` and the HTTP calls in `api.rs`.
 
-#[path = "callwright-demo/agents.rs"]
 mod agents;
-#[path = "callwright-demo/api.rs"]
 mod api;
-#[path = "callwright-demo/csv.rs"]
 mod csv;
-#[path = "callwright-demo/sim.rs"]
 mod sim;
-#[path = "callwright-demo/view.rs"]
 mod view;
 
 use std::io::{IsTerminal as _, Write as _};
@@ -330,10 +323,11 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     } else {
         Duration::ZERO
     };
-    let ids: Vec<&str> = campaigns
+    let ids: Vec<String> = campaigns
         .iter()
-        .map(|c| c.started.campaign_id.as_str())
+        .map(|c| c.started.campaign_id.to_string())
         .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let booked = wait_for_meetings(&api, &sim, &ids, wait).await;
 
     let mut problems = Vec::new();
@@ -392,7 +386,7 @@ async fn print_campaign(
     meetings: &Result<Vec<Meeting>, String>,
     booked: &Booked,
 ) {
-    let id = &campaign.started.campaign_id;
+    let id = &campaign.started.campaign_id.to_string();
     let base = args.api.trim_end_matches('/');
     println!(
         "\n{}",
@@ -552,7 +546,10 @@ async fn follow(api: &Api, campaigns: &[Campaign], timeout: Duration) -> Vec<Fol
             if state.done {
                 continue;
             }
-            *error = match api.campaign(&campaign.started.campaign_id).await {
+            *error = match api
+                .campaign(&campaign.started.campaign_id.to_string())
+                .await
+            {
                 Ok(detail) => {
                     state.detail = Some(detail);
                     None
@@ -589,8 +586,12 @@ async fn follow(api: &Api, campaigns: &[Campaign], timeout: Duration) -> Vec<Fol
     }
     for (campaign, state) in campaigns.iter().zip(&mut followed) {
         if state.done {
-            state.detail =
-                wait_for_projection(api, &campaign.started.campaign_id, state.detail.take()).await;
+            state.detail = wait_for_projection(
+                api,
+                &campaign.started.campaign_id.to_string(),
+                state.detail.take(),
+            )
+            .await;
         }
     }
     followed
@@ -843,10 +844,13 @@ mod tests {
             ]
         );
         let detail: CampaignDetail = serde_json::from_value(json!({
-            "id": "c1", "lead_count": 1,
-            "progress": {"status": "running", "started": 1, "in_flight": 1, "settled": 0,
-                         "outcomes": {}},
-            "leads": [{"seq": 1, "lead_id": "l1", "name": "A", "phone": "+1", "language": "en"}]
+            "id": "00000000-0000-0000-0000-0000000000c1", "name": "Demo",
+            "workflow_id": "campaign-c1", "lead_count": 1, "created_at": "2026-01-01T00:00:00Z",
+            "progress": {"campaign_id": "c1", "status": "running", "started": 1, "in_flight": 1,
+                         "settled": 0, "outcomes": {}},
+            "live": {"dialing": 0, "in_call": 1, "waiting": 0}, "outcomes": {},
+            "leads": [{"seq": 1, "lead_id": "00000000-0000-0000-0000-0000000000a1", "name": "A",
+                       "phone": "+1", "language": "en", "outcome": null, "settled_at": null}]
         }))
         .unwrap();
         let running = Frame {

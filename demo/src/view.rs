@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{AgentResults, CampaignDetail, Live, Meeting};
+use crate::api::{AgentResults, CampaignDetail, LivePhases, Meeting};
 use crate::sim::{CalendarEvent, Mail};
+use callwright_contracts::messages::CampaignStatus;
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
 pub const OUTCOMES: [&str; 14] = [
@@ -69,23 +70,33 @@ pub struct Counts {
 
 /// The counters of a campaign: the workflow's own when it answers, else the projection's.
 pub fn counts(detail: &CampaignDetail) -> Counts {
-    let total = detail.lead_count.max(detail.leads.len() as u64);
+    let total = lead_count(detail).max(detail.leads.len() as u64);
     let completed = detail
         .progress
         .as_ref()
-        .is_some_and(|p| p.status == "completed");
+        .is_some_and(|p| p.status == CampaignStatus::Completed);
     // Visibility lags behind the workflows: once the campaign is done, nothing is live.
     let live = if completed {
-        Live::default()
+        LivePhases::default()
     } else {
-        detail.live
+        LivePhases { ..detail.live }
     };
+    let (dialing, in_call, waiting) = (
+        live.dialing as u64,
+        live.in_call as u64,
+        live.waiting as u64,
+    );
     let (status, started, settled, outcomes) = match &detail.progress {
-        Some(p) => (p.status.clone(), p.started, p.settled, p.outcomes.clone()),
+        Some(p) => (
+            p.status.code().to_owned(),
+            p.started,
+            p.settled,
+            p.outcomes.clone(),
+        ),
         None => {
             let settled = settled_by_outcome(detail);
             let n: u64 = settled.values().sum();
-            let started = n + live.dialing + live.in_call + live.waiting;
+            let started = n + dialing + in_call + waiting;
             ("starting".to_owned(), started, n, settled)
         }
     };
@@ -93,9 +104,9 @@ pub fn counts(detail: &CampaignDetail) -> Counts {
         status,
         total,
         pending: total.saturating_sub(started),
-        dialing: live.dialing,
-        in_call: live.in_call,
-        waiting: live.waiting,
+        dialing,
+        in_call,
+        waiting,
         settled,
         outcomes: ordered(&outcomes, &OUTCOMES)
             .into_iter()
@@ -114,19 +125,24 @@ fn settled_by_outcome(detail: &CampaignDetail) -> BTreeMap<String, u64> {
     map
 }
 
+/// Leads in the campaign (the API's count; never negative).
+fn lead_count(detail: &CampaignDetail) -> u64 {
+    u64::try_from(detail.lead_count).unwrap_or(0)
+}
+
 /// Whether the campaign is over: the workflow says so, or every lead has settled.
 pub fn is_done(detail: &CampaignDetail) -> bool {
     let completed = detail
         .progress
         .as_ref()
-        .is_some_and(|p| p.status == "completed");
+        .is_some_and(|p| p.status == CampaignStatus::Completed);
     completed || all_settled(detail)
 }
 
 /// Whether every lead of the campaign has a settled outcome in the projection.
 pub fn all_settled(detail: &CampaignDetail) -> bool {
     !detail.leads.is_empty()
-        && detail.leads.len() as u64 >= detail.lead_count
+        && detail.leads.len() as u64 >= lead_count(detail)
         && detail.leads.iter().all(|l| l.settled_at.is_some())
 }
 
@@ -346,7 +362,7 @@ pub fn check_meetings(meetings: &[Meeting], mails: &[Mail]) -> MeetingCheck {
         ..MeetingCheck::default()
     };
     for m in meetings {
-        match m.status.as_str() {
+        match m.status.code() {
             "reserved" => check.reserved += 1,
             "confirmed" => {
                 check.confirmed += 1;
@@ -362,7 +378,7 @@ pub fn check_meetings(meetings: &[Meeting], mails: &[Mail]) -> MeetingCheck {
 /// Whether `mail` is an invite for `meeting`: addressed to its attendee, and naming the
 /// meeting (its id is in the `Message-ID` and in the calendar part's `UID`).
 fn is_invite_for(mail: &Mail, meeting: &Meeting) -> bool {
-    !meeting.id.is_empty()
+    !meeting.id.is_nil()
         && mail.to.iter().any(|to| {
             to.trim()
                 .eq_ignore_ascii_case(meeting.attendee_email.trim())
@@ -370,8 +386,8 @@ fn is_invite_for(mail: &Mail, meeting: &Meeting) -> bool {
         && (mail
             .message_id
             .as_deref()
-            .is_some_and(|id| id.contains(&meeting.id))
-            || mail.raw.contains(&meeting.id))
+            .is_some_and(|id| id.contains(&meeting.id.to_string()))
+            || mail.raw.contains(&meeting.id.to_string()))
 }
 
 /// Whether the SMTP sink holds an invite for `meeting`.
@@ -416,12 +432,12 @@ pub fn meetings_problem(
     };
     let reserved: Vec<String> = meetings
         .iter()
-        .filter(|m| m.status == "reserved")
+        .filter(|m| m.status.code() == "reserved")
         .map(who)
         .collect();
     let uninvited: Vec<String> = meetings
         .iter()
-        .filter(|m| m.status == "confirmed" && !has_invite(m, mails))
+        .filter(|m| m.status.code() == "confirmed" && !has_invite(m, mails))
         .map(who)
         .collect();
     let mut problems = Vec::new();
@@ -495,7 +511,7 @@ pub fn meetings_section(
             };
             [
                 meeting_time(m.starts_at, &m.timezone),
-                m.status.clone(),
+                m.status.code().to_owned(),
                 invite.to_owned(),
                 m.video_url.clone().unwrap_or_else(|| "—".to_owned()),
                 lead,
@@ -529,7 +545,7 @@ pub fn meetings_section(
         let _ = writeln!(out, "{}", "─".repeat(rule));
         for (m, row) in meetings.iter().zip(&rows) {
             let _ = writeln!(out, "{}", line(row).trim_end());
-            if m.status == "failed" || m.failure.is_some() {
+            if m.status.code() == "failed" || m.failure.is_some() {
                 let reason = m.failure.as_deref().unwrap_or("(no reason recorded)");
                 let _ = writeln!(out, "{:indent$}↳ {reason}", "", indent = widths[0] + 2);
             }
@@ -537,7 +553,7 @@ pub fn meetings_section(
     }
     let booked = meetings
         .iter()
-        .filter(|m| !matches!(m.status.as_str(), "failed" | "cancelled"))
+        .filter(|m| !matches!(m.status.code(), "failed" | "cancelled"))
         .count();
     let event_ids: HashSet<&str> = meetings
         .iter()
@@ -553,7 +569,10 @@ pub fn meetings_section(
         .iter()
         .filter(|mail| meetings.iter().any(|m| is_invite_for(mail, m)))
         .count();
-    let failed = meetings.iter().filter(|m| m.status == "failed").count();
+    let failed = meetings
+        .iter()
+        .filter(|m| m.status.code() == "failed")
+        .count();
     let _ = write!(
         out,
         "\n{} booked · {} on the simulated calendar (GET {sim}/sim/calendar/events) · {} in the SMTP sink (GET {sim}/sim/mail)",
@@ -854,7 +873,35 @@ fn percent_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callwright_contracts::api::agents::{Comparison, VersionResults};
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
     use serde_json::json;
+    use std::sync::LazyLock;
+
+    /// The lead the tests' first meeting and lead are.
+    const LEAD_A: &str = "00000000-0000-0000-0000-00000000000a";
+
+    /// A meeting with every field the API sends; the tests overlay what they are about.
+    static MEETING: LazyLock<Value> = LazyLock::new(|| {
+        json!({"id": "00000000-0000-0000-0000-000000000000", "lead_id": LEAD_A,
+            "campaign_id": null, "call_id": null, "workflow_id": "lead-x",
+            "calendar_id": "sales@acme-solar.example", "starts_at": "2026-11-26T12:00:00Z",
+            "ends_at": "2026-11-26T12:30:00Z", "title": "Acme Solar", "description": null,
+            "trial": false, "timezone": "UTC", "language": "en", "attendee_name": "",
+            "attendee_email": "", "status": "reserved", "sequence": 0,
+            "calendar_event_id": "", "calendar_link": null, "video_provider": null,
+            "video_meeting_id": null, "video_url": null, "failure": null,
+            "created_at": "2026-11-20T12:00:00Z", "updated_at": "2026-11-20T12:00:00Z"})
+    });
+
+    /// `overlay`'s fields over `base`, read as the API's type.
+    fn complete<T: DeserializeOwned>(mut base: Value, overlay: &Value) -> T {
+        for (k, v) in overlay.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
 
     /// A finished three-lead campaign, as the API returns it.
     fn sample() -> CampaignDetail {
@@ -870,13 +917,13 @@ mod tests {
             "live": {"dialing": 0, "in_call": 1, "waiting": 0},
             "outcomes": {"interested": 1, "zz_new": 1},
             "leads": [
-                {"seq": 1, "lead_id": "a", "name": "Emily Carter", "phone": "+14155550100",
+                {"seq": 1, "lead_id": "00000000-0000-0000-0000-00000000000a", "name": "Emily Carter", "phone": "+14155550100",
                  "language": "en", "outcome": "interested", "settled_at": "2025-01-01T10:01:00Z"},
-                {"seq": 2, "lead_id": "b", "name": "נועה כהן", "phone": "+972527650100",
+                {"seq": 2, "lead_id": "00000000-0000-0000-0000-00000000000b", "name": "נועה כהן", "phone": "+972527650100",
                  "language": "he", "outcome": "interested", "settled_at": "2025-01-01T10:01:30Z"},
-                {"seq": 3, "lead_id": "c", "name": "Léa Fontaine", "phone": "+33612345602",
+                {"seq": 3, "lead_id": "00000000-0000-0000-0000-00000000000c", "name": "Léa Fontaine", "phone": "+33612345602",
                  "language": "fr", "outcome": "zz_new", "settled_at": "2025-01-01T10:01:10Z"},
-                {"seq": 4, "lead_id": "d", "name": "Lena Schäfer", "phone": "+4915123456709",
+                {"seq": 4, "lead_id": "00000000-0000-0000-0000-00000000000d", "name": "Lena Schäfer", "phone": "+4915123456709",
                  "language": "de", "outcome": null, "settled_at": null}
             ]
         }))
@@ -909,7 +956,7 @@ mod tests {
     #[test]
     fn done_when_completed_or_all_settled() {
         let mut d = sample();
-        d.progress.as_mut().unwrap().status = "completed".into();
+        d.progress.as_mut().unwrap().status = CampaignStatus::Completed;
         assert!(is_done(&d));
         assert_eq!(
             counts(&d).in_call,
@@ -918,7 +965,7 @@ mod tests {
         );
         let mut d = sample();
         d.leads[3].outcome = Some("busy".into());
-        d.leads[3].settled_at = Some("2025-01-01T10:02:00Z".into());
+        d.leads[3].settled_at = Some("2025-01-01T10:02:00Z".parse().unwrap());
         assert!(all_settled(&d) && is_done(&d));
         d.lead_count = 5;
         assert!(!is_done(&d));
@@ -998,19 +1045,34 @@ mod tests {
     }
 
     fn results() -> AgentResults {
-        serde_json::from_value(json!({
-            "versions": [
-                {"agent_id": "a1", "agent_name": "Acme", "version": 1, "leads": 29, "dials": 35,
-                 "conversations": 20, "meetings_booked": 12, "booking_rate": 0.6,
-                 "booking_rate_low": 0.387, "booking_rate_high": 0.781, "opt_outs": 2},
-                {"agent_id": "a1", "agent_name": "Acme", "version": 2, "leads": 29, "dials": 33,
-                 "conversations": 0, "meetings_booked": 0, "booking_rate": null,
-                 "booking_rate_low": 0.0, "booking_rate_high": 0.0, "opt_outs": 0}
-            ],
-            "comparison": {"p_value": 0.4321, "significant": false,
-                           "summary": "No difference yet: version 1 60% vs version 2 50%; keep calling."}
-        }))
-        .unwrap()
+        let version = json!({"agent_id": "00000000-0000-0000-0000-0000000000a1",
+            "agent_name": "Acme", "version": 1, "leads": 0, "dials": 0, "connects": 0,
+            "conversations": 0, "meetings_booked": 0, "booking_rate": null,
+            "booking_rate_low": 0.0, "booking_rate_high": 0.0, "meetings_held": 0, "no_shows": 0,
+            "opt_outs": 0, "opt_out_rate": null, "mean_call_secs": null});
+        let versions: Vec<VersionResults> = [
+            json!({"version": 1, "leads": 29, "dials": 35, "conversations": 20,
+                   "meetings_booked": 12, "booking_rate": 0.6, "booking_rate_low": 0.387,
+                   "booking_rate_high": 0.781, "opt_outs": 2}),
+            json!({"version": 2, "leads": 29, "dials": 33}),
+        ]
+        .iter()
+        .map(|o| complete(version.clone(), o))
+        .collect();
+        AgentResults {
+            from: "2026-01-01T00:00:00Z".parse().unwrap(),
+            to: "2026-01-31T00:00:00Z".parse().unwrap(),
+            versions,
+            comparison: Some(Comparison {
+                leader_version: 1,
+                other_version: 2,
+                leader_rate: 0.6,
+                other_rate: 0.5,
+                p_value: 0.4321,
+                significant: false,
+                summary: "No difference yet: version 1 60% vs version 2 50%; keep calling.".into(),
+            }),
+        }
     }
 
     #[test]
@@ -1044,7 +1106,10 @@ mod tests {
         let mut two = results();
         two.comparison = None;
         assert!(versions_section(&two, "x").contains("fewer than two versions"));
-        assert!(versions_section(&AgentResults::default(), "x").contains("no calls"));
+        let mut none = results();
+        none.versions.clear();
+        none.comparison = None;
+        assert!(versions_section(&none, "x").contains("no calls"));
     }
 
     /// An export of five calls: two leads of version 1 (one called twice), two of version 2,
@@ -1106,35 +1171,40 @@ mod tests {
     /// Four meetings of the sample campaign: confirmed (invited), confirmed (not invited),
     /// reserved and failed.
     fn meetings() -> Vec<Meeting> {
-        serde_json::from_value(json!([
-            {"id": "11111111-aaaa", "lead_id": "b", "starts_at": "2026-11-26T12:00:00Z",
+        let overlays = json!([
+            {"id": "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "lead_id": "00000000-0000-0000-0000-00000000000b", "starts_at": "2026-11-26T12:00:00Z",
              "timezone": "Asia/Jerusalem", "attendee_name": "Noa", "attendee_email": "noa@example.com",
              "status": "confirmed", "calendar_event_id": "11111111aaaa",
              "video_url": "https://zoom.us/j/1?pwd=x", "failure": null},
-            {"id": "22222222-bbbb", "lead_id": "a", "starts_at": "2026-11-27T17:30:00Z",
+            {"id": "22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb", "lead_id": "00000000-0000-0000-0000-00000000000a", "starts_at": "2026-11-27T17:30:00Z",
              "timezone": "America/Los_Angeles", "attendee_name": "Emily",
              "attendee_email": "Emily@Example.com", "status": "confirmed",
              "calendar_event_id": "22222222bbbb", "video_url": "https://zoom.us/j/22?pwd=y"},
-            {"id": "33333333-cccc", "lead_id": "c", "starts_at": "2026-11-28T09:00:00Z",
+            {"id": "33333333-cccc-4ccc-8ccc-cccccccccccc", "lead_id": "00000000-0000-0000-0000-00000000000c", "starts_at": "2026-11-28T09:00:00Z",
              "timezone": "Europe/Paris", "attendee_name": "Léa", "attendee_email": "lea@example.com",
              "status": "reserved", "calendar_event_id": "33333333cccc"},
-            {"id": "44444444-dddd", "lead_id": "zz", "starts_at": "2026-11-28T10:00:00Z",
+            {"id": "44444444-dddd-4ddd-8ddd-dddddddddddd", "lead_id": "00000000-0000-0000-0000-0000000000ff", "starts_at": "2026-11-28T10:00:00Z",
              "timezone": "Not/AZone", "attendee_name": "Lena Schäfer", "attendee_email": "",
              "status": "failed", "calendar_event_id": "44444444dddd",
              "failure": "calendar: 403 forbidden"}
-        ]))
-        .unwrap()
+        ]);
+        overlays
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| complete(MEETING.clone(), o))
+            .collect()
     }
 
     fn mails() -> Vec<Mail> {
         serde_json::from_value(json!([
             // The invite of the first meeting.
-            {"to": ["noa@example.com"], "message_id": "<meeting-11111111-aaaa.0.request@acme.example>",
+            {"to": ["noa@example.com"], "message_id": "<meeting-11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa.0.request@acme.example>",
              "raw": "..."},
             // To Emily, but about another meeting: not her invite.
             {"to": ["emily@example.com"], "message_id": "<other@x>", "raw": "UID:99999999@callwright"},
             // Naming the second meeting, but to someone else.
-            {"to": ["x@example.com"], "raw": "UID:22222222-bbbb@callwright"}
+            {"to": ["x@example.com"], "raw": "UID:22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb@callwright"}
         ]))
         .unwrap()
     }
@@ -1179,7 +1249,7 @@ mod tests {
         let mut later = mails.clone();
         later.push(
             serde_json::from_value(json!({
-                "to": ["emily@example.com"], "raw": "BEGIN:VEVENT\r\nUID:22222222-bbbb@callwright"
+                "to": ["emily@example.com"], "raw": "BEGIN:VEVENT\r\nUID:22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb@callwright"
             }))
             .unwrap(),
         );
@@ -1215,7 +1285,7 @@ mod tests {
             "1 meeting still reserved (no calendar event yet): Léa Fontaine <lea@example.com>; \
              1 confirmed meeting without an invite in the SMTP sink: Emily Carter <Emily@Example.com>"
         );
-        m.retain(|m| m.status != "reserved" && m.lead_id != "a");
+        m.retain(|m| m.status.code() != "reserved" && m.lead_id.to_string() != LEAD_A);
         assert!(check_meetings(&m, &mails).settled());
         assert_eq!(meetings_problem(&m, &mails, None), None);
         assert!(

@@ -325,14 +325,21 @@ mod tests {
 
     #[test]
     fn the_crm_file_parses() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-leads-crm.csv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sim/data/demo-leads-crm.csv"
+        );
         let leads = read_leads(path).unwrap();
         assert!((4..=10).contains(&leads.len()), "{} leads", leads.len());
         // The software agent's instructions read these columns, with a default when empty.
         assert!(leads.iter().any(|l| l.fields.contains_key("plan")));
         assert!(leads.iter().any(|l| !l.fields.contains_key("plan")));
         assert!(leads.iter().any(|l| l.fields.contains_key("seats")));
-        let main = read_leads(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-leads.csv")).unwrap();
+        let main = read_leads(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sim/data/demo-leads.csv"
+        ))
+        .unwrap();
         for lead in &leads {
             assert!(
                 main.iter().all(|m| m.phone != lead.phone),
@@ -360,7 +367,7 @@ mod tests {
 
     #[test]
     fn the_demo_file_parses() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-leads.csv");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/data/demo-leads.csv");
         let leads = read_leads(path).unwrap();
         assert!(leads.len() >= 32, "{} leads", leads.len());
         let mut phones: Vec<&str> = leads.iter().map(|l| l.phone.as_str()).collect();
