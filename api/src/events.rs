@@ -3,8 +3,9 @@
 //! `GET /api/events` client as Server-Sent Events. Any number of API processes can run: each
 //! hears every event from the database, whichever worker wrote it.
 
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
@@ -90,7 +91,7 @@ fn wanted(payload: &str, q: &EventQuery) -> bool {
 )]
 pub async fn stream(
     State(state): State<AppState>,
-    axum::extract::Query(q): Query<EventQuery>,
+    FieldQuery(q): FieldQuery<EventQuery>,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let rx = state.events.tx.subscribe();
     let stream = futures::stream::unfold((rx, q), |(mut rx, q)| async move {

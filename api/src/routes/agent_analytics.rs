@@ -11,9 +11,10 @@
 
 use super::analytics::{ratio, window_range};
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use callwright_contracts::api::agents::{AgentResults, Comparison, VersionResults};
 use callwright_contracts::api::error::ErrorBody;
 use callwright_domain::stats::{Z95, two_proportion_p, wilson};
@@ -116,7 +117,7 @@ fn compare(versions: &[VersionResults]) -> Option<Comparison> {
 )]
 pub async fn agents(
     State(state): State<AppState>,
-    Query(q): Query<AgentWindow>,
+    FieldQuery(q): FieldQuery<AgentWindow>,
 ) -> Result<Json<AgentResults>, ApiError> {
     let (from, to) = window_range(q.from, q.to)?;
     let rows =

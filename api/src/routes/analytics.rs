@@ -8,10 +8,11 @@
 //! one statement, so the answers are exactly those of counting the calls themselves.
 
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
-use callwright_contracts::api::analytics::{Bucket, Count, Overview};
+use axum::extract::State;
+use callwright_contracts::api::analytics::{Bucket, BucketSize, Count, Overview};
 use callwright_contracts::api::error::ErrorBody;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -54,8 +55,8 @@ pub struct SeriesWindow {
     /// Only this campaign's calls.
     campaign_id: Option<Uuid>,
     /// `hour` or `day` (default).
-    #[param(value_type = Option<super::openapi::BucketSize>, inline)]
-    bucket: Option<String>,
+    #[param(inline)]
+    bucket: Option<BucketSize>,
     /// IANA zone the buckets are cut in (default UTC).
     #[param(example = "Asia/Jerusalem")]
     tz: Option<String>,
@@ -143,7 +144,7 @@ pub(super) fn ratio(a: i64, b: i64) -> Option<f64> {
 )]
 pub async fn overview(
     State(state): State<AppState>,
-    Query(w): Query<Window>,
+    FieldQuery(w): FieldQuery<Window>,
 ) -> Result<Json<Overview>, ApiError> {
     let (from, to) = w.range()?;
     let conversation = conversation_outcomes();
@@ -193,7 +194,7 @@ pub async fn overview(
 )]
 pub async fn call_outcomes(
     State(state): State<AppState>,
-    Query(w): Query<Window>,
+    FieldQuery(w): FieldQuery<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
     grouped(&state, &w, Dimension::Outcome).await
 }
@@ -213,7 +214,7 @@ pub async fn call_outcomes(
 )]
 pub async fn language_distribution(
     State(state): State<AppState>,
-    Query(w): Query<Window>,
+    FieldQuery(w): FieldQuery<Window>,
 ) -> Result<Json<Vec<Count>>, ApiError> {
     grouped(&state, &w, Dimension::Language).await
 }
@@ -249,18 +250,12 @@ async fn grouped(
 )]
 pub async fn calls_over_time(
     State(state): State<AppState>,
-    Query(w): Query<SeriesWindow>,
+    FieldQuery(w): FieldQuery<SeriesWindow>,
 ) -> Result<Json<Vec<Bucket>>, ApiError> {
     let (from, to) = window_range(w.from, w.to)?;
-    let (bucket, length) = match w.bucket.as_deref().unwrap_or("day") {
-        "hour" => ("hour", Duration::hours(1)),
-        "day" => ("day", Duration::days(1)),
-        other => {
-            return Err(ApiError::bad_field(
-                "bucket",
-                format!("'{other}' must be hour or day"),
-            ));
-        }
+    let (bucket, length) = match w.bucket.unwrap_or_default() {
+        BucketSize::Hour => ("hour", Duration::hours(1)),
+        BucketSize::Day => ("day", Duration::days(1)),
     };
     if (to - from).num_seconds() / length.num_seconds() >= MAX_BUCKETS {
         return Err(ApiError::bad_field(

@@ -8,9 +8,10 @@
 //! written as they are.
 
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use callwright_contracts::api::error::ErrorBody;
@@ -141,7 +142,7 @@ async fn question_columns(state: &AppState, q: &ExportQuery) -> Result<Vec<Strin
 )]
 pub async fn export(
     State(state): State<AppState>,
-    Query(q): Query<ExportQuery>,
+    FieldQuery(q): FieldQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if q.campaign_id.is_none() && q.agent_id.is_none() {
         return Err(ApiError::bad_field(

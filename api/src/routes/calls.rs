@@ -3,9 +3,10 @@
 
 use super::page::{self, Cursor};
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use callwright_contracts::activities::RecordingTranscriptStatus;
 use callwright_contracts::api::calls::{CallDetail, CallPage};
 use callwright_contracts::api::error::ErrorBody;
@@ -58,7 +59,7 @@ pub struct CallQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Query(q): Query<CallQuery>,
+    FieldQuery(q): FieldQuery<CallQuery>,
 ) -> Result<Json<CallPage>, ApiError> {
     if let Some(outcome) = &q.outcome
         && !callwright_domain::AttemptOutcome::CODES.contains(&outcome.as_str())

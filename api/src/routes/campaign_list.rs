@@ -4,9 +4,10 @@
 
 use super::page::{self, Cursor};
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use callwright_contracts::api::campaigns::CampaignPage;
 use callwright_contracts::api::error::ErrorBody;
 use serde::Deserialize;
@@ -39,7 +40,7 @@ pub struct CampaignQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Query(q): Query<CampaignQuery>,
+    FieldQuery(q): FieldQuery<CampaignQuery>,
 ) -> Result<Json<CampaignPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;

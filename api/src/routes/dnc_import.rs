@@ -9,11 +9,11 @@
 use super::csv_input::{CsvInput, csv_reader, is_blank, record_line, region_code, utf8_fields};
 use super::upload::LISTED_ROWS;
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
-use axum::routing::{MethodRouter, post};
 use callwright_contracts::api::dnc::DncImportReport;
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::imports::RejectedRow;
@@ -27,11 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// Numbers written to Postgres in one statement.
 const BATCH: usize = 10_000;
-
-/// The route, with the upload size limit (`UPLOAD_MAX_BYTES`) instead of the JSON one.
-pub fn route() -> MethodRouter<AppState> {
-    post(import).layer(DefaultBodyLimit::disable())
-}
 
 /// Query parameters of the import.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -213,7 +208,7 @@ async fn parse(
 )]
 pub async fn import(
     State(state): State<AppState>,
-    Query(query): Query<DncImportQuery>,
+    FieldQuery(query): FieldQuery<DncImportQuery>,
     request: Request,
 ) -> Result<(StatusCode, Json<DncImportReport>), ApiError> {
     let content_type = request

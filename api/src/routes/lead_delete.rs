@@ -14,9 +14,10 @@
 use super::lead_actions::audit;
 use crate::auth::ApiKeyId;
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use callwright_contracts::api::error::ErrorBody;
@@ -79,7 +80,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyId>,
     Path(id): Path<String>,
-    Query(q): Query<DeleteQuery>,
+    FieldQuery(q): FieldQuery<DeleteQuery>,
 ) -> Result<Response, ApiError> {
     let lead_id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::bad_field("id", format!("'{id}' is not a lead id")))?;

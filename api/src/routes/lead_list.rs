@@ -4,9 +4,11 @@
 
 use super::page::{self, Cursor};
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
+use callwright_contracts::api::codes::LeadStatus;
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::leads::{LeadFilter, LeadPage};
 use serde::Deserialize;
@@ -27,8 +29,8 @@ pub struct LeadQuery {
     outcome: Option<String>,
     /// Where the lead stands: `new` (never in a campaign), `active` (waiting or being called in
     /// a campaign), `done` (settled in every campaign it was in).
-    #[param(value_type = Option<callwright_contracts::api::codes::LeadStatus>, inline)]
-    status: Option<String>,
+    #[param(inline)]
+    status: Option<LeadStatus>,
     /// Text in the name, phone or email (case-insensitive).
     q: Option<String>,
     /// Page size (default 100, at most 500).
@@ -63,7 +65,7 @@ fn like_escape(text: &str) -> String {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Query(q): Query<LeadQuery>,
+    FieldQuery(q): FieldQuery<LeadQuery>,
 ) -> Result<Json<LeadPage>, ApiError> {
     let filter = LeadFilter {
         campaign_id: q.campaign_id,
@@ -116,14 +118,6 @@ pub fn filter_binds(
             ),
         ));
     }
-    if let Some(status) = filter.status.as_deref()
-        && !["new", "active", "done"].contains(&status)
-    {
-        return Err(invalid(
-            format!("{prefix}status"),
-            format!("'{status}' is not new, active or done"),
-        ));
-    }
     Ok(FilterValues {
         campaign_id: filter.campaign_id,
         language,
@@ -135,7 +129,7 @@ pub fn filter_binds(
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(|t| format!("%{}%", like_escape(t))),
-        status: filter.status.clone(),
+        status: filter.status.map(|s| s.code().to_owned()),
     })
 }
 

@@ -8,9 +8,10 @@
 use super::json_body::JsonBody;
 use super::page::{self, Cursor};
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::meetings::{Meeting, MeetingPage, StatusChange};
 use callwright_contracts::messages::MeetingChange;
@@ -61,7 +62,7 @@ pub struct ListQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
+    FieldQuery(q): FieldQuery<ListQuery>,
 ) -> Result<Json<MeetingPage>, ApiError> {
     let limit = page::limit(q.limit)?;
     let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;

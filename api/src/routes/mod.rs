@@ -21,6 +21,7 @@ mod leads;
 mod meetings;
 pub mod openapi;
 mod page;
+pub(crate) mod query;
 mod recordings;
 mod speech;
 mod trials;
@@ -36,116 +37,139 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter, UtoipaMethodRouterExt as _};
+use utoipa_axum::routes;
 
 /// Largest JSON body accepted (uploads have their own limit).
 const MAX_JSON_BODY: usize = 1024 * 1024;
 /// Longest a request may take (Twilio itself gives up on a webhook after 15 s).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// One path's handlers with their documentation (`utoipa_axum::routes!`): the only way a route
+/// is added, so no route goes undocumented and no documented route is missing.
+type Entry = UtoipaMethodRouter<AppState>;
+
+/// The operator's API: every route needs an API key.
+fn api_routes() -> Vec<Entry> {
+    vec![
+        routes!(leads::create, lead_list::list),
+        routes!(leads::get_one, lead_delete::delete),
+        routes!(lead_delete::erasure),
+        routes!(lead_actions::retry),
+        routes!(lead_actions::reset),
+        routes!(lead_filters::create, lead_filters::list),
+        routes!(lead_filters::delete),
+        routes!(campaigns::start),
+        routes!(campaign_list::list),
+        routes!(campaigns::get_one),
+        routes!(campaigns::control),
+        routes!(analytics::overview),
+        routes!(agent_analytics::agents),
+        routes!(analytics::call_outcomes),
+        routes!(analytics::language_distribution),
+        routes!(analytics::calls_over_time),
+        routes!(crate::events::stream),
+        routes!(calls::list),
+        routes!(call_export::export),
+        routes!(calls::get_one),
+        routes!(recordings::link),
+        routes!(meetings::list),
+        routes!(meetings::get_one),
+        routes!(meetings::set_status),
+        routes!(dnc::add),
+        routes!(dnc::bulk_add),
+        routes!(dnc::get_one, dnc::remove),
+    ]
+}
+
+/// Agents and trials: the same key, with room for a large knowledge base in the body.
+fn agent_routes() -> Vec<Entry> {
+    vec![
+        routes!(agents::create, agents::list),
+        routes!(agents::rules),
+        routes!(agents::preview),
+        routes!(agents::get_one, agents::update),
+        routes!(agents::list_versions),
+        routes!(agents::get_version),
+        routes!(trials::start),
+        routes!(trials::get_one),
+        routes!(trials::message),
+        routes!(trials::end),
+    ]
+}
+
+/// CSV uploads: the same key, streamed with no body limit of their own (the upload enforces
+/// `UPLOAD_MAX_BYTES` as it reads).
+fn upload_routes() -> Vec<Entry> {
+    vec![
+        routes!(upload::upload).layer(DefaultBodyLimit::disable()),
+        routes!(dnc_import::import).layer(DefaultBodyLimit::disable()),
+    ]
+}
+
+/// Twilio's webhooks: signature-checked instead of keyed.
+fn twilio_routes() -> Vec<Entry> {
+    vec![
+        routes!(webhooks::status),
+        routes!(webhooks::amd),
+        routes!(webhooks::voice),
+        routes!(webhooks::turn),
+        routes!(webhooks::recording),
+    ]
+}
+
+/// No key: health and metrics, and the signed links (so an `<audio>` element can play a
+/// recording, and Twilio can fetch the agent's synthesised speech for `<Play>`).
+fn public_routes() -> Vec<Entry> {
+    vec![
+        routes!(health::healthz),
+        routes!(health::readyz),
+        routes!(crate::metrics::render),
+        routes!(recordings::play),
+        routes!(speech::play),
+    ]
+}
+
+/// Every group, in the order the document lists them.
+fn route_groups() -> [Vec<Entry>; 5] {
+    [
+        api_routes(),
+        agent_routes(),
+        upload_routes(),
+        twilio_routes(),
+        public_routes(),
+    ]
+}
+
+/// The entries as one router (with their document).
+fn documented(entries: Vec<Entry>) -> OpenApiRouter<AppState> {
+    entries
+        .into_iter()
+        .fold(OpenApiRouter::new(), OpenApiRouter::routes)
+}
+
 /// Every route of the API.
 pub fn router(state: AppState) -> Router {
-    // The operator's API: every route needs an API key.
-    let api = Router::new()
-        .route("/api/leads", post(leads::create).get(lead_list::list))
-        .route(
-            "/api/leads/{id}",
-            get(leads::get_one).delete(lead_delete::delete),
-        )
-        .route("/api/leads/{id}/erasure", get(lead_delete::erasure))
-        .route("/api/leads/{id}/retry", post(lead_actions::retry))
-        .route("/api/leads/{id}/reset", post(lead_actions::reset))
-        .route(
-            "/api/lead-filters",
-            post(lead_filters::create).get(lead_filters::list),
-        )
-        .route("/api/lead-filters/{id}", delete(lead_filters::delete))
-        .route("/api/campaigns/start", post(campaigns::start))
-        .route("/api/campaigns/status", get(campaign_list::list))
-        .route("/api/campaigns/{id}", get(campaigns::get_one))
-        .route("/api/campaigns/{id}/{action}", post(campaigns::control))
-        .route("/api/analytics/overview", get(analytics::overview))
-        .route("/api/analytics/agents", get(agent_analytics::agents))
-        .route(
-            "/api/analytics/call-outcomes",
-            get(analytics::call_outcomes),
-        )
-        .route(
-            "/api/analytics/language-distribution",
-            get(analytics::language_distribution),
-        )
-        .route(
-            "/api/analytics/calls-over-time",
-            get(analytics::calls_over_time),
-        )
-        .route("/api/events", get(crate::events::stream))
-        .route("/api/calls", get(calls::list))
-        .route("/api/calls/export", get(call_export::export))
-        .route("/api/calls/{id}", get(calls::get_one))
-        .route("/api/calls/{id}/recording", get(recordings::link))
-        .route("/api/meetings", get(meetings::list))
-        .route("/api/meetings/{id}", get(meetings::get_one))
-        .route("/api/meetings/{id}/status", patch(meetings::set_status))
-        .route("/api/dnc", post(dnc::add))
-        .route("/api/dnc/bulk", post(dnc::bulk_add))
-        .route("/api/dnc/{phone}", get(dnc::get_one).delete(dnc::remove))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::require_key,
-        ));
-    // Agents: the same key, with room for a large knowledge base in the body, and no request
-    // timeout (merged after that layer, like uploads): a save may embed a thousand passages, and
-    // a trial's turn waits on the model.
-    let agents = Router::new()
-        .route("/api/agents", post(agents::create).get(agents::list))
-        .route("/api/agents/rules", get(agents::rules))
-        .route("/api/agents/preview", post(agents::preview))
-        .route("/api/agents/{id}", get(agents::get_one).put(agents::update))
-        .route("/api/agents/{id}/versions", get(agents::list_versions))
-        .route(
-            "/api/agents/{id}/versions/{version}",
-            get(agents::get_version),
-        )
-        .route("/api/agents/{id}/trials", post(trials::start))
-        .route("/api/trials/{id}", get(trials::get_one))
-        .route("/api/trials/{id}/messages", post(trials::message))
-        .route("/api/trials/{id}/end", post(trials::end))
+    let key = || middleware::from_fn_with_state(state.clone(), crate::auth::require_key);
+    let [api, agents, uploads, twilio, public] = route_groups().map(documented);
+    let api = api.route_layer(key());
+    // No request timeout for agents (merged after that layer, like uploads): a save may embed a
+    // thousand passages, and a trial's turn waits on the model.
+    let agents = agents
         .layer(DefaultBodyLimit::max(agents::MAX_AGENT_BODY))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::require_key,
-        ));
-    // CSV uploads: the same key, but no request timeout (they are merged after that layer):
-    // streaming up to UPLOAD_MAX_BYTES and importing a million rows takes longer than 30 s.
-    let uploads = Router::new()
-        .route("/api/leads/upload", upload::route())
-        .route("/api/dnc/import", dnc_import::route())
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::require_key,
-        ));
-    // Twilio's webhooks: signature-checked instead.
-    let twilio = Router::new()
-        .route("/twilio/status", post(webhooks::status))
-        .route("/twilio/amd", post(webhooks::amd))
-        .route("/twilio/voice", post(webhooks::voice))
-        .route("/twilio/turn", post(webhooks::turn))
-        .route("/twilio/recording", post(webhooks::recording));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(crate::metrics::render))
-        // Signed links instead of a key, so an <audio> element can play them.
-        .route("/recordings/{id}", get(recordings::play))
-        // Twilio fetches the agent's synthesised speech for <Play> the same way.
-        .route("/tts/{file}", get(speech::play))
-        .merge(openapi::router())
-        .merge(api)
-        .merge(twilio)
+        .route_layer(key());
+    // Nor for uploads: streaming up to UPLOAD_MAX_BYTES and importing a million rows takes
+    // longer than 30 s.
+    let uploads = uploads.route_layer(key());
+    let (routes, _) = public.merge(api).merge(twilio).split_for_parts();
+    let (uploads, _) = uploads.split_for_parts();
+    let (agents, _) = agents.split_for_parts();
+    routes
+        .merge(openapi::router(openapi::document()))
         .fallback_service(crate::dashboard::service(&state.config))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(TimeoutLayer::with_status_code(

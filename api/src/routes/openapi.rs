@@ -2,8 +2,8 @@
 //! and the types' `ToSchema` derives, served at `GET /openapi.json`; Swagger UI at `/docs`,
 //! its assets compiled into the binary (nothing is fetched at build or run time).
 //!
-//! Every route of [`super::router`] is listed in [`ApiDoc`]; a test parses `routes/mod.rs` and
-//! fails on a route the document leaves out.
+//! A route is registered only with its documentation (`utoipa_axum::routes!` in
+//! `routes/mod.rs`), so the document lists exactly the routes the router serves.
 
 use axum::Router;
 use callwright_contracts::api::error::ErrorBody;
@@ -19,117 +19,49 @@ pub const SPEC_PATH: &str = "/openapi.json";
 /// Where Swagger UI is served.
 pub const DOCS_PATH: &str = "/docs";
 
-/// Declares [`ApiDoc`] over the handlers given once, and (in tests) `handler_documents`: a
-/// document of each handler alone. The derive merges every handler's schemas by component
-/// name, the last one winning, so two Rust types under one name leave no trace in [`ApiDoc`];
-/// side by side, the documents of single handlers show it (see the test
-/// `no_two_types_share_a_component_name`).
-macro_rules! api_doc {
-    ($($($segment:ident)::+),+ $(,)?) => {
-        /// The OpenAPI document of every route.
-        #[derive(OpenApi)]
-        #[openapi(
-            info(
-                title = "Callwright API",
-                description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
-        Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
-        `callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
-        The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
-            ),
-            paths($($($segment)::+),+),
-            components(schemas(ErrorBody)),
-            modifiers(&SecuritySchemes, &CommonErrors),
-            tags(
-                (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
-                (name = "leads", description = "Create, upload, list and read leads"),
-                (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
-                (name = "calls", description = "Every attempt, with its transcript"),
-                (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
-                (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
-                (name = "events", description = "Live Server-Sent Events"),
-                (name = "do-not-call", description = "The do-not-call list"),
-                (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
-                (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
-            )
-        )]
-        pub struct ApiDoc;
+/// What the document says besides its paths: title, description, tags and the error body.
+/// The paths come from the routes themselves ([`document`]).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Callwright API",
+        description = "Outbound AI calling: leads, campaigns, calls, meetings, analytics and live events. \
+Every `/api` route needs an API key (`Authorization: Bearer cwk_...`, created with \
+`callwright-api keys create --name NAME`). Every error has the body `ErrorBody`. \
+The `/twilio` webhooks are for Twilio only: they are checked against `X-Twilio-Signature`.",
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "agents", description = "What the caller sells, knows and asks: versioned agents"),
+        (name = "leads", description = "Create, upload, list and read leads"),
+        (name = "campaigns", description = "Start campaigns over leads; pause, resume, cancel; progress"),
+        (name = "calls", description = "Every attempt, with its transcript"),
+        (name = "meetings", description = "Meetings booked on calls: list, read, move, cancel, close"),
+        (name = "analytics", description = "KPIs, outcomes, languages and calls over time"),
+        (name = "events", description = "Live Server-Sent Events"),
+        (name = "do-not-call", description = "The do-not-call list"),
+        (name = "twilio", description = "Twilio's webhooks (signature-checked; not for API clients)"),
+        (name = "health", description = "Liveness, readiness and Prometheus metrics (no key needed)"),
+    )
+)]
+pub struct ApiDoc;
 
-        /// `(handler, document of that handler alone)` for every handler of [`ApiDoc`].
-        #[cfg(test)]
-        fn handler_documents() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
-            vec![$((stringify!($($segment)::+), {
-                #[derive(OpenApi)]
-                #[openapi(paths($($segment)::+))]
-                struct One;
-                One::openapi()
-            })),+]
-        }
-    };
+/// The OpenAPI document of every route: [`ApiDoc`], the paths and schemas each route was
+/// registered with (`super::route_groups`, the same entries [`super::router`] serves), the
+/// security schemes, and the error responses every route shares.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    for group in super::route_groups() {
+        document.merge(super::documented(group).into_openapi());
+    }
+    SecuritySchemes.modify(&mut document);
+    CommonErrors.modify(&mut document);
+    document
 }
 
-api_doc!(
-    super::agents::create,
-    super::agents::list,
-    super::agents::rules,
-    super::agents::preview,
-    super::agents::get_one,
-    super::agents::update,
-    super::agents::list_versions,
-    super::agents::get_version,
-    super::trials::start,
-    super::trials::get_one,
-    super::trials::message,
-    super::trials::end,
-    super::leads::create,
-    super::lead_list::list,
-    super::upload::upload,
-    super::leads::get_one,
-    super::lead_actions::retry,
-    super::campaigns::start,
-    super::campaign_list::list,
-    super::campaigns::get_one,
-    super::campaigns::control,
-    super::analytics::overview,
-    super::agent_analytics::agents,
-    super::analytics::call_outcomes,
-    super::analytics::language_distribution,
-    super::analytics::calls_over_time,
-    crate::events::stream,
-    super::calls::list,
-    super::call_export::export,
-    super::lead_delete::delete,
-    super::lead_delete::erasure,
-    super::lead_filters::create,
-    super::lead_filters::list,
-    super::lead_filters::delete,
-    super::lead_actions::reset,
-    super::calls::get_one,
-    super::recordings::link,
-    super::recordings::play,
-    super::speech::play,
-    super::meetings::list,
-    super::meetings::get_one,
-    super::meetings::set_status,
-    super::dnc::add,
-    super::dnc::bulk_add,
-    super::dnc_import::import,
-    super::dnc::get_one,
-    super::dnc::remove,
-    super::webhooks::status,
-    super::webhooks::amd,
-    super::webhooks::voice,
-    super::webhooks::turn,
-    super::webhooks::recording,
-    super::health::healthz,
-    super::health::readyz,
-    crate::metrics::render,
-);
-
-/// `GET /openapi.json` and Swagger UI under `/docs`.
-pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    SwaggerUi::new(DOCS_PATH)
-        .url(SPEC_PATH, ApiDoc::openapi())
-        .into()
+/// `GET /openapi.json` (`document`) and Swagger UI under `/docs`.
+pub fn router<S: Clone + Send + Sync + 'static>(document: utoipa::openapi::OpenApi) -> Router<S> {
+    SwaggerUi::new(DOCS_PATH).url(SPEC_PATH, document).into()
 }
 
 /// The `bearer` (API key) and `twilio_signature` security schemes.
@@ -260,16 +192,6 @@ impl Modify for CommonErrors {
     }
 }
 
-/// Size of a `calls-over-time` bucket.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum BucketSize {
-    /// An hour.
-    Hour,
-    /// A day (the default).
-    Day,
-}
-
 /// An agent as `multipart/form-data` (documentation only).
 #[derive(ToSchema)]
 // Other parts are refused (422).
@@ -362,7 +284,7 @@ mod tests {
     use tower::ServiceExt as _;
 
     async fn get(path: &str) -> (StatusCode, String, Vec<u8>) {
-        let response = router::<()>()
+        let response = router::<()>(document())
             .oneshot(Request::get(path).body(Body::empty()).unwrap())
             .await
             .unwrap();
@@ -378,53 +300,28 @@ mod tests {
         (status, content_type, body.to_vec())
     }
 
-    /// `(path, methods)` of every `.route("...", ...)` in `routes/mod.rs`; methods are the
-    /// `get(`/`post(`/... calls in the route's arguments (none for a `MethodRouter` built
-    /// elsewhere, like the upload's).
-    fn registered_routes() -> Vec<(String, Vec<&'static str>)> {
-        let source =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/mod.rs"))
-                .unwrap();
-        let mut routes = Vec::new();
-        for chunk in source.split(".route(").skip(1) {
-            let chunk = chunk.trim_start();
-            let Some(rest) = chunk.strip_prefix('"') else {
-                continue;
-            };
-            let (path, rest) = rest.split_once('"').unwrap();
-            // The route's arguments end where its parenthesis closes.
-            let mut depth = 1;
-            let end = rest
-                .char_indices()
-                .find(|&(_, c)| {
-                    match c {
-                        '(' => depth += 1,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0
-                })
-                .map_or(rest.len(), |(i, _)| i);
-            let args = &rest[..end];
-            let methods = ["get", "post", "put", "patch", "delete"]
-                .into_iter()
-                .filter(|m| {
-                    args.match_indices(&format!("{m}(")).any(|(i, _)| {
-                        i == 0
-                            || !args[..i]
-                                .chars()
-                                .last()
-                                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
-                    })
-                })
-                .collect();
-            routes.push((path.to_owned(), methods));
-        }
-        routes
+    /// `(path, document of that path's handlers alone)` for every registered route.
+    fn handler_documents() -> Vec<(String, utoipa::openapi::OpenApi)> {
+        super::super::route_groups()
+            .into_iter()
+            .flatten()
+            .map(|(schemas, paths, _)| {
+                let path = paths.paths.keys().next().cloned().unwrap_or_default();
+                let document = utoipa::openapi::OpenApiBuilder::new()
+                    .paths(paths)
+                    .components(Some(
+                        utoipa::openapi::ComponentsBuilder::new()
+                            .schemas_from_iter(schemas)
+                            .build(),
+                    ))
+                    .build();
+                (path, document)
+            })
+            .collect()
     }
 
     #[tokio::test]
-    async fn the_document_is_openapi_3_1_and_lists_every_route() {
+    async fn the_document_is_openapi_3_1_with_every_operation() {
         let (status, content_type, body) = get(SPEC_PATH).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
@@ -441,36 +338,35 @@ mod tests {
         let parsed: utoipa::openapi::OpenApi = serde_json::from_slice(&body).unwrap();
         assert_eq!(parsed.info.title, "Callwright API");
 
-        let routes = registered_routes();
-        assert!(routes.len() >= 25, "parsed only {routes:?}");
+        // Every route, with each of its methods.
         let paths = spec["paths"].as_object().unwrap();
-        for (path, methods) in &routes {
-            let item = paths
-                .get(path)
-                .unwrap_or_else(|| panic!("{path} is routed but not in the OpenAPI document"));
-            if methods.is_empty() {
-                assert!(
-                    item.as_object()
-                        .unwrap()
-                        .keys()
-                        .any(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str())),
-                    "{path} has no operation"
-                );
-            }
-            for method in methods {
-                assert!(
-                    item.get(*method).is_some(),
-                    "{} {path} is routed but not documented",
-                    method.to_uppercase()
-                );
-            }
-        }
-        for path in paths.keys() {
-            assert!(
-                routes.iter().any(|(p, _)| p == path),
-                "{path} is documented but not routed"
-            );
-        }
+        let documented: usize = paths
+            .values()
+            .map(|item| {
+                ["get", "post", "put", "patch", "delete"]
+                    .iter()
+                    .filter(|m| item.get(**m).is_some())
+                    .count()
+            })
+            .sum();
+        let registered: usize = super::super::route_groups()
+            .into_iter()
+            .flatten()
+            .map(|(_, paths, _)| {
+                paths
+                    .paths
+                    .values()
+                    .map(|item| {
+                        [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                            .iter()
+                            .filter(|op| op.is_some())
+                            .count()
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
+        assert_eq!(documented, registered);
+        assert!(documented >= 55, "{documented} operations");
     }
 
     #[tokio::test]
@@ -635,11 +531,11 @@ mod tests {
 
     /// Each component name stands for one Rust type: a handler's own document (where its types
     /// are the only ones) has the same schema under a name as every other handler's and as
-    /// [`ApiDoc`]. Two types under one name give two schemas, and [`ApiDoc`] keeps only one,
+    /// the whole document. Two types under one name give two schemas, and the document keeps only one,
     /// so the other type's responses would be documented with a shape they do not have.
     #[test]
     fn no_two_types_share_a_component_name() {
-        let full = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let full = serde_json::to_value(document()).unwrap();
         let mut first: std::collections::BTreeMap<String, (String, Value)> = Default::default();
         let mut clashes = Vec::new();
         // A schema in a message: its description (the type's doc comment) tells which type.
@@ -648,8 +544,6 @@ mod tests {
             None => schema.to_string().chars().take(120).collect(),
         };
         for (handler, doc) in handler_documents() {
-            // `stringify!` spaces the path out: `super :: calls :: list`.
-            let handler = handler.replace(' ', "");
             let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
             for (name, schema) in schemas {
                 let schema = serde_json::to_value(schema).unwrap();
@@ -690,7 +584,7 @@ mod tests {
     fn openapi_document_is_committed() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboard/openapi.json");
-        let mut document = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap();
+        let mut document = serde_json::to_string_pretty(&document()).unwrap();
         document.push('\n');
         if std::env::var_os("UPDATE_OPENAPI").is_some_and(|v| v == "1") {
             std::fs::write(&path, &document)

@@ -9,10 +9,11 @@
 //! other replica made, and rotating the token revokes every outstanding link.
 
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use callwright_contracts::api::calls::RecordingLink;
@@ -84,7 +85,7 @@ async fn recording_url(state: &AppState, call: Uuid) -> Result<String, ApiError>
 pub async fn link(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LinkQuery>,
+    FieldQuery(q): FieldQuery<LinkQuery>,
 ) -> Result<Response, ApiError> {
     let call = parse_call_id(&id)?;
     recording_url(&state, call).await?;
@@ -122,7 +123,7 @@ pub async fn link(
 pub async fn play(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<Signed>,
+    FieldQuery(q): FieldQuery<Signed>,
 ) -> Result<Response, ApiError> {
     let call = parse_call_id(&id)?;
     match signer(&state).verify(

@@ -3,8 +3,9 @@
 //! The audio comes from the shared `tts_audio` cache, so any API replica serves any link.
 
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use callwright_contracts::api::error::ErrorBody;
@@ -49,7 +50,7 @@ fn parse_file(file: &str) -> Result<&str, ApiError> {
 pub async fn play(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    Query(q): Query<SignedSpeech>,
+    FieldQuery(q): FieldQuery<SignedSpeech>,
 ) -> Result<Response, ApiError> {
     let hash = parse_file(&file)?;
     let signer = LinkSigner::new(state.config.twilio_auth_token.expose_secret(), SPEECH_LINKS);

@@ -18,13 +18,13 @@
 //! counted and reported with their line and reason.
 
 use crate::error::ApiError;
+use crate::routes::query::FieldQuery;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, post};
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::imports::{DuplicateRow, ImportReport, RejectedRow};
 mod body;
@@ -55,12 +55,6 @@ pub const LISTED_ROWS: usize = 1_000;
 const BATCH_ROWS: usize = 5_000;
 /// …or fewer, once the batch holds this many bytes.
 const BATCH_BYTES: usize = 1024 * 1024;
-
-/// The route: the upload sets its own size limit (`UPLOAD_MAX_BYTES`) instead of the API's
-/// default body limit.
-pub fn route() -> MethodRouter<AppState> {
-    post(upload).layer(DefaultBodyLimit::disable())
-}
 
 /// Query parameters of the upload.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -147,7 +141,7 @@ impl IntoResponse for UploadError {
 )]
 pub async fn upload(
     State(state): State<AppState>,
-    Query(query): Query<UploadQuery>,
+    FieldQuery(query): FieldQuery<UploadQuery>,
     request: Request,
 ) -> Response {
     match run(&state, query, request).await {

@@ -55,3 +55,14 @@ pub struct Bucket {
     /// Calls with a conversation that reached a decision.
     pub conversations: i64,
 }
+
+/// Size of a `calls-over-time` bucket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BucketSize {
+    /// An hour.
+    Hour,
+    /// A day (the default).
+    #[default]
+    Day,
+}

@@ -15,6 +15,17 @@ pub enum LeadStatus {
     Done,
 }
 
+impl LeadStatus {
+    /// As the API and the store spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Active => "active",
+            Self::Done => "done",
+        }
+    }
+}
+
 /// A string schema of these values: for code lists kept in the domain, so the document cannot
 /// list other codes than the code accepts.
 fn code_list(

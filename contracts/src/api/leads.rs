@@ -1,5 +1,6 @@
 //! Leads: create, list, filter, read, retry, delete and erase.
 
+use super::codes::LeadStatus;
 use super::meetings::Meeting;
 use crate::messages::{Erased, LeadView};
 use chrono::{DateTime, Utc};
@@ -180,8 +181,7 @@ pub struct LeadFilter {
     #[schema(value_type = Option<super::codes::LeadOutcomeFilter>)]
     pub outcome: Option<String>,
     /// `new`, `active` or `done` (as in `GET /api/leads`).
-    #[schema(value_type = Option<super::codes::LeadStatus>)]
-    pub status: Option<String>,
+    pub status: Option<LeadStatus>,
     /// Text in the name, phone or email (case-insensitive).
     pub q: Option<String>,
 }

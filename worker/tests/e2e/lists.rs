@@ -196,6 +196,10 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         ("/api/leads?cursor=forged", "cursor"),
         ("/api/analytics/calls-over-time?bucket=week", "bucket"),
         ("/api/analytics/calls-over-time?tz=Mars/Olympus", "tz"),
+        // Values their type refuses (an enum, a number) name their parameter too.
+        ("/api/leads?status=asleep", "status"),
+        ("/api/calls?limit=ten", "limit"),
+        ("/api/meetings?from=yesterday", "from"),
     ] {
         let resp = stack
             .http
