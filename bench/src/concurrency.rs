@@ -21,7 +21,6 @@ use crate::scratch::Scratch;
 use crate::stack::{self, Processes};
 use crate::stats::{ms, summarise};
 use crate::turns::{self, Call, TurnBench};
-use callwright_sim::{Sim, SimConfig};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,12 +42,8 @@ fn parse_args(argv: &[String]) -> anyhow::Result<Args> {
         cadence: Duration::from_secs(10),
         jitter: 0.2,
     };
-    let mut it = argv.iter();
-    while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
-        match flag.as_str() {
+    for (flag, value) in crate::stack::flag_values(argv)? {
+        match flag {
             "--steps" => {
                 args.steps = value
                     .split(',')
@@ -161,22 +156,15 @@ async fn drive(
 /// Runs the benchmark and prints its Markdown table.
 pub async fn run(argv: &[String]) -> anyhow::Result<()> {
     let args = parse_args(argv)?;
-    let scratch = Scratch::create("concurrency").await?;
-    let result = measure(&args, &scratch).await;
-    scratch.drop().await;
-    println!("{}", result?);
+    println!(
+        "{}",
+        Scratch::around("concurrency", async |scratch| measure(&args, scratch).await).await?
+    );
     Ok(())
 }
 
 async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
-    let sim = Sim::build(SimConfig {
-        llm_delay_ms: 0,
-        ..SimConfig::for_tests(0.01)
-    })
-    .await?;
-    let sim_url = sim.base_url();
-    let smtp_port = sim.smtp_port();
-    sim.spawn();
+    let (sim_url, smtp_port) = stack::spawn_sim(0.01).await?;
     let (twilio_url, dialled) = turns::twilio_stub().await?;
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");

@@ -32,7 +32,6 @@ mod throughput;
 mod turns;
 
 use callwright_api::{ApiConfig, Application};
-use callwright_sim::{Sim, SimConfig};
 use callwright_worker::WorkerConfig;
 use stats::{Summary, ms};
 use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
@@ -154,14 +153,7 @@ async fn main() -> anyhow::Result<()> {
         std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
     let run = uuid::Uuid::new_v4().simple().to_string();
 
-    let sim = Sim::build(SimConfig {
-        llm_delay_ms: 0,
-        ..SimConfig::for_tests(0.01)
-    })
-    .await?;
-    let sim_url = sim.base_url();
-    let smtp_port = sim.smtp_port();
-    sim.spawn();
+    let (sim_url, smtp_port) = stack::spawn_sim(0.01).await?;
     let (twilio_url, dialled) = turns::twilio_stub().await?;
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");

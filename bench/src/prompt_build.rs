@@ -16,12 +16,8 @@ use std::time::{Duration, Instant};
 pub fn run(argv: &[String]) -> anyhow::Result<()> {
     let mut kbs = vec![0usize, 20];
     let mut iterations = 20_000usize;
-    let mut it = argv.iter();
-    while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
-        match flag.as_str() {
+    for (flag, value) in crate::stack::flag_values(argv)? {
+        match flag {
             "--agent-kb" => {
                 kbs = value
                     .split(',')

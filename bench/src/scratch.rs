@@ -43,6 +43,18 @@ impl Scratch {
         })
     }
 
+    /// Runs `work` on a fresh scratch database of `kind`, then drops the database whatever
+    /// `work` returned.
+    pub async fn around<T>(
+        kind: &str,
+        work: impl AsyncFnOnce(&Scratch) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let scratch = Self::create(kind).await?;
+        let result = work(&scratch).await;
+        scratch.drop().await;
+        result
+    }
+
     /// Drops the database (best effort: a failed drop only leaves a database behind).
     pub async fn drop(mut self) {
         let _ = sqlx::query(&format!(

@@ -4,6 +4,7 @@
 //! and Postgres when `scripts/bench.sh` names their process ids (`BENCH_TEMPORAL_PID`,
 //! `BENCH_POSTGRES_PID`: the postmaster, whose backends are counted with it).
 
+use callwright_sim::{Sim, SimConfig};
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -163,6 +164,33 @@ pub async fn wait_ready(url: &str, within: Duration) -> anyhow::Result<()> {
 }
 
 /// A port nobody listens on right now.
+/// `--flag value` pairs of a benchmark's arguments, in order; a flag without a value is an
+/// error naming it.
+pub fn flag_values(argv: &[String]) -> anyhow::Result<Vec<(&str, &str)>> {
+    let mut pairs = Vec::new();
+    let mut it = argv.iter();
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
+        pairs.push((flag.as_str(), value.as_str()));
+    }
+    Ok(pairs)
+}
+
+/// The simulator at `speed` (lower is faster) with no model delay, serving in the background:
+/// its base URL and its SMTP port.
+pub async fn spawn_sim(speed: f64) -> anyhow::Result<(String, u16)> {
+    let sim = Sim::build(SimConfig {
+        llm_delay_ms: 0,
+        ..SimConfig::for_tests(speed)
+    })
+    .await?;
+    let (url, smtp) = (sim.base_url(), sim.smtp_port());
+    sim.spawn();
+    Ok((url, smtp))
+}
+
 pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -284,6 +312,20 @@ pub fn load_average() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_come_in_pairs_and_a_missing_value_is_named() {
+        let argv: Vec<String> = ["--leads", "10", "--cps", "5"].map(String::from).to_vec();
+        assert_eq!(
+            flag_values(&argv).unwrap(),
+            [("--leads", "10"), ("--cps", "5")]
+        );
+        let argv: Vec<String> = ["--leads", "10", "--cps"].map(String::from).to_vec();
+        assert_eq!(
+            flag_values(&argv).unwrap_err().to_string(),
+            "--cps needs a value"
+        );
+    }
 
     #[test]
     fn reads_its_own_process() {

@@ -18,7 +18,7 @@
 use crate::scratch::Scratch;
 use crate::stack::{self, Processes};
 use callwright_contracts::api::campaigns::{CampaignAgent, StartCampaign};
-use callwright_sim::{Sim, SimConfig};
+use callwright_sim::SimConfig;
 use callwright_testkit::ApiClient;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -40,12 +40,8 @@ fn parse_args(argv: &[String]) -> anyhow::Result<Args> {
         max_concurrent: 500,
         campaigns: 1,
     };
-    let mut it = argv.iter();
-    while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
-        match flag.as_str() {
+    for (flag, value) in crate::stack::flag_values(argv)? {
+        match flag {
             "--leads" => args.leads = value.replace('_', "").parse()?,
             "--cps" => args.cps = value.parse()?,
             "--max-concurrent" => args.max_concurrent = value.parse()?,
@@ -80,26 +76,19 @@ fn phone(i: usize) -> String {
 /// Runs the benchmark and prints its Markdown table.
 pub async fn run(argv: &[String]) -> anyhow::Result<()> {
     let args = parse_args(argv)?;
-    let scratch = Scratch::create("throughput").await?;
-    let result = measure(&args, &scratch).await;
-    scratch.drop().await;
-    println!("{}", result?);
+    println!(
+        "{}",
+        Scratch::around("throughput", async |scratch| measure(&args, scratch).await).await?
+    );
     Ok(())
 }
 
 async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
-    let sim = Sim::build(SimConfig {
-        llm_delay_ms: 0,
-        ..SimConfig::for_tests(0.001)
-    })
-    .await?;
-    let sim_url = sim.base_url();
-    let smtp_port = sim.smtp_port();
+    let (sim_url, smtp_port) = stack::spawn_sim(0.001).await?;
     let (account, token) = (
         SimConfig::default().account_sid,
         SimConfig::default().auth_token,
     );
-    sim.spawn();
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
     let run = &scratch.id;

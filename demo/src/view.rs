@@ -16,22 +16,7 @@ use crate::sim::{CalendarEvent, Mail};
 use callwright_contracts::messages::CampaignStatus;
 
 /// Outcome codes in display order (unknown codes follow, alphabetically).
-pub const OUTCOMES: [&str; 14] = [
-    "interested",
-    "not_interested",
-    "callback_requested",
-    "opted_out",
-    "voicemail",
-    "no_answer",
-    "busy",
-    "failed",
-    "hung_up",
-    "no_response",
-    "undecided",
-    "do_not_call",
-    "canceled",
-    "transferred",
-];
+pub const OUTCOMES: [&str; 14] = callwright_domain::AttemptOutcome::CODES;
 
 /// Language codes in display order (others follow, alphabetically).
 const LANGUAGES: [&str; 15] = [

@@ -131,23 +131,9 @@ pub async fn agents(
             .into_iter()
             .collect();
     let mut by_version: BTreeMap<(Uuid, i32), VersionResults> = BTreeMap::new();
-    let blank = |agent_id: Uuid, version: i32| VersionResults {
-        agent_id,
-        agent_name: names.get(&agent_id).cloned().unwrap_or_default(),
-        version,
-        leads: 0,
-        dials: 0,
-        connects: 0,
-        conversations: 0,
-        meetings_booked: 0,
-        booking_rate: None,
-        booking_rate_low: 0.0,
-        booking_rate_high: 1.0,
-        meetings_held: 0,
-        no_shows: 0,
-        opt_outs: 0,
-        opt_out_rate: None,
-        mean_call_secs: None,
+    let blank = |agent_id: Uuid, version: i32| {
+        let name = names.get(&agent_id).cloned().unwrap_or_default();
+        VersionResults::empty(agent_id, name, version)
     };
     for (agent_id, version, n) in leads {
         by_version
@@ -196,22 +182,10 @@ mod tests {
 
     fn version(v: i32, conversations: i64, booked: i64) -> VersionResults {
         VersionResults {
-            agent_id: Uuid::nil(),
-            agent_name: "a".into(),
-            version: v,
-            leads: 0,
-            dials: 0,
-            connects: 0,
             conversations,
             meetings_booked: booked,
             booking_rate: ratio(booked, conversations),
-            booking_rate_low: 0.0,
-            booking_rate_high: 1.0,
-            meetings_held: 0,
-            no_shows: 0,
-            opt_outs: 0,
-            opt_out_rate: None,
-            mean_call_secs: None,
+            ..VersionResults::empty(Uuid::nil(), "a".into(), v)
         }
     }
 

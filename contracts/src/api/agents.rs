@@ -161,6 +161,31 @@ pub struct VersionResults {
     pub mean_call_secs: Option<f64>,
 }
 
+impl VersionResults {
+    /// A version with nothing counted yet (no leads, no calls): the rates unknown, the booking
+    /// rate's interval the whole of 0 to 1.
+    pub fn empty(agent_id: Uuid, agent_name: String, version: i32) -> Self {
+        Self {
+            agent_id,
+            agent_name,
+            version,
+            leads: 0,
+            dials: 0,
+            connects: 0,
+            conversations: 0,
+            meetings_booked: 0,
+            booking_rate: None,
+            booking_rate_low: 0.0,
+            booking_rate_high: 1.0,
+            meetings_held: 0,
+            no_shows: 0,
+            opt_outs: 0,
+            opt_out_rate: None,
+            mean_call_secs: None,
+        }
+    }
+}
+
 /// The two leading versions compared.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comparison {

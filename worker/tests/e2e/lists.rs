@@ -67,19 +67,16 @@ async fn leads_and_calls_are_listed_filtered_and_paged() {
         .get(&format!("/api/leads?campaign_id={campaign}"))
         .await;
     assert_eq!(in_campaign["leads"].as_array().unwrap().len(), 4);
-    let count = |v: &Value| v["leads"].as_array().unwrap().len();
-    assert_eq!(count(&stack.get("/api/leads?status=new").await), 1);
-    assert_eq!(count(&stack.get("/api/leads?status=done").await), 4);
-    assert_eq!(count(&stack.get("/api/leads?status=active").await), 0);
+    for (status, leads) in [("new", 1), ("done", 4), ("active", 0)] {
+        let page = stack.client.leads(&[("status", status)]).await.unwrap();
+        assert_eq!(page.leads.len(), leads, "{status}");
+    }
     let bad = stack
-        .http
-        .get(format!("{}/api/leads?status=busy", stack.api))
-        .send()
+        .client
+        .leads(&[("status", "busy")])
         .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
-    let bad: Value = bad.json().await.unwrap();
-    assert_eq!(bad["error"]["field"], "status", "{bad}");
+        .expect_err("not a status");
+    assert_eq!((bad.status(), bad.field()), (Some(400), Some("status")));
 
     // Calls of the campaign, then one with its transcript: Hebrew comes back as spoken.
     let calls = all_pages(
