@@ -1,4 +1,8 @@
 //! Activities of a call in progress and after it: the model's turn, voicemail, projections.
+//!
+//! Kept in one file: the SDK's `#[activities]` registers the methods of one `impl` block, and
+//! every activity of `CallActivities` is one of them; what they share that is not an activity
+//! lives beside it (`booking.rs`, `script.rs`, `speech.rs`, `failure.rs`).
 // `#[activities]` generates undocumented marker constants for each activity.
 #![allow(missing_docs)]
 
