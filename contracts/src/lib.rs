@@ -14,6 +14,7 @@ pub mod activities;
 pub mod api;
 #[cfg(feature = "definitions")]
 pub mod definitions;
+pub mod ids;
 pub mod messages;
 
 #[cfg(feature = "definitions")]

@@ -12,6 +12,7 @@ use crate::lead::LeadWorkflow;
 use crate::{options, search};
 use callwright_contracts::CallActivities;
 use callwright_contracts::activities::{CampaignLead, LeadPageInput};
+use callwright_contracts::ids::{campaign_workflow_id, lead_workflow_id};
 use callwright_contracts::messages::{
     CampaignCarry, CampaignInput, CampaignProgress, CampaignStatus, Channel, LeadInput, LeadSettled,
 };
@@ -30,16 +31,6 @@ const PAGE_SIZE: i32 = 100;
 /// Most lead workflows started together (one workflow task, one round of server calls; one
 /// child at a time held a campaign to some 1.2 leads a second on a loaded machine).
 const START_BATCH: usize = 50;
-
-/// The workflow id of a lead's workflow in a campaign.
-pub fn lead_workflow_id(campaign_id: &str, lead_id: &str) -> String {
-    format!("lead-{campaign_id}-{lead_id}")
-}
-
-/// The workflow id of a campaign.
-pub fn campaign_workflow_id(campaign_id: &str) -> String {
-    format!("campaign-{campaign_id}")
-}
 
 /// Paces one campaign.
 #[workflow]

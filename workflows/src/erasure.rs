@@ -23,11 +23,6 @@ use callwright_contracts::messages::{Erased, ErasureRequest};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
-/// The workflow id of a lead's erasure.
-pub fn erasure_workflow_id(lead_id: &str) -> String {
-    format!("lead-erasure-{lead_id}")
-}
-
 /// Erases one lead's personal data.
 #[workflow]
 pub struct LeadErasureWorkflow {

@@ -17,11 +17,6 @@ use callwright_contracts::messages::MeetingChange;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
-/// The workflow id of a meeting's change to `sequence`.
-pub fn meeting_change_workflow_id(meeting_id: &str, sequence: i32) -> String {
-    format!("meeting-{meeting_id}-rev-{sequence}")
-}
-
 /// Applies one meeting change.
 #[workflow]
 pub struct MeetingChangeWorkflow {

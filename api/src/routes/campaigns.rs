@@ -13,11 +13,11 @@ use callwright_contracts::api::campaigns::{
     CampaignAgent, CampaignDetail, Control, LivePhases, StartCampaign, Started,
 };
 use callwright_contracts::api::error::ErrorBody;
+use callwright_contracts::ids::campaign_workflow_id;
 use callwright_contracts::messages::{CampaignInput, CampaignSettings};
 use callwright_domain::CallSettings;
 use callwright_domain::agent::{AgentPlan, PlanError};
 use callwright_workflows::CampaignWorkflow;
-use callwright_workflows::campaign::campaign_workflow_id;
 use callwright_workflows::search;
 use chrono::Utc;
 use source::LeadSource;

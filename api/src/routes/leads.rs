@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::leads::{Lead, LeadDetail, NewLeadBody};
+use callwright_contracts::ids::lead_workflow_id;
 use callwright_domain::{LeadInput, NewLead};
 use callwright_workflows::LeadWorkflow;
-use callwright_workflows::campaign::lead_workflow_id;
 use uuid::Uuid;
 
 /// Creates a lead. The phone number is normalised to E.164; language and time zone default

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use callwright_contracts::activities::chat_sid;
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::trials::{NewTrial, TrialLine, TrialMessage, TrialReply, TrialView};
+use callwright_contracts::ids::trial_workflow_id;
 use callwright_contracts::messages::{
     Channel, LeadInput, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
@@ -38,11 +39,6 @@ const IDLE_SECS: u64 = 30 * 60;
 const MAX_MESSAGE: usize = 2_000;
 
 use callwright_store::trials::TrialRow;
-
-/// The workflow id of a trial.
-fn trial_workflow_id(trial_id: Uuid) -> String {
-    format!("trial-{trial_id}")
-}
 
 /// Starts a trial: the agent greets (the disclosure, then its greeting) and waits for the
 /// operator's first message.
@@ -88,7 +84,7 @@ pub async fn start(
     let lead = trial_lead(&state, &req, agent_language).await?;
     let trial_id = Uuid::new_v4();
     let lead_id = Uuid::new_v4();
-    let workflow_id = trial_workflow_id(trial_id);
+    let workflow_id = trial_workflow_id(&trial_id.to_string());
     let mut tx = state.db.begin().await?;
     callwright_store::trials::insert(
         &mut tx,
@@ -321,7 +317,7 @@ pub async fn message(
         Some(true) => return Err(over()),
         Some(false) => {}
     }
-    let workflow_id = trial_workflow_id(id);
+    let workflow_id = trial_workflow_id(&id.to_string());
     // The workflow numbers the callee's turns (one per listen); the next is one past those
     // heard so far.
     let view = state
@@ -409,7 +405,7 @@ pub async fn end(
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<TrialView>), ApiError> {
     trial_row(&state, id).await?;
-    let workflow_id = trial_workflow_id(id);
+    let workflow_id = trial_workflow_id(&id.to_string());
     let hang_up = StatusEvent {
         attempt: 1,
         call_sid: chat_sid(&workflow_id),

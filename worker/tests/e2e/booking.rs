@@ -355,7 +355,7 @@ async fn a_booked_call_lands_on_the_calendar_with_one_invite() {
     .await;
     crate::lifecycle::record_history::<callwright_workflows::MeetingChangeWorkflow>(
         &stack,
-        &callwright_workflows::meeting::meeting_change_workflow_id(id, 1),
+        &callwright_contracts::ids::meeting_change_workflow_id(id, 1),
         "meeting_change",
     )
     .await;

@@ -6,8 +6,8 @@
 use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use base64::Engine as _;
 use callwright_api::signature::sign;
+use callwright_contracts::ids::campaign_workflow_id;
 use callwright_sim::SimConfig;
-use callwright_workflows::campaign::campaign_workflow_id;
 use callwright_workflows::{CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow};
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -244,7 +244,7 @@ async fn every_persona_reaches_its_outcome() {
     .await;
     record_history::<callwright_workflows::CampaignWorkflow>(
         &stack,
-        &callwright_workflows::campaign::campaign_workflow_id(&campaign),
+        &callwright_contracts::ids::campaign_workflow_id(&campaign),
         "campaign",
     )
     .await;

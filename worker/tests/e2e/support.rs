@@ -550,7 +550,7 @@ pub fn always_open() -> Value {
 
 /// The lead workflow id of a lead in a campaign.
 pub fn lead_workflow(campaign_id: &str, lead_id: &str) -> String {
-    callwright_workflows::campaign::lead_workflow_id(campaign_id, lead_id)
+    callwright_contracts::ids::lead_workflow_id(campaign_id, lead_id)
 }
 
 /// An agent version as the API gives it (a positive `i32`).

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use callwright_contracts::ids::lead_workflow_id;
 use callwright_workflows::LeadWorkflow;
-use callwright_workflows::campaign::lead_workflow_id;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgPool;
