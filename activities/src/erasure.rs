@@ -121,7 +121,8 @@ impl ErasureActivities {
         })
     }
 
-    /// Deletes a recording at the provider.
+    /// Deletes a recording at the provider, and notes it deleted (a retry after a lost note
+    /// deletes again: the provider answers 404, which counts as deleted).
     #[activity(definition = callwright_contracts::definitions::markers::erasure::DeleteRecording)]
     pub async fn delete_recording(
         self: Arc<Self>,
@@ -131,7 +132,10 @@ impl ErasureActivities {
         self.telephony
             .delete_recording(&recording_url)
             .await
-            .map_err(ProviderError::into_activity)
+            .map_err(ProviderError::into_activity)?;
+        callwright_store::erasure::recording_deleted(self.store.pool(), &recording_url)
+            .await
+            .map_err(db_error)
     }
 
     /// Deletes a run's history; Temporal removes it in the background (and terminates the run

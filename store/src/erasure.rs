@@ -65,15 +65,42 @@ pub async fn trial_copies(db: &PgPool, lead_id: Uuid) -> Result<Vec<Uuid>, sqlx:
     .await
 }
 
-/// The provider links of the lead's call recordings.
+/// The provider links of the lead's call recordings still to delete: those its calls hold,
+/// and those an earlier erasure took out of the calls but did not see deleted.
 pub async fn recordings(db: &PgPool, lead_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT recording_url AS "url!" FROM calls
-           WHERE lead_id = $1 AND recording_url IS NOT NULL"#,
+           WHERE lead_id = $1 AND recording_url IS NOT NULL
+           UNION
+           SELECT url FROM recording_deletions WHERE lead_id = $1 AND deleted_at IS NULL
+           ORDER BY 1"#,
         lead_id,
     )
     .fetch_all(db)
     .await
+}
+
+/// Notes that the provider has deleted the recording at `url` (or had no such recording):
+/// no erasure needs to delete it again.
+pub async fn recording_deleted(db: &PgPool, url: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "UPDATE recording_deletions SET deleted_at = now() WHERE url = $1 AND deleted_at IS NULL",
+        url,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Deleted while the call still links it (before the blanking): the blanking then finds the
+    // row done and leaves it so.
+    sqlx::query!(
+        "INSERT INTO recording_deletions (url, lead_id, deleted_at)
+         SELECT recording_url, lead_id, now() FROM calls WHERE recording_url = $1
+         ON CONFLICT (url) DO NOTHING",
+        url,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 /// What [`blank`] removed.
@@ -97,6 +124,17 @@ pub async fn blank(tx: &mut PgConnection, leads: &[Uuid]) -> Result<Blanked, sql
         leads,
     )
     .fetch_all(&mut *tx)
+    .await?;
+    // Kept until the provider has deleted them (see `recording_deleted`): the link leaves the
+    // calls here, and a run cut short before deleting them leaves the next run the way.
+    sqlx::query!(
+        "INSERT INTO recording_deletions (url, lead_id)
+         SELECT recording_url, lead_id FROM calls
+         WHERE lead_id = ANY($1) AND recording_url IS NOT NULL
+         ON CONFLICT (url) DO NOTHING",
+        leads,
+    )
+    .execute(&mut *tx)
     .await?;
     let turns = sqlx::query!(
         "DELETE FROM call_turns WHERE call_id IN (SELECT id FROM calls WHERE lead_id = ANY($1))",

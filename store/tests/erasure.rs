@@ -27,7 +27,7 @@ async fn lead_with_call(pool: &PgPool, phone: &str, call_sid: &str) -> (Uuid, Uu
     .unwrap();
     sqlx::query(
         "INSERT INTO calls (id, lead_id, workflow_id, attempt, call_sid, status, language)
-         VALUES ($1, $2, 'lead-x', 1, $3, 'completed', 'en')",
+         VALUES ($1, $2, 'lead-' || $3, 1, $3, 'completed', 'en')",
     )
     .bind(call)
     .bind(lead)
@@ -104,5 +104,50 @@ async fn a_recording_announced_before_the_blanking_is_found_by_it() {
             .await
             .unwrap(),
         Some(None)
+    );
+}
+
+/// A link the blanking takes out of the calls stays due for deletion until the provider has
+/// deleted it, so an erasure cut short between the two leaves the next one the way; a
+/// recording deleted before the blanking is not due again.
+#[tokio::test]
+async fn a_recording_taken_out_by_the_blanking_stays_due_until_deleted() {
+    let pool = fresh_pool().await;
+    let (late, _) = lead_with_call(&pool, "+14155550702", "CA2").await;
+    let late_url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2";
+    let erased = callwright_store::calls::set_recording_url(&pool, "CA2", late_url)
+        .await
+        .unwrap();
+    assert_eq!(erased, None);
+    assert_eq!(erasure::recordings(&pool, late).await.unwrap(), [late_url]);
+    let mut tx = pool.begin().await.unwrap();
+    erasure::lock(&mut tx, late).await.unwrap();
+    let blanked = erasure::blank(&mut tx, &[late]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(blanked.recordings, [late_url]);
+    // The link is gone from the call, and still due: this run, or the next, deletes it.
+    assert_eq!(erasure::recordings(&pool, late).await.unwrap(), [late_url]);
+    erasure::recording_deleted(&pool, late_url).await.unwrap();
+    assert!(erasure::recordings(&pool, late).await.unwrap().is_empty());
+
+    // Deleted first (the plan's recordings), then blanked: nothing is due afterwards.
+    let (planned, _) = lead_with_call(&pool, "+14155550703", "CA3").await;
+    let planned_url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE3";
+    let erased = callwright_store::calls::set_recording_url(&pool, "CA3", planned_url)
+        .await
+        .unwrap();
+    assert_eq!(erased, None);
+    erasure::recording_deleted(&pool, planned_url)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    erasure::lock(&mut tx, planned).await.unwrap();
+    erasure::blank(&mut tx, &[planned]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        erasure::recordings(&pool, planned)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }
