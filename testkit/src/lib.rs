@@ -16,7 +16,7 @@ use callwright_contracts::api::leads::{
 };
 use callwright_contracts::api::leads::{Lead, NewLeadBody};
 use callwright_contracts::api::meetings::MeetingPage;
-use callwright_contracts::messages::CampaignStatus;
+use callwright_contracts::messages::{CampaignStatus, LeadPhase};
 use callwright_domain::agent::AgentSpec;
 use reqwest::{Method, RequestBuilder};
 use serde::Serialize;
@@ -330,6 +330,23 @@ impl ApiClient {
             Ok(done.then_some(detail))
         })
         .await
+    }
+
+    /// Waits until every lead's workflow is done, or parked until the callback its lead asked
+    /// for (a booked lead still confirms its meeting and sends the invite after its campaign
+    /// has counted it); `within` is for them all.
+    pub async fn wait_leads_finished(&self, ids: &[String], within: Duration) -> KitResult<()> {
+        let deadline = Instant::now() + within;
+        for id in ids {
+            let left = deadline.saturating_duration_since(Instant::now());
+            wait(&format!("lead {id} to finish"), left, || async {
+                let phase = self.lead(id).await?.workflow.map(|w| w.phase);
+                let finished = matches!(phase, Some(LeadPhase::Done | LeadPhase::WaitingCallback));
+                Ok(finished.then_some(()))
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     /// `GET /api/calls` with these query parameters.

@@ -37,22 +37,6 @@ const PERSONA_OUTCOMES: [&str; 16] = [
     "interested",         // 15 gives its email
 ];
 
-/// Waits for every lead workflow to be done (or parked until its callback).
-async fn wait_leads_finished(stack: &Stack, ids: &[String]) {
-    for id in ids {
-        wait_for(
-            &format!("lead {id} to finish"),
-            Duration::from_secs(120),
-            || async {
-                let lead = stack.get(&format!("/api/leads/{id}")).await;
-                let phase = &lead["workflow"]["phase"];
-                (phase == "done" || phase == "waiting_callback").then_some(())
-            },
-        )
-        .await;
-    }
-}
-
 /// Confirmed meetings = live calendar events, each with exactly one invitation email.
 async fn assert_one_event_and_invite_per_meeting(stack: &Stack) -> usize {
     let confirmed: Vec<(String, String)> = sqlx::query_as(
@@ -117,7 +101,11 @@ async fn webhook_chaos_changes_no_outcome() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(300))
         .await;
-    wait_leads_finished(&stack, &ids).await;
+    stack
+        .client
+        .wait_leads_finished(&ids, Duration::from_secs(120))
+        .await
+        .expect("every lead finishes");
 
     let by_lead: BTreeMap<String, String> = detail
         .leads
@@ -181,7 +169,11 @@ async fn provider_faults_lose_nothing() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(300))
         .await;
-    wait_leads_finished(&stack, &ids).await;
+    stack
+        .client
+        .wait_leads_finished(&ids, Duration::from_secs(120))
+        .await
+        .expect("every lead finishes");
     for lead in &detail.leads {
         assert!(lead.outcome.is_some(), "lead without an outcome: {lead:?}");
     }
@@ -290,7 +282,11 @@ async fn a_failure_right_after_booking_gives_the_slot_back() {
     let detail = stack
         .wait_campaign_done(&campaign, Duration::from_secs(120))
         .await;
-    wait_leads_finished(&stack, &ids).await;
+    stack
+        .client
+        .wait_leads_finished(&ids, Duration::from_secs(120))
+        .await
+        .expect("every lead finishes");
     assert_eq!(
         detail.leads[0].outcome.as_deref(),
         Some("failed"),

@@ -1,8 +1,6 @@
 //! Killing the worker (`kill -9`) twice in the middle of a campaign with live calls loses no
 //! lead: every lead still reaches an outcome, and no attempt is ever dialled twice.
 
-use serde_json::Value;
-
 use crate::support::{Stack, StackOptions, wait_for};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -76,18 +74,11 @@ async fn killing_the_worker_mid_campaign_loses_no_lead() {
     // Every lead workflow finishes (a booked lead still puts its meeting on the calendar and
     // sends its invite after the campaign has counted it), or waits (durably) for the callback
     // its lead asked for.
-    for id in &ids {
-        wait_for(
-            &format!("lead {id} to finish"),
-            Duration::from_secs(120),
-            || async {
-                let lead = stack.get(&format!("/api/leads/{id}")).await;
-                let phase = &lead["workflow"]["phase"];
-                (phase == "done" || phase == "waiting_callback").then_some(())
-            },
-        )
-        .await;
-    }
+    stack
+        .client
+        .wait_leads_finished(&ids, Duration::from_secs(120))
+        .await
+        .expect("every lead finishes");
 
     // No meeting double-booked, one calendar event and exactly one invite per booked meeting.
     let confirmed: Vec<(String, String)> = sqlx::query_as(
@@ -97,26 +88,18 @@ async fn killing_the_worker_mid_campaign_loses_no_lead() {
     .await
     .unwrap();
     assert!(!confirmed.is_empty(), "the campaign booked no meeting");
-    let events: Vec<Value> = stack
-        .http
-        .get(format!("{}/sim/calendar/events", stack.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(events.len(), confirmed.len(), "calendar events per meeting");
-    let mail: Vec<Value> = stack
-        .http
-        .get(format!("{}/sim/mail", stack.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(mail.len(), confirmed.len(), "invites per meeting");
+    let events = stack.sim_get("/sim/calendar/events").await;
+    assert_eq!(
+        events.as_array().map(Vec::len),
+        Some(confirmed.len()),
+        "calendar events per meeting"
+    );
+    let mail = stack.sim_get("/sim/mail").await;
+    assert_eq!(
+        mail.as_array().map(Vec::len),
+        Some(confirmed.len()),
+        "invites per meeting"
+    );
 
     // No attempt was dialled twice: one simulator call per (workflow, attempt), and the
     // projection knows every call that was placed.
