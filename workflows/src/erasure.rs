@@ -51,19 +51,36 @@ impl LeadErasureWorkflow {
             ..Erased::default()
         };
         let planned = plan.recordings.clone();
+        // A step refused for good (a recording link outside the account, a credential or a
+        // permission gone: nothing a retry heals) does not keep the lead's personal data in the
+        // projections: the blanking still runs, a refused recording stays due for the next run
+        // (`recording_deletions`), and the erasure then fails, naming the first refusal.
+        let mut refused = None;
         for url in plan.recordings {
-            ctx.execute_activity(ErasureActivities::delete_recording, url, options::durable())
-                .await?;
-            erased.deleted_recordings += 1;
+            match ctx
+                .execute_activity(ErasureActivities::delete_recording, url, options::durable())
+                .await
+            {
+                Ok(()) => erased.deleted_recordings += 1,
+                Err(err) => {
+                    refused.get_or_insert(err);
+                }
+            }
         }
         for run in plan.runs {
-            ctx.execute_activity(
-                ErasureActivities::delete_workflow_history,
-                run,
-                options::durable(),
-            )
-            .await?;
-            erased.deleted_histories += 1;
+            match ctx
+                .execute_activity(
+                    ErasureActivities::delete_workflow_history,
+                    run,
+                    options::durable(),
+                )
+                .await
+            {
+                Ok(()) => erased.deleted_histories += 1,
+                Err(err) => {
+                    refused.get_or_insert(err);
+                }
+            }
         }
         let blank = BlankLeadInput {
             lead_id: request.lead_id,
@@ -83,10 +100,19 @@ impl LeadErasureWorkflow {
             .into_iter()
             .filter(|url| !planned.contains(url));
         for url in late {
-            ctx.execute_activity(ErasureActivities::delete_recording, url, options::durable())
-                .await?;
-            erased.deleted_recordings += 1;
+            match ctx
+                .execute_activity(ErasureActivities::delete_recording, url, options::durable())
+                .await
+            {
+                Ok(()) => erased.deleted_recordings += 1,
+                Err(err) => {
+                    refused.get_or_insert(err);
+                }
+            }
         }
-        Ok(erased)
+        match refused {
+            Some(err) => Err(err.into()),
+            None => Ok(erased),
+        }
     }
 }

@@ -259,6 +259,19 @@ pub async fn erasure(
             status.status = ErasureState::Failed;
             status.error = Some(
                 match handle.get_result(WorkflowGetResultOptions::default()).await {
+                    // The failure and its causes, outermost first: "activity task failed:
+                    // <what the provider or Temporal refused>".
+                    Err(temporalio_client::errors::WorkflowGetResultError::Failed(error)) => {
+                        let mut messages = Vec::new();
+                        let mut failure = Some(error.failure());
+                        while let Some(f) = failure {
+                            if !f.message.is_empty() {
+                                messages.push(f.message.clone());
+                            }
+                            failure = f.cause.as_deref();
+                        }
+                        messages.join(": ")
+                    }
                     Err(e) => e.to_string(),
                     Ok(_) => format!("{other:?}"),
                 },

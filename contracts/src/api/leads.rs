@@ -210,7 +210,7 @@ pub struct ErasureStarted {
 }
 
 /// Where an erasure stands.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErasureState {
     /// Under way (or waiting for a provider or Temporal to come back).

@@ -6,6 +6,7 @@
 use crate::support::{Stack, StackOptions, lead_workflow, wait_for};
 use base64::Engine as _;
 use callwright_api::signature::sign;
+use callwright_contracts::api::leads::ErasureState;
 use callwright_contracts::ids::campaign_workflow_id;
 use callwright_sim::SimConfig;
 use callwright_workflows::{CampaignWorkflow, LeadErasureWorkflow, LeadWorkflow};
@@ -388,4 +389,55 @@ fn history_text(history: &Value) -> String {
     let mut out = String::new();
     walk(history, None, &mut out);
     out
+}
+
+/// A recording the provider refuses to delete (here a link outside the account, which the
+/// adapter never sends the account's credentials to) does not keep the lead's personal data:
+/// the erasure blanks the lead, keeps the recording due for the next run, and fails naming the
+/// refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refused_recording_still_leaves_the_lead_blanked_and_the_recording_due() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.start_worker();
+    let ids = stack.create_leads(&[("Dana Levi", "+972527654303")]).await;
+    let lead = &ids[0];
+    let foreign = "https://recordings.example.net/Recordings/RE0123456789abcdef0123456789abcdef";
+    sqlx::query(
+        "INSERT INTO calls (id, lead_id, workflow_id, attempt, call_sid, status, language,
+                            recording_url)
+         VALUES ($1, $2::uuid, 'lead-imported', 1, 'CAimported', 'completed', 'en', $3)",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(lead)
+    .bind(foreign)
+    .execute(&stack.db)
+    .await
+    .unwrap();
+
+    let deleted = stack.client.delete_lead(lead, true).await.unwrap();
+    assert!(deleted.erasure.is_some(), "{deleted:?}");
+    let status = wait_for("the erasure to end", Duration::from_secs(90), || async {
+        let status = stack.client.erasure(lead).await.unwrap();
+        (status.status != ErasureState::Running).then_some(status)
+    })
+    .await;
+    assert_eq!(status.status, ErasureState::Failed, "{status:?}");
+    let error = status.error.unwrap_or_default();
+    assert!(error.contains("refused"), "{error}");
+
+    let (name, phone): (String, Option<String>) =
+        sqlx::query_as("SELECT name, phone FROM leads WHERE id = $1::uuid")
+            .bind(lead)
+            .fetch_one(&stack.db)
+            .await
+            .unwrap();
+    assert_eq!((name.as_str(), phone), ("(erased)", None));
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT url FROM recording_deletions WHERE lead_id = $1::uuid AND deleted_at IS NULL",
+    )
+    .bind(lead)
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(due, [foreign], "due for the next run");
 }
