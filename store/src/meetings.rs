@@ -208,6 +208,17 @@ impl Store {
     /// One try of [`Self::reserve_meeting`].
     async fn reserve_once(&self, r: &NewReservation) -> Result<Reservation, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
+        // One booking of a calendar at a time. Concurrent inserts of overlapping ranges each
+        // wait on the other's row in the exclusion index, which Postgres can only break by
+        // aborting one (40P01) after a second's wait; fifty callers racing for one slot made
+        // storms of those. Bookings of a calendar take milliseconds and come a few a minute.
+        sqlx::query_scalar!(
+            r#"SELECT true AS "locked!"
+               FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l"#,
+            r.calendar_id,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         let existing = sqlx::query_as!(
             MeetingRow,
             "SELECT id, lead_id, campaign_id, call_id, workflow_id, calendar_id, starts_at, ends_at,
@@ -225,6 +236,7 @@ impl Store {
         .transpose()?;
         if let Some(m) = existing {
             if m.starts_at == r.start || m.status == MeetingStatus::Confirmed {
+                tx.commit().await?;
                 return Ok(Reservation::Held(Box::new(m)));
             }
             sqlx::query!("DELETE FROM meetings WHERE id = $1", m.id)
@@ -265,22 +277,26 @@ impl Store {
         )
         .fetch_one(&mut *tx)
         .await;
-        match inserted {
+        let err = match inserted {
             Ok(m) => {
                 let m = Meeting::try_from(m)?;
                 tx.commit().await?;
-                Ok(Reservation::Held(Box::new(m)))
+                return Ok(Reservation::Held(Box::new(m)));
             }
-            Err(err) if sql_state(&err).as_deref() == Some("23P01") => Ok(Reservation::Taken),
-            Err(err) if sql_state(&err).as_deref() == Some("23505") => {
-                // A concurrent retry of the same booking won: return what it reserved.
-                drop(tx);
-                match self.live_meeting_of(&r.workflow_id).await? {
-                    Some(m) if m.starts_at == r.start => Ok(Reservation::Held(Box::new(m))),
-                    _ => Ok(Reservation::Taken),
-                }
-            }
-            Err(err) => Err(err),
+            Err(err) => err,
+        };
+        // Rolled back now, not when the connection is next used (a dropped transaction's
+        // rollback waits for that): the refused insert's row is still in the exclusion index
+        // until then, and every other booking of an overlapping slot waits on it.
+        tx.rollback().await?;
+        match sql_state(&err).as_deref() {
+            Some("23P01") => Ok(Reservation::Taken),
+            // A concurrent retry of the same booking won: return what it reserved.
+            Some("23505") => match self.live_meeting_of(&r.workflow_id).await? {
+                Some(m) if m.starts_at == r.start => Ok(Reservation::Held(Box::new(m))),
+                _ => Ok(Reservation::Taken),
+            },
+            _ => Err(err),
         }
     }
 
