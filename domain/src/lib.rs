@@ -17,6 +17,7 @@ pub mod new_lead;
 pub mod outcome;
 pub mod phone;
 pub mod phrases;
+pub mod relay;
 pub mod safety;
 pub mod stats;
 pub mod summary;
