@@ -5,7 +5,7 @@
 #
 # Installs missing tools, starts a private Postgres and a headless Temporal dev server on
 # free ports in a temp dir (stopped and removed on any exit), then runs, in order:
-#   cargo fmt --check; cargo clippy -D warnings; the crates' dependency rules
+#   cargo fmt --check; cargo clippy -D warnings; the fuzz targets' build; the crates' dependency rules
 #   (scripts/check-deps.sh); the SQL of sqlx's query macros against the migrated schema and
 #   the offline data in .sqlx/ (scripts/check-sqlx.sh; --no-lint skips these four);
 #   cargo nextest run (+ NEXTEST_ARGS);
@@ -83,6 +83,10 @@ if ((LINT)); then
   # of our crates in the same commit, not in whichever later build rewrites it.
   (cd fuzz && cargo metadata --locked --format-version 1 >/dev/null) ||
     die "fuzz/Cargo.lock does not follow the workspace's crates: run 'cargo metadata --format-version 1 >/dev/null' in fuzz/"
+  # The fuzz targets follow the code they exercise: a type that changes under them fails here,
+  # not in the next `make fuzz` (three had drifted before this check).
+  (cd fuzz && cargo check --locked --bins) ||
+    die "a fuzz target no longer builds against the crates (cd fuzz && cargo check --bins)"
   # Uses the private Postgres above (CALLWRIGHT_TEST_DATABASE_URL) for its scratch database.
   scripts/check-sqlx.sh || die "sqlx's query check failed (scripts/check-sqlx.sh; refresh .sqlx/ with --write)"
 fi

@@ -10,10 +10,12 @@ use libfuzzer_sys::fuzz_target;
 
 fn verb(u: &mut Unstructured<'_>, depth: u32) -> Result<Verb> {
     let language = *u.choose(&Language::ALL)?;
-    Ok(match u.int_in_range(0..=5)? {
+    Ok(match u.int_in_range(0..=6)? {
         0 => Verb::Say {
             text: u.arbitrary()?,
             language,
+            // An agent's own voice for the language, or the language's default.
+            voice: u.arbitrary()?,
         },
         1 => Verb::Play {
             url: u.arbitrary()?,
@@ -36,6 +38,10 @@ fn verb(u: &mut Unstructured<'_>, depth: u32) -> Result<Verb> {
         4 => Verb::Redirect {
             url: u.arbitrary()?,
         },
+        5 => Verb::Dial {
+            number: u.arbitrary()?,
+            timeout_secs: u.arbitrary()?,
+        },
         _ => Verb::Hangup,
     })
 }
@@ -52,13 +58,15 @@ fn expected(text: &str) -> String {
 fn check(node: roxmltree::Node<'_, '_>, verb: &Verb, xml: &str) {
     let text = || node.text().unwrap_or_default().to_owned();
     match verb {
-        Verb::Say { text: t, language } => {
+        Verb::Say {
+            text: t,
+            language,
+            voice,
+        } => {
             assert_eq!(node.tag_name().name(), "Say");
             assert_eq!(text(), expected(t), "{xml:?}");
-            assert_eq!(
-                node.attribute("voice"),
-                Some(language.profile().twilio_voice)
-            );
+            let voice = expected(voice.as_deref().unwrap_or(language.profile().twilio_voice));
+            assert_eq!(node.attribute("voice"), Some(voice.as_str()), "{xml:?}");
         }
         Verb::Play { url } => assert_eq!((node.tag_name().name(), text()), ("Play", expected(url))),
         Verb::Redirect { url } => {
@@ -71,6 +79,21 @@ fn check(node: roxmltree::Node<'_, '_>, verb: &Verb, xml: &str) {
             assert_eq!(node.attribute("length"), Some(secs.to_string().as_str()))
         }
         Verb::Hangup => assert_eq!(node.tag_name().name(), "Hangup"),
+        Verb::Dial {
+            number,
+            timeout_secs,
+        } => {
+            assert_eq!(node.tag_name().name(), "Dial");
+            let timeout = timeout_secs.to_string();
+            assert_eq!(node.attribute("timeout"), Some(timeout.as_str()));
+            let dialled = node.first_element_child().expect("a <Number>");
+            assert_eq!(dialled.tag_name().name(), "Number");
+            assert_eq!(
+                dialled.text().unwrap_or_default(),
+                expected(number),
+                "{xml:?}"
+            );
+        }
         Verb::Gather { action, prompt, .. } => {
             assert_eq!(
                 node.attribute("action"),
