@@ -84,7 +84,7 @@ if ((LINT)); then
   (cd fuzz && cargo metadata --locked --format-version 1 >/dev/null) ||
     die "fuzz/Cargo.lock does not follow the workspace's crates: run 'cargo metadata --format-version 1 >/dev/null' in fuzz/"
   # The fuzz targets follow the code they exercise: a type that changes under them fails here,
-  # not in the next `make fuzz` (three had drifted before this check).
+  # not in the next `make fuzz` (two had drifted before this check).
   (cd fuzz && cargo check --locked --bins) ||
     die "a fuzz target no longer builds against the crates (cd fuzz && cargo check --bins)"
   # Uses the private Postgres above (CALLWRIGHT_TEST_DATABASE_URL) for its scratch database.
