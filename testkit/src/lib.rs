@@ -7,13 +7,10 @@
 //! in-process.
 
 use callwright_contracts::api::agents::AgentVersionView;
-use callwright_contracts::api::calls::{CallDetail, CallPage};
-use callwright_contracts::api::campaigns::{CampaignDetail, Control, StartCampaign, Started};
+use callwright_contracts::api::campaigns::{CampaignDetail, StartCampaign, Started};
 use callwright_contracts::api::error::ErrorBody;
 use callwright_contracts::api::imports::ImportReport;
-use callwright_contracts::api::leads::{
-    Deleted, ErasureState, ErasureStatus, LeadDetail, LeadPage,
-};
+use callwright_contracts::api::leads::{Deleted, ErasureStatus, LeadDetail, LeadPage};
 use callwright_contracts::api::leads::{Lead, NewLeadBody};
 use callwright_contracts::api::meetings::MeetingPage;
 use callwright_contracts::messages::{CampaignStatus, LeadPhase};
@@ -60,9 +57,9 @@ pub enum KitError {
     /// A wait ran out of time.
     #[error("timed out after {0:?} waiting for {1}")]
     TimedOut(Duration, String),
-    /// A wait ended in a state it cannot leave (an erasure that failed).
+    /// The client cannot be set up (an API key that is not a header value).
     #[error("{0}")]
-    Ended(String),
+    Setup(String),
 }
 
 impl KitError {
@@ -101,7 +98,7 @@ impl ApiClient {
     pub fn new(base: impl Into<String>, api_key: &str) -> KitResult<Self> {
         let mut headers = reqwest::header::HeaderMap::new();
         let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {api_key}"))
-            .map_err(|e| KitError::Ended(format!("the API key is not a header value: {e}")))?;
+            .map_err(|e| KitError::Setup(format!("the API key is not a header value: {e}")))?;
         headers.insert(reqwest::header::AUTHORIZATION, bearer);
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -270,28 +267,6 @@ impl ApiClient {
         self.get(&format!("/api/leads/{id}/erasure")).await
     }
 
-    /// Erases a lead and follows its status link until the erasure has completed.
-    pub async fn erase_lead(&self, id: &str, within: Duration) -> KitResult<ErasureStatus> {
-        let deleted = self.delete_lead(id, true).await?;
-        if deleted.erasure.is_none() {
-            return Err(KitError::Ended(format!(
-                "DELETE /api/leads/{id}?erase=true started no erasure"
-            )));
-        }
-        wait(&format!("the erasure of lead {id}"), within, || async {
-            let status = self.erasure(id).await?;
-            match status.status {
-                ErasureState::Completed => Ok(Some(status)),
-                ErasureState::Running => Ok(None),
-                ErasureState::Failed => Err(KitError::Ended(format!(
-                    "the erasure of lead {id} failed: {:?}",
-                    status.error
-                ))),
-            }
-        })
-        .await
-    }
-
     /// `POST /api/campaigns/start`.
     pub async fn start_campaign(&self, campaign: &StartCampaign) -> KitResult<Started> {
         self.post("/api/campaigns/start", campaign).await
@@ -300,19 +275,6 @@ impl ApiClient {
     /// `GET /api/campaigns/{id}`.
     pub async fn campaign(&self, id: &str) -> KitResult<CampaignDetail> {
         self.get(&format!("/api/campaigns/{id}")).await
-    }
-
-    /// `POST /api/campaigns/{id}/{pause|resume|cancel}`.
-    pub async fn control_campaign(&self, id: &str, control: Control) -> KitResult<()> {
-        let action = match control {
-            Control::Pause => "pause",
-            Control::Resume => "resume",
-            Control::Cancel => "cancel",
-        };
-        let path = format!("/api/campaigns/{id}/{action}");
-        self.send_text(&format!("POST {path}"), self.request(Method::POST, &path))
-            .await
-            .map(drop)
     }
 
     /// Reads the campaign until its workflow reports `completed`.
@@ -347,20 +309,6 @@ impl ApiClient {
             .await?;
         }
         Ok(())
-    }
-
-    /// `GET /api/calls` with these query parameters.
-    pub async fn calls(&self, query: &[(&str, &str)]) -> KitResult<CallPage> {
-        self.send(
-            "GET /api/calls",
-            self.request(Method::GET, "/api/calls").query(query),
-        )
-        .await
-    }
-
-    /// `GET /api/calls/{id}`.
-    pub async fn call(&self, id: &str) -> KitResult<CallDetail> {
-        self.get(&format!("/api/calls/{id}")).await
     }
 
     /// `GET /api/meetings` with these query parameters.

@@ -57,30 +57,20 @@ impl LeadErasureWorkflow {
         // (`recording_deletions`), and the erasure then fails, naming the first refusal.
         let mut refused = None;
         for url in plan.recordings {
-            match ctx
+            let deleted = ctx
                 .execute_activity(ErasureActivities::delete_recording, url, options::durable())
-                .await
-            {
-                Ok(()) => erased.deleted_recordings += 1,
-                Err(err) => {
-                    refused.get_or_insert(err);
-                }
-            }
+                .await;
+            tally(deleted, &mut erased.deleted_recordings, &mut refused);
         }
         for run in plan.runs {
-            match ctx
+            let deleted = ctx
                 .execute_activity(
                     ErasureActivities::delete_workflow_history,
                     run,
                     options::durable(),
                 )
-                .await
-            {
-                Ok(()) => erased.deleted_histories += 1,
-                Err(err) => {
-                    refused.get_or_insert(err);
-                }
-            }
+                .await;
+            tally(deleted, &mut erased.deleted_histories, &mut refused);
         }
         let blank = BlankLeadInput {
             lead_id: request.lead_id,
@@ -94,25 +84,30 @@ impl LeadErasureWorkflow {
             .await?;
         erased.deleted_transcript_turns = blanked.deleted_transcript_turns;
         // Recordings announced between the plan and the blanking: their links are gone from
-        // the projections now, so they are deleted at the provider here or never.
+        // the calls now and due in `recording_deletions` until deleted here (or by a next run).
         let late = blanked
             .recordings_left
             .into_iter()
             .filter(|url| !planned.contains(url));
         for url in late {
-            match ctx
+            let deleted = ctx
                 .execute_activity(ErasureActivities::delete_recording, url, options::durable())
-                .await
-            {
-                Ok(()) => erased.deleted_recordings += 1,
-                Err(err) => {
-                    refused.get_or_insert(err);
-                }
-            }
+                .await;
+            tally(deleted, &mut erased.deleted_recordings, &mut refused);
         }
         match refused {
             Some(err) => Err(err.into()),
             None => Ok(erased),
+        }
+    }
+}
+
+/// Counts a step done, or keeps its refusal (the first one is what the erasure fails with).
+fn tally<E>(step: Result<(), E>, done: &mut u32, refused: &mut Option<E>) {
+    match step {
+        Ok(()) => *done += 1,
+        Err(err) => {
+            refused.get_or_insert(err);
         }
     }
 }
