@@ -14,8 +14,15 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 async fn sim(llm_delay_ms: u64) -> String {
+    paced_sim(llm_delay_ms, 0.0).await
+}
+
+/// A simulator whose model takes `llm_delay_ms` to its first token and writes
+/// `tokens_per_sec` after it.
+async fn paced_sim(llm_delay_ms: u64, tokens_per_sec: f64) -> String {
     let config = SimConfig {
         llm_delay_ms,
+        llm_tokens_per_sec: tokens_per_sec,
         ..SimConfig::for_tests(0.01)
     };
     let sim = Sim::build(config).await.unwrap();
@@ -198,6 +205,66 @@ async fn llm_tool_calls_come_back_parsed() {
         text.contains("jeudi 26 novembre à 15h00") && text.contains("vendredi 27 novembre à 10h00"),
         "{text}"
     );
+}
+
+/// A streamed answer is handed over piece by piece while the model writes it, and comes out
+/// the same as the whole answer: the same text, the same tool call with its arguments joined
+/// from their fragments.
+#[tokio::test]
+async fn llm_streams_text_as_it_is_written_and_reassembles_tool_calls() {
+    // 40 tokens a second: a sentence of a dozen tokens takes a quarter of a second to write.
+    let base = paced_sim(0, 40.0).await;
+    let model = llm(&base, Duration::from_secs(10));
+    let greeting = vec![
+        ChatMessage::new(
+            "system",
+            "You are calling on behalf of Acme.\nConversation language: en",
+        ),
+        ChatMessage::new("user", "Hello? Who is this? What is this call about?"),
+    ];
+    for (messages, tools, spoken) in [
+        (greeting, tools(false, false), true),
+        (french_booking(), tools(false, false), false),
+    ] {
+        let whole = model
+            .complete(&messages, &tools, &ChatParams::default())
+            .await
+            .unwrap();
+        let mut pieces: Vec<(std::time::Instant, String)> = Vec::new();
+        let streamed = model
+            .stream(&messages, &tools, &ChatParams::default(), &mut |text| {
+                pieces.push((std::time::Instant::now(), text.to_owned()))
+            })
+            .await
+            .unwrap();
+        let heard: String = pieces.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(streamed.content, whole.content);
+        assert_eq!(
+            Some(heard.as_str()).filter(|h| !h.is_empty()),
+            whole.content.as_deref()
+        );
+        let calls = |r: &callwright_providers::llm::ChatReply| {
+            r.tool_calls
+                .iter()
+                .map(|c| (c.name.clone(), c.arguments.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(calls(&streamed), calls(&whole));
+        if spoken {
+            let words = whole
+                .content
+                .as_deref()
+                .map_or(0, |t| t.split_whitespace().count());
+            assert!(words > 8, "the greeting is a sentence: {whole:?}");
+            let (first, last) = (pieces[0].0, pieces[pieces.len() - 1].0);
+            assert!(
+                pieces.len() > 8 && last - first >= Duration::from_millis(150),
+                "the text came in {} pieces over {:?}: not as it was written",
+                pieces.len(),
+                last - first
+            );
+        }
+    }
 }
 
 #[tokio::test]

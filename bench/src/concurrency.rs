@@ -165,7 +165,11 @@ pub async fn run(argv: &[String]) -> anyhow::Result<()> {
 
 async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     let (sim_url, smtp_port) = stack::spawn_sim(0.01).await?;
-    let (twilio_url, dialled) = turns::twilio_stub().await?;
+    let turns::TwilioStub {
+        url: twilio_url,
+        dialled,
+        lookups,
+    } = turns::twilio_stub().await?;
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
     let run = &scratch.id;
@@ -205,11 +209,15 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
     let mut rows = Vec::new();
     let mut best: Option<usize> = None;
     let load_before = stack::load_average();
+    // When each step's calls were being opened (dials, voice webhooks, campaign starts).
+    let mut openings: Vec<(Instant, Instant)> = Vec::new();
     for &step in &args.steps {
         eprintln!("concurrency: opening calls {}..{step}", opened + 1);
         worker.ensure_running("worker")?;
         api_child.ensure_running("API")?;
+        let opening = Instant::now();
         let calls = bench.open_calls(step - opened).await?;
+        openings.push((opening, Instant::now()));
         for call in calls {
             status_urls.push((call.status_url.clone(), call.sid.clone()));
             live.fetch_add(1, Ordering::SeqCst);
@@ -232,7 +240,18 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
         let window_end = Instant::now();
         let cpu_after = procs.cpu();
         let (api_rss, worker_rss) = (stack::rss_kib(api_child.pid), stack::rss_kib(worker.pid));
-        let (latencies, errors) = {
+        // The provider's call lookups in the window, and the seconds they fell in.
+        let window_lookups: Vec<Duration> = lookups
+            .lock()
+            .map_err(|_| anyhow::anyhow!("lookups lock poisoned"))?
+            .iter()
+            .filter(|t| **t >= window_start && **t < window_end)
+            .map(|t| *t - window_start)
+            .collect();
+        let lookups_in_window = window_lookups.len();
+        let lookup_seconds: std::collections::BTreeSet<u64> =
+            window_lookups.iter().map(Duration::as_secs).collect();
+        let (latencies, near_lookups, errors) = {
             let all = samples
                 .lock()
                 .map_err(|_| anyhow::anyhow!("samples lock poisoned"))?;
@@ -243,8 +262,14 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             let errors = window.iter().filter(|s| !s.ok).count();
             let latencies: Vec<Duration> =
                 window.iter().filter(|s| s.ok).map(|s| s.latency).collect();
-            (latencies, errors)
+            let near_lookups: Vec<Duration> = window
+                .iter()
+                .filter(|s| s.ok && lookup_seconds.contains(&(s.started - window_start).as_secs()))
+                .map(|s| s.latency)
+                .collect();
+            (latencies, near_lookups, errors)
         };
+        let near = summarise(near_lookups, window_end - window_start);
         let summary = summarise(latencies, window_end - window_start);
         let still_live = live.load(Ordering::SeqCst);
         let per_call =
@@ -254,13 +279,18 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             best = Some(step);
         }
         let line = format!(
-            "| {step} | {still_live} | {} | {errors} | {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} | {} | {} |",
+            "| {step} | {still_live} | {} | {errors} | {} | {} | {} | {} | {:.1} | {lookups_in_window} | {} | {:.1} | {:.1} | {:.0} | {:.0} | {} | {} |",
             summary.samples,
             ms(summary.p50),
             ms(summary.p90),
             ms(summary.p99),
             ms(summary.max),
             summary.per_second,
+            if near.samples == 0 {
+                "–".to_owned()
+            } else {
+                format!("{} ({} turns)", ms(near.p99), near.samples)
+            },
             api_rss as f64 / 1024.0,
             worker_rss as f64 / 1024.0,
             per_call(api_rss, api_base),
@@ -275,6 +305,7 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
         }
     }
     let load_after = stack::load_average();
+    let bursts = whole_run(&samples, &lookups, &openings, args.cadence)?;
     stop.store(true, Ordering::SeqCst);
     // Hang up every call so the workflows finish while the worker still runs.
     eprintln!("concurrency: hanging up {} calls", status_urls.len());
@@ -310,7 +341,8 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             "Each call takes a turn every {:.0} s ± {:.0}% (random phase per call); a step measures the turns started in {} s, \
              after {:.0} s of warm-up, with every call opened so far still live. Memory per call is the process's RSS above \
              its RSS before the first call ({:.1} MiB API, {:.1} MiB worker), divided by the live calls. CPU is % of one core \
-             over the window.",
+             over the window. Call lookups are the provider's `GET …/Calls/{{sid}}` in the window (a lead workflow's follow \
+             timer firing and its `fetch_call` activity); beside them, the p99 of the turns that started in the same seconds.",
             args.cadence.as_secs_f64(),
             args.jitter * 100.0,
             args.hold.as_secs(),
@@ -319,10 +351,12 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             worker_base as f64 / 1024.0,
         ),
         String::new(),
-        "| step (calls) | live calls | turns | errors | turn p50 ms | p90 | p99 | max | turns/s | API RSS MiB | worker RSS MiB | API KiB/call | worker KiB/call | CPU by process | p99 < 300 ms, no errors |".to_owned(),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
+        "| step (calls) | live calls | turns | errors | turn p50 ms | p90 | p99 | max | turns/s | call lookups | p99 ms in their seconds | API RSS MiB | worker RSS MiB | API KiB/call | worker KiB/call | CPU by process | p99 < 300 ms, no errors |".to_owned(),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".to_owned(),
     ];
     out.extend(rows);
+    out.push(String::new());
+    out.push(bursts);
     out.push(String::new());
     out.push(match best {
         Some(calls) => format!(
@@ -331,6 +365,73 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
         None => "No step stayed under 300 ms at p99 without errors.".to_owned(),
     });
     Ok(out.join("\n"))
+}
+
+/// Over the whole run (windows, warm-ups and openings alike), where the slow turns were: the
+/// turns that started while a step's calls were being opened, in the cadence after (while the
+/// new calls settle, outside the measured window), those that started in a second
+/// in which the provider was asked for a call's state (follow timers firing), and the rest.
+/// A burst need not fall inside a step's window to exist, so this does not depend on where the
+/// windows fall.
+fn whole_run(
+    samples: &Mutex<Vec<Sample>>,
+    lookups: &turns::Lookups,
+    openings: &[(Instant, Instant)],
+    cadence: Duration,
+) -> anyhow::Result<String> {
+    let lookups = lookups
+        .lock()
+        .map_err(|_| anyhow::anyhow!("lookups lock poisoned"))?
+        .clone();
+    let samples = samples
+        .lock()
+        .map_err(|_| anyhow::anyhow!("samples lock poisoned"))?;
+    let Some(origin) = samples
+        .iter()
+        .map(|s| s.started)
+        .chain(lookups.iter().copied())
+        .min()
+    else {
+        return Ok("No turns were taken.".to_owned());
+    };
+    let second = |t: Instant| (t.saturating_duration_since(origin)).as_secs();
+    let seconds: std::collections::BTreeSet<u64> = lookups.iter().map(|t| second(*t)).collect();
+    let opening = |t: Instant| openings.iter().any(|(from, to)| t >= *from && t <= *to);
+    let settling = |t: Instant| openings.iter().any(|(_, to)| t > *to && t <= *to + cadence);
+    let mut groups: [Vec<Duration>; 4] = Default::default();
+    for s in samples.iter().filter(|s| s.ok) {
+        let group = if opening(s.started) {
+            0
+        } else if settling(s.started) {
+            1
+        } else if seconds.contains(&second(s.started)) {
+            2
+        } else {
+            3
+        };
+        groups[group].push(s.latency);
+    }
+    let describe = |what: &str, latencies: &[Duration]| {
+        if latencies.is_empty() {
+            return format!("{what}: none");
+        }
+        let summary = summarise(latencies.to_vec(), Duration::from_secs(1));
+        format!(
+            "{what}: {} turns, p50 {} ms, p99 {} ms",
+            summary.samples,
+            ms(summary.p50),
+            ms(summary.p99)
+        )
+    };
+    Ok(format!(
+        "Whole run, where the slow turns were: {}; {}; {} ({} lookups in {} seconds); {}.",
+        describe("started while calls were being opened", &groups[0]),
+        describe("in the cadence after an opening", &groups[1]),
+        describe("in the seconds of call lookups", &groups[2]),
+        lookups.len(),
+        seconds.len(),
+        describe("all other turns", &groups[3]),
+    ))
 }
 
 #[cfg(test)]

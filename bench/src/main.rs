@@ -154,7 +154,11 @@ async fn main() -> anyhow::Result<()> {
     let run = uuid::Uuid::new_v4().simple().to_string();
 
     let (sim_url, smtp_port) = stack::spawn_sim(0.01).await?;
-    let (twilio_url, dialled) = turns::twilio_stub().await?;
+    let turns::TwilioStub {
+        url: twilio_url,
+        dialled,
+        ..
+    } = turns::twilio_stub().await?;
     let api_port = stack::free_port()?;
     let api = format!("http://127.0.0.1:{api_port}");
     // Booking goes to the simulator's Google, Zoom and mail server.

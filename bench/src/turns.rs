@@ -25,14 +25,37 @@ pub const AUTH_TOKEN: &str = "bench-token";
 /// Dials the stub received (their form fields).
 pub type Dialled = Arc<Mutex<Vec<Vec<(String, String)>>>>;
 
-/// A Twilio REST stub: accepts dials, records them, never calls back.
-pub async fn twilio_stub() -> anyhow::Result<(String, Dialled)> {
-    let dialled: Dialled = Arc::default();
+/// When the stub was asked for a call's state (Twilio's `GET …/Calls/{sid}`): the workflow's
+/// follow timer fired and its `fetch_call` activity ran.
+pub type Lookups = Arc<Mutex<Vec<Instant>>>;
+
+/// The Twilio REST stub a benchmark dials into.
+pub struct TwilioStub {
+    /// Its base URL.
+    pub url: String,
+    /// Every dial it accepted.
+    pub dialled: Dialled,
+    /// Every call lookup it answered.
+    pub lookups: Lookups,
+}
+
+#[derive(Clone)]
+struct StubState {
+    dialled: Dialled,
+    lookups: Lookups,
+}
+
+/// A Twilio REST stub: accepts dials, records them and the lookups, never calls back.
+pub async fn twilio_stub() -> anyhow::Result<TwilioStub> {
+    let state = StubState {
+        dialled: Arc::default(),
+        lookups: Arc::default(),
+    };
     async fn create(
-        State(d): State<Dialled>,
+        State(state): State<StubState>,
         Form(form): Form<Vec<(String, String)>>,
     ) -> (axum::http::StatusCode, Json<Value>) {
-        if let Ok(mut dialled) = d.lock() {
+        if let Ok(mut dialled) = state.dialled.lock() {
             dialled.push(form);
         }
         let sid = format!("CA{}", uuid::Uuid::new_v4().simple());
@@ -46,21 +69,29 @@ pub async fn twilio_stub() -> anyhow::Result<(String, Dialled)> {
             "/2010-04-01/Accounts/{sid}/Calls.json",
             post(create).get(|| async { Json(json!({"calls": []})) }),
         )
-        // Asked when a call outlives its first timer: still going, as Twilio would say.
+        // Asked when a call outlives its follow timer: still going, as Twilio would say.
         .route(
             "/2010-04-01/Accounts/{account}/Calls/{call}",
             axum::routing::get(call_status),
         )
-        .with_state(dialled.clone());
+        .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok((url, dialled))
+    Ok(TwilioStub {
+        url,
+        dialled: state.dialled,
+        lookups: state.lookups,
+    })
 }
 
 async fn call_status(
+    State(state): State<StubState>,
     axum::extract::Path((_, call)): axum::extract::Path<(String, String)>,
 ) -> Json<Value> {
+    if let Ok(mut lookups) = state.lookups.lock() {
+        lookups.push(Instant::now());
+    }
     Json(json!({"sid": call.trim_end_matches(".json"), "status": "in-progress"}))
 }
 

@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod booking;
 pub mod call;
+pub mod clauses;
 pub mod conversation;
 pub mod detect;
 pub mod field;

@@ -130,6 +130,24 @@ pub trait ChatModel: Send + Sync {
         tools: &[ToolSpec],
         params: &ChatParams<'_>,
     ) -> Result<ChatReply, ProviderError>;
+
+    /// One completion, streamed: `on_text` receives each piece of the answer's text as the
+    /// model writes it, and the result is the whole answer with its tool calls reassembled.
+    /// On an error, the pieces already handed over are all the text there is. A model that
+    /// cannot stream hands its whole text over at once.
+    async fn stream(
+        &self,
+        messages: &[ChatMessage],
+        tools: &[ToolSpec],
+        params: &ChatParams<'_>,
+        on_text: &mut (dyn for<'s> FnMut(&'s str) + Send),
+    ) -> Result<ChatReply, ProviderError> {
+        let reply = self.complete(messages, tools, params).await?;
+        if let Some(text) = &reply.content {
+            on_text(text);
+        }
+        Ok(reply)
+    }
 }
 
 /// Endpoint, key and model of an OpenAI-compatible server.
@@ -189,15 +207,15 @@ struct WireFunction {
     arguments: String,
 }
 
-#[async_trait]
-impl ChatModel for OpenAiChat {
-    #[tracing::instrument(skip_all, fields(model = %params.model.unwrap_or(&self.config.model)), err)]
-    async fn complete(
+impl OpenAiChat {
+    /// Sends a `/chat/completions` request (`stream` or not) and checks its status.
+    async fn post(
         &self,
         messages: &[ChatMessage],
         tools: &[ToolSpec],
         params: &ChatParams<'_>,
-    ) -> Result<ChatReply, ProviderError> {
+        stream: bool,
+    ) -> Result<reqwest::Response, ProviderError> {
         let tools: Vec<_> = tools
             .iter()
             .map(|t| {
@@ -207,12 +225,15 @@ impl ChatModel for OpenAiChat {
                 })
             })
             .collect();
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "model": params.model.unwrap_or(&self.config.model),
             "messages": messages.iter().map(ChatMessage::wire).collect::<Vec<_>>(),
             "tools": tools,
             "temperature": params.temperature.unwrap_or(DEFAULT_TEMPERATURE),
         });
+        if stream {
+            body["stream"] = serde_json::Value::Bool(true);
+        }
         let url = format!(
             "{}/chat/completions",
             self.config.base_url.trim_end_matches('/')
@@ -225,7 +246,20 @@ impl ChatModel for OpenAiChat {
             .send()
             .await
             .map_err(|e| ProviderError::transport("llm", &e))?;
-        let resp = check_status("llm", resp).await?;
+        check_status("llm", resp).await
+    }
+}
+
+#[async_trait]
+impl ChatModel for OpenAiChat {
+    #[tracing::instrument(skip_all, fields(model = %params.model.unwrap_or(&self.config.model)), err)]
+    async fn complete(
+        &self,
+        messages: &[ChatMessage],
+        tools: &[ToolSpec],
+        params: &ChatParams<'_>,
+    ) -> Result<ChatReply, ProviderError> {
+        let resp = self.post(messages, tools, params, false).await?;
         let completion: Completion = resp
             .json()
             .await
@@ -251,5 +285,237 @@ impl ChatModel for OpenAiChat {
             content: message.content.filter(|c| !c.trim().is_empty()),
             tool_calls,
         })
+    }
+
+    #[tracing::instrument(skip_all, fields(model = %params.model.unwrap_or(&self.config.model)), err)]
+    async fn stream(
+        &self,
+        messages: &[ChatMessage],
+        tools: &[ToolSpec],
+        params: &ChatParams<'_>,
+        on_text: &mut (dyn for<'s> FnMut(&'s str) + Send),
+    ) -> Result<ChatReply, ProviderError> {
+        use eventsource_stream::Eventsource as _;
+        use futures::StreamExt as _;
+        let resp = self.post(messages, tools, params, true).await?;
+        let mut events = resp.bytes_stream().eventsource();
+        let mut answer = StreamedAnswer::default();
+        while let Some(event) = events.next().await {
+            let event = event.map_err(|e| match e {
+                eventsource_stream::EventStreamError::Transport(e) => {
+                    ProviderError::transport("llm", &e)
+                }
+                other => ProviderError::protocol("llm", format!("event stream: {other}")),
+            })?;
+            if event.data.trim() == "[DONE]" {
+                return answer.finish();
+            }
+            if let Some(text) = answer.push(&event.data)? {
+                on_text(&text);
+            }
+        }
+        Err(ProviderError::protocol(
+            "llm",
+            "the answer's stream ended before [DONE]",
+        ))
+    }
+}
+
+/// A streamed answer being put together from its chunks: the text as it comes, and each tool
+/// call from the fragments that carry its `index` (the first has its id and name, the rest
+/// pieces of its arguments).
+#[derive(Debug, Default)]
+pub struct StreamedAnswer {
+    text: String,
+    calls: std::collections::BTreeMap<u32, (String, String, String)>,
+}
+
+#[derive(Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    error: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    delta: Delta,
+}
+
+#[derive(Deserialize, Default)]
+struct Delta {
+    content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<ToolCallDelta>,
+}
+
+#[derive(Deserialize)]
+struct ToolCallDelta {
+    index: u32,
+    id: Option<String>,
+    function: Option<FunctionDelta>,
+}
+
+#[derive(Deserialize)]
+struct FunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+impl StreamedAnswer {
+    /// Takes one event's data (a `chat.completion.chunk`); returns the text it adds, if any.
+    pub fn push(&mut self, data: &str) -> Result<Option<String>, ProviderError> {
+        let chunk: Chunk = serde_json::from_str(data)
+            .map_err(|e| ProviderError::protocol("llm", format!("unexpected chunk: {e}")))?;
+        if let Some(error) = chunk.error {
+            return Err(ProviderError::protocol(
+                "llm",
+                format!("the model failed mid-answer: {error}"),
+            ));
+        }
+        let mut added = String::new();
+        for choice in chunk.choices {
+            if let Some(text) = choice.delta.content {
+                added.push_str(&text);
+            }
+            for call in choice.delta.tool_calls {
+                let entry = self.calls.entry(call.index).or_default();
+                if let Some(id) = call.id {
+                    entry.0 = id;
+                }
+                if let Some(function) = call.function {
+                    if let Some(name) = function.name {
+                        entry.1.push_str(&name);
+                    }
+                    if let Some(arguments) = function.arguments {
+                        entry.2.push_str(&arguments);
+                    }
+                }
+            }
+        }
+        self.text.push_str(&added);
+        Ok((!added.is_empty()).then_some(added))
+    }
+
+    /// The whole answer, as [`ChatModel::complete`] would have given it.
+    pub fn finish(self) -> Result<ChatReply, ProviderError> {
+        let tool_calls = self
+            .calls
+            .into_values()
+            .map(|(id, name, arguments)| {
+                if name.is_empty() {
+                    return Err(ProviderError::protocol(
+                        "llm",
+                        "a streamed tool call came without a name",
+                    ));
+                }
+                Ok(ToolCall {
+                    id,
+                    // Models sometimes send "" for no arguments.
+                    arguments: serde_json::from_str(&arguments).unwrap_or(serde_json::Value::Null),
+                    name,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ChatReply {
+            content: Some(self.text).filter(|c| !c.trim().is_empty()),
+            tool_calls,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+    use super::*;
+
+    fn chunk(delta: serde_json::Value) -> String {
+        serde_json::json!({"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]})
+            .to_string()
+    }
+
+    #[test]
+    fn text_is_handed_over_as_it_comes_and_kept_whole() {
+        let mut answer = StreamedAnswer::default();
+        assert_eq!(
+            answer
+                .push(&chunk(
+                    serde_json::json!({"role": "assistant", "content": ""})
+                ))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            answer
+                .push(&chunk(serde_json::json!({"content": "Hello"})))
+                .unwrap()
+                .as_deref(),
+            Some("Hello")
+        );
+        assert_eq!(
+            answer
+                .push(&chunk(serde_json::json!({"content": " there."})))
+                .unwrap()
+                .as_deref(),
+            Some(" there.")
+        );
+        let reply = answer.finish().unwrap();
+        assert_eq!(reply.content.as_deref(), Some("Hello there."));
+        assert!(reply.tool_calls.is_empty());
+    }
+
+    #[test]
+    fn tool_calls_are_joined_by_index_even_interleaved() {
+        let mut answer = StreamedAnswer::default();
+        let call = |delta: serde_json::Value| chunk(serde_json::json!({"tool_calls": [delta]}));
+        for data in [
+            call(
+                serde_json::json!({"index": 0, "id": "call_a", "type": "function", "function": {"name": "check_availability", "arguments": ""}}),
+            ),
+            call(
+                serde_json::json!({"index": 1, "id": "call_b", "type": "function", "function": {"name": "end_call", "arguments": "{\"rea"}}),
+            ),
+            call(serde_json::json!({"index": 0, "function": {"arguments": "{\"days\""}})),
+            call(serde_json::json!({"index": 1, "function": {"arguments": "son\":\"done\"}"}})),
+            call(serde_json::json!({"index": 0, "function": {"arguments": ":3}"}})),
+        ] {
+            assert_eq!(answer.push(&data).unwrap(), None);
+        }
+        let reply = answer.finish().unwrap();
+        assert_eq!(reply.content, None);
+        assert_eq!(
+            reply.tool_calls,
+            vec![
+                ToolCall {
+                    id: "call_a".into(),
+                    name: "check_availability".into(),
+                    arguments: serde_json::json!({"days": 3})
+                },
+                ToolCall {
+                    id: "call_b".into(),
+                    name: "end_call".into(),
+                    arguments: serde_json::json!({"reason": "done"})
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_stream_is_a_protocol_error_not_a_panic() {
+        let mut answer = StreamedAnswer::default();
+        assert!(answer.push("not json").is_err());
+        assert!(
+            answer
+                .push(r#"{"error": {"message": "overloaded"}}"#)
+                .is_err()
+        );
+        let mut nameless = StreamedAnswer::default();
+        nameless
+            .push(&chunk(
+                serde_json::json!({"tool_calls": [{"index": 0, "function": {"arguments": "{}"}}]}),
+            ))
+            .unwrap();
+        assert!(nameless.finish().is_err());
     }
 }

@@ -32,8 +32,12 @@ pub struct SimConfig {
     /// Time scale: every simulated duration is multiplied by it
     /// (0.05 runs calls 20 times faster than real time).
     pub speed: f64,
-    /// Extra latency added before every chat completion response.
+    /// Extra latency added before every chat completion response: the model's time to first
+    /// token.
     pub llm_delay_ms: u64,
+    /// The model's writing speed after its first token; 0 writes instantly. A streamed
+    /// completion sends a token every `1 / rate` seconds, an unstreamed one waits for them all.
+    pub llm_tokens_per_sec: f64,
     /// When set, the LLM endpoint requires `Authorization: Bearer <key>`.
     pub llm_api_key: Option<String>,
 }
@@ -47,6 +51,7 @@ impl Default for SimConfig {
             auth_token: "sim-auth-token".to_owned(),
             speed: 1.0,
             llm_delay_ms: 0,
+            llm_tokens_per_sec: 0.0,
             llm_api_key: None,
         }
     }
@@ -73,7 +78,8 @@ impl SimConfig {
     /// | `SIM_ACCOUNT_SID` | `ACsimulator0000000000000000000000` | the only Twilio account |
     /// | `SIM_AUTH_TOKEN` | `sim-auth-token` | Twilio auth token / webhook signing key |
     /// | `SIM_SPEED` | `1.0` | time scale (0.05 = 20 times faster) |
-    /// | `SIM_LLM_DELAY_MS` | `0` | extra latency per chat completion |
+    /// | `SIM_LLM_DELAY_MS` | `0` | extra latency per chat completion (time to first token) |
+    /// | `SIM_LLM_TOKENS_PER_SEC` | `0` | the model's token rate after the first; 0 = instant |
     /// | `SIM_LLM_API_KEY` | unset | when set, the LLM endpoint requires this bearer key |
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -110,6 +116,20 @@ impl SimConfig {
                 .trim()
                 .parse()
                 .map_err(|e| invalid("SIM_LLM_DELAY_MS", &v, e))?;
+        }
+        if let Some(v) = get("SIM_LLM_TOKENS_PER_SEC") {
+            let rate: f64 = v
+                .trim()
+                .parse()
+                .map_err(|e| invalid("SIM_LLM_TOKENS_PER_SEC", &v, e))?;
+            if !(rate.is_finite() && rate >= 0.0) {
+                return Err(invalid(
+                    "SIM_LLM_TOKENS_PER_SEC",
+                    &v,
+                    "must be zero or a positive number",
+                ));
+            }
+            cfg.llm_tokens_per_sec = rate;
         }
         cfg.llm_api_key = get("SIM_LLM_API_KEY").map(|v| v.trim().to_owned());
         Ok(cfg)

@@ -1,6 +1,7 @@
 //! `callwright-sim` binary: reads `SIM_*` environment variables (see
 //! [`SimConfig::from_env`]: `SIM_BIND`, `SIM_SMTP_BIND`, `SIM_ACCOUNT_SID`,
-//! `SIM_AUTH_TOKEN`, `SIM_SPEED`, `SIM_LLM_DELAY_MS`, `SIM_LLM_API_KEY`) and
+//! `SIM_AUTH_TOKEN`, `SIM_SPEED`, `SIM_LLM_DELAY_MS`, `SIM_LLM_TOKENS_PER_SEC`,
+//! `SIM_LLM_API_KEY`) and
 //! serves the simulator (HTTP and the SMTP sink) until Ctrl-C or SIGTERM.
 
 use callwright_sim::{Sim, SimConfig};
@@ -19,6 +20,7 @@ async fn main() -> anyhow::Result<()> {
         smtp_bind = %config.smtp_bind,
         speed = config.speed,
         llm_delay_ms = config.llm_delay_ms,
+        llm_tokens_per_sec = config.llm_tokens_per_sec,
         llm_auth = config.llm_api_key.is_some(),
         "starting callwright-sim"
     );

@@ -42,6 +42,10 @@ use temporalio_sdk::{
 mod after_call;
 mod attempt;
 
+/// Patch marker (docs/versioning.md): an answered call re-arms its follow timer with the
+/// call's length instead of keeping the ringing timer.
+const FOLLOW_ANSWERED_PATCH: &str = "follow-answered";
+
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Whether a voicemail is owed on the live call.

@@ -92,3 +92,67 @@ fixture!(
     lead_erasure,
     "A lead's erasure: its recording deleted at the provider, its workflows' histories deleted, its projections blanked with the audit row (`lead_delete.rs`)."
 );
+fixture!(
+    interested_call_follow_answered,
+    "`interested_call` recorded with the `follow-answered` marker (`lifecycle.rs`)."
+);
+
+/// The timers of a fixture's history, in order: `(started, duration in seconds)` for each
+/// start, `(canceled, 0)` and `(fired, 0)` for the others, by the timer's id.
+fn timers(name: &str) -> Vec<(&'static str, String, f64)> {
+    let path = format!("{}/tests/histories/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let history: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for event in history["events"].as_array().unwrap() {
+        let attributes = &event["attributes"];
+        let seconds = |v: &serde_json::Value| {
+            v.as_str()
+                .and_then(|s| s.trim_end_matches('s').parse::<f64>().ok())
+                .unwrap_or_default()
+        };
+        if let Some(a) = attributes.get("TimerStartedEventAttributes") {
+            let id = a["timer_id"].as_str().unwrap().to_owned();
+            out.push(("started", id, seconds(&a["start_to_fire_timeout"])));
+        } else if let Some(a) = attributes.get("TimerCanceledEventAttributes") {
+            out.push(("canceled", a["timer_id"].as_str().unwrap().to_owned(), 0.0));
+        } else if let Some(a) = attributes.get("TimerFiredEventAttributes") {
+            out.push(("fired", a["timer_id"].as_str().unwrap().to_owned(), 0.0));
+        }
+    }
+    out
+}
+
+/// What the `follow-answered` marker changed, read from the two recordings of the same call:
+/// before it, the ringing timer armed at the dial outlives the answer (it would fire, and ask
+/// the provider, mid-conversation); with it, the answer cancels that timer and arms one as
+/// long as the call may last.
+#[test]
+fn an_answered_call_drops_its_ringing_timer() {
+    let before = timers("interested_call");
+    let ringing = &before[0];
+    assert_eq!(ringing.0, "started", "{before:?}");
+    assert!(
+        !before
+            .iter()
+            .any(|(kind, id, _)| *kind == "canceled" && *id == ringing.1),
+        "without the marker the ringing timer was never canceled: {before:?}"
+    );
+
+    let after = timers("interested_call_follow_answered");
+    let ringing = &after[0];
+    assert_eq!(ringing.0, "started", "{after:?}");
+    assert_eq!(
+        after[1],
+        ("canceled", ringing.1.clone(), 0.0),
+        "the answer cancels the ringing timer first: {after:?}"
+    );
+    // The e2e stack's settings (`worker/tests/e2e/support.rs`): a 10 s ring timeout, so a
+    // ringing bound of 130 s, and calls of at most 120 s.
+    assert_eq!(ringing.2, 130.0, "{after:?}");
+    let (kind, _, length) = &after[2];
+    assert!(
+        *kind == "started" && *length == 120.0,
+        "then waits as long as the call may last: {after:?}"
+    );
+}

@@ -29,6 +29,7 @@ pub mod knowledge;
 pub mod qualify;
 pub mod replies;
 pub mod requests;
+pub mod stream;
 pub mod summary;
 pub mod terms;
 pub mod text;
@@ -69,6 +70,16 @@ struct ChatRequest {
     tools: Vec<ToolDef>,
     #[serde(default)]
     tool_choice: Option<Value>,
+    #[serde(default)]
+    stream: bool,
+    #[serde(default)]
+    stream_options: Option<StreamOptions>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StreamOptions {
+    #[serde(default)]
+    include_usage: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,7 +223,21 @@ async fn completions(
             None,
         );
     }
-    Json(respond(&request)).into_response()
+    let body = respond(&request);
+    let rate = state.config.llm_tokens_per_sec;
+    if request.stream {
+        let usage = request
+            .stream_options
+            .as_ref()
+            .is_some_and(|o| o.include_usage);
+        return stream::respond(&body, usage, rate);
+    }
+    tokio::time::sleep(stream::generation_time(
+        stream::completion_tokens(&body),
+        rate,
+    ))
+    .await;
+    Json(body).into_response()
 }
 
 /// Whether the request's last message is a successful `book_meeting` tool result.

@@ -4,6 +4,7 @@
 //! an attempt runs, kept apart from the workflow's handlers.
 
 use super::*;
+use temporalio_sdk::CancellableFuture as _;
 
 impl LeadWorkflow {
     /// Waits, durably and visibly (phase `waiting_window`, `next_action_at`), until the lead's
@@ -242,6 +243,11 @@ impl LeadWorkflow {
     /// Waits until the call is over, leaving a voicemail when AMD asks for one. If the final
     /// status never arrives, asks the provider.
     pub(super) async fn follow_call(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<()> {
+        // The ringing timer is only the bound on a call that is never answered. Before this
+        // marker, an answer left it running, so every call dialled in the same second fired
+        // it (and a provider lookup) together, 145 s later, in the middle of their
+        // conversations: a burst of workflow tasks that showed as the live-call tail.
+        let rearm_on_answer = ctx.patched(FOLLOW_ANSWERED_PATCH);
         loop {
             let (answered, settings) = ctx.state(|s| {
                 (
@@ -256,12 +262,23 @@ impl LeadWorkflow {
             } else {
                 u64::from(settings.ring_timeout_secs) + 120
             };
+            let timer = ctx.timer(Duration::from_secs(patience));
+            let mut timer = std::pin::pin!(timer);
             let woke_by_state = select! {
-                _ = ctx.wait_condition(|s: &Self| {
-                    s.call.as_ref().is_none_or(|c| c.is_over() || c.voicemail == Voicemail::Due)
+                _ = ctx.wait_condition(move |s: &Self| {
+                    s.call.as_ref().is_none_or(|c| {
+                        c.is_over()
+                            || c.voicemail == Voicemail::Due
+                            || (rearm_on_answer && !answered && c.status == CallStatus::InProgress)
+                    })
                 }) => true,
-                _ = ctx.timer(Duration::from_secs(patience)) => false,
+                _ = timer.as_mut() => false,
             };
+            if woke_by_state && rearm_on_answer {
+                // Dropping a timer future does not cancel it at the server: it would still
+                // fire (a workflow task for nothing) when its time comes.
+                timer.as_ref().get_ref().cancel();
+            }
             if woke_by_state {
                 let voicemail = ctx.state_mut(|s| {
                     let lead = &s.lead;
@@ -291,6 +308,9 @@ impl LeadWorkflow {
                             )
                             .await;
                     }
+                    // Answered: wait again, bounded by the call's length now.
+                    None if rearm_on_answer
+                        && ctx.state(|s| s.call.as_ref().is_some_and(|c| !c.is_over())) => {}
                     None => return Ok(()),
                 }
             } else {
