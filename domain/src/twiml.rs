@@ -49,6 +49,38 @@ pub enum Verb {
         /// Its URL.
         url: String,
     },
+    /// `<Connect action=…><ConversationRelay …/></Connect>`: Twilio recognises the callee's
+    /// speech, speaks the text our socket sends, detects the end of turns and barge-ins; when
+    /// the session ends (or our socket fails), Twilio posts to `action` and runs its TwiML.
+    ConversationRelay(Box<Relay>),
+}
+
+/// The settings of one ConversationRelay session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relay {
+    /// Where Twilio posts when the session ends (`SessionStatus`, `HandoffData`).
+    pub action: String,
+    /// Our WebSocket (`wss://` in production).
+    pub url: String,
+    /// What Twilio says before the first prompt; `None` on a reconnect, so the callee does
+    /// not hear the greeting twice.
+    pub welcome_greeting: Option<String>,
+    /// BCP 47 tag of the conversation (`en-US`, `he-IL`).
+    pub language: String,
+    /// `Google`, `Amazon` or `ElevenLabs`.
+    pub tts_provider: String,
+    /// The voice, in the speech provider's naming.
+    pub voice: String,
+    /// `Google` or `Deepgram`.
+    pub transcription_provider: String,
+    /// The recognition model (`nova-3-general`, `telephony`, ...).
+    pub speech_model: String,
+    /// How readily the callee's speech stops the agent: `low`, `medium` or `high`.
+    pub interrupt_sensitivity: String,
+    /// Keypad digits arrive as `dtmf` messages.
+    pub dtmf_detection: bool,
+    /// `<Parameter>`s, delivered in the `setup` message's `customParameters`.
+    pub parameters: Vec<(String, String)>,
 }
 
 /// A TwiML `<Response>`.
@@ -144,7 +176,41 @@ fn render_verb(verb: &Verb, out: &mut String) {
             r#"<Redirect method="POST">{}</Redirect>"#,
             escape(url)
         )),
+        Verb::ConversationRelay(relay) => render_relay(relay, out),
     }
+}
+
+fn render_relay(relay: &Relay, out: &mut String) {
+    out.push_str(&format!(
+        r#"<Connect action="{}"><ConversationRelay url="{}""#,
+        escape(&relay.action),
+        escape(&relay.url)
+    ));
+    if let Some(greeting) = &relay.welcome_greeting {
+        // The disclosure is in the greeting: the callee hears it whole.
+        out.push_str(&format!(
+            r#" welcomeGreeting="{}" welcomeGreetingInterruptible="none""#,
+            escape(greeting)
+        ));
+    }
+    out.push_str(&format!(
+        r#" language="{}" ttsProvider="{}" voice="{}" transcriptionProvider="{}" speechModel="{}" interruptible="speech" interruptSensitivity="{}" dtmfDetection="{}">"#,
+        escape(&relay.language),
+        escape(&relay.tts_provider),
+        escape(&relay.voice),
+        escape(&relay.transcription_provider),
+        escape(&relay.speech_model),
+        escape(&relay.interrupt_sensitivity),
+        relay.dtmf_detection,
+    ));
+    for (name, value) in &relay.parameters {
+        out.push_str(&format!(
+            r#"<Parameter name="{}" value="{}"/>"#,
+            escape(name),
+            escape(value)
+        ));
+    }
+    out.push_str("</ConversationRelay></Connect>");
 }
 
 /// Escapes text for XML element content and attribute values. Tabs and line ends become
@@ -215,6 +281,49 @@ mod tests {
                 r#"<Say voice="Google.he-IL-Standard-A" language="he-IL">שלום</Say></Gather><Hangup/></Response>"#
             )
         );
+    }
+
+    fn relay(greeting: Option<&str>) -> Relay {
+        Relay {
+            action: "relay-ended?wf=lead-1&attempt=1".into(),
+            url: "wss://calls.example.com/twilio/relay?wf=lead-1&attempt=1".into(),
+            welcome_greeting: greeting.map(str::to_owned),
+            language: "he-IL".into(),
+            tts_provider: "Google".into(),
+            voice: "he-IL-Wavenet-A".into(),
+            transcription_provider: "Google".into(),
+            speech_model: "telephony".into(),
+            interrupt_sensitivity: "low".into(),
+            dtmf_detection: true,
+            parameters: vec![("attempt".into(), "1".into())],
+        }
+    }
+
+    #[test]
+    fn renders_a_conversation_relay_with_and_without_its_greeting() {
+        let first = Twiml::new()
+            .push(Verb::ConversationRelay(Box::new(relay(Some(
+                "שלום, כאן העוזר של Acme",
+            )))))
+            .render();
+        assert_eq!(
+            first,
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Response>"#,
+                r#"<Connect action="relay-ended?wf=lead-1&amp;attempt=1">"#,
+                r#"<ConversationRelay url="wss://calls.example.com/twilio/relay?wf=lead-1&amp;attempt=1""#,
+                r#" welcomeGreeting="שלום, כאן העוזר של Acme" welcomeGreetingInterruptible="none""#,
+                r#" language="he-IL" ttsProvider="Google" voice="he-IL-Wavenet-A" transcriptionProvider="Google" speechModel="telephony""#,
+                r#" interruptible="speech" interruptSensitivity="low" dtmfDetection="true">"#,
+                r#"<Parameter name="attempt" value="1"/></ConversationRelay></Connect></Response>"#
+            )
+        );
+        // A reconnect: no greeting, the rest the same.
+        let again = Twiml::new()
+            .push(Verb::ConversationRelay(Box::new(relay(None))))
+            .render();
+        assert!(!again.contains("welcomeGreeting"), "{again}");
+        check_round_trip(&Twiml::new().push(Verb::ConversationRelay(Box::new(relay(None)))));
     }
 
     #[test]
@@ -288,6 +397,40 @@ mod tests {
                 assert_eq!(node.attribute("length"), Some(secs.to_string().as_str()));
             }
             Verb::Hangup => assert_eq!(node.tag_name().name(), "Hangup"),
+            Verb::ConversationRelay(relay) => {
+                assert_eq!(node.tag_name().name(), "Connect");
+                assert_eq!(
+                    node.attribute("action"),
+                    Some(expected(&relay.action).as_str())
+                );
+                let inner = node.first_element_child().expect("a <ConversationRelay>");
+                assert_eq!(inner.tag_name().name(), "ConversationRelay");
+                let attr = |name: &str| inner.attribute(name).map(str::to_owned);
+                assert_eq!(attr("url"), Some(expected(&relay.url)), "{xml:?}");
+                assert_eq!(
+                    attr("welcomeGreeting"),
+                    relay.welcome_greeting.as_deref().map(expected),
+                    "{xml:?}"
+                );
+                assert_eq!(attr("language"), Some(expected(&relay.language)));
+                assert_eq!(attr("voice"), Some(expected(&relay.voice)));
+                let parameters: Vec<(String, String)> = inner
+                    .children()
+                    .map(|p| {
+                        assert_eq!(p.tag_name().name(), "Parameter");
+                        (
+                            p.attribute("name").unwrap_or_default().to_owned(),
+                            p.attribute("value").unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                let sent: Vec<(String, String)> = relay
+                    .parameters
+                    .iter()
+                    .map(|(n, v)| (expected(n), expected(v)))
+                    .collect();
+                assert_eq!(parameters, sent, "{xml:?}");
+            }
             Verb::Dial {
                 number,
                 timeout_secs,
@@ -401,6 +544,27 @@ mod tests {
                     timeout_secs
                 }),
                 Just(Verb::Hangup),
+                (
+                    nasty_text(),
+                    nasty_text(),
+                    proptest::option::of(nasty_text()),
+                    nasty_text()
+                )
+                    .prop_map(|(action, url, welcome_greeting, value)| {
+                        Verb::ConversationRelay(Box::new(Relay {
+                            action,
+                            url,
+                            welcome_greeting,
+                            language: "en-US".into(),
+                            tts_provider: "ElevenLabs".into(),
+                            voice: "UgBBYS2sOqTuMpoF3BR0".into(),
+                            transcription_provider: "Deepgram".into(),
+                            speech_model: "nova-3-general".into(),
+                            interrupt_sensitivity: "low".into(),
+                            dtmf_detection: false,
+                            parameters: vec![("p".into(), value)],
+                        }))
+                    }),
             ];
             leaf.prop_recursive(2, 8, 4, move |inner| {
                 (

@@ -5,12 +5,12 @@
 
 use arbitrary::{Result, Unstructured};
 use callwright_domain::Language;
-use callwright_domain::twiml::{Twiml, Verb};
+use callwright_domain::twiml::{Relay, Twiml, Verb};
 use libfuzzer_sys::fuzz_target;
 
 fn verb(u: &mut Unstructured<'_>, depth: u32) -> Result<Verb> {
     let language = *u.choose(&Language::ALL)?;
-    Ok(match u.int_in_range(0..=6)? {
+    Ok(match u.int_in_range(0..=7)? {
         0 => Verb::Say {
             text: u.arbitrary()?,
             language,
@@ -42,6 +42,19 @@ fn verb(u: &mut Unstructured<'_>, depth: u32) -> Result<Verb> {
             number: u.arbitrary()?,
             timeout_secs: u.arbitrary()?,
         },
+        6 => Verb::ConversationRelay(Box::new(Relay {
+            action: u.arbitrary()?,
+            url: u.arbitrary()?,
+            welcome_greeting: u.arbitrary()?,
+            language: u.arbitrary()?,
+            tts_provider: u.arbitrary()?,
+            voice: u.arbitrary()?,
+            transcription_provider: u.arbitrary()?,
+            speech_model: u.arbitrary()?,
+            interrupt_sensitivity: u.arbitrary()?,
+            dtmf_detection: u.arbitrary()?,
+            parameters: u.arbitrary()?,
+        })),
         _ => Verb::Hangup,
     })
 }
@@ -79,6 +92,34 @@ fn check(node: roxmltree::Node<'_, '_>, verb: &Verb, xml: &str) {
             assert_eq!(node.attribute("length"), Some(secs.to_string().as_str()))
         }
         Verb::Hangup => assert_eq!(node.tag_name().name(), "Hangup"),
+        Verb::ConversationRelay(relay) => {
+            assert_eq!(node.tag_name().name(), "Connect");
+            assert_eq!(node.attribute("action"), Some(expected(&relay.action).as_str()));
+            let inner = node.first_element_child().expect("a <ConversationRelay>");
+            let attr = |name: &str| inner.attribute(name).map(str::to_owned);
+            assert_eq!(attr("url"), Some(expected(&relay.url)), "{xml:?}");
+            assert_eq!(
+                attr("welcomeGreeting"),
+                relay.welcome_greeting.as_deref().map(expected),
+                "{xml:?}"
+            );
+            assert_eq!(attr("voice"), Some(expected(&relay.voice)), "{xml:?}");
+            let parameters: Vec<(String, String)> = inner
+                .children()
+                .map(|p| {
+                    (
+                        p.attribute("name").unwrap_or_default().to_owned(),
+                        p.attribute("value").unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            let sent: Vec<(String, String)> = relay
+                .parameters
+                .iter()
+                .map(|(n, v)| (expected(n), expected(v)))
+                .collect();
+            assert_eq!(parameters, sent, "{xml:?}");
+        }
         Verb::Dial {
             number,
             timeout_secs,

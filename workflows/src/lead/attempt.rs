@@ -243,10 +243,10 @@ impl LeadWorkflow {
     /// Waits until the call is over, leaving a voicemail when AMD asks for one. If the final
     /// status never arrives, asks the provider.
     pub(super) async fn follow_call(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<()> {
-        // The ringing timer is only the bound on a call that is never answered. Before this
-        // marker, an answer left it running, so every call dialled in the same second fired
-        // it (and a provider lookup) together, 145 s later, in the middle of their
-        // conversations: a burst of workflow tasks that showed as the live-call tail.
+        // The ringing timer bounds a call that is never answered; an answered call is bounded
+        // by its own length. Left running past the answer, the ringing timer of every call
+        // dialled in the same second would fire together (each with a provider lookup) in the
+        // middle of their conversations. Histories from before the marker kept it running.
         let rearm_on_answer = ctx.patched(FOLLOW_ANSWERED_PATCH);
         loop {
             let (answered, settings) = ctx.state(|s| {
