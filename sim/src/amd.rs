@@ -3,8 +3,11 @@
 //! TwiML keeps running.
 
 use std::future::Future;
+use std::time::Duration;
 
 use crate::call_driver::CallCtx;
+use crate::callbacks::forge_copy;
+use crate::chaos::WebhookPlan;
 
 /// A task that reports `verdict` after `amd_secs` simulated seconds, unless the
 /// call ended before.
@@ -42,10 +45,25 @@ pub fn notify_later(
             );
             return;
         };
-        let detail = match state.webhooks.send(&method, &url, &params).await {
-            Ok(r) => format!("AnsweredBy={verdict}: {method} {url} -> HTTP {}", r.status),
-            Err(e) => format!("AnsweredBy={verdict}: {method} {url} -> failed: {e}"),
-        };
-        state.store.event(&sid, "amd_callback", detail);
+        // Chaos mode treats it as the callback it is: forged first, late, or twice.
+        let plan = WebhookPlan::draw(&state.store.chaos());
+        if plan.forge {
+            forge_copy(&state, &sid, "amd_callback", &method, &url, &params).await;
+        }
+        if let Some(ms) = plan.delay_ms {
+            state.store.count_chaos(|c| c.webhooks_delayed += 1);
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        for copy in 0..if plan.duplicate { 2 } else { 1 } {
+            if copy == 1 {
+                state.store.count_chaos(|c| c.webhooks_duplicated += 1);
+            }
+            state.store.count_chaos(|c| c.webhooks_sent += 1);
+            let detail = match state.webhooks.send(&method, &url, &params).await {
+                Ok(r) => format!("AnsweredBy={verdict}: {method} {url} -> HTTP {}", r.status),
+                Err(e) => format!("AnsweredBy={verdict}: {method} {url} -> failed: {e}"),
+            };
+            state.store.event(&sid, "amd_callback", detail);
+        }
     }
 }

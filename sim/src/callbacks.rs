@@ -165,10 +165,21 @@ async fn send_job(state: &SharedState, sid: &str, job: &Job, chaos: &str) {
 
 /// Sends a copy of `job` with a bad signature and counts how the receiver answered.
 async fn forge(state: &SharedState, sid: &str, job: &Job) {
-    let answer = state
-        .webhooks
-        .send_forged(&job.method, &job.url, &job.params)
-        .await;
+    let label = format!("{} ({})", job.label, job.status());
+    forge_copy(state, sid, &label, &job.method, &job.url, &job.params).await;
+}
+
+/// Sends a copy of a request with a bad signature first, as an attacker would, and counts
+/// how the receiver answered (anything but 403 is a defect the chaos suite reports).
+pub async fn forge_copy(
+    state: &SharedState,
+    sid: &str,
+    label: &str,
+    method: &str,
+    url: &str,
+    params: &[(String, String)],
+) {
+    let answer = state.webhooks.send_forged(method, url, params).await;
     state.store.count_chaos(|c| {
         c.bad_signatures_sent += 1;
         match answer {
@@ -181,11 +192,9 @@ async fn forge(state: &SharedState, sid: &str, job: &Job) {
         Ok(status) => format!("HTTP {status}"),
         Err(e) => format!("failed: {e}"),
     };
-    state.store.event(
-        sid,
-        "chaos",
-        format!("forged {} ({}): {detail}", job.label, job.status()),
-    );
+    state
+        .store
+        .event(sid, "chaos", format!("forged {label}: {detail}"));
 }
 
 impl Job {

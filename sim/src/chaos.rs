@@ -1,7 +1,8 @@
 //! Chaos mode for the reliability suite (`make chaos`): provider faults at a *rate* (rather
 //! than the one-shot counters of `/sim/faults`), slow chat completions, and a webhook mode that
-//! duplicates, reorders, delays and forges the status callbacks the simulated Twilio sends,
-//! with counters of what it did and of how the receiving API answered.
+//! duplicates, reorders, delays and forges the status and AMD callbacks the simulated Twilio
+//! sends, and duplicates, delays and forges its document requests (the voice URL, each
+//! `<Gather>` action), with counters of what it did and of how the receiving API answered.
 //!
 //! `POST /sim/chaos` replaces the settings (JSON [`ChaosConfig`], every field optional),
 //! `GET /sim/chaos` returns `{"config": ..., "counters": ...}`, `DELETE /sim/chaos` turns chaos
@@ -48,6 +49,14 @@ pub struct ChaosConfig {
     pub webhook_delay_ms: u64,
     /// Status callbacks preceded by a forged copy with a corrupted `X-Twilio-Signature`.
     pub webhook_bad_signature: f64,
+    /// Document requests (voice URL, `<Gather>` actions) sent a second time right after the
+    /// first, as a retry would: both answers must be the same document.
+    pub document_duplicate: f64,
+    /// Document requests sent late, by up to [`ChaosConfig::webhook_delay_ms`] (the callee
+    /// waits in silence, as behind a slow network).
+    pub document_delay: f64,
+    /// Document requests preceded by a forged copy with a corrupted signature.
+    pub document_bad_signature: f64,
 }
 
 impl ChaosConfig {
@@ -64,6 +73,9 @@ impl ChaosConfig {
             ("webhook_reorder", self.webhook_reorder),
             ("webhook_delay", self.webhook_delay),
             ("webhook_bad_signature", self.webhook_bad_signature),
+            ("document_duplicate", self.document_duplicate),
+            ("document_delay", self.document_delay),
+            ("document_bad_signature", self.document_bad_signature),
         ];
         for (name, rate) in rates {
             if !(0.0..=1.0).contains(&rate) {
@@ -105,6 +117,15 @@ pub struct ChaosCounters {
     pub bad_signatures_accepted: u64,
     /// Forged callbacks answered otherwise (another status or no answer).
     pub bad_signatures_other: u64,
+    /// Genuine document requests sent (duplicates included).
+    pub documents_sent: u64,
+    /// Document requests sent a second time.
+    pub documents_duplicated: u64,
+    /// Duplicated document requests answered with a different document than the first:
+    /// must stay zero (a repeat is answered once).
+    pub documents_duplicate_differs: u64,
+    /// Document requests sent late.
+    pub documents_delayed: u64,
 }
 
 /// What to do with one status callback.
@@ -118,6 +139,31 @@ pub struct WebhookPlan {
     pub reorder: bool,
     /// Deliver it twice.
     pub duplicate: bool,
+}
+
+/// What to do with one document request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocumentPlan {
+    /// Send a forged copy first.
+    pub forge: bool,
+    /// Wait this many milliseconds before sending it.
+    pub delay_ms: Option<u64>,
+    /// Send it again once answered, and compare the answers.
+    pub duplicate: bool,
+}
+
+impl DocumentPlan {
+    /// Draws a plan from the settings.
+    pub fn draw(config: &ChaosConfig) -> Self {
+        Self {
+            forge: roll(config.document_bad_signature),
+            delay_ms: roll(config.document_delay).then(|| {
+                let max = config.webhook_delay_ms.max(2);
+                rand::thread_rng().gen_range(max / 2..=max)
+            }),
+            duplicate: roll(config.document_duplicate),
+        }
+    }
 }
 
 /// Draws true with probability `rate` (0 never draws).
@@ -184,6 +230,29 @@ mod tests {
         assert!(ChaosConfig::default().validate().is_ok());
         let bad = ChaosConfig {
             webhook_duplicate: 1.5,
+            ..ChaosConfig::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn document_plans_follow_their_rates() {
+        assert_eq!(
+            DocumentPlan::draw(&ChaosConfig::default()),
+            DocumentPlan::default()
+        );
+        let all = ChaosConfig {
+            document_duplicate: 1.0,
+            document_delay: 1.0,
+            document_bad_signature: 1.0,
+            webhook_delay_ms: 3000,
+            ..ChaosConfig::default()
+        };
+        let plan = DocumentPlan::draw(&all);
+        assert!(plan.forge && plan.duplicate);
+        assert!(plan.delay_ms.is_some_and(|ms| (1500..=3000).contains(&ms)));
+        let bad = ChaosConfig {
+            document_delay: -0.1,
             ..ChaosConfig::default()
         };
         assert!(bad.validate().is_err());

@@ -2,13 +2,17 @@
 //! the scripted callee, follows Gather actions and Redirects, and gives way
 //! at once to REST modifications (new TwiML, new URL, hangup).
 
+use std::time::Duration;
+
 use tokio::sync::oneshot;
 
 use crate::call_driver::{CallCtx, guard};
+use crate::callbacks::forge_copy;
+use crate::chaos::DocumentPlan;
 use crate::personas::Reply;
 use crate::store::Control;
 use crate::twilio::twiml::{self, Gather, Verb};
-use crate::twilio::webhook;
+use crate::twilio::webhook::{self, WebhookResponse};
 
 /// Documents executed per call before the simulator assumes a loop.
 const MAX_DOCUMENTS: usize = 200;
@@ -130,6 +134,15 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
                 params.push(("AnsweredBy".into(), by.clone()));
             }
             params.extend(extra);
+            let plan = DocumentPlan::draw(&ctx.state.store.chaos());
+            if plan.forge {
+                forge_copy(&ctx.state, &ctx.sid, "document", &method, &url, &params).await;
+            }
+            if let Some(ms) = plan.delay_ms {
+                ctx.state.store.count_chaos(|c| c.documents_delayed += 1);
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            ctx.state.store.count_chaos(|c| c.documents_sent += 1);
             let sent = guard(&mut ctx.rx, ctx.state.webhooks.send(&method, &url, &params)).await;
             match sent {
                 Err(control) => return Err(interrupt(ctx, control)),
@@ -142,6 +155,9 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
                         "webhook",
                         format!("{method} {url} -> HTTP {}", response.status),
                     );
+                    if plan.duplicate {
+                        duplicate(ctx, &method, &url, &params, &response).await;
+                    }
                     (response.body, url)
                 }
             }
@@ -154,6 +170,40 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
             format!("unusable TwiML from {base}: {e}"),
         ))),
     }
+}
+
+/// Chaos mode: the same request again, as a retry would send it; the answer must be the
+/// document the first one got (a repeated update is answered once).
+async fn duplicate(
+    ctx: &CallCtx,
+    method: &str,
+    url: &str,
+    params: &[(String, String)],
+    first: &WebhookResponse,
+) {
+    ctx.state.store.count_chaos(|c| {
+        c.documents_sent += 1;
+        c.documents_duplicated += 1;
+    });
+    let again = ctx.state.webhooks.send(method, url, params).await;
+    let same = again
+        .as_ref()
+        .is_ok_and(|r| r.status == first.status && r.body == first.body);
+    if !same {
+        ctx.state
+            .store
+            .count_chaos(|c| c.documents_duplicate_differs += 1);
+    }
+    let detail = match again {
+        Ok(r) if same => format!("HTTP {}, the same document", r.status),
+        Ok(r) => format!("HTTP {}, a different document: {}", r.status, r.body),
+        Err(e) => format!("failed: {e}"),
+    };
+    ctx.state.store.event(
+        &ctx.sid,
+        "chaos",
+        format!("duplicate {method} {url}: {detail}"),
+    );
 }
 
 fn interrupt(ctx: &CallCtx, control: Control) -> Flow {

@@ -457,12 +457,14 @@ impl Suite {
         let campaign = self.start_campaign(&run, self.args.small).await?;
         let state = self.wait_live(&run, &campaign, 3).await?;
         let t0 = Instant::now();
-        self.args.env.stop_temporal()?;
-        self.log(&run.name, format!("Temporal stopped ({state})"));
+        // SIGKILL, as a crash or the OOM killer would: no chance to flush or to finish a
+        // write; the server must come back from what its SQLite file (and WAL) holds.
+        self.args.env.kill_temporal()?;
+        self.log(&run.name, format!("Temporal killed ({state})"));
         tokio::time::sleep(Duration::from_secs(5)).await;
         self.args.env.start_temporal()?;
         let note = format!(
-            "Temporal dev server stopped at {:.0} s ({state}), serving again after {:.1} s",
+            "Temporal dev server killed (SIGKILL) at {:.0} s ({state}), serving again after {:.1} s",
             (t0 - run.started).as_secs_f64(),
             t0.elapsed().as_secs_f64()
         );
@@ -538,18 +540,27 @@ impl Suite {
                 "webhook_duplicate": 0.10, "webhook_reorder": 0.10,
                 "webhook_delay": 0.05, "webhook_delay_ms": 3000,
                 "webhook_bad_signature": 0.01,
+                "document_duplicate": 0.10, "document_delay": 0.05,
+                "document_bad_signature": 0.01,
             }))
             .await?;
         let campaign = self.start_campaign(&run, self.args.small).await?;
         let mut chaotic = self.finish(run, &campaign).await?;
         let counters = self.sim.get("chaos").await?["counters"].clone();
         chaotic.notes.push(format!(
-            "callbacks sent {}, duplicated {}, reordered {}, delayed {}; forged {} → 403 {}, accepted {}, other {}",
+            "status and AMD callbacks sent {}, duplicated {}, reordered {}, delayed {}; voice and Gather requests sent {}, duplicated {} (answered differently {}), delayed {}; forged {} → 403 {}, accepted {}, other {}",
             counters["webhooks_sent"], counters["webhooks_duplicated"],
             counters["webhooks_reordered"], counters["webhooks_delayed"],
+            counters["documents_sent"], counters["documents_duplicated"],
+            counters["documents_duplicate_differs"], counters["documents_delayed"],
             counters["bad_signatures_sent"], counters["bad_signatures_rejected"],
             counters["bad_signatures_accepted"], counters["bad_signatures_other"]
         ));
+        if counters["documents_duplicate_differs"] != 0 {
+            chaotic.mismatches.push(format!(
+                "a repeated voice or Gather request was answered with another document: {counters}"
+            ));
+        }
         if counters["bad_signatures_sent"] != counters["bad_signatures_rejected"] {
             chaotic.mismatches.push(format!(
                 "forged callbacks not all refused with 403: {counters}"

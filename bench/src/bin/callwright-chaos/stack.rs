@@ -87,13 +87,31 @@ impl Env {
         ])
     }
 
-    /// Stops the Temporal dev server (its SQLite file stays).
-    pub fn stop_temporal(&self) -> anyhow::Result<()> {
-        self.script(&[
-            "scripts/temporal.sh",
-            "stop",
-            &self.temporal_dir.display().to_string(),
-        ])
+    /// Kills the Temporal dev server's process group with SIGKILL and waits until it is gone.
+    pub fn kill_temporal(&self) -> anyhow::Result<()> {
+        let pidfile = self.temporal_dir.join("temporal.pid");
+        let pid: u32 = std::fs::read_to_string(&pidfile)?
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", pidfile.display()))?;
+        // The server was started as the leader of its own process group (setsid).
+        let status = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .status()?;
+        anyhow::ensure!(status.success(), "kill -KILL -{pid} failed: {status}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "Temporal (pid {pid}) still there 20 s after SIGKILL"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // What a clean stop removes, so `start` does not take the dead server for a live one.
+        for stale in ["temporal.pid", "temporal.ports"] {
+            let _ = std::fs::remove_file(self.temporal_dir.join(stale));
+        }
+        Ok(())
     }
 
     /// Starts the Temporal dev server on the same file and ports.
