@@ -38,7 +38,7 @@ bench-dashboard: ## The live calls view with 500 calls streaming, in headless Ch
 chaos: ## Run the chaos/failure-injection suite (scripts/chaos.sh)
 	@scripts/chaos.sh $(CHAOS_ARGS)
 
-fuzz: ## cargo fuzz the parsers (phone, TwiML, webhook, CSV upload), FUZZ_SECONDS each (default 60); prints exec counts
+fuzz: ## cargo fuzz the parsers (phone, TwiML, webhook, CSV upload, relay frames, streamed model answers), FUZZ_SECONDS each (default 60); prints exec counts
 	@scripts/fuzz.sh
 
 fuzz-api: ## schemathesis against /openapi.json on a private stack: no 5xx, responses match the schema (FUZZ_MAX_EXAMPLES=40; FUZZ_CHECKS=all: every check, stateful phase included)

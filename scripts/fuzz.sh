@@ -26,7 +26,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 [[ $SECONDS_EACH =~ ^[0-9]+$ ]] || die "FUZZ_SECONDS must be a number of seconds, not '$SECONDS_EACH'"
 SANITIZER=${FUZZ_SANITIZER:-none}
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(phone twiml webhook csv_upload relay_frame)
+((${#TARGETS[@]})) || TARGETS=(phone twiml webhook csv_upload relay_frame model_stream)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   log "installing cargo-fuzz (cargo install cargo-fuzz --locked)"
