@@ -36,7 +36,13 @@ impl Clauses {
         let mut out = Vec::new();
         while let Some(end) = self.clause_end() {
             let rest = self.pending.split_off(end);
-            out.push(std::mem::replace(&mut self.pending, rest));
+            let clause = std::mem::replace(&mut self.pending, rest);
+            // Spaces alone are no clause: they go with the next one.
+            if clause.trim().is_empty() {
+                self.pending.insert_str(0, &clause);
+                break;
+            }
+            out.push(clause);
         }
         out
     }
@@ -58,8 +64,9 @@ impl Clauses {
                 return Some(after);
             }
             if CLOSERS.contains(&c) {
-                // A space must follow: "3.5" and "e.g." mid-word are not ends. Undecided
-                // until the next character arrives.
+                // A space must follow: "3.5" and "acme.com" are not ends (an abbreviation
+                // before a space, "Mr. ", is: a short clause, no harm). Undecided until the
+                // next character arrives.
                 match chars.peek() {
                     Some((_, next)) if next.is_whitespace() => {
                         return Some(after + next.len_utf8());

@@ -166,6 +166,9 @@ pub struct OpenAiConfig {
 /// OpenAI-compatible `/chat/completions` adapter.
 pub struct OpenAiChat {
     http: reqwest::Client,
+    /// For streamed answers: the timeout bounds each wait for the next bytes, not the whole
+    /// answer, so a long answer that keeps coming is not cut mid-sentence.
+    streaming: reqwest::Client,
     config: OpenAiConfig,
 }
 
@@ -173,7 +176,15 @@ impl OpenAiChat {
     /// A client for this endpoint.
     pub fn new(config: OpenAiConfig) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder().timeout(config.timeout).build()?;
-        Ok(Self { http, config })
+        let streaming = reqwest::Client::builder()
+            .connect_timeout(config.timeout)
+            .read_timeout(config.timeout)
+            .build()?;
+        Ok(Self {
+            http,
+            streaming,
+            config,
+        })
     }
 }
 
@@ -238,8 +249,8 @@ impl OpenAiChat {
             "{}/chat/completions",
             self.config.base_url.trim_end_matches('/')
         );
-        let resp = self
-            .http
+        let client = if stream { &self.streaming } else { &self.http };
+        let resp = client
             .post(url)
             .bearer_auth(self.config.api_key.expose_secret())
             .json(&body)
@@ -332,26 +343,26 @@ pub struct StreamedAnswer {
 
 #[derive(Deserialize)]
 struct Chunk {
-    #[serde(default)]
-    choices: Vec<ChunkChoice>,
+    choices: Option<Vec<ChunkChoice>>,
     error: Option<serde_json::Value>,
 }
 
+// Compatible servers (vLLM, LiteLLM) send `null` where OpenAI leaves a field out: every
+// field is an `Option`.
 #[derive(Deserialize)]
 struct ChunkChoice {
-    #[serde(default)]
-    delta: Delta,
+    delta: Option<Delta>,
 }
 
 #[derive(Deserialize, Default)]
 struct Delta {
     content: Option<String>,
-    #[serde(default)]
-    tool_calls: Vec<ToolCallDelta>,
+    tool_calls: Option<Vec<ToolCallDelta>>,
 }
 
 #[derive(Deserialize)]
 struct ToolCallDelta {
+    #[serde(default)]
     index: u32,
     id: Option<String>,
     function: Option<FunctionDelta>,
@@ -375,18 +386,20 @@ impl StreamedAnswer {
             ));
         }
         let mut added = String::new();
-        for choice in chunk.choices {
-            if let Some(text) = choice.delta.content {
+        for choice in chunk.choices.unwrap_or_default() {
+            let delta = choice.delta.unwrap_or_default();
+            if let Some(text) = delta.content {
                 added.push_str(&text);
             }
-            for call in choice.delta.tool_calls {
+            for call in delta.tool_calls.unwrap_or_default() {
                 let entry = self.calls.entry(call.index).or_default();
                 if let Some(id) = call.id {
                     entry.0 = id;
                 }
                 if let Some(function) = call.function {
-                    if let Some(name) = function.name {
-                        entry.1.push_str(&name);
+                    // The name comes whole (some servers repeat it in every fragment).
+                    if let Some(name) = function.name.filter(|_| entry.1.is_empty()) {
+                        entry.1 = name;
                     }
                     if let Some(arguments) = function.arguments {
                         entry.2.push_str(&arguments);
@@ -410,10 +423,21 @@ impl StreamedAnswer {
                         "a streamed tool call came without a name",
                     ));
                 }
+                // "" is no arguments; anything else must be whole JSON: an answer cut short
+                // (`finish_reason: length`) must not run a tool with half its arguments.
+                let arguments = if arguments.trim().is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    serde_json::from_str(&arguments).map_err(|e| {
+                        ProviderError::protocol(
+                            "llm",
+                            format!("the streamed arguments of {name} are not JSON: {e}"),
+                        )
+                    })?
+                };
                 Ok(ToolCall {
                     id,
-                    // Models sometimes send "" for no arguments.
-                    arguments: serde_json::from_str(&arguments).unwrap_or(serde_json::Value::Null),
+                    arguments,
                     name,
                 })
             })
@@ -502,6 +526,25 @@ mod tests {
     }
 
     #[test]
+    fn nulls_from_compatible_servers_and_a_repeated_name_are_read() {
+        let mut answer = StreamedAnswer::default();
+        let chunks = [
+            r#"{"choices": [{"index": 0, "delta": {"content": "Hi", "tool_calls": null}}]}"#,
+            r#"{"choices": [{"index": 0, "delta": null, "finish_reason": null}]}"#,
+            r#"{"choices": null, "usage": {"total_tokens": 3}}"#,
+            r#"{"choices": [{"delta": {"tool_calls": [{"index": 0, "id": "c", "function": {"name": "end_call", "arguments": "{"}}]}}]}"#,
+            r#"{"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {"name": "end_call", "arguments": "}"}}]}}]}"#,
+        ];
+        for c in chunks {
+            answer.push(c).unwrap();
+        }
+        let reply = answer.finish().unwrap();
+        assert_eq!(reply.content.as_deref(), Some("Hi"));
+        assert_eq!(reply.tool_calls[0].name, "end_call");
+        assert_eq!(reply.tool_calls[0].arguments, serde_json::json!({}));
+    }
+
+    #[test]
     fn a_broken_stream_is_a_protocol_error_not_a_panic() {
         let mut answer = StreamedAnswer::default();
         assert!(answer.push("not json").is_err());
@@ -510,6 +553,10 @@ mod tests {
                 .push(r#"{"error": {"message": "overloaded"}}"#)
                 .is_err()
         );
+        let mut cut = StreamedAnswer::default();
+        cut.push(r#"{"choices": [{"delta": {"tool_calls": [{"index": 0, "id": "c", "function": {"name": "book_meeting", "arguments": "{\"slot"}}]}}]}"#)
+            .unwrap();
+        assert!(cut.finish().is_err(), "half the arguments is no tool call");
         let mut nameless = StreamedAnswer::default();
         nameless
             .push(&chunk(

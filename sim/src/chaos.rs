@@ -1,7 +1,8 @@
 //! Chaos mode for the reliability suite (`make chaos`): provider faults at a *rate* (rather
 //! than the one-shot counters of `/sim/faults`), slow chat completions, and a webhook mode that
-//! duplicates, reorders, delays and forges the status and AMD callbacks the simulated Twilio
-//! sends, and duplicates, delays and forges its document requests (the voice URL, each
+//! duplicates, reorders, delays and forges the status callbacks the simulated Twilio sends
+//! (the AMD callback too, reordering aside), and duplicates, delays and forges its document
+//! requests (the voice URL, each
 //! `<Gather>` action), with counters of what it did and of how the receiving API answered.
 //!
 //! `POST /sim/chaos` replaces the settings (JSON [`ChaosConfig`], every field optional),

@@ -140,7 +140,11 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
             }
             if let Some(ms) = plan.delay_ms {
                 ctx.state.store.count_chaos(|c| c.documents_delayed += 1);
-                tokio::time::sleep(Duration::from_millis(ms)).await;
+                // A REST change (hang-up, new TwiML) still takes effect at once.
+                let late = tokio::time::sleep(Duration::from_millis(ms));
+                if let Err(control) = guard(&mut ctx.rx, late).await {
+                    return Err(interrupt(ctx, control));
+                }
             }
             ctx.state.store.count_chaos(|c| c.documents_sent += 1);
             let sent = guard(&mut ctx.rx, ctx.state.webhooks.send(&method, &url, &params)).await;
@@ -189,7 +193,8 @@ async fn duplicate(
     let same = again
         .as_ref()
         .is_ok_and(|r| r.status == first.status && r.body == first.body);
-    if !same {
+    // A request that got no answer at all is the network's doing, not a second answer.
+    if again.is_ok() && !same {
         ctx.state
             .store
             .count_chaos(|c| c.documents_duplicate_differs += 1);

@@ -123,7 +123,9 @@ fn timers(name: &str) -> Vec<(&'static str, String, f64)> {
     out
 }
 
-/// What the `follow-answered` marker changed, read from the two recordings of the same call:
+/// A guard on the fixtures themselves (the replays above are what checks the code: the new
+/// fixture's `TimerCanceled` must meet a cancel command on replay). What the `follow-answered`
+/// marker changed, read from the two recordings of the same call:
 /// before it, the ringing timer armed at the dial outlives the answer (it would fire, and ask
 /// the provider, mid-conversation); with it, the answer cancels that timer and arms one as
 /// long as the call may last.

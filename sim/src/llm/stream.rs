@@ -57,12 +57,21 @@ pub fn completion_tokens(body: &Value) -> usize {
     let text = message["content"].as_str().map_or(0, |t| tokens(t).len());
     let arguments = message["tool_calls"][0]["function"]["arguments"]
         .as_str()
-        .map_or(0, |a| a.len().div_ceil(CHARS_PER_TOKEN));
+        .map_or(0, |a| a.chars().count().div_ceil(CHARS_PER_TOKEN));
     text + arguments
 }
 
 /// The chunks of a completion body, in the order a model sends them.
 pub fn chunks(body: &Value, include_usage: bool) -> Vec<Value> {
+    paced_chunks(body, include_usage)
+        .into_iter()
+        .map(|(chunk, _)| chunk)
+        .collect()
+}
+
+/// [`chunks`], each with whether it carries a generated token (text or a piece of a tool
+/// call's arguments); the role, the tool call's header, the finish and the usage do not.
+fn paced_chunks(body: &Value, include_usage: bool) -> Vec<(Value, bool)> {
     let base = |choices: Value| {
         json!({
             "id": body["id"],
@@ -74,42 +83,45 @@ pub fn chunks(body: &Value, include_usage: bool) -> Vec<Value> {
     };
     let delta = |delta: Value| base(json!([{"index": 0, "delta": delta, "finish_reason": null}]));
     let message = &body["choices"][0]["message"];
-    let mut out = vec![delta(json!({"role": "assistant", "content": ""}))];
+    let mut out = vec![(delta(json!({"role": "assistant", "content": ""})), false)];
     if let Some(text) = message["content"].as_str() {
         out.extend(
             tokens(text)
                 .into_iter()
-                .map(|t| delta(json!({"content": t}))),
+                .map(|t| (delta(json!({"content": t})), true)),
         );
     }
     if let Some(call) = message["tool_calls"].get(0) {
-        out.push(delta(json!({"tool_calls": [{
+        let header = delta(json!({"tool_calls": [{
             "index": 0,
             "id": call["id"],
             "type": "function",
             "function": {"name": call["function"]["name"], "arguments": ""},
-        }]})));
+        }]}));
+        out.push((header, false));
         let arguments: Vec<char> = call["function"]["arguments"]
             .as_str()
             .unwrap_or_default()
             .chars()
             .collect();
         out.extend(arguments.chunks(CHARS_PER_TOKEN).map(|piece| {
-            delta(json!({"tool_calls": [{
+            let chunk = delta(json!({"tool_calls": [{
                 "index": 0,
                 "function": {"arguments": piece.iter().collect::<String>()},
-            }]}))
+            }]}));
+            (chunk, true)
         }));
     }
-    out.push(base(json!([{
+    let finish = base(json!([{
         "index": 0,
         "delta": {},
         "finish_reason": body["choices"][0]["finish_reason"],
-    }])));
+    }]));
+    out.push((finish, false));
     if include_usage {
         let mut usage = base(json!([]));
         usage["usage"] = body["usage"].clone();
-        out.push(usage);
+        out.push((usage, false));
     }
     out
 }
@@ -122,22 +134,26 @@ pub fn respond(body: &Value, include_usage: bool, tokens_per_sec: f64) -> Respon
     } else {
         Duration::ZERO
     };
-    let chunks = chunks(body, include_usage);
-    Sse::new(paced(chunks, gap)).into_response()
+    Sse::new(paced(paced_chunks(body, include_usage), gap)).into_response()
 }
 
-fn paced(chunks: Vec<Value>, gap: Duration) -> impl Stream<Item = Result<Event, Infallible>> {
+/// The events, each token after the first `gap` after the one before it: the first token goes
+/// out at the time to first token, and a chunk that carries no token costs no time, so a
+/// streamed answer ends when an unstreamed one would be sent ([`generation_time`]).
+fn paced(
+    chunks: Vec<(Value, bool)>,
+    gap: Duration,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let events = chunks
         .into_iter()
-        .map(|chunk| Event::default().data(chunk.to_string()))
-        .chain(std::iter::once(Event::default().data("[DONE]")));
-    futures::stream::unfold((events, true), move |(mut events, first)| async move {
-        let event = events.next()?;
-        // A chunk that carries no token (the role, the finish) costs no generation time.
-        if !first && !gap.is_zero() {
+        .map(|(chunk, token)| (Event::default().data(chunk.to_string()), token))
+        .chain(std::iter::once((Event::default().data("[DONE]"), false)));
+    futures::stream::unfold((events, false), move |(mut events, started)| async move {
+        let (event, token) = events.next()?;
+        if token && started && !gap.is_zero() {
             tokio::time::sleep(gap).await;
         }
-        Some((Ok(event), (events, false)))
+        Some((Ok(event), (events, started || token)))
     })
 }
 
@@ -185,6 +201,39 @@ mod tests {
         assert_eq!(finish["choices"][0]["finish_reason"], "tool_calls");
         assert_eq!(chunks[chunks.len() - 1]["usage"]["total_tokens"], 3);
         assert_eq!(completion_tokens(&body), 3 + 3);
+    }
+
+    /// On the paused clock: the first token goes out at once (the time to first token was
+    /// spent before), each further token one gap later, and nothing else costs time, so the
+    /// stream ends exactly when an unstreamed answer of the same tokens would be sent.
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_ends_when_the_whole_answer_would() {
+        use futures::StreamExt as _;
+        let body = json!({
+            "id": "chatcmpl-1", "created": 1, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+                "role": "assistant", "content": "One moment please.",
+                "tool_calls": [{"id": "call_1", "type": "function",
+                    "function": {"name": "check_availability", "arguments": "{\"days\":3}"}}]}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        });
+        let gap = Duration::from_millis(25);
+        let start = tokio::time::Instant::now();
+        let mut stream = std::pin::pin!(paced(paced_chunks(&body, true), gap));
+        let mut first_token_at = None;
+        while let Some(event) = stream.next().await {
+            let event = format!("{:?}", event);
+            if first_token_at.is_none() && event.contains("One") {
+                first_token_at = Some(start.elapsed());
+            }
+        }
+        assert_eq!(first_token_at, Some(Duration::ZERO));
+        assert_eq!(
+            start.elapsed(),
+            generation_time(completion_tokens(&body), 40.0),
+            "{} tokens",
+            completion_tokens(&body)
+        );
     }
 
     #[test]

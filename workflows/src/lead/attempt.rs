@@ -308,9 +308,15 @@ impl LeadWorkflow {
                             )
                             .await;
                     }
-                    // Answered: wait again, bounded by the call's length now.
+                    // Woken by the answer: wait again, bounded by the call's length now. Not
+                    // when a voicemail is still due (on a call that ended with a turn in
+                    // flight): that would wake again at once, for ever, and starve the turn.
                     None if rearm_on_answer
-                        && ctx.state(|s| s.call.as_ref().is_some_and(|c| !c.is_over())) => {}
+                        && ctx.state(|s| {
+                            s.call
+                                .as_ref()
+                                .is_some_and(|c| !c.is_over() && c.voicemail != Voicemail::Due)
+                        }) => {}
                     None => return Ok(()),
                 }
             } else {

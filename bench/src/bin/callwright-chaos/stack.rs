@@ -100,7 +100,14 @@ impl Env {
             .status()?;
         anyhow::ensure!(status.success(), "kill -KILL -{pid} failed: {status}");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        // Gone, or a zombie waiting to be reaped (state `Z`): either way no longer serving.
+        let alive = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+            })
+        };
+        while alive() {
             anyhow::ensure!(
                 std::time::Instant::now() < deadline,
                 "Temporal (pid {pid}) still there 20 s after SIGKILL"
