@@ -162,6 +162,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A completion body that says `text` and calls `check_availability`.
+    fn completion(text: &str) -> Value {
+        json!({
+            "id": "chatcmpl-1", "created": 1, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+                "role": "assistant", "content": text,
+                "tool_calls": [{"id": "call_1", "type": "function",
+                    "function": {"name": "check_availability", "arguments": "{\"days\":3}"}}]}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        })
+    }
+
     #[test]
     fn words_keep_their_leading_space() {
         assert_eq!(tokens("Hello there"), ["Hello", " there"]);
@@ -171,14 +183,7 @@ mod tests {
 
     #[test]
     fn a_tool_call_arrives_in_fragments_that_join() {
-        let body = json!({
-            "id": "chatcmpl-1", "created": 1, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                "role": "assistant", "content": "One moment.",
-                "tool_calls": [{"id": "call_1", "type": "function",
-                    "function": {"name": "check_availability", "arguments": "{\"days\":3}"}}]}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
-        });
+        let body = completion("One moment.");
         let chunks = chunks(&body, true);
         let text: String = chunks
             .iter()
@@ -209,14 +214,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_stream_ends_when_the_whole_answer_would() {
         use futures::StreamExt as _;
-        let body = json!({
-            "id": "chatcmpl-1", "created": 1, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                "role": "assistant", "content": "One moment please.",
-                "tool_calls": [{"id": "call_1", "type": "function",
-                    "function": {"name": "check_availability", "arguments": "{\"days\":3}"}}]}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
-        });
+        let body = completion("One moment please.");
         let gap = Duration::from_millis(25);
         let start = tokio::time::Instant::now();
         let mut stream = std::pin::pin!(paced(paced_chunks(&body, true), gap));
