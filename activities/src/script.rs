@@ -23,6 +23,7 @@ pub fn call_script(agent: &AgentVersion, lead: &LeadProfile, now: DateTime<Utc>)
             .iter()
             .filter_map(|(lang, v)| Some((*lang, v.say_voice.clone()?)))
             .collect(),
+        voice_mode: spec.voice_mode.for_language(lead.language),
     }
 }
 

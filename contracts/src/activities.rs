@@ -3,7 +3,7 @@
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{OfferedSlot, ToolUse, Turn};
 use callwright_domain::invite::InviteMethod;
-use callwright_domain::{AgentAction, Language, LeadProfile};
+use callwright_domain::{AgentAction, Language, LeadProfile, VoiceMode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,6 +49,10 @@ pub struct CallScript {
     /// The agent's `<Say>` voices by language, overriding the language table's.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub say_voices: BTreeMap<Language, String>,
+    /// How this call speaks: the agent's mode where the lead's language has it (the language
+    /// table decides), else `gather`.
+    #[serde(default, skip_serializing_if = "VoiceMode::is_gather")]
+    pub voice_mode: VoiceMode,
 }
 
 /// What came of a dial.

@@ -3,7 +3,9 @@
 use callwright_domain::agent::{AgentPlan, AgentRef};
 use callwright_domain::conversation::{LanguageSwitch, ToolUse, Turn};
 use callwright_domain::invite::InviteMethod;
-use callwright_domain::{AnsweredBy, AttemptOutcome, CallSettings, CallStatus, LeadProfile};
+use callwright_domain::{
+    AnsweredBy, AttemptOutcome, CallSettings, CallStatus, Language, LeadProfile,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +68,9 @@ pub struct TurnReply {
     /// The agent ended the conversation with this reply.
     #[serde(default)]
     pub ended: bool,
+    /// The language the reply is spoken in (a realtime session follows a switch with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl TurnReply {
@@ -76,6 +81,7 @@ impl TurnReply {
             say: String::new(),
             tools: Vec::new(),
             ended: true,
+            language: None,
         }
     }
 }
@@ -115,6 +121,54 @@ pub struct VoiceRequest {
     pub attempt: u32,
     /// Provider call id.
     pub call_sid: String,
+    /// The realtime socket for this call (`wss://…/twilio/relay?wf=…&attempt=…`), from the
+    /// API's public URL: used when the call's voice mode is `relay`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_url: Option<String>,
+}
+
+/// A ConversationRelay session opened its socket (the `setup` message), on any API instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelaySetup {
+    /// The attempt the socket URL names.
+    pub attempt: u32,
+    /// Provider call id, from `setup`.
+    pub call_sid: String,
+    /// The session, from `setup` (a reconnect of the call has a new one).
+    pub session_id: String,
+}
+
+/// Where a realtime session starts from: the workflow's state of the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelaySession {
+    /// The number the session's next callee turn carries (the same numbering as `<Gather>`s).
+    pub next_turn: u32,
+    /// The language spoken now.
+    pub language: Language,
+    /// What to say at once: nothing on the first session (Twilio speaks the welcome greeting);
+    /// on a reconnect, the agent's last line, which the callee may not have heard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub say: Option<String>,
+    /// The conversation is over (nothing more will be taken).
+    #[serde(default)]
+    pub ended: bool,
+}
+
+/// Twilio requested the `<Connect action>` URL: the realtime session is over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayEnded {
+    /// The attempt the URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+    /// `SessionId`.
+    pub session_id: String,
+    /// `SessionStatus`: `ended` (our socket sent `end`), `failed` (the socket dropped or was
+    /// refused) or `completed` (the call is over).
+    pub session_status: String,
+    /// `HandoffData` of the `end` message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff_data: Option<String>,
 }
 
 /// A `<Gather>` result: one callee turn.

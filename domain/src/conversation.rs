@@ -326,6 +326,27 @@ impl Conversation {
         self.agent_says(text, now)
     }
 
+    /// What follows a realtime session the agent ended (its last line already spoken over the
+    /// socket): the transfer to a person it announced, when the campaign has a number for one,
+    /// else the hang-up.
+    pub fn after_session(&self, settings: &CallSettings) -> Twiml {
+        let transfer = matches!(
+            &self.end,
+            Some(ConversationEnd::Agent {
+                action: AgentAction::TransferToHuman { .. }
+            })
+        );
+        let twiml = Twiml::new();
+        let twiml = match settings.transfer_number.clone().filter(|_| transfer) {
+            Some(number) => twiml.push(Verb::Dial {
+                number,
+                timeout_secs: 30,
+            }),
+            None => twiml,
+        };
+        twiml.hangup()
+    }
+
     /// The model could not answer: apologise and hang up rather than leave the callee in silence.
     pub fn fail(&mut self, now: DateTime<Utc>, phrases: &Phrases) -> Twiml {
         self.close(

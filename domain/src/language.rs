@@ -79,6 +79,67 @@ pub struct LanguageProfile {
     pub elevenlabs_model: &'static str,
     /// Deepgram `language` for transcribing recordings with `nova-3`.
     pub deepgram_language: &'static str,
+    /// How Twilio ConversationRelay recognises and speaks this language, when it does: `None`
+    /// keeps the language on `<Gather>` whatever the agent asks (docs/voice-modes.md says why,
+    /// with sources, per language).
+    pub relay: Option<RelaySpeech>,
+}
+
+/// The speech providers of a ConversationRelay session in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelaySpeech {
+    /// `transcriptionProvider`: `Deepgram` or `Google`.
+    pub transcription_provider: &'static str,
+    /// `speechModel` of that provider.
+    pub speech_model: &'static str,
+    /// `ttsProvider`: `ElevenLabs`, `Google` or `Amazon`.
+    pub tts_provider: &'static str,
+    /// `voice`, in the provider's naming; empty leaves Twilio's documented default voice for
+    /// the language.
+    pub voice: &'static str,
+}
+
+impl RelaySpeech {
+    /// Deepgram nova-3 listens and ElevenLabs Flash v2.5 speaks: ConversationRelay's documented
+    /// defaults, and both cover every language that has a relay row (docs/voice-modes.md).
+    pub const DEEPGRAM_ELEVENLABS: RelaySpeech = RelaySpeech {
+        transcription_provider: "Deepgram",
+        speech_model: "nova-3-general",
+        tts_provider: "ElevenLabs",
+        voice: "",
+    };
+}
+
+const RELAY_DEEPGRAM_ELEVENLABS: Option<RelaySpeech> = Some(RelaySpeech::DEEPGRAM_ELEVENLABS);
+
+/// How a call speaks and listens.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum VoiceMode {
+    /// `<Gather input="speech">` per turn and `<Say>`/`<Play>` for the agent: every language.
+    #[default]
+    Gather,
+    /// Twilio ConversationRelay: Twilio recognises, speaks and detects barge-in, and the
+    /// agent's words go over a WebSocket as they are written. Only where the language table
+    /// has a relay row; elsewhere the call falls back to `gather`.
+    Relay,
+}
+
+impl VoiceMode {
+    /// Whether this is `gather` (the default, left out of serialised agents).
+    pub fn is_gather(&self) -> bool {
+        *self == VoiceMode::Gather
+    }
+
+    /// The mode a call in `language` gets when the agent asks for `self`.
+    pub fn for_language(self, language: Language) -> VoiceMode {
+        match self {
+            VoiceMode::Relay if language.profile().relay.is_some() => VoiceMode::Relay,
+            _ => VoiceMode::Gather,
+        }
+    }
 }
 
 const PROFILES: [LanguageProfile; 15] = [
@@ -92,6 +153,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "en-US",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::He,
@@ -103,6 +165,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: true,
         elevenlabs_model: "eleven_v3",
         deepgram_language: "he",
+        relay: None,
     },
     LanguageProfile {
         language: Language::Fr,
@@ -114,6 +177,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "fr",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::De,
@@ -125,6 +189,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "de",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Es,
@@ -136,6 +201,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "es",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     // Arabic: Saudi recogniser; Google's only Arabic voices are `ar-XA` (Modern Standard).
     LanguageProfile {
@@ -148,6 +214,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: true,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "ar",
+        relay: None,
     },
     LanguageProfile {
         language: Language::It,
@@ -159,6 +226,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "it",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     // Portuguese: Brazilian for every Portuguese-speaking country (Brazil has most callees).
     LanguageProfile {
@@ -171,6 +239,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "pt-BR",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Nl,
@@ -182,6 +251,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "nl",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Ru,
@@ -193,6 +263,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "ru",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Pl,
@@ -204,6 +275,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "pl",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Tr,
@@ -215,6 +287,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "tr",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Ja,
@@ -226,6 +299,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "ja",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     LanguageProfile {
         language: Language::Hi,
@@ -237,6 +311,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "hi",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
     // Mandarin: Google's recogniser code and its `cmn-CN` voices.
     LanguageProfile {
@@ -249,6 +324,7 @@ const PROFILES: [LanguageProfile; 15] = [
         right_to_left: false,
         elevenlabs_model: "eleven_flash_v2_5",
         deepgram_language: "zh-CN",
+        relay: RELAY_DEEPGRAM_ELEVENLABS,
     },
 ];
 

@@ -30,7 +30,7 @@ pub use booking::{BookingError, BookingRules, Interval, free_slots, offer, slot_
 pub use call::{AnsweredBy, CallStatus};
 pub use field::FieldError;
 pub use invite::{Invite, InviteMethod};
-pub use language::Language;
+pub use language::{Language, VoiceMode};
 pub use lead::{CallSettings, LeadProfile, RetryCadence};
 pub use meeting::{MeetingEvent, MeetingStatus};
 pub use new_lead::{Email, LeadInput, NewLead};

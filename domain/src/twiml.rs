@@ -69,7 +69,7 @@ pub struct Relay {
     pub language: String,
     /// `Google`, `Amazon` or `ElevenLabs`.
     pub tts_provider: String,
-    /// The voice, in the speech provider's naming.
+    /// The voice, in the speech provider's naming; empty for Twilio's default voice.
     pub voice: String,
     /// `Google` or `Deepgram`.
     pub transcription_provider: String,
@@ -194,10 +194,18 @@ fn render_relay(relay: &Relay, out: &mut String) {
         ));
     }
     out.push_str(&format!(
-        r#" language="{}" ttsProvider="{}" voice="{}" transcriptionProvider="{}" speechModel="{}" interruptible="speech" interruptSensitivity="{}" dtmfDetection="{}">"#,
+        r#" language="{}" ttsProvider="{}""#,
         escape(&relay.language),
         escape(&relay.tts_provider),
-        escape(&relay.voice),
+    ));
+    if !relay.voice.is_empty() {
+        // Without one, Twilio speaks with its documented default voice for the language.
+        out.push_str(&format!(r#" voice="{}""#, escape(&relay.voice)));
+    }
+    // `speaker-events` makes Twilio say when the agent stops speaking (`info agentSpeaking
+    // off`): the callee's silence is counted from there, as `<Gather timeout>` counts it.
+    out.push_str(&format!(
+        r#" transcriptionProvider="{}" speechModel="{}" interruptible="speech" interruptSensitivity="{}" dtmfDetection="{}" debug="speaker-events">"#,
         escape(&relay.transcription_provider),
         escape(&relay.speech_model),
         escape(&relay.interrupt_sensitivity),
@@ -314,7 +322,7 @@ mod tests {
                 r#"<ConversationRelay url="wss://calls.example.com/twilio/relay?wf=lead-1&amp;attempt=1""#,
                 r#" welcomeGreeting="שלום, כאן העוזר של Acme" welcomeGreetingInterruptible="none""#,
                 r#" language="he-IL" ttsProvider="Google" voice="he-IL-Wavenet-A" transcriptionProvider="Google" speechModel="telephony""#,
-                r#" interruptible="speech" interruptSensitivity="low" dtmfDetection="true">"#,
+                r#" interruptible="speech" interruptSensitivity="low" dtmfDetection="true" debug="speaker-events">"#,
                 r#"<Parameter name="attempt" value="1"/></ConversationRelay></Connect></Response>"#
             )
         );
@@ -413,7 +421,9 @@ mod tests {
                     "{xml:?}"
                 );
                 assert_eq!(attr("language"), Some(expected(&relay.language)));
-                assert_eq!(attr("voice"), Some(expected(&relay.voice)));
+                let voice = (!relay.voice.is_empty()).then(|| expected(&relay.voice));
+                assert_eq!(attr("voice"), voice, "{xml:?}");
+                assert_eq!(attr("debug").as_deref(), Some("speaker-events"));
                 let parameters: Vec<(String, String)> = inner
                     .children()
                     .map(|p| {

@@ -17,7 +17,7 @@ use callwright_contracts::activities::{
 use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_contracts::messages::{
     AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
-    StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+    RelayEnded, RelaySession, RelaySetup, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
 use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
@@ -27,7 +27,8 @@ use callwright_domain::phrases::phrases;
 use callwright_domain::twiml::Twiml;
 use callwright_domain::window::{next_common_opening, next_opening};
 use callwright_domain::{
-    AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile, MeetingStatus, classify_attempt,
+    AnsweredBy, AttemptOutcome, CallStatus, Language, LeadProfile, MeetingStatus, VoiceMode,
+    classify_attempt,
 };
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ use temporalio_sdk::{
 
 mod after_call;
 mod attempt;
+mod relay;
 
 /// Patch marker (docs/versioning.md): an answered call re-arms its follow timer with the
 /// call's length instead of keeping the ringing timer.
@@ -75,6 +77,10 @@ struct LiveCall {
     audio: BTreeMap<String, String>,
     /// The agent's lines for this call, rendered when the call was opened.
     script: Option<CallScript>,
+    /// The realtime socket's URL, when the call speaks over ConversationRelay.
+    relay_url: Option<String>,
+    /// Realtime sessions started on this call (a reconnect after a dropped socket adds one).
+    relay_sessions: u32,
 }
 
 impl LiveCall {
@@ -93,6 +99,8 @@ impl LiveCall {
             turns_in_flight: 0,
             audio: BTreeMap::new(),
             script: None,
+            relay_url: None,
+            relay_sessions: 0,
         }
     }
 
@@ -348,8 +356,55 @@ impl LeadWorkflow {
                     .unwrap_or_default(),
                 tools,
                 ended: conversation.is_none_or(|c| c.end.is_some()),
+                language: conversation.map(|c| c.language),
             }
         })
+    }
+
+    #[update_validator(relay_setup)]
+    fn validate_relay_setup(
+        &self,
+        _ctx: &WorkflowContextView,
+        req: &RelaySetup,
+    ) -> Result<(), HandlerError> {
+        let call = self
+            .live(req.attempt, &req.call_sid)
+            .ok_or("no such live call")?;
+        if call.relay_url.is_none() || call.conversation.is_none() {
+            return Err("the call has no realtime session".into());
+        }
+        if call.status.is_final() {
+            return Err("the call is over".into());
+        }
+        Ok(())
+    }
+
+    /// A realtime session of the call opened its socket: where the conversation stands.
+    #[update]
+    pub async fn relay_setup(ctx: &mut WorkflowContext<Self>, req: RelaySetup) -> RelaySession {
+        ctx.state_mut(|s| s.start_session(&req))
+    }
+
+    #[update_validator(relay_ended)]
+    fn validate_relay_ended(
+        &self,
+        _ctx: &WorkflowContextView,
+        req: &RelayEnded,
+    ) -> Result<(), HandlerError> {
+        let call = self
+            .live(req.attempt, &req.call_sid)
+            .ok_or("no such live call")?;
+        if call.relay_url.is_none() {
+            return Err("the call has no realtime session".into());
+        }
+        Ok(())
+    }
+
+    /// A realtime session ended (the `<Connect action>`): the TwiML that follows it.
+    #[update]
+    pub async fn relay_ended(ctx: &mut WorkflowContext<Self>, req: RelayEnded) -> TurnReply {
+        let settings = ctx.state(|s| s.input.settings.clone());
+        ctx.state_mut(|s| s.end_session(&req, &settings))
     }
 
     /// Where the lead stands, with the live transcript.
@@ -489,6 +544,7 @@ impl LeadWorkflow {
     /// provider asks twice.
     fn answer(&mut self, req: &VoiceRequest, now: DateTime<Utc>) -> TurnReply {
         let action_base = format!("turn?wf={}&attempt={}", self.workflow_id, req.attempt);
+        let workflow_id = self.workflow_id.clone();
         let language = self.lead.language;
         let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
             return TurnReply::hang_up();
@@ -498,6 +554,9 @@ impl LeadWorkflow {
             call.status = CallStatus::InProgress;
         }
         let script = call.script.clone().unwrap_or_default();
+        if script.voice_mode == VoiceMode::Relay && call.relay_url.is_none() {
+            call.relay_url.clone_from(&req.relay_url);
+        }
         let say_voice = script.say_voices.get(&language).map(String::as_str);
         if call.answered_by.is_some_and(AnsweredBy::is_machine) && call.voicemail != Voicemail::Left
         {
@@ -510,9 +569,10 @@ impl LeadWorkflow {
                 say: script.voicemail,
                 tools: Vec::new(),
                 ended: true,
+                language: Some(language),
             };
         }
-        let (twiml, said) = match call.conversation.as_mut() {
+        let (mut twiml, said) = match call.conversation.as_mut() {
             Some(conversation) => (conversation.repeat_last(), conversation.last_agent_line()),
             None => {
                 let mut conversation = Conversation::new(language, action_base);
@@ -520,14 +580,22 @@ impl LeadWorkflow {
                 conversation.say_voices = script.say_voices.clone();
                 let twiml = conversation.open(script.greeting.clone(), now);
                 call.conversation = Some(conversation);
-                (twiml, script.greeting)
+                (twiml, script.greeting.clone())
             }
         };
+        let spoken = call.conversation.as_ref().map(|c| c.language);
+        if let (Some(url), Some(spoken)) = (call.relay_url.as_deref(), spoken) {
+            // Twilio speaks the greeting itself, then the socket carries the conversation; the
+            // `<Gather>` document above only numbered the first turn.
+            let greeting = Some(script.greeting.clone());
+            twiml = relay::connect(&workflow_id, call, url, spoken, greeting);
+        }
         TurnReply {
             twiml: twiml.render(),
             say: said,
             tools: Vec::new(),
             ended: false,
+            language: spoken,
         }
     }
 

@@ -23,6 +23,7 @@ pub mod openapi;
 mod page;
 pub(crate) mod query;
 mod recordings;
+mod relay;
 mod speech;
 mod trials;
 mod twilio_hook;
@@ -118,6 +119,8 @@ fn twilio_routes() -> Vec<Entry> {
         routes!(webhooks::amd),
         routes!(webhooks::voice),
         routes!(webhooks::turn),
+        routes!(relay::socket),
+        routes!(relay::ended),
         routes!(webhooks::recording),
     ]
 }

@@ -253,6 +253,21 @@ pub struct VoiceForm {
     pub call_sid: String,
 }
 
+/// `POST /twilio/relay-ended` form fields read.
+#[derive(ToSchema)]
+#[schema(rename_all = "PascalCase")]
+pub struct RelayEndedForm {
+    /// Twilio call id.
+    pub call_sid: String,
+    /// The ConversationRelay session.
+    pub session_id: String,
+    /// `ended` (our socket sent `end`), `failed` (the socket dropped or was refused) or
+    /// `completed` (the call is over).
+    pub session_status: String,
+    /// The `end` message's `handoffData`.
+    pub handoff_data: Option<String>,
+}
+
 /// `POST /twilio/turn` form fields read.
 #[derive(ToSchema)]
 #[schema(rename_all = "PascalCase")]

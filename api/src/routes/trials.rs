@@ -160,6 +160,8 @@ pub async fn start(
     let greeting = VoiceRequest {
         attempt: 1,
         call_sid: chat_sid(&workflow_id),
+        // A trial is typed: no realtime voice.
+        relay_url: None,
     };
     update(
         &state,

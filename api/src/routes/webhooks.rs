@@ -32,7 +32,7 @@ type LeadRun = <LeadWorkflow as HasWorkflowDefinition>::Run;
 /// not: one list, so the four operations document the same refusals.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)] // never built: it only describes responses that ApiError produces
-enum HookRefusals {
+pub(super) enum HookRefusals {
     /// A required form field or URL parameter is missing or malformed
     #[response(status = 400)]
     BadRequest(ErrorBody),
@@ -83,15 +83,30 @@ where
     U: UpdateDefinition<Workflow = LeadRun, Output = TurnReply>,
     U::Input: Send,
 {
+    update_response(execute_lead_update(state, wf, update, input, update_id).await)
+}
+
+/// Runs an update on a lead workflow and waits for its result; the update id makes a repeat
+/// (a retried webhook, a re-sent socket frame) return the first result.
+pub(super) async fn execute_lead_update<U>(
+    state: &AppState,
+    wf: String,
+    update: U,
+    input: U::Input,
+    update_id: String,
+) -> Result<U::Output, WorkflowUpdateError>
+where
+    U: UpdateDefinition<Workflow = LeadRun>,
+    U::Input: Send,
+{
     let options = WorkflowExecuteUpdateOptions::builder()
         .update_id(update_id)
         .build();
-    let result = state
+    state
         .temporal
         .get_workflow_handle::<LeadWorkflow>(wf)
         .execute_update(update, input, options)
-        .await;
-    update_response(result)
+        .await
 }
 
 fn signal_error(err: temporalio_client::errors::WorkflowInteractionError) -> ApiError {
@@ -203,6 +218,11 @@ pub async fn voice(State(state): State<AppState>, hook: Verified) -> Result<Resp
     let request = VoiceRequest {
         attempt: hook.target.attempt,
         call_sid,
+        relay_url: Some(super::relay::socket_url(
+            &state.config.public_base_url,
+            &hook.target.wf,
+            hook.target.attempt,
+        )),
     };
     update_lead(
         &state,
@@ -255,7 +275,9 @@ pub async fn turn(State(state): State<AppState>, hook: Verified) -> Result<Respo
 
 /// A rejected update (stale call, turn out of order, workflow gone) hangs up rather than
 /// leaving the callee in silence; an unreachable Temporal is a 503 so Twilio's fallback runs.
-fn update_response(result: Result<TurnReply, WorkflowUpdateError>) -> Result<Response, ApiError> {
+pub(super) fn update_response(
+    result: Result<TurnReply, WorkflowUpdateError>,
+) -> Result<Response, ApiError> {
     match result {
         Ok(reply) => Ok(twiml(reply.twiml)),
         Err(WorkflowUpdateError::Rpc(status)) if status.code() == tonic_code_unavailable() => {

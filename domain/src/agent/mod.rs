@@ -23,8 +23,8 @@ pub use plan::{AgentPlan, AgentRef, PlanError, Variant};
 pub use template::{TemplateVars, render};
 pub use validate::FieldError;
 
-use crate::Language;
 use crate::phrases::{Phrases, fill};
+use crate::{Language, VoiceMode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -67,6 +67,11 @@ pub struct AgentSpec {
     /// Sampling temperature, 0 to 2 (default 0.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    /// How calls speak: `gather` (the default) or `relay` (realtime, over Twilio
+    /// ConversationRelay), which a language without a relay row in the language table (Hebrew,
+    /// Arabic) overrides with `gather`.
+    #[serde(default, skip_serializing_if = "VoiceMode::is_gather")]
+    pub voice_mode: VoiceMode,
 }
 
 fn default_language() -> Language {
