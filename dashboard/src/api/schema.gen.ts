@@ -793,6 +793,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/twilio/relay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The realtime socket of one call session. */
+        get: operations["twilioRelay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/twilio/relay-ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A realtime session ended: Twilio asks what follows (`SessionStatus`, `HandoffData`). */
+        post: operations["twilioRelayEnded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/twilio/recording": {
         parameters: {
             query?: never;
@@ -1008,6 +1042,12 @@ export interface components {
              * @description Sampling temperature, 0 to 2 (default 0.3).
              */
             temperature?: number | null;
+            /**
+             * @description How calls speak: `gather` (the default) or `relay` (realtime, over Twilio
+             *     ConversationRelay), which a language without a relay row in the language table (Hebrew,
+             *     Arabic) overrides with `gather`.
+             */
+            voice_mode?: components["schemas"]["VoiceMode"];
         };
         /** @description An agent in the list. */
         AgentSummary: {
@@ -2456,6 +2496,20 @@ export interface components {
              */
             field: string;
         };
+        /** @description `POST /twilio/relay-ended` form fields read. */
+        RelayEndedForm: {
+            /** @description Twilio call id. */
+            CallSid: string;
+            /** @description The ConversationRelay session. */
+            SessionId: string;
+            /**
+             * @description `ended` (our socket sent `end`), `failed` (the socket dropped or was refused) or
+             *     `completed` (the call is over).
+             */
+            SessionStatus: string;
+            /** @description The `end` message's `handoffData`. */
+            HandoffData?: string | null;
+        };
         /**
          * @description What an operator or a rep makes of a meeting.
          * @enum {string}
@@ -2901,6 +2955,11 @@ export interface components {
             /** @description Twilio call id. */
             CallSid: string;
         };
+        /**
+         * @description How a call speaks and listens.
+         * @enum {string}
+         */
+        VoiceMode: "gather" | "relay";
         /** @description Voices for one language. */
         VoiceOverride: {
             /** @description The text-to-speech provider's voice id (ElevenLabs), when one is configured. */
@@ -5454,6 +5513,118 @@ export interface operations {
         };
         responses: {
             /** @description TwiML for the call (a hang-up when the update was rejected) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description A required form field or URL parameter is missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The signature does not verify against the configured public URL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such lead workflow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Temporal unavailable (Twilio retries, or runs its fallback) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    twilioRelay: {
+        parameters: {
+            query: {
+                /** @description Lead workflow id. */
+                wf: string;
+                /** @description Attempt number. */
+                attempt: number;
+                /** @description Gather number (turn webhooks only). */
+                turn?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebSocket accepted: ConversationRelay messages (setup, prompt, interrupt, dtmf, info) in, text/language/end out */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The URL does not name `wf` and `attempt`, or the request is not a WebSocket upgrade */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The handshake's signature does not verify against the socket URL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    twilioRelayEnded: {
+        parameters: {
+            query: {
+                /** @description Lead workflow id. */
+                wf: string;
+                /** @description Attempt number. */
+                attempt: number;
+                /** @description Gather number (turn webhooks only). */
+                turn?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["RelayEndedForm"];
+            };
+        };
+        responses: {
+            /** @description TwiML for the call: the transfer or hang-up the agent ended with, or a new session (without the greeting) after a failed one */
             200: {
                 headers: {
                     [name: string]: unknown;
