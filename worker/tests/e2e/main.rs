@@ -25,6 +25,7 @@ mod lists;
 mod live_events;
 mod openapi;
 mod outbound_webhooks;
+mod relay;
 mod speech;
 mod transcription;
 mod transfer;

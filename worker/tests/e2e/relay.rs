@@ -1,0 +1,256 @@
+//! Realtime calls (voice mode `relay`, Twilio ConversationRelay through the simulator's real
+//! WebSockets): every persona reaches the outcome it reaches over `<Gather>`, each final prompt is
+//! one `turn` update in the lead's history, languages without a relay row stay on `<Gather>`, a
+//! forged handshake is refused before any workflow is touched, and a dropped socket reconnects
+//! without a second greeting.
+
+use crate::lifecycle::{history, record_fixture};
+use crate::support::{Stack, StackOptions, default_agent, lead_workflow};
+use callwright_api::signature;
+use callwright_sim::config::SimConfig;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::Duration;
+use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+/// (persona, phone, expected outcome); the persona is the number's last two digits.
+const PERSONAS: [(&str, &str, &str); 12] = [
+    ("books (en)", "+14155553300", "interested"),
+    (
+        "asks questions then books (fr)",
+        "+33612343301",
+        "interested",
+    ),
+    ("not interested (de)", "+4915123433302", "not_interested"),
+    ("callback (es)", "+34612343303", "callback_requested"),
+    ("opts out (en)", "+14155553304", "opted_out"),
+    ("voicemail (en)", "+14155553305", "voicemail"),
+    ("hangs up mid-call (de)", "+4915123433308", "hung_up"),
+    ("silent (es)", "+34612343309", "no_response"),
+    ("books (he), on gather", "+972527653300", "interested"),
+    ("interrupts (en)", "+14155553317", "interested"),
+    ("talks over the greeting (en)", "+14155553318", "interested"),
+    ("backchannels (en)", "+14155553319", "interested"),
+];
+
+/// The default agent, speaking in realtime.
+async fn relay_agent(stack: &Stack) -> String {
+    let mut spec = default_agent();
+    spec["voice_mode"] = "relay".into();
+    stack.create_agent(spec).await.0
+}
+
+fn call_to<'a>(calls: &'a [Value], phone: &str) -> &'a Value {
+    calls
+        .iter()
+        .find(|c| c["to"] == phone)
+        .unwrap_or_else(|| panic!("no call to {phone}"))
+}
+
+/// Updates named `name` accepted in a workflow's history.
+fn updates(
+    events: &[temporalio_common::protos::temporal::api::history::v1::HistoryEvent],
+    name: &str,
+) -> usize {
+    events
+        .iter()
+        .filter(|e| {
+            matches!(&e.attributes,
+                Some(Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(a))
+                    if a.accepted_request.as_ref()
+                        .and_then(|r| r.input.as_ref())
+                        .is_some_and(|i| i.name == name))
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_persona_reaches_its_outcome_over_the_realtime_socket() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.agent_id = relay_agent(&stack).await;
+    stack.start_worker();
+    let leads: Vec<(&str, &str)> = PERSONAS.iter().map(|(n, p, _)| (*n, *p)).collect();
+    let ids = stack.create_leads(&leads).await;
+    let campaign = stack.start_campaign(&ids, 12, 1).await;
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(180))
+        .await;
+    let by_phone: HashMap<&str, &str> = detail
+        .leads
+        .iter()
+        .map(|l| {
+            (
+                l.phone.as_deref().unwrap_or_default(),
+                l.outcome.as_deref().unwrap_or("<none>"),
+            )
+        })
+        .collect();
+    for (persona, phone, expected) in PERSONAS {
+        assert_eq!(
+            by_phone.get(phone).copied(),
+            Some(expected),
+            "{persona} ({phone})"
+        );
+    }
+
+    let calls = stack.sim_calls().await;
+    // English, French, German and Spanish speak over the socket, with the greeting (and its
+    // disclosure) said once by Twilio; Hebrew has no relay row and stays on <Gather>.
+    for phone in [
+        "+14155553300",
+        "+33612343301",
+        "+4915123433302",
+        "+34612343303",
+    ] {
+        let call = call_to(&calls, phone);
+        let sessions = call["relay_sessions"].as_array().unwrap();
+        assert_eq!(sessions.len(), 1, "{phone}: {call}");
+        assert_eq!(sessions[0]["welcome_greeting"], true, "{phone}: {call}");
+        assert!(
+            !call["reply_latencies_ms"].as_array().unwrap().is_empty(),
+            "{phone}: the simulator timed no reply: {call}"
+        );
+    }
+    let hebrew = call_to(&calls, "+972527653300");
+    assert!(
+        hebrew["relay_sessions"].as_array().unwrap().is_empty(),
+        "{hebrew}"
+    );
+
+    // One `turn` update per final prompt: the workflow's history holds each callee turn once.
+    let lead = &ids[0];
+    let workflow = lead_workflow(&campaign, lead);
+    let events = history(&stack, &workflow).await;
+    let callee_turns: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.lead_id = $1::uuid AND t.speaker = 'callee'",
+    )
+    .bind(lead)
+    .fetch_one(&stack.db)
+    .await
+    .unwrap();
+    assert!(callee_turns >= 2, "{callee_turns}");
+    assert_eq!(updates(&events, "turn") as i64, callee_turns);
+    assert_eq!(updates(&events, "relay_setup"), 1);
+    assert_eq!(updates(&events, "relay_ended"), 1);
+    // The transcript opens with the disclosure, said once.
+    let turns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id
+         WHERE c.lead_id = $1::uuid ORDER BY t.idx",
+    )
+    .bind(lead)
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(turns[0].0, "agent");
+    assert!(turns[0].1.contains("Acme Solar"), "{turns:?}");
+    let greetings = turns.iter().filter(|t| t.1 == turns[0].1).count();
+    assert_eq!(greetings, 1, "{turns:?}");
+    record_fixture(&stack, &workflow, "relay_interested_call").await;
+
+    // The interrupter cut the agent off: the simulator sent what it had heard.
+    let interrupter = call_to(&calls, "+14155553317");
+    let interrupts = interrupter["relay_interrupts"].as_array().unwrap();
+    assert!(!interrupts.is_empty(), "{interrupter}");
+    // The backchanneller's "uh-huh" did not stop the agent (low interrupt sensitivity).
+    let backchanneller = call_to(&calls, "+14155553319");
+    assert!(
+        backchanneller["relay_interrupts"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{backchanneller}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dropped_socket_reconnects_without_a_second_greeting() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.agent_id = relay_agent(&stack).await;
+    stack.start_worker();
+    let ids = stack
+        .create_leads(&[("Drops the line", "+14155553320")])
+        .await;
+    let campaign = stack.start_campaign(&ids, 1, 1).await;
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+    assert_eq!(
+        detail.leads[0].outcome.as_deref(),
+        Some("interested"),
+        "{detail:?}"
+    );
+    let calls = stack.sim_calls().await;
+    let call = call_to(&calls, "+14155553320");
+    let sessions = call["relay_sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{call}");
+    assert_eq!(sessions[0]["welcome_greeting"], true, "{call}");
+    assert_eq!(sessions[1]["welcome_greeting"], false, "{call}");
+    let events = history(&stack, &lead_workflow(&campaign, &ids[0])).await;
+    assert_eq!(updates(&events, "relay_setup"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_forged_handshake_is_refused_before_any_workflow_is_touched() {
+    let stack = Stack::start(StackOptions::default()).await;
+    let socket = format!(
+        "{}/twilio/relay?wf=lead-x&attempt=1",
+        stack.api.replacen("http://", "ws://", 1)
+    );
+    let status = |result: Result<_, tungstenite::Error>| match result {
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("{other}"),
+        Ok(_) => 101,
+    };
+    // No signature, then one made with another key.
+    let refused = tokio_tungstenite::connect_async(socket.as_str()).await;
+    assert_eq!(status(refused.map(|_| ())), 403);
+    let mut request = socket.as_str().into_client_request().unwrap();
+    let forged = signature::sign("not-the-token", &socket, &[]);
+    request
+        .headers_mut()
+        .insert("X-Twilio-Signature", forged.parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await;
+    assert_eq!(status(refused.map(|_| ())), 403);
+    // Signed for another call's socket.
+    let token = SimConfig::default().auth_token;
+    let other = socket.replace("lead-x", "lead-y");
+    let mut request = socket.as_str().into_client_request().unwrap();
+    let signed_other = signature::sign(&token, &other, &[]);
+    request
+        .headers_mut()
+        .insert("X-Twilio-Signature", signed_other.parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await;
+    assert_eq!(status(refused.map(|_| ())), 403);
+
+    // A genuine handshake for a workflow that has no such call is accepted, and the socket is
+    // closed at its setup: the workflow refuses a call that is not its own.
+    let mut request = socket.as_str().into_client_request().unwrap();
+    let signed = signature::sign(&token, &socket, &[]);
+    request
+        .headers_mut()
+        .insert("X-Twilio-Signature", signed.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    use futures::{SinkExt as _, StreamExt as _};
+    let setup = serde_json::json!({
+        "type": "setup", "sessionId": "VX1", "callSid": "CA-not-a-call",
+        "accountSid": SimConfig::default().account_sid, "customParameters": {}
+    });
+    ws.send(tungstenite::Message::Text(setup.to_string().into()))
+        .await
+        .unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = ws.next().await {
+            match message {
+                Ok(tungstenite::Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+        None
+    })
+    .await
+    .expect("the socket is closed");
+    assert_eq!(closed, Some(1008));
+}
