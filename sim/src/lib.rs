@@ -43,6 +43,7 @@ pub mod llm;
 pub mod personas;
 pub mod phrases;
 pub mod recording;
+pub mod relay;
 pub mod smtp;
 pub mod state;
 pub mod store;
