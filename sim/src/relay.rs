@@ -946,6 +946,9 @@ impl<'a> Session<'a> {
             let mut line = Line::new(interruptible);
             line.answers_turn = std::mem::take(&mut self.answer_pending);
             self.lines.push_back(line);
+            // The agent talks again before the callee took its turn (a reprompt, or the first
+            // words of a new session): the callee listens, and answers once this line is heard.
+            self.reply_at = None;
         }
         if let Some(line) = self.lines.back_mut() {
             line.text.push_str(token);
