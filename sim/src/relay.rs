@@ -33,7 +33,10 @@
 //! only a line that is interruptible by speech (`interruptible`, or the `text` message's own
 //! `interruptible`; `welcomeGreetingInterruptible` for the greeting; Twilio's default is
 //! `any`) and, at `interruptSensitivity="low"`, not with a backchannel of two words or fewer.
-//! A silent callee sends nothing: reprompting is the application's job. For each final prompt
+//! A silent callee sends nothing: reprompting is the application's job. A callee whose turn
+//! got no answer (lost with a dropped socket, say) says it again after 8 s of dead air, at
+//! most twice in a row. Chaos mode can send a final prompt twice or drop the socket
+//! ([`crate::chaos::ChaosConfig`]). For each final prompt
 //! the real time to the first `text` token is kept ([`crate::store::CallRecord`]'s
 //! `reply_latencies_ms`), and every session is described in `relay_sessions`.
 
@@ -41,6 +44,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt as _, StreamExt as _};
+use rand::Rng as _;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpStream;
 use tokio::time::Instant as Clock;
@@ -52,6 +56,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::call_driver::{CallCtx, guard};
+use crate::chaos::roll;
 use crate::personas::{Reply, TalkOver};
 use crate::store::{Control, RelayInterrupt, RelaySession, new_sid};
 use crate::twilio::signature;
@@ -77,6 +82,13 @@ const REPLY_PAUSE_SECS: f64 = 0.3;
 /// for the agent, then speaks (as a person says "hello?" when the line went quiet).
 const RECONNECT_PAUSE_SECS: f64 = 1.0;
 
+/// Dead air after the callee's turn before it says it again, as a person whose question went
+/// unanswered does (e.g. the answer was lost with a dropped socket).
+const DEAD_AIR_SECS: f64 = 8.0;
+
+/// Times in a row the callee repeats an unanswered turn before it just waits.
+const MAX_REPEATS: u32 = 2;
+
 /// Error codes Twilio reports for a failed session.
 const ERR_HANDSHAKE: u32 = 64102;
 const ERR_CLOSED: u32 = 64105;
@@ -91,6 +103,10 @@ pub struct CallRelay {
     answered_turns: u32,
     /// The `drops_socket` persona's drop already happened.
     dropped: bool,
+    /// The callee's last final prompt, said again after dead air.
+    last_turn: Option<String>,
+    /// Repeats of `last_turn` since the agent last spoke.
+    repeats: u32,
 }
 
 /// How a session ended.
@@ -285,7 +301,7 @@ async fn session(ctx: &mut CallCtx, cr: &ConversationRelay, id: &str) -> Session
         Ok(ws) => ws,
         Err(end) => return end,
     };
-    let mut s = Session::new(ctx, cr, id);
+    let mut s = Session::new(cr, id);
     match s.run(ctx, &mut ws).await {
         Ok(never) => match never {},
         // A drop or a dead socket ends here: `ws` goes away without a close frame.
@@ -414,10 +430,14 @@ struct Session<'a> {
     /// The next agent line answers a final prompt.
     answer_pending: bool,
     bad_frames: u32,
+    /// Chaos mode: when the socket is dropped.
+    drop_at: Option<Clock>,
+    /// When the callee says its unanswered turn again.
+    dead_air_at: Option<Clock>,
 }
 
 impl<'a> Session<'a> {
-    fn new(_ctx: &CallCtx, cr: &'a ConversationRelay, id: &'a str) -> Self {
+    fn new(cr: &'a ConversationRelay, id: &'a str) -> Self {
         Self {
             cr,
             id,
@@ -434,6 +454,8 @@ impl<'a> Session<'a> {
             awaiting: None,
             answer_pending: false,
             bad_frames: 0,
+            drop_at: None,
+            dead_air_at: None,
         }
     }
 
@@ -455,6 +477,9 @@ impl<'a> Session<'a> {
             self.resume(ctx, ws, now).await?;
         } else if ctx.relay.callee_owes_reply {
             self.reply_at = Some(now + ctx.state.sim_time(RECONNECT_PAUSE_SECS));
+        } else if ctx.relay.last_turn.is_some() {
+            // The answer to the callee's last turn was lost with the previous session.
+            self.dead_air_at = Some(now + ctx.state.sim_time(DEAD_AIR_SECS));
         }
         loop {
             let deadline = self.deadline();
@@ -486,6 +511,8 @@ impl<'a> Session<'a> {
             self.lines.front().and_then(|l| l.next_word),
             self.callee.as_ref().map(|c| c.next_at),
             self.reply_at,
+            self.drop_at,
+            self.dead_air_at,
         ]
         .into_iter()
         .flatten()
@@ -530,6 +557,20 @@ impl<'a> Session<'a> {
 
     async fn tick(&mut self, ctx: &mut CallCtx, ws: &mut Socket) -> Result<(), SessionEnd> {
         let now = Clock::now();
+        if self.drop_at.is_some_and(|at| at <= now) {
+            ctx.state
+                .store
+                .count_chaos(|c| c.relay_sockets_dropped += 1);
+            ctx.state.store.event(
+                &ctx.sid,
+                "chaos",
+                "the relay socket is dropped without a close frame",
+            );
+            return Err(SessionEnd::Failed {
+                code: ERR_CLOSED,
+                why: "the WebSocket connection dropped".to_owned(),
+            });
+        }
         if self
             .lines
             .front()
@@ -544,6 +585,22 @@ impl<'a> Session<'a> {
         if self.reply_at.is_some_and(|at| at <= now) {
             self.reply_at = None;
             self.callee_turn(ctx, ws, now).await?;
+        }
+        if self.dead_air_at.is_some_and(|at| at <= now) {
+            self.dead_air_at = None;
+            if let Some(turn) = ctx.relay.last_turn.clone()
+                && self.callee.is_none()
+                && self.lines.is_empty()
+                && ctx.relay.repeats < MAX_REPEATS
+            {
+                ctx.relay.repeats += 1;
+                ctx.state.store.event(
+                    &ctx.sid,
+                    "relay",
+                    "dead air after the callee's turn: it says it again",
+                );
+                self.start_callee(ctx, ws, turn, now).await?;
+            }
         }
         Ok(())
     }
@@ -812,12 +869,26 @@ impl<'a> Session<'a> {
         self.info(ws, "clientSpeaking", false).await?;
         ctx.state.store.say(&ctx.sid, "callee", &talk.text);
         self.discard = false;
-        send(
-            ws,
-            json!({"type": "prompt", "voicePrompt": talk.text, "lang": self.lang, "last": true}),
-        )
-        .await?;
+        let prompt =
+            json!({"type": "prompt", "voicePrompt": talk.text, "lang": self.lang, "last": true});
+        send(ws, prompt.clone()).await?;
         self.awaiting = Some(Instant::now());
+        self.dead_air_at = Some(now + ctx.state.sim_time(DEAD_AIR_SECS));
+        ctx.relay.last_turn = Some(talk.text.clone());
+        let chaos = ctx.state.store.chaos();
+        if roll(chaos.relay_duplicate_prompt) {
+            ctx.state
+                .store
+                .count_chaos(|c| c.relay_prompts_duplicated += 1);
+            ctx.state
+                .store
+                .event(&ctx.sid, "chaos", "final prompt sent twice");
+            send(ws, prompt).await?;
+        }
+        if self.drop_at.is_none() && roll(chaos.relay_drop) {
+            let secs = rand::thread_rng().gen_range(0.0..3.0);
+            self.drop_at = Some(now + ctx.state.sim_time(secs));
+        }
         self.answer_pending = true;
         update_session(ctx, self.id, |s| s.prompts += 1);
         Ok(())
@@ -932,6 +1003,8 @@ impl<'a> Session<'a> {
         if self.discard {
             return Ok(());
         }
+        self.dead_air_at = None;
+        ctx.relay.repeats = 0;
         if let Some(sent) = self.awaiting.take() {
             let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
             ctx.state
@@ -969,6 +1042,8 @@ impl<'a> Session<'a> {
         if self.discard {
             return Ok(());
         }
+        self.dead_air_at = None;
+        ctx.relay.repeats = 0;
         if let Some(sent) = self.awaiting.take() {
             let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
             ctx.state

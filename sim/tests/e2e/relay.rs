@@ -664,3 +664,55 @@ async fn gather_turns_have_latencies_too() {
     assert_eq!(call["reply_latencies_ms"].as_array().unwrap().len(), 1);
     assert_eq!(call["relay_sessions"], json!([]));
 }
+
+async fn set_chaos(sim: &str, config: Value) {
+    let response = client()
+        .post(format!("{sim}/sim/chaos"))
+        .json(&config)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+async fn chaos_counters(sim: &str) -> Value {
+    let body: Value = client()
+        .get(format!("{sim}/sim/chaos"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["counters"].clone()
+}
+
+#[tokio::test]
+async fn chaos_duplicates_final_prompts() {
+    let sim = start_sim().await;
+    set_chaos(&sim, json!({"relay_duplicate_prompt": 1.0})).await;
+    let app = App::start().await;
+    app.call(&sim, "+15551230000", "end=2").await;
+    let finals = final_prompts(&app.sessions()[0].received);
+    assert_eq!(finals.len(), 2, "{finals:?}");
+    assert_eq!(finals[0], finals[1]);
+    assert_eq!(chaos_counters(&sim).await["relay_prompts_duplicated"], 1);
+}
+
+#[tokio::test]
+async fn chaos_drops_sockets_and_the_action_decides() {
+    let sim = start_sim().await;
+    set_chaos(&sim, json!({"relay_drop": 1.0})).await;
+    let app = App::start().await;
+    let call = app.call(&sim, "+15551230000", "end=99&reconnect=1").await;
+    assert_eq!(call["status"], "completed");
+    let actions = app.actions();
+    assert!(!actions.is_empty());
+    assert_eq!(actions[0].get("SessionStatus"), Some("failed"));
+    assert_eq!(actions[0].get("ErrorCode"), Some("64105"));
+    let dropped = chaos_counters(&sim).await["relay_sockets_dropped"]
+        .as_u64()
+        .unwrap();
+    assert!(dropped >= 1);
+    assert!(app.sessions().iter().all(|s| s.close_code.is_none()));
+}
