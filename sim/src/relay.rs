@@ -584,7 +584,11 @@ impl<'a> Session<'a> {
         }
         if self.reply_at.is_some_and(|at| at <= now) {
             self.reply_at = None;
-            self.callee_turn(ctx, ws, now).await?;
+            // While the agent is still talking (a next cycle queued) the callee listens on;
+            // the end of that line gives it its turn again.
+            if self.lines.is_empty() {
+                self.callee_turn(ctx, ws, now).await?;
+            }
         }
         if self.dead_air_at.is_some_and(|at| at <= now) {
             self.dead_air_at = None;

@@ -200,10 +200,12 @@ async fn converse(mut socket: WebSocket, app: App, index: usize, q: Vec<(String,
                 .await;
                 continue;
             }
-            for w in FILLER.iter().cycle().take(words) {
+            for (i, w) in FILLER.iter().cycle().take(words).enumerate() {
+                // `split`: the answer comes as two talk cycles, the first ended mid-answer.
+                let last = param(&q, "split").is_some() && i + 1 == words / 2;
                 send(
                     &mut socket,
-                    json!({"type": "text", "token": format!("{w} "), "last": false}),
+                    json!({"type": "text", "token": format!("{w} "), "last": last}),
                 )
                 .await;
             }
@@ -715,4 +717,31 @@ async fn chaos_drops_sockets_and_the_action_decides() {
         .unwrap();
     assert!(dropped >= 1);
     assert!(app.sessions().iter().all(|s| s.close_code.is_none()));
+}
+
+#[tokio::test]
+async fn the_callee_waits_for_the_agents_last_cycle() {
+    let sim = start_sim().await;
+    let app = App::start().await;
+    let call = app
+        .call(&sim, "+15551230000", "words=12&end=3&split=1")
+        .await;
+    let said = transcript(&call);
+    let halves = [filler(6), FILLER[6..12].join(" ")];
+    let first = said.iter().position(|(_, t)| *t == halves[0]).unwrap();
+    assert_eq!(
+        said[first + 1],
+        ("agent".to_owned(), halves[1].clone()),
+        "{said:#?}"
+    );
+    assert_eq!(said[first + 2].0, "callee");
+    // The callee (00) never starts talking while the agent talks.
+    let mut agent_on = false;
+    for v in of_type(&app.sessions()[0].received, "info") {
+        match (v["name"].as_str().unwrap(), v["value"].as_str().unwrap()) {
+            ("agentSpeaking", value) => agent_on = value == "on",
+            ("clientSpeaking", "on") => assert!(!agent_on, "the callee talked over the agent"),
+            _ => {}
+        }
+    }
 }
