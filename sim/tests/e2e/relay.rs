@@ -75,9 +75,17 @@ fn relay_twiml(host: &str, raw_query: &str, greeting: bool) -> String {
     let sens = param(&q, "sens")
         .map(|s| format!(r#" interruptSensitivity="{s}""#))
         .unwrap_or_default();
+    let (action, after) = if param(&q, "noaction").is_some() {
+        (String::new(), "<Say>After the relay.</Say><Hangup/>")
+    } else {
+        (
+            format!(r#" action="relay-action?{}""#, escape(raw_query)),
+            "",
+        )
+    };
     let q = escape(raw_query);
     format!(
-        r#"<Response><Connect action="relay-action?{q}"><ConversationRelay url="ws://{host}/relay?{q}"{greeting_attrs} language="en-US" ttsProvider="ElevenLabs" voice="v1" transcriptionProvider="Deepgram" speechModel="nova-3-general" interruptible="speech"{sens} dtmfDetection="true" debug="speaker-events"><Parameter name="wf" value="lead-1"/><Parameter name="attempt" value="1"/></ConversationRelay></Connect></Response>"#
+        r#"<Response><Connect{action}><ConversationRelay url="ws://{host}/relay?{q}"{greeting_attrs} language="en-US" ttsProvider="ElevenLabs" voice="v1" transcriptionProvider="Deepgram" speechModel="nova-3-general" interruptible="speech"{sens} dtmfDetection="true" debug="speaker-events"><Parameter name="wf" value="lead-1"/><Parameter name="attempt" value="1"/></ConversationRelay></Connect>{after}</Response>"#
     )
 }
 
@@ -744,4 +752,17 @@ async fn the_callee_waits_for_the_agents_last_cycle() {
             _ => {}
         }
     }
+}
+
+#[tokio::test]
+async fn without_an_action_the_document_goes_on() {
+    let sim = start_sim().await;
+    let app = App::start().await;
+    let call = app.call(&sim, "+15551230000", "end=1&noaction=1").await;
+    assert!(app.actions().is_empty());
+    assert_eq!(call["relay_sessions"][0]["status"], "ended");
+    assert_eq!(
+        transcript(&call).last().unwrap(),
+        &("agent".to_owned(), "After the relay.".to_owned())
+    );
 }
