@@ -31,6 +31,8 @@ pub struct CallCtx {
     pub answered_by: Option<String>,
     /// REST modifications for this call.
     pub rx: mpsc::UnboundedReceiver<Control>,
+    /// ConversationRelay state carried from one session of the call to the next.
+    pub relay: crate::relay::CallRelay,
     /// Keeps `rx` open even after the store forgets the call.
     _keep: mpsc::UnboundedSender<Control>,
 }
@@ -100,6 +102,8 @@ pub fn start(state: SharedState, req: CallRequest) -> CallRecord {
         recording_sid: None,
         recording_url: None,
         transferred_to: None,
+        reply_latencies_ms: Vec::new(),
+        relay_sessions: Vec::new(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
     state.store.insert_call(record.clone(), tx.clone());
@@ -118,6 +122,7 @@ pub fn start(state: SharedState, req: CallRequest) -> CallRecord {
         persona,
         answered_by: None,
         rx,
+        relay: crate::relay::CallRelay::default(),
         _keep: tx,
     };
     tokio::spawn(run(ctx));

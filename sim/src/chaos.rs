@@ -3,7 +3,8 @@
 //! duplicates, reorders, delays and forges the status callbacks the simulated Twilio sends
 //! (the AMD callback too, reordering aside), and duplicates, delays and forges its document
 //! requests (the voice URL, each
-//! `<Gather>` action), with counters of what it did and of how the receiving API answered.
+//! `<Gather>` action), and on ConversationRelay duplicates final prompts and drops sockets,
+//! with counters of what it did and of how the receiving API answered.
 //!
 //! `POST /sim/chaos` replaces the settings (JSON [`ChaosConfig`], every field optional),
 //! `GET /sim/chaos` returns `{"config": ..., "counters": ...}`, `DELETE /sim/chaos` turns chaos
@@ -58,6 +59,11 @@ pub struct ChaosConfig {
     pub document_delay: f64,
     /// Document requests preceded by a forged copy with a corrupted signature.
     pub document_bad_signature: f64,
+    /// ConversationRelay final prompts sent twice (the same message again right after).
+    pub relay_duplicate_prompt: f64,
+    /// ConversationRelay final prompts after which the socket is dropped without a close
+    /// frame at a random point of the next 3 simulated seconds (usually during the answer).
+    pub relay_drop: f64,
 }
 
 impl ChaosConfig {
@@ -77,6 +83,8 @@ impl ChaosConfig {
             ("document_duplicate", self.document_duplicate),
             ("document_delay", self.document_delay),
             ("document_bad_signature", self.document_bad_signature),
+            ("relay_duplicate_prompt", self.relay_duplicate_prompt),
+            ("relay_drop", self.relay_drop),
         ];
         for (name, rate) in rates {
             if !(0.0..=1.0).contains(&rate) {
@@ -127,6 +135,10 @@ pub struct ChaosCounters {
     pub documents_duplicate_differs: u64,
     /// Document requests sent late.
     pub documents_delayed: u64,
+    /// ConversationRelay final prompts sent twice.
+    pub relay_prompts_duplicated: u64,
+    /// ConversationRelay sockets dropped by chaos.
+    pub relay_sockets_dropped: u64,
 }
 
 /// What to do with one status callback.

@@ -1,7 +1,8 @@
 //! Callwright provider simulator.
 //!
 //! One HTTP server on loopback that speaks Twilio's REST API and call
-//! behaviour (signed webhooks, TwiML, AMD, recordings) and an
+//! behaviour (signed webhooks, TwiML, AMD, recordings, ConversationRelay over a
+//! WebSocket, see [`relay`]) and an
 //! OpenAI-compatible chat completions endpoint backed by a scripted model that says only
 //! what the product's system prompt gives it, plus hashed embeddings, with scripted callee
 //! personas chosen by the dialled number. The same
@@ -43,6 +44,7 @@ pub mod llm;
 pub mod personas;
 pub mod phrases;
 pub mod recording;
+pub mod relay;
 pub mod smtp;
 pub mod state;
 pub mod store;

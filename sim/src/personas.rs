@@ -21,7 +21,15 @@
 //! | 13 | `switches_language` | asks a question, switches language (English, or Spanish on English numbers), then as 00 in the new language |
 //! | 14 | `asks_another_day` | as 00, but declines the first offer and asks for another day, then picks the second slot |
 //! | 15 | `gives_email` | as 00, and says its email together with every pick (and whenever asked) |
+//! | 16 | `asks_for_person` | asks to speak with a person |
+//! | 17 | `interrupts` | as 00; on ConversationRelay, the first time an agent reply is longer than 8 words it takes its turn after hearing 5 of them (an `interrupt` when the line is interruptible) |
+//! | 18 | `talks_over_greeting` | as 00; on ConversationRelay, takes its first turn after 3 words of the welcome greeting (cut only when `welcomeGreetingInterruptible` allows speech) |
+//! | 19 | `backchannels` | as 00; on ConversationRelay, says "uh-huh" after 4 words of agent lines longer than 8 words (at most 3 times): ignored at `interruptSensitivity="low"`, an interruption otherwise |
+//! | 20 | `drops_socket` | as 00; on ConversationRelay, the simulator drops the socket (no close frame) once the agent's answer to the callee's second turn has been heard |
 //! | other | `books` | |
+//!
+//! 17–20 differ from 00 only on a ConversationRelay call ([`Persona::talk_over`],
+//! [`Persona::drops_socket_after`]); at a `<Gather>` they behave as 00.
 //!
 //! The booking personas react to what the agent says ([`phrases::agent_cue`]):
 //! an offer, "that slot was just taken", a request for the email address, "no
@@ -82,6 +90,14 @@ pub enum PersonaKind {
     GivesEmail,
     /// 16: asks to speak with a person (put through when the campaign has a transfer number).
     AsksForPerson,
+    /// 17: books like 00; on ConversationRelay it cuts into the first long agent reply.
+    Interrupts,
+    /// 18: books like 00; on ConversationRelay it starts talking during the welcome greeting.
+    TalksOverGreeting,
+    /// 19: books like 00; on ConversationRelay it says "uh-huh" while the agent talks.
+    Backchannels,
+    /// 20: books like 00; on ConversationRelay the simulator drops the socket mid-call.
+    DropsSocket,
 }
 
 impl PersonaKind {
@@ -106,6 +122,10 @@ impl PersonaKind {
             "14" => Self::AsksAnotherDay,
             "15" => Self::GivesEmail,
             "16" => Self::AsksForPerson,
+            "17" => Self::Interrupts,
+            "18" => Self::TalksOverGreeting,
+            "19" => Self::Backchannels,
+            "20" => Self::DropsSocket,
             _ => Self::Books,
         }
     }
@@ -130,6 +150,10 @@ impl PersonaKind {
             Self::AsksAnotherDay => "asks_another_day",
             Self::GivesEmail => "gives_email",
             Self::AsksForPerson => "asks_for_person",
+            Self::Interrupts => "interrupts",
+            Self::TalksOverGreeting => "talks_over_greeting",
+            Self::Backchannels => "backchannels",
+            Self::DropsSocket => "drops_socket",
         }
     }
 }
@@ -165,6 +189,19 @@ pub enum Reply {
     HangUp,
 }
 
+/// What the callee does while the agent is still talking on a ConversationRelay call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TalkOver {
+    /// Takes its turn now (the words come from [`Persona::reply`]).
+    Turn,
+    /// Says a short acknowledgement and listens on.
+    Backchannel(String),
+}
+
+/// How many times the `backchannels` persona says "uh-huh" in one call: a listener stops after
+/// a while, and at high sensitivity each one cuts the agent off.
+const MAX_BACKCHANNELS: u32 = 3;
+
 /// One step of a booking persona's script, taken when the agent's line asks
 /// nothing specific.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +228,8 @@ pub struct Persona {
     heard_goodbye: bool,
     said_goodbye: bool,
     armed_hangup: bool,
+    talked_over: bool,
+    backchannels: u32,
 }
 
 impl Persona {
@@ -219,6 +258,8 @@ impl Persona {
             heard_goodbye: false,
             said_goodbye: false,
             armed_hangup: false,
+            talked_over: false,
+            backchannels: 0,
         }
     }
 
@@ -308,12 +349,52 @@ impl Persona {
             | PersonaKind::NoAnswerThenBooks
             | PersonaKind::SwitchesLanguage
             | PersonaKind::AsksAnotherDay
-            | PersonaKind::GivesEmail => return self.booking(),
+            | PersonaKind::GivesEmail
+            | PersonaKind::Interrupts
+            | PersonaKind::TalksOverGreeting
+            | PersonaKind::Backchannels
+            | PersonaKind::DropsSocket => return self.booking(),
         };
         match script.get(turn as usize) {
             Some(line) => speak(phrases::line(*line, self.lang), clear_confidence()),
             None => self.goodbye(),
         }
+    }
+
+    /// Whether the callee speaks up while an agent line is still playing, asked each time one
+    /// more word of it has been heard: `heard` words so far of a line known to have at least
+    /// `known` words (more may still be streaming); `greeting` for the welcome greeting. Only
+    /// the word counts matter, never the wording, so this holds whatever the product says.
+    pub fn talk_over(&mut self, greeting: bool, heard: usize, known: usize) -> Option<TalkOver> {
+        match self.behaves_as {
+            PersonaKind::Interrupts
+                if !greeting && !self.talked_over && heard == 5 && known > 8 =>
+            {
+                self.talked_over = true;
+                Some(TalkOver::Turn)
+            }
+            PersonaKind::TalksOverGreeting
+                if greeting && !self.talked_over && heard == 3 && known > 3 =>
+            {
+                self.talked_over = true;
+                Some(TalkOver::Turn)
+            }
+            PersonaKind::Backchannels
+                if !greeting && self.backchannels < MAX_BACKCHANNELS && heard == 4 && known > 8 =>
+            {
+                self.backchannels += 1;
+                Some(TalkOver::Backchannel(
+                    phrases::line(Line::Backchannel, self.lang).to_owned(),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// After how many of the callee's turns, each answered by the agent, the simulator drops
+    /// the ConversationRelay socket without a close frame (once per call).
+    pub fn drops_socket_after(&self) -> Option<u32> {
+        (self.behaves_as == PersonaKind::DropsSocket).then_some(2)
     }
 
     /// A booking persona's turn: react to the agent's last cue, else follow the script.
@@ -765,6 +846,58 @@ mod tests {
                 assert!(!phrases::is_open_question(&prompt), "{lang:?}: {prompt}");
             }
         }
+    }
+
+    #[test]
+    fn relay_personas_book_like_00_at_a_gather() {
+        for suffix in ["17", "18", "19", "20"] {
+            let mut p = Persona::new(&format!("+155500000{suffix}"), 1);
+            assert_eq!(text(p.reply()), phrases::line(Line::ProposeTime, Lang::En));
+            p.hear(&replies::offer(Lang::En, &labels()));
+            assert_eq!(picked(&text(p.reply())), Some(1), "{suffix}");
+        }
+    }
+
+    #[test]
+    fn talk_over_by_word_counts() {
+        let mut p = Persona::new("+15550000017", 1);
+        assert_eq!(p.kind(), PersonaKind::Interrupts);
+        assert_eq!(p.talk_over(true, 5, 20), None, "not the greeting");
+        assert_eq!(p.talk_over(false, 5, 8), None, "not a short line");
+        assert_eq!(p.talk_over(false, 4, 20), None);
+        assert_eq!(p.talk_over(false, 5, 9), Some(TalkOver::Turn));
+        assert_eq!(p.talk_over(false, 5, 20), None, "only once");
+
+        let mut p = Persona::new("+15550000018", 1);
+        assert_eq!(p.talk_over(false, 3, 20), None);
+        assert_eq!(p.talk_over(true, 3, 20), Some(TalkOver::Turn));
+        assert_eq!(p.talk_over(true, 3, 20), None);
+
+        let mut p = Persona::new("+15550000019", 1);
+        for _ in 0..MAX_BACKCHANNELS {
+            assert_eq!(
+                p.talk_over(false, 4, 12),
+                Some(TalkOver::Backchannel("Uh-huh.".into()))
+            );
+        }
+        assert_eq!(p.talk_over(false, 4, 12), None);
+        for (prefix, lang) in LANGS {
+            let said = phrases::line(Line::Backchannel, lang);
+            assert!(said.split_whitespace().count() <= 2, "{lang:?}: {said}");
+            let mut p = Persona::new(&format!("{prefix}4519"), 1);
+            assert_eq!(
+                p.talk_over(false, 4, 9),
+                Some(TalkOver::Backchannel(said.into()))
+            );
+        }
+
+        let p = Persona::new("+15550000020", 1);
+        assert_eq!(p.drops_socket_after(), Some(2));
+        assert_eq!(Persona::new("+15550000000", 1).drops_socket_after(), None);
+        assert_eq!(
+            Persona::new("+15550000000", 1).talk_over(false, 5, 20),
+            None
+        );
     }
 
     #[test]

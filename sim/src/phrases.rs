@@ -243,6 +243,8 @@ pub enum Line {
     CallbackLater,
     /// Asks to speak with a person instead of the assistant.
     AskForPerson,
+    /// A short acknowledgement while the agent talks ("Uh-huh.").
+    Backchannel,
 }
 
 /// The wording of `line` in `lang`.
@@ -266,6 +268,7 @@ pub fn line(line: Line, lang: Lang) -> &'static str {
         Line::AskAnotherDay => &callee.ask_another_day,
         Line::CallbackLater => &callee.callback_later,
         Line::AskForPerson => &callee.ask_for_person,
+        Line::Backchannel => &callee.backchannel,
     }
 }
 

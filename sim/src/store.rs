@@ -130,6 +130,53 @@ pub struct CallRecord {
     pub recording_url: Option<String>,
     /// The number a `<Dial>` put the call through to.
     pub transferred_to: Option<String>,
+    /// For every callee turn, real milliseconds from handing it over to the first sign of the
+    /// answer: on ConversationRelay, from the final `prompt` to the first `text` token; at a
+    /// `<Gather>`, from posting `SpeechResult` to the action's response.
+    pub reply_latencies_ms: Vec<u64>,
+    /// The ConversationRelay sessions of the call, in order.
+    pub relay_sessions: Vec<RelaySession>,
+}
+
+/// One ConversationRelay WebSocket session (see [`crate::relay`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct RelaySession {
+    /// `VX...` identifier sent in `setup` and to the action URL.
+    pub session_id: String,
+    /// The `url` attribute, as written in the TwiML.
+    pub url: String,
+    /// Whether the TwiML had a `welcomeGreeting` (a reconnect has none).
+    pub welcome_greeting: bool,
+    /// When the session started.
+    pub started_at: DateTime<Utc>,
+    /// Final prompts (`last: true`) sent.
+    pub prompts: u32,
+    /// `interrupt` messages sent.
+    pub interrupts: Vec<RelayInterrupt>,
+    /// `error` messages sent for malformed frames from the application.
+    pub errors_sent: u32,
+    /// How it ended: `ended` (the app sent `end`), `failed` (socket closed or dropped without
+    /// `end`, or the handshake refused), `completed` (the callee hung up), `modified` (a REST
+    /// modification took over); `None` while it runs.
+    pub status: Option<String>,
+    /// Twilio error code of a failed session (64102 handshake, 64105 closed, 64107 too many
+    /// malformed messages).
+    pub error_code: Option<u32>,
+    /// What went wrong, for a failed session.
+    pub error: Option<String>,
+    /// `handoffData` of the `end` message.
+    pub handoff_data: Option<String>,
+    /// Simulated seconds, once over.
+    pub duration_secs: Option<u64>,
+}
+
+/// One `interrupt` message sent to the application.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelayInterrupt {
+    /// `utteranceUntilInterrupt`: the words of the agent's line the callee heard.
+    pub utterance_until_interrupt: String,
+    /// `durationUntilInterruptMs` (simulated).
+    pub duration_until_interrupt_ms: u64,
 }
 
 /// A REST instruction delivered to a live call's driver.

@@ -90,6 +90,8 @@ pub struct Callee {
     pub callback_later: String,
     /// Asks to speak with a person instead of the assistant.
     pub ask_for_person: String,
+    /// A short acknowledgement while the agent talks ("Uh-huh."), at most two words.
+    pub backchannel: String,
     /// Spells out the callee's email address: `{email}`.
     pub my_email: String,
     /// Mumbled speech for the `unintelligible` persona.

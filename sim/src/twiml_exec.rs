@@ -84,9 +84,13 @@ impl End {
     }
 }
 
-enum Flow {
+/// What a verb leaves the interpreter to do.
+pub(crate) enum Flow {
+    /// Go on with the next verb of the document.
     Next,
+    /// Leave the document for another one.
     Goto(Source),
+    /// The call's TwiML is over.
     Stop(End),
 }
 
@@ -147,6 +151,9 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
                 }
             }
             ctx.state.store.count_chaos(|c| c.documents_sent += 1);
+            // The callee's turn is handed over here: its answer's latency is measured.
+            let turn = params.iter().any(|(k, _)| k == "SpeechResult");
+            let asked = std::time::Instant::now();
             let sent = guard(&mut ctx.rx, ctx.state.webhooks.send(&method, &url, &params)).await;
             match sent {
                 Err(control) => return Err(interrupt(ctx, control)),
@@ -154,6 +161,12 @@ async fn load(ctx: &mut CallCtx, source: Source) -> Result<(Vec<Verb>, String), 
                     return Err(Flow::Stop(app_error(ctx, format!("{method} {url}: {e}"))));
                 }
                 Ok(Ok(response)) => {
+                    if turn {
+                        let ms = u64::try_from(asked.elapsed().as_millis()).unwrap_or(u64::MAX);
+                        ctx.state
+                            .store
+                            .update(&ctx.sid, |c| c.reply_latencies_ms.push(ms));
+                    }
                     ctx.state.store.event(
                         &ctx.sid,
                         "webhook",
@@ -211,7 +224,8 @@ async fn duplicate(
     );
 }
 
-fn interrupt(ctx: &CallCtx, control: Control) -> Flow {
+/// A REST modification takes over: hang up, or run the new document.
+pub(crate) fn interrupt(ctx: &CallCtx, control: Control) -> Flow {
     let flow = match control {
         Control::Hangup { ack, .. } => Flow::Stop(End::Api(ack)),
         other => match Source::from_control(other) {
@@ -227,7 +241,8 @@ fn interrupt(ctx: &CallCtx, control: Control) -> Flow {
     flow
 }
 
-fn app_error(ctx: &CallCtx, detail: String) -> End {
+/// Plays the application error message and ends the call's TwiML.
+pub(crate) fn app_error(ctx: &CallCtx, detail: String) -> End {
     tracing::warn!(call = %ctx.sid, %detail, "application error");
     ctx.state.store.event(&ctx.sid, "error", detail.clone());
     ctx.state.store.say(&ctx.sid, "agent", APPLICATION_ERROR);
@@ -242,8 +257,11 @@ async fn wait(ctx: &mut CallCtx, secs: f64) -> Flow {
     }
 }
 
+/// Simulated speaking pace of the agent's voice and the callee's.
+pub(crate) const WORDS_PER_SEC: f64 = 2.5;
+
 fn speaking_secs(text: &str) -> f64 {
-    text.split_whitespace().count() as f64 / 2.5
+    text.split_whitespace().count() as f64 / WORDS_PER_SEC
 }
 
 async fn run_verb(ctx: &mut CallCtx, verb: &Verb, base: &str) -> Flow {
@@ -275,6 +293,7 @@ async fn run_verb(ctx: &mut CallCtx, verb: &Verb, base: &str) -> Flow {
                 Err(e) => Flow::Stop(app_error(ctx, format!("Redirect: {e}"))),
             }
         }
+        Verb::Connect(connect) => crate::relay::run(ctx, connect, base).await,
         Verb::Unsupported(name) => {
             ctx.state
                 .store

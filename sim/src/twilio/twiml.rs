@@ -36,6 +36,54 @@ pub struct Gather {
     pub prompts: Vec<Verb>,
 }
 
+/// `<ConversationRelay>` inside `<Connect>`: Twilio opens a WebSocket to `url` and relays
+/// the call as text (see [`crate::relay`]). Attributes keep their TwiML spelling in the docs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationRelay {
+    /// `url`: the `ws://` or `wss://` endpoint, exactly as written (it is signed as written).
+    pub url: String,
+    /// `welcomeGreeting`: spoken when the session starts; absent on a reconnect.
+    pub welcome_greeting: Option<String>,
+    /// `welcomeGreetingInterruptible`: `none`, `dtmf`, `speech` or `any` (Twilio's default).
+    pub welcome_greeting_interruptible: Option<String>,
+    /// `language` (default `en-US`).
+    pub language: Option<String>,
+    /// `ttsProvider`.
+    pub tts_provider: Option<String>,
+    /// `voice`.
+    pub voice: Option<String>,
+    /// `transcriptionProvider`.
+    pub transcription_provider: Option<String>,
+    /// `speechModel`.
+    pub speech_model: Option<String>,
+    /// `interruptible`: `none`, `dtmf`, `speech` or `any` (Twilio's default; `true`/`false`
+    /// are the older spellings of `any`/`none`).
+    pub interruptible: Option<String>,
+    /// `interruptSensitivity`: `low`, `medium` or `high` (Twilio's default).
+    pub interrupt_sensitivity: Option<String>,
+    /// `dtmfDetection`.
+    pub dtmf_detection: bool,
+    /// `debug`: space-separated options; `speaker-events` turns on the `info` messages.
+    pub debug: Option<String>,
+    /// `<Parameter name value>` children, sent as `customParameters` in `setup`.
+    pub parameters: Vec<(String, String)>,
+    /// `code` of each `<Language>` child (accepted, not used by the simulator).
+    pub languages: Vec<String>,
+}
+
+/// The `<Connect>` verb.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connect {
+    /// Requested when the connection ends; relative to the document URL. Without it the
+    /// document goes on after `<Connect>`.
+    pub action: Option<String>,
+    /// HTTP method for the action; default `POST`.
+    pub method: String,
+    /// The `<ConversationRelay>` noun; `None` for nouns the simulator does not implement
+    /// (`<Stream>`, `<Room>`, ...).
+    pub relay: Option<ConversationRelay>,
+}
+
 /// One TwiML instruction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verb {
@@ -78,6 +126,8 @@ pub enum Verb {
         /// HTTP method; default `POST`.
         method: String,
     },
+    /// Connect the call to something else; only `<ConversationRelay>` is simulated.
+    Connect(Connect),
     /// A verb the simulator does not implement; skipped.
     Unsupported(String),
 }
@@ -146,7 +196,49 @@ fn verb(node: roxmltree::Node<'_, '_>) -> Verb {
             url: text_of(node),
             method: method(),
         },
+        "Connect" => Verb::Connect(Connect {
+            action: attr("action").filter(|a| !a.trim().is_empty()),
+            method: method(),
+            relay: node
+                .children()
+                .find(|n| n.is_element() && n.tag_name().name() == "ConversationRelay")
+                .map(relay),
+        }),
         other => Verb::Unsupported(other.to_owned()),
+    }
+}
+
+fn relay(node: roxmltree::Node<'_, '_>) -> ConversationRelay {
+    let attr = |name: &str| node.attribute(name).map(str::to_owned);
+    let children = |tag: &'static str| {
+        node.children()
+            .filter(move |n| n.is_element() && n.tag_name().name() == tag)
+    };
+    ConversationRelay {
+        url: attr("url").unwrap_or_default().trim().to_owned(),
+        welcome_greeting: attr("welcomeGreeting").filter(|g| !g.trim().is_empty()),
+        welcome_greeting_interruptible: attr("welcomeGreetingInterruptible"),
+        language: attr("language"),
+        tts_provider: attr("ttsProvider"),
+        voice: attr("voice"),
+        transcription_provider: attr("transcriptionProvider"),
+        speech_model: attr("speechModel"),
+        interruptible: attr("interruptible"),
+        interrupt_sensitivity: attr("interruptSensitivity"),
+        dtmf_detection: attr("dtmfDetection")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+        debug: attr("debug"),
+        parameters: children("Parameter")
+            .filter_map(|p| {
+                Some((
+                    p.attribute("name")?.to_owned(),
+                    p.attribute("value").unwrap_or_default().to_owned(),
+                ))
+            })
+            .collect(),
+        languages: children("Language")
+            .filter_map(|l| l.attribute("code").map(str::to_owned))
+            .collect(),
     }
 }
 
@@ -206,6 +298,74 @@ mod tests {
             }
         );
         assert_eq!(verbs[4], Verb::Hangup);
+    }
+
+    #[test]
+    fn parses_connect_conversation_relay() {
+        let verbs = parse(
+            r#"<Response><Connect action="relay-action?wf=lead-1&amp;attempt=1"><ConversationRelay url="wss://calls.example.com/twilio/relay?wf=lead-1&amp;attempt=1" welcomeGreeting="Hi, this is an AI assistant." welcomeGreetingInterruptible="none" language="en-US" ttsProvider="ElevenLabs" voice="v1" transcriptionProvider="Deepgram" speechModel="nova-3-general" interruptible="speech" interruptSensitivity="low" dtmfDetection="true" debug="speaker-events"><Language code="fr-FR" voice="v2"/><Parameter name="wf" value="lead-1"/><Parameter name="attempt" value="1"/></ConversationRelay></Connect><Hangup/></Response>"#,
+        )
+        .expect("parse");
+        assert_eq!(verbs.len(), 2);
+        let Verb::Connect(c) = &verbs[0] else {
+            panic!("expected connect")
+        };
+        assert_eq!(
+            c.action.as_deref(),
+            Some("relay-action?wf=lead-1&attempt=1")
+        );
+        assert_eq!(c.method, "POST");
+        let r = c.relay.as_ref().expect("relay");
+        assert_eq!(
+            r.url,
+            "wss://calls.example.com/twilio/relay?wf=lead-1&attempt=1"
+        );
+        assert_eq!(
+            r.welcome_greeting.as_deref(),
+            Some("Hi, this is an AI assistant.")
+        );
+        assert_eq!(r.welcome_greeting_interruptible.as_deref(), Some("none"));
+        assert_eq!(r.language.as_deref(), Some("en-US"));
+        assert_eq!(r.tts_provider.as_deref(), Some("ElevenLabs"));
+        assert_eq!(r.voice.as_deref(), Some("v1"));
+        assert_eq!(r.transcription_provider.as_deref(), Some("Deepgram"));
+        assert_eq!(r.speech_model.as_deref(), Some("nova-3-general"));
+        assert_eq!(r.interruptible.as_deref(), Some("speech"));
+        assert_eq!(r.interrupt_sensitivity.as_deref(), Some("low"));
+        assert!(r.dtmf_detection);
+        assert_eq!(r.debug.as_deref(), Some("speaker-events"));
+        assert_eq!(
+            r.parameters,
+            vec![
+                ("wf".to_owned(), "lead-1".to_owned()),
+                ("attempt".to_owned(), "1".to_owned())
+            ]
+        );
+        assert_eq!(r.languages, vec!["fr-FR".to_owned()]);
+        assert_eq!(verbs[1], Verb::Hangup);
+    }
+
+    #[test]
+    fn connect_with_minimal_or_other_nouns() {
+        let verbs = parse(
+            r#"<Response><Connect><ConversationRelay url="ws://127.0.0.1:9/relay"/></Connect><Connect action="/a" method="get"><Stream url="wss://x"/></Connect></Response>"#,
+        )
+        .expect("parse");
+        let Verb::Connect(c) = &verbs[0] else {
+            panic!("expected connect")
+        };
+        assert_eq!(c.action, None);
+        let r = c.relay.as_ref().expect("relay");
+        assert_eq!(r.url, "ws://127.0.0.1:9/relay");
+        assert_eq!(r.welcome_greeting, None);
+        assert_eq!(r.interruptible, None);
+        assert!(!r.dtmf_detection);
+        assert!(r.parameters.is_empty());
+        let Verb::Connect(c) = &verbs[1] else {
+            panic!("expected connect")
+        };
+        assert_eq!(c.method, "GET");
+        assert_eq!(c.relay, None);
     }
 
     #[test]

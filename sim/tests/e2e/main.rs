@@ -6,5 +6,6 @@ mod agent;
 mod calls;
 mod embeddings;
 mod llm;
+mod relay;
 mod rest;
 mod stub;
