@@ -566,6 +566,7 @@ impl CallActivities {
             at: input.now,
             confidence: None,
             language: Some(input.lead.language),
+            heard: None,
         });
         let intent = callwright_domain::outcome::turn_intent(action.as_ref(), booking.new_offer);
         // The reply's speech is synthesised while the transcript is written: the caller waits

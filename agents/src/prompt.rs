@@ -242,16 +242,27 @@ pub fn summary_messages(
     ]
 }
 
-/// The chat history: system prompt, then the transcript as assistant/user messages.
+/// What the model is told after a line the callee cut off: it said only what was heard.
+pub const CUT_OFF_NOTE: &str = "The callee interrupted you there: they heard only the words above, \
+    not the rest of your reply. Answer what they said next; repeat anything they missed only if \
+    it still matters.";
+
+/// The chat history: system prompt, then the transcript as assistant/user messages. An agent
+/// line the callee cut off is given as the words they heard, followed by [`CUT_OFF_NOTE`].
 pub fn messages(system: String, turns: &[Turn]) -> Vec<ChatMessage> {
     let mut out = Vec::with_capacity(turns.len() + 1);
     out.push(ChatMessage::new("system", system));
     for turn in turns.iter().filter(|t| !t.text.is_empty()) {
-        let role = match turn.speaker {
-            Speaker::Agent => "assistant",
-            Speaker::Callee => "user",
-        };
-        out.push(ChatMessage::new(role, turn.text.clone()));
+        match (turn.speaker, &turn.heard) {
+            (Speaker::Agent, Some(heard)) => {
+                if !heard.trim().is_empty() {
+                    out.push(ChatMessage::new("assistant", heard.clone()));
+                }
+                out.push(ChatMessage::new("system", CUT_OFF_NOTE.to_owned()));
+            }
+            (Speaker::Agent, None) => out.push(ChatMessage::new("assistant", turn.text.clone())),
+            (Speaker::Callee, _) => out.push(ChatMessage::new("user", turn.text.clone())),
+        }
     }
     out
 }

@@ -60,6 +60,7 @@ pub fn run(argv: &[String]) -> anyhow::Result<()> {
                 at: now,
                 confidence: None,
                 language: Some(Language::En),
+                heard: None,
             })
             .collect();
         let mut samples = Vec::with_capacity(iterations);

@@ -154,6 +154,19 @@ pub struct RelaySession {
     pub ended: bool,
 }
 
+/// The callee cut the agent off on a realtime call (ConversationRelay's `interrupt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayInterrupt {
+    /// The attempt the socket URL names.
+    pub attempt: u32,
+    /// Provider call id.
+    pub call_sid: String,
+    /// What the callee heard of the agent's line (`utteranceUntilInterrupt`).
+    pub heard: String,
+    /// How long the agent had spoken (`durationUntilInterruptMs`).
+    pub spoken_ms: u64,
+}
+
 /// Twilio requested the `<Connect action>` URL: the realtime session is over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelayEnded {

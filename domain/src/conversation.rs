@@ -39,6 +39,10 @@ pub struct Turn {
     /// callee's (see [`detect_language`]; none when the words do not tell).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
+    /// What the callee heard of an agent line they cut off (barge-in on a realtime call);
+    /// `None` when the line was heard whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heard: Option<String>,
 }
 
 /// A tool the agent used while answering a line (kept with the line, shown in transcripts).
@@ -232,6 +236,20 @@ impl Conversation {
             .unwrap_or_default()
     }
 
+    /// The callee cut the agent's last line off after hearing `heard` (Twilio's
+    /// `utteranceUntilInterrupt`): the line keeps what was said and records what was heard.
+    /// Returns the line's index, or `None` when there is no agent line after the callee's last
+    /// one (the interrupt is late, or repeated) or it was heard whole.
+    pub fn interrupted(&mut self, heard: &str) -> Option<u32> {
+        let heard = heard.trim();
+        let last = self.turns.last_mut()?;
+        if last.speaker != Speaker::Agent || last.heard.is_some() || heard == last.text.trim() {
+            return None;
+        }
+        last.heard = Some(heard.to_owned());
+        Some(last.index)
+    }
+
     /// Whether the callee said anything yet.
     pub fn callee_spoke(&self) -> bool {
         self.turns
@@ -423,6 +441,7 @@ impl Conversation {
             at,
             confidence,
             language,
+            heard: None,
         });
     }
 }
@@ -489,6 +508,26 @@ mod tests {
         // Once the call is over, nothing switches.
         c.fail(now(), phrases(c.language));
         assert_eq!(c.other_language_heard(Some("Bonjour, je suis là")), None);
+    }
+
+    #[test]
+    fn a_cut_off_line_keeps_what_was_heard_once() {
+        let s = CallSettings::default();
+        let p = phrases(Language::En);
+        let mut c = convo();
+        // The greeting, heard whole: there is no cut to record.
+        assert_eq!(c.interrupted("Hello"), None);
+        assert_eq!(c.hear(Some("What is it?"), None, now(), &s, p), Step::AskModel);
+        // Nothing of the agent's after the callee's last line: a late interrupt marks nothing.
+        assert_eq!(c.interrupted("Hello"), None);
+        c.answer("We survey roofs, and the survey is free.", None, now(), &s, p);
+        assert_eq!(c.interrupted(" We survey roofs, "), Some(3));
+        assert_eq!(c.turns[3].heard.as_deref(), Some("We survey roofs,"));
+        assert_eq!(c.turns[3].text, "We survey roofs, and the survey is free.");
+        // Twilio says it once; a repeat changes nothing.
+        assert_eq!(c.interrupted("We survey"), None);
+        assert_eq!(c.turns[3].heard.as_deref(), Some("We survey roofs,"));
+        assert_eq!(c.turns[0].heard, None);
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub async fn extras(db: &PgPool, id: Uuid) -> Result<Option<CallExtras>, sqlx::E
 pub async fn transcript(db: &PgPool, call: Uuid) -> Result<Vec<TurnRow>, sqlx::Error> {
     sqlx::query_as!(
         TurnRow,
-        "SELECT idx, speaker, text, confidence, intent, language, tools, spoken_at
+        "SELECT idx, speaker, text, confidence, intent, language, tools, spoken_at, heard
          FROM call_turns WHERE call_id = $1 ORDER BY idx",
         call,
     )

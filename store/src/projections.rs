@@ -500,6 +500,9 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     let confidence: Vec<Option<f32>> = turns.iter().map(|t| t.confidence).collect();
     let at: Vec<DateTime<Utc>> = turns.iter().map(|t| t.at).collect();
     let language: Vec<Option<&str>> = turns.iter().map(|t| t.language.map(|l| l.code())).collect();
+    // A line written again once the callee cut it off gains what they heard; nothing else of a
+    // written line changes.
+    let heard: Vec<Option<&str>> = turns.iter().map(|t| t.heard.as_deref()).collect();
     let last_agent = turns.iter().rposition(|t| t.speaker == Speaker::Agent);
     let tool_uses: Vec<Option<serde_json::Value>> = (0..turns.len())
         .map(|i| {
@@ -512,9 +515,10 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
     // a confidence, intent, language or tools) would not pass the check. The SQL's casts pin
     // each array's type; these name the Rust side.
     sqlx::query!(
-        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language, tools)
-         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[])
-         ON CONFLICT (call_id, idx) DO NOTHING",
+        "INSERT INTO call_turns (call_id, idx, speaker, text, confidence, spoken_at, intent, language, tools, heard)
+         SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::real[], $6::timestamptz[], $7::text[], $8::text[], $9::jsonb[], $10::text[])
+         ON CONFLICT (call_id, idx) DO UPDATE SET heard = EXCLUDED.heard
+             WHERE call_turns.heard IS NULL AND EXCLUDED.heard IS NOT NULL",
         call_id,
         &idx,
         &speaker as &[&str],
@@ -524,6 +528,7 @@ async fn insert_turns<'e, E: sqlx::PgExecutor<'e>>(
         &intents as &[Option<&str>],
         &language as &[Option<&str>],
         &tool_uses as &[Option<serde_json::Value>],
+        &heard as &[Option<&str>],
     )
     .execute(exec)
     .await?;

@@ -17,7 +17,7 @@ use callwright_contracts::activities::{
 use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_contracts::messages::{
     AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
-    RelayEnded, RelaySession, RelaySetup, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+    RelayEnded, RelayInterrupt, RelaySession, RelaySetup, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
 };
 use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
@@ -239,6 +239,24 @@ impl LeadWorkflow {
         if event.answered_by.is_machine() && !person_spoke && !call.status.is_final() {
             call.voicemail = Voicemail::Due;
         }
+    }
+
+    /// The callee cut the agent off on a realtime call: the line records what was heard, and
+    /// is written again with it (the model sees it on the next turn).
+    #[signal]
+    pub fn relay_interrupted(&mut self, _ctx: &mut SyncWorkflowContext<Self>, event: RelayInterrupt) {
+        let Some(call) = self.live_mut(event.attempt, &event.call_sid) else {
+            return;
+        };
+        let Some(index) = call
+            .conversation
+            .as_mut()
+            .and_then(|c| c.interrupted(&event.heard))
+        else {
+            return;
+        };
+        let index = usize::try_from(index).unwrap_or(usize::MAX);
+        call.persisted = call.persisted.min(index);
     }
 
     /// Stop at the next safe point (between attempts); a live call is allowed to finish.

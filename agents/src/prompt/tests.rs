@@ -185,3 +185,45 @@ fn parses_tool_calls_into_actions() {
         })
     );
 }
+
+#[test]
+fn a_line_the_callee_cut_off_is_given_as_heard_then_noted() {
+    let at = Utc::now();
+    let line = |index, speaker, text: &str, heard: Option<&str>| Turn {
+        index,
+        speaker,
+        text: text.to_owned(),
+        at,
+        confidence: None,
+        language: Some(Language::En),
+        heard: heard.map(str::to_owned),
+    };
+    let turns = [
+        line(0, Speaker::Agent, "Hello, this is Acme's AI assistant.", None),
+        line(1, Speaker::Callee, "Hi.", None),
+        line(
+            2,
+            Speaker::Agent,
+            "We could meet on Thursday at three or Friday at ten.",
+            Some("We could meet on Thursday"),
+        ),
+        line(3, Speaker::Callee, "Thursday works.", None),
+    ];
+    let out: Vec<(String, String)> = messages("rules".into(), &turns)
+        .into_iter()
+        .map(|m| (m.role, m.content))
+        .collect();
+    let expected = [
+        ("system", "rules"),
+        ("assistant", "Hello, this is Acme's AI assistant."),
+        ("user", "Hi."),
+        ("assistant", "We could meet on Thursday"),
+        ("system", CUT_OFF_NOTE),
+        ("user", "Thursday works."),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(r, c)| ((*r).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(out, expected);
+}

@@ -11,7 +11,7 @@
 //! dropped without reaching the workflow.
 
 use super::twilio_hook::{Target, Verified};
-use super::webhooks::{HookRefusals, execute_lead_update, update_response};
+use super::webhooks::{HookRefusals, execute_lead_update, signal_lead, update_response};
 use crate::error::ApiError;
 use crate::signature;
 use crate::state::AppState;
@@ -19,7 +19,9 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_
 use axum::extract::{OriginalUri, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use callwright_contracts::messages::{RelayEnded, RelaySession, RelaySetup, TurnRequest};
+use callwright_contracts::messages::{
+    RelayEnded, RelayInterrupt, RelaySession, RelaySetup, TurnRequest,
+};
 use callwright_domain::Language;
 use callwright_domain::relay::{self, Inbound, Outbound};
 use callwright_workflows::LeadWorkflow;
@@ -343,14 +345,7 @@ impl Session {
             Inbound::Interrupt {
                 utterance_until_interrupt,
                 duration_until_interrupt_ms,
-            } => {
-                tracing::info!(
-                    call = %self.call_sid,
-                    heard = %utterance_until_interrupt,
-                    ms = duration_until_interrupt_ms,
-                    "the callee interrupted the agent"
-                );
-            }
+            } => self.interrupted(utterance_until_interrupt, duration_until_interrupt_ms).await,
             Inbound::Dtmf { digit } => {
                 tracing::info!(call = %self.call_sid, %digit, "keypad digit on a relay call");
             }
@@ -362,6 +357,31 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// The callee cut the agent off: the workflow records what they heard of the line (one
+    /// interrupt per line: the request id names the turn the line answered). Twilio has already
+    /// stopped speaking and dropped what was queued; the callee's words follow as a prompt.
+    async fn interrupted(&mut self, heard: String, spoken_ms: u64) {
+        let request_id = format!("{}:interrupt:{}", self.call_sid, self.next_turn);
+        let event = RelayInterrupt {
+            attempt: self.target.attempt,
+            call_sid: self.call_sid.clone(),
+            heard,
+            spoken_ms,
+        };
+        let sent = signal_lead(
+            &self.state,
+            self.target.wf.clone(),
+            LeadWorkflow::relay_interrupted,
+            event,
+            request_id,
+        )
+        .await;
+        if let Err(error) = sent {
+            // The conversation goes on; only the transcript's mark is lost.
+            tracing::warn!(call = %self.call_sid, %error, "interrupt not recorded");
+        }
     }
 
     /// One callee turn (`None`: silence) through the workflow's `turn` update, and the agent's

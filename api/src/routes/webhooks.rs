@@ -48,7 +48,7 @@ pub(super) enum HookRefusals {
 }
 
 /// Sends a signal to a lead workflow; `request_id` lets the server drop a duplicate delivery.
-async fn signal_lead<S>(
+pub(super) async fn signal_lead<S>(
     state: &AppState,
     wf: String,
     signal: S,

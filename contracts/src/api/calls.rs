@@ -73,6 +73,10 @@ pub struct TurnRow {
     pub tools: Option<Value>,
     /// When.
     pub spoken_at: DateTime<Utc>,
+    /// On an agent line the callee cut off (a realtime call): the words they heard before they
+    /// spoke; `text` is the whole line. Absent when the line was heard whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heard: Option<String>,
 }
 
 /// A page of calls.

@@ -34,6 +34,21 @@ describe("Transcript", () => {
     expect(document.querySelectorAll(".turn.callee .tool")).toHaveLength(0);
   });
 
+  it("shows what the lead heard of a line they cut off, with the whole line on hover", () => {
+    const cut: TurnRow = {
+      idx: 4,
+      speaker: "agent",
+      text: "Thursday at three, or Friday morning if that suits you better?",
+      heard: "Thursday at three, or",
+      spoken_at: at,
+    };
+    render(<Transcript turns={[...turns.slice(0, 4), cut]} />);
+    const line = [...document.querySelectorAll(".turn.agent p")].at(-1);
+    expect(line?.textContent).toBe("Thursday at three, or (cut off by the lead)");
+    expect(line?.getAttribute("title")).toBe(`The whole line: ${cut.text}`);
+    expect(document.querySelectorAll(".cut")).toHaveLength(1);
+  });
+
   it("marks nothing in a call held in one language, or in lines written before languages were kept", () => {
     const old = turns.map((t) => ({ ...t, language: undefined }));
     render(<Transcript turns={old} />);

@@ -9,7 +9,8 @@ import { ToolCalls } from "./ToolCalls";
  * agent went over to another language (the lead answered in it), the first line in the new
  * language is marked. An agent line shows the tools the model used for it (`check_availability`,
  * ...), each opening to its arguments and result. A trial chat in Hebrew or Arabic passes
- * `dir="rtl"` and its own speaker names.
+ * `dir="rtl"` and its own speaker names. An agent line the lead cut off (a realtime call) shows
+ * what the lead heard, marked, with the whole line on hover.
  */
 export function Transcript({
   turns,
@@ -39,7 +40,15 @@ export function Transcript({
               </span>
             )}
             <span className="who">{t.speaker === "agent" ? names.agent : names.callee}</span>
-            <p dir="auto">{t.text}</p>
+            {t.heard != null ? (
+              // Cut off on a realtime call: what the lead heard, with the whole line on hover.
+              <p dir="auto" title={`The whole line: ${t.text}`}>
+                {t.heard}
+                <span className="cut"> (cut off by the lead)</span>
+              </p>
+            ) : (
+              <p dir="auto">{t.text}</p>
+            )}
             {t.intent && t.speaker !== "agent" && (
               <span className={`intent i-${t.intent}`} title="What the agent understood">
                 {label(t.intent)}

@@ -42,6 +42,16 @@ async fn relay_agent(stack: &Stack) -> String {
     stack.create_agent(spec).await.0
 }
 
+/// Every `interrupt` the simulator sent on a call, across its sessions.
+fn interrupts(call: &Value) -> Vec<Value> {
+    call["relay_sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["interrupts"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
 fn call_to<'a>(calls: &'a [Value], phone: &str) -> &'a Value {
     calls
         .iter()
@@ -149,19 +159,31 @@ async fn every_persona_reaches_its_outcome_over_the_realtime_socket() {
     assert_eq!(greetings, 1, "{turns:?}");
     record_fixture(&stack, &workflow, "relay_interested_call").await;
 
-    // The interrupter cut the agent off: the simulator sent what it had heard.
+    // The interrupter cut the agent off: the line it cut keeps what the agent said and records
+    // exactly what the simulator says the callee heard.
     let interrupter = call_to(&calls, "+14155553317");
-    let interrupts = interrupter["relay_interrupts"].as_array().unwrap();
-    assert!(!interrupts.is_empty(), "{interrupter}");
+    let heard_by_sim: Vec<String> = interrupts(interrupter)
+        .iter()
+        .map(|i| i["utterance_until_interrupt"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(heard_by_sim.len(), 1, "{interrupter}");
+    let cut: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.text, t.heard FROM call_turns t JOIN calls c ON c.id = t.call_id
+         JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 AND t.heard IS NOT NULL",
+    )
+    .bind("+14155553317")
+    .fetch_all(&stack.db)
+    .await
+    .unwrap();
+    assert_eq!(cut.len(), 1, "{cut:?}");
+    assert_eq!(cut[0].1, heard_by_sim[0]);
+    assert!(
+        cut[0].0.starts_with(&cut[0].1) && cut[0].0.len() > cut[0].1.len(),
+        "{cut:?}"
+    );
     // The backchanneller's "uh-huh" did not stop the agent (low interrupt sensitivity).
     let backchanneller = call_to(&calls, "+14155553319");
-    assert!(
-        backchanneller["relay_interrupts"]
-            .as_array()
-            .unwrap()
-            .is_empty(),
-        "{backchanneller}"
-    );
+    assert!(interrupts(backchanneller).is_empty(), "{backchanneller}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
