@@ -517,10 +517,19 @@ mod tests {
         let mut c = convo();
         // The greeting, heard whole: there is no cut to record.
         assert_eq!(c.interrupted("Hello"), None);
-        assert_eq!(c.hear(Some("What is it?"), None, now(), &s, p), Step::AskModel);
+        assert_eq!(
+            c.hear(Some("What is it?"), None, now(), &s, p),
+            Step::AskModel
+        );
         // Nothing of the agent's after the callee's last line: a late interrupt marks nothing.
         assert_eq!(c.interrupted("Hello"), None);
-        c.answer("We survey roofs, and the survey is free.", None, now(), &s, p);
+        c.answer(
+            "We survey roofs, and the survey is free.",
+            None,
+            now(),
+            &s,
+            p,
+        );
         assert_eq!(c.interrupted(" We survey roofs, "), Some(3));
         assert_eq!(c.turns[3].heard.as_deref(), Some("We survey roofs,"));
         assert_eq!(c.turns[3].text, "We survey roofs, and the survey is free.");

@@ -17,7 +17,8 @@ use callwright_contracts::activities::{
 use callwright_contracts::activities::{InviteInput, ReleaseInput, ReleaseUnbookedInput};
 use callwright_contracts::messages::{
     AmdEvent, AttemptRecord, Channel, LeadInput, LeadPhase, LeadResult, LeadSettled, LeadView,
-    RelayEnded, RelayInterrupt, RelaySession, RelaySetup, StatusEvent, TurnReply, TurnRequest, VoiceRequest,
+    RelayEnded, RelayInterrupt, RelaySession, RelaySetup, StatusEvent, TurnReply, TurnRequest,
+    VoiceRequest,
 };
 use callwright_contracts::{CallActivities, DialActivities, MeetingActivities};
 use callwright_domain::conversation::{Conversation, Speaker, Step, ToolUse, speech};
@@ -244,7 +245,11 @@ impl LeadWorkflow {
     /// The callee cut the agent off on a realtime call: the line records what was heard, and
     /// is written again with it (the model sees it on the next turn).
     #[signal]
-    pub fn relay_interrupted(&mut self, _ctx: &mut SyncWorkflowContext<Self>, event: RelayInterrupt) {
+    pub fn relay_interrupted(
+        &mut self,
+        _ctx: &mut SyncWorkflowContext<Self>,
+        event: RelayInterrupt,
+    ) {
         let Some(call) = self.live_mut(event.attempt, &event.call_sid) else {
             return;
         };

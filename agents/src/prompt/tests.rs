@@ -199,7 +199,12 @@ fn a_line_the_callee_cut_off_is_given_as_heard_then_noted() {
         heard: heard.map(str::to_owned),
     };
     let turns = [
-        line(0, Speaker::Agent, "Hello, this is Acme's AI assistant.", None),
+        line(
+            0,
+            Speaker::Agent,
+            "Hello, this is Acme's AI assistant.",
+            None,
+        ),
         line(1, Speaker::Callee, "Hi.", None),
         line(
             2,

@@ -345,7 +345,10 @@ impl Session {
             Inbound::Interrupt {
                 utterance_until_interrupt,
                 duration_until_interrupt_ms,
-            } => self.interrupted(utterance_until_interrupt, duration_until_interrupt_ms).await,
+            } => {
+                self.interrupted(utterance_until_interrupt, duration_until_interrupt_ms)
+                    .await
+            }
             Inbound::Dtmf { digit } => {
                 tracing::info!(call = %self.call_sid, %digit, "keypad digit on a relay call");
             }

@@ -2784,6 +2784,11 @@ export interface components {
              */
             confidence?: number | null;
             language?: null | components["schemas"]["Language"];
+            /**
+             * @description What the callee heard of an agent line they cut off (barge-in on a realtime call);
+             *     `None` when the line was heard whole.
+             */
+            heard?: string | null;
         };
         /** @description `POST /twilio/turn` form fields read. */
         TurnForm: {
@@ -2831,6 +2836,11 @@ export interface components {
              * @description When.
              */
             spoken_at: string;
+            /**
+             * @description On an agent line the callee cut off (a realtime call): the words they heard before they
+             *     spoke; `text` is the whole line. Absent when the line was heard whole.
+             */
+            heard?: string | null;
         };
         /** @description `POST /api/leads/upload` as `multipart/form-data` (documentation only). */
         UploadForm: {
