@@ -276,3 +276,39 @@ async fn a_forged_handshake_is_refused_before_any_workflow_is_touched() {
     .expect("the socket is closed");
     assert_eq!(closed, Some(1008));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_person_asked_for_on_a_realtime_call_is_put_through_after_the_session() {
+    let mut stack = Stack::start(StackOptions::default()).await;
+    stack.agent_id = relay_agent(&stack).await;
+    stack.start_worker();
+    // Persona 16 asks for a real person.
+    let ids = stack
+        .create_leads(&[("Grace Hopper", "+14155553316")])
+        .await;
+    let settings = serde_json::json!({
+        "max_attempts": 1,
+        "calling_window": crate::support::always_open(),
+        "transfer_number": "+1 (415) 555-0100",
+    });
+    let (status, body) = stack
+        .post(
+            "/api/campaigns/start",
+            serde_json::json!({"lead_ids": ids, "agent": stack.agent(), "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let campaign = body["campaign_id"].as_str().unwrap().to_owned();
+    let detail = stack
+        .wait_campaign_done(&campaign, Duration::from_secs(120))
+        .await;
+    assert_eq!(detail.outcomes.get("transferred"), Some(&1), "{detail:?}");
+    let calls = stack.sim_calls().await;
+    let call = call_to(&calls, "+14155553316");
+    // The agent said its line over the socket, ended the session, and the `<Connect action>`
+    // answered the `<Dial>`.
+    assert_eq!(call["transferred_to"], "+14155550100", "{call}");
+    let sessions = call["relay_sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "{call}");
+    assert_eq!(sessions[0]["status"], "ended", "{call}");
+}
