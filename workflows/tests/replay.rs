@@ -49,6 +49,12 @@ fixture!(
     "A call that agreed to meet (no booking tools used), then the summary (`lifecycle.rs`)."
 );
 fixture!(
+    relay_interested_call,
+    "A realtime call over ConversationRelay: the voice update's <Connect>, the relay_setup \
+     update, one turn update per final prompt, the relay_ended update, then booking and the \
+     summary (`relay.rs`)."
+);
+fixture!(
     no_answer_then_retry,
     "No answer, a retry timer, an answered retry (`lifecycle.rs`)."
 );

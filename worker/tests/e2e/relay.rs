@@ -181,6 +181,12 @@ async fn every_persona_reaches_its_outcome_over_the_realtime_socket() {
         cut[0].0.starts_with(&cut[0].1) && cut[0].0.len() > cut[0].1.len(),
         "{cut:?}"
     );
+    let interrupted = PERSONAS
+        .iter()
+        .position(|(_, phone, _)| *phone == "+14155553317")
+        .map(|i| lead_workflow(&campaign, &ids[i]))
+        .unwrap();
+    record_fixture(&stack, &interrupted, "relay_interrupted_call").await;
     // The backchanneller's "uh-huh" did not stop the agent (low interrupt sensitivity).
     let backchanneller = call_to(&calls, "+14155553319");
     assert!(interrupts(backchanneller).is_empty(), "{backchanneller}");
