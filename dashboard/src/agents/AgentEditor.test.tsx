@@ -74,6 +74,16 @@ describe("AgentEditor", () => {
     expect((screen.getByDisplayValue("faq.txt") as HTMLInputElement).tagName).toBe("INPUT");
   });
 
+  it("switches the voice mode, reading an agent saved without one as turn by turn", () => {
+    const edits: AgentSpec[] = [];
+    render(<Editor seen={(s) => edits.push(s)} />);
+    const mode = screen.getByLabelText("Voice mode") as HTMLSelectElement;
+    expect(mode.value).toBe("gather");
+    fireEvent.change(mode, { target: { value: "relay" } });
+    expect(edits[edits.length - 1]?.voice_mode).toBe("relay");
+    expect(mode.value).toBe("relay");
+  });
+
   it("shows a refusal next to the field it names", () => {
     render(<Editor problem={{ field: "questions[0].options[1]", message: "`pro` is listed twice" }} />);
     const input = screen.getByLabelText("Option 2");

@@ -84,7 +84,8 @@ function onLanguage(spec: AgentSpec, lang: LanguageCode, onChange: (s: AgentSpec
   onChange({ ...spec, language: lang, meeting: { ...spec.meeting, title } });
 }
 
-/** Voices, model and temperature: optional overrides of the deployment's. */
+/** How calls speak (realtime or turn by turn); voices, model and temperature: optional
+ * overrides of the deployment's. */
 function Advanced({ spec, onChange }: { spec: AgentSpec; onChange: (s: AgentSpec) => void }) {
   const setVoice = (lang: string, v: VoiceOverride | null) => {
     // In place: the rows keep their order while one is typed in.
@@ -94,8 +95,24 @@ function Advanced({ spec, onChange }: { spec: AgentSpec; onChange: (s: AgentSpec
   return (
     <details className="card form" data-field="voices" open={Object.keys(spec.voices).length > 0 || spec.model !== undefined || spec.temperature !== undefined}>
       <summary>
-        <h2>Voices and model (optional)</h2>
+        <h2>Voice mode, voices and model (optional)</h2>
       </summary>
+      <Field
+        label="Voice mode"
+        path="voice_mode"
+        hint="Realtime: replies start while they are written and the lead can interrupt. Hebrew and Arabic calls are always turn by turn."
+      >
+        {(p) => (
+          <select
+            {...p}
+            value={spec.voice_mode ?? "gather"}
+            onChange={(e) => onChange({ ...spec, voice_mode: e.target.value as AgentSpec["voice_mode"] })}
+          >
+            <option value="relay">Realtime (ConversationRelay)</option>
+            <option value="gather">Turn by turn (Gather)</option>
+          </select>
+        )}
+      </Field>
       {Object.entries(spec.voices).map(([lang, v]) => (
         <div key={lang} className="row" data-field={`voices.${lang}`}>
           <b className="row-name">{language(lang)}</b>

@@ -24,6 +24,8 @@ describe("cleanSpec", () => {
     expect(s.meeting.description).toEqual({});
     expect(s.voices).toEqual({ en: { say_voice: "Polly.Joanna" } });
     expect("model" in s || "temperature" in s).toBe(false);
+    // A new agent speaks in realtime, and the choice is sent.
+    expect(s.voice_mode).toBe("relay");
   });
 });
 

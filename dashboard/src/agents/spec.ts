@@ -1,9 +1,14 @@
 import type { AgentSpec, KnowledgeDoc, PerLanguage, VoiceOverride } from "../api/types";
 import { language } from "../format";
 
-/** What a new agent starts from. */
+/**
+ * What a new agent starts from. It speaks in realtime (`relay`) where the language allows; the
+ * API's default stays `gather` so that agents saved before the mode existed keep calling as
+ * they did.
+ */
 export function blankSpec(): AgentSpec {
   return {
+    voice_mode: "relay",
     name: "",
     business_name: "",
     goal: "",
@@ -48,7 +53,7 @@ export function cleanSpec(spec: AgentSpec): AgentSpec {
 
 /** Every field path the editor has an input (or a section) for, as the API names them. */
 export function knownFields(spec: AgentSpec): Set<string> {
-  const f = new Set(["name", "business_name", "goal", "language", "instructions", "greetings", "questions", "knowledge", "meeting", "meeting.title", "meeting.description", "meeting.minutes", "voices", "model", "temperature"]);
+  const f = new Set(["name", "business_name", "goal", "language", "instructions", "greetings", "questions", "knowledge", "meeting", "meeting.title", "meeting.description", "meeting.minutes", "voices", "model", "temperature", "voice_mode"]);
   for (const l of Object.keys(spec.greetings)) f.add(`greetings.${l}`);
   for (const l of Object.keys(spec.meeting.title)) f.add(`meeting.title.${l}`);
   for (const l of Object.keys(spec.meeting.description ?? {})) f.add(`meeting.description.${l}`);
