@@ -81,6 +81,8 @@ ENVF=$STATE/env
     "TEMPORAL_UI_URL=http://127.0.0.1:$UI_PORT" \
     "DASHBOARD_DIR=$CW_REPO/dashboard/dist" \
     "SIM_SPEED=${SIM_SPEED:-0.1}" \
+    "SIM_LLM_DELAY_MS=${SIM_LLM_DELAY_MS:-300}" \
+    "SIM_LLM_TOKENS_PER_SEC=${SIM_LLM_TOKENS_PER_SEC:-80}" \
     "RUST_LOG=${RUST_LOG:-info}"
 } >"$ENVF"
 # shellcheck source=/dev/null

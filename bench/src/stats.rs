@@ -16,14 +16,7 @@ pub struct Summary {
 /// Summarises `samples` collected over `elapsed`.
 pub fn summarise(mut samples: Vec<Duration>, elapsed: Duration) -> Summary {
     samples.sort_unstable();
-    let at = |q: f64| {
-        if samples.is_empty() {
-            return Duration::ZERO;
-        }
-        // Nearest-rank percentile.
-        let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
-        samples[rank - 1]
-    };
+    let at = |q: f64| callwright_domain::stats::nearest_rank(&samples, q).unwrap_or_default();
     Summary {
         samples: samples.len(),
         p50: at(0.50),

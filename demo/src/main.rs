@@ -331,6 +331,10 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     let booked = wait_for_meetings(&api, &sim, &ids, wait).await;
 
     let mut problems = Vec::new();
+    match sim.calls().await {
+        Ok(calls) => println!("\n{}", view::latency_section(&calls, &model_pace())),
+        Err(err) => println!("\nVoice to voice: the simulator's calls could not be read ({err:#})"),
+    }
     for ((campaign, followed), meetings) in campaigns.iter().zip(&followed).zip(&booked.meetings) {
         print_campaign(&api, args, &sim, campaign, followed, meetings, &booked).await;
         let detail = followed.detail.as_ref();
@@ -745,6 +749,18 @@ fn truncate(s: &str, max: usize) -> String {
         let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
         cut.push('…');
         cut
+    }
+}
+
+/// How fast the simulator's model answers, as `make demo` set it (the figures depend on it).
+fn model_pace() -> String {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match (var("SIM_LLM_DELAY_MS"), var("SIM_LLM_TOKENS_PER_SEC")) {
+        (Some(delay), Some(rate)) if rate != "0" => {
+            format!("the simulated model at {delay} ms to first token and {rate} tokens/s")
+        }
+        (Some(delay), _) => format!("the simulated model at {delay} ms, no token pacing"),
+        _ => "the simulated model answering at once".to_owned(),
     }
 }
 

@@ -39,6 +39,19 @@ pub struct CalendarEvent {
     pub status: Option<String>,
 }
 
+/// One call as the simulated Twilio saw it (`GET /sim/calls`), only what the demo looks at.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SimCall {
+    /// The number called.
+    pub to: String,
+    /// For each callee turn, the real milliseconds from handing the callee's finished words to
+    /// the application (the final `prompt`, or the Gather's POST) to the agent's first words.
+    pub reply_latencies_ms: Vec<u64>,
+    /// The call's ConversationRelay sessions (none for a `<Gather>` call).
+    pub relay_sessions: Vec<serde_json::Value>,
+}
+
 impl Sim {
     /// A client of the simulator at `base` (e.g. `http://127.0.0.1:8090`).
     pub fn new(base: &str) -> anyhow::Result<Self> {
@@ -56,6 +69,11 @@ impl Sim {
     /// The base URL, without a trailing slash.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Every call the simulated Twilio placed.
+    pub async fn calls(&self) -> anyhow::Result<Vec<SimCall>> {
+        self.get("/sim/calls").await
     }
 
     /// Every message the SMTP sink accepted, oldest first.

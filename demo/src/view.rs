@@ -855,9 +855,82 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Reply times of the demo's calls by voice mode: the real time from the callee's finished
+/// words reaching us (the final `prompt` on a realtime call, the Gather's POST otherwise) to
+/// the agent's first words leaving (the first `text`, or the TwiML), as the simulator timed
+/// them. Twilio's end-of-turn detection and speech synthesis come on top on a real call.
+pub fn latency_section(calls: &[crate::sim::SimCall], model: &str) -> String {
+    let mut relay = Vec::new();
+    let mut gather = Vec::new();
+    for call in calls {
+        let into = if call.relay_sessions.is_empty() {
+            &mut gather
+        } else {
+            &mut relay
+        };
+        into.extend(call.reply_latencies_ms.iter().copied());
+    }
+    let mut out = format!("Voice to voice (our side, {model}):\n");
+    for (label, samples) in [
+        ("realtime (ConversationRelay)", &mut relay),
+        ("turn by turn (Gather)", &mut gather),
+    ] {
+        samples.sort_unstable();
+        let at = |q| callwright_domain::stats::nearest_rank(samples, q).unwrap_or_default();
+        if samples.is_empty() {
+            out.push_str(&format!("  {label:<29} no turns\n"));
+        } else {
+            out.push_str(&format!(
+                "  {label:<29} p50 {} ms · p90 {} ms · p99 {} ms over {}\n",
+                at(0.5),
+                at(0.9),
+                at(0.99),
+                plural(samples.len(), "turn")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_times_are_split_by_voice_mode() {
+        let call = |latencies: Vec<u64>, relay: bool| crate::sim::SimCall {
+            to: "+14155550100".into(),
+            reply_latencies_ms: latencies,
+            relay_sessions: if relay { vec![json!({})] } else { Vec::new() },
+        };
+        let calls = [
+            call((1..=60).collect(), true),
+            call((61..=100).collect(), true),
+            call(vec![900, 700], false),
+        ];
+        let text = latency_section(&calls, "model at 300 ms");
+        assert!(
+            text.starts_with("Voice to voice (our side, model at 300 ms):"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "realtime (ConversationRelay)  p50 50 ms · p90 90 ms · p99 99 ms over 100 turns"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "turn by turn (Gather)         p50 700 ms · p90 900 ms · p99 900 ms over 2 turns"
+            ),
+            "{text}"
+        );
+        let none = latency_section(&[call(vec![5], true)], "m");
+        assert!(
+            none.contains("turn by turn (Gather)         no turns"),
+            "{none}"
+        );
+    }
     use callwright_contracts::api::agents::{Comparison, VersionResults};
     use serde::de::DeserializeOwned;
     use serde_json::Value;

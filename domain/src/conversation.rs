@@ -530,12 +530,12 @@ mod tests {
             &s,
             p,
         );
-        assert_eq!(c.interrupted(" We survey roofs, "), Some(3));
-        assert_eq!(c.turns[3].heard.as_deref(), Some("We survey roofs,"));
-        assert_eq!(c.turns[3].text, "We survey roofs, and the survey is free.");
+        assert_eq!(c.interrupted(" We survey roofs, "), Some(2));
+        assert_eq!(c.turns[2].heard.as_deref(), Some("We survey roofs,"));
+        assert_eq!(c.turns[2].text, "We survey roofs, and the survey is free.");
         // Twilio says it once; a repeat changes nothing.
         assert_eq!(c.interrupted("We survey"), None);
-        assert_eq!(c.turns[3].heard.as_deref(), Some("We survey roofs,"));
+        assert_eq!(c.turns[2].heard.as_deref(), Some("We survey roofs,"));
         assert_eq!(c.turns[0].heard, None);
     }
 

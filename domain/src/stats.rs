@@ -59,9 +59,29 @@ fn erf(x: f64) -> f64 {
     sign * (1.0 - poly * (-x * x).exp())
 }
 
+/// The nearest-rank `q` quantile (0 to 1) of `sorted` (ascending); `None` when it is empty.
+pub fn nearest_rank<T: Copy>(sorted: &[T], q: f64) -> Option<T> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_rank_picks_the_sample_at_or_above_the_rank() {
+        let sorted: Vec<u32> = (1..=100).collect();
+        assert_eq!(nearest_rank(&sorted, 0.5), Some(50));
+        assert_eq!(nearest_rank(&sorted, 0.99), Some(99));
+        assert_eq!(nearest_rank(&sorted, 1.0), Some(100));
+        assert_eq!(nearest_rank(&sorted, 0.0), Some(1));
+        assert_eq!(nearest_rank(&[7], 0.99), Some(7));
+        assert_eq!(nearest_rank::<u32>(&[], 0.5), None);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 5e-4
