@@ -575,7 +575,7 @@ impl CallActivities {
         let language = input.lead.language;
         let speak = async {
             match &self.voice {
-                Some(voice) if !budget.is_zero() && !input.trial => tokio::time::timeout(
+                Some(voice) if !budget.is_zero() && !input.trial && !input.relay => tokio::time::timeout(
                     budget,
                     voice.audio_url(language, agent.spec.tts_voice(language), &text),
                 )

@@ -247,18 +247,27 @@ pub const CUT_OFF_NOTE: &str = "The callee interrupted you there: they heard onl
     not the rest of your reply. Answer what they said next; repeat anything they missed only if \
     it still matters.";
 
+/// What the model is told when the callee cut a line off before hearing any of it.
+pub const CUT_OFF_UNHEARD_NOTE: &str = "The callee interrupted your last reply before hearing any \
+    of it. Answer what they said next; repeat anything they missed only if it still matters.";
+
 /// The chat history: system prompt, then the transcript as assistant/user messages. An agent
-/// line the callee cut off is given as the words they heard, followed by [`CUT_OFF_NOTE`].
+/// line the callee cut off is given as the words they heard, followed by [`CUT_OFF_NOTE`] (or
+/// [`CUT_OFF_UNHEARD_NOTE`] alone when they heard none). The note is a system message in the
+/// conversation, which the OpenAI chat API and the compatible servers we target accept.
 pub fn messages(system: String, turns: &[Turn]) -> Vec<ChatMessage> {
     let mut out = Vec::with_capacity(turns.len() + 1);
     out.push(ChatMessage::new("system", system));
     for turn in turns.iter().filter(|t| !t.text.is_empty()) {
         match (turn.speaker, &turn.heard) {
             (Speaker::Agent, Some(heard)) => {
-                if !heard.trim().is_empty() {
+                let note = if heard.trim().is_empty() {
+                    CUT_OFF_UNHEARD_NOTE
+                } else {
                     out.push(ChatMessage::new("assistant", heard.clone()));
-                }
-                out.push(ChatMessage::new("system", CUT_OFF_NOTE.to_owned()));
+                    CUT_OFF_NOTE
+                };
+                out.push(ChatMessage::new("system", note.to_owned()));
             }
             (Speaker::Agent, None) => out.push(ChatMessage::new("assistant", turn.text.clone())),
             (Speaker::Callee, _) => out.push(ChatMessage::new("user", turn.text.clone())),

@@ -124,6 +124,9 @@ pub struct ConverseInput {
     /// The language recognised in the callee's last words (told to the model every turn).
     #[serde(default)]
     pub heard_language: Option<callwright_domain::Language>,
+    /// The call speaks over ConversationRelay: Twilio synthesises the reply, so none is made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub relay: bool,
 }
 
 /// Slots proposed in a turn.

@@ -182,6 +182,10 @@ pub struct RelayEnded {
     /// `HandoffData` of the `end` message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handoff_data: Option<String>,
+    /// `ErrorCode` of a failed session (64102: our socket refused the handshake; 64105: it
+    /// closed or dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
 }
 
 /// A `<Gather>` result: one callee turn.

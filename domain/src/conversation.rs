@@ -236,18 +236,26 @@ impl Conversation {
             .unwrap_or_default()
     }
 
-    /// The callee cut the agent's last line off after hearing `heard` (Twilio's
+    /// The callee cut an agent line off after hearing `heard` (Twilio's
     /// `utteranceUntilInterrupt`): the line keeps what was said and records what was heard.
-    /// Returns the line's index, or `None` when there is no agent line after the callee's last
-    /// one (the interrupt is late, or repeated) or it was heard whole.
+    /// The line is the latest of the last two agent lines that begins with the heard words and
+    /// is not marked yet: the interrupt can reach the workflow after the next reply was written
+    /// (the callee spoke again while the cut line was being answered). Returns the line's index,
+    /// or `None` when no line fits (a repeat, or a line heard whole).
     pub fn interrupted(&mut self, heard: &str) -> Option<u32> {
-        let heard = heard.trim();
-        let last = self.turns.last_mut()?;
-        if last.speaker != Speaker::Agent || last.heard.is_some() || heard == last.text.trim() {
-            return None;
-        }
-        last.heard = Some(heard.to_owned());
-        Some(last.index)
+        let heard = words(heard);
+        let line = self
+            .turns
+            .iter_mut()
+            .rev()
+            .filter(|t| t.speaker == Speaker::Agent)
+            .take(2)
+            .find(|t| {
+                let said = words(&t.text);
+                t.heard.is_none() && said.starts_with(&heard) && said.len() > heard.len()
+            })?;
+        line.heard = Some(heard.join(" "));
+        Some(line.index)
     }
 
     /// Whether the callee said anything yet.
@@ -446,6 +454,12 @@ impl Conversation {
     }
 }
 
+/// The words of a line, for comparing what was said with what was heard (Twilio's heard text
+/// is the spoken words, spaced its own way).
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
 /// One utterance of a recording's transcript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordedUtterance {
@@ -537,6 +551,16 @@ mod tests {
         assert_eq!(c.interrupted("We survey"), None);
         assert_eq!(c.turns[2].heard.as_deref(), Some("We survey roofs,"));
         assert_eq!(c.turns[0].heard, None);
+        // The interrupt of a line reaches the workflow after the next reply was written: the
+        // line that begins with the heard words is marked, not the newest.
+        assert_eq!(c.hear(Some("And the price?"), None, now(), &s, p), Step::AskModel);
+        c.answer("It costs nothing at all.", None, now(), &s, p);
+        assert_eq!(c.hear(Some("Sorry?"), None, now(), &s, p), Step::AskModel);
+        c.answer("I said it is free of charge.", None, now(), &s, p);
+        assert_eq!(c.interrupted("It costs"), Some(4));
+        assert_eq!(c.turns[6].heard, None);
+        // Words the agent never said mark nothing.
+        assert_eq!(c.interrupted("Something else"), None);
     }
 
     #[test]

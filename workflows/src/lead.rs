@@ -82,6 +82,9 @@ struct LiveCall {
     relay_url: Option<String>,
     /// Realtime sessions started on this call (a reconnect after a dropped socket adds one).
     relay_sessions: u32,
+    /// Realtime sessions of this call that failed (refused, dropped) in a row, since the last
+    /// one that took a turn.
+    relay_failures: u32,
 }
 
 impl LiveCall {
@@ -102,6 +105,7 @@ impl LiveCall {
             script: None,
             relay_url: None,
             relay_sessions: 0,
+            relay_failures: 0,
         }
     }
 
@@ -357,6 +361,7 @@ impl LeadWorkflow {
             let settings = s.input.settings.clone();
             let call = s.live_mut(req.attempt, &req.call_sid)?;
             call.turns_in_flight += 1;
+            call.relay_failures = 0;
             let conversation = call.conversation.as_mut()?;
             let p = phrases(conversation.language);
             Some(conversation.hear(req.speech.as_deref(), req.confidence, now, &settings, p))
@@ -402,9 +407,17 @@ impl LeadWorkflow {
         Ok(())
     }
 
-    /// A realtime session of the call opened its socket: where the conversation stands.
+    /// A realtime session of the call opened its socket: where the conversation stands. A turn
+    /// still being answered (the socket dropped while the model wrote) is waited for, so the
+    /// new session numbers its first turn after it.
     #[update]
     pub async fn relay_setup(ctx: &mut WorkflowContext<Self>, req: RelaySetup) -> RelaySession {
+        let _ = ctx
+            .wait_condition(|s: &Self| {
+                s.live(req.attempt, &req.call_sid)
+                    .is_none_or(|c| c.turns_in_flight == 0 || c.status.is_final())
+            })
+            .await;
         ctx.state_mut(|s| s.start_session(&req))
     }
 

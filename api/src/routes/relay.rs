@@ -6,9 +6,11 @@
 //! workflow. The URL names the lead workflow and attempt, and the `setup` message's call must be
 //! that workflow's live call (the workflow checks), so one call's socket cannot address another.
 //! Each final prompt is the workflow's `turn` update, numbered as `<Gather>`s are, with the update
-//! id `<CallSid>:turn:<n>`: a repeated prompt is answered once, and the turn is in the workflow's
-//! history whichever instance holds the socket. A malformed or out-of-order frame is logged and
-//! dropped without reaching the workflow.
+//! id `<CallSid>:turn:<n>`, so the turn is in the workflow's history whichever instance holds the
+//! socket, and a retried update is applied once. A final prompt that repeats the previous one
+//! with nothing heard between them (no partial prompt, no `clientSpeaking on`) is a repeat, not
+//! a turn, and is dropped. A malformed or out-of-order frame is logged and dropped without
+//! reaching the workflow.
 
 use super::twilio_hook::{Target, Verified};
 use super::webhooks::{HookRefusals, execute_lead_update, signal_lead, update_response};
@@ -37,9 +39,17 @@ const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// reprompt, then the goodbye), as `<Gather timeout>` does in gather mode.
 const SILENCE: Duration = Duration::from_secs(6);
 
-/// Speaking time per word, to bound the wait for Twilio's `agentSpeaking off` (a slow speaker
-/// says about 2.5 words a second).
+/// Speaking time per word, for the wait on Twilio's `agentSpeaking off` when it does not come
+/// (a slow speaker says about 2.5 words a second).
 const PER_WORD: Duration = Duration::from_millis(400);
+
+/// How long the agent or the callee may be reported speaking before the silence is counted
+/// anyway (Twilio's `off` event was lost): longer than any line either says.
+const SPEAKING_AT_MOST: Duration = Duration::from_secs(60);
+
+/// Before the first prompt of a call's first session, Twilio speaks the welcome greeting (the
+/// disclosure, up to about 60 words): the callee's silence is counted after this at the latest.
+const GREETING_AT_MOST: Duration = Duration::from_secs(30);
 
 /// Twilio's payloads are small; a frame over this is not Twilio.
 const MAX_FRAME: usize = relay::MAX_FRAME_BYTES;
@@ -119,6 +129,7 @@ pub async fn socket(
         upgrade.map_err(|e| ApiError::bad_request(format!("not a WebSocket upgrade: {e}")))?;
     Ok(upgrade
         .max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
         .on_upgrade(move |socket| async move {
             let wf = target.wf.clone();
             if let Err(error) = Session::new(state, target, socket).run().await {
@@ -145,7 +156,12 @@ pub async fn socket(
 #[tracing::instrument(skip_all, fields(wf = %hook.target.wf, attempt = hook.target.attempt), err)]
 pub async fn ended(State(state): State<AppState>, hook: Verified) -> Result<Response, ApiError> {
     let call_sid = hook.require("CallSid")?.to_owned();
-    let session_id = hook.require("SessionId")?.to_owned();
+    // A session refused at its handshake may come without an id: it is still answered, as its
+    // own request (a repeat of it is not recognised).
+    let session_id = hook
+        .get("SessionId")
+        .filter(|id| !id.is_empty())
+        .map_or_else(|| format!("unnamed-{}", uuid::Uuid::new_v4()), str::to_owned);
     let session_status = hook.require("SessionStatus")?.to_owned();
     let update_id = format!("{call_sid}:relay-ended:{session_id}");
     let request = RelayEnded {
@@ -154,6 +170,7 @@ pub async fn ended(State(state): State<AppState>, hook: Verified) -> Result<Resp
         session_id,
         session_status,
         handoff_data: hook.get("HandoffData").map(str::to_owned),
+        error_code: hook.get("ErrorCode").map(str::to_owned),
     };
     let wf = hook.target.wf;
     update_response(
@@ -189,6 +206,10 @@ struct Session {
     /// this time if Twilio never says so.
     end_at: Option<Instant>,
     ending: bool,
+    /// `end` went out: nothing more is sent.
+    end_sent: bool,
+    /// The last final prompt, until the callee is heard again (a repeat of it is dropped).
+    last_prompt: Option<String>,
 }
 
 impl Session {
@@ -203,6 +224,8 @@ impl Session {
             silence_at: None,
             end_at: None,
             ending: false,
+            end_sent: false,
+            last_prompt: None,
         }
     }
 
@@ -220,6 +243,9 @@ impl Session {
             self.end().await?;
         } else if let Some(line) = session.say.filter(|l| !l.trim().is_empty()) {
             self.speak(&line).await?;
+        } else {
+            // Twilio is speaking the welcome greeting; `agentSpeaking off` starts the count.
+            self.silence_at = Some(Instant::now() + GREETING_AT_MOST + SILENCE);
         }
         loop {
             let deadline = match (self.silence_at, self.end_at) {
@@ -332,14 +358,28 @@ impl Session {
                 voice_prompt, last, ..
             } => {
                 self.silence_at = None;
-                if last && !self.ending {
+                if !last {
+                    self.last_prompt = None;
+                } else if self.last_prompt.as_deref() == Some(voice_prompt.as_str()) {
+                    tracing::warn!(call = %self.call_sid, "the same final prompt twice: dropped");
+                } else if !self.ending {
+                    self.last_prompt = Some(voice_prompt.clone());
                     self.take_turn(Some(voice_prompt)).await?;
                 }
             }
             Inbound::Info { name, value } => match (name.as_str(), value.as_str()) {
                 ("agentSpeaking", Some("off")) if self.ending => self.end().await?,
-                ("agentSpeaking", Some("off")) => self.silence_at = Some(Instant::now() + SILENCE),
-                ("agentSpeaking" | "clientSpeaking", Some("on")) => self.silence_at = None,
+                // The callee's silence counts from the end of the agent's line, or of their own
+                // words when no prompt followed them (a cough, noise).
+                ("agentSpeaking" | "clientSpeaking", Some("off")) if !self.ending => {
+                    self.silence_at = Some(Instant::now() + SILENCE);
+                }
+                ("agentSpeaking" | "clientSpeaking", Some("on")) if !self.ending => {
+                    if name == "clientSpeaking" {
+                        self.last_prompt = None;
+                    }
+                    self.silence_at = Some(Instant::now() + SPEAKING_AT_MOST + SILENCE);
+                }
                 _ => {}
             },
             Inbound::Interrupt {
@@ -421,6 +461,15 @@ impl Session {
             }
         };
         self.next_turn = turn + 1;
+        if reply
+            .language
+            .is_some_and(|l| l.profile().relay.is_none() && !reply.ended)
+        {
+            // The callee moved to a language ConversationRelay does not speak here (Hebrew,
+            // Arabic): the `<Connect action>` says the reply over `<Gather>` and goes on there.
+            tracing::info!(call = %self.call_sid, "language without realtime voice: going over to gather");
+            return self.end().await;
+        }
         if let Some(language) = reply.language.filter(|l| *l != self.language) {
             let tag = language.profile().bcp47.to_owned();
             self.send(Outbound::Language {
@@ -455,11 +504,14 @@ impl Session {
         Ok(())
     }
 
-    /// Ends the session; Twilio then asks the `<Connect action>` what follows.
+    /// Ends the session (once); Twilio then asks the `<Connect action>` what follows.
     async fn end(&mut self) -> Result<(), SessionError> {
         self.end_at = None;
         self.silence_at = None;
         self.ending = true;
+        if std::mem::replace(&mut self.end_sent, true) {
+            return Ok(());
+        }
         let handoff = serde_json::json!({ "reason": "conversation_over" }).to_string();
         self.send(Outbound::End {
             handoff_data: handoff,

@@ -76,6 +76,7 @@ impl LeadWorkflow {
                 offered: conversation.offered.clone(),
                 slots_offered: conversation.slots_offered,
                 can_transfer: s.input.settings.transfer_number.is_some(),
+                relay: call.relay_url.is_some(),
             })
         });
         let Some(input) = input else {

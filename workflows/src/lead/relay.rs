@@ -2,12 +2,17 @@
 //! opens or reopens a session, and what the workflow answers when a session starts and ends.
 //! Turns themselves are the same `turn` update as `<Gather>`'s, with the same numbering.
 
-use super::{LeadWorkflow, LiveCall};
+use super::{LeadWorkflow, LiveCall, Voicemail};
 use callwright_contracts::messages::{RelayEnded, RelaySession, RelaySetup, TurnReply};
 use callwright_domain::conversation::Conversation;
 use callwright_domain::language::RelaySpeech;
 use callwright_domain::twiml::{Relay, Twiml, Verb};
 use callwright_domain::{CallSettings, Language};
+
+/// Failed sessions in a row after which the call goes on over `<Gather>` instead: our socket is
+/// refused or drops every time (a wrong public URL or token, an instance that cannot take it),
+/// and the callee must not wait in silence for ever.
+const MAX_FAILED_SESSIONS: u32 = 2;
 
 /// How readily the callee's speech cuts the agent off: `low`, so a backchannel ("uh-huh",
 /// "mm") does not stop it (Twilio's documented setting; docs/voice-modes.md).
@@ -67,7 +72,8 @@ impl LeadWorkflow {
 
     /// Twilio asked the `<Connect action>` what follows a session: the transfer or hang-up the
     /// agent ended with, nothing when the call is over, and a fresh session (no greeting once
-    /// one has started) when the socket failed mid-conversation.
+    /// one has started) when the socket failed mid-conversation; after
+    /// [`MAX_FAILED_SESSIONS`] failures in a row without a turn, `<Gather>` instead.
     pub(super) fn end_session(&mut self, req: &RelayEnded, settings: &CallSettings) -> TurnReply {
         let workflow_id = self.workflow_id.clone();
         let Some(call) = self.live(req.attempt, &req.call_sid) else {
@@ -76,7 +82,11 @@ impl LeadWorkflow {
         let Some(conversation) = call.conversation.as_ref() else {
             return TurnReply::hang_up();
         };
-        if req.session_status == "completed" || call.status.is_final() {
+        // The call is over, or a voicemail took it over (the REST redirect ended the session).
+        if req.session_status == "completed"
+            || call.status.is_final()
+            || call.voicemail == Voicemail::Left
+        {
             return TurnReply::hang_up();
         }
         if conversation.end.is_some() {
@@ -86,6 +96,35 @@ impl LeadWorkflow {
                 ..TurnReply::default()
             };
         }
+        let failed = req.session_status == "failed";
+        let Some(call) = self.live_mut(req.attempt, &req.call_sid) else {
+            return TurnReply::hang_up();
+        };
+        if failed {
+            call.relay_failures += 1;
+        }
+        let Some(conversation) = call.conversation.as_mut() else {
+            return TurnReply::hang_up();
+        };
+        // The socket failed too often, or the callee moved to a language ConversationRelay does
+        // not speak here (the socket ended the session rather than say the reply): the call goes
+        // on turn by turn, saying the last line again (the greeting, with the disclosure, when
+        // no session ever started).
+        if call.relay_failures >= MAX_FAILED_SESSIONS || conversation.language.profile().relay.is_none() {
+            call.relay_url = None;
+            let twiml = conversation.repeat_last();
+            return TurnReply {
+                twiml: twiml.render(),
+                say: conversation.last_agent_line(),
+                tools: Vec::new(),
+                ended: false,
+                language: Some(conversation.language),
+            };
+        }
+        let call: &LiveCall = call;
+        let Some(conversation) = call.conversation.as_ref() else {
+            return TurnReply::hang_up();
+        };
         let Some(url) = call.relay_url.as_deref() else {
             return TurnReply::hang_up();
         };
