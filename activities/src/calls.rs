@@ -575,15 +575,17 @@ impl CallActivities {
         let language = input.lead.language;
         let speak = async {
             match &self.voice {
-                Some(voice) if !budget.is_zero() && !input.trial && !input.relay => tokio::time::timeout(
-                    budget,
-                    voice.audio_url(language, agent.spec.tts_voice(language), &text),
-                )
-                .await
-                .unwrap_or_else(|_| {
-                    tracing::warn!("no time left in the turn for speech; saying the reply");
-                    None
-                }),
+                Some(voice) if !budget.is_zero() && !input.trial && !input.relay => {
+                    tokio::time::timeout(
+                        budget,
+                        voice.audio_url(language, agent.spec.tts_voice(language), &text),
+                    )
+                    .await
+                    .unwrap_or_else(|_| {
+                        tracing::warn!("no time left in the turn for speech; saying the reply");
+                        None
+                    })
+                }
                 _ => None,
             }
         };

@@ -553,7 +553,10 @@ mod tests {
         assert_eq!(c.turns[0].heard, None);
         // The interrupt of a line reaches the workflow after the next reply was written: the
         // line that begins with the heard words is marked, not the newest.
-        assert_eq!(c.hear(Some("And the price?"), None, now(), &s, p), Step::AskModel);
+        assert_eq!(
+            c.hear(Some("And the price?"), None, now(), &s, p),
+            Step::AskModel
+        );
         c.answer("It costs nothing at all.", None, now(), &s, p);
         assert_eq!(c.hear(Some("Sorry?"), None, now(), &s, p), Step::AskModel);
         c.answer("I said it is free of charge.", None, now(), &s, p);

@@ -161,7 +161,10 @@ pub async fn ended(State(state): State<AppState>, hook: Verified) -> Result<Resp
     let session_id = hook
         .get("SessionId")
         .filter(|id| !id.is_empty())
-        .map_or_else(|| format!("unnamed-{}", uuid::Uuid::new_v4()), str::to_owned);
+        .map_or_else(
+            || format!("unnamed-{}", uuid::Uuid::new_v4()),
+            str::to_owned,
+        );
     let session_status = hook.require("SessionStatus")?.to_owned();
     let update_id = format!("{call_sid}:relay-ended:{session_id}");
     let request = RelayEnded {

@@ -110,7 +110,9 @@ impl LeadWorkflow {
         // not speak here (the socket ended the session rather than say the reply): the call goes
         // on turn by turn, saying the last line again (the greeting, with the disclosure, when
         // no session ever started).
-        if call.relay_failures >= MAX_FAILED_SESSIONS || conversation.language.profile().relay.is_none() {
+        if call.relay_failures >= MAX_FAILED_SESSIONS
+            || conversation.language.profile().relay.is_none()
+        {
             call.relay_url = None;
             let twiml = conversation.repeat_last();
             return TurnReply {
