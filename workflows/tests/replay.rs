@@ -55,6 +55,11 @@ fixture!(
      summary (`relay.rs`)."
 );
 fixture!(
+    relay_interrupted_call,
+    "A realtime call whose callee cut the agent off: the relay_interrupted signal marks the line, \
+     and the next turn is answered with it (`relay.rs`)."
+);
+fixture!(
     no_answer_then_retry,
     "No answer, a retry timer, an answered retry (`lifecycle.rs`)."
 );
