@@ -12,7 +12,10 @@
 //!   duplicated, 10% reordered, 5% delayed by seconds and 1% preceded by a forged copy (bad
 //!   signature): the outcomes must be the same, every forgery refused with 403;
 //! - `provider-faults`: LLM 429s, 5xx and responses slower than the worker's timeout, calendar
-//!   5xx and SMTP 451s at a rate.
+//!   5xx and SMTP 451s at a rate;
+//! - `relay-chaos`: realtime calls (ConversationRelay): a clean run, then the same leads with
+//!   10% of the callee's final prompts sent twice and 5% of the sockets dropped after a prompt
+//!   (the call reconnects): the outcomes must be the same.
 //!
 //! Kept in one file: each scenario is one function over the same campaign run and fault
 //! clock, and they are read side by side; the processes are in `stack.rs` and the invariant
@@ -55,12 +58,13 @@ use check::Report;
 use stack::{Env, Proc, SimClient};
 
 /// Every scenario, in the order they run.
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "worker-kill",
     "temporal-restart",
     "postgres-outage",
     "webhook-chaos",
     "provider-faults",
+    "relay-chaos",
 ];
 
 struct Args {
@@ -215,6 +219,16 @@ impl Suite {
 
     /// Creates `n` leads and starts a campaign over them; returns the campaign id.
     async fn start_campaign(&self, run: &Run, n: usize) -> anyhow::Result<String> {
+        self.start_campaign_with(run, n, chaos_agent()).await
+    }
+
+    /// As [`Self::start_campaign`], calling with `agent`.
+    async fn start_campaign_with(
+        &self,
+        run: &Run,
+        n: usize,
+        agent: Value,
+    ) -> anyhow::Result<String> {
         let mut ids = Vec::with_capacity(n);
         for (i, phone) in phones(n).into_iter().enumerate() {
             let lead = NewLeadBody {
@@ -226,7 +240,7 @@ impl Suite {
         }
         let agent = run
             .api
-            .create_agent(&serde_json::from_value(chaos_agent())?)
+            .create_agent(&serde_json::from_value(agent)?)
             .await?;
         let retry = json!({"no_answer_secs": 1, "busy_secs": 1, "voicemail_secs": 1, "failed_secs": 1, "incomplete_secs": 1});
         let campaign = StartCampaign {
@@ -566,29 +580,34 @@ impl Suite {
                 "forged callbacks not all refused with 403: {counters}"
             ));
         }
-        let differ: Vec<String> = clean
-            .by_phone
-            .iter()
-            .filter(|(phone, outcome)| chaotic.by_phone.get(*phone) != Some(*outcome))
-            .map(|(phone, outcome)| {
-                format!(
-                    "{phone}: clean {outcome}, chaos {}",
-                    chaotic.by_phone.get(phone).map_or("none", String::as_str)
-                )
-            })
-            .collect();
-        if differ.is_empty() {
-            chaotic.notes.push(format!(
-                "outcomes identical to the clean run for all {} leads",
-                clean.by_phone.len()
-            ));
-        } else {
-            chaotic.mismatches.push(format!(
-                "{} outcomes differ from the clean run: {}",
-                differ.len(),
-                differ.join("; ")
-            ));
-        }
+        same_outcomes(&clean, &mut chaotic);
+        Ok(vec![clean, chaotic])
+    }
+
+    /// Realtime calls with the socket misbehaving: prompts sent twice, sockets dropped.
+    async fn relay_chaos(&self) -> anyhow::Result<Vec<Report>> {
+        let mut agent = chaos_agent();
+        agent["voice_mode"] = json!("relay");
+        let run = self.start_run("relay-clean", &[]).await?;
+        let campaign = self
+            .start_campaign_with(&run, self.args.small, agent.clone())
+            .await?;
+        let clean = self.finish(run, &campaign).await?;
+
+        let run = self.start_run("relay-chaos", &[]).await?;
+        self.sim
+            .chaos(json!({"relay_duplicate_prompt": 0.10, "relay_drop": 0.05}))
+            .await?;
+        let campaign = self
+            .start_campaign_with(&run, self.args.small, agent)
+            .await?;
+        let mut chaotic = self.finish(run, &campaign).await?;
+        let counters = self.sim.get("chaos").await?["counters"].clone();
+        chaotic.notes.push(format!(
+            "final prompts sent twice {}, sockets dropped {} (each call reconnected by the <Connect action>)",
+            counters["relay_prompts_duplicated"], counters["relay_sockets_dropped"]
+        ));
+        same_outcomes(&clean, &mut chaotic);
         Ok(vec![clean, chaotic])
     }
 
@@ -610,6 +629,34 @@ impl Suite {
             c["llm_429"], c["llm_500"], c["llm_slow"], c["calendar_500"], c["smtp_451"], report.apologies
         ));
         Ok(report)
+    }
+}
+
+/// Notes that the chaotic run's outcomes match the clean run's, lead for lead, or records
+/// each difference as a mismatch.
+fn same_outcomes(clean: &Report, chaotic: &mut Report) {
+    let differ: Vec<String> = clean
+        .by_phone
+        .iter()
+        .filter(|(phone, outcome)| chaotic.by_phone.get(*phone) != Some(*outcome))
+        .map(|(phone, outcome)| {
+            format!(
+                "{phone}: clean {outcome}, chaos {}",
+                chaotic.by_phone.get(phone).map_or("none", String::as_str)
+            )
+        })
+        .collect();
+    if differ.is_empty() {
+        chaotic.notes.push(format!(
+            "outcomes identical to the clean run for all {} leads",
+            clean.by_phone.len()
+        ));
+    } else {
+        chaotic.mismatches.push(format!(
+            "{} outcomes differ from the clean run: {}",
+            differ.len(),
+            differ.join("; ")
+        ));
     }
 }
 
@@ -704,6 +751,7 @@ async fn main() -> anyhow::Result<()> {
             "temporal-restart" => suite.temporal_restart().await.map(|r| vec![r]),
             "postgres-outage" => suite.postgres_outage().await.map(|r| vec![r]),
             "webhook-chaos" => suite.webhook_chaos().await,
+            "relay-chaos" => suite.relay_chaos().await,
             _ => suite.provider_faults().await.map(|r| vec![r]),
         };
         match result {
