@@ -5,8 +5,8 @@
 #   scripts/bench.sh [--levels 1,100,500,1000] [--turns 10] [--csv-rows 100000,1000000]
 #                    [--analytics-calls 1000000] [--steps 250,500,750,1000,1250,1500]
 #                    [--hold-secs 60] [--leads 10000]
-#                    [--agent-kb 20] [--agent-levels 1,100]
-#                    [--only turns|agent|prompt|csv|analytics|concurrency|throughput]
+#                    [--agent-kb 20] [--agent-levels 1,100] [--voice-calls 1,100]
+#                    [--only turns|agent|prompt|csv|analytics|concurrency|throughput|voice]
 #
 # Starts a private Postgres and a Temporal dev server with its SQLite file (as `make demo`
 # does) on free ports, builds the release benchmark, runs it, stops the servers.
@@ -24,6 +24,7 @@ HOLD_SECS=60
 LEADS=10000
 AGENT_KB=20
 AGENT_LEVELS=1,100
+VOICE_CALLS=1,100
 ONLY=
 while (($#)); do
   case $1 in
@@ -36,6 +37,7 @@ while (($#)); do
   --leads) LEADS=$2; shift ;;
   --agent-kb) AGENT_KB=$2; shift ;;
   --agent-levels) AGENT_LEVELS=$2; shift ;;
+  --voice-calls) VOICE_CALLS=$2; shift ;;
   --only) ONLY=$2; shift ;;
   *) die "unknown argument $1 (see scripts/bench.sh)" ;;
   esac
@@ -141,6 +143,15 @@ if [[ -z $ONLY || $ONLY == throughput ]]; then
   log "running: $CMD"
   TABLE=$(RUST_LOG=warn "$BENCH" throughput --leads "$LEADS" --campaigns 1 --max-concurrent 100)
   replace_section throughput "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
+
+$TABLE"
+  echo "$TABLE"
+fi
+if [[ -z $ONLY || $ONLY == voice ]]; then
+  CMD="make bench  # scripts/bench.sh --only voice --voice-calls $VOICE_CALLS"
+  log "running: $CMD"
+  TABLE=$(RUST_LOG=warn "$BENCH" voice --calls "$VOICE_CALLS")
+  replace_section voice "Command: \`$CMD\` (run $(date -u +%Y-%m-%d))
 
 $TABLE"
   echo "$TABLE"

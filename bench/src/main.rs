@@ -17,7 +17,8 @@
 //! [`csv_import`]); `callwright-bench analytics [--calls 1000000]` the analytics endpoints on a
 //! seeded database (see [`analytics`]); `callwright-bench concurrency` the live calls one
 //! machine holds at a 10-second turn cadence (see [`concurrency`]); `callwright-bench
-//! throughput [--leads 10000]` leads per hour through a whole campaign (see [`throughput`]).
+//! throughput [--leads 10000]` leads per hour through a whole campaign (see [`throughput`]);
+//! `callwright-bench voice [--calls 1,100]` voice to voice per voice mode (see [`voice`]).
 
 mod agent;
 mod analytics;
@@ -30,6 +31,7 @@ mod stack;
 mod stats;
 mod throughput;
 mod turns;
+mod voice;
 
 use callwright_api::{ApiConfig, Application};
 use callwright_worker::WorkerConfig;
@@ -130,6 +132,10 @@ async fn main() -> anyhow::Result<()> {
         Some("throughput") => {
             callwright_runtime::telemetry::init("warn");
             return throughput::run(&argv[1..]).await;
+        }
+        Some("voice") => {
+            callwright_runtime::telemetry::init("warn");
+            return voice::run(&argv[1..]).await;
         }
         Some(stack::API_MODE) => {
             callwright_runtime::telemetry::init("warn");

@@ -181,14 +181,28 @@ pub fn flag_values(argv: &[String]) -> anyhow::Result<Vec<(&str, &str)>> {
 /// The simulator at `speed` (lower is faster) with no model delay, serving in the background:
 /// its base URL and its SMTP port.
 pub async fn spawn_sim(speed: f64) -> anyhow::Result<(String, u16)> {
-    let sim = Sim::build(SimConfig {
+    spawn_sim_with(SimConfig {
         llm_delay_ms: 0,
         ..SimConfig::for_tests(speed)
     })
-    .await?;
+    .await
+}
+
+/// Starts the simulator with `config` in this process; returns its base URL and SMTP port.
+pub async fn spawn_sim_with(config: SimConfig) -> anyhow::Result<(String, u16)> {
+    let sim = Sim::build(config).await?;
     let (url, smtp) = (sim.base_url(), sim.smtp_port());
     sim.spawn();
     Ok((url, smtp))
+}
+
+/// A valid US number per index (up to 10,000) ending in `suffix`, the two digits that pick the
+/// simulator's callee.
+pub fn us_number(i: usize, suffix: &str) -> String {
+    const AREAS: [u32; 10] = [415, 650, 408, 510, 212, 646, 718, 312, 617, 206];
+    let area = AREAS[i / 1_000 % AREAS.len()];
+    let exchange = 230 + (i / 100) % 10;
+    format!("+1{area}{exchange}{:02}{suffix}", i % 100)
 }
 
 pub fn free_port() -> anyhow::Result<u16> {

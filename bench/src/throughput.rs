@@ -67,10 +67,7 @@ fn parse_args(argv: &[String]) -> anyhow::Result<Args> {
 /// A valid US number per index whose last two digits (`01`) pick the simulator's
 /// "asks questions, then books" callee.
 fn phone(i: usize) -> String {
-    const AREAS: [u32; 10] = [415, 650, 408, 510, 212, 646, 718, 312, 617, 206];
-    let area = AREAS[i / 1_000 % AREAS.len()];
-    let exchange = 230 + (i / 100) % 10;
-    format!("+1{area}{exchange}{:02}01", i % 100)
+    stack::us_number(i, "01")
 }
 
 /// Runs the benchmark and prints its Markdown table.
