@@ -87,6 +87,8 @@ struct Row {
     latencies: Vec<u64>,
     wall: Duration,
     cpu: String,
+    /// The campaign's outcomes, most frequent first (`interested 98, hung_up 2`).
+    outcomes: String,
 }
 
 async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
@@ -162,6 +164,18 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
             wait_settled(&db, id, calls, &mut api_child, &mut worker).await?;
             let wall = started.elapsed();
             let cpu = procs.describe(&cpu_before, &procs.cpu(), wall);
+            let outcomes: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT coalesce(outcome, 'none'), count(*) FROM campaign_leads
+                  WHERE campaign_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1",
+            )
+            .bind(id)
+            .fetch_all(&db)
+            .await?;
+            let outcomes = outcomes
+                .iter()
+                .map(|(o, n)| format!("{o} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let wanted: BTreeSet<&str> = phones.iter().map(String::as_str).collect();
             let sim_calls: Vec<Value> = http
                 .get(format!("{sim_url}/sim/calls"))
@@ -207,6 +221,7 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
                 latencies,
                 wall,
                 cpu,
+                outcomes,
             });
         }
     }
@@ -254,14 +269,14 @@ fn table(args: &Args, rows: &[Row], load_before: &str, load_after: &str) -> Stri
          load average before {load_before}, after {load_after}.\n\n",
         args.ttft_ms, args.tokens_per_sec
     );
-    out.push_str("| mode | live calls | turns | p50 | p90 | p99 | max | wall | CPU |\n");
-    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    out.push_str("| mode | live calls | turns | p50 | p90 | p99 | max | wall | outcomes | CPU |\n");
+    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
     for row in rows {
         let at = |q| {
             nearest_rank(&row.latencies, q).map_or_else(|| "-".to_owned(), |v| format!("{v} ms"))
         };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.0} s | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.0} s | {} | {} |\n",
             row.mode,
             row.calls,
             row.latencies.len(),
@@ -270,6 +285,7 @@ fn table(args: &Args, rows: &[Row], load_before: &str, load_after: &str) -> Stri
             at(0.99),
             at(1.0),
             row.wall.as_secs_f64(),
+            row.outcomes,
             row.cpu
         ));
     }
