@@ -6,7 +6,8 @@
 //! live call takes a turn about every ten seconds. For each number of live calls, one campaign
 //! calls that many English leads at once (the simulator's booking callee) with an agent in
 //! `relay` mode (ConversationRelay over the simulator's WebSockets), then again with the same
-//! agent in `gather` mode. The simulator times each callee turn in real time: from handing over
+//! agent in `gather` mode, each on fresh servers, database and simulator (an empty calendar, so
+//! both modes' callers find the same free slots and hold the same conversations). The simulator times each callee turn in real time: from handing over
 //! the callee's finished words (the final `prompt`; the Gather's POST) to receiving the agent's
 //! first words (the first `text` message; the TwiML response). Twilio's own end-of-turn
 //! detection and speech synthesis come on top on a real call and are not measured here.
@@ -26,7 +27,6 @@ use callwright_domain::stats::nearest_rank;
 use callwright_sim::SimConfig;
 use callwright_testkit::ApiClient;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// The most live calls one level may ask for (the simulator's numbering).
@@ -73,9 +73,22 @@ fn parse_args(argv: &[String]) -> anyhow::Result<Args> {
 /// Runs the benchmark and prints its Markdown table.
 pub async fn run(argv: &[String]) -> anyhow::Result<()> {
     let args = parse_args(argv)?;
+    let load_before = stack::load_average();
+    let mut rows = Vec::new();
+    for &calls in &args.calls {
+        for mode in ["relay", "gather"] {
+            // Each row on fresh servers, database and calendar: the two modes meet the same
+            // free slots, so their callers hold the same conversations.
+            let row = Scratch::around("voice", async |scratch| {
+                measure(&args, scratch, mode, calls).await
+            })
+            .await?;
+            rows.push(row);
+        }
+    }
     println!(
         "{}",
-        Scratch::around("voice", async |scratch| measure(&args, scratch).await).await?
+        table(&args, &rows, &load_before, &stack::load_average())
     );
     Ok(())
 }
@@ -91,7 +104,13 @@ struct Row {
     outcomes: String,
 }
 
-async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
+/// One campaign of `calls` live calls in `mode` on its own servers.
+async fn measure(
+    args: &Args,
+    scratch: &Scratch,
+    mode: &'static str,
+    calls: usize,
+) -> anyhow::Result<Row> {
     let (sim_url, smtp_port) = stack::spawn_sim_with(SimConfig {
         llm_delay_ms: args.ttft_ms,
         llm_tokens_per_sec: args.tokens_per_sec,
@@ -122,113 +141,94 @@ async fn measure(args: &Args, scratch: &Scratch) -> anyhow::Result<String> {
         .key;
     let client = ApiClient::new(api.clone(), &key)?;
     let procs = Processes::new(api_child.pid, worker.pid);
-    let http = reqwest::Client::new();
-    let load_before = stack::load_average();
-    let mut rows = Vec::new();
-    let mut next_number = 0;
-    for &calls in &args.calls {
-        for mode in ["relay", "gather"] {
-            let mut spec = crate::agent::spec(0);
-            spec["voice_mode"] = json!(mode);
-            let agent = crate::agent::create(&client, &spec).await?;
-            let phones: Vec<String> = (next_number..next_number + calls)
-                .map(|i| stack::us_number(i, "00"))
-                .collect();
-            next_number += calls;
-            let mut ids = Vec::with_capacity(calls);
-            for (i, phone) in phones.iter().enumerate() {
-                let lead = callwright_contracts::api::leads::NewLeadBody {
-                    name: format!("Voice Lead {i}"),
-                    phone: phone.clone(),
-                    ..Default::default()
-                };
-                ids.push(client.create_lead(&lead).await?.id.to_string());
-            }
-            let cpu_before = procs.cpu();
-            let started = Instant::now();
-            let campaign = StartCampaign {
-                name: Some(format!("voice {mode} {calls}")),
-                lead_ids: Some(ids),
-                max_concurrent: Some(u32::try_from(calls)?),
-                agent: CampaignAgent {
-                    id: agent.parse()?,
-                    ..CampaignAgent::default()
-                },
-                settings: Some(json!({
-                    "max_attempts": 1, "max_turns": 6,
-                    "calling_window": {"start_minute": 0, "end_minute": 1440},
-                })),
-                ..StartCampaign::default()
-            };
-            let id = client.start_campaign(&campaign).await?.campaign_id;
-            wait_settled(&db, id, calls, &mut api_child, &mut worker).await?;
-            let wall = started.elapsed();
-            let cpu = procs.describe(&cpu_before, &procs.cpu(), wall);
-            let outcomes: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT coalesce(outcome, 'none'), count(*) FROM campaign_leads
-                  WHERE campaign_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1",
-            )
-            .bind(id)
-            .fetch_all(&db)
-            .await?;
-            let outcomes = outcomes
-                .iter()
-                .map(|(o, n)| format!("{o} {n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let wanted: BTreeSet<&str> = phones.iter().map(String::as_str).collect();
-            let sim_calls: Vec<Value> = http
-                .get(format!("{sim_url}/sim/calls"))
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await?;
-            let mut latencies = Vec::new();
-            for call in &sim_calls {
-                if !call["to"].as_str().is_some_and(|to| wanted.contains(to)) {
-                    continue;
-                }
-                let relayed = call["relay_sessions"]
-                    .as_array()
-                    .is_some_and(|s| !s.is_empty());
-                anyhow::ensure!(
-                    relayed == (mode == "relay"),
-                    "a {mode} call went {}: {call}",
-                    if relayed {
-                        "over the socket"
-                    } else {
-                        "over <Gather>"
-                    }
-                );
-                latencies.extend(
-                    call["reply_latencies_ms"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_u64),
-                );
-            }
-            eprintln!(
-                "voice: {mode} at {calls} live calls: {} turns in {:.0} s",
-                latencies.len(),
-                wall.as_secs_f64()
-            );
-            latencies.sort_unstable();
-            rows.push(Row {
-                mode,
-                calls,
-                latencies,
-                wall,
-                cpu,
-                outcomes,
-            });
-        }
+    let mut spec = crate::agent::spec(0);
+    spec["voice_mode"] = json!(mode);
+    let agent = crate::agent::create(&client, &spec).await?;
+    let phones: Vec<String> = (0..calls).map(|i| stack::us_number(i, "00")).collect();
+    let mut ids = Vec::with_capacity(calls);
+    for (i, phone) in phones.iter().enumerate() {
+        let lead = callwright_contracts::api::leads::NewLeadBody {
+            name: format!("Voice Lead {i}"),
+            phone: phone.clone(),
+            ..Default::default()
+        };
+        ids.push(client.create_lead(&lead).await?.id.to_string());
     }
-    let load_after = stack::load_average();
+    let cpu_before = procs.cpu();
+    let started = Instant::now();
+    let campaign = StartCampaign {
+        name: Some(format!("voice {mode} {calls}")),
+        lead_ids: Some(ids),
+        max_concurrent: Some(u32::try_from(calls)?),
+        agent: CampaignAgent {
+            id: agent.parse()?,
+            ..CampaignAgent::default()
+        },
+        settings: Some(json!({
+            "max_attempts": 1, "max_turns": 6,
+            "calling_window": {"start_minute": 0, "end_minute": 1440},
+        })),
+        ..StartCampaign::default()
+    };
+    let id = client.start_campaign(&campaign).await?.campaign_id;
+    wait_settled(&db, id, calls, &mut api_child, &mut worker).await?;
+    let wall = started.elapsed();
+    let cpu = procs.describe(&cpu_before, &procs.cpu(), wall);
+    let outcomes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT coalesce(outcome, 'none'), count(*) FROM campaign_leads
+          WHERE campaign_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    .bind(id)
+    .fetch_all(&db)
+    .await?;
+    let outcomes = outcomes
+        .iter()
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sim_calls: Vec<Value> = reqwest::get(format!("{sim_url}/sim/calls"))
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let mut latencies = Vec::new();
+    for call in &sim_calls {
+        let relayed = call["relay_sessions"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty());
+        anyhow::ensure!(
+            relayed == (mode == "relay"),
+            "a {mode} call went {}: {call}",
+            if relayed {
+                "over the socket"
+            } else {
+                "over <Gather>"
+            }
+        );
+        latencies.extend(
+            call["reply_latencies_ms"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_u64),
+        );
+    }
+    eprintln!(
+        "voice: {mode} at {calls} live calls: {} turns in {:.0} s ({outcomes})",
+        latencies.len(),
+        wall.as_secs_f64()
+    );
+    latencies.sort_unstable();
     drop((api_child, worker));
     db.close().await;
-    Ok(table(args, &rows, &load_before, &load_after))
+    Ok(Row {
+        mode,
+        calls,
+        latencies,
+        wall,
+        cpu,
+        outcomes,
+    })
 }
 
 /// Waits until the campaign's `n` leads are settled (or nothing settles for five minutes).
