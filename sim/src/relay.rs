@@ -1007,14 +1007,7 @@ impl<'a> Session<'a> {
         if self.discard {
             return Ok(());
         }
-        self.dead_air_at = None;
-        ctx.relay.repeats = 0;
-        if let Some(sent) = self.awaiting.take() {
-            let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
-            ctx.state
-                .store
-                .update(&ctx.sid, |c| c.reply_latencies_ms.push(ms));
-        }
+        self.agent_answers(ctx);
         let interruptible = message
             .get("interruptible")
             .and_then(Value::as_bool)
@@ -1034,6 +1027,19 @@ impl<'a> Session<'a> {
         self.resume(ctx, ws, Clock::now()).await
     }
 
+    /// The agent answers (text or audio): the callee's turn is not lost, and its reply time is
+    /// taken at the first answer.
+    fn agent_answers(&mut self, ctx: &mut CallCtx) {
+        self.dead_air_at = None;
+        ctx.relay.repeats = 0;
+        if let Some(sent) = self.awaiting.take() {
+            let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
+            ctx.state
+                .store
+                .update(&ctx.sid, |c| c.reply_latencies_ms.push(ms));
+        }
+    }
+
     async fn play(
         &mut self,
         ctx: &mut CallCtx,
@@ -1046,14 +1052,7 @@ impl<'a> Session<'a> {
         if self.discard {
             return Ok(());
         }
-        self.dead_air_at = None;
-        ctx.relay.repeats = 0;
-        if let Some(sent) = self.awaiting.take() {
-            let ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
-            ctx.state
-                .store
-                .update(&ctx.sid, |c| c.reply_latencies_ms.push(ms));
-        }
+        self.agent_answers(ctx);
         let speech = match ctx.state.webhooks.fetch_media(source).await {
             Ok(bytes) => crate::tts::decode(&bytes),
             Err(e) => {
